@@ -1,0 +1,3 @@
+from interview_srs.cli import main
+
+main()

@@ -1,0 +1,288 @@
+"""The Anki export: one note type, HTML fields, and reproducible .apkg files.
+
+Anki decides what a re-import changes by comparing modification times: an incoming note
+replaces the existing one only when its `mod` is newer, and the note type (templates, CSS)
+only when its `mod` is newer. So the caller passes each note's `mod` and the note type's
+`mod` in; `build.py` keeps them stable across builds. Everything else in a package is
+derived from the card id or fixed here, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import json
+import os
+import sqlite3
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import genanki
+
+from interview_srs.cards import Card, DeckFile
+
+# Fixed once, never to change: Anki recognises the note type and the notes by these.
+MODEL_ID = 1_736_524_801
+MODEL_NAME = "interview-srs 面试卡"
+GUID_NAMESPACE = "interview-srs"
+# Note and card ids inside a package, and card mtimes, count from this fixed instant so that
+# packages are reproducible; Anki keeps its own ids when a note already exists.
+ID_EPOCH = 1_700_000_000
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+FIELDS = (
+    "Question",
+    "Situation",
+    "Task",
+    "Action",
+    "Result",
+    "Outline",
+    "Assesses",
+    "Pitfalls",
+    "Example",
+    "Deck",
+    "Company",
+    "Role",
+    "Sources",
+    "Id",
+)
+
+FRONT_TEMPLATE = """\
+<div class="meta">{{#Company}}<span class="pill">{{Company}}</span>{{/Company}}\
+{{#Role}}<span class="pill">{{Role}}</span>{{/Role}}</div>
+<div class="question">{{Question}}</div>
+"""
+
+BACK_TEMPLATE = """\
+{{FrontSide}}
+<hr id="answer">
+{{#Assesses}}<section class="assesses"><h3>考察点</h3><div>{{Assesses}}</div></section>{{/Assesses}}
+{{#Situation}}<section class="star">
+<h3>STAR 框架</h3>
+<div class="part"><span class="label">S 情境</span><div>{{Situation}}</div></div>
+<div class="part"><span class="label">T 任务</span><div>{{Task}}</div></div>
+<div class="part"><span class="label">A 行动</span><div>{{Action}}</div></div>
+<div class="part"><span class="label">R 结果</span><div>{{Result}}</div></div>
+</section>{{/Situation}}
+{{#Outline}}<section class="outline"><h3>答题要点</h3>{{Outline}}</section>{{/Outline}}
+{{#Pitfalls}}<section class="pitfalls"><h3>避坑</h3>{{Pitfalls}}</section>{{/Pitfalls}}
+{{#Example}}<section class="example"><h3>范例</h3><div>{{Example}}</div></section>{{/Example}}
+{{#Sources}}<div class="sources">来源：{{Sources}}</div>{{/Sources}}
+"""
+
+CSS = """\
+.card {
+  font-family: "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC",
+    "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif;
+  font-size: 18px;
+  line-height: 1.6;
+  text-align: left;
+  color: #1f2328;
+  background-color: #ffffff;
+  max-width: 42em;
+  margin: 0 auto;
+  padding: 0 12px;
+}
+.meta { margin-bottom: 6px; }
+.pill {
+  display: inline-block; font-size: 13px; padding: 0 8px; margin-right: 6px;
+  border-radius: 10px; background: #eef2f7; color: #57606a;
+}
+.question { font-size: 22px; font-weight: 600; }
+h3 { font-size: 15px; margin: 14px 0 4px; color: #0969da; }
+.part { margin: 4px 0; }
+.part .label { font-weight: 600; color: #8250df; }
+ul, ol { margin: 4px 0; padding-left: 1.4em; }
+li { margin: 2px 0; }
+.pitfalls h3 { color: #cf222e; }
+.example div { background: #f6f8fa; border-left: 3px solid #d0d7de; padding: 6px 10px; }
+.sources { margin-top: 14px; font-size: 12px; color: #8c959f; }
+.nightMode .card, .night_mode .card, .card.nightMode, .card.night_mode {
+  color: #e6edf3; background-color: #0d1117;
+}
+.nightMode .pill, .night_mode .pill { background: #21262d; color: #8b949e; }
+.nightMode h3, .night_mode h3 { color: #58a6ff; }
+.nightMode .part .label, .night_mode .part .label { color: #d2a8ff; }
+.nightMode .pitfalls h3, .night_mode .pitfalls h3 { color: #ff7b72; }
+.nightMode .example div, .night_mode .example div { background: #161b22; border-color: #30363d; }
+"""
+
+
+def note_type_hash() -> str:
+    """Changes exactly when the note type's look changes, which is when its `mod` must move."""
+    payload = json.dumps([MODEL_NAME, FIELDS, FRONT_TEMPLATE, BACK_TEMPLATE, CSS], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def note_type() -> genanki.Model:
+    return genanki.Model(
+        MODEL_ID,
+        MODEL_NAME,
+        fields=[{"name": name} for name in FIELDS],
+        templates=[{"name": "面试题", "qfmt": FRONT_TEMPLATE, "afmt": BACK_TEMPLATE}],
+        css=CSS,
+    )
+
+
+def deck_id(deck_name: str) -> int:
+    """Stable across builds and machines; below 2**53 so every Anki client holds it exactly."""
+    digest = hashlib.sha256(f"interview-srs deck:{deck_name}".encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % (1 << 52) + (1 << 30)
+
+
+def note_guid(card_id: str) -> str:
+    """From the card id only, so editing a card's text updates the same Anki note."""
+    return genanki.guid_for(GUID_NAMESPACE, card_id)
+
+
+def _paragraph(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def _bullets(items: tuple[str, ...], tag: str = "ul") -> str:
+    if not items:
+        return ""
+    return f"<{tag}>" + "".join(f"<li>{_paragraph(item)}</li>" for item in items) + f"</{tag}>"
+
+
+def _star_part(items: tuple[str, ...]) -> str:
+    return _paragraph(items[0]) if len(items) == 1 else _bullets(items)
+
+
+def note_fields(deck: DeckFile, card: Card) -> list[str]:
+    """The card as HTML-escaped field values, in the order of FIELDS."""
+    star = card.star
+    return [
+        _paragraph(card.question),
+        _star_part(star.situation) if star else "",
+        _star_part(star.task) if star else "",
+        _star_part(star.action) if star else "",
+        _star_part(star.result) if star else "",
+        _bullets(card.outline, "ol"),
+        _paragraph(card.assesses),
+        _bullets(card.pitfalls),
+        _paragraph(card.example),
+        html.escape(deck.deck),
+        html.escape(deck.company),
+        html.escape(deck.role),
+        html.escape("、".join(card.sources)),
+        html.escape(card.id),
+    ]
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """One note as it goes into a package: what Anki stores, with the mod time decided."""
+
+    guid: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    mod: int
+
+
+@dataclass(frozen=True)
+class DeckContent:
+    name: str
+    notes: tuple[NoteRow, ...]
+
+
+def write_package(path: Path, decks: list[DeckContent], note_type_mod: int) -> None:
+    """Write an .apkg to `path` atomically (temporary file in the same folder, then rename).
+
+    genanki builds the collection (schema, deck and note type records); the notes and cards
+    are inserted in bulk, which is several times faster than genanki's note-by-note path and
+    lets each note carry its own `mod`.
+    """
+    path = Path(path)
+    model = note_type()
+    genanki_decks = []
+    for deck in decks:
+        gdeck = genanki.Deck(deck_id(deck.name), deck.name)
+        gdeck.add_model(model)
+        genanki_decks.append(gdeck)
+    fd, db_name = tempfile.mkstemp(prefix=".collection-", suffix=".anki2", dir=path.parent)
+    os.close(fd)
+    fd, zip_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".apkg.tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        connection = sqlite3.connect(db_name)
+        try:
+            cursor = connection.cursor()
+            genanki.Package(genanki_decks).write_to_db(cursor, ID_EPOCH, itertools.count(ID_EPOCH * 1000))
+            _stamp_note_type(cursor, note_type_mod)
+            _insert_notes(cursor, decks)
+            connection.commit()
+        finally:
+            connection.close()
+        _write_zip(Path(zip_name), Path(db_name))
+        os.replace(zip_name, path)
+    finally:
+        for leftover in (db_name, zip_name):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+
+
+def _stamp_note_type(cursor: sqlite3.Cursor, note_type_mod: int) -> None:
+    (models_json,) = cursor.execute("SELECT models FROM col").fetchone()
+    models = json.loads(models_json)
+    models[str(MODEL_ID)]["mod"] = note_type_mod
+    cursor.execute("UPDATE col SET models = ?", (json.dumps(models, ensure_ascii=False, sort_keys=True),))
+
+
+def _insert_notes(cursor: sqlite3.Cursor, decks: list[DeckContent]) -> None:
+    note_rows = []
+    card_rows = []
+    ids = itertools.count(ID_EPOCH * 1000 + 1_000_000)
+    position = 0
+    for deck in decks:
+        did = deck_id(deck.name)
+        for note in deck.notes:
+            note_id = next(ids)
+            tags = f" {' '.join(note.tags)} " if note.tags else ""
+            note_rows.append(
+                (note_id, note.guid, MODEL_ID, note.mod, -1, tags, "\x1f".join(note.fields), note.fields[0], 0, 0, "")
+            )
+            # `due` is the new-card position: Anki introduces new cards in the order of the files.
+            card_rows.append((next(ids), note_id, did, 0, ID_EPOCH, -1, 0, 0, position, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+            position += 1
+    cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+    cursor.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
+
+
+def _write_zip(zip_path: Path, db_path: Path) -> None:
+    """A zip whose bytes depend only on its contents: fixed dates, order and permissions."""
+    with zipfile.ZipFile(zip_path, "w") as archive:
+        for name, data in (("collection.anki2", db_path.read_bytes()), ("media", b"{}")):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=6)
+
+
+def package_digest(path: Path) -> str:
+    """A hash of what Anki would import from a package, independent of SQLite's file format.
+
+    Byte comparison fails across SQLite versions (the file header records the library version),
+    so freshness checks compare this instead.
+    """
+    with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:
+        archive.extract("collection.anki2", tmp)
+        connection = sqlite3.connect(Path(tmp) / "collection.anki2")
+        try:
+            (models, decks) = connection.execute("SELECT models, decks FROM col").fetchone()
+            notes = connection.execute(
+                "SELECT n.guid, n.mid, n.mod, n.tags, n.flds, c.did, c.ord, c.due "
+                "FROM notes n JOIN cards c ON c.nid = n.id ORDER BY n.guid"
+            ).fetchall()
+        finally:
+            connection.close()
+    model = json.loads(models)[str(MODEL_ID)]
+    payload = {
+        "note_type": {key: model[key] for key in ("name", "mod", "css", "tmpls", "flds")},
+        "decks": sorted(d["name"] for d in json.loads(decks).values()),
+        "notes": notes,
+    }
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()

@@ -1,0 +1,321 @@
+"""`srs build`: compile cards/ into decks/*.apkg, keeping Anki's modification times honest.
+
+The build state (decks/build-state.json, committed next to the decks) remembers, for every
+card id, a hash of its content and the `mod` time given to it. A card keeps its `mod` until
+its content changes; then it gets a newer one, which is what makes Anki update the note in
+place on re-import. Unchanged cards keep theirs, so re-importing touches nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from interview_srs import anki_export
+from interview_srs.cards import Bank, DeckFile, card_files, load_bank
+
+STATE_FILE = "build-state.json"
+STATE_FORMAT = 1
+COMBINED_STEM = "interview-srs-all"
+
+
+class BuildError(Exception):
+    """A build that cannot go ahead; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    hash: str
+    mod: int
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """What the previous build decided; see the module docstring."""
+
+    note_type: Stamp | None = None
+    notes: dict[str, Stamp] = field(default_factory=dict)
+    # output file name -> {"inputs": hash of everything it was built from, "digest": package_digest}
+    outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    # card file name (relative to the cards folder) -> sha256 of its bytes
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "format": STATE_FORMAT,
+            "note_type": None if self.note_type is None else vars(self.note_type),
+            "notes": {key: vars(stamp) for key, stamp in sorted(self.notes.items())},
+            "outputs": dict(sorted(self.outputs.items())),
+            "sources": dict(sorted(self.sources.items())),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> BuildState:
+        if data.get("format") != STATE_FORMAT:
+            raise ValueError(f"unknown build-state format {data.get('format')!r}")
+        note_type = data.get("note_type")
+        return cls(
+            note_type=Stamp(**note_type) if note_type else None,
+            notes={key: Stamp(**value) for key, value in data.get("notes", {}).items()},
+            outputs=dict(data.get("outputs", {})),
+            sources=dict(data.get("sources", {})),
+        )
+
+
+def read_state(out_dir: Path) -> BuildState:
+    path = out_dir / STATE_FILE
+    if not path.exists():
+        return BuildState()
+    try:
+        return BuildState.from_dict(json.loads(path.read_text("utf-8")))
+    except (ValueError, TypeError, KeyError) as exc:
+        raise BuildError(f"{path}: cannot read the build state ({exc}); restore it from git") from exc
+
+
+@dataclass(frozen=True)
+class DeckReport:
+    deck: str
+    output: str
+    cards: int
+    new: tuple[str, ...]
+    changed: tuple[str, ...]
+    written: bool
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    decks: tuple[DeckReport, ...]
+    removed: tuple[str, ...]
+    note_type_changed: bool
+    up_to_date: bool
+
+
+def output_name(stem: str) -> str:
+    """A file name that cannot leave the output folder or surprise a file manager."""
+    cleaned = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", stem).strip("._")
+    return (cleaned or "deck") + ".apkg"
+
+
+def safe_output_path(out_dir: Path, name: str) -> Path:
+    target = (out_dir / name).resolve()
+    if target.parent != out_dir.resolve():
+        raise BuildError(f"refusing to write {name}: outside {out_dir}")
+    return target
+
+
+def card_hash(deck: DeckFile, fields: list[str], tags: tuple[str, ...]) -> str:
+    payload = json.dumps([deck.deck, fields, list(tags)], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _source_hashes(cards_dir: Path) -> dict[str, str]:
+    return {
+        path.relative_to(cards_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in card_files(cards_dir)
+    }
+
+
+def _file_sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport:
+    """Build every deck that is out of date, then record the new state.
+
+    Nothing is written unless every card file is valid, and each package is renamed into
+    place only once it is complete, so a failed build leaves the previous decks as they were.
+    """
+    cards_dir, out_dir = Path(cards_dir), Path(out_dir)
+    now = build_clock() if now is None else now
+    state = read_state(out_dir)
+    if _nothing_changed(cards_dir, out_dir, state):
+        return BuildReport(decks=(), removed=(), note_type_changed=False, up_to_date=True)
+    bank = load_bank(cards_dir)
+    plan = plan_build(bank, state, now)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    reports = []
+    outputs: dict[str, dict[str, str]] = {}
+    for output in plan.outputs:
+        target = safe_output_path(out_dir, output.name)
+        previous = state.outputs.get(output.name, {})
+        fresh = (
+            previous.get("inputs") == output.inputs_hash
+            and target.exists()
+            and previous.get("sha256") == _file_sha(target)
+        )
+        if not fresh:
+            anki_export.write_package(target, list(output.decks), plan.note_type.mod)
+        outputs[output.name] = {"inputs": output.inputs_hash, "sha256": _file_sha(target)}
+        reports.append(
+            DeckReport(
+                deck=output.label,
+                output=output.name,
+                cards=sum(len(d.notes) for d in output.decks),
+                new=output.new,
+                changed=output.changed,
+                written=not fresh,
+            )
+        )
+    for stale in set(state.outputs) - set(outputs):
+        stale_path = safe_output_path(out_dir, stale)
+        if stale_path.exists():
+            stale_path.unlink()
+    new_state = BuildState(
+        note_type=plan.note_type, notes=plan.stamps, outputs=outputs, sources=_source_hashes(cards_dir)
+    )
+    write_state(out_dir, new_state)
+    return BuildReport(
+        decks=tuple(reports),
+        removed=tuple(sorted(set(state.notes) - set(plan.stamps))),
+        note_type_changed=state.note_type is None or state.note_type.hash != plan.note_type.hash,
+        up_to_date=False,
+    )
+
+
+def _nothing_changed(cards_dir: Path, out_dir: Path, state: BuildState) -> bool:
+    """The fast path: same card files, same note type, every package still the one we wrote."""
+    if not state.outputs or state.note_type is None or not cards_dir.is_dir():
+        return False
+    if state.note_type.hash != anki_export.note_type_hash():
+        return False
+    if _source_hashes(cards_dir) != state.sources:
+        return False
+    for name, recorded in state.outputs.items():
+        path = out_dir / name
+        if not path.exists() or _file_sha(path) != recorded.get("sha256"):
+            return False
+    return True
+
+
+def write_state(out_dir: Path, state: BuildState) -> None:
+    text = json.dumps(state.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=".build-state-", dir=out_dir)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, out_dir / STATE_FILE)
+
+
+def build_clock() -> int:
+    """Seconds since the epoch; SOURCE_DATE_EPOCH pins it, as reproducible builds expect."""
+    pinned = os.environ.get("SOURCE_DATE_EPOCH")
+    return int(pinned) if pinned else int(time.time())
+
+
+@dataclass(frozen=True)
+class PlannedOutput:
+    name: str
+    label: str
+    decks: tuple[anki_export.DeckContent, ...]
+    inputs_hash: str
+    new: tuple[str, ...]
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    note_type: Stamp
+    stamps: dict[str, Stamp]
+    outputs: tuple[PlannedOutput, ...]
+
+
+def plan_build(bank: Bank, state: BuildState, now: int) -> BuildPlan:
+    """Decide every note's `mod` and what each output file holds; pure, so it is easy to test."""
+    type_hash = anki_export.note_type_hash()
+    previous_type = state.note_type
+    if previous_type is not None and previous_type.hash == type_hash:
+        note_type = previous_type
+    else:
+        floor = previous_type.mod + 1 if previous_type else now
+        note_type = Stamp(type_hash, max(now, floor))
+    stamps: dict[str, Stamp] = {}
+    contents = []
+    per_deck_new: dict[str, list[str]] = {}
+    per_deck_changed: dict[str, list[str]] = {}
+    for deck in bank.decks:
+        notes = []
+        for card in deck.cards:
+            fields = anki_export.note_fields(deck, card)
+            tags = deck.tags_for(card)
+            digest = card_hash(deck, fields, tags)
+            old = state.notes.get(card.id)
+            if old is not None and old.hash == digest:
+                stamp = old
+            else:
+                stamp = Stamp(digest, max(now, old.mod + 1) if old else now)
+                (per_deck_changed if old else per_deck_new).setdefault(deck.deck, []).append(card.id)
+            stamps[card.id] = stamp
+            notes.append(anki_export.NoteRow(anki_export.note_guid(card.id), tuple(fields), tags, stamp.mod))
+        contents.append((deck, anki_export.DeckContent(deck.deck, tuple(notes))))
+
+    def inputs_hash(decks: list[anki_export.DeckContent]) -> str:
+        payload = [note_type.hash, note_type.mod] + [
+            [d.name, [[n.guid, n.mod, stamps_hash[n.guid]] for n in d.notes]] for d in decks
+        ]
+        return hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()
+
+    stamps_hash = {
+        anki_export.note_guid(card_id): stamp.hash for card_id, stamp in stamps.items()
+    }
+    outputs = []
+    names = set()
+    for deck, content in contents:
+        name = output_name(deck.path.stem)
+        if name in names or name == output_name(COMBINED_STEM):
+            raise BuildError(f"{deck.display_path}: its deck file name {name} clashes with another output; rename the card file")
+        names.add(name)
+        outputs.append(
+            PlannedOutput(
+                name=name,
+                label=deck.deck,
+                decks=(content,),
+                inputs_hash=inputs_hash([content]),
+                new=tuple(per_deck_new.get(deck.deck, ())),
+                changed=tuple(per_deck_changed.get(deck.deck, ())),
+            )
+        )
+    everything = [content for _, content in contents]
+    outputs.append(
+        PlannedOutput(
+            name=output_name(COMBINED_STEM),
+            label="（全部）",
+            decks=tuple(everything),
+            inputs_hash=inputs_hash(everything),
+            new=tuple(i for ids in per_deck_new.values() for i in ids),
+            changed=tuple(i for ids in per_deck_changed.values() for i in ids),
+        )
+    )
+    return BuildPlan(note_type=note_type, stamps=stamps, outputs=tuple(outputs))
+
+
+def stale_outputs(cards_dir: Path, out_dir: Path) -> list[str]:
+    """Which committed packages differ in content from what cards/ builds now (empty: fresh).
+
+    The rebuild happens in a temporary folder from the committed build state, so nothing in
+    `out_dir` changes.
+    """
+    cards_dir, out_dir = Path(cards_dir), Path(out_dir)
+    state = read_state(out_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        if (out_dir / STATE_FILE).exists():
+            (scratch / STATE_FILE).write_bytes((out_dir / STATE_FILE).read_bytes())
+        # A pinned clock far in the future makes any card without a recorded stamp show up.
+        report = build(cards_dir, scratch, now=max([s.mod for s in state.notes.values()] + [0]) + 1)
+        stale = []
+        for deck in report.decks:
+            committed = out_dir / deck.output
+            if not committed.exists() or anki_export.package_digest(committed) != anki_export.package_digest(
+                scratch / deck.output
+            ):
+                stale.append(deck.output)
+        expected = {deck.output for deck in report.decks}
+        stale.extend(sorted(p.name for p in out_dir.glob("*.apkg") if p.name not in expected))
+        if not stale and read_state(scratch).notes != state.notes:
+            stale.append(STATE_FILE)
+    return stale

@@ -1,0 +1,563 @@
+"""Loading and validating the question bank (the YAML files in cards/).
+
+Every problem in every file is collected before anything is reported, so that one run of
+`srs check` shows the whole list. Each problem carries the file, line and column it was found
+at, because the people fixing cards are editing YAML by hand.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+try:  # The C loader is several times faster; the pure-Python one is the fallback.
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+CARD_FILE_SUFFIXES = (".yaml", ".yml")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID_LENGTH = 64
+STAR_PARTS = ("situation", "task", "action", "result")
+
+FILE_KEYS = ("deck", "company", "role", "tags", "source", "cards")
+CARD_KEYS = (
+    "id",
+    "question",
+    "star",
+    "outline",
+    "assesses",
+    "pitfalls",
+    "example",
+    "tags",
+    "sources",
+)
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_TAG_NAMES = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true/false",
+    "tag:yaml.org,2002:null": "nothing (null)",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a card file; line and column count from 1, as editors do."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the cards, phrased for the person who will fix it."""
+
+    location: Location
+    message: str
+    card: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        parts = [str(self.location)]
+        if self.card is not None:
+            parts.append(f"card {self.card}")
+        if self.field is not None:
+            parts.append(self.field)
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+class CardsError(Exception):
+    """Raised with every problem found, so callers can report them all at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Star:
+    """The STAR skeleton of a behavioural answer; each part is one or more prompts."""
+
+    situation: tuple[str, ...]
+    task: tuple[str, ...]
+    action: tuple[str, ...]
+    result: tuple[str, ...]
+
+    def parts(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((name, getattr(self, name)) for name in STAR_PARTS)
+
+
+@dataclass(frozen=True)
+class Card:
+    """One interview question and the skeleton of its answer.
+
+    `tags` are the card's own tags; `DeckFile.tags_for` adds the file's defaults.
+    """
+
+    id: str
+    question: str
+    location: Location
+    star: Star | None = None
+    outline: tuple[str, ...] = ()
+    assesses: str = ""
+    pitfalls: tuple[str, ...] = ()
+    example: str = ""
+    tags: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def content(self) -> dict:
+        """The card's text as plain data: what a content hash or a JSON dump should see."""
+        return {
+            "id": self.id,
+            "question": self.question,
+            "star": {name: list(text) for name, text in self.star.parts()} if self.star else None,
+            "outline": list(self.outline),
+            "assesses": self.assesses,
+            "pitfalls": list(self.pitfalls),
+            "example": self.example,
+            "tags": list(self.tags),
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class DeckFile:
+    """One file of cards/, which becomes one Anki deck."""
+
+    path: Path
+    display_path: str
+    deck: str
+    cards: tuple[Card, ...]
+    location: Location
+    company: str = ""
+    role: str = ""
+    tags: tuple[str, ...] = ()
+    source: str = ""
+
+    def tags_for(self, card: Card) -> tuple[str, ...]:
+        """File tags then card tags, without repeats, in a stable order."""
+        return tuple(dict.fromkeys(self.tags + card.tags))
+
+
+@dataclass(frozen=True)
+class Bank:
+    """The whole validated question bank."""
+
+    decks: tuple[DeckFile, ...]
+
+    def cards(self) -> tuple[tuple[DeckFile, Card], ...]:
+        return tuple((deck, card) for deck in self.decks for card in deck.cards)
+
+
+def card_files(cards_dir: Path) -> list[Path]:
+    """The YAML files under `cards_dir`, in a stable order."""
+    return sorted(
+        p for p in cards_dir.rglob("*") if p.suffix in CARD_FILE_SUFFIXES and p.is_file()
+    )
+
+
+def display_name(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_bank(cards_dir: Path) -> Bank:
+    """Load and validate every card file; raise CardsError listing every problem found."""
+    cards_dir = Path(cards_dir)
+    shown_dir = display_name(cards_dir)
+    if not cards_dir.is_dir():
+        raise CardsError([Problem(Location(shown_dir, 1, 1), "cards folder not found")])
+    paths = card_files(cards_dir)
+    if not paths:
+        raise CardsError(
+            [Problem(Location(shown_dir, 1, 1), "no card files (*.yaml) in this folder")]
+        )
+    problems: list[Problem] = []
+    decks: list[DeckFile] = []
+    for path in paths:
+        deck, file_problems = parse_deck_file(path.read_bytes(), path, display_name(path))
+        problems.extend(file_problems)
+        if deck is not None:
+            decks.append(deck)
+    problems.extend(cross_file_problems(decks))
+    if problems:
+        raise CardsError(sorted(problems, key=_problem_order))
+    return Bank(tuple(decks))
+
+
+def _problem_order(problem: Problem) -> tuple:
+    loc = problem.location
+    return (loc.path, loc.line, loc.column)
+
+
+def cross_file_problems(decks: list[DeckFile]) -> list[Problem]:
+    """Problems only visible across files: repeated ids and clashing deck names."""
+    problems: list[Problem] = []
+    first_id: dict[str, Location] = {}
+    for deck in decks:
+        for card in deck.cards:
+            if card.id in first_id:
+                problems.append(
+                    Problem(
+                        card.location,
+                        f"duplicate id '{card.id}' (first used at {first_id[card.id]})",
+                        card.id,
+                        "id",
+                    )
+                )
+            else:
+                first_id[card.id] = card.location
+    # Anki compares deck names without regard to case, so these would merge into one deck.
+    first_deck: dict[str, DeckFile] = {}
+    for deck in decks:
+        key = deck.deck.casefold()
+        if key in first_deck:
+            other = first_deck[key]
+            problems.append(
+                Problem(
+                    deck.location,
+                    f"deck '{deck.deck}' is already used by {other.display_path} "
+                    f"('{other.deck}'); each file must have its own deck",
+                    field="deck",
+                )
+            )
+        else:
+            first_deck[key] = deck
+    return problems
+
+
+def parse_deck_file(
+    data: bytes, path: Path, shown: str
+) -> tuple[DeckFile | None, list[Problem]]:
+    """Parse one card file's bytes; return the deck (if usable) and the problems found."""
+    problems: list[Problem] = []
+
+    def at(line: int, column: int, message: str, field_name: str | None = None) -> None:
+        problems.append(Problem(Location(shown, line, column), message, None, field_name))
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        at(line, column, "file is not valid UTF-8 (save it as UTF-8)")
+        return None, problems
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        at(1, 1, "file is empty")
+        return None, problems
+    for number, line_text in enumerate(text.splitlines(), start=1):
+        if "\t" in line_text:
+            at(number, line_text.index("\t") + 1, "tab character; indent with spaces")
+    if problems:
+        return None, problems
+    try:
+        root = yaml.compose(text, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        detail = exc.problem or exc.context or "syntax error"
+        at(line, column, f"invalid YAML: {detail}")
+        return None, problems
+    except yaml.YAMLError as exc:
+        at(1, 1, f"invalid YAML: {exc}")
+        return None, problems
+    return _FileParser(path, shown, problems).deck_file(root), problems
+
+
+class _FileParser:
+    """Turns the YAML node tree of one file into a DeckFile, noting problems as it goes.
+
+    Working on nodes rather than on `yaml.safe_load` output is what gives every value its
+    line and column, and lets us refuse aliases before they are expanded.
+    """
+
+    def __init__(self, path: Path, shown: str, problems: list[Problem]):
+        self.path = path
+        self.shown = shown
+        self.problems = problems
+        self.seen_nodes: set[int] = set()
+
+    def loc(self, node: yaml.Node) -> Location:
+        return Location(self.shown, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def report(self, node: yaml.Node, message: str, card: str | None, field_name: str | None):
+        self.problems.append(Problem(self.loc(node), message, card, field_name))
+
+    def visit(self, node: yaml.Node, card: str | None, field_name: str | None) -> bool:
+        """False (with a problem) when a node is reached twice, i.e. through an alias."""
+        if id(node) in self.seen_nodes:
+            self.report(
+                node,
+                "YAML anchors and aliases (&name / *name) are not allowed; write the text out",
+                card,
+                field_name,
+            )
+            return False
+        self.seen_nodes.add(id(node))
+        return True
+
+    def mapping(
+        self, node: yaml.Node, allowed: tuple[str, ...], card: str | None, what: str | None
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.report(node, f"expected a mapping of keys, got {_describe(node)}", card, what)
+            return None
+        if not self.visit(node, card, what):
+            return None
+        entries: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR_TAG):
+                self.report(key_node, "keys must be plain words", card, what)
+                continue
+            key = key_node.value
+            if key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+                known = ", ".join(allowed)
+                self.report(
+                    key_node,
+                    f"unknown key '{key}'{suggestion} (allowed: {known})",
+                    card,
+                    _join(what, key),
+                )
+                continue
+            if key in entries:
+                first = self.loc(entries[key][0])
+                self.report(
+                    key_node, f"key '{key}' appears twice (first at line {first.line})", card, _join(what, key)
+                )
+                continue
+            entries[key] = (key_node, value_node)
+        return entries
+
+    def text(self, node: yaml.Node, card: str | None, field_name: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.report(node, f"expected text, got {_describe(node)}", card, field_name)
+            return None
+        if not self.visit(node, card, field_name):
+            return None
+        if node.tag != _STR_TAG:
+            self.report(
+                node,
+                f"expected text, got {_describe(node)}; put the value in quotes",
+                card,
+                field_name,
+            )
+            return None
+        value = node.value.strip()
+        if not value:
+            self.report(node, "is empty", card, field_name)
+            return None
+        return value
+
+    def text_list(self, node: yaml.Node, card: str | None, field_name: str) -> tuple[str, ...] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.report(node, f"expected a list, got {_describe(node)}", card, field_name)
+            return None
+        if not self.visit(node, card, field_name):
+            return None
+        if not node.value:
+            self.report(node, "is an empty list", card, field_name)
+            return None
+        items = [self.text(item, card, f"{field_name}[{i + 1}]") for i, item in enumerate(node.value)]
+        if any(item is None for item in items):
+            return None
+        return tuple(items)  # type: ignore[arg-type]
+
+    def text_or_list(self, node: yaml.Node, card: str | None, field_name: str) -> tuple[str, ...] | None:
+        if isinstance(node, yaml.SequenceNode):
+            return self.text_list(node, card, field_name)
+        value = self.text(node, card, field_name)
+        return None if value is None else (value,)
+
+    def tags(self, node: yaml.Node, card: str | None, field_name: str) -> tuple[str, ...] | None:
+        tags = self.text_list(node, card, field_name)
+        if tags is None:
+            return None
+        bad = [t for t in tags if re.search(r"\s", t)]
+        if bad:
+            self.report(node, f"tag '{bad[0]}' contains a space (Anki tags cannot)", card, field_name)
+            return None
+        return tags
+
+    def deck_file(self, root: yaml.Node) -> DeckFile | None:
+        entries = self.mapping(root, FILE_KEYS, None, None)
+        if entries is None:
+            return None
+        deck_name = None
+        for key in ("deck", "cards"):
+            if key not in entries:
+                self.report(root, "is required", None, key)
+        if "deck" in entries:
+            deck_name = self.deck_path(entries["deck"][1])
+        optional = {
+            key: self.text(entries[key][1], None, key)
+            for key in ("company", "role", "source")
+            if key in entries
+        }
+        tags = self.tags(entries["tags"][1], None, "tags") if "tags" in entries else ()
+        cards = self.cards(entries["cards"][1]) if "cards" in entries else None
+        if deck_name is None or cards is None or tags is None or None in optional.values():
+            return None
+        return DeckFile(
+            path=self.path,
+            display_path=self.shown,
+            deck=deck_name,
+            cards=cards,
+            location=self.loc(entries["deck"][1]),
+            company=optional.get("company") or "",
+            role=optional.get("role") or "",
+            tags=tags,
+            source=optional.get("source") or "",
+        )
+
+    def deck_path(self, node: yaml.Node) -> str | None:
+        name = self.text(node, None, "deck")
+        if name is None:
+            return None
+        parts = name.split("::")
+        if any(not part.strip() for part in parts):
+            self.report(node, f"'{name}' has an empty part; write it like 面试::公司::岗位", None, "deck")
+            return None
+        if any(part != part.strip() for part in parts):
+            self.report(node, f"'{name}' has spaces around '::'", None, "deck")
+            return None
+        return name
+
+    def cards(self, node: yaml.Node) -> tuple[Card, ...] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.report(node, f"expected a list of cards, got {_describe(node)}", None, "cards")
+            return None
+        if not self.visit(node, None, "cards"):
+            return None
+        if not node.value:
+            self.report(node, "is an empty list", None, "cards")
+            return None
+        cards = [self.card(item, index) for index, item in enumerate(node.value, start=1)]
+        if any(card is None for card in cards):
+            return None
+        return tuple(cards)  # type: ignore[arg-type]
+
+    def card(self, node: yaml.Node, index: int) -> Card | None:
+        label = f"#{index}"
+        if isinstance(node, yaml.MappingNode):
+            # Name the card by its id in every message, as soon as we can read it.
+            for key_node, value_node in node.value:
+                if (
+                    isinstance(key_node, yaml.ScalarNode)
+                    and key_node.value == "id"
+                    and isinstance(value_node, yaml.ScalarNode)
+                    and value_node.value.strip()
+                ):
+                    label = value_node.value.strip()
+        before = len(self.problems)
+        entries = self.mapping(node, CARD_KEYS, label, None)
+        if entries is None:
+            return None
+        for key in ("id", "question"):
+            if key not in entries:
+                self.report(node, "is required", label, key)
+        if "star" in entries and "outline" in entries:
+            self.report(
+                entries["outline"][0],
+                "a card has either 'star' (behavioural) or 'outline' (knowledge), not both",
+                label,
+                "outline",
+            )
+        elif "star" not in entries and "outline" not in entries:
+            self.report(
+                node,
+                "add 'star' (situation/task/action/result) for a behavioural question "
+                "or 'outline' (answer points) for a knowledge question",
+                label,
+                "star/outline",
+            )
+        card_id = self.card_id(entries["id"][1], label) if "id" in entries else None
+        question = self.text(entries["question"][1], label, "question") if "question" in entries else None
+        star = self.star(entries["star"][1], label) if "star" in entries else None
+        values = {
+            "outline": self.text_list(entries["outline"][1], label, "outline") if "outline" in entries else (),
+            "assesses": self.text(entries["assesses"][1], label, "assesses") if "assesses" in entries else "",
+            "pitfalls": self.text_list(entries["pitfalls"][1], label, "pitfalls") if "pitfalls" in entries else (),
+            "example": self.text(entries["example"][1], label, "example") if "example" in entries else "",
+            "tags": self.tags(entries["tags"][1], label, "tags") if "tags" in entries else (),
+            "sources": self.text_list(entries["sources"][1], label, "sources") if "sources" in entries else (),
+        }
+        if len(self.problems) > before or card_id is None or question is None:
+            return None
+        return Card(id=card_id, question=question, location=self.loc(node), star=star, **values)
+
+    def card_id(self, node: yaml.Node, label: str) -> str | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag != _STR_TAG and node.value.strip():
+            value = node.value.strip()  # e.g. `id: 42`: the rule below says more than "not text"
+        else:
+            value = self.text(node, label, "id")
+            if value is None:
+                return None
+        if len(value) > MAX_ID_LENGTH or not ID_PATTERN.match(value):
+            self.report(
+                node,
+                f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens "
+                f"(at most {MAX_ID_LENGTH} characters), e.g. ant-why-alipay",
+                label,
+                "id",
+            )
+            return None
+        return value
+
+    def star(self, node: yaml.Node, label: str) -> Star | None:
+        entries = self.mapping(node, STAR_PARTS, label, "star")
+        if entries is None:
+            return None
+        parts = {}
+        for name in STAR_PARTS:
+            if name not in entries:
+                self.report(node, "is required", label, f"star.{name}")
+                parts[name] = None
+            else:
+                parts[name] = self.text_or_list(entries[name][1], label, f"star.{name}")
+        if any(value is None for value in parts.values()):
+            return None
+        return Star(**parts)  # type: ignore[arg-type]
+
+
+def _join(prefix: str | None, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return _TAG_NAMES.get(node.tag, f"a value tagged {node.tag}")
+
+
+__all__ = [
+    "Bank",
+    "Card",
+    "CardsError",
+    "DeckFile",
+    "Location",
+    "Problem",
+    "Star",
+    "card_files",
+    "load_bank",
+    "parse_deck_file",
+]
