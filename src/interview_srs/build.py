@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,19 +140,33 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
     bank = load_bank(cards_dir)
     plan = plan_build(bank, state, now)
     out_dir.mkdir(parents=True, exist_ok=True)
-    reports = []
-    outputs: dict[str, dict[str, str]] = {}
+    previous_outputs = state.outputs
+    to_write = []
     for output in plan.outputs:
         target = safe_output_path(out_dir, output.name)
-        previous = state.outputs.get(output.name, {})
+        previous = previous_outputs.get(output.name, {})
         fresh = (
             previous.get("inputs") == output.inputs_hash
             and target.exists()
             and previous.get("sha256") == _file_sha(target)
         )
         if not fresh:
-            anki_export.write_package(target, list(output.decks), plan.note_type.mod)
-        outputs[output.name] = {"inputs": output.inputs_hash, "sha256": _file_sha(target)}
+            to_write.append((output, target))
+    # sqlite and zlib release the GIL, so packages are written side by side.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for future in [
+            pool.submit(anki_export.write_package, target, list(output.decks), plan.note_type.mod)
+            for output, target in to_write
+        ]:
+            future.result()
+    written = {output.name for output, _ in to_write}
+    outputs: dict[str, dict[str, str]] = {}
+    reports = []
+    for output in plan.outputs:
+        outputs[output.name] = {
+            "inputs": output.inputs_hash,
+            "sha256": _file_sha(safe_output_path(out_dir, output.name)),
+        }
         reports.append(
             DeckReport(
                 deck=output.label,
@@ -159,7 +174,7 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
                 cards=sum(len(d.notes) for d in output.decks),
                 new=output.new,
                 changed=output.changed,
-                written=not fresh,
+                written=output.name in written,
             )
         )
     for stale in set(state.outputs) - set(outputs):
@@ -234,6 +249,7 @@ def plan_build(bank: Bank, state: BuildState, now: int) -> BuildPlan:
         floor = previous_type.mod + 1 if previous_type else now
         note_type = Stamp(type_hash, max(now, floor))
     stamps: dict[str, Stamp] = {}
+    content_hash: dict[str, str] = {}  # note guid -> hash of its content
     contents = []
     per_deck_new: dict[str, list[str]] = {}
     per_deck_changed: dict[str, list[str]] = {}
@@ -250,18 +266,17 @@ def plan_build(bank: Bank, state: BuildState, now: int) -> BuildPlan:
                 stamp = Stamp(digest, max(now, old.mod + 1) if old else now)
                 (per_deck_changed if old else per_deck_new).setdefault(deck.deck, []).append(card.id)
             stamps[card.id] = stamp
-            notes.append(anki_export.NoteRow(anki_export.note_guid(card.id), tuple(fields), tags, stamp.mod))
+            guid = anki_export.note_guid(card.id)
+            content_hash[guid] = digest
+            notes.append(anki_export.NoteRow(guid, tuple(fields), tags, stamp.mod))
         contents.append((deck, anki_export.DeckContent(deck.deck, tuple(notes))))
 
     def inputs_hash(decks: list[anki_export.DeckContent]) -> str:
         payload = [note_type.hash, note_type.mod] + [
-            [d.name, [[n.guid, n.mod, stamps_hash[n.guid]] for n in d.notes]] for d in decks
+            [d.name, [[n.guid, n.mod, content_hash[n.guid]] for n in d.notes]] for d in decks
         ]
         return hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()
 
-    stamps_hash = {
-        anki_export.note_guid(card_id): stamp.hash for card_id, stamp in stamps.items()
-    }
     outputs = []
     names = set()
     for deck, content in contents:

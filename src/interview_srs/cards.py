@@ -15,9 +15,9 @@ from pathlib import Path
 import yaml
 
 try:  # The C loader is several times faster; the pure-Python one is the fallback.
-    from yaml import CSafeLoader as _SafeLoader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 CARD_FILE_SUFFIXES = (".yaml", ".yml")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -280,6 +280,31 @@ def parse_deck_file(
     return _FileParser(path, shown, problems).deck_file(root), problems
 
 
+class _SafeLoader(_BaseLoader):
+    """The safe loader with a leaner tag resolver.
+
+    PyYAML's resolver also supports path-based resolvers, which we never use; skipping them
+    makes composing a large bank noticeably faster. Plain scalars still get the same tags.
+    """
+
+    def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML's hook
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        if kind is yaml.SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
+
+    def descend_resolver(self, current_node, current_index):  # noqa: D102 - no path resolvers
+        pass
+
+    def ascend_resolver(self):  # noqa: D102 - no path resolvers
+        pass
+
+
 class _FileParser:
     """Turns the YAML node tree of one file into a DeckFile, noting problems as it goes.
 
@@ -346,23 +371,20 @@ class _FileParser:
             entries[key] = (key_node, value_node)
         return entries
 
-    def text(self, node: yaml.Node, card: str | None, field_name: str) -> str | None:
+    def text(self, node: yaml.Node, card: str | None, field_name: str, item: int = 0) -> str | None:
+        """A non-empty string value; `item` numbers list entries in messages (`outline[2]`)."""
         if not isinstance(node, yaml.ScalarNode):
-            self.report(node, f"expected text, got {_describe(node)}", card, field_name)
+            self.report(node, f"expected text, got {_describe(node)}", card, _item(field_name, item))
             return None
-        if not self.visit(node, card, field_name):
+        if not self.visit(node, card, _item(field_name, item)):
             return None
         if node.tag != _STR_TAG:
-            self.report(
-                node,
-                f"expected text, got {_describe(node)}; put the value in quotes",
-                card,
-                field_name,
-            )
+            message = f"expected text, got {_describe(node)}; put the value in quotes"
+            self.report(node, message, card, _item(field_name, item))
             return None
         value = node.value.strip()
         if not value:
-            self.report(node, "is empty", card, field_name)
+            self.report(node, "is empty", card, _item(field_name, item))
             return None
         return value
 
@@ -375,10 +397,13 @@ class _FileParser:
         if not node.value:
             self.report(node, "is an empty list", card, field_name)
             return None
-        items = [self.text(item, card, f"{field_name}[{i + 1}]") for i, item in enumerate(node.value)]
-        if any(item is None for item in items):
-            return None
-        return tuple(items)  # type: ignore[arg-type]
+        items = []
+        for number, item in enumerate(node.value, start=1):
+            value = self.text(item, card, field_name, number)
+            if value is None:
+                return None
+            items.append(value)
+        return tuple(items)
 
     def text_or_list(self, node: yaml.Node, card: str | None, field_name: str) -> tuple[str, ...] | None:
         if isinstance(node, yaml.SequenceNode):
@@ -535,6 +560,10 @@ class _FileParser:
         if any(value is None for value in parts.values()):
             return None
         return Star(**parts)  # type: ignore[arg-type]
+
+
+def _item(field_name: str, item: int) -> str:
+    return f"{field_name}[{item}]" if item else field_name
 
 
 def _join(prefix: str | None, key: str) -> str:

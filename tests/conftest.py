@@ -1,0 +1,73 @@
+"""Shared fixtures: a small, valid cards folder that tests copy and edit."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+ANT_YAML = """\
+deck: 面试::蚂蚁集团::用户运营
+company: 蚂蚁集团
+role: 用户运营
+tags: [蚂蚁集团, 用户运营]
+source: 测试用卡片
+cards:
+  - id: ant-biggest-challenge
+    question: 在实习期间遇到的最大挑战是什么？
+    assesses: 抗压与解决问题的能力
+    star:
+      situation: 公司、角色、时间点
+      task: 要达成的目标
+      action:
+        - 用数据定位问题
+        - 推动协作
+      result: 量化结果与复盘
+    pitfalls:
+      - 只讲困难不讲行动
+    tags: [行为]
+    sources: ["000#2"]
+  - id: ant-mob1-3
+    question: 为什么关注 MOB1-3 卡的平均消费？
+    outline:
+      - MOB 指开卡后第几个月
+      - 前三个月是长期价值的先行指标
+      - 用来评估获客渠道质量
+    example: 我会先解释口径，再讲它驱动的决策。
+    tags: [业务]
+    sources: ["000#31"]
+"""
+
+XHS_YAML = """\
+deck: 面试::小红书::客服
+company: 小红书
+role: 客服
+tags: [小红书, 客服]
+cards:
+  - id: xhs-abusive-user
+    question: 用户私信辱骂客服，你怎么办？
+    outline:
+      - 保持冷静，对事不对人
+      - 专业回应，表明立场
+      - 聚焦问题，给出方案
+    tags: [情景]
+    sources: ["003#2.2"]
+"""
+
+
+def write_file(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def cards_dir(tmp_path: Path) -> Path:
+    """Two valid card files: one STAR card, two outline cards."""
+    folder = tmp_path / "cards"
+    write_file(folder / "ant.yaml", ANT_YAML)
+    write_file(folder / "xhs.yaml", XHS_YAML)
+    return folder

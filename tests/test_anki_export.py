@@ -1,0 +1,189 @@
+"""The built packages, opened by the real Anki backend (the `anki` package from PyPI)."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.scheduler.v3 import CardAnswer
+
+from interview_srs import anki_export
+from interview_srs.build import build
+from interview_srs.cards import load_bank
+
+T0 = 1_760_000_000  # the build clock for a first build
+LATER = T0 + 86_400
+
+
+@pytest.fixture
+def collection(tmp_path: Path):
+    col = Collection(str(tmp_path / "collection.anki2"))
+    yield col
+    col.close()
+
+
+def import_package(col: Collection, path: Path):
+    """Import with Anki's default options, as a user clicking Import would."""
+    request = ImportAnkiPackageRequest(package_path=str(path), options=ImportAnkiPackageOptions())
+    return col.import_anki_package(request).log
+
+
+def notes_by_id(col: Collection) -> dict[str, object]:
+    return {col.get_note(nid)["Id"]: col.get_note(nid) for nid in col.find_notes("")}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def test_every_package_imports_with_its_notes_fields_decks_and_tags(cards_dir, tmp_path, collection):
+    out = tmp_path / "decks"
+    build(cards_dir, out, now=T0)
+    bank = load_bank(cards_dir)
+    for deck in bank.decks:
+        log = import_package(collection, out / f"{deck.path.stem}.apkg")
+        assert len(log.new) == len(deck.cards)
+    assert collection.note_count() == 3
+    assert collection.card_count() == 3
+    names = {d.name for d in collection.decks.all_names_and_ids()}
+    assert {"面试", "面试::蚂蚁集团", "面试::蚂蚁集团::用户运营", "面试::小红书::客服"} <= names
+    notes = notes_by_id(collection)
+    for deck in bank.decks:
+        for card in deck.cards:
+            note = notes[card.id]
+            assert note["Question"] == html.escape(card.question)
+            assert note["Deck"] == deck.deck
+            assert note["Company"] == deck.company
+            assert sorted(note.tags) == sorted(deck.tags_for(card))
+            for point in card.outline:
+                assert f"<li>{html.escape(point)}</li>" in note["Outline"]
+            for pitfall in card.pitfalls:
+                assert html.escape(pitfall) in note["Pitfalls"]
+            assert note["Example"] == html.escape(card.example)
+            (anki_card,) = note.cards()
+            assert collection.decks.name(anki_card.did) == deck.deck
+    star = notes["ant-biggest-challenge"]
+    assert star["Situation"] == "公司、角色、时间点"
+    assert star["Action"] == "<ul><li>用数据定位问题</li><li>推动协作</li></ul>"
+    assert star["Outline"] == ""
+
+
+def test_the_combined_package_holds_every_deck(cards_dir, tmp_path, collection):
+    out = tmp_path / "decks"
+    build(cards_dir, out, now=T0)
+    log = import_package(collection, out / "interview-srs-all.apkg")
+    assert len(log.new) == 3
+    by_deck = {collection.decks.name(c.did) for nid in collection.find_notes("") for c in collection.get_note(nid).cards()}
+    assert by_deck == {"面试::蚂蚁集团::用户运营", "面试::小红书::客服"}
+
+
+def test_rendered_card_shows_star_headings_and_escaped_text(cards_dir, tmp_path, collection):
+    edit(cards_dir / "ant.yaml", "只讲困难不讲行动", "<script>alert(1)</script> & 只讲困难")
+    out = tmp_path / "decks"
+    build(cards_dir, out, now=T0)
+    import_package(collection, out / "ant.apkg")
+    note = notes_by_id(collection)["ant-biggest-challenge"]
+    answer = note.cards()[0].answer()
+    assert "<script>alert(1)</script>" not in answer
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 只讲困难" in answer
+    for heading in ("考察点", "S 情境", "T 任务", "A 行动", "R 结果", "避坑"):
+        assert heading in answer
+    assert "答题要点" not in answer  # no outline section on a STAR card
+
+
+def answer_first_card(col: Collection) -> int:
+    """Review one card through Anki's own scheduler, as a phone or desktop review would."""
+    col.decks.select(col.decks.id_for_name("面试::蚂蚁集团::用户运营"))
+    queued = col.sched.get_queued_cards(fetch_limit=1).cards[0]
+    card = col.get_card(queued.card.id)
+    card.start_timer()
+    col.sched.answer_card(col.sched.build_answer(card=card, states=queued.states, rating=CardAnswer.EASY))
+    return card.id
+
+
+def test_reimport_after_editing_two_cards_updates_exactly_those_in_place(cards_dir, tmp_path, collection):
+    out = tmp_path / "decks"
+    build(cards_dir, out, now=T0)
+    import_package(collection, out / "interview-srs-all.apkg")
+    reviewed = answer_first_card(collection)
+    before = collection.get_card(reviewed)
+    assert before.reps == 1 and before.ivl > 0
+    mods_before = {key: note.mod for key, note in notes_by_id(collection).items()}
+
+    edit(cards_dir / "ant.yaml", "用来评估获客渠道质量", "用来评估获客渠道质量与首刷激励")
+    edit(cards_dir / "xhs.yaml", "保持冷静，对事不对人", "先稳住情绪，对事不对人")
+    build(cards_dir, out, now=LATER)
+    log = import_package(collection, out / "interview-srs-all.apkg")
+
+    assert sorted(note.fields[-1] for note in log.updated) == ["ant-mob1-3", "xhs-abusive-user"]
+    assert len(log.new) == 0 and len(log.conflicting) == 0
+    assert collection.note_count() == 3
+    notes = notes_by_id(collection)
+    assert "首刷激励" in notes["ant-mob1-3"]["Outline"]
+    assert "先稳住情绪" in notes["xhs-abusive-user"]["Outline"]
+    assert notes["ant-biggest-challenge"].mod == mods_before["ant-biggest-challenge"]
+    assert notes["ant-mob1-3"].mod > mods_before["ant-mob1-3"]
+    after = collection.get_card(reviewed)
+    assert (after.ivl, after.due, after.reps, after.type, after.queue) == (
+        before.ivl, before.due, before.reps, before.type, before.queue
+    )
+    assert collection.db.scalar("select count() from revlog") == 1
+
+
+def test_reimport_of_an_unchanged_build_touches_nothing(cards_dir, tmp_path, collection):
+    out = tmp_path / "decks"
+    build(cards_dir, out, now=T0)
+    import_package(collection, out / "interview-srs-all.apkg")
+    for package in out.glob("*.apkg"):
+        package.unlink()  # force a full rewrite from the recorded state
+    build(cards_dir, out, now=LATER)
+    log = import_package(collection, out / "interview-srs-all.apkg")
+    assert len(log.updated) == 0 and len(log.new) == 0 and len(log.duplicate) == 3
+
+
+def test_changed_css_updates_the_note_type_on_reimport(cards_dir, tmp_path, monkeypatch):
+    out = tmp_path / "decks"
+    build(cards_dir, out, now=T0)
+    path = str(tmp_path / "col.anki2")
+    col = Collection(path)
+    import_package(col, out / "ant.apkg")
+    col.close()
+
+    monkeypatch.setattr(anki_export, "CSS", anki_export.CSS + "\n.question { color: teal; }\n")
+    build(cards_dir, out, now=LATER)
+    col = Collection(path)  # a fresh handle: the Python side caches note types
+    try:
+        import_package(col, out / "ant.apkg")
+        col.close()
+        col = Collection(path)
+        assert "color: teal" in col.models.get(anki_export.MODEL_ID)["css"]
+        assert len([m for m in col.models.all_names_and_ids() if m.name == anki_export.MODEL_NAME]) == 1
+    finally:
+        col.close()
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_same_inputs_and_state_give_byte_identical_packages(cards_dir, tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    build(cards_dir, first, now=T0)
+    second.mkdir()
+    (second / "build-state.json").write_bytes((first / "build-state.json").read_bytes())
+    build(cards_dir, second, now=LATER)  # a later clock must not leak into unchanged cards
+    for package in first.glob("*.apkg"):
+        assert sha256(package) == sha256(second / package.name)
+
+
+def test_deck_ids_and_guids_are_stable_functions_of_names_and_ids():
+    assert anki_export.deck_id("面试::小红书::客服") == anki_export.deck_id("面试::小红书::客服")
+    assert anki_export.deck_id("面试::小红书::客服") != anki_export.deck_id("面试::快手::营销服务")
+    assert 0 < anki_export.deck_id("x") < 2**53
+    assert anki_export.note_guid("ant-mob1-3") == anki_export.note_guid("ant-mob1-3")
+    assert anki_export.note_guid("ant-mob1-3") != anki_export.note_guid("ant-mob1-4")

@@ -1,0 +1,169 @@
+"""Incremental builds, the build state, atomic writes and the freshness check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from interview_srs import anki_export
+from interview_srs.build import (
+    BuildError,
+    build,
+    output_name,
+    read_state,
+    safe_output_path,
+    stale_outputs,
+)
+from interview_srs.cards import CardsError
+
+from conftest import write_file
+
+T0 = 1_760_000_000
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_first_build_writes_one_package_per_file_plus_the_combined_one(cards_dir, tmp_path):
+    report = build(cards_dir, tmp_path / "out", now=T0)
+    assert [d.output for d in report.decks] == ["ant.apkg", "xhs.apkg", "interview-srs-all.apkg"]
+    assert [d.cards for d in report.decks] == [2, 1, 3]
+    assert all(d.written for d in report.decks)
+    assert sorted(report.decks[-1].new) == ["ant-biggest-challenge", "ant-mob1-3", "xhs-abusive-user"]
+    state = read_state(tmp_path / "out")
+    assert {key: stamp.mod for key, stamp in state.notes.items()} == {
+        "ant-biggest-challenge": T0, "ant-mob1-3": T0, "xhs-abusive-user": T0
+    }
+
+
+def test_rebuild_with_nothing_changed_reports_up_to_date_and_writes_nothing(cards_dir, tmp_path):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    before = snapshot(out)
+    report = build(cards_dir, out, now=T0 + 100)
+    assert report.up_to_date
+    assert snapshot(out) == before
+
+
+def test_an_edit_moves_only_that_cards_mod_and_rewrites_only_its_deck(cards_dir, tmp_path):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    xhs_before = (out / "xhs.apkg").read_bytes()
+    edit(cards_dir / "ant.yaml", "用来评估获客渠道质量", "用来评估渠道质量")
+    report = build(cards_dir, out, now=T0 + 50)
+    by_output = {d.output: d for d in report.decks}
+    assert by_output["ant.apkg"].changed == ("ant-mob1-3",) and by_output["ant.apkg"].written
+    assert not by_output["xhs.apkg"].written
+    assert (out / "xhs.apkg").read_bytes() == xhs_before
+    mods = {key: stamp.mod for key, stamp in read_state(out).notes.items()}
+    assert mods == {"ant-biggest-challenge": T0, "ant-mob1-3": T0 + 50, "xhs-abusive-user": T0}
+
+
+def test_a_changed_card_gets_a_newer_mod_even_if_the_clock_went_backwards(cards_dir, tmp_path):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    edit(cards_dir / "xhs.yaml", "聚焦问题", "聚焦问题本身")
+    build(cards_dir, out, now=T0 - 3600)
+    assert read_state(out).notes["xhs-abusive-user"].mod == T0 + 1
+
+
+def test_removed_cards_are_reported_and_dropped_from_the_state(cards_dir, tmp_path):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    (cards_dir / "xhs.yaml").unlink()
+    report = build(cards_dir, out, now=T0 + 1)
+    assert report.removed == ("xhs-abusive-user",)
+    assert "xhs-abusive-user" not in read_state(out).notes
+    assert not (out / "xhs.apkg").exists()
+
+
+def test_a_note_type_change_moves_the_note_type_mod(cards_dir, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    first = read_state(out).note_type
+    monkeypatch.setattr(anki_export, "CSS", anki_export.CSS + ".x{}")
+    report = build(cards_dir, out, now=T0 + 10)
+    assert report.note_type_changed
+    assert read_state(out).note_type.mod == T0 + 10 > first.mod
+    assert all(d.written for d in report.decks)
+
+
+def test_a_failed_build_leaves_the_previous_decks_untouched(cards_dir, tmp_path):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    before = snapshot(out)
+    edit(cards_dir / "ant.yaml", "question: 为什么关注", "questoin: 为什么关注")
+    with pytest.raises(CardsError):
+        build(cards_dir, out, now=T0 + 5)
+    assert snapshot(out) == before
+
+
+def test_output_names_cannot_escape_the_output_folder(tmp_path):
+    assert output_name("../../etc/passwd") == "etc_passwd.apkg"
+    assert output_name("面试 题;rm -rf") == "面试_题_rm_-rf.apkg"
+    assert output_name("...") == "deck.apkg"
+    with pytest.raises(BuildError):
+        safe_output_path(tmp_path, "../outside.apkg")
+    assert safe_output_path(tmp_path, "ok.apkg") == (tmp_path / "ok.apkg").resolve()
+
+
+def test_a_card_file_named_like_the_combined_package_is_refused(cards_dir, tmp_path):
+    (cards_dir / "xhs.yaml").rename(cards_dir / "interview-srs-all.yaml")
+    with pytest.raises(BuildError, match="clashes"):
+        build(cards_dir, tmp_path / "out", now=T0)
+
+
+def test_fresh_decks_verify_clean_and_edits_make_them_stale(cards_dir, tmp_path):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    assert stale_outputs(cards_dir, out) == []
+    edit(cards_dir / "xhs.yaml", "聚焦问题", "聚焦问题本身")
+    assert stale_outputs(cards_dir, out) == ["xhs.apkg", "interview-srs-all.apkg"]
+
+
+def test_verify_compares_contents_not_bytes(cards_dir, tmp_path):
+    """A package re-zipped differently (another zip tool, another SQLite) is still fresh."""
+    import zipfile
+
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    package = out / "xhs.apkg"
+    with zipfile.ZipFile(package) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    with zipfile.ZipFile(package, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    assert stale_outputs(cards_dir, out) == []
+
+
+def test_verify_notices_a_new_card_file_and_a_missing_package(cards_dir, tmp_path):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    (out / "ant.apkg").unlink()
+    assert "ant.apkg" in stale_outputs(cards_dir, out)
+    build(cards_dir, out, now=T0)
+    write_file(
+        cards_dir / "new.yaml",
+        "deck: 面试::新::岗位\ncards:\n  - id: new-one\n    question: 新问题？\n    outline: [一, 二, 三]\n",
+    )
+    assert "new.apkg" in stale_outputs(cards_dir, out)
+
+
+def test_state_file_is_readable_json_with_a_format_version(cards_dir, tmp_path):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    data = json.loads((out / "build-state.json").read_text("utf-8"))
+    assert data["format"] == 1
+    assert set(data["notes"]) == {"ant-biggest-challenge", "ant-mob1-3", "xhs-abusive-user"}
+    (out / "build-state.json").write_text('{"format": 99}', "utf-8")
+    with pytest.raises(BuildError, match="cannot read the build state"):
+        read_state(out)

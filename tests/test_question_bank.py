@@ -1,0 +1,88 @@
+"""The curated bank in cards/: complete, clean, and compiled into the committed decks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from interview_srs.build import stale_outputs
+from interview_srs.cards import load_bank
+from interview_srs.quality import content_warnings
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="source documents (../shared/seeds) not beside this checkout")
+
+
+def seed_text(prefix: str) -> str:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_text("utf-8")
+
+
+def numbered_in_section(text: str, heading: str) -> list[int]:
+    section = text.split(heading, 1)[1].split("\n# ", 1)[0]
+    return [int(n) for n in re.findall(r"^(\d+)\. ", section, re.MULTILINE)]
+
+
+def expected_references() -> set[str]:
+    """Every interview question in the five documents, as the reference a card must carry."""
+    refs: set[str] = set()
+    ant = seed_text("000")
+    refs |= {f"000#{n}" for n in numbered_in_section(ant, "# 面试题目")}
+    refs |= {f"000#e{n}" for n in numbered_in_section(ant, "# 面试经验")}
+    guide = seed_text("001")
+    refs |= {f"001#{label}" for label in re.findall(r"^(\S[^\n:]*?) :", guide, re.MULTILINE)}
+    service = seed_text("002")
+    refs |= {f"002#{n}" for n in re.findall(r"^问题(\d+)[:：]", service, re.MULTILINE)}
+    xhs = seed_text("003")
+    part = 0
+    for line in xhs.splitlines():
+        if line.startswith(("第一部分", "第二部分", "第三部分", "面试尾声")):
+            part += 1
+        match = re.match(r"^  (\d+)\. ", line)
+        if match and part:
+            refs.add(f"003#{part}.{match.group(1)}")
+    if "最后的小贴士" in xhs:
+        refs.add("003#tips")
+    kuaishou = seed_text("004")
+    refs |= {f"004#{n}" for n in re.findall(r"^#### (\d+)\.", kuaishou, re.MULTILINE)}
+    return refs
+
+
+def referenced() -> set[str]:
+    return {source for _, card in load_bank(REPO / "cards").cards() for source in card.sources}
+
+
+@needs_seeds
+def test_the_parsers_find_every_numbered_item():
+    refs = expected_references()
+    counts = {doc: sum(r.startswith(doc + "#") for r in refs) for doc in ("000", "001", "002", "003", "004")}
+    # 63 questions + 60 notes; 15 topics; 7 questions; 3+3+3+4 questions + tips; 30 questions.
+    assert counts == {"000": 123, "001": 15, "002": 7, "003": 14, "004": 30}
+
+
+@needs_seeds
+def test_every_source_question_is_on_a_card():
+    missing = sorted(expected_references() - referenced())
+    assert missing == []
+
+
+@needs_seeds
+def test_every_reference_on_a_card_points_at_a_real_question():
+    unknown = sorted(r for r in referenced() - expected_references() if r[:3] in {"000", "001", "002", "003", "004"})
+    assert unknown == []
+
+
+def test_every_card_names_its_sources():
+    assert [card.id for _, card in load_bank(REPO / "cards").cards() if not card.sources] == []
+
+
+def test_the_curated_bank_has_no_warnings():
+    assert [str(w) for w in content_warnings(load_bank(REPO / "cards"))] == []
+
+
+def test_the_committed_decks_are_built_from_the_current_cards():
+    assert stale_outputs(REPO / "cards", REPO / "decks") == []
