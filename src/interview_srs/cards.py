@@ -38,12 +38,15 @@ CARD_KEYS = (
 )
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
 _TAG_NAMES = {
     "tag:yaml.org,2002:int": "a number",
     "tag:yaml.org,2002:float": "a number",
     "tag:yaml.org,2002:bool": "true/false",
     "tag:yaml.org,2002:null": "nothing (null)",
     "tag:yaml.org,2002:timestamp": "a date",
+    _STR_TAG: "text",
 }
 
 
@@ -253,8 +256,9 @@ def parse_deck_file(
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         at(line, column, "file is not valid UTF-8 (save it as UTF-8)")
         return None, problems
     text = text.removeprefix("\ufeff")
@@ -267,6 +271,12 @@ def parse_deck_file(
     if problems:
         return None, problems
     try:
+        problems.extend(
+            Problem(Location(shown, mark.line + 1, mark.column + 1), message)
+            for mark, message in _aliases(text)
+        )
+        if problems:
+            return None, problems
         root = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -277,7 +287,24 @@ def parse_deck_file(
     except yaml.YAMLError as exc:
         at(1, 1, f"invalid YAML: {exc}")
         return None, problems
+    if root is None:
+        at(1, 1, "file is empty")
+        return None, problems
     return _FileParser(path, shown, problems).deck_file(root), problems
+
+
+def _aliases(text: str) -> list[tuple[yaml.Mark, str]]:
+    """Where the text uses YAML aliases; refused before composing, so none is ever expanded.
+
+    An alias needs a `*`, so files without one (nearly all) skip the event scan.
+    """
+    if "*" not in text:
+        return []
+    return [
+        (event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed; write the text out")
+        for event in yaml.parse(text, Loader=_SafeLoader)
+        if isinstance(event, yaml.AliasEvent)
+    ]
 
 
 class _SafeLoader(_BaseLoader):
@@ -316,7 +343,6 @@ class _FileParser:
         self.path = path
         self.shown = shown
         self.problems = problems
-        self.seen_nodes: set[int] = set()
 
     def loc(self, node: yaml.Node) -> Location:
         return Location(self.shown, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -324,26 +350,14 @@ class _FileParser:
     def report(self, node: yaml.Node, message: str, card: str | None, field_name: str | None):
         self.problems.append(Problem(self.loc(node), message, card, field_name))
 
-    def visit(self, node: yaml.Node, card: str | None, field_name: str | None) -> bool:
-        """False (with a problem) when a node is reached twice, i.e. through an alias."""
-        if id(node) in self.seen_nodes:
-            self.report(
-                node,
-                "YAML anchors and aliases (&name / *name) are not allowed; write the text out",
-                card,
-                field_name,
-            )
-            return False
-        self.seen_nodes.add(id(node))
-        return True
-
     def mapping(
         self, node: yaml.Node, allowed: tuple[str, ...], card: str | None, what: str | None
     ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         if not isinstance(node, yaml.MappingNode):
             self.report(node, f"expected a mapping of keys, got {_describe(node)}", card, what)
             return None
-        if not self.visit(node, card, what):
+        if node.tag != _MAP_TAG:
+            self.report(node, f"unsupported YAML tag {node.tag}", card, what)
             return None
         entries: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
@@ -376,8 +390,6 @@ class _FileParser:
         if not isinstance(node, yaml.ScalarNode):
             self.report(node, f"expected text, got {_describe(node)}", card, _item(field_name, item))
             return None
-        if not self.visit(node, card, _item(field_name, item)):
-            return None
         if node.tag != _STR_TAG:
             message = f"expected text, got {_describe(node)}; put the value in quotes"
             self.report(node, message, card, _item(field_name, item))
@@ -392,18 +404,16 @@ class _FileParser:
         if not isinstance(node, yaml.SequenceNode):
             self.report(node, f"expected a list, got {_describe(node)}", card, field_name)
             return None
-        if not self.visit(node, card, field_name):
+        if node.tag != _SEQ_TAG:
+            self.report(node, f"unsupported YAML tag {node.tag}", card, field_name)
             return None
         if not node.value:
             self.report(node, "is an empty list", card, field_name)
             return None
-        items = []
-        for number, item in enumerate(node.value, start=1):
-            value = self.text(item, card, field_name, number)
-            if value is None:
-                return None
-            items.append(value)
-        return tuple(items)
+        items = [self.text(item, card, field_name, number) for number, item in enumerate(node.value, start=1)]
+        if None in items:
+            return None
+        return tuple(items)  # type: ignore[arg-type]
 
     def text_or_list(self, node: yaml.Node, card: str | None, field_name: str) -> tuple[str, ...] | None:
         if isinstance(node, yaml.SequenceNode):
@@ -469,7 +479,8 @@ class _FileParser:
         if not isinstance(node, yaml.SequenceNode):
             self.report(node, f"expected a list of cards, got {_describe(node)}", None, "cards")
             return None
-        if not self.visit(node, None, "cards"):
+        if node.tag != _SEQ_TAG:
+            self.report(node, f"unsupported YAML tag {node.tag}", None, "cards")
             return None
         if not node.value:
             self.report(node, "is an empty list", None, "cards")
@@ -529,12 +540,9 @@ class _FileParser:
         return Card(id=card_id, question=question, location=self.loc(node), star=star, **values)
 
     def card_id(self, node: yaml.Node, label: str) -> str | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag != _STR_TAG and node.value.strip():
-            value = node.value.strip()  # e.g. `id: 42`: the rule below says more than "not text"
-        else:
-            value = self.text(node, label, "id")
-            if value is None:
-                return None
+        value = self.text(node, label, "id")
+        if value is None:
+            return None
         if len(value) > MAX_ID_LENGTH or not ID_PATTERN.match(value):
             self.report(
                 node,

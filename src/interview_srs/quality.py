@@ -17,7 +17,8 @@ from interview_srs.cards import Bank, Card, Problem
 MAX_BACK_CHARS = 450
 MAX_EXAMPLE_CHARS = 300
 OUTLINE_POINTS = (3, 7)
-NEAR_DUPLICATE_SIMILARITY = 0.6
+NEAR_DUPLICATE_SIMILARITY = 0.65
+ALWAYS_INDEXED = 3  # a question's rarest bigrams are indexed even when common, so no card goes unchecked
 MAX_POSTINGS = 200  # a bigram in more questions than this says nothing about duplicates
 
 _NOT_CONTENT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -81,7 +82,8 @@ def near_duplicate_warnings(bank: Bank, threshold: float = NEAR_DUPLICATE_SIMILA
     index: dict[str, list[int]] = defaultdict(list)
     warnings = []
     for i, gram_set in enumerate(grams):
-        selective = [g for g in gram_set if frequency[g] <= too_common]
+        by_rarity = sorted(gram_set, key=lambda g: (frequency[g], g))
+        selective = by_rarity[:ALWAYS_INDEXED] + [g for g in by_rarity[ALWAYS_INDEXED:] if frequency[g] <= too_common]
         candidates = {j for g in selective for j in index[g]}
         for j in sorted(candidates):
             other = grams[j]

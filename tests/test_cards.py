@@ -1,0 +1,904 @@
+"""The card loader: what a valid file becomes, and the exact message for each kind of mistake.
+
+Every YAML file here is written by the test, so the expected `file:line:column` of each message
+is read off the text by hand (line numbers are noted in the margins).
+"""
+
+from __future__ import annotations
+
+import time
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from interview_srs.cards import (
+    Card,
+    CardsError,
+    Location,
+    Star,
+    load_bank,
+    parse_deck_file,
+)
+
+CARD_KEYS = "id, question, star, outline, assesses, pitfalls, example, tags, sources"
+FILE_KEYS = "deck, company, role, tags, source, cards"
+STAR_KEYS = "situation, task, action, result"
+ID_RULE = (
+    "is not a valid id: use lowercase letters, digits and single hyphens "
+    "(at most 64 characters), e.g. ant-why-alipay"
+)
+ALIASES = "are not allowed; write the text out"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture
+def cards(tmp_path, monkeypatch) -> Path:
+    """An empty cards/ folder; the working directory is its parent, so paths show as cards/…"""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    return folder
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """Write dedented YAML text (the first line of `text` is line 1 of the file)."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def write_bytes(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def problems(folder: Path | str = "cards") -> list[str]:
+    """Load the bank, expecting it to fail; the problems as the user sees them."""
+    with pytest.raises(CardsError) as caught:
+        load_bank(Path(folder))
+    return [str(problem) for problem in caught.value.problems]
+
+
+def problems_of(folder: Path, text: str, name: str = "a.yaml") -> list[str]:
+    write(folder, name, text)
+    return problems()
+
+
+# --------------------------------------------------------------------------- valid files
+
+
+def test_valid_file_loads_into_dataclasses(cards):
+    write(
+        cards,
+        "a.yaml",
+        """\
+        deck: 面试::蚂蚁集团::用户运营
+        company: 蚂蚁集团
+        role: 用户运营
+        tags: [蚂蚁集团, 用户运营]
+        source: 测试来源
+        cards:
+          - id: ant-biggest-challenge
+            question: 实习期间最大的挑战是什么？
+            assesses: 抗压能力
+            star:
+              situation: 背景是什么
+              task:
+                - 你负责什么
+                - 目标是多少
+              action: [做了什么]
+              result: 结果如何
+            pitfalls: [只讲过程不讲结果]
+            example: |
+              第一行
+              第二行
+            tags: [行为, 蚂蚁集团]
+            sources: ["000#2", "000#27"]
+          - id: ant-why-alipay
+            question: 为什么想加入支付宝？
+            outline: [要点一, 要点二, 要点三]
+        """,
+    )
+    bank = load_bank(Path("cards"))
+
+    (deck,) = bank.decks
+    assert deck.deck == "面试::蚂蚁集团::用户运营"
+    assert deck.company == "蚂蚁集团"
+    assert deck.role == "用户运营"
+    assert deck.tags == ("蚂蚁集团", "用户运营")
+    assert deck.source == "测试来源"
+    assert deck.display_path == "cards/a.yaml"
+    assert deck.path.resolve() == (cards / "a.yaml").resolve()
+    assert deck.location == Location("cards/a.yaml", 1, 7)
+
+    challenge, why = deck.cards
+    assert challenge == Card(
+        id="ant-biggest-challenge",
+        question="实习期间最大的挑战是什么？",
+        location=Location("cards/a.yaml", 7, 5),
+        star=Star(
+            situation=("背景是什么",),  # a STAR part given as one string becomes a 1-tuple
+            task=("你负责什么", "目标是多少"),
+            action=("做了什么",),
+            result=("结果如何",),
+        ),
+        assesses="抗压能力",
+        pitfalls=("只讲过程不讲结果",),
+        example="第一行\n第二行",
+        tags=("行为", "蚂蚁集团"),
+        sources=("000#2", "000#27"),
+    )
+    assert why == Card(
+        id="ant-why-alipay",
+        question="为什么想加入支付宝？",
+        location=Location("cards/a.yaml", 23, 5),
+        outline=("要点一", "要点二", "要点三"),
+    )
+    assert challenge.star.parts() == (
+        ("situation", ("背景是什么",)),
+        ("task", ("你负责什么", "目标是多少")),
+        ("action", ("做了什么",)),
+        ("result", ("结果如何",)),
+    )
+    assert bank.cards() == ((deck, challenge), (deck, why))
+
+
+def test_tags_for_merges_file_and_card_tags_without_repeats(cards):
+    write(
+        cards,
+        "a.yaml",
+        """\
+        deck: 面试::标签
+        tags: [快手, 营销服务, 快手]
+        cards:
+          - id: with-tags
+            question: 问题一？
+            outline: [一, 二, 三]
+            tags: [业务, 快手, 情景, 业务]
+          - id: without-tags
+            question: 问题二？
+            outline: [一, 二, 三]
+        """,
+    )
+    (deck,) = load_bank(Path("cards")).decks
+    with_tags, without_tags = deck.cards
+    assert deck.tags_for(with_tags) == ("快手", "营销服务", "业务", "情景")
+    assert deck.tags_for(without_tags) == ("快手", "营销服务")
+
+
+def test_order_of_cards_is_preserved(cards):
+    write(
+        cards,
+        "a.yaml",
+        """\
+        deck: 面试::顺序
+        cards:
+          - {id: zeta, question: 第一题？, outline: [一, 二, 三]}
+          - {id: alpha, question: 第二题？, outline: [一, 二, 三]}
+          - {id: mid, question: 第三题？, outline: [一, 二, 三]}
+        """,
+    )
+    (deck,) = load_bank(Path("cards")).decks
+    assert [card.id for card in deck.cards] == ["zeta", "alpha", "mid"]
+
+
+def test_byte_order_mark_at_start_is_accepted(cards):
+    text = "deck: 面试::签名\ncards:\n  - id: bom-card\n    question: 问题？\n    outline: [一, 二, 三]\n"
+    write_bytes(cards, "a.yaml", "\ufeff".encode() + text.encode())
+    (deck,) = load_bank(Path("cards")).decks
+    assert deck.deck == "面试::签名"
+    assert deck.cards[0].location == Location("cards/a.yaml", 3, 5)
+
+
+def test_yml_files_and_subfolders_are_read(cards):
+    write(
+        cards,
+        "a.yaml",
+        """\
+        deck: 面试::甲
+        cards:
+          - {id: in-yaml, question: 问题？, outline: [一, 二, 三]}
+        """,
+    )
+    write(
+        cards,
+        "ant/b.yml",
+        """\
+        deck: 面试::乙
+        cards:
+          - {id: in-yml-in-subfolder, question: 问题？, outline: [一, 二, 三]}
+        """,
+    )
+    write(cards, "notes.txt", "deck: 不是卡片\n")
+    bank = load_bank(Path("cards"))
+    assert [(d.display_path, d.deck) for d in bank.decks] == [
+        ("cards/a.yaml", "面试::甲"),
+        ("cards/ant/b.yml", "面试::乙"),
+    ]
+    assert [card.id for _, card in bank.cards()] == ["in-yaml", "in-yml-in-subfolder"]
+
+
+def test_parse_deck_file_uses_the_shown_name(tmp_path):
+    data = "deck: 面试::直接\ncards:\n  - {id: ok, question: 问题？, outline: [一, 二, 三]}\n".encode()
+    deck, found = parse_deck_file(data, tmp_path / "x.yaml", "shown/x.yaml")
+    assert found == []
+    assert deck.display_path == "shown/x.yaml"
+    assert deck.path == tmp_path / "x.yaml"
+    assert deck.cards[0].location == Location("shown/x.yaml", 3, 5)
+
+    deck, found = parse_deck_file(b"deck: 42\ncards: []\n", tmp_path / "x.yaml", "shown/x.yaml")
+    assert deck is None
+    assert [str(p) for p in found] == [
+        "shown/x.yaml:1:7: deck: expected text, got a number; put the value in quotes",
+        "shown/x.yaml:2:8: cards: is an empty list",
+    ]
+
+
+# --------------------------------------------------------------------------- unknown keys
+
+
+def test_unknown_card_key_suggests_the_close_one(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::拼写
+        cards:
+          - id: typo
+            qustion: 问题？
+            outline: [一, 二, 三]
+        """,
+    ) == [
+        "cards/a.yaml:3:5: card typo: question: is required",
+        f"cards/a.yaml:4:5: card typo: qustion: unknown key 'qustion'; did you mean 'question'? "
+        f"(allowed: {CARD_KEYS})",
+    ]
+
+
+def test_unknown_file_key_suggests_the_close_one(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::拼写
+        compnay: 蚂蚁集团
+        cards:
+          - {id: ok, question: 问题？, outline: [一, 二, 三]}
+        """,
+    ) == [
+        f"cards/a.yaml:2:1: compnay: unknown key 'compnay'; did you mean 'company'? (allowed: {FILE_KEYS})"
+    ]
+
+
+def test_unknown_star_key_suggests_the_close_one(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::拼写
+        cards:
+          - id: star-typo
+            question: 问题？
+            star:
+              situation: 背景
+              task: 任务
+              action: 行动
+              actions: 多余的行动
+              result: 结果
+        """,
+    ) == [
+        f"cards/a.yaml:9:7: card star-typo: star.actions: unknown key 'actions'; "
+        f"did you mean 'action'? (allowed: {STAR_KEYS})"
+    ]
+
+
+def test_unknown_key_without_close_match_lists_allowed_keys(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::拼写
+        author: 某人
+        cards:
+          - id: no-match
+            question: 问题？
+            outline: [一, 二, 三]
+            notes: 备注
+        """,
+    ) == [
+        f"cards/a.yaml:2:1: author: unknown key 'author' (allowed: {FILE_KEYS})",
+        f"cards/a.yaml:7:5: card no-match: notes: unknown key 'notes' (allowed: {CARD_KEYS})",
+    ]
+
+
+# --------------------------------------------------------------------------- missing fields
+
+
+def test_missing_card_id_names_the_card_by_position(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::缺失
+        cards:
+          - id: first
+            question: 问题一？
+            outline: [一, 二, 三]
+          - question: 问题二？
+            outline: [一, 二, 三]
+        """,
+    ) == ["cards/a.yaml:6:5: card #2: id: is required"]
+
+
+def test_missing_question(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::缺失
+        cards:
+          - id: no-question
+            outline: [一, 二, 三]
+        """,
+    ) == ["cards/a.yaml:3:5: card no-question: question: is required"]
+
+
+def test_missing_deck_and_cards(cards):
+    assert problems_of(
+        cards,
+        """\
+        company: 蚂蚁集团
+        role: 用户运营
+        """,
+    ) == [
+        "cards/a.yaml:1:1: deck: is required",
+        "cards/a.yaml:1:1: cards: is required",
+    ]
+
+
+def test_missing_star_part(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::缺失
+        cards:
+          - id: no-result
+            question: 问题？
+            star:
+              situation: 背景
+              task: 任务
+              action: [行动一, 行动二]
+        """,
+    ) == ["cards/a.yaml:6:7: card no-result: star.result: is required"]
+
+
+# --------------------------------------------------------------------------- empty values
+
+
+def test_empty_strings(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::空
+        cards:
+          - id: empty-text
+            question: "   "
+            outline: [一, 二, 三]
+            assesses: ""
+        """,
+    ) == [
+        "cards/a.yaml:4:15: card empty-text: question: is empty",
+        "cards/a.yaml:6:15: card empty-text: assesses: is empty",
+    ]
+
+
+def test_empty_lists(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::空
+        cards:
+          - id: empty-list
+            question: 问题？
+            outline: [一, 二, 三]
+            pitfalls: []
+        """,
+    ) == ["cards/a.yaml:6:15: card empty-list: pitfalls: is an empty list"]
+    assert problems_of(cards, "deck: 面试::空\ncards: []\n") == [
+        "cards/a.yaml:2:8: cards: is an empty list"
+    ]
+
+
+# --------------------------------------------------------------------------- star / outline
+
+
+def test_both_star_and_outline(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::二选一
+        cards:
+          - id: both
+            question: 问题？
+            star: {situation: 背景, task: 任务, action: 行动, result: 结果}
+            outline: [一, 二, 三]
+        """,
+    ) == [
+        "cards/a.yaml:6:5: card both: outline: a card has either 'star' (behavioural) "
+        "or 'outline' (knowledge), not both"
+    ]
+
+
+def test_neither_star_nor_outline(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::二选一
+        cards:
+          - id: neither
+            question: 问题？
+            pitfalls: [坑]
+        """,
+    ) == [
+        "cards/a.yaml:3:5: card neither: star/outline: add 'star' (situation/task/action/result) "
+        "for a behavioural question or 'outline' (answer points) for a knowledge question"
+    ]
+
+
+# --------------------------------------------------------------------------- wrong types
+
+
+def test_number_where_text_expected_says_to_quote_it(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::类型
+        cards:
+          - id: number-question
+            question: 42
+            outline: [一, 二, 三]
+            example: 2024-05-01
+        """,
+    ) == [
+        "cards/a.yaml:4:15: card number-question: question: expected text, got a number; put the value in quotes",
+        "cards/a.yaml:6:14: card number-question: example: expected text, got a date; put the value in quotes",
+    ]
+
+
+def test_mapping_where_list_expected(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::类型
+        cards:
+          - id: mapping-list
+            question: 问题？
+            outline: [一, 二, 三]
+            pitfalls: {坑: 说明}
+        """,
+    ) == ["cards/a.yaml:6:15: card mapping-list: pitfalls: expected a list, got a mapping"]
+
+
+def test_list_of_non_strings(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::类型
+        cards:
+          - id: non-strings
+            question: 问题？
+            outline: [1, 要点, true, [嵌套]]
+        """,
+    ) == [
+        "cards/a.yaml:5:15: card non-strings: outline[1]: expected text, got a number; put the value in quotes",
+        "cards/a.yaml:5:22: card non-strings: outline[3]: expected text, got true/false; put the value in quotes",
+        "cards/a.yaml:5:28: card non-strings: outline[4]: expected text, got a list",
+    ]
+
+
+def test_star_given_as_a_list(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::类型
+        cards:
+          - id: star-list
+            question: 问题？
+            star: [背景, 任务]
+        """,
+    ) == ["cards/a.yaml:5:11: card star-list: star: expected a mapping of keys, got a list"]
+
+
+def test_card_given_as_plain_text(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::类型
+        cards:
+          - {id: fine, question: 问题？, outline: [一, 二, 三]}
+          - 只是一句话
+        """,
+    ) == ["cards/a.yaml:4:5: card #2: expected a mapping of keys, got text"]
+
+
+def test_cards_given_as_a_mapping(cards):
+    assert problems_of(cards, "deck: 面试::类型\ncards:\n  id: x\n") == [
+        "cards/a.yaml:3:3: cards: expected a list of cards, got a mapping"
+    ]
+
+
+# --------------------------------------------------------------------------- ids
+
+
+@pytest.mark.parametrize(
+    ("written", "shown", "column"),
+    [
+        ("Ant-Why", "Ant-Why", 9),
+        ('"ant why"', "ant why", 9),
+        ("a" * 65, "a" * 65, 9),
+        ("ant--why", "ant--why", 9),
+        ("-ant", "-ant", 9),
+        ("ant_why", "ant_why", 9),
+        ('"1.5"', "1.5", 9),
+    ],
+    ids=["uppercase", "space", "65-chars", "double-hyphen", "leading-hyphen", "underscore", "quoted-float"],
+)
+def test_invalid_id(cards, written, shown, column):
+    assert problems_of(
+        cards,
+        f"""\
+        deck: 面试::编号
+        cards:
+          - id: {written}
+            question: 问题？
+            outline: [一, 二, 三]
+        """,
+    ) == [f"cards/a.yaml:3:{column}: card {shown}: id: '{shown}' {ID_RULE}"]
+
+
+def test_longest_allowed_id_is_accepted(cards):
+    write(cards, "a.yaml", f"deck: 面试::编号\ncards:\n  - {{id: {'a' * 64}, question: 问题？, outline: [一, 二, 三]}}\n")
+    assert [card.id for _, card in load_bank(Path("cards")).cards()] == ["a" * 64]
+
+
+def test_numeric_id_must_be_quoted(cards):
+    # `id: 42` is a YAML number, not text: it must not be taken silently as the id "42".
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::编号
+        cards:
+          - id: 42
+            question: 问题？
+            outline: [一, 二, 三]
+        """,
+    ) == ["cards/a.yaml:3:9: card 42: id: expected text, got a number; put the value in quotes"]
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def test_duplicate_id_across_files_names_the_first_place(cards):
+    write(
+        cards,
+        "a.yaml",
+        """\
+        deck: 面试::甲
+        cards:
+          - id: other
+            question: 问题？
+            outline: [一, 二, 三]
+          - id: shared-id
+            question: 问题一？
+            outline: [一, 二, 三]
+        """,
+    )
+    write(
+        cards,
+        "b.yaml",
+        """\
+        deck: 面试::乙
+        cards:
+          - id: shared-id
+            question: 问题二？
+            outline: [一, 二, 三]
+        """,
+    )
+    assert problems() == [
+        "cards/b.yaml:3:5: card shared-id: id: duplicate id 'shared-id' (first used at cards/a.yaml:6:5)"
+    ]
+
+
+def test_duplicate_id_in_one_file(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::甲
+        cards:
+          - id: twice
+            question: 问题一？
+            outline: [一, 二, 三]
+          - id: twice
+            question: 问题二？
+            outline: [一, 二, 三]
+        """,
+    ) == ["cards/a.yaml:6:5: card twice: id: duplicate id 'twice' (first used at cards/a.yaml:3:5)"]
+
+
+def test_duplicate_key_in_a_mapping(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::甲
+        cards:
+          - id: dup-key
+            question: 问题一？
+            outline: [一, 二, 三]
+            question: 问题二？
+        deck: 面试::乙
+        """,
+    ) == [
+        "cards/a.yaml:6:5: card dup-key: question: key 'question' appears twice (first at line 4)",
+        "cards/a.yaml:7:1: deck: key 'deck' appears twice (first at line 1)",
+    ]
+
+
+def test_deck_names_clash_across_files_ignoring_case(cards):
+    write(cards, "a.yaml", "deck: 面试::蚂蚁::Ops\ncards:\n  - {id: one, question: 问题？, outline: [一, 二, 三]}\n")
+    write(cards, "b.yaml", "deck: 面试::蚂蚁::ops\ncards:\n  - {id: two, question: 问题？, outline: [一, 二, 三]}\n")
+    assert problems() == [
+        "cards/b.yaml:1:7: deck: deck '面试::蚂蚁::ops' is already used by cards/a.yaml "
+        "('面试::蚂蚁::Ops'); each file must have its own deck"
+    ]
+
+
+# --------------------------------------------------------------------------- deck paths and tags
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("面试::::岗位", "'面试::::岗位' has an empty part; write it like 面试::公司::岗位"),
+        ('"面试::蚂蚁::"', "'面试::蚂蚁::' has an empty part; write it like 面试::公司::岗位"),
+        ('"::面试"', "'::面试' has an empty part; write it like 面试::公司::岗位"),
+        ('"面试 :: 蚂蚁"', "'面试 :: 蚂蚁' has spaces around '::'"),
+        ("面试::蚂蚁 ::岗位", "'面试::蚂蚁 ::岗位' has spaces around '::'"),
+    ],
+)
+def test_bad_deck_path(cards, written, message):
+    text = f"deck: {written}\ncards:\n  - {{id: ok, question: 问题？, outline: [一, 二, 三]}}\n"
+    assert problems_of(cards, text) == [f"cards/a.yaml:1:7: deck: {message}"]
+
+
+def test_tag_with_a_space(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::标签
+        tags: [蚂蚁集团, "用户 运营"]
+        cards:
+          - id: spaced-tag
+            question: 问题？
+            outline: [一, 二, 三]
+            tags: [行为, 情景 题]
+        """,
+    ) == [
+        "cards/a.yaml:2:7: tags: tag '用户 运营' contains a space (Anki tags cannot)",
+        "cards/a.yaml:7:11: card spaced-tag: tags: tag '情景 题' contains a space (Anki tags cannot)",
+    ]
+
+
+# --------------------------------------------------------------------------- bytes and syntax
+
+
+def test_tabs_are_reported_on_every_line(cards):
+    text = (
+        "deck: 面试::制表\n"  # 1
+        "cards:\n"  # 2
+        "  - id: tabbed\n"  # 3
+        "    question:\t问题？\n"  # 4: tab in column 14
+        "\t  outline: [一, 二, 三]\n"  # 5: tab in column 1
+    )
+    write_bytes(cards, "a.yaml", text.encode())
+    assert problems() == [
+        "cards/a.yaml:4:14: tab character; indent with spaces",
+        "cards/a.yaml:5:1: tab character; indent with spaces",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b"deck: x\ncards:\n  - id: a\n    question: abc\xffdef\n", "4:18"),
+        (b"\xffdeck: x\n", "1:1"),
+        # Columns count characters, as editors (and every other message) do, not bytes:
+        # 14 characters of "    question: ", then 2 Chinese characters, then the bad byte.
+        (b"deck: x\ncards:\n  - id: a\n    question: " + "中文".encode() + b"\xff\n", "4:17"),
+    ],
+    ids=["ascii-before", "first-byte", "chinese-before"],
+)
+def test_invalid_utf8_points_at_the_bad_byte(cards, data, where):
+    write_bytes(cards, "a.yaml", data)
+    assert problems() == [f"cards/a.yaml:{where}: file is not valid UTF-8 (save it as UTF-8)"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"\n  \n\n", "\ufeff".encode(), "# 只有注释，还没有卡片\n".encode()],
+    ids=["nothing", "blank-lines", "bom-only", "comment-only"],
+)
+def test_empty_file(cards, data):
+    write_bytes(cards, "a.yaml", data)
+    assert problems() == ["cards/a.yaml:1:1: file is empty"]
+
+
+LIBYAML = yaml.__with_libyaml__
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "deck: x\ncards:\n  - id: a\n    question: 问题: 答案\n",
+            "cards/a.yaml:4:17: invalid YAML: mapping values are not allowed "
+            + ("in this context" if LIBYAML else "here"),
+        ),
+        (
+            "deck: x\ncards:\n  - id: a\n    outline: [一, 二\n  - id: b\n",
+            "cards/a.yaml:5:7: invalid YAML: "
+            + ("did not find expected ',' or ']'" if LIBYAML else "expected ',' or ']', but got ':'"),
+        ),
+    ],
+)
+def test_yaml_syntax_error_gives_its_line(cards, text, expected):
+    write(cards, "a.yaml", text)
+    assert problems() == [expected]
+
+
+# --------------------------------------------------------------------------- aliases and tags
+
+
+def test_alias_is_rejected_where_it_is_used(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::别名
+        cards:
+          - id: first
+            question: 问题一？
+            outline: &points [要点一, 要点二, 要点三]
+          - id: second
+            question: 问题二？
+            outline: *points
+        """,
+    ) == [f"cards/a.yaml:8:14: YAML aliases (*points) {ALIASES}"]
+
+
+def billion_laughs(levels: int = 10, width: int = 10) -> str:
+    """A card whose outline would expand to width**levels strings if aliases were followed."""
+    lines = ["deck: 面试::笑", "cards:", "  - id: lol", "    question: 问题？", "    outline:"]
+    lines.append("      - &l0 [" + ", ".join(["lol"] * width) + "]")
+    for level in range(1, levels):
+        lines.append(f"      - &l{level} [" + ", ".join([f"*l{level - 1}"] * width) + "]")
+    lines.append(f"    pitfalls: *l{levels - 1}")
+    return "\n".join(lines) + "\n"
+
+
+def test_billion_laughs_is_rejected_without_expanding(cards):
+    write(cards, "a.yaml", billion_laughs())
+    started = time.perf_counter()
+    with pytest.raises(CardsError) as caught:
+        load_bank(Path("cards"))
+    assert time.perf_counter() - started < 2.0
+    assert 0 < len(caught.value.problems) < 1000
+
+
+def test_billion_laughs_reports_the_aliases(cards):
+    write(cards, "a.yaml", billion_laughs())
+    assert any(message.endswith(ALIASES) for message in problems())
+
+
+def test_unsafe_python_tag_on_text_is_an_error_and_never_runs(cards, tmp_path):
+    marker = tmp_path / "marker"
+    found = problems_of(
+        cards,
+        f"""\
+        deck: 面试::标签
+        cards:
+          - id: unsafe
+            question: !!python/object/apply:os.system ["touch {marker}"]
+            outline: [一, 二, 三]
+            assesses: !!python/name:os.system 考察
+        """,
+    )
+    assert found == [
+        "cards/a.yaml:4:15: card unsafe: question: expected text, got a list",
+        "cards/a.yaml:6:15: card unsafe: assesses: expected text, got a value tagged "
+        "tag:yaml.org,2002:python/name:os.system; put the value in quotes",
+    ]
+    assert not marker.exists()
+
+
+def test_unsafe_python_tag_on_a_list_is_an_error_and_never_runs(cards, tmp_path):
+    marker = tmp_path / "marker"
+    found = problems_of(
+        cards,
+        f"""\
+        deck: 面试::标签
+        cards:
+          - id: unsafe-list
+            question: 问题？
+            outline: [一, 二, 三]
+            pitfalls: !!python/object/apply:os.system ["touch {marker}"]
+        """,
+    )
+    assert not marker.exists()
+    assert len(found) == 1
+    assert found[0].startswith("cards/a.yaml:6:15: card unsafe-list: pitfalls: ")
+    assert "python/object/apply:os.system" in found[0]
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def test_missing_folder(cards):
+    assert problems("missing") == ["missing:1:1: cards folder not found"]
+
+
+def test_folder_without_yaml_files(cards):
+    write(cards, "README.md", "# 卡片\n")
+    write(cards, "sub/notes.txt", "deck: x\n")
+    assert problems() == ["cards:1:1: no card files (*.yaml) in this folder"]
+
+
+# --------------------------------------------------------------------------- reporting everything
+
+
+def test_every_problem_in_every_file_is_reported_sorted(cards):
+    # b.yaml is written first and problems inside a card are found out of line order:
+    # the report must still be sorted by file, then line.
+    write(
+        cards,
+        "b.yaml",
+        """\
+        deck: 面试::乙
+        cards:
+          - id: B-1
+            question: ""
+            outline: [一, 二, 三]
+          - question: 第二题？
+            pitfall: [坑]
+        """,
+    )
+    write(
+        cards,
+        "a.yaml",
+        """\
+        deck: 面试::甲
+        tags: [用户 运营]
+        cards:
+          - id: a-one
+            question: 42
+            star: {situation: 一, task: 二, action: 三}
+          - id: a-two
+            question: 第二题？
+            outline: []
+        """,
+    )
+    expected = [
+        "cards/a.yaml:2:7: tags: tag '用户 运营' contains a space (Anki tags cannot)",
+        "cards/a.yaml:5:15: card a-one: question: expected text, got a number; put the value in quotes",
+        "cards/a.yaml:6:11: card a-one: star.result: is required",
+        "cards/a.yaml:9:14: card a-two: outline: is an empty list",
+        f"cards/b.yaml:3:9: card B-1: id: 'B-1' {ID_RULE}",
+        "cards/b.yaml:4:15: card B-1: question: is empty",
+        "cards/b.yaml:6:5: card #2: id: is required",
+        "cards/b.yaml:6:5: card #2: star/outline: add 'star' (situation/task/action/result) "
+        "for a behavioural question or 'outline' (answer points) for a knowledge question",
+        f"cards/b.yaml:7:5: card #2: pitfall: unknown key 'pitfall'; did you mean 'pitfalls'? "
+        f"(allowed: {CARD_KEYS})",
+    ]
+    with pytest.raises(CardsError) as caught:
+        load_bank(Path("cards"))
+    assert [str(p) for p in caught.value.problems] == expected
+    assert str(caught.value) == "\n".join(expected)

@@ -1,0 +1,335 @@
+"""Content warnings: long backs and examples, outline sizes, and near-duplicate questions."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from interview_srs.cards import Bank, Card, DeckFile, Location, Star, load_bank
+from interview_srs.quality import content_warnings, near_duplicate_warnings
+
+SHOWN = "cards/a.yaml"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def card(card_id: str, line: int = 3, question: str = "问题？", **fields) -> Card:
+    if "star" not in fields and "outline" not in fields:
+        fields["outline"] = ("要点一", "要点二", "要点三")
+    return Card(id=card_id, question=question, location=Location(SHOWN, line, 5), **fields)
+
+
+def bank_of(*cards: Card) -> Bank:
+    deck = DeckFile(Path(SHOWN), SHOWN, "面试::测试", tuple(cards), Location(SHOWN, 1, 7))
+    return Bank((deck,))
+
+
+def bank_of_questions(questions: list[str]) -> Bank:
+    """One card per question, ids q0, q1, … in order."""
+    return bank_of(*(card(f"q{i}", i + 3, question) for i, question in enumerate(questions)))
+
+
+def warnings_of(bank: Bank) -> list[str]:
+    return [str(w) for w in content_warnings(bank)]
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- length of the back
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        # outline only: 3 points of 150 = 450
+        lambda extra: card("long-back", outline=("甲" * 150, "乙" * 150, "丙" * (150 + extra))),
+        # star parts + assesses + pitfalls: 100 + 100 + (50 + 50) + 100 + 30 + 20 = 450;
+        # question, example and tags are not part of the back.
+        lambda extra: card(
+            "long-back",
+            question="问" * 500,
+            star=Star(
+                situation=("情" * 100,),
+                task=("任" * 100,),
+                action=("行" * 50, "动" * 50),
+                result=("果" * 100,),
+            ),
+            assesses="考" * 30,
+            pitfalls=("坑" * (20 + extra),),
+            example="例" * 300,
+            tags=("标签" * 100,),
+        ),
+    ],
+    ids=["outline", "star"],
+)
+def test_back_length_boundary(make):
+    assert warnings_of(bank_of(make(0))) == []
+    assert warnings_of(bank_of(make(1))) == [
+        "cards/a.yaml:3:5: warning: card long-back: back: 451 characters; "
+        "keep it under 450 so it reads in a minute"
+    ]
+
+
+def test_example_length_boundary():
+    assert warnings_of(bank_of(card("long-example", example="例" * 300))) == []
+    assert warnings_of(bank_of(card("long-example", example="例" * 301))) == [
+        "cards/a.yaml:3:5: warning: card long-example: example: 301 characters; "
+        "condense it to under 300"
+    ]
+
+
+@pytest.mark.parametrize("points", [3, 4, 7])
+def test_outline_with_3_to_7_points_is_fine(points):
+    assert warnings_of(bank_of(card("outline-ok", outline=tuple(f"要点{i}" for i in range(points))))) == []
+
+
+@pytest.mark.parametrize("points", [1, 2, 8])
+def test_outline_with_too_few_or_too_many_points(points):
+    assert warnings_of(bank_of(card("outline-off", outline=tuple(f"要点{i}" for i in range(points))))) == [
+        f"cards/a.yaml:3:5: warning: card outline-off: outline: {points} points; aim for 3 to 7"
+    ]
+
+
+def test_star_card_has_no_outline_warning():
+    star = Star(("背景",), ("任务",), ("行动",), ("结果",))
+    assert warnings_of(bank_of(card("star-only", star=star))) == []
+
+
+def test_warnings_from_loaded_files_point_at_the_card(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cards").mkdir()
+    write(
+        tmp_path / "cards",
+        "a.yaml",
+        """\
+        deck: 面试::质量
+        cards:
+          - id: fine
+            question: 问题一？
+            outline: [一, 二, 三]
+          - id: two-points
+            question: 完全不同的第二个问题？
+            outline: [一, 二]
+        """,
+    )
+    assert warnings_of(load_bank(Path("cards"))) == [
+        "cards/a.yaml:6:5: warning: card two-points: outline: 2 points; aim for 3 to 7"
+    ]
+
+
+# --------------------------------------------------------------------------- near-duplicates
+
+
+@pytest.fixture
+def cards_dir(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    return folder
+
+
+def one_card_file(folder: Path, name: str, deck: str, card_id: str, question: str) -> None:
+    write(
+        folder,
+        name,
+        f"""\
+        deck: {deck}
+        cards:
+          - id: {card_id}
+            question: "{question}"
+            outline: [一, 二, 三]
+        """,
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("你为什么想加入蚂蚁集团？", "你 为什么想加入蚂蚁集团!"),
+        ("What is RTB？", "what is rtb"),
+        ("请介绍一下快手的“老铁文化”。", "请介绍一下快手的老铁文化"),
+    ],
+    ids=["chinese", "english-case", "quotes"],
+)
+def test_same_question_with_different_punctuation_warns_naming_both(cards_dir, first, second):
+    one_card_file(cards_dir, "a.yaml", "面试::甲", "original", first)
+    one_card_file(cards_dir, "b.yaml", "面试::乙", "copy", second)
+    assert warnings_of(load_bank(Path("cards"))) == [
+        "cards/b.yaml:3:5: warning: card copy: question: near-duplicate of card original "
+        "at cards/a.yaml:3:5 (100% alike); merge them into one card with both sources"
+    ]
+
+
+def test_same_question_with_a_few_characters_changed_warns_naming_both(cards_dir):
+    # After removing punctuation both have 21 distinct bigrams; 怎么 -> 如何 changes 3 of them:
+    # 18 shared (in both cards: weight ln(1 + 2/2) = ln 2), 3 + 3 unshared (weight ln(1 + 2/1) = ln 3).
+    # 18 ln2 / (18 ln2 + 6 ln3) = 12.477 / 19.068 = 0.654 -> "65% alike".
+    one_card_file(cards_dir, "a.yaml", "面试::甲", "challenge", "在实习期间遇到的最大挑战是什么？你是怎么解决的？")
+    one_card_file(cards_dir, "b.yaml", "面试::乙", "challenge-again", "在实习期间遇到的最大挑战是什么?你是如何解决的")
+    assert warnings_of(load_bank(Path("cards"))) == [
+        "cards/b.yaml:3:5: warning: card challenge-again: question: near-duplicate of card challenge "
+        "at cards/a.yaml:3:5 (65% alike); merge them into one card with both sources"
+    ]
+
+
+def test_different_questions_do_not_warn():
+    bank = bank_of_questions(["请做一个简短的自我介绍。", "你最大的缺点是什么？", "你有什么想问我们的吗？"])
+    assert near_duplicate_warnings(bank) == []
+
+
+KUAISHOU_TOPICS = [
+    "用户增长", "内容营销", "直播带货", "短视频种草", "私域运营", "品牌曝光", "达人合作", "数据分析",
+    "广告投放", "转化率提升", "用户留存", "会员体系", "节日大促", "新品上市", "本地生活", "跨界联名",
+    "口碑管理", "危机公关", "社群运营", "搜索优化", "精准定向", "预算分配", "效果归因", "创意素材",
+    "粉丝互动", "品牌年轻化", "下沉市场", "商品选品", "客户服务", "竞品分析",
+]  # fmt: skip
+
+VARIED_QUESTIONS = [
+    "请做一个简短的自我介绍。",
+    "你为什么想加入快手？",
+    "在实习期间遇到的最大挑战是什么？你是怎么解决的？",
+    "你如何看待用户运营和产品运营的区别？",
+    "如果客户投诉广告效果不好，你会怎么处理？",
+    "请介绍一个你主导过的活动，结果如何？",
+    "你未来三到五年的职业规划是什么？",
+    "你认为自己最大的缺点是什么？",
+    "快手广告系统是如何进行实时竞价的？",
+    "如何衡量一次品牌营销活动的效果？",
+    "你对磁力引擎了解多少？",
+    "你有什么想问我们的吗？",
+    "和同事意见不一致时你会怎么做？",
+    "如何提升一个新用户的次日留存？",
+    "请分析一个你喜欢的短视频账号。",
+]
+
+# Characters for synthetic unrelated questions (a bigger bank of questions that have nothing
+# to do with the templated ones).
+COMMON_CHARS = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
+    "而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把"
+    "性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质"
+)
+
+
+def unrelated_questions(count: int, seed: int = 20240501) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(COMMON_CHARS) for _ in range(rng.randint(10, 25))) + "？" for _ in range(count)]
+
+
+@pytest.mark.parametrize("unrelated", [0, 200], ids=["small-bank", "bank-of-245"])
+def test_templated_questions_with_different_topics_do_not_warn(unrelated):
+    assert len(set(KUAISHOU_TOPICS)) == 30
+    questions = [f"快手营销服务平台在帮助品牌商家进行{topic}方面有哪些策略？" for topic in KUAISHOU_TOPICS]
+    bank = bank_of_questions(questions + VARIED_QUESTIONS + unrelated_questions(unrelated))
+    assert [str(w) for w in near_duplicate_warnings(bank)] == []
+
+
+# --------------------------------------------------------------------------- against brute force
+
+
+def content_bigrams(question: str) -> frozenset[str]:
+    """Bigrams of the question's letters and digits (case-folded); a shorter text stands alone."""
+    text = "".join(ch for ch in question.casefold() if ch.isalnum())
+    if len(text) < 2:
+        return frozenset({text})
+    return frozenset(a + b for a, b in zip(text, text[1:]))
+
+
+def brute_force_similarities(questions: list[str]) -> dict[tuple[int, int], float]:
+    """IDF-weighted Jaccard similarity of every pair (i < j), weight(g) = ln(1 + n / df(g))."""
+    grams = [content_bigrams(q) for q in questions]
+    n = len(questions)
+    df = Counter(g for gram_set in grams for g in gram_set)
+    weight = {g: math.log(1 + n / count) for g, count in df.items()}
+    similarities = {}
+    for j in range(n):
+        for i in range(j):
+            shared = math.fsum(weight[g] for g in grams[i] & grams[j])
+            total = math.fsum(weight[g] for g in grams[i] | grams[j])
+            similarities[(i, j)] = shared / total
+    return similarities
+
+
+def reported_pairs(bank: Bank, threshold: float) -> list[tuple[int, int]]:
+    """(earlier, later) card numbers of each warning, for banks built by bank_of_questions."""
+    pairs = []
+    for warning in near_duplicate_warnings(bank, threshold):
+        match = re.search(r"near-duplicate of card q(\d+) at ", warning.problem.message)
+        assert match, warning
+        later = int(warning.problem.card.removeprefix("q"))
+        pairs.append((int(match.group(1)), later))
+    return pairs
+
+
+def assert_matches_brute_force(questions: list[str], threshold: float) -> None:
+    similarities = brute_force_similarities(questions)
+    borderline = {pair for pair, s in similarities.items() if abs(s - threshold) < 1e-9}
+    expected = {pair for pair, s in similarities.items() if s >= threshold} - borderline
+    reported = reported_pairs(bank_of_questions(questions), threshold)
+    assert len(reported) == len(set(reported)), "a pair was reported twice"
+    assert set(reported) - borderline == expected
+
+
+ALPHABET = list("快手营销平台品牌商家策略你为什么想加入我们ABab12 ？，。!?-_")
+
+
+@st.composite
+def question_lists(draw) -> list[str]:
+    """Questions over a small alphabet, many of them small edits of earlier ones."""
+    questions: list[str] = []
+    for _ in range(draw(st.integers(1, 25))):
+        if questions and draw(st.booleans()):
+            base = draw(st.sampled_from(questions))
+            for _ in range(draw(st.integers(0, 3))):
+                at = draw(st.integers(0, len(base)))
+                edit = draw(st.sampled_from(["insert", "delete", "replace"]))
+                ch = draw(st.sampled_from(ALPHABET))
+                if edit == "insert":
+                    base = base[:at] + ch + base[at:]
+                elif edit == "delete":
+                    base = base[:at] + base[at + 1 :]
+                else:
+                    base = base[:at] + ch + base[at + 1 :]
+            questions.append(base or "？")
+        else:
+            questions.append(draw(st.text(ALPHABET, min_size=1, max_size=16)))
+    return questions
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    questions=question_lists(),
+    threshold=st.one_of(st.just(0.6), st.floats(min_value=0.05, max_value=1.0)),
+)
+def test_near_duplicates_match_brute_force(questions, threshold):
+    assert_matches_brute_force(questions, threshold)
+
+
+def test_default_threshold_is_used():
+    # 18 ln2 / (18 ln2 + 6 ln3) = 0.654: warns at the default 0.65, not at 0.7.
+    questions = ["在实习期间遇到的最大挑战是什么？你是怎么解决的？", "在实习期间遇到的最大挑战是什么?你是如何解决的"]
+    assert reported_pairs(bank_of_questions(questions), 0.6) == [(0, 1)]
+    assert len(near_duplicate_warnings(bank_of_questions(questions))) == 1
+    assert reported_pairs(bank_of_questions(questions), 0.7) == []
+
+
+def test_duplicates_made_only_of_common_bigrams_are_still_found():
+    # A question asked at every company: in a big bank each of its bigrams is in hundreds of
+    # questions. Two copies of it are still near-duplicates (7 of 8 bigrams shared).
+    fillers = [prefix + "你为什么想加入我们？" for prefix in unrelated_questions(250)]
+    questions = fillers + ["你为什么想加入我们？", "为什么想加入我们？"]
+    similarities = brute_force_similarities(questions)
+    assert similarities[(250, 251)] > 0.8
+    assert (250, 251) in reported_pairs(bank_of_questions(questions), 0.6)
+    assert_matches_brute_force(questions, 0.6)

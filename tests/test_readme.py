@@ -1,0 +1,50 @@
+"""The README stays true: its examples run, and every command is documented."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from interview_srs.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+README = (REPO / "README.md").read_text("utf-8")
+
+
+def console_examples() -> list[str]:
+    blocks = re.findall(r"```console\n(.*?)```", README, re.DOTALL)
+    return [line[2:] for block in blocks for line in block.splitlines() if line.startswith("$ srs ")]
+
+
+@pytest.mark.parametrize("command", console_examples())
+def test_readme_example_runs(command, monkeypatch):
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(cli, shlex.split(command)[1:])
+    assert result.exit_code == 0, result.output
+
+
+def test_readme_has_examples():
+    assert len(console_examples()) >= 2
+
+
+def test_every_command_and_option_is_documented():
+    for name, command in cli.commands.items():
+        assert f"`srs {name}" in README, f"srs {name} is missing from the README"
+        for param in command.params:
+            for option in getattr(param, "opts", []):
+                if option.startswith("--") and option != "--help":
+                    assert option in README, f"srs {name} {option} is missing from the README"
+
+
+def test_the_two_setup_commands_come_first():
+    first_blocks = re.findall(r"<!-- (build|test)-command -->\n```bash\n(.+?)\n```", README)
+    assert [kind for kind, _ in first_blocks] == ["build", "test"]
+    build_command = first_blocks[0][1]
+    assert build_command.startswith("python3 -m venv .venv") and build_command.endswith("srs build")
+    ci = (REPO / ".ci" / "run").read_text("utf-8")
+    assert "test-command" in ci and os.access(REPO / ".ci" / "run", os.X_OK)
