@@ -20,8 +20,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import genanki
-
 from interview_srs.cards import Card, DeckFile
 
 # Fixed once, never to change: Anki recognises the note type and the notes by these.
@@ -119,7 +117,10 @@ def note_type_hash() -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def note_type() -> genanki.Model:
+def note_type():
+    """The genanki model (imported here: a build with nothing to do never needs genanki)."""
+    import genanki
+
     return genanki.Model(
         MODEL_ID,
         MODEL_NAME,
@@ -137,6 +138,8 @@ def deck_id(deck_name: str) -> int:
 
 def note_guid(card_id: str) -> str:
     """From the card id only, so editing a card's text updates the same Anki note."""
+    import genanki
+
     return genanki.guid_for(GUID_NAMESPACE, card_id)
 
 
@@ -198,6 +201,8 @@ def write_package(path: Path, decks: list[DeckContent], note_type_mod: int) -> N
     are inserted in bulk, which is several times faster than genanki's note-by-note path and
     lets each note carry its own `mod`.
     """
+    import genanki
+
     path = Path(path)
     model = note_type()
     genanki_decks = []
