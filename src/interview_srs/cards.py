@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from interview_srs.problems import CardsError, Location, Problem
+
 try:  # The C loader is several times faster; the pure-Python one is the fallback.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -48,45 +50,6 @@ _TAG_NAMES = {
     "tag:yaml.org,2002:timestamp": "a date",
     _STR_TAG: "text",
 }
-
-
-@dataclass(frozen=True)
-class Location:
-    """A place in a card file; line and column count from 1, as editors do."""
-
-    path: str
-    line: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the cards, phrased for the person who will fix it."""
-
-    location: Location
-    message: str
-    card: str | None = None
-    field: str | None = None
-
-    def __str__(self) -> str:
-        parts = [str(self.location)]
-        if self.card is not None:
-            parts.append(f"card {self.card}")
-        if self.field is not None:
-            parts.append(self.field)
-        parts.append(self.message)
-        return ": ".join(parts)
-
-
-class CardsError(Exception):
-    """Raised with every problem found, so callers can report them all at once."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -595,6 +558,8 @@ __all__ = [
     "Problem",
     "Star",
     "card_files",
+    "cross_file_problems",
+    "display_name",
     "load_bank",
     "parse_deck_file",
 ]

@@ -1,0 +1,186 @@
+"""The `srs` command line: parses options and calls the library; nothing else lives here.
+
+Library modules are imported inside the commands: `srs review` starts faster when it does not
+load YAML or genanki it will not use.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from interview_srs import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="srs")
+def cli() -> None:
+    """interview-srs: interview questions as Anki decks and FSRS reviews in the terminal."""
+
+
+CARDS_OPTION = click.option(
+    "--cards",
+    "cards_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("cards"),
+    show_default=True,
+    help="Folder of card YAML files.",
+)
+
+
+def _fail_with_problems(error) -> None:
+    """Print every problem of a CardsError and exit 1 (cards.py is imported lazily: see below)."""
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    count = len(error.problems)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    sys.exit(1)
+
+
+@cli.command()
+@CARDS_OPTION
+@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings too.")
+def check(cards_dir: Path, strict: bool) -> None:
+    """Validate the card files; warn about near-duplicates and over-long backs."""
+    from interview_srs.cards import CardsError, load_bank
+    from interview_srs.quality import content_warnings
+
+    try:
+        bank = load_bank(cards_dir)
+    except CardsError as error:
+        _fail_with_problems(error)
+    warnings = content_warnings(bank)
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+    cards = sum(len(deck.cards) for deck in bank.decks)
+    click.echo(f"{cards} cards in {len(bank.decks)} decks: ok, {len(warnings)} warnings.")
+    if strict and warnings:
+        sys.exit(1)
+
+
+@cli.command()
+@CARDS_OPTION
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("decks"),
+    show_default=True,
+    help="Folder for the .apkg files and build-state.json.",
+)
+@click.option("--verify", is_flag=True, help="Write nothing; exit 1 if the decks in --out are stale.")
+def build(cards_dir: Path, out_dir: Path, verify: bool) -> None:
+    """Compile the cards into Anki decks (one per file, plus one with everything)."""
+    from interview_srs import build as builder
+    from interview_srs.cards import CardsError
+
+    try:
+        if verify:
+            stale = builder.stale_outputs(cards_dir, out_dir)
+            if stale:
+                click.echo(f"Stale in {out_dir}: {', '.join(stale)}. Run `srs build` and commit.", err=True)
+                sys.exit(1)
+            click.echo(f"{out_dir} is up to date with {cards_dir}.")
+            return
+        report = builder.build(cards_dir, out_dir)
+    except CardsError as error:
+        _fail_with_problems(error)
+    except builder.BuildError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(format_build_report(report, out_dir))
+
+
+def format_build_report(report, out_dir: Path) -> str:
+    if report.up_to_date:
+        return f"Nothing changed; the decks in {out_dir} are up to date."
+    lines = []
+    width = max(len(deck.output) for deck in report.decks)
+    for deck in report.decks:
+        status = "written" if deck.written else "unchanged"
+        news = f", {len(deck.new)} new" if deck.new else ""
+        changes = f", {len(deck.changed)} changed" if deck.changed else ""
+        lines.append(f"{deck.output:<{width}}  {deck.cards:>5} cards{news}{changes}  {status}  {deck.deck}")
+    per_file = [deck for deck in report.decks[:-1]]
+    changed = [card for deck in per_file for card in deck.changed]
+    if changed:
+        lines.append("Changed since the last build: " + ", ".join(changed))
+    if report.removed:
+        lines.append("Removed since the last build: " + ", ".join(report.removed))
+    if report.note_type_changed:
+        lines.append("Note type (templates/CSS) changed: Anki will update it on import.")
+    return "\n".join(lines)
+
+
+# -- review and stats (the store half) ------------------------------------------------------------
+
+STORE_OPTION = click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Review store file [default: $SRS_HOME/store.sqlite3, else the user data folder].",
+)
+DECK_OPTION = click.option(
+    "--deck", metavar="PATTERN", help="Only decks matching this glob (and their subdecks)."
+)
+
+
+def _review_errors(action):
+    """Run `action`, turning the library's errors into a message and exit status 1."""
+    from interview_srs.config import ConfigError
+    from interview_srs.problems import CardsError
+    from interview_srs.scheduler import ClockError
+    from interview_srs.store import StoreError
+
+    try:
+        return action()
+    except CardsError as error:
+        _fail_with_problems(error)
+    except (ConfigError, StoreError, ClockError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@DECK_OPTION
+@click.option("--tag", help="Only cards with this tag.")
+@click.option(
+    "--new",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="New-card limit for today (overrides new_per_day in config.toml).",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), metavar="N", help="At most N different cards this session."
+)
+def review(cards_dir: Path, store_path: Path | None, deck: str | None, tag: str | None,
+           new: int | None, limit: int | None) -> None:
+    """Review due cards in the terminal (FSRS); every answer is saved at once."""
+    from interview_srs.session import review as run_review
+
+    _review_errors(
+        lambda: run_review(cards_dir, store_path, deck=deck, tag=tag, new=new, limit=limit)
+    )
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@DECK_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the figures (and every card's state) as JSON.")
+def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: bool) -> None:
+    """Cards by state, due forecast, reviews per day, retention and retrievability."""
+    from interview_srs import stats as statistics
+
+    click.echo(_review_errors(lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json)))
+
+
+def main() -> None:
+    cli(prog_name="srs")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

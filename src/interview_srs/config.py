@@ -1,0 +1,243 @@
+"""The review settings: `config.toml` next to the store (e.g. `$SRS_HOME/config.toml`).
+
+Every key is optional; a missing file means all defaults. Example::
+
+    desired_retention = 0.9          # 0.70–0.99: the recall probability FSRS aims for
+    learning_steps = ["1m", "10m"]   # s / m / h / d
+    relearning_steps = ["10m"]
+    maximum_interval = 36500         # days
+    new_per_day = 20                 # new cards introduced per study day
+    day_starts_at = 4                # local hour at which a new study day begins (0–23)
+    fuzz = true                      # spread intervals a little, as Anki does
+
+    [deck."面试::快手"]              # this deck and its subdecks (longest match wins)
+    desired_retention = 0.95
+    maximum_interval = 180
+
+A deck section may set `desired_retention`, `learning_steps`, `relearning_steps` and
+`maximum_interval`. Problems are collected and reported together, each with the file and
+line where it was found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+
+CONFIG_NAME = "config.toml"
+
+DECK_KEYS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval")
+TOP_KEYS = DECK_KEYS + ("new_per_day", "day_starts_at", "fuzz", "deck")
+_STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class ConfigError(Exception):
+    """Raised with every problem found in the config file."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class DeckSettings:
+    """The scheduler settings of one deck (the defaults, or a `[deck."…"]` section over them)."""
+
+    desired_retention: float = 0.9
+    learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
+    relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
+    maximum_interval: int = 36500
+
+    def to_dict(self) -> dict:
+        return {
+            "desired_retention": self.desired_retention,
+            "learning_steps": [format_step(s) for s in self.learning_steps],
+            "relearning_steps": [format_step(s) for s in self.relearning_steps],
+            "maximum_interval": self.maximum_interval,
+        }
+
+
+@dataclass(frozen=True)
+class Config:
+    """All settings; `for_deck` resolves the per-deck overrides."""
+
+    defaults: DeckSettings = DeckSettings()
+    new_per_day: int = 20
+    day_starts_at: int = 4
+    fuzz: bool = True
+    decks: tuple[tuple[str, DeckSettings], ...] = field(default=())
+
+    def for_deck(self, deck: str) -> DeckSettings:
+        """Settings of the longest `[deck."…"]` section that is `deck` or one of its parents."""
+        best: tuple[int, DeckSettings] | None = None
+        folded = deck.casefold()
+        for name, settings in self.decks:
+            key = name.casefold()
+            if folded == key or folded.startswith(key + "::"):
+                if best is None or len(key) > best[0]:
+                    best = (len(key), settings)
+        return best[1] if best else self.defaults
+
+    def to_dict(self) -> dict:
+        return {
+            **self.defaults.to_dict(),
+            "new_per_day": self.new_per_day,
+            "day_starts_at": self.day_starts_at,
+            "fuzz": self.fuzz,
+            "deck": {name: settings.to_dict() for name, settings in self.decks},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict, source: str = CONFIG_NAME, text: str = "") -> Config:
+        """Validate a parsed TOML document; raise ConfigError listing every problem."""
+        problems: list[str] = []
+
+        def problem(key: str, message: str, section: str | None = None) -> None:
+            line = _line_of(text, key, section)
+            where = f"{source}:{line}" if line else source
+            name = f'deck."{section}".{key}' if section else key
+            problems.append(f"{where}: {name}: {message}")
+
+        for key in data:
+            if key not in TOP_KEYS:
+                problem(key, f"unknown setting (known: {', '.join(TOP_KEYS)})")
+        defaults = _deck_settings(data, DeckSettings(), problem, None)
+        new_per_day = _integer(data, "new_per_day", 20, 0, 9999, problem)
+        day_starts_at = _integer(data, "day_starts_at", 4, 0, 23, problem)
+        fuzz = data.get("fuzz", True)
+        if not isinstance(fuzz, bool):
+            problem("fuzz", "must be true or false")
+            fuzz = True
+        decks: list[tuple[str, DeckSettings]] = []
+        sections = data.get("deck", {})
+        if not isinstance(sections, dict):
+            problem("deck", 'must be a table of decks, e.g. [deck."面试::快手"]')
+            sections = {}
+        for name, section in sections.items():
+            if not isinstance(section, dict):
+                problem(name, "must be a table of settings", None)
+                continue
+            for key in section:
+                if key not in DECK_KEYS:
+                    problem(key, f"unknown deck setting (known: {', '.join(DECK_KEYS)})", name)
+            decks.append((name, _deck_settings(section, defaults, problem, name)))
+        if problems:
+            raise ConfigError(problems)
+        return cls(defaults, new_per_day, day_starts_at, fuzz, tuple(decks))
+
+
+def load_config(path: Path) -> Config:
+    """Read the config file; a missing file gives the defaults."""
+    import tomllib
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot read the config file ({_reason(exc)})"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)$", "", str(exc))
+        where = f"{path}:{match.group(1)}:{match.group(2)}" if match else str(path)
+        raise ConfigError([f"{where}: invalid TOML: {message}"]) from None
+    return Config.from_dict(data, str(path), text)
+
+
+def parse_step(value: object) -> timedelta | None:
+    """'1m', '10m', '1h', '1d', '30s' -> timedelta; None when the value is not a step."""
+    if not isinstance(value, str):
+        return None
+    match = _STEP.match(value)
+    if not match:
+        return None
+    seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    return timedelta(seconds=seconds) if seconds > 0 else None
+
+
+def format_step(step: timedelta) -> str:
+    seconds = int(step.total_seconds())
+    for unit in ("d", "h", "m"):
+        if seconds % _UNIT_SECONDS[unit] == 0:
+            return f"{seconds // _UNIT_SECONDS[unit]}{unit}"
+    return f"{seconds}s"
+
+
+def _deck_settings(data: dict, base: DeckSettings, problem, section: str | None) -> DeckSettings:
+    changes: dict = {}
+    if "desired_retention" in data:
+        value = data["desired_retention"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.7 <= value <= 0.99:
+            problem("desired_retention", f"must be a number from 0.7 to 0.99 (got {_show(value)})", section)
+        else:
+            changes["desired_retention"] = float(value)
+    for key in ("learning_steps", "relearning_steps"):
+        if key in data:
+            value = data[key]
+            steps = [parse_step(v) for v in value] if isinstance(value, list) else [None]
+            if None in steps:
+                problem(key, f'must be a list of durations like ["1m", "10m"] (got {_show(value)})', section)
+            else:
+                changes[key] = tuple(steps)
+    if "maximum_interval" in data:
+        value = data["maximum_interval"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 36500:
+            problem("maximum_interval", f"must be a whole number of days from 1 to 36500 (got {_show(value)})", section)
+        else:
+            changes["maximum_interval"] = value
+    return replace(base, **changes)
+
+
+def _integer(data: dict, key: str, default: int, low: int, high: int, problem) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        problem(key, f"must be a whole number from {low} to {high} (got {_show(value)})")
+        return default
+    return value
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value)
+
+
+def _line_of(text: str, key: str, section: str | None) -> int | None:
+    """The line where `key` is set (inside `[deck."section"]` when given), if it can be found."""
+    if not text:
+        return None
+    current: str | None = None
+    key_pattern = re.compile(r'^\s*("?)' + re.escape(key) + r'\1\s*=')
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[\s*(.+?)\s*\]\s*(#.*)?$", line)
+        if header:
+            inner = header.group(1)
+            deck = re.match(r'^deck\s*\.\s*"(.*)"$|^deck\s*\.\s*\'(.*)\'$|^deck\s*\.\s*([\w-]+)$', inner)
+            current = next((g for g in deck.groups() if g is not None), None) if deck else inner
+            if section is None and current == key:
+                return number
+            if section is not None and current == section and key == section:
+                return number
+            continue
+        if current == section and key_pattern.match(line):
+            return number
+    return None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "not valid UTF-8"
+    return getattr(exc, "strerror", None) or exc.__class__.__name__
+
+
+__all__ = ["CONFIG_NAME", "Config", "ConfigError", "DeckSettings", "format_step", "load_config", "parse_step"]

@@ -1,0 +1,68 @@
+"""Where the review data lives, and opening it: the store, the config next to it, the cards synced.
+
+Shared by `srs review` and `srs stats`. The store path is `--store PATH`, else
+`$SRS_HOME/store.sqlite3`, else the platform's user data folder; `config.toml` is read from the
+store's folder.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from interview_srs.config import CONFIG_NAME, Config, load_config
+from interview_srs.store import CardFilter, Store, StoreError, default_store_path
+
+
+@dataclass(frozen=True)
+class Home:
+    store: Store
+    config: Config
+    config_path: Path
+
+
+def open_home(store_path: Path | None, cards_dir: Path, at: datetime, environ: dict | None = None) -> Home:
+    """Read the config, open the store (running migrations) and sync it with `cards_dir`.
+
+    Raises ConfigError, StoreError or cards.CardsError.
+    """
+    path = Path(store_path) if store_path is not None else default_store_path(environ)
+    config_path = path.parent / CONFIG_NAME
+    config = load_config(config_path)
+    store = Store.open(path)
+    try:
+        store.sync(cards_dir, at)
+    except BaseException:
+        store.close()
+        raise
+    return Home(store, config, config_path)
+
+
+def decks_matching(decks: list[str], pattern: str) -> tuple[str, ...]:
+    """Decks whose name matches the glob `pattern` (case-insensitive), or that are subdecks of
+    a matching deck: `面试::快手` selects 面试::快手 and 面试::快手::运营; `*运营` works too."""
+    folded = pattern.casefold()
+    chosen = []
+    for deck in decks:
+        parts = deck.split("::")
+        prefixes = ["::".join(parts[: i + 1]) for i in range(len(parts))]
+        if any(fnmatch.fnmatchcase(p.casefold(), folded) for p in prefixes):
+            chosen.append(deck)
+    return tuple(chosen)
+
+
+def card_filter(store: Store, deck: str | None, tag: str | None) -> CardFilter:
+    """The filter for --deck/--tag; raise StoreError when --deck matches no deck."""
+    decks = None
+    if deck is not None:
+        known = store.decks()
+        decks = decks_matching(known, deck)
+        if not decks:
+            listed = ", ".join(known) if known else "none"
+            raise StoreError(f"no deck matches '{deck}' (decks: {listed})")
+    return CardFilter(decks=decks, tag=tag)
+
+
+__all__ = ["Home", "card_filter", "decks_matching", "open_home"]

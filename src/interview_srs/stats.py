@@ -1,0 +1,284 @@
+"""`srs stats`: cards by state per deck, due forecast, review history, retention, retrievability.
+
+`collect` turns the store into a `Stats` value (the clock and study day are parameters);
+`Stats.to_dict` is the `--json` output (documented by its keys, versioned by "format");
+`render_text` draws it for the terminal with bar charts.
+
+* Due today: cards that are not new, suspended or buried, due before the end of the study day.
+* Forecast: non-new, unsuspended cards by the study day they fall due (overdue ones count today).
+* True retention: over the last 30 study days, the share of answers to cards in the review
+  state that were not "Again" (as Anki's "true retention"); compared with desired retention.
+* Retrievability: FSRS's predicted recall probability now, averaged over reviewed cards.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from interview_srs.config import Config
+from interview_srs.render import cell_width
+from interview_srs.scheduler import (
+    NEW,
+    STATE_NAMES,
+    StudyDay,
+    from_ms,
+    retrievability_ms,
+    to_ms,
+)
+from interview_srs.store import CardFilter, Store
+from interview_srs.texts import Texts
+
+DAYS = 30
+JSON_FORMAT = 1
+BAR_WIDTH = 40
+
+
+@dataclass(frozen=True)
+class DeckStats:
+    deck: str
+    new: int = 0
+    learning: int = 0
+    review: int = 0
+    relearning: int = 0
+    suspended: int = 0
+    buried: int = 0
+    due_today: int = 0
+    desired_retention: float = 0.9
+    retention_reviews: int = 0
+    retention_passed: int = 0
+
+    @property
+    def true_retention(self) -> float | None:
+        return self.retention_passed / self.retention_reviews if self.retention_reviews else None
+
+    def to_dict(self) -> dict:
+        return {
+            "deck": self.deck,
+            "new": self.new,
+            "learning": self.learning,
+            "review": self.review,
+            "relearning": self.relearning,
+            "suspended": self.suspended,
+            "buried": self.buried,
+            "due_today": self.due_today,
+            "desired_retention": self.desired_retention,
+            "true_retention": self.true_retention,
+            "retention_reviews": self.retention_reviews,
+        }
+
+
+@dataclass(frozen=True)
+class Stats:
+    at: datetime
+    today: date
+    rollover: int
+    decks: tuple[DeckStats, ...]
+    total: DeckStats
+    forecast: tuple[tuple[date, int], ...]
+    history: tuple[tuple[date, int], ...]
+    average_retrievability: float | None
+    retrievability_cards: int
+    cards: tuple[dict, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "format": JSON_FORMAT,
+            "now": self.at.isoformat(),
+            "today": self.today.isoformat(),
+            "day_starts_at": self.rollover,
+            "decks": [d.to_dict() for d in self.decks],
+            "total": self.total.to_dict(),
+            "forecast": [{"date": d.isoformat(), "due": n} for d, n in self.forecast],
+            "reviews_per_day": [{"date": d.isoformat(), "reviews": n} for d, n in self.history],
+            "true_retention": {
+                "value": self.total.true_retention,
+                "reviews": self.total.retention_reviews,
+                "desired": self.total.desired_retention,
+                "days": DAYS,
+            },
+            "average_retrievability": {
+                "value": self.average_retrievability,
+                "cards": self.retrievability_cards,
+            },
+            "cards": list(self.cards),
+        }
+
+
+def collect(
+    store: Store, config: Config, filt: CardFilter, at: datetime, study_day: StudyDay,
+    with_cards: bool = True,
+) -> Stats:
+    """The figures at `at`; `with_cards` adds every card's FSRS state (for --json)."""
+    from interview_srs.scheduler import default_decay
+
+    decay = default_decay()
+    today = study_day.date_of(at)
+    starts = [to_ms(study_day.start(today + timedelta(days=i))) for i in range(DAYS + 1)]
+    day_end = starts[1]
+    at_ms = to_ms(at)
+    per_deck: dict[str, dict] = {}
+    forecast = [0] * DAYS
+    cards = []
+    r_sum, r_count = 0.0, 0
+    for (card_id, deck, state, step, stability, difficulty, due_ms, last_ms, suspended, buried_ms) in (
+        store.stat_cards(filt)
+    ):
+        counts = per_deck.get(deck)
+        if counts is None:
+            counts = per_deck[deck] = _empty()
+        counts[STATE_NAMES[state]] += 1
+        buried = buried_ms is not None and buried_ms > at_ms
+        counts["suspended"] += suspended
+        counts["buried"] += buried
+        r = None
+        if state != NEW:
+            r = retrievability_ms(stability, last_ms, at_ms, decay)
+            r_sum += r
+            r_count += 1
+            if not suspended:
+                if due_ms < day_end and not buried:
+                    counts["due_today"] += 1
+                index = bisect.bisect_right(starts, due_ms) - 1
+                if index < DAYS:
+                    forecast[max(index, 0)] += 1
+        if with_cards:
+            cards.append(
+                {
+                    "id": card_id,
+                    "deck": deck,
+                    "state": STATE_NAMES[state],
+                    "step": step,
+                    "stability": stability,
+                    "difficulty": difficulty,
+                    "due": from_ms(due_ms).isoformat() if due_ms is not None else None,
+                    "last_review": from_ms(last_ms).isoformat() if last_ms is not None else None,
+                    "retrievability": r,
+                    "suspended": bool(suspended),
+                    "buried_until": from_ms(buried_ms).isoformat() if buried else None,
+                }
+            )
+    history_starts = [study_day.start(today - timedelta(days=DAYS - 1 - i)) for i in range(DAYS + 1)]
+    history = [0] * DAYS
+    for day, deck, answers, on_reviews, passed in store.review_counts(filt, history_starts):
+        history[day] += answers
+        counts = per_deck.get(deck)
+        if counts is None:
+            counts = per_deck[deck] = _empty()
+        counts["retention_reviews"] += on_reviews
+        counts["retention_passed"] += passed
+    decks = tuple(
+        DeckStats(deck=deck, desired_retention=config.for_deck(deck).desired_retention, **values)
+        for deck, values in sorted(per_deck.items())
+    )
+    total = DeckStats(
+        deck="",
+        desired_retention=config.defaults.desired_retention,
+        **{key: sum(getattr(d, key) for d in decks) for key in _empty()},
+    )
+    return Stats(
+        at=at,
+        today=today,
+        rollover=study_day.rollover,
+        decks=decks,
+        total=total,
+        forecast=tuple((today + timedelta(days=i), n) for i, n in enumerate(forecast)),
+        history=tuple((today - timedelta(days=DAYS - 1 - i), n) for i, n in enumerate(history)),
+        average_retrievability=r_sum / r_count if r_count else None,
+        retrievability_cards=r_count,
+        cards=tuple(cards),
+    )
+
+
+def _empty() -> dict:
+    return dict.fromkeys(
+        ("new", "learning", "review", "relearning", "suspended", "buried", "due_today",
+         "retention_reviews", "retention_passed"),
+        0,
+    )
+
+
+def percent(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def render_text(stats: Stats, texts: Texts) -> str:
+    lines = [texts.stats_title.format(today=stats.today.isoformat(), rollover=stats.rollover), ""]
+    headers = texts.stats_columns
+    rows = []
+    for d in (*stats.decks, stats.total):
+        retention = percent(d.true_retention) if d.true_retention is not None else "-"
+        rows.append(
+            (
+                d.deck or texts.stats_total,
+                *(str(v) for v in (d.new, d.learning, d.review, d.relearning, d.suspended, d.buried, d.due_today)),
+                f"{retention} ({percent(d.desired_retention)})",
+            )
+        )
+    widths = [max(cell_width(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
+    for row in (headers, *rows):
+        cells = [_pad(row[0], widths[0])] + [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:])]
+        lines.append("  ".join(cells).rstrip())
+    for title, series in ((texts.stats_forecast, stats.forecast), (texts.stats_history, stats.history)):
+        lines += ["", title]
+        lines += bar_chart(series)
+    lines.append("")
+    t = stats.total
+    desired = percent(t.desired_retention)
+    if t.true_retention is None:
+        lines.append(texts.stats_retention_none.format(desired=desired))
+    else:
+        lines.append(texts.stats_retention.format(value=percent(t.true_retention), reviews=t.retention_reviews, desired=desired))
+    if stats.average_retrievability is None:
+        lines.append(texts.stats_retrievability_none)
+    else:
+        lines.append(
+            texts.stats_retrievability.format(
+                value=percent(stats.average_retrievability), cards=stats.retrievability_cards
+            )
+        )
+    return "\n".join(lines)
+
+
+def bar_chart(series: tuple[tuple[date, int], ...], width: int = BAR_WIDTH) -> list[str]:
+    """One line per day: `03-01 ████████ 12`; bars scaled to the largest value."""
+    top = max((n for _d, n in series), default=0)
+    digits = len(str(top))
+    lines = []
+    for day, n in series:
+        bar = "█" * (round(n / top * width) if top else 0)
+        if n and not bar:
+            bar = "▏"
+        lines.append(f"{day.strftime('%m-%d')} {n:>{digits}} {bar}".rstrip())
+    return lines
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(0, width - cell_width(text))
+    return space + text if right else text + space
+
+
+def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
+           as_json: bool = False, environ: dict | None = None) -> str:
+    """`srs stats`: sync, collect, and render as text or JSON."""
+    import json
+
+    from interview_srs.home import card_filter, open_home
+    from interview_srs.scheduler import now
+    from interview_srs.texts import texts_for
+
+    at = now(environ)
+    home = open_home(store_path, cards_dir, at, environ)
+    try:
+        filt = card_filter(home.store, deck, None)
+        stats = collect(home.store, home.config, filt, at, StudyDay(home.config.day_starts_at), as_json)
+    finally:
+        home.store.close()
+    if as_json:
+        return json.dumps(stats.to_dict(), ensure_ascii=False, indent=2)
+    return render_text(stats, texts_for(environ))
+
+
+__all__ = ["DeckStats", "Stats", "bar_chart", "collect", "render_text", "report"]

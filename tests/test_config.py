@@ -1,0 +1,88 @@
+"""config.toml: defaults, per-deck settings, and the exact error messages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from interview_srs.config import Config, ConfigError, DeckSettings, load_config
+
+EXAMPLE = """\
+desired_retention = 0.85
+learning_steps = ["30s", "5m", "1h"]
+relearning_steps = ["15m"]
+maximum_interval = 365
+new_per_day = 5
+day_starts_at = 6
+fuzz = false
+
+[deck."面试::快手"]
+desired_retention = 0.95
+
+[deck."面试::快手::营销服务"]
+maximum_interval = 30
+"""
+
+
+def test_a_missing_file_gives_the_defaults(tmp_path):
+    config = load_config(tmp_path / "config.toml")
+    assert config == Config()
+    assert (config.new_per_day, config.day_starts_at, config.fuzz) == (20, 4, True)
+    assert config.defaults.desired_retention == 0.9
+
+
+def test_every_setting_is_read(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(EXAMPLE, "utf-8")
+    config = load_config(path)
+    assert config.defaults == DeckSettings(
+        0.85,
+        (timedelta(seconds=30), timedelta(minutes=5), timedelta(hours=1)),
+        (timedelta(minutes=15),),
+        365,
+    )
+    assert (config.new_per_day, config.day_starts_at, config.fuzz) == (5, 6, False)
+    # deck sections inherit the top-level settings; the longest matching section wins
+    assert config.for_deck("面试::快手::运营").desired_retention == 0.95
+    assert config.for_deck("面试::快手::运营").maximum_interval == 365
+    assert config.for_deck("面试::快手::营销服务").maximum_interval == 30
+    assert config.for_deck("面试::快手::营销服务").desired_retention == 0.85
+    assert config.for_deck("面试::快手2").desired_retention == 0.85
+    assert config.to_dict()["learning_steps"] == ["30s", "5m", "1h"]
+
+
+def test_every_problem_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "desired_retention = 1.5\n"
+        "new_per_day = -1\n"
+        "learning_steps = [\"1m\", \"soon\"]\n"
+        "colour = \"blue\"\n"
+        "\n"
+        "[deck.\"面试::快手\"]\n"
+        "maximum_interval = 0\n"
+        "new_per_day = 3\n",
+        "utf-8",
+    )
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert list(error.value.problems) == [
+        f"{path}:4: colour: unknown setting (known: desired_retention, learning_steps, "
+        "relearning_steps, maximum_interval, new_per_day, day_starts_at, fuzz, deck)",
+        f"{path}:1: desired_retention: must be a number from 0.7 to 0.99 (got 1.5)",
+        f'{path}:3: learning_steps: must be a list of durations like ["1m", "10m"] (got ["1m", "soon"])',
+        f"{path}:2: new_per_day: must be a whole number from 0 to 9999 (got -1)",
+        f'{path}:8: deck."面试::快手".new_per_day: unknown deck setting (known: desired_retention, '
+        "learning_steps, relearning_steps, maximum_interval)",
+        f'{path}:7: deck."面试::快手".maximum_interval: must be a whole number of days from 1 to '
+        "36500 (got 0)",
+    ]
+
+
+def test_invalid_toml_names_the_line_and_column(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("new_per_day = 10\nfuzz = yes\n", "utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value) == f"{path}:2:8: invalid TOML: Invalid value"

@@ -1,0 +1,242 @@
+"""`srs review` and `srs stats` through click's CliRunner: scripted sessions, one key per line."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from interview_srs.cli import cli
+from interview_srs.store import Store
+
+from conftest import ANT_YAML, write_file
+
+DAY1 = "2025-03-01T10:00:00+00:00"
+DAY2 = "2025-03-02T10:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    folder = tmp_path / "home"
+    folder.mkdir()
+    (folder / "config.toml").write_text("fuzz = false\n", "utf-8")
+    return folder
+
+
+def run(cards_dir: Path, home: Path, keys: str, *args: str, now: str = DAY1, **env):
+    environment = {"SRS_HOME": str(home), "SRS_NOW": now, "LANG": "en_US.UTF-8", "LC_ALL": None,
+                   "LC_MESSAGES": None, "EDITOR": None, "VISUAL": None, **env}
+    return CliRunner().invoke(
+        cli, ["review", "--cards", str(cards_dir), *args], input=keys, env=environment
+    )
+
+
+def log_rows(home: Path) -> list[tuple]:
+    conn = sqlite3.connect(home / "store.sqlite3")
+    try:
+        return conn.execute("SELECT card_id, rating, state_before, state_after FROM review_log ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_scripted_session_shows_the_card_rates_it_and_prints_a_summary(cards_dir, home):
+    result = run(cards_dir, home, "\n3\nq\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "面试::蚂蚁集团::用户运营\nCompany: 蚂蚁集团 · Role: 用户运营 · Tags: 蚂蚁集团, 用户运营, 行为\n" in out
+    assert "due 0 · learning 0 · new 3\n\n在实习期间遇到的最大挑战是什么？\n" in out
+    assert "S  Situation\n  公司、角色、时间点\n" in out
+    assert "A  Action\n  • 用数据定位问题\n  • 推动协作\n" in out
+    assert "1 Again <1m   2 Hard <5.5m   3 Good <10m   4 Easy " in out
+    assert out.rstrip().endswith(
+        "Session summary\n"
+        "Reviews: 1 in 0:00 (0:00 per answer).\n"
+        "Ratings: Again 0 · Hard 0 · Good 1 · Easy 0\n"
+        "Due tomorrow: 1, plus up to 2 new cards."
+    )
+    assert log_rows(home) == [("ant-biggest-challenge", 3, 0, 1)]
+
+
+def test_learning_steps_play_out_within_the_session(cards_dir, home):
+    # three new cards rated Good once (step 1, due in 10 min), then Good again (graduate)
+    result = run(cards_dir, home, "\n3\n" * 6 + "\n3\n")
+    assert result.exit_code == 0, result.output
+    assert [row[0] for row in log_rows(home)] == [
+        "ant-biggest-challenge", "ant-mob1-3", "xhs-abusive-user",
+        "ant-biggest-challenge", "ant-mob1-3", "xhs-abusive-user",
+    ]
+    assert [row[3] for row in log_rows(home)] == [1, 1, 1, 2, 2, 2]
+    assert "Congratulations! You have finished for now." in result.output
+
+
+def test_due_cards_come_before_new_ones_the_next_day(cards_dir, home):
+    run(cards_dir, home, "\n4\nq\n")  # ant-biggest-challenge: Easy -> review in days
+    result = run(cards_dir, home, "q\n", now="2025-04-01T10:00:00+00:00")
+    first_question = result.output.split("\n\n")[1]
+    assert "due 1 · learning 0 · new 2" in result.output
+    assert "在实习期间遇到的最大挑战是什么？" in result.output.split("Space/Enter")[0]
+    assert first_question
+
+
+def test_undo_restores_the_previous_card_and_state(cards_dir, home):
+    result = run(cards_dir, home, "\n3\n\n1\nu\n\n4\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "Undid the last answer to ant-mob1-3." in result.output
+    assert log_rows(home) == [("ant-biggest-challenge", 3, 0, 1), ("ant-mob1-3", 4, 0, 2)]
+    assert "Ratings: Again 0 · Hard 0 · Good 1 · Easy 1" in result.output
+
+
+def test_bury_skips_the_card_until_tomorrow_and_undo_unburies(cards_dir, home):
+    result = run(cards_dir, home, "s\nq\n")
+    assert "Buried ant-biggest-challenge until tomorrow." in result.output
+    with Store.open(home / "store.sqlite3") as store:
+        assert store.card("ant-biggest-challenge").buried_until is not None
+    result = run(cards_dir, home, "s\nu\nq\n")
+    with Store.open(home / "store.sqlite3") as store:
+        assert store.card("ant-mob1-3").buried_until is None
+    result = run(cards_dir, home, "q\n", now=DAY2)
+    assert "在实习期间遇到的最大挑战是什么？" in result.output
+
+
+def test_new_limit_deck_and_tag_options(cards_dir, home):
+    result = run(cards_dir, home, "\n4\n\n4\n", "--new", "1")
+    assert [r[0] for r in log_rows(home)] == ["ant-biggest-challenge"]
+    assert "Nothing to review" not in result.output and "Congratulations" in result.output
+    result = run(cards_dir, home, "\n4\nq\n", "--deck", "*小红书*")
+    assert log_rows(home)[-1][0] == "xhs-abusive-user"
+    result = run(cards_dir, home, "q\n", "--tag", "业务", "--new", "5")
+    assert "为什么关注 MOB1-3 卡的平均消费？" in result.output
+    result = run(cards_dir, home, "\n4\n\n4\n", "--limit", "1", "--new", "9")
+    assert len(log_rows(home)) == 3
+    assert "Congratulations" in result.output
+
+
+def test_nothing_to_review(cards_dir, home):
+    result = run(cards_dir, home, "", "--new", "0")
+    assert result.exit_code == 0
+    assert result.output.startswith("\nNothing to review right now.\n")
+
+
+def test_chinese_locale_uses_chinese_labels(cards_dir, home):
+    result = run(cards_dir, home, "\n3\nq\n", LANG="zh_CN.UTF-8")
+    assert "1 重来 <1m   2 困难 <5.5m   3 良好 <10m   4 简单 " in result.output
+    assert "S  情境" in result.output and "本次复习小结" in result.output
+
+
+def test_edit_opens_the_editor_at_the_card_line_and_shows_the_new_text(cards_dir, home, tmp_path):
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys, pathlib\n"
+        "line, path = sys.argv[1], pathlib.Path(sys.argv[2])\n"
+        "pathlib.Path(sys.argv[0]).with_suffix('.args').write_text(line + ' ' + str(path))\n"
+        "path.write_text(path.read_text('utf-8').replace('最大挑战', '最难的挑战'), 'utf-8')\n",
+        "utf-8",
+    )
+    editor = f"{sys.executable} {script}"
+    result = run(cards_dir, home, "e\nq\n", EDITOR=editor)
+    assert result.exit_code == 0, result.output
+    assert script.with_suffix(".args").read_text() == f"+7 {(cards_dir / 'ant.yaml').resolve()}"
+    assert "在实习期间遇到的最难的挑战是什么？" in result.output
+
+
+def test_edit_without_an_editor_says_where_the_card_is(cards_dir, home):
+    result = run(cards_dir, home, "e\nq\n")
+    assert f"Set $EDITOR to edit cards; this card is at {(cards_dir / 'ant.yaml').resolve()}:7." in result.output
+
+
+def test_edit_remove_restore_between_sessions_keeps_history(cards_dir, home):
+    run(cards_dir, home, "\n4\nq\n")
+    path = cards_dir / "ant.yaml"
+    path.write_text(ANT_YAML.replace("最大挑战", "最难的挑战"), "utf-8")
+    result = run(cards_dir, home, "q\n", now="2025-05-01T10:00:00+00:00")
+    assert "在实习期间遇到的最难的挑战是什么？" in result.output
+    assert "due 1 · learning 0 · new 2" in result.output
+    path.write_text(ANT_YAML[: ANT_YAML.index("  - id: ant-biggest-challenge")] + ANT_YAML[ANT_YAML.index("  - id: ant-mob1-3"):], "utf-8")
+    result = run(cards_dir, home, "q\n", now="2025-05-01T10:00:00+00:00")
+    assert "due 0 · learning 0 · new 2" in result.output
+    write_file(path, ANT_YAML)
+    result = run(cards_dir, home, "q\n", now="2025-05-01T10:00:00+00:00")
+    assert "due 1 · learning 0 · new 2" in result.output
+    assert log_rows(home) == [("ant-biggest-challenge", 4, 0, 2)]
+
+
+def test_bad_cards_are_listed_and_exit_1(cards_dir, home):
+    write_file(cards_dir / "bad.yaml", "deck: 面试::坏\ncards:\n  - id: Bad Id\n    question: q\n    outline: [a]\n")
+    result = run(cards_dir, home, "q\n")
+    assert result.exit_code == 1
+    assert "card Bad Id: id: 'Bad Id' is not a valid id" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_config_is_a_clear_error(cards_dir, home):
+    (home / "config.toml").write_text("desired_retention = 2\n", "utf-8")
+    result = run(cards_dir, home, "q\n")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {home / 'config.toml'}:1: desired_retention: must be a number from 0.7 to 0.99 (got 2)\n"
+    )
+
+
+def test_a_bad_clock_is_a_clear_error(cards_dir, home):
+    result = run(cards_dir, home, "q\n", now="yesterday")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: SRS_NOW='yesterday' is not an ISO 8601 time (e.g. 2025-03-01T09:00:00+08:00)\n"
+    )
+
+
+def test_an_unknown_deck_is_a_clear_error(cards_dir, home):
+    result = run(cards_dir, home, "q\n", "--deck", "面试::字节")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: no deck matches '面试::字节' (decks: 面试::小红书::客服, 面试::蚂蚁集团::用户运营)\n"
+    )
+
+
+def test_the_store_option_overrides_srs_home(cards_dir, home, tmp_path):
+    store = tmp_path / "elsewhere" / "mine.sqlite3"
+    result = run(cards_dir, home, "\n3\nq\n", "--store", str(store))
+    assert result.exit_code == 0
+    assert store.exists() and not (home / "store.sqlite3").exists()
+
+
+# -- stats --------------------------------------------------------------------------------------
+
+
+def stats(cards_dir: Path, home: Path, *args: str, now: str = DAY1):
+    environment = {"SRS_HOME": str(home), "SRS_NOW": now, "LANG": "en_US.UTF-8", "LC_ALL": None}
+    return CliRunner().invoke(cli, ["stats", "--cards", str(cards_dir), *args], env=environment)
+
+
+def test_stats_text_and_json(cards_dir, home):
+    run(cards_dir, home, "\n4\n\n1\nq\n")
+    result = stats(cards_dir, home)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Statistics for 2025-03-01 (study days start at 4:00)"
+    assert lines[2].split() == ["Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due", "today", "Retention"]
+    assert lines[3].split() == ["面试::小红书::客服", "1", "0", "0", "0", "0", "0", "0", "-", "(90.0%)"]
+    assert lines[4].split() == ["面试::蚂蚁集团::用户运营", "0", "1", "1", "0", "0", "0", "1", "-", "(90.0%)"]
+    assert lines[5].split() == ["Total", "1", "1", "1", "0", "0", "0", "1", "-", "(90.0%)"]
+    data = json.loads(stats(cards_dir, home, "--json").output)
+    assert data["total"]["learning"] == 1 and data["total"]["due_today"] == 1
+    assert [c["id"] for c in data["cards"]] == ["xhs-abusive-user", "ant-biggest-challenge", "ant-mob1-3"]
+    assert data["cards"][2]["state"] == "learning" and data["cards"][2]["step"] == 0
+    assert sum(d["due"] for d in data["forecast"]) == 2
+    assert data["reviews_per_day"][-1] == {"date": "2025-03-01", "reviews": 2}
+    deck_only = json.loads(stats(cards_dir, home, "--json", "--deck", "面试::小红书").output)
+    assert [d["deck"] for d in deck_only["decks"]] == ["面试::小红书::客服"]

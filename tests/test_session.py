@@ -1,0 +1,196 @@
+"""The review session as a user meets it: a real pseudo-terminal, kill -9, two sessions at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from interview_srs.config import Config
+from interview_srs.scheduler import Schedulers
+from interview_srs.session import Summary, editor_command, format_duration
+from interview_srs.store import Store
+
+from conftest import REPO, write_file
+
+NOW = "2025-03-01T10:00:00+00:00"
+QUESTION_KEYS = "Space/Enter show answer"
+
+
+def environment(home: Path, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "EDITOR", "VISUAL")}
+    env.update(
+        SRS_HOME=str(home), SRS_NOW=NOW, TZ="UTC", LANG="en_US.UTF-8", TERM="xterm",
+        PYTHONPATH=str(REPO / "src"), **extra,
+    )
+    return env
+
+
+def many_cards(folder: Path, count: int) -> Path:
+    items = "".join(
+        f"  - id: card-{i:03d}\n    question: 第 {i} 题：请讲讲你的经历？\n    outline: [要点 {i}]\n"
+        for i in range(count)
+    )
+    write_file(folder / "many.yaml", f"deck: 面试::测试\ncards:\n{items}")
+    return folder
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    folder = tmp_path / "home"
+    folder.mkdir()
+    (folder / "config.toml").write_text("fuzz = false\n", "utf-8")
+    return folder
+
+
+def spawn(cards_dir: Path, home: Path) -> pexpect.spawn:
+    child = pexpect.spawn(
+        sys.executable, ["-m", "interview_srs", "review", "--cards", str(cards_dir)],
+        env=environment(home), encoding="utf-8", timeout=20, dimensions=(40, 100),
+    )
+    return child
+
+
+def rows(home: Path) -> list[tuple]:
+    conn = sqlite3.connect(home / "store.sqlite3")
+    try:
+        return conn.execute("SELECT card_id, rating FROM review_log ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_session_in_a_real_terminal_reveals_rates_undoes_and_quits(cards_dir, home):
+    child = spawn(cards_dir, home)
+    child.expect("在实习期间遇到的最大挑战是什么？")
+    child.expect("⏱ 0:0")  # the running timer
+    child.send(" ")  # Space reveals, no Enter needed
+    child.expect("用数据定位问题")
+    child.expect("1 Again")
+    child.send("3")
+    child.expect("为什么关注 MOB1-3 卡的平均消费？")
+    child.send("\r")
+    child.expect("3 Good")
+    child.send("1")
+    child.expect("用户私信辱骂客服")
+    child.send("u")
+    child.expect("Undid the last answer to ant-mob1-3.")
+    child.expect("为什么关注 MOB1-3 卡的平均消费？")
+    child.send(" ")
+    child.expect("4 Easy")
+    child.send("4")
+    child.expect(QUESTION_KEYS)
+    child.send("q")
+    child.expect("Session summary")
+    child.expect("Ratings: Again 0 · Hard 0 · Good 1 · Easy 1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert rows(home) == [("ant-biggest-challenge", 3), ("ant-mob1-3", 4)]
+    with Store.open(home / "store.sqlite3") as store:
+        assert store.state("ant-mob1-3").state == 2
+        assert store.integrity_check() == "ok"
+
+
+def test_ctrl_c_ends_the_session_with_a_summary_and_keeps_the_answers(cards_dir, home):
+    child = spawn(cards_dir, home)
+    child.expect(QUESTION_KEYS)
+    child.send(" ")
+    child.expect("1 Again")
+    child.send("2")
+    child.expect(QUESTION_KEYS)
+    child.sendintr()
+    child.expect("Session summary")
+    child.expect(pexpect.EOF)
+    assert rows(home) == [("ant-biggest-challenge", 2)]
+
+
+@pytest.mark.parametrize("answers", [1, 4])
+def test_kill_9_after_n_answers_keeps_exactly_n(tmp_path, home, answers):
+    cards_dir = many_cards(tmp_path / "cards", 10)
+    child = spawn(cards_dir, home)
+    for _ in range(answers):
+        child.expect(QUESTION_KEYS)
+        child.send(" ")
+        child.expect("4 Easy")
+        child.send("3")
+    child.expect(QUESTION_KEYS)  # the next card is on screen: the answers are committed
+    child.send(" ")
+    child.expect("4 Easy")  # this one is revealed but not rated when the process dies
+    os.kill(child.pid, signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.signalstatus == signal.SIGKILL
+    assert len(rows(home)) == answers
+    conn = sqlite3.connect(home / "store.sqlite3")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def test_two_concurrent_sessions_lose_no_answer(tmp_path, home):
+    cards_dir = many_cards(tmp_path / "cards", 40)
+    with Store.open(home / "store.sqlite3") as store:  # create the store before the race
+        store.sync(cards_dir, datetime.fromisoformat(NOW))
+    keys = " \n3\n" * 60 + "q\n"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "interview_srs", "review", "--cards", str(cards_dir), "--new", "40"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=environment(home), text=True, encoding="utf-8",
+        )
+        for _ in range(2)
+    ]
+    with ThreadPoolExecutor(2) as pool:  # feed and read both at once: they really overlap
+        outputs = list(pool.map(lambda p: p.communicate(keys, timeout=120), procs))
+    for proc, (out, err) in zip(procs, outputs):
+        assert proc.returncode == 0, err
+    claimed = 0
+    for out, _err in outputs:
+        line = next(l for l in out.splitlines() if l.startswith("Reviews: "))
+        claimed += int(line.split()[1])
+    with Store.open(home / "store.sqlite3") as store:
+        log = store.log()
+        assert len(log) == claimed >= 60
+        assert store.integrity_check() == "ok"
+        sessions = store.conn.execute(
+            "SELECT count(DISTINCT session) FROM review_log GROUP BY card_id"
+        ).fetchall()
+        assert max(n for (n,) in sessions) == 2  # some cards were answered by both sessions
+        by_card: dict[str, list] = {}
+        for entry in log:
+            by_card.setdefault(entry.card_id, []).append(entry)
+        schedulers = Schedulers(Config(fuzz=False))
+        for card_id, entries in by_card.items():
+            # each answer built on the one before it, and the card holds the last after-state
+            assert all(a.after == b.before for a, b in zip(entries, entries[1:]))
+            for entry in entries:
+                assert entry.after == schedulers.answer(card_id, "面试::测试", entry.before, entry.rating, entry.reviewed)
+            assert store.state(card_id) == entries[-1].after
+
+
+def test_format_duration():
+    assert [format_duration(s) for s in (0, 42.4, 185, 3723)] == ["0:00", "0:42", "3:05", "1:02:03"]
+
+
+def test_summary_counts_ratings():
+    assert Summary().ratings() == {1: 0, 2: 0, 3: 0, 4: 0}
+
+
+@pytest.mark.parametrize(
+    ("editor", "command"),
+    [
+        ("vim", ["vim", "+12", "/c/a.yaml"]),
+        ("emacs -nw", ["emacs", "-nw", "+12", "/c/a.yaml"]),
+        ("code --wait", ["code", "--wait", "--goto", "/c/a.yaml:12"]),
+        ("/usr/bin/subl", ["/usr/bin/subl", "/c/a.yaml:12"]),
+    ],
+)
+def test_editor_commands_open_the_card_line(editor, command):
+    assert editor_command(editor, "/c/a.yaml", 12) == command

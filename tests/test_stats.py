@@ -1,0 +1,96 @@
+"""Statistics: counts by state, due forecast, review history, true retention, retrievability."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import fsrs
+import pytest
+
+from interview_srs.config import Config
+from interview_srs.scheduler import Schedulers, StudyDay, to_fsrs
+from interview_srs.stats import bar_chart, collect, render_text
+from interview_srs.store import CardFilter, Store
+from interview_srs.texts import EN
+
+T0 = datetime(2025, 3, 1, 10, 0, tzinfo=timezone.utc)
+DAY = StudyDay(4, timezone.utc)
+CONFIG = Config(fuzz=False)
+
+
+@pytest.fixture
+def store(tmp_path, cards_dir):
+    with Store.open(tmp_path / "s.sqlite3") as opened:
+        opened.sync(cards_dir, T0)
+        yield opened
+
+
+def rate(store: Store, card_id: str, rating: int, at: datetime):
+    schedulers = Schedulers(CONFIG)
+    deck = store.card(card_id).deck
+    return store.record_answer(
+        card_id, rating, at, 1000, lambda before: schedulers.answer(card_id, deck, before, rating, at)
+    )
+
+
+def test_counts_forecast_history_retention_and_retrievability(store):
+    rate(store, "ant-mob1-3", 4, T0)  # review, due in some days
+    rate(store, "xhs-abusive-user", 3, T0)  # learning, due in 10 minutes
+    later = T0 + timedelta(days=40)
+    rate(store, "ant-mob1-3", 1, later)  # a lapse: answer to a review card, not passed
+    rate(store, "ant-mob1-3", 3, later + timedelta(minutes=10))  # relearning -> review
+    at = later + timedelta(hours=1)
+    stats = collect(store, CONFIG, CardFilter(), at, DAY)
+    xhs, ant = stats.decks  # sorted by deck name
+    assert (ant.deck, ant.new, ant.learning, ant.review, ant.relearning) == ("面试::蚂蚁集团::用户运营", 1, 0, 1, 0)
+    assert (xhs.new, xhs.learning, xhs.due_today) == (0, 1, 1)
+    assert ant.due_today == 0
+    assert (ant.retention_reviews, ant.retention_passed, ant.true_retention) == (1, 0, 0.0)
+    assert stats.total.new == 1 and stats.total.due_today == 1
+    # forecast: the overdue learning card counts today, the review card on its due day
+    due = store.state("ant-mob1-3").due
+    expected = [0] * 30
+    expected[0] = 1
+    expected[(DAY.date_of(due) - DAY.date_of(at)).days] += 1
+    assert [n for _d, n in stats.forecast] == expected
+    assert stats.forecast[0][0] == date(2025, 4, 10)
+    # history: the last 30 days hold the two answers of day 40 only
+    assert [n for _d, n in stats.history][-1] == 2 and sum(n for _d, n in stats.history) == 2
+    # average retrievability is fsrs's, averaged over the reviewed cards
+    scheduler = fsrs.Scheduler()
+    expected_r = [
+        scheduler.get_card_retrievability(to_fsrs(store.state(c), at), at)
+        for c in ("ant-mob1-3", "xhs-abusive-user")
+    ]
+    assert stats.average_retrievability == pytest.approx(sum(expected_r) / 2)
+    data = stats.to_dict()
+    assert data["true_retention"] == {"value": 0.0, "reviews": 1, "desired": 0.9, "days": 30}
+    assert {c["id"]: c["state"] for c in data["cards"]} == {
+        "ant-biggest-challenge": "new", "ant-mob1-3": "review", "xhs-abusive-user": "learning",
+    }
+
+
+def test_suspended_and_buried_cards_are_counted_apart(store):
+    rate(store, "ant-mob1-3", 3, T0)
+    store.suspend("ant-mob1-3")
+    store.bury("xhs-abusive-user", T0 + timedelta(days=1))
+    stats = collect(store, CONFIG, CardFilter(), T0 + timedelta(hours=1), DAY)
+    assert stats.total.suspended == 1 and stats.total.buried == 1
+    assert stats.total.due_today == 0
+    assert sum(n for _d, n in stats.forecast) == 0
+
+
+def test_the_text_report(store):
+    rate(store, "ant-mob1-3", 3, T0)
+    text = render_text(collect(store, CONFIG, CardFilter(), T0, DAY), EN)
+    lines = text.splitlines()
+    assert lines[0] == "Statistics for 2025-03-01 (study days start at 4:00)"
+    assert lines[3] == "面试::小红书::客服          1      0       0        0     0       0          0  - (90.0%)"
+    assert "Due in the next 30 days" in lines and "Reviews in the last 30 days" in lines
+    assert lines[-2] == "True retention (last 30 days): no reviews yet (desired 90.0%)"
+    assert lines[-1].startswith("Average retrievability now: 100.0% over 1 cards")
+
+
+def test_bar_chart_scales_to_the_largest_value():
+    series = ((date(2025, 3, 1), 4), (date(2025, 3, 2), 0), (date(2025, 3, 3), 1))
+    assert bar_chart(series, width=8) == ["03-01 4 ████████", "03-02 0", "03-03 1 ██"]

@@ -1,0 +1,351 @@
+"""The SQLite store: opening and migrations, syncing with cards/, answers, undo, bury, replay."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import fsrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from interview_srs.cards import CardsError, card_files
+from interview_srs.config import Config
+from interview_srs.scheduler import NEW, CardState, Schedulers, from_fsrs, to_fsrs
+from interview_srs.store import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    CardFilter,
+    Store,
+    StoreError,
+    default_store_path,
+    list_card_files,
+)
+
+from conftest import ANT_YAML, XHS_YAML, write_file
+
+T0 = datetime(2025, 3, 1, 1, 0, tzinfo=timezone.utc)
+NO_FUZZ = Config(fuzz=False)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store.open(tmp_path / "home" / "store.sqlite3") as opened:
+        yield opened
+
+
+def answer(store: Store, card_id: str, rating: int, at: datetime, session: str = "s1", config=NO_FUZZ):
+    schedulers = Schedulers(config)
+    deck = store.card(card_id).deck
+    return store.record_answer(
+        card_id, rating, at, 1234, lambda before: schedulers.answer(card_id, deck, before, rating, at),
+        session=session,
+    )
+
+
+# -- opening ------------------------------------------------------------------------------------
+
+
+def test_open_creates_the_schema_with_wal_foreign_keys_and_strict_tables(store):
+    conn = store.conn
+    assert store.schema_version() == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    applied = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
+    assert applied == [(number, name) for number, name, _ in MIGRATIONS]
+    for table in ("cards", "review_log", "source_files", "schema_migrations"):
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        assert sql.rstrip().endswith("STRICT"), table
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(
+            "INSERT INTO review_log (card_id, rating, reviewed_ms, state_before, state_after, "
+            "stability_after, difficulty_after, due_after_ms) VALUES ('nope', 3, 0, 0, 2, 1.0, 5.0, 0)"
+        )
+
+
+def test_reopening_runs_no_migration_twice(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    Store.open(path).close()
+    with Store.open(path) as again:
+        assert again.conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_a_store_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError) as error:
+        Store.open(path)
+    assert str(error.value) == (
+        f"the store {path} has schema version {SCHEMA_VERSION + 1}, newer than this "
+        f"interview-srs understands ({SCHEMA_VERSION}); upgrade interview-srs"
+    )
+
+
+def test_a_file_that_is_not_sqlite_is_a_store_error(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    path.write_bytes(b"this is not a database, just some text that is long enough " * 20)
+    with pytest.raises(StoreError) as error:
+        Store.open(path)
+    assert str(error.value) == f"cannot use the store {path}: file is not a database"
+
+
+def test_default_store_path_follows_srs_home(tmp_path):
+    assert default_store_path({"SRS_HOME": str(tmp_path)}) == tmp_path / "store.sqlite3"
+    assert default_store_path({}).name == "store.sqlite3"
+
+
+def test_card_file_listing_matches_the_card_loader(tmp_path):
+    write_file(tmp_path / "a.yaml", "x: 1")
+    write_file(tmp_path / "sub" / "b.yml", "x: 1")
+    write_file(tmp_path / "c.txt", "x: 1")
+    write_file(tmp_path / "d.YAML.bak", "x: 1")
+    assert list_card_files(tmp_path) == card_files(tmp_path)
+
+
+# -- syncing ------------------------------------------------------------------------------------
+
+
+def test_first_sync_adds_every_card_as_new(store, cards_dir):
+    report = store.sync(cards_dir, T0)
+    assert sorted(report.added) == ["ant-biggest-challenge", "ant-mob1-3", "xhs-abusive-user"]
+    assert report.files_parsed == 2
+    card = store.card("ant-biggest-challenge")
+    assert card.deck == "面试::蚂蚁集团::用户运营"
+    assert card.company == "蚂蚁集团"
+    assert card.tags == ("蚂蚁集团", "用户运营", "行为")
+    assert card.question == "在实习期间遇到的最大挑战是什么？"
+    assert card.back["star"]["action"] == ["用数据定位问题", "推动协作"]
+    assert card.back["pitfalls"] == ["只讲困难不讲行动"]
+    assert card.file == str((cards_dir / "ant.yaml").resolve())
+    assert card.line == 7
+    assert card.schedule == CardState()
+
+
+def test_unchanged_files_are_not_read_again(store, cards_dir):
+    store.sync(cards_dir, T0)
+    report = store.sync(cards_dir, T0)
+    assert (report.files_read, report.files_parsed) == (0, 0)
+
+
+def test_a_touched_but_identical_file_is_read_but_not_parsed(store, cards_dir):
+    store.sync(cards_dir, T0)
+    path = cards_dir / "ant.yaml"
+    path.write_bytes(path.read_bytes())
+    import os
+
+    os.utime(path, ns=(1, 1))
+    report = store.sync(cards_dir, T0)
+    assert (report.files_read, report.files_parsed) == (1, 0)
+    assert store.sync(cards_dir, T0).files_read == 0
+
+
+def test_edited_removed_and_restored_cards_keep_their_history(store, cards_dir):
+    store.sync(cards_dir, T0)
+    first = answer(store, "ant-mob1-3", 3, T0)
+    path = cards_dir / "ant.yaml"
+    original = path.read_text("utf-8")
+    path.write_text(original.replace("为什么关注 MOB1-3 卡的平均消费？", "MOB1-3 指标有什么用？"), "utf-8")
+    report = store.sync(cards_dir, T0)
+    assert report.updated == ("ant-mob1-3",) and report.files_parsed == 1
+    card = store.card("ant-mob1-3")
+    assert card.question == "MOB1-3 指标有什么用？"
+    assert card.schedule == first.after
+    # remove the card: hidden, history kept
+    start = original.index("  - id: ant-mob1-3")
+    path.write_text(original[:start], "utf-8")
+    report = store.sync(cards_dir, T0)
+    assert report.hidden == ("ant-mob1-3",)
+    assert not store.card("ant-mob1-3").present
+    assert store.new_ids(CardFilter(), T0, 10) == ["ant-biggest-challenge", "xhs-abusive-user"]
+    assert [a.log_id for a in store.log("ant-mob1-3")] == [first.log_id]
+    # restore it: back with its history and state
+    path.write_text(original, "utf-8")
+    report = store.sync(cards_dir, T0)
+    assert report.restored == ("ant-mob1-3",)
+    card = store.card("ant-mob1-3")
+    assert card.present and card.schedule == first.after
+    assert card.question == "为什么关注 MOB1-3 卡的平均消费？"
+
+
+def test_a_card_moved_to_another_file_keeps_its_state(store, cards_dir):
+    store.sync(cards_dir, T0)
+    first = answer(store, "xhs-abusive-user", 4, T0)
+    (cards_dir / "xhs.yaml").rename(cards_dir / "xiaohongshu.yaml")
+    report = store.sync(cards_dir, T0)
+    assert report.hidden == () and report.added == ()
+    card = store.card("xhs-abusive-user")
+    assert card.file.endswith("xiaohongshu.yaml") and card.schedule == first.after
+
+
+def test_a_deleted_file_hides_its_cards(store, cards_dir):
+    store.sync(cards_dir, T0)
+    (cards_dir / "xhs.yaml").unlink()
+    assert store.sync(cards_dir, T0).hidden == ("xhs-abusive-user",)
+    assert store.conn.execute("SELECT count(*) FROM source_files").fetchone()[0] == 1
+
+
+def test_a_duplicate_id_against_an_unchanged_file_is_reported(store, cards_dir):
+    store.sync(cards_dir, T0)
+    write_file(cards_dir / "zz.yaml", XHS_YAML.replace("面试::小红书::客服", "面试::其他"))
+    with pytest.raises(CardsError) as error:
+        store.sync(cards_dir, T0)
+    assert [str(p) for p in error.value.problems] == [
+        f"{_shown(cards_dir / 'zz.yaml')}:6:5: card xhs-abusive-user: id: duplicate id "
+        f"'xhs-abusive-user' (first used at {_shown(cards_dir / 'xhs.yaml')}:6:5)"
+    ]
+    # nothing was applied: the next sync sees the same problem
+    with pytest.raises(CardsError):
+        store.sync(cards_dir, T0)
+
+
+def test_invalid_yaml_is_reported_with_its_place(store, cards_dir):
+    write_file(cards_dir / "bad.yaml", "deck: [unclosed\n")
+    with pytest.raises(CardsError) as error:
+        store.sync(cards_dir, T0)
+    assert len(error.value.problems) == 1
+    assert str(error.value.problems[0]).startswith(f"{_shown(cards_dir / 'bad.yaml')}:2:1: invalid YAML")
+
+
+def test_a_missing_cards_folder_is_reported(store, tmp_path):
+    with pytest.raises(CardsError) as error:
+        store.sync(tmp_path / "nowhere", T0)
+    assert [p.message for p in error.value.problems] == ["cards folder not found"]
+
+
+def _shown(path: Path) -> str:
+    from interview_srs.cards import display_name
+
+    return display_name(path)
+
+
+# -- answering ----------------------------------------------------------------------------------
+
+
+def test_an_answer_updates_the_card_and_logs_before_and_after(store, cards_dir):
+    store.sync(cards_dir, T0)
+    result = answer(store, "ant-mob1-3", 3, T0)
+    assert result.before == CardState()
+    assert result.after.state == 1 and result.after.step == 1
+    assert result.after.due == T0 + timedelta(minutes=10)
+    assert store.state("ant-mob1-3") == result.after
+    [logged] = store.log()
+    assert (logged.card_id, logged.rating, logged.reviewed, logged.duration_ms) == ("ant-mob1-3", 3, T0, 1234)
+    assert (logged.before, logged.after) == (result.before, result.after)
+    source, session = store.conn.execute("SELECT source, session FROM review_log").fetchone()
+    assert (source, session) == ("terminal", "s1")
+
+
+def test_undo_restores_the_state_and_removes_the_log_row(store, cards_dir):
+    store.sync(cards_dir, T0)
+    first = answer(store, "ant-mob1-3", 3, T0)
+    second = answer(store, "ant-mob1-3", 1, T0 + timedelta(minutes=10))
+    assert store.undo(second, "s1") == first.after
+    assert store.state("ant-mob1-3") == first.after
+    assert [a.log_id for a in store.log()] == [first.log_id]
+    with pytest.raises(StoreError) as error:
+        store.undo(second, "s1")
+    assert str(error.value) == "that answer is no longer in the store"
+
+
+def test_undo_is_refused_when_another_session_answered_the_card_since(store, cards_dir):
+    store.sync(cards_dir, T0)
+    mine = answer(store, "ant-mob1-3", 3, T0, session="mine")
+    answer(store, "ant-mob1-3", 3, T0 + timedelta(minutes=10), session="other")
+    with pytest.raises(StoreError) as error:
+        store.undo(mine, "mine")
+    assert str(error.value) == (
+        "card 'ant-mob1-3' was answered in another session since; undo that answer there first"
+    )
+    assert len(store.log()) == 2
+
+
+def test_answering_from_a_stale_screen_builds_on_the_current_state(store, cards_dir):
+    """Compare-and-swap: both answers are logged, the second computed from the first."""
+    store.sync(cards_dir, T0)
+    shown = store.state("ant-mob1-3")
+    first = answer(store, "ant-mob1-3", 3, T0, session="a")
+    schedulers = Schedulers(NO_FUZZ)
+    deck = store.card("ant-mob1-3").deck
+    second = store.record_answer(
+        "ant-mob1-3", 4, T0, None,
+        lambda before: schedulers.answer("ant-mob1-3", deck, before, 4, T0),
+        session="b", expected=shown,
+    )
+    assert second.conflict and second.before == first.after
+    assert [a.before for a in store.log()] == [shown, first.after]
+
+
+def test_bury_hides_a_card_until_the_given_time(store, cards_dir):
+    store.sync(cards_dir, T0)
+    until = T0 + timedelta(days=1)
+    assert store.bury("ant-mob1-3", until) is None
+    assert "ant-mob1-3" not in store.new_ids(CardFilter(), T0, 10)
+    assert "ant-mob1-3" in store.new_ids(CardFilter(), until, 10)
+    assert store.bury("ant-mob1-3", None) == until
+
+
+def test_filters_select_decks_and_tags(store, cards_dir):
+    store.sync(cards_dir, T0)
+    assert store.new_ids(CardFilter(decks=("面试::小红书::客服",)), T0, 10) == ["xhs-abusive-user"]
+    assert store.new_ids(CardFilter(tag="业务"), T0, 10) == ["ant-mob1-3"]
+    assert store.new_ids(CardFilter(tag="蚂蚁集团"), T0, 1) == ["ant-biggest-challenge"]
+
+
+def test_due_reviews_come_lowest_retrievability_first(store, cards_dir):
+    store.sync(cards_dir, T0)
+    for card_id, rating in (("ant-mob1-3", 4), ("xhs-abusive-user", 4), ("ant-biggest-challenge", 2)):
+        answer(store, card_id, rating, T0)
+        if rating == 2:
+            answer(store, card_id, 3, T0 + timedelta(minutes=6))
+            answer(store, card_id, 3, T0 + timedelta(minutes=16))
+    later = T0 + timedelta(days=60)
+    ids = store.due_review_ids(CardFilter(), later, later + timedelta(hours=1))
+    decay = -fsrs.Scheduler().parameters[20]
+    scheduler = fsrs.Scheduler()
+
+    def r(card_id):
+        return scheduler.get_card_retrievability(to_fsrs(store.state(card_id), later), later)
+
+    assert sorted(ids) == sorted(["ant-mob1-3", "xhs-abusive-user", "ant-biggest-challenge"])
+    assert [r(i) for i in ids] == sorted(r(i) for i in ids)
+    assert decay < 0
+
+
+# -- property: the store replays exactly like fsrs ------------------------------------------------
+
+steps = st.lists(
+    st.tuples(st.integers(1, 4), st.integers(0, 40 * 24 * 60), st.booleans()), min_size=1, max_size=12
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=steps)
+def test_stored_state_equals_a_direct_fsrs_replay_and_undo_is_exact(cards_dir, steps):
+    reference = fsrs.Scheduler(enable_fuzzing=False)
+    with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder) / "s.sqlite3") as store:
+        store.sync(cards_dir, T0)
+        card = fsrs.Card(card_id=1, due=T0)
+        at = T0
+        for rating, gap_minutes, undo_first in steps:
+            at = at + timedelta(minutes=gap_minutes)
+            before = store.state("ant-mob1-3")
+            if undo_first:  # answer, undo, and check we are exactly back
+                wrong = answer(store, "ant-mob1-3", 5 - rating, at)
+                store.undo(wrong, "s1")
+                assert store.state("ant-mob1-3") == before
+            result = answer(store, "ant-mob1-3", rating, at)
+            card, _ = reference.review_card(card, fsrs.Rating(rating), at)
+            expected = from_fsrs(card)
+            assert result.after == expected
+            assert store.state("ant-mob1-3") == expected
+        logged = store.log("ant-mob1-3")
+        assert len(logged) == len(steps)
+        assert logged[0].before.state == NEW
+        assert all(a.after == b.before for a, b in zip(logged, logged[1:]))
