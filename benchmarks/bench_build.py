@@ -47,7 +47,7 @@ def synthetic_bank(folder: Path, total: int, seed: int = 7) -> None:
             else:
                 lines.append("    outline:")
                 lines += [f"      - {text(20, 45)}" for _ in range(5)]
-            lines += ["    pitfalls:", f"      - {text(15, 30)}", f"    tags: [行为]", f'    sources: ["bench#{i}"]']
+            lines += ["    pitfalls:", f"      - {text(15, 30)}", "    tags: [行为]", f'    sources: ["bench#{i}"]']
         (folder / f"company-{f:02d}.yaml").write_text("\n".join(lines) + "\n", "utf-8")
 
 

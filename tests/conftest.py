@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import textwrap
 from pathlib import Path
 
@@ -71,3 +72,12 @@ def cards_dir(tmp_path: Path) -> Path:
     write_file(folder / "ant.yaml", ANT_YAML)
     write_file(folder / "xhs.yaml", XHS_YAML)
     return folder
+
+
+def review_log(home: Path, columns: str = "card_id, rating, state_before, state_after") -> list[tuple]:
+    """The review log of the store in `home`, oldest first, read with plain sqlite3."""
+    connection = sqlite3.connect(home / "store.sqlite3")
+    try:
+        return connection.execute(f"SELECT {columns} FROM review_log ORDER BY id").fetchall()
+    finally:
+        connection.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -14,7 +13,7 @@ from click.testing import CliRunner
 from interview_srs.cli import cli
 from interview_srs.store import Store
 
-from conftest import ANT_YAML, write_file
+from conftest import ANT_YAML, review_log, write_file
 
 DAY1 = "2025-03-01T10:00:00+00:00"
 DAY2 = "2025-03-02T10:00:00+00:00"
@@ -45,14 +44,6 @@ def run(cards_dir: Path, home: Path, keys: str, *args: str, now: str = DAY1, **e
     )
 
 
-def log_rows(home: Path) -> list[tuple]:
-    conn = sqlite3.connect(home / "store.sqlite3")
-    try:
-        return conn.execute("SELECT card_id, rating, state_before, state_after FROM review_log ORDER BY id").fetchall()
-    finally:
-        conn.close()
-
-
 def test_a_scripted_session_shows_the_card_rates_it_and_prints_a_summary(cards_dir, home):
     result = run(cards_dir, home, "\n3\nq\n")
     assert result.exit_code == 0, result.output
@@ -68,18 +59,18 @@ def test_a_scripted_session_shows_the_card_rates_it_and_prints_a_summary(cards_d
         "Ratings: Again 0 · Hard 0 · Good 1 · Easy 0\n"
         "Due tomorrow: 1, plus up to 2 new cards."
     )
-    assert log_rows(home) == [("ant-biggest-challenge", 3, 0, 1)]
+    assert review_log(home) == [("ant-biggest-challenge", 3, 0, 1)]
 
 
 def test_learning_steps_play_out_within_the_session(cards_dir, home):
     # three new cards rated Good once (step 1, due in 10 min), then Good again (graduate)
     result = run(cards_dir, home, "\n3\n" * 6 + "\n3\n")
     assert result.exit_code == 0, result.output
-    assert [row[0] for row in log_rows(home)] == [
+    assert [row[0] for row in review_log(home)] == [
         "ant-biggest-challenge", "ant-mob1-3", "xhs-abusive-user",
         "ant-biggest-challenge", "ant-mob1-3", "xhs-abusive-user",
     ]
-    assert [row[3] for row in log_rows(home)] == [1, 1, 1, 2, 2, 2]
+    assert [row[3] for row in review_log(home)] == [1, 1, 1, 2, 2, 2]
     assert "Congratulations! You have finished for now." in result.output
 
 
@@ -96,7 +87,7 @@ def test_undo_restores_the_previous_card_and_state(cards_dir, home):
     result = run(cards_dir, home, "\n3\n\n1\nu\n\n4\nq\n")
     assert result.exit_code == 0, result.output
     assert "Undid the last answer to ant-mob1-3." in result.output
-    assert log_rows(home) == [("ant-biggest-challenge", 3, 0, 1), ("ant-mob1-3", 4, 0, 2)]
+    assert review_log(home) == [("ant-biggest-challenge", 3, 0, 1), ("ant-mob1-3", 4, 0, 2)]
     assert "Ratings: Again 0 · Hard 0 · Good 1 · Easy 1" in result.output
 
 
@@ -114,14 +105,14 @@ def test_bury_skips_the_card_until_tomorrow_and_undo_unburies(cards_dir, home):
 
 def test_new_limit_deck_and_tag_options(cards_dir, home):
     result = run(cards_dir, home, "\n4\n\n4\n", "--new", "1")
-    assert [r[0] for r in log_rows(home)] == ["ant-biggest-challenge"]
+    assert [r[0] for r in review_log(home)] == ["ant-biggest-challenge"]
     assert "Nothing to review" not in result.output and "Congratulations" in result.output
     result = run(cards_dir, home, "\n4\nq\n", "--deck", "*小红书*")
-    assert log_rows(home)[-1][0] == "xhs-abusive-user"
+    assert review_log(home)[-1][0] == "xhs-abusive-user"
     result = run(cards_dir, home, "q\n", "--tag", "业务", "--new", "5")
     assert "为什么关注 MOB1-3 卡的平均消费？" in result.output
     result = run(cards_dir, home, "\n4\n\n4\n", "--limit", "1", "--new", "9")
-    assert len(log_rows(home)) == 3
+    assert len(review_log(home)) == 3
     assert "Congratulations" in result.output
 
 
@@ -171,7 +162,7 @@ def test_edit_remove_restore_between_sessions_keeps_history(cards_dir, home):
     write_file(path, ANT_YAML)
     result = run(cards_dir, home, "q\n", now="2025-05-01T10:00:00+00:00")
     assert "due 1 · learning 0 · new 2" in result.output
-    assert log_rows(home) == [("ant-biggest-challenge", 4, 0, 2)]
+    assert review_log(home) == [("ant-biggest-challenge", 4, 0, 2)]
 
 
 def test_bad_cards_are_listed_and_exit_1(cards_dir, home):

@@ -19,7 +19,7 @@ from interview_srs.scheduler import Schedulers
 from interview_srs.session import Summary, editor_command, format_duration
 from interview_srs.store import Store
 
-from conftest import REPO, write_file
+from conftest import REPO, review_log, write_file
 
 NOW = "2025-03-01T10:00:00+00:00"
 QUESTION_KEYS = "Space/Enter show answer"
@@ -59,14 +59,6 @@ def spawn(cards_dir: Path, home: Path) -> pexpect.spawn:
     return child
 
 
-def rows(home: Path) -> list[tuple]:
-    conn = sqlite3.connect(home / "store.sqlite3")
-    try:
-        return conn.execute("SELECT card_id, rating FROM review_log ORDER BY id").fetchall()
-    finally:
-        conn.close()
-
-
 def test_a_session_in_a_real_terminal_reveals_rates_undoes_and_quits(cards_dir, home):
     child = spawn(cards_dir, home)
     child.expect("在实习期间遇到的最大挑战是什么？")
@@ -93,7 +85,7 @@ def test_a_session_in_a_real_terminal_reveals_rates_undoes_and_quits(cards_dir, 
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    assert rows(home) == [("ant-biggest-challenge", 3), ("ant-mob1-3", 4)]
+    assert review_log(home, "card_id, rating") == [("ant-biggest-challenge", 3), ("ant-mob1-3", 4)]
     with Store.open(home / "store.sqlite3") as store:
         assert store.state("ant-mob1-3").state == 2
         assert store.integrity_check() == "ok"
@@ -109,7 +101,7 @@ def test_ctrl_c_ends_the_session_with_a_summary_and_keeps_the_answers(cards_dir,
     child.sendintr()
     child.expect("Session summary")
     child.expect(pexpect.EOF)
-    assert rows(home) == [("ant-biggest-challenge", 2)]
+    assert review_log(home, "card_id, rating") == [("ant-biggest-challenge", 2)]
 
 
 @pytest.mark.parametrize("answers", [1, 4])
@@ -128,7 +120,7 @@ def test_kill_9_after_n_answers_keeps_exactly_n(tmp_path, home, answers):
     child.expect(pexpect.EOF)
     child.close()
     assert child.signalstatus == signal.SIGKILL
-    assert len(rows(home)) == answers
+    assert len(review_log(home, "card_id, rating")) == answers
     conn = sqlite3.connect(home / "store.sqlite3")
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()

@@ -25,7 +25,7 @@ from interview_srs.store import (
     list_card_files,
 )
 
-from conftest import ANT_YAML, XHS_YAML, write_file
+from conftest import XHS_YAML, write_file
 
 T0 = datetime(2025, 3, 1, 1, 0, tzinfo=timezone.utc)
 NO_FUZZ = Config(fuzz=False)

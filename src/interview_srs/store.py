@@ -65,11 +65,11 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from interview_srs.scheduler import NEW, CardState, from_ms, to_ms
+from interview_srs.scheduler import CardState, from_ms, to_ms
 
 STORE_NAME = "store.sqlite3"
 APP_NAME = "interview-srs"
