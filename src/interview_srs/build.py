@@ -320,7 +320,7 @@ def stale_outputs(cards_dir: Path, out_dir: Path) -> list[str]:
         scratch = Path(tmp)
         if (out_dir / STATE_FILE).exists():
             (scratch / STATE_FILE).write_bytes((out_dir / STATE_FILE).read_bytes())
-        # A pinned clock far in the future makes any card without a recorded stamp show up.
+        # A clock just past every recorded stamp: a card whose content changed gets a new mod, so it shows up.
         report = build(cards_dir, scratch, now=max([s.mod for s in state.notes.values()] + [0]) + 1)
         stale = []
         for deck in report.decks:
