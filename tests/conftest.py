@@ -74,6 +74,15 @@ def cards_dir(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """An SRS_HOME whose config turns fuzzing off, so intervals are predictable."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    (folder / "config.toml").write_text("fuzz = false\n", "utf-8")
+    return folder
+
+
 def review_log(home: Path, columns: str = "card_id, rating, state_before, state_after") -> list[tuple]:
     """The review log of the store in `home`, oldest first, read with plain sqlite3."""
     connection = sqlite3.connect(home / "store.sqlite3")

@@ -28,14 +28,6 @@ def utc(monkeypatch):
     time.tzset()
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    folder = tmp_path / "home"
-    folder.mkdir()
-    (folder / "config.toml").write_text("fuzz = false\n", "utf-8")
-    return folder
-
-
 def run(cards_dir: Path, home: Path, keys: str, *args: str, now: str = DAY1, **env):
     environment = {"SRS_HOME": str(home), "SRS_NOW": now, "LANG": "en_US.UTF-8", "LC_ALL": None,
                    "LC_MESSAGES": None, "EDITOR": None, "VISUAL": None, **env}

@@ -43,14 +43,6 @@ def many_cards(folder: Path, count: int) -> Path:
     return folder
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    folder = tmp_path / "home"
-    folder.mkdir()
-    (folder / "config.toml").write_text("fuzz = false\n", "utf-8")
-    return folder
-
-
 def spawn(cards_dir: Path, home: Path) -> pexpect.spawn:
     child = pexpect.spawn(
         sys.executable, ["-m", "interview_srs", "review", "--cards", str(cards_dir)],

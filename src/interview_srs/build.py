@@ -115,15 +115,20 @@ def card_hash(deck: DeckFile, fields: list[str], tags: tuple[str, ...]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _source_hashes(cards_dir: Path) -> dict[str, str]:
-    return {
-        path.relative_to(cards_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in card_files(cards_dir)
-    }
-
-
 def _file_sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _source_hashes(cards_dir: Path) -> dict[str, str]:
+    return {path.relative_to(cards_dir).as_posix(): _file_sha(path) for path in card_files(cards_dir)}
+
+
+def _recorded_package_sha(path: Path, recorded: dict[str, str]) -> str | None:
+    """The package's hash when it is still the file this tool wrote last time, else None."""
+    if not path.exists():
+        return None
+    sha = _file_sha(path)
+    return sha if sha == recorded.get("sha256") else None
 
 
 def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport:
@@ -135,22 +140,21 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
     cards_dir, out_dir = Path(cards_dir), Path(out_dir)
     now = build_clock() if now is None else now
     state = read_state(out_dir)
-    if _nothing_changed(cards_dir, out_dir, state):
+    sources = _source_hashes(cards_dir) if cards_dir.is_dir() else {}
+    if _nothing_changed(sources, out_dir, state):
         return BuildReport(decks=(), removed=(), note_type_changed=False, up_to_date=True)
     bank = load_bank(cards_dir)
     plan = plan_build(bank, state, now)
     out_dir.mkdir(parents=True, exist_ok=True)
-    previous_outputs = state.outputs
+    package_sha: dict[str, str] = {}  # output name -> sha256 of the package now on disk
     to_write = []
     for output in plan.outputs:
         target = safe_output_path(out_dir, output.name)
-        previous = previous_outputs.get(output.name, {})
-        fresh = (
-            previous.get("inputs") == output.inputs_hash
-            and target.exists()
-            and previous.get("sha256") == _file_sha(target)
-        )
-        if not fresh:
+        previous = state.outputs.get(output.name, {})
+        sha = _recorded_package_sha(target, previous)
+        if sha is not None and previous.get("inputs") == output.inputs_hash:
+            package_sha[output.name] = sha
+        else:
             to_write.append((output, target))
     # sqlite and zlib release the GIL, so packages are written side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -159,53 +163,47 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
             for output, target in to_write
         ]:
             future.result()
+    for output, target in to_write:
+        package_sha[output.name] = _file_sha(target)
+    outputs = {
+        output.name: {"inputs": output.inputs_hash, "sha256": package_sha[output.name]}
+        for output in plan.outputs
+    }
     written = {output.name for output, _ in to_write}
-    outputs: dict[str, dict[str, str]] = {}
-    reports = []
-    for output in plan.outputs:
-        outputs[output.name] = {
-            "inputs": output.inputs_hash,
-            "sha256": _file_sha(safe_output_path(out_dir, output.name)),
-        }
-        reports.append(
-            DeckReport(
-                deck=output.label,
-                output=output.name,
-                cards=sum(len(d.notes) for d in output.decks),
-                new=output.new,
-                changed=output.changed,
-                written=output.name in written,
-            )
+    reports = tuple(
+        DeckReport(
+            deck=output.label,
+            output=output.name,
+            cards=sum(len(d.notes) for d in output.decks),
+            new=output.new,
+            changed=output.changed,
+            written=output.name in written,
         )
+        for output in plan.outputs
+    )
     for stale in set(state.outputs) - set(outputs):
         stale_path = safe_output_path(out_dir, stale)
         if stale_path.exists():
             stale_path.unlink()
-    new_state = BuildState(
-        note_type=plan.note_type, notes=plan.stamps, outputs=outputs, sources=_source_hashes(cards_dir)
-    )
+    new_state = BuildState(note_type=plan.note_type, notes=plan.stamps, outputs=outputs, sources=sources)
     write_state(out_dir, new_state)
     return BuildReport(
-        decks=tuple(reports),
+        decks=reports,
         removed=tuple(sorted(set(state.notes) - set(plan.stamps))),
         note_type_changed=state.note_type is None or state.note_type.hash != plan.note_type.hash,
         up_to_date=False,
     )
 
 
-def _nothing_changed(cards_dir: Path, out_dir: Path, state: BuildState) -> bool:
+def _nothing_changed(sources: dict[str, str], out_dir: Path, state: BuildState) -> bool:
     """The fast path: same card files, same note type, every package still the one we wrote."""
-    if not state.outputs or state.note_type is None or not cards_dir.is_dir():
+    if not state.outputs or state.note_type is None or not sources:
         return False
-    if state.note_type.hash != anki_export.note_type_hash():
+    if state.note_type.hash != anki_export.note_type_hash() or sources != state.sources:
         return False
-    if _source_hashes(cards_dir) != state.sources:
-        return False
-    for name, recorded in state.outputs.items():
-        path = out_dir / name
-        if not path.exists() or _file_sha(path) != recorded.get("sha256"):
-            return False
-    return True
+    return all(
+        _recorded_package_sha(out_dir / name, recorded) is not None for name, recorded in state.outputs.items()
+    )
 
 
 def write_state(out_dir: Path, state: BuildState) -> None:

@@ -102,8 +102,7 @@ def format_build_report(report, out_dir: Path) -> str:
         news = f", {len(deck.new)} new" if deck.new else ""
         changes = f", {len(deck.changed)} changed" if deck.changed else ""
         lines.append(f"{deck.output:<{width}}  {deck.cards:>5} cards{news}{changes}  {status}  {deck.deck}")
-    per_file = [deck for deck in report.decks[:-1]]
-    changed = [card for deck in per_file for card in deck.changed]
+    changed = [card for deck in report.decks[:-1] for card in deck.changed]  # the last is the combined deck
     if changed:
         lines.append("Changed since the last build: " + ", ".join(changed))
     if report.removed:
