@@ -120,7 +120,7 @@ def test_reimport_after_editing_two_cards_updates_exactly_those_in_place(cards_d
     build(cards_dir, out, now=LATER)
     log = import_package(collection, out / "interview-srs-all.apkg")
 
-    assert sorted(note.fields[-1] for note in log.updated) == ["ant-mob1-3", "xhs-abusive-user"]
+    assert sorted(note.fields[anki_export.FIELDS.index("Id")] for note in log.updated) == ["ant-mob1-3", "xhs-abusive-user"]
     assert len(log.new) == 0 and len(log.conflicting) == 0
     assert collection.note_count() == 3
     notes = notes_by_id(collection)

@@ -22,8 +22,8 @@ from interview_srs.cards import (
     parse_deck_file,
 )
 
-CARD_KEYS = "id, question, star, outline, assesses, pitfalls, example, tags, sources"
-FILE_KEYS = "deck, company, role, tags, source, cards"
+CARD_KEYS = "id, question, star, outline, assesses, pitfalls, example, tags, sources, followups, as_of"
+FILE_KEYS = "deck, company, role, tags, source, documents, cards"
 STAR_KEYS = "situation, task, action, result"
 ID_RULE = (
     "is not a valid id: use lowercase letters, digits and single hyphens "

@@ -349,3 +349,33 @@ def test_stored_state_equals_a_direct_fsrs_replay_and_undo_is_exact(cards_dir, s
         assert len(logged) == len(steps)
         assert logged[0].before.state == NEW
         assert all(a.after == b.before for a, b in zip(logged, logged[1:]))
+
+
+def test_a_version_1_store_upgrades_in_place_keeping_every_answer(tmp_path):
+    """Migration 2 rebuilds review_log (new source 'mock', anki_revlog_id); nothing is lost."""
+    from interview_srs.store.schema import MIGRATIONS
+    from interview_srs.store import _statements
+
+    path = tmp_path / "store.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                 "applied_ms INTEGER NOT NULL) STRICT")
+    for statement in _statements(MIGRATIONS[0][2]):
+        conn.execute(statement)
+    conn.execute("INSERT INTO schema_migrations VALUES (1, 'v1', 0)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO cards (id, deck, company, role, tags, question, back, file, line, column, "
+                 "added_ms) VALUES ('c1', 'd', '', '', '[]', 'q', '{}', 'f', 1, 1, 0)")
+    conn.execute("INSERT INTO review_log (card_id, rating, reviewed_ms, duration_ms, source, session, "
+                 "state_before, state_after, stability_after, difficulty_after, due_after_ms) "
+                 "VALUES ('c1', 3, 1000, 5000, 'terminal', 's', 0, 1, 2.5, 5.0, 2000)")
+    conn.commit()
+    conn.close()
+
+    with Store.open(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        (answer,) = store.log("c1")
+        assert (answer.rating, answer.duration_ms, answer.after.stability) == (3, 5000, 2.5)
+        store.conn.execute("UPDATE review_log SET source = 'mock', anki_revlog_id = 7")
+        assert store.integrity_check() == "ok"
+        assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interview_srs.cards import Card, DeckFile
+from interview_srs.source_refs import source_line
 
 # Fixed once, never to change: Anki recognises the note type and the notes by these.
 MODEL_ID = 1_736_524_801
@@ -33,6 +34,9 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # Level 1 is ~3x faster than the default and only ~5% larger on these text-heavy collections.
 ZIP_LEVEL = 1
 
+# Note type v2. The first fourteen fields are v1's, in v1's order; the rest were added once, for
+# everything the interview features need. `Extra` is rendered as-is at the end of the back, so a
+# future section (HTML built here) needs no new field, and so no note type migration in Anki.
 FIELDS = (
     "Question",
     "Situation",
@@ -48,6 +52,11 @@ FIELDS = (
     "Role",
     "Sources",
     "Id",
+    "Followups",
+    "MyAnswer",
+    "AsOf",
+    "SourceLine",
+    "Extra",
 )
 
 FRONT_TEMPLATE = """\
@@ -59,18 +68,22 @@ FRONT_TEMPLATE = """\
 BACK_TEMPLATE = """\
 {{FrontSide}}
 <hr id="answer">
-{{#Assesses}}<section class="assesses"><h3>考察点</h3><div>{{Assesses}}</div></section>{{/Assesses}}
+{{#MyAnswer}}<section class="mine"><h2>我的答案</h2><div>{{MyAnswer}}</div></section>{{/MyAnswer}}
+{{#Assesses}}<section class="assesses"><h2>考察点</h2><div>{{Assesses}}</div></section>{{/Assesses}}
 {{#Situation}}<section class="star">
-<h3>STAR 框架</h3>
+<h2>STAR 框架</h2>
 <div class="part"><span class="label">S 情境</span><div>{{Situation}}</div></div>
 <div class="part"><span class="label">T 任务</span><div>{{Task}}</div></div>
 <div class="part"><span class="label">A 行动</span><div>{{Action}}</div></div>
 <div class="part"><span class="label">R 结果</span><div>{{Result}}</div></div>
 </section>{{/Situation}}
-{{#Outline}}<section class="outline"><h3>答题要点</h3>{{Outline}}</section>{{/Outline}}
-{{#Pitfalls}}<section class="pitfalls"><h3>避坑</h3>{{Pitfalls}}</section>{{/Pitfalls}}
-{{#Example}}<section class="example"><h3>范例</h3><div>{{Example}}</div></section>{{/Example}}
-{{#Sources}}<div class="sources">来源：{{Sources}}</div>{{/Sources}}
+{{#Outline}}<section class="outline"><h2>答题要点</h2>{{Outline}}</section>{{/Outline}}
+{{#Pitfalls}}<section class="pitfalls"><h2>避坑</h2>{{Pitfalls}}</section>{{/Pitfalls}}
+{{#Followups}}<section class="followups"><h2>追问</h2>{{Followups}}</section>{{/Followups}}
+{{#Example}}<section class="example"><h2>范例</h2><div>{{Example}}</div></section>{{/Example}}
+{{Extra}}
+<div class="footer">{{#AsOf}}<span>信息核对于 {{AsOf}}</span>{{/AsOf}}\
+{{#SourceLine}}<span>来源：{{SourceLine}}</span>{{/SourceLine}}</div>
 """
 
 CSS = """\
@@ -84,7 +97,7 @@ CSS = """\
   background-color: #ffffff;
   max-width: 42em;
   margin: 0 auto;
-  padding: 0 12px;
+  padding: 12px 12px 0;
 }
 .meta { margin-bottom: 6px; }
 .pill {
@@ -92,21 +105,27 @@ CSS = """\
   border-radius: 10px; background: #eef2f7; color: #57606a;
 }
 .question { font-size: 22px; font-weight: 600; }
-h3 { font-size: 15px; margin: 14px 0 4px; color: #0969da; }
+h2 { font-size: 17px; font-weight: 700; margin: 16px 0 6px; color: #0969da; }
 .part { margin: 4px 0; }
-.part .label { font-weight: 600; color: #8250df; }
+.part .label { font-size: 15px; font-weight: 600; color: #8250df; }
 ul, ol { margin: 4px 0; padding-left: 1.4em; }
 li { margin: 2px 0; }
-.pitfalls h3 { color: #cf222e; }
+.pitfalls h2 { color: #cf222e; }
+.mine div { border-left: 3px solid #1a7f37; padding: 4px 10px; }
+.mine h2 { color: #1a7f37; }
+.followups .cue { color: #57606a; }
 .example div { background: #f6f8fa; border-left: 3px solid #d0d7de; padding: 6px 10px; }
-.sources { margin-top: 14px; font-size: 12px; color: #8c959f; }
+.footer { margin-top: 16px; font-size: 12px; color: #8c959f; }
+.footer span + span::before { content: " · "; }
 .nightMode .card, .night_mode .card, .card.nightMode, .card.night_mode {
   color: #e6edf3; background-color: #0d1117;
 }
 .nightMode .pill, .night_mode .pill { background: #21262d; color: #8b949e; }
-.nightMode h3, .night_mode h3 { color: #58a6ff; }
+.nightMode h2, .night_mode h2 { color: #58a6ff; }
+.nightMode .mine h2, .night_mode .mine h2 { color: #3fb950; }
+.nightMode .followups .cue, .night_mode .followups .cue { color: #8b949e; }
 .nightMode .part .label, .night_mode .part .label { color: #d2a8ff; }
-.nightMode .pitfalls h3, .night_mode .pitfalls h3 { color: #ff7b72; }
+.nightMode .pitfalls h2, .night_mode .pitfalls h2 { color: #ff7b72; }
 .nightMode .example div, .night_mode .example div { background: #161b22; border-color: #30363d; }
 """
 
@@ -157,8 +176,22 @@ def _star_part(items: tuple[str, ...]) -> str:
     return _paragraph(items[0]) if len(items) == 1 else _bullets(items)
 
 
-def note_fields(deck: DeckFile, card: Card) -> list[str]:
-    """The card as HTML-escaped field values, in the order of FIELDS."""
+def _followups(card: Card) -> str:
+    if not card.followups:
+        return ""
+    items = "".join(
+        f"<li><div class=\"q\">{_paragraph(f.q)}</div><div class=\"cue\">{_paragraph(f.cue)}</div></li>"
+        for f in card.followups
+    )
+    return f"<ul>{items}</ul>"
+
+
+def note_fields(deck: DeckFile, card: Card, my_answer_html: str = "") -> list[str]:
+    """The card as HTML-escaped field values, in the order of FIELDS.
+
+    `my_answer_html` is the user's own answer, already rendered to safe HTML; only personal
+    packages carry one (the shared decks leave the field empty).
+    """
     star = card.star
     return [
         _paragraph(card.question),
@@ -175,6 +208,11 @@ def note_fields(deck: DeckFile, card: Card) -> list[str]:
         html.escape(deck.role),
         html.escape("、".join(card.sources)),
         html.escape(card.id),
+        _followups(card),
+        my_answer_html,
+        html.escape(card.as_of),
+        html.escape(source_line(card.sources)),
+        "",
     ]
 
 

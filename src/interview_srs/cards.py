@@ -26,7 +26,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_LENGTH = 64
 STAR_PARTS = ("situation", "task", "action", "result")
 
-FILE_KEYS = ("deck", "company", "role", "tags", "source", "cards")
+FILE_KEYS = ("deck", "company", "role", "tags", "source", "documents", "cards")
 CARD_KEYS = (
     "id",
     "question",
@@ -37,7 +37,12 @@ CARD_KEYS = (
     "example",
     "tags",
     "sources",
+    "followups",
+    "as_of",
 )
+FOLLOWUP_KEYS = ("q", "cue")
+AS_OF_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+DOCUMENT_PATTERN = re.compile(r"^[0-9A-Za-z_-]+$")
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -66,6 +71,14 @@ class Star:
 
 
 @dataclass(frozen=True)
+class Followup:
+    """A follow-up question (追问) an interviewer is likely to ask next, with a one-line cue."""
+
+    q: str
+    cue: str
+
+
+@dataclass(frozen=True)
 class Card:
     """One interview question and the skeleton of its answer.
 
@@ -82,6 +95,13 @@ class Card:
     example: str = ""
     tags: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    followups: tuple[Followup, ...] = ()
+    as_of: str = ""  # YYYY-MM: when facts that can go stale were last checked
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """The source documents this card cites (`004` for `004#22`), in order, without repeats."""
+        return tuple(dict.fromkeys(source.split("#", 1)[0] for source in self.sources))
 
     def content(self) -> dict:
         """The card's text as plain data: what a content hash or a JSON dump should see."""
@@ -95,6 +115,8 @@ class Card:
             "example": self.example,
             "tags": list(self.tags),
             "sources": list(self.sources),
+            "followups": [{"q": f.q, "cue": f.cue} for f in self.followups],
+            "as_of": self.as_of,
         }
 
 
@@ -111,6 +133,9 @@ class DeckFile:
     role: str = ""
     tags: tuple[str, ...] = ()
     source: str = ""
+    # Source documents this deck covers in full: its package also carries every card of other
+    # files that cites one of them, so a company's package has all of that company's questions.
+    documents: tuple[str, ...] = ()
 
     def tags_for(self, card: Card) -> tuple[str, ...]:
         """File tags then card tags, without repeats, in a stable order."""
@@ -410,8 +435,9 @@ class _FileParser:
             if key in entries
         }
         tags = self.tags(entries["tags"][1], None, "tags") if "tags" in entries else ()
+        documents = self.documents(entries["documents"][1]) if "documents" in entries else ()
         cards = self.cards(entries["cards"][1]) if "cards" in entries else None
-        if deck_name is None or cards is None or tags is None or None in optional.values():
+        if deck_name is None or cards is None or tags is None or documents is None or None in optional.values():
             return None
         return DeckFile(
             path=self.path,
@@ -423,7 +449,21 @@ class _FileParser:
             role=optional.get("role") or "",
             tags=tags,
             source=optional.get("source") or "",
+            documents=documents,
         )
+
+    def documents(self, node: yaml.Node) -> tuple[str, ...] | None:
+        names = self.text_list(node, None, "documents")
+        if names is None:
+            return None
+        bad = [name for name in names if not DOCUMENT_PATTERN.match(name)]
+        if bad:
+            self.report(
+                node, f"'{bad[0]}' is not a document id; write the part before # in a source, e.g. \"004\"",
+                None, "documents",
+            )
+            return None
+        return names
 
     def deck_path(self, node: yaml.Node) -> str | None:
         name = self.text(node, None, "deck")
@@ -497,10 +537,44 @@ class _FileParser:
             "example": self.text(entries["example"][1], label, "example") if "example" in entries else "",
             "tags": self.tags(entries["tags"][1], label, "tags") if "tags" in entries else (),
             "sources": self.text_list(entries["sources"][1], label, "sources") if "sources" in entries else (),
+            "followups": self.followups(entries["followups"][1], label) if "followups" in entries else (),
+            "as_of": self.as_of(entries["as_of"][1], label) if "as_of" in entries else "",
         }
         if len(self.problems) > before or card_id is None or question is None:
             return None
         return Card(id=card_id, question=question, location=self.loc(node), star=star, **values)
+
+    def followups(self, node: yaml.Node, label: str) -> tuple[Followup, ...] | None:
+        if not isinstance(node, yaml.SequenceNode) or node.tag != _SEQ_TAG:
+            self.report(node, f"expected a list of {{q, cue}} mappings, got {_describe(node)}", label, "followups")
+            return None
+        if not node.value:
+            self.report(node, "is an empty list", label, "followups")
+            return None
+        followups = []
+        for number, item in enumerate(node.value, start=1):
+            where = f"followups[{number}]"
+            entries = self.mapping(item, FOLLOWUP_KEYS, label, where)
+            if entries is None:
+                followups.append(None)
+                continue
+            for key in FOLLOWUP_KEYS:
+                if key not in entries:
+                    self.report(item, "is required", label, f"{where}.{key}")
+            values = {key: self.text(entries[key][1], label, f"{where}.{key}") for key in FOLLOWUP_KEYS if key in entries}
+            followups.append(Followup(**values) if len(values) == 2 and None not in values.values() else None)
+        if None in followups:
+            return None
+        return tuple(followups)  # type: ignore[arg-type]
+
+    def as_of(self, node: yaml.Node, label: str) -> str | None:
+        value = self.text(node, label, "as_of")
+        if value is None:
+            return None
+        if not AS_OF_PATTERN.match(value):
+            self.report(node, f"'{value}' is not a month; write YYYY-MM, e.g. 2025-06", label, "as_of")
+            return None
+        return value
 
     def card_id(self, node: yaml.Node, label: str) -> str | None:
         value = self.text(node, label, "id")
@@ -554,6 +628,7 @@ __all__ = [
     "Card",
     "CardsError",
     "DeckFile",
+    "Followup",
     "Location",
     "Problem",
     "Star",

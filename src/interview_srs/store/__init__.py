@@ -16,7 +16,7 @@ Guarantees
 * Opening runs the pending numbered migrations (recorded in `schema_migrations` and in
   `PRAGMA user_version`); a store from a newer version is refused.
 
-Tables (schema version 1)
+Tables (schema version 2)
 -------------------------
 Times are INTEGER milliseconds since the Unix epoch, UTC. States: 0 new (never answered),
 1 learning, 2 review, 3 relearning (fsrs's numbering, plus 0).
@@ -33,7 +33,8 @@ unchanged is not read again, one whose bytes hash the same is not parsed again.
     id TEXT PK (the YAML id)
     deck, company, role TEXT; tags TEXT (JSON array: file tags then card tags)
     question TEXT; back TEXT (JSON object: star {situation,task,action,result: [text]} or null,
-        outline [text], assesses, pitfalls [text], example, sources [text])
+        outline [text], assesses, pitfalls [text], example, sources [text],
+        followups [{q, cue}], as_of "YYYY-MM" or ""; older rows may lack the last two)
     file TEXT (absolute path of the YAML file), line/column INTEGER (where the card starts)
     present INTEGER 0/1 — 0 when the card is no longer in any YAML file: hidden from review and
         stats, history kept; set back to 1 with its history when the id reappears
@@ -49,12 +50,14 @@ unchanged is not read again, one whose bytes hash the same is not parsed again.
     rating INTEGER 1–4 (Again, Hard, Good, Easy)
     reviewed_ms INTEGER — when the answer was given
     duration_ms INTEGER — time from showing the question to the rating (NULL if unknown)
-    source TEXT — 'terminal' (srs review) or 'anki' (imported from an Anki collection)
+    source TEXT — 'terminal' (srs review), 'mock' (srs mock) or 'anki' (imported from Anki)
     session TEXT — the review session that wrote it (NULL for imports); undo is per session
     state_before, step_before, stability_before, difficulty_before, due_before_ms,
     last_review_before_ms — the card's state before the answer
     state_after, step_after, stability_after, difficulty_after, due_after_ms — after it
     (the after-state's last review is reviewed_ms)
+    anki_revlog_id INTEGER UNIQUE — Anki's revlog id for an imported answer (NULL otherwise), so
+        importing the same collection twice adds nothing (migration 2)
 """
 
 from __future__ import annotations
@@ -70,77 +73,14 @@ from datetime import datetime
 from pathlib import Path
 
 from interview_srs.scheduler import CardState, from_ms, to_ms
+from interview_srs.store.schema import MIGRATIONS
 
 STORE_NAME = "store.sqlite3"
 APP_NAME = "interview-srs"
 BUSY_TIMEOUT_MS = 10_000
-SOURCES = ("terminal", "anki")
+SOURCES = ("terminal", "anki", "mock")
 CARD_FILE_SUFFIXES = (".yaml", ".yml")  # the same rule as cards.card_files (tested)
 
-MIGRATIONS: tuple[tuple[int, str, str], ...] = (
-    (
-        1,
-        "cards, review log and card-file index",
-        """
-        CREATE TABLE source_files (
-            path TEXT PRIMARY KEY,
-            size INTEGER NOT NULL,
-            mtime_ns INTEGER NOT NULL,
-            sha256 TEXT NOT NULL,
-            deck TEXT NOT NULL,
-            deck_line INTEGER NOT NULL,
-            deck_column INTEGER NOT NULL,
-            synced_ms INTEGER NOT NULL
-        ) STRICT;
-        CREATE TABLE cards (
-            id TEXT PRIMARY KEY,
-            deck TEXT NOT NULL,
-            company TEXT NOT NULL,
-            role TEXT NOT NULL,
-            tags TEXT NOT NULL,
-            question TEXT NOT NULL,
-            back TEXT NOT NULL,
-            file TEXT NOT NULL,
-            line INTEGER NOT NULL,
-            column INTEGER NOT NULL,
-            present INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0, 1)),
-            added_ms INTEGER NOT NULL,
-            state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 3),
-            step INTEGER,
-            stability REAL,
-            difficulty REAL,
-            due_ms INTEGER,
-            last_review_ms INTEGER,
-            suspended INTEGER NOT NULL DEFAULT 0 CHECK (suspended IN (0, 1)),
-            buried_until_ms INTEGER
-        ) STRICT;
-        CREATE INDEX cards_queue ON cards (present, state, due_ms);
-        CREATE INDEX cards_file ON cards (file);
-        CREATE TABLE review_log (
-            id INTEGER PRIMARY KEY,
-            card_id TEXT NOT NULL REFERENCES cards (id) ON UPDATE CASCADE ON DELETE RESTRICT,
-            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
-            reviewed_ms INTEGER NOT NULL,
-            duration_ms INTEGER,
-            source TEXT NOT NULL DEFAULT 'terminal' CHECK (source IN ('terminal', 'anki')),
-            session TEXT,
-            state_before INTEGER NOT NULL CHECK (state_before BETWEEN 0 AND 3),
-            step_before INTEGER,
-            stability_before REAL,
-            difficulty_before REAL,
-            due_before_ms INTEGER,
-            last_review_before_ms INTEGER,
-            state_after INTEGER NOT NULL CHECK (state_after BETWEEN 1 AND 3),
-            step_after INTEGER,
-            stability_after REAL NOT NULL,
-            difficulty_after REAL NOT NULL,
-            due_after_ms INTEGER NOT NULL
-        ) STRICT;
-        CREATE INDEX review_log_card ON review_log (card_id, id);
-        CREATE INDEX review_log_time ON review_log (reviewed_ms);
-        """,
-    ),
-)
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 _STATE_COLUMNS = "state, step, stability, difficulty, due_ms, last_review_ms"
@@ -728,7 +668,7 @@ def _card_text(deck, card, key: str) -> tuple:
     content = card.content()
     back = {
         name: content[name]
-        for name in ("star", "outline", "assesses", "pitfalls", "example", "sources")
+        for name in ("star", "outline", "assesses", "pitfalls", "example", "sources", "followups", "as_of")
     }
     return (
         deck.deck,

@@ -1,0 +1,112 @@
+"""The store's numbered migrations; the tables are documented in store/__init__.py.
+
+A migration is never edited once released: add a new one at the end with the next number.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (
+        1,
+        "cards, review log and card-file index",
+        """
+        CREATE TABLE source_files (
+            path TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            deck TEXT NOT NULL,
+            deck_line INTEGER NOT NULL,
+            deck_column INTEGER NOT NULL,
+            synced_ms INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE cards (
+            id TEXT PRIMARY KEY,
+            deck TEXT NOT NULL,
+            company TEXT NOT NULL,
+            role TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            question TEXT NOT NULL,
+            back TEXT NOT NULL,
+            file TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            column INTEGER NOT NULL,
+            present INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0, 1)),
+            added_ms INTEGER NOT NULL,
+            state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 3),
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due_ms INTEGER,
+            last_review_ms INTEGER,
+            suspended INTEGER NOT NULL DEFAULT 0 CHECK (suspended IN (0, 1)),
+            buried_until_ms INTEGER
+        ) STRICT;
+        CREATE INDEX cards_queue ON cards (present, state, due_ms);
+        CREATE INDEX cards_file ON cards (file);
+        CREATE TABLE review_log (
+            id INTEGER PRIMARY KEY,
+            card_id TEXT NOT NULL REFERENCES cards (id) ON UPDATE CASCADE ON DELETE RESTRICT,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            reviewed_ms INTEGER NOT NULL,
+            duration_ms INTEGER,
+            source TEXT NOT NULL DEFAULT 'terminal' CHECK (source IN ('terminal', 'anki')),
+            session TEXT,
+            state_before INTEGER NOT NULL CHECK (state_before BETWEEN 0 AND 3),
+            step_before INTEGER,
+            stability_before REAL,
+            difficulty_before REAL,
+            due_before_ms INTEGER,
+            last_review_before_ms INTEGER,
+            state_after INTEGER NOT NULL CHECK (state_after BETWEEN 1 AND 3),
+            step_after INTEGER,
+            stability_after REAL NOT NULL,
+            difficulty_after REAL NOT NULL,
+            due_after_ms INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX review_log_card ON review_log (card_id, id);
+        CREATE INDEX review_log_time ON review_log (reviewed_ms);
+        """,
+    ),
+
+    (
+        2,
+        "review sources: mock interviews, and Anki revlog ids for imported answers",
+        """
+        CREATE TABLE review_log_v2 (
+            id INTEGER PRIMARY KEY,
+            card_id TEXT NOT NULL REFERENCES cards (id) ON UPDATE CASCADE ON DELETE RESTRICT,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            reviewed_ms INTEGER NOT NULL,
+            duration_ms INTEGER,
+            source TEXT NOT NULL DEFAULT 'terminal' CHECK (source IN ('terminal', 'anki', 'mock')),
+            session TEXT,
+            state_before INTEGER NOT NULL CHECK (state_before BETWEEN 0 AND 3),
+            step_before INTEGER,
+            stability_before REAL,
+            difficulty_before REAL,
+            due_before_ms INTEGER,
+            last_review_before_ms INTEGER,
+            state_after INTEGER NOT NULL CHECK (state_after BETWEEN 1 AND 3),
+            step_after INTEGER,
+            stability_after REAL NOT NULL,
+            difficulty_after REAL NOT NULL,
+            due_after_ms INTEGER NOT NULL,
+            anki_revlog_id INTEGER UNIQUE
+        ) STRICT;
+        INSERT INTO review_log_v2 (id, card_id, rating, reviewed_ms, duration_ms, source, session,
+            state_before, step_before, stability_before, difficulty_before, due_before_ms,
+            last_review_before_ms, state_after, step_after, stability_after, difficulty_after,
+            due_after_ms)
+        SELECT id, card_id, rating, reviewed_ms, duration_ms, source, session,
+            state_before, step_before, stability_before, difficulty_before, due_before_ms,
+            last_review_before_ms, state_after, step_after, stability_after, difficulty_after,
+            due_after_ms
+        FROM review_log;
+        DROP TABLE review_log;
+        ALTER TABLE review_log_v2 RENAME TO review_log;
+        CREATE INDEX review_log_card ON review_log (card_id, id);
+        CREATE INDEX review_log_time ON review_log (reviewed_ms);
+        """,
+    ),
+)
