@@ -6,6 +6,8 @@ is read off the text by hand (line numbers are noted in the margins).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 import textwrap
 from pathlib import Path
@@ -771,7 +773,38 @@ def test_alias_is_rejected_where_it_is_used(cards):
             question: 问题二？
             outline: *points
         """,
-    ) == [f"cards/a.yaml:8:14: YAML aliases (*points) {ALIASES}"]
+    ) == [
+        f"cards/a.yaml:5:14: YAML anchors (&points) {ALIASES}",
+        f"cards/a.yaml:8:14: YAML aliases (*points) {ALIASES}",
+    ]
+
+
+def test_an_anchor_without_an_alias_is_rejected_too(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::锚点
+        cards:
+          - id: first
+            question: &q 问题一？
+            outline: [要点一, 要点二, 要点三]
+        """,
+    ) == [f"cards/a.yaml:4:15: YAML anchors (&q) {ALIASES}"]
+
+
+def test_ampersands_and_asterisks_inside_text_are_text(cards):
+    write(
+        cards,
+        "a.yaml",
+        """\
+        deck: 面试::符号
+        cards:
+          - id: first
+            question: R&D 和 P&L 的 **区别**？ 3*4
+            outline: [a&b, "*强调*", c]
+        """,
+    )
+    assert load_bank(Path("cards")).decks[0].cards[0].question == "R&D 和 P&L 的 **区别**？ 3*4"
 
 
 def billion_laughs(levels: int = 10, width: int = 10) -> str:
@@ -902,3 +935,155 @@ def test_every_problem_in_every_file_is_reported_sorted(cards):
         load_bank(Path("cards"))
     assert [str(p) for p in caught.value.problems] == expected
     assert str(caught.value) == "\n".join(expected)
+
+
+# --------------------------------------------------------------------------- hostile files
+
+
+def _check_in_a_subprocess(cards: Path) -> subprocess.CompletedProcess:
+    """`srs check` in its own process, so that a crash shows as exit code 139, not a dead test run."""
+    return subprocess.run(
+        [sys.executable, "-m", "interview_srs", "check", "--cards", str(cards)],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent,
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        # The file's mapping is level 1, so level 5001 starts at the 5000th opener.
+        ("x: " + "[" * 25_000, "1:5003"),
+        ("x: " + "{a: " * 25_000, "1:20000"),
+        ("x:\n" + "- " * 25_000 + "a", "2:9999"),
+        ("x:\r" + "- " * 25_000 + "a", "2:9999"),
+    ],
+    ids=["flow-lists", "flow-mappings", "block-lists", "block-lists-cr-line-ends"],
+)
+def test_deep_nesting_is_a_located_error_not_a_crash(cards, body, where):
+    write_bytes(cards, "a.yaml", ("deck: 面试::深\n" + body + "\n").encode())
+    result = _check_in_a_subprocess(cards)
+    assert result.returncode == 1, result.stderr[-500:]
+    assert result.stderr.splitlines()[0] == (
+        f"{cards / 'a.yaml'}:{int(where.split(':')[0]) + 1}:{where.split(':')[1]}: "
+        "lists and mappings are nested more than 5000 levels deep (a card file needs 6)"
+    )
+
+
+def test_nesting_within_the_limit_is_composed_and_reported_as_a_wrong_shape(cards):
+    write(cards, "a.yaml", "deck: 面试::深\ncards:\n  - id: a\n    question: " + "[" * 3000 + "]" * 3000 + "\n")
+    assert problems() == [
+        "cards/a.yaml:3:5: card a: star/outline: add 'star' (situation/task/action/result) for a behavioural "
+        "question or 'outline' (answer points) for a knowledge question",
+        "cards/a.yaml:4:15: card a: question: expected text, got a list",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # The YAML reader's refusals, at their real line and column, on one line.
+        (b"deck: x\ncards:\n  - id: a\n    question: a\x01b\n", "4:16: the control character U+0001 is not allowed in a card file; remove it"),
+        (b"deck: x\rcards:\r  - id: a\r    question: a\x7fb\x02\r", "4:16: the control character U+007F is not allowed in a card file (and 1 more in this file); remove it"),
+        ("deck: x\ncards:\n  - id: a\n    question: a\ufffeb\n".encode(), "4:16: U+FFFE (not a character) is not allowed in a card file; remove it"),
+        # Invalid UTF-8 after CR-only line ends, and a tab after a form feed.
+        (b"deck: x\rcards:\r  - id: a\r    question: ab\xff\r", "4:17: file is not valid UTF-8 (save it as UTF-8)"),
+        (b"deck: x\ncards:\n  - id: a\n    question: a\x0c\tb\n", "4:17: tab character; indent with spaces"),
+    ],
+    ids=["c0", "del-cr-only", "noncharacter", "utf8-cr-only", "tab-after-form-feed"],
+)
+def test_characters_the_reader_refuses_are_located_on_one_line(cards, data, expected):
+    write_bytes(cards, "a.yaml", data)
+    messages = problems()
+    assert f"cards/a.yaml:{expected}" in messages
+    assert all("\n" not in message for message in messages)
+
+
+ANKI_REFUSED = [chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]]
+
+
+@pytest.mark.parametrize("char", ANKI_REFUSED, ids=lambda c: f"U+{ord(c):04X}")
+def test_characters_anki_cannot_import_are_refused_in_every_kind_of_value(cards, char):
+    escaped = f"\\u{ord(char):04x}"  # a YAML double-quoted escape: the only way these get in
+    write(
+        cards,
+        "a.yaml",
+        f"""\
+        deck: "面试::坏{escaped}卡"
+        company: "公{escaped}司"
+        tags: ["标{escaped}签"]
+        cards:
+          - id: a
+            question: "问{escaped}题"
+            outline: ["一{escaped}点", 二, 三]
+            followups: [{{q: "追{escaped}问", cue: 提示}}]
+        """,
+    )
+    kind = "control character"
+    messages = problems()
+    assert [m.split(": ", 1)[0] for m in messages] == [
+        "cards/a.yaml:1:7", "cards/a.yaml:2:10", "cards/a.yaml:3:8", "cards/a.yaml:6:15",
+        "cards/a.yaml:7:15", "cards/a.yaml:8:21",
+    ]
+    assert all(f"U+{ord(char):04X}" in m and kind in m and "Anki cannot import" in m for m in messages)
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udfff"])
+def test_a_lone_surrogate_escape_is_a_located_error(cards, escape):
+    write(cards, "a.yaml", f'deck: "面试::{escape}"\ncards:\n  - id: a\n    question: 问？\n    outline: [一, 二, 三]\n')
+    (message,) = problems()
+    assert message.startswith("cards/a.yaml:1:")
+    assert "escape" in message or "surrogate" in message
+
+
+@pytest.mark.parametrize("char", ["\t", "\n", "\u2028"], ids=["tab", "newline", "line-separator"])
+def test_deck_names_and_tags_must_be_on_one_line(cards, char):
+    escaped = f"\\u{ord(char):04x}"
+    write(cards, "a.yaml", f'deck: "面试::{escaped}x"\ntags: ["a{escaped}b"]\ncards:\n  - id: a\n    question: 问？\n    outline: [一, 二, 三]\n')
+    messages = problems()
+    assert messages[0] == "cards/a.yaml:1:7: deck: must be on one line (Anki drops line breaks and tabs here)"
+    assert messages[1].startswith("cards/a.yaml:2:")
+
+
+def test_a_huge_invalid_id_is_not_echoed_in_full(cards):
+    huge = "X" * 1_000_000
+    write(cards, "a.yaml", f"deck: 面试::长\ncards:\n  - id: {huge}\n    question: 问？\n    outline: [一, 二, 三]\n")
+    (message,) = problems()
+    assert len(message) < 400
+    assert "…(1000000 characters)" in message
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "package"),
+    [
+        ("a b.yaml", "a_b.yaml", "a_b.apkg"),
+        ("s1/ops.yaml", "s2/ops.yaml", "ops.apkg"),
+        ("Ops.yaml", "ops.yml", "ops.apkg"),
+    ],
+)
+def test_files_that_would_write_the_same_package_are_reported(cards, first, second, package):
+    for number, name in enumerate((first, second)):
+        (cards / name).parent.mkdir(parents=True, exist_ok=True)
+        write(cards, name, f"deck: 面试::包{number}\ncards:\n  - id: c{number}\n    question: 问{number}？\n    outline: [一, 二, 三]\n")
+    (message,) = problems()
+    assert message.startswith(f"cards/{second}:1:7: deck: this file would be built into ")
+    assert message.endswith(f", as would cards/{first}; rename one of them")
+    assert package.casefold() in message.casefold()
+
+
+def test_a_file_named_like_the_combined_package_is_reported(cards):
+    write(cards, "interview-srs-all.yaml", "deck: 面试::全\ncards:\n  - id: c\n    question: 问？\n    outline: [一, 二, 三]\n")
+    assert problems() == [
+        "cards/interview-srs-all.yaml:1:7: deck: this file would be built into interview-srs-all.apkg, "
+        "the package that holds every deck; rename the file"
+    ]
+
+
+def test_upper_case_suffixes_and_symlinked_folders_are_read_and_loops_are_walked_once(cards, tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    write(shared, "linked.YAML", "deck: 面试::链接\ncards:\n  - id: linked\n    question: 问？\n    outline: [一, 二, 三]\n")
+    (shared / "loop").symlink_to(shared)  # a folder that contains itself
+    (cards / "shared").symlink_to(shared)
+    write(cards, "own.Yml", "deck: 面试::自己\ncards:\n  - id: own\n    question: 问？\n    outline: [一, 二, 三]\n")
+    bank = load_bank(Path("cards"))
+    assert sorted(card.id for _deck, card in bank.cards()) == ["linked", "own"]

@@ -7,6 +7,7 @@ at, because the people fixing cards are editing YAML by hand.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass
@@ -14,14 +15,15 @@ from pathlib import Path
 
 import yaml
 
+from interview_srs.card_paths import COMBINED_PACKAGE, card_files, package_of
 from interview_srs.problems import CardsError, Location, Problem
+from interview_srs.terminal import one_line
 
 try:  # The C loader is several times faster; the pure-Python one is the fallback.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-CARD_FILE_SUFFIXES = (".yaml", ".yml")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_LENGTH = 64
 STAR_PARTS = ("situation", "task", "action", "result")
@@ -43,6 +45,24 @@ CARD_KEYS = (
 FOLLOWUP_KEYS = ("q", "cue")
 AS_OF_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DOCUMENT_PATTERN = re.compile(r"^[0-9A-Za-z_-]+$")
+# Lists and mappings inside each other: a card file needs TYPICAL_DEPTH levels. The C composer
+# recurses once per level; this many levels is far below what overflows a thread's stack.
+MAX_DEPTH = 5000
+TYPICAL_DEPTH = 6
+MAX_SHOWN = 80  # characters of a bad value quoted in a message
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# What the YAML reader accepts (PyYAML's `NON_PRINTABLE`, inverted); tabs are reported apart.
+_NOT_YAML_TEXT = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Anchors (&a) and aliases (*a) start after a separator; `R&D` or `**bold**` inside text do not,
+# but they may still match, which only costs an event scan.
+_NODE_PROPERTY = re.compile(r"(?:^|[\s\[{,:])[&*]")
+_BLOCK_PREFIX = re.compile("(?:^|[\r\n\x85\u2028\u2029])([ ?:-]*)")
+# Characters a text value may not hold, whatever the YAML escapes: Anki's importer refuses the
+# field separator U+001F (the whole package fails) and silently drops the other C0 controls
+# and DEL; C1 controls are terminal escapes; a lone surrogate cannot be written as UTF-8.
+_NOT_ANKI_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# In one-line values (deck names, tags, ids, company, role) Anki also drops tabs and newlines.
+_NOT_ONE_LINE = re.compile("[\t\n\r\x85\u2028\u2029]")
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -152,13 +172,6 @@ class Bank:
         return tuple((deck, card) for deck in self.decks for card in deck.cards)
 
 
-def card_files(cards_dir: Path) -> list[Path]:
-    """The YAML files under `cards_dir`, in a stable order."""
-    return sorted(
-        p for p in cards_dir.rglob("*") if p.suffix in CARD_FILE_SUFFIXES and p.is_file()
-    )
-
-
 def display_name(path: Path) -> str:
     """The path as the user would type it: relative to the working directory when possible."""
     try:
@@ -186,9 +199,32 @@ def load_bank(cards_dir: Path) -> Bank:
         if deck is not None:
             decks.append(deck)
     problems.extend(cross_file_problems(decks))
+    problems.extend(package_name_problems(decks))
     if problems:
         raise CardsError(sorted(problems, key=_problem_order))
     return Bank(tuple(decks))
+
+
+def package_name_problems(decks: list[DeckFile]) -> list[Problem]:
+    """Files that `srs build` would write to the same package (`a b.yaml` and `a_b.yaml`,
+    `s1/ops.yaml` and `s2/ops.yaml`, or a file named like the combined package)."""
+    problems = []
+    first: dict[str, DeckFile] = {}
+    for deck in decks:
+        name = package_of(deck.path)
+        key = name.casefold()  # one file on case-insensitive file systems (macOS, Windows)
+        if key == COMBINED_PACKAGE.casefold():
+            message = f"this file would be built into {name}, the package that holds every deck; rename the file"
+        elif key in first:
+            message = (
+                f"this file would be built into {name}, as would {first[key].display_path}; "
+                "rename one of them"
+            )
+        else:
+            first[key] = deck
+            continue
+        problems.append(Problem(deck.location, message, field="deck"))
+    return problems
 
 
 def _problem_order(problem: Problem) -> tuple:
@@ -244,25 +280,21 @@ def parse_deck_file(
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
-        at(line, column, "file is not valid UTF-8 (save it as UTF-8)")
+        before = data[: exc.start].decode("utf-8")  # valid up to the first bad byte
+        at(*_Positions(before).of(len(before)), "file is not valid UTF-8 (save it as UTF-8)")
         return None, problems
     text = text.removeprefix("\ufeff")
     if not text.strip():
         at(1, 1, "file is empty")
         return None, problems
-    for number, line_text in enumerate(text.splitlines(), start=1):
-        if "\t" in line_text:
-            at(number, line_text.index("\t") + 1, "tab character; indent with spaces")
+    positions = _Positions(text)
+    for message, index in _character_problems(text):
+        at(*positions.of(index), message)
     if problems:
         return None, problems
     try:
-        problems.extend(
-            Problem(Location(shown, mark.line + 1, mark.column + 1), message)
-            for mark, message in _aliases(text)
-        )
+        for mark, message in _node_properties_and_depth(text):
+            at(mark.line + 1, mark.column + 1, message)
         if problems:
             return None, problems
         root = yaml.compose(text, Loader=_SafeLoader)
@@ -272,8 +304,14 @@ def parse_deck_file(
         detail = exc.problem or exc.context or "syntax error"
         at(line, column, f"invalid YAML: {detail}")
         return None, problems
+    except yaml.reader.ReaderError as exc:
+        at(*positions.of(exc.position), f"invalid YAML: {_character_name(exc.character)} is not allowed")
+        return None, problems
     except yaml.YAMLError as exc:
-        at(1, 1, f"invalid YAML: {exc}")
+        at(1, 1, f"invalid YAML: {one_line(exc)}")
+        return None, problems
+    except RecursionError:  # only PyYAML's pure-Python composer recurses in Python
+        at(1, 1, f"lists and mappings are nested too deeply (a card file needs {TYPICAL_DEPTH} levels)")
         return None, problems
     if root is None:
         at(1, 1, "file is empty")
@@ -281,18 +319,91 @@ def parse_deck_file(
     return _FileParser(path, shown, problems).deck_file(root), problems
 
 
-def _aliases(text: str) -> list[tuple[yaml.Mark, str]]:
-    """Where the text uses YAML aliases; refused before composing, so none is ever expanded.
+class _Positions:
+    """Line and column of a character index, counting line breaks as YAML does.
 
-    An alias needs a `*`, so files without one (nearly all) skip the event scan.
+    YAML (and so every other location we report) breaks lines at CR LF, CR, LF, NEL, LS and
+    PS; `str.splitlines` would also break at form feeds and other separators.
     """
-    if "*" not in text:
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+    def of(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, index) - 1
+        return line + 1, index - self.starts[line] + 1
+
+
+def _character_name(char: str | int) -> str:
+    code = char if isinstance(char, int) else ord(char)
+    if code in (0xFFFE, 0xFFFF) or 0xFDD0 <= code <= 0xFDEF:
+        return f"U+{code:04X} (not a character)"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"U+{code:04X} (half of a surrogate pair, not a character)"
+    return f"the control character U+{code:04X}"
+
+
+def _character_problems(text: str) -> list[tuple[str, int]]:
+    """Tabs (the first on each line) and characters YAML refuses (the first, with a count)."""
+    found = []
+    tab_lines: set[int] = set()
+    if "\t" in text:
+        positions = _Positions(text)
+        for match in re.finditer("\t", text):
+            line = positions.of(match.start())[0]
+            if line not in tab_lines:
+                tab_lines.add(line)
+                found.append(("tab character; indent with spaces", match.start()))
+    first = _NOT_YAML_TEXT.search(text)
+    if first:
+        count = len(_NOT_YAML_TEXT.findall(text))
+        more = f" (and {count - 1} more in this file)" if count > 1 else ""
+        found.append((f"{_character_name(first.group())} is not allowed in a card file{more}; remove it", first.start()))
+    return found
+
+
+def _node_properties_and_depth(text: str) -> list[tuple[yaml.Mark, str]]:
+    """Anchors, aliases and nesting too deep to compose, found before anything is composed.
+
+    Aliases are refused so that none is ever expanded (no "billion laughs"); anchors without
+    aliases are refused too, as the README says: they only make sense with an alias. Deep
+    nesting is refused because the C composer recurses once per level and a few tens of
+    thousands of `[` would overflow the stack (a segmentation fault, not an exception).
+
+    The event scan costs about as much as composing, so it only runs when the text could hold
+    an anchor or alias, or when a cheap bound on the nesting depth (every `[` and `{` of the
+    file, plus two levels per column of indentation and `- `/`? `/`: ` indicators) is too big.
+    """
+    prefix = max(len(m) for m in _BLOCK_PREFIX.findall(text))
+    deep = text.count("[") + text.count("{") + 2 * prefix + 3 > MAX_DEPTH
+    if not deep and not _NODE_PROPERTY.search(text):
         return []
-    return [
-        (event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed; write the text out")
-        for event in yaml.parse(text, Loader=_SafeLoader)
-        if isinstance(event, yaml.AliasEvent)
-    ]
+    found: list[tuple[yaml.Mark, str]] = []
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            found.append((event.start_mark, f"YAML aliases (*{_shorten(event.anchor)}) are not allowed; write the text out"))
+            continue
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            found.append((event.start_mark, f"YAML anchors (&{_shorten(event.anchor)}) are not allowed; write the text out"))
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                found.append(
+                    (event.start_mark, f"lists and mappings are nested more than {MAX_DEPTH} levels deep "
+                     f"(a card file needs {TYPICAL_DEPTH})")
+                )
+                break
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return found
+
+
+def _shorten(value: str, limit: int = MAX_SHOWN) -> str:
+    """A value as quoted in a message: long ones cut, so a huge bad value is not echoed in full."""
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit]}…({len(value)} characters)"
 
 
 class _SafeLoader(_BaseLoader):
@@ -359,9 +470,9 @@ class _FileParser:
                 known = ", ".join(allowed)
                 self.report(
                     key_node,
-                    f"unknown key '{key}'{suggestion} (allowed: {known})",
+                    f"unknown key '{_shorten(key)}'{suggestion} (allowed: {known})",
                     card,
-                    _join(what, key),
+                    _join(what, _shorten(key)),
                 )
                 continue
             if key in entries:
@@ -386,9 +497,26 @@ class _FileParser:
         if not value:
             self.report(node, "is empty", card, _item(field_name, item))
             return None
+        bad = _NOT_ANKI_TEXT.search(value)
+        if bad:
+            self.report(
+                node, f"contains {_character_name(bad.group())}, which Anki cannot import; remove it",
+                card, _item(field_name, item),
+            )
+            return None
         return value
 
-    def text_list(self, node: yaml.Node, card: str | None, field_name: str) -> tuple[str, ...] | None:
+    def one_line_text(self, node: yaml.Node, card: str | None, field_name: str, item: int = 0) -> str | None:
+        """`text` for values Anki keeps on one line (deck names, tags, company, role)."""
+        value = self.text(node, card, field_name, item)
+        if value is not None and _NOT_ONE_LINE.search(value):
+            self.report(node, "must be on one line (Anki drops line breaks and tabs here)", card, _item(field_name, item))
+            return None
+        return value
+
+    def text_list(
+        self, node: yaml.Node, card: str | None, field_name: str, one_line_items: bool = False
+    ) -> tuple[str, ...] | None:
         if not isinstance(node, yaml.SequenceNode):
             self.report(node, f"expected a list, got {_describe(node)}", card, field_name)
             return None
@@ -398,7 +526,8 @@ class _FileParser:
         if not node.value:
             self.report(node, "is an empty list", card, field_name)
             return None
-        items = [self.text(item, card, field_name, number) for number, item in enumerate(node.value, start=1)]
+        read = self.one_line_text if one_line_items else self.text
+        items = [read(item, card, field_name, number) for number, item in enumerate(node.value, start=1)]
         if None in items:
             return None
         return tuple(items)  # type: ignore[arg-type]
@@ -410,12 +539,12 @@ class _FileParser:
         return None if value is None else (value,)
 
     def tags(self, node: yaml.Node, card: str | None, field_name: str) -> tuple[str, ...] | None:
-        tags = self.text_list(node, card, field_name)
+        tags = self.text_list(node, card, field_name, one_line_items=True)
         if tags is None:
             return None
         bad = [t for t in tags if re.search(r"\s", t)]
         if bad:
-            self.report(node, f"tag '{bad[0]}' contains a space (Anki tags cannot)", card, field_name)
+            self.report(node, f"tag '{_shorten(bad[0])}' contains a space (Anki tags cannot)", card, field_name)
             return None
         return tags
 
@@ -430,7 +559,7 @@ class _FileParser:
         if "deck" in entries:
             deck_name = self.deck_path(entries["deck"][1])
         optional = {
-            key: self.text(entries[key][1], None, key)
+            key: (self.text if key == "source" else self.one_line_text)(entries[key][1], None, key)
             for key in ("company", "role", "source")
             if key in entries
         }
@@ -459,22 +588,22 @@ class _FileParser:
         bad = [name for name in names if not DOCUMENT_PATTERN.match(name)]
         if bad:
             self.report(
-                node, f"'{bad[0]}' is not a document id; write the part before # in a source, e.g. \"004\"",
+                node, f"'{_shorten(bad[0])}' is not a document id; write the part before # in a source, e.g. \"004\"",
                 None, "documents",
             )
             return None
         return names
 
     def deck_path(self, node: yaml.Node) -> str | None:
-        name = self.text(node, None, "deck")
+        name = self.one_line_text(node, None, "deck")
         if name is None:
             return None
         parts = name.split("::")
         if any(not part.strip() for part in parts):
-            self.report(node, f"'{name}' has an empty part; write it like 面试::公司::岗位", None, "deck")
+            self.report(node, f"'{_shorten(name)}' has an empty part; write it like 面试::公司::岗位", None, "deck")
             return None
         if any(part != part.strip() for part in parts):
-            self.report(node, f"'{name}' has spaces around '::'", None, "deck")
+            self.report(node, f"'{_shorten(name)}' has spaces around '::'", None, "deck")
             return None
         return name
 
@@ -504,7 +633,7 @@ class _FileParser:
                     and isinstance(value_node, yaml.ScalarNode)
                     and value_node.value.strip()
                 ):
-                    label = value_node.value.strip()
+                    label = _shorten(value_node.value.strip())
         before = len(self.problems)
         entries = self.mapping(node, CARD_KEYS, label, None)
         if entries is None:
@@ -572,7 +701,7 @@ class _FileParser:
         if value is None:
             return None
         if not AS_OF_PATTERN.match(value):
-            self.report(node, f"'{value}' is not a month; write YYYY-MM, e.g. 2025-06", label, "as_of")
+            self.report(node, f"'{_shorten(value)}' is not a month; write YYYY-MM, e.g. 2025-06", label, "as_of")
             return None
         return value
 
@@ -583,7 +712,7 @@ class _FileParser:
         if len(value) > MAX_ID_LENGTH or not ID_PATTERN.match(value):
             self.report(
                 node,
-                f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens "
+                f"'{_shorten(value)}' is not a valid id: use lowercase letters, digits and single hyphens "
                 f"(at most {MAX_ID_LENGTH} characters), e.g. ant-why-alipay",
                 label,
                 "id",
@@ -634,6 +763,7 @@ __all__ = [
     "Star",
     "card_files",
     "cross_file_problems",
+    "package_name_problems",
     "display_name",
     "load_bank",
     "parse_deck_file",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from interview_srs.terminal import one_line
+
 
 @dataclass(frozen=True)
 class Location:
@@ -18,7 +20,7 @@ class Location:
     column: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        return f"{one_line(self.path)}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,14 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
+        """One line, safe to print: names and values from the file are sanitised."""
         parts = [str(self.location)]
         if self.card is not None:
             parts.append(f"card {self.card}")
         if self.field is not None:
             parts.append(self.field)
         parts.append(self.message)
-        return ": ".join(parts)
+        return one_line(": ".join(parts))
 
 
 class CardsError(Exception):

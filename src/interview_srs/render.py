@@ -1,7 +1,7 @@
 """Terminal rendering of a card: plain lines, wrapped to a width measured in terminal cells.
 
-* `clean` strips control characters and escape sequences from card text before it is
-  printed (a YAML file must not be able to move the cursor, retitle the window or hide text).
+* `clean` (terminal.printable, the one sanitiser) strips control characters and escape
+  sequences from card text before it is printed.
 * `cell_width` counts East Asian wide characters as two cells and combining marks as none, so
   Chinese text wraps at the right column. It uses `unicodedata` (already in memory) instead of
   wcwidth, which costs ~60 ms to import; tests compare the two on the card texts.
@@ -11,31 +11,18 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
+from interview_srs.terminal import printable
 from interview_srs.texts import Texts
 
-_ESCAPES = re.compile(
-    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL / ST
-    r"|\x1b[P^_X][^\x1b]*(?:\x1b\\)?"  # DCS / PM / APC / SOS ... ST
-    r"|\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
-    r"|\x1b[ -/]*[0-~]?"  # other ESC sequences (and a lone ESC)
-    r"|\x9b[0-?]*[ -/]*[@-~]?"  # 8-bit CSI
-)
-# C0 and C1 controls (tab and newline are handled apart), DEL, and the bidirectional
-# overrides/isolates that can make text display differently from what it is.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _NO_BREAK_BEFORE = set("，。、；：！？）」』》〉】〕”’…—·%,.;:!?)]}")
 _NO_BREAK_AFTER = set("（「『《〈【〔“‘([{")
 
 
-def clean(text: str) -> str:
-    """The text with escape sequences and control characters removed (tabs become spaces)."""
-    text = _ESCAPES.sub("", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    return _CONTROLS.sub("", text)
+# The shared sanitiser (terminal.printable), under the name the renderer has always used.
+clean = printable
 
 
 def char_width(char: str) -> int:
