@@ -12,7 +12,9 @@ from anki.scheduler.v3 import CardAnswer
 
 from interview_srs import anki_export
 from interview_srs.build import build
-from interview_srs.cards import load_bank
+from interview_srs.cards import CardsError, load_bank
+
+from conftest import write_file
 
 T0 = 1_760_000_000  # the build clock for a first build
 LATER = T0 + 86_400
@@ -210,3 +212,70 @@ def test_a_package_carries_the_cards_of_other_files_citing_its_documents(cards_d
     assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 0, 2)
     assert collection.note_count() == 3
     assert collection.decks.name(collection.get_note(collection.find_notes("Id:ant-mob1-3")[0]).cards()[0].did) == "面试::小红书::客服"
+
+
+# Every C0 and C1 code point, and the odd ones: noncharacters, separators, BOM, bidi, private use.
+ODD_CHARACTERS = [chr(c) for c in range(0x00, 0xA0)] + [
+    "\u00ad", "\u2028", "\u2029", "\u200b", "\u202e", "\ufeff", "\ufdd0", "\ufdef", "\ufffe", "\uffff",
+    "\U0001fffe", "\U0010ffff", "\ue000", "\U0001f600",
+]
+
+
+def _escape(char: str) -> str:
+    return f"\\U{ord(char):08x}"  # a YAML double-quoted escape reaches every code point
+
+
+def _accepted_by_check(folder: Path, deck: str, tag: str, question: str) -> bool:
+    write_file(
+        folder / "a.yaml",
+        f'deck: "面试::{deck}"\ntags: ["{tag}"]\ncards:\n  - id: c\n    question: "{question}"\n'
+        "    outline: [一, 二, 三]\n",
+    )
+    try:
+        load_bank(folder)
+    except CardsError as error:
+        assert len(error.problems) == 1 and error.problems[0].location.line in (1, 2, 5), error
+        return False
+    return True
+
+
+def test_every_character_check_accepts_survives_anki_import_unchanged(tmp_path, collection):
+    """What `srs check` lets through, Anki imports exactly; what Anki would refuse or alter, check
+    refuses with a location, in card text, deck names and tags (found by importing each one)."""
+    accepted: dict[str, list[str]] = {"deck": [], "tag": [], "question": []}
+    for char in ODD_CHARACTERS:
+        probe = tmp_path / "probe" / f"{ord(char):x}"
+        for kind in accepted:
+            values = {"deck": "卡组", "tag": "标签", "question": "问题"}
+            values[kind] = values[kind][0] + _escape(char) + values[kind][1]
+            if _accepted_by_check(probe, **values):
+                accepted[kind].append(char)
+    refused = {kind: [c for c in ODD_CHARACTERS if c not in chars] for kind, chars in accepted.items()}
+    # Anki fails the whole import on U+001F (its field separator) and drops the other C0 controls
+    # and DEL; in deck names and tags it also drops tabs and line breaks, and tags split at spaces.
+    c0 = [chr(c) for c in range(0x20) if c not in (0x09, 0x0A)] + [chr(c) for c in range(0x7F, 0xA0)]
+    assert refused["question"] == c0
+    assert set(refused["deck"]) == set(c0) | {"\t", "\n", "\x85", "\u2028", "\u2029"}
+    assert set(refused["tag"]) >= set(refused["deck"]) | {" "}
+    cards = tmp_path / "cards"
+    card_lines = []
+    for number, char in enumerate(accepted["question"]):
+        card_lines += [f"  - id: c{number}", f'    question: "问{_escape(char)}题"', "    outline: [一, 二, 三]"]
+        if char in accepted["tag"]:
+            card_lines.append(f'    tags: ["标{_escape(char)}签"]')
+    deck_name = "".join(_escape(c) for c in accepted["deck"] if c not in " :")
+    write_file(cards / "odd.yaml", f'deck: "面试::甲{deck_name}乙"\ncards:\n' + "\n".join(card_lines) + "\n")
+    bank = load_bank(cards)
+    build(cards, tmp_path / "out", now=T0)
+    log = import_package(collection, tmp_path / "out" / "odd.apkg")
+    assert len(log.new) == len(accepted["question"])
+    notes = notes_by_id(collection)
+    deck = bank.decks[0]
+    assert deck.deck in {d.name for d in collection.decks.all_names_and_ids()}
+    for card in deck.cards:
+        note = notes[card.id]
+        assert list(note.fields) == anki_export.note_fields(deck, card)  # nothing dropped or changed
+        # Anki's tags ignore case: 标A签 and 标a签 are one tag, spelt as first seen.
+        assert sorted(t.casefold() for t in note.tags) == sorted(t.casefold() for t in deck.tags_for(card))
+        (anki_card,) = note.cards()
+        assert collection.decks.name(anki_card.did) == deck.deck

@@ -118,8 +118,9 @@ def test_output_names_cannot_escape_the_output_folder(tmp_path):
 
 def test_a_card_file_named_like_the_combined_package_is_refused(cards_dir, tmp_path):
     (cards_dir / "xhs.yaml").rename(cards_dir / "interview-srs-all.yaml")
-    with pytest.raises(BuildError, match="clashes"):
+    with pytest.raises(CardsError, match="the package that holds every deck; rename the file"):
         build(cards_dir, tmp_path / "out", now=T0)
+    assert not (tmp_path / "out").exists()
 
 
 def test_fresh_decks_verify_clean_and_edits_make_them_stale(cards_dir, tmp_path):

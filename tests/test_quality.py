@@ -6,6 +6,7 @@ import math
 import random
 import re
 import textwrap
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -263,24 +264,44 @@ def brute_force_similarities(questions: list[str]) -> dict[tuple[int, int], floa
     return similarities
 
 
-def reported_pairs(bank: Bank, threshold: float) -> list[tuple[int, int]]:
-    """(earlier, later) card numbers of each warning, for banks built by bank_of_questions."""
-    pairs = []
+def reported(bank: Bank, threshold: float) -> dict[int, tuple[int, int]]:
+    """Later card number -> (the earlier card named first, how many earlier cards are alike),
+    for banks built by bank_of_questions."""
+    found = {}
     for warning in near_duplicate_warnings(bank, threshold):
-        match = re.search(r"near-duplicate of card q(\d+) at ", warning.problem.message)
+        match = re.search(r"near-duplicate of card q(\d+) at \S+ \(\d+% alike\)(?:, and of (\d+) more)?", warning.problem.message)
         assert match, warning
         later = int(warning.problem.card.removeprefix("q"))
-        pairs.append((int(match.group(1)), later))
-    return pairs
+        assert later not in found, "a card was warned about twice"
+        found[later] = (int(match.group(1)), 1 + int(match.group(2) or 0))
+    return found
+
+
+def reported_pairs(bank: Bank, threshold: float) -> list[tuple[int, int]]:
+    """(earlier card named, later card) of each warning."""
+    return [(named, later) for later, (named, _count) in reported(bank, threshold).items()]
 
 
 def assert_matches_brute_force(questions: list[str], threshold: float) -> None:
+    """Each question is reported once, against the most alike earlier one, with the count of
+    every earlier one at least `threshold` alike; a copy (same bigrams) against its first copy."""
     similarities = brute_force_similarities(questions)
-    borderline = {pair for pair, s in similarities.items() if abs(s - threshold) < 1e-9}
-    expected = {pair for pair, s in similarities.items() if s >= threshold} - borderline
-    reported = reported_pairs(bank_of_questions(questions), threshold)
-    assert len(reported) == len(set(reported)), "a pair was reported twice"
-    assert set(reported) - borderline == expected
+    grams = [content_bigrams(q) for q in questions]
+    got = reported(bank_of_questions(questions), threshold)
+    for j in range(len(questions)):
+        copies = [i for i in range(j) if grams[i] == grams[j]]
+        if copies:
+            assert got[j] == (copies[0], len(copies))
+            continue
+        sure = {i for i in range(j) if similarities[(i, j)] >= threshold + 1e-9}
+        maybe = {i for i in range(j) if abs(similarities[(i, j)] - threshold) < 1e-9}
+        if j not in got:
+            assert not sure
+            continue
+        named, count = got[j]
+        assert len(sure) <= count <= len(sure | maybe)
+        best = max(similarities[(i, j)] for i in sure | maybe)
+        assert similarities[(named, j)] >= best - 1e-9
 
 
 ALPHABET = list("快手营销平台品牌商家策略你为什么想加入我们ABab12 ？，。!?-_")
@@ -403,3 +424,29 @@ def test_a_line_repeated_on_three_cards_is_one_warning_at_the_first():
 def test_as_of_older_than_eighteen_months_is_flagged(as_of, today, expected):
     warnings = [str(w) for w in content_warnings(bank_of(card("c", as_of=as_of)), today=today)]
     assert warnings == ([f"{SHOWN}:3:5: warning: card c: as_of: {expected}"] if expected else [])
+
+
+# --------------------------------------------------------------------------- bounded on hostile banks
+
+
+def test_four_thousand_identical_questions_take_seconds_and_one_warning_each():
+    bank = bank_of_questions(["你为什么想加入我们？"] * 4000)
+    started = time.perf_counter()
+    warnings = [str(w) for w in content_warnings(bank)]
+    assert time.perf_counter() - started < 5
+    near = [w for w in warnings if "near-duplicate" in w]
+    assert len(near) == 3999
+    assert near[-1] == (
+        "cards/a.yaml:4002:5: warning: card q3999: question: near-duplicate of card q0 at cards/a.yaml:3:5 "
+        "(100% alike), and of 3998 more (q1, q2, q3, …); merge them into one card with both sources"
+    )
+
+
+def test_thousands_of_near_identical_questions_are_bounded():
+    # Every pair is alike, and every bigram is in every question: the worst case for the index.
+    questions = [f"请问第{number}个问题：你为什么想加入我们的团队呢？" for number in range(4000)]
+    started = time.perf_counter()
+    warnings = near_duplicate_warnings(bank_of_questions(questions))
+    assert time.perf_counter() - started < 5
+    assert 3000 < len(warnings) <= 3999  # at most one per question, never one per pair
+    assert len({w.problem.card for w in warnings}) == len(warnings)

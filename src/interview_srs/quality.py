@@ -21,6 +21,8 @@ OUTLINE_POINTS = (3, 7)
 NEAR_DUPLICATE_SIMILARITY = 0.65
 ALWAYS_INDEXED = 3  # a question's rarest bigrams are indexed even when common, so no card goes unchecked
 MAX_POSTINGS = 200  # a bigram in more questions than this says nothing about duplicates
+MAX_SCANNED = 600  # index entries read per question: bounds adversarial banks to seconds
+MAX_NAMED = 3  # other alike cards named in a near-duplicate warning (the rest are counted)
 # Interviewers push on behavioural and scenario answers; 2-4 likely follow-ups is what a card
 # can carry and a candidate can rehearse.
 FOLLOWUPS = (2, 4)
@@ -151,40 +153,75 @@ def _bigrams(question: str) -> frozenset[str]:
 
 
 def near_duplicate_warnings(bank: Bank, threshold: float = NEAR_DUPLICATE_SIMILARITY) -> list[QualityWarning]:
-    """Pairs of questions whose IDF-weighted character-bigram Jaccard similarity reaches `threshold`.
+    """Questions whose IDF-weighted character-bigram Jaccard similarity to an earlier one reaches
+    `threshold`: one warning per question, naming the most alike earlier card and counting the rest.
 
     Weighting by rarity keeps shared boilerplate ("快手营销服务平台在帮助品牌商家…") from
     making different questions look alike. Candidates come from an inverted index over the
     bigrams that are not everywhere, so a 10,000-card bank is not compared pair by pair.
+    Questions with the same bigrams are one entry of the index: a question repeated 4,000 times
+    is compared once, and each copy is reported against the first (its other likenesses are
+    reported on that first card). At most MAX_SCANNED index entries are read per question, which
+    bounds time and memory even for thousands of near-identical questions.
     """
     cards = [card for _, card in bank.cards()]
     grams = [_bigrams(card.question) for card in cards]
     frequency = Counter(g for gram_set in grams for g in gram_set)
     weight = {g: math.log(1 + len(cards) / df) for g, df in frequency.items()}
+    totals = [sum(weight[g] for g in gram_set) for gram_set in grams]
     too_common = max(MAX_POSTINGS, len(cards) // 50)
-    index: dict[str, list[int]] = defaultdict(list)
+    index: dict[str, list[int]] = defaultdict(list)  # bigram -> first card of each distinct question
+    first_with: dict[frozenset[str], int] = {}
+    copies: dict[int, list[int]] = {}  # first card of a question -> every card asking it, in order
     warnings = []
     for i, gram_set in enumerate(grams):
-        by_rarity = sorted(gram_set, key=lambda g: (frequency[g], g))
-        selective = by_rarity[:ALWAYS_INDEXED] + [g for g in by_rarity[ALWAYS_INDEXED:] if frequency[g] <= too_common]
-        candidates = {j for g in selective for j in index[g]}
-        for j in sorted(candidates):
-            other = grams[j]
-            shared = sum(weight[g] for g in gram_set & other)
-            similarity = shared / sum(weight[g] for g in gram_set | other)
-            if similarity >= threshold:
-                first = cards[j]
-                warnings.append(
-                    QualityWarning(
-                        Problem(
-                            cards[i].location,
-                            f"near-duplicate of card {first.id} at {first.location} "
-                            f"({similarity:.0%} alike); merge them into one card with both sources",
-                            cards[i].id,
-                            "question",
-                        )
-                    )
-                )
-        for g in selective:
-            index[g].append(i)
+        first = first_with.get(gram_set)
+        if first is not None:
+            alike = [(1.0, first, len(copies[first]))]  # (similarity, question, copies so far)
+            copies[first].append(i)
+        else:
+            first_with[gram_set] = i
+            copies[i] = [i]
+            by_rarity = sorted(gram_set, key=lambda g: (frequency[g], g))
+            selective = by_rarity[:ALWAYS_INDEXED] + [g for g in by_rarity[ALWAYS_INDEXED:] if frequency[g] <= too_common]
+            candidates: set[int] = set()
+            budget = MAX_SCANNED
+            for g in selective:
+                postings = index[g]
+                candidates.update(postings[:budget])
+                budget -= min(budget, len(postings))
+                if not budget:
+                    break
+            alike = []
+            for j in sorted(candidates):
+                other = grams[j]
+                shared = sum(weight[g] for g in gram_set & other)
+                similarity = shared / (totals[i] + totals[j] - shared)
+                if similarity >= threshold:
+                    alike.append((similarity, j, len(copies[j])))
+            for g in selective:
+                index[g].append(i)
+        if alike:
+            warnings.append(_near_duplicate_warning(cards, i, alike, copies))
     return warnings
+
+
+def _near_duplicate_warning(cards: list[Card], i: int, alike: list[tuple[float, int, int]], copies) -> QualityWarning:
+    alike.sort(key=lambda entry: (-entry[0], entry[1]))
+    similarity, best, _count = alike[0]
+    total = sum(count for _s, _j, count in alike)
+    named = [cards[k].id for _s, j, count in alike for k in copies[j][:count]][1 : MAX_NAMED + 2]
+    more = ""
+    if total > 1:
+        listed = ", ".join(named[:MAX_NAMED]) + (", …" if total - 1 > MAX_NAMED else "")
+        more = f", and of {total - 1} more ({listed})"
+    first = cards[best]
+    return QualityWarning(
+        Problem(
+            cards[i].location,
+            f"near-duplicate of card {first.id} at {first.location} ({similarity:.0%} alike){more}; "
+            "merge them into one card with both sources",
+            cards[i].id,
+            "question",
+        )
+    )
