@@ -12,6 +12,20 @@ from pathlib import Path
 import click
 
 from interview_srs import __version__
+from interview_srs.terminal import printable
+
+
+def echo(text: str, err: bool = False) -> None:
+    """Print library output: every string from a card file, config, the store or a file name
+    goes through the one sanitiser (terminal.printable) first."""
+    click.echo(printable(text), err=err)
+
+
+class UserError(click.ClickException):
+    """A library error as `Error: <message>` and exit 1, its message sanitised for the terminal."""
+
+    def __init__(self, error: Exception | str):
+        super().__init__(printable(str(error)))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,9 +47,9 @@ CARDS_OPTION = click.option(
 def _fail_with_problems(error) -> None:
     """Print every problem of a CardsError and exit 1 (cards.py is imported lazily: see below)."""
     for problem in error.problems:
-        click.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     count = len(error.problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
     sys.exit(1)
 
 
@@ -53,7 +67,7 @@ def check(cards_dir: Path, strict: bool) -> None:
         _fail_with_problems(error)
     warnings = content_warnings(bank)
     for warning in warnings:
-        click.echo(str(warning), err=True)
+        echo(str(warning), err=True)
     cards = sum(len(deck.cards) for deck in bank.decks)
     click.echo(f"{cards} cards in {len(bank.decks)} decks: ok, {len(warnings)} warnings.")
     if strict and warnings:
@@ -80,16 +94,16 @@ def build(cards_dir: Path, out_dir: Path, verify: bool) -> None:
         if verify:
             stale = builder.stale_outputs(cards_dir, out_dir)
             if stale:
-                click.echo(f"Stale in {out_dir}: {', '.join(stale)}. Run `srs build` and commit.", err=True)
+                echo(f"Stale in {out_dir}: {', '.join(stale)}. Run `srs build` and commit.", err=True)
                 sys.exit(1)
-            click.echo(f"{out_dir} is up to date with {cards_dir}.")
+            echo(f"{out_dir} is up to date with {cards_dir}.")
             return
         report = builder.build(cards_dir, out_dir)
     except CardsError as error:
         _fail_with_problems(error)
     except builder.BuildError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(format_build_report(report, out_dir))
+        raise UserError(error) from None
+    echo(format_build_report(report, out_dir))
 
 
 def format_build_report(report, out_dir: Path) -> str:
@@ -139,7 +153,7 @@ def _review_errors(action):
     except CardsError as error:
         _fail_with_problems(error)
     except (ConfigError, StoreError, ClockError) as error:
-        raise click.ClickException(str(error)) from None
+        raise UserError(error) from None
 
 
 @cli.command()
@@ -175,7 +189,7 @@ def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: b
     """Cards by state, due forecast, reviews per day, retention and retrievability."""
     from interview_srs import stats as statistics
 
-    click.echo(_review_errors(lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json)))
+    echo(_review_errors(lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json)))
 
 
 def main() -> None:

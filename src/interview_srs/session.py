@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TextIO
 
 from interview_srs import render
+from interview_srs.terminal import printable
 from interview_srs.scheduler import (
     LEARN_AHEAD,
     NEW,
@@ -319,7 +320,7 @@ class Session:
                     if self.current is None:
                         self.term.clear()
                         if message:
-                            self.term.line(message)
+                            self.term.line(printable(message))
                         self.term.line(self.texts.finished if self.summary.answers else self.texts.no_cards)
                         break
                     outcome = self.show(self.current[0], message)
@@ -358,7 +359,7 @@ class Session:
         def draw() -> None:
             self.term.clear()
             if message:
-                self.term.line(message)
+                self.term.line(printable(message))
             for line in render.question_lines(card, self.texts, width, self.term.style, counts):
                 self.term.line(line)
             if revealed:

@@ -277,7 +277,9 @@ def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
     finally:
         home.store.close()
     if as_json:
-        return json.dumps(stats.to_dict(), ensure_ascii=False, indent=2)
+        from interview_srs.terminal import json_safe
+
+        return json_safe(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
     return render_text(stats, texts_for(environ))
 
 

@@ -1,0 +1,152 @@
+"""The one sanitiser, and every command's output with hostile strings from files, config and store."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from interview_srs.cli import cli
+from interview_srs.terminal import json_safe, one_line, printable
+
+from conftest import ANT_YAML, write_file
+
+HOSTILE = [
+    "\x1b]0;pwned\x07",  # OSC: window title
+    "\x1b]52;c;cm0gLXJmIH4=\x1b\\",  # OSC 52: write the clipboard
+    "\x1b[2J\x1b[H",  # CSI: clear the screen
+    "\x1b[31m",  # SGR colour
+    "\x1bP+q\x1b\\",  # DCS
+    "\x9b31m",  # 8-bit CSI
+    "\x9d0;pwned\x9c",  # 8-bit OSC
+    "\x07\x08\x7f\x85",  # BEL, BS, DEL, NEL
+    "\u202e",  # right-to-left override
+]
+EVERY = "".join(HOSTILE)
+UNSAFE = ["\x1b", "\x9b", "\x9d", "\x9c", "\x07", "\x08", "\x7f", "\x85", "\u202e"]
+
+
+def assert_clean(text: str) -> None:
+    for char in UNSAFE:
+        assert char not in text, f"U+{ord(char):04X} reached the terminal: {text!r}"
+
+
+@pytest.mark.parametrize("sequence", HOSTILE)
+def test_printable_strips_every_kind_of_sequence(sequence):
+    shown = printable(f"前{sequence}后")
+    assert shown == "前后"
+
+
+def test_printable_keeps_newlines_and_text_and_one_line_marks_them():
+    assert printable("第一行\n第二行\ttab") == "第一行\n第二行    tab"
+    assert one_line("a\nb\x1b[31m") == "a⏎b"
+
+
+def test_json_safe_escapes_instead_of_dropping():
+    text = json.dumps({"deck": "面试\x9b31m\u202e"}, ensure_ascii=False)
+    safe = json_safe(text)
+    assert_clean(safe)
+    assert json.loads(safe) == {"deck": "面试\x9b31m\u202e"}
+
+
+# --------------------------------------------------------------------------- every command
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def invoke(*args: str, home: Path | None = None, keys: str = "", **env) -> str:
+    environment = {"SRS_NOW": "2025-03-01T10:00:00+00:00", "LANG": "en_US.UTF-8", "LC_ALL": None, **env}
+    if home is not None:
+        environment["SRS_HOME"] = str(home)
+    result = CliRunner().invoke(cli, list(args), input=keys, env=environment)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.output
+
+
+def hostile_name(folder: Path) -> Path:
+    return folder / f"{EVERY}x.yaml"
+
+
+def test_check_messages_are_sanitised(tmp_path):
+    cards = tmp_path / "cards"
+    # An escape-laden file name, and an unknown key written with YAML escapes.
+    write_file(hostile_name(cards), 'deck: 面试::甲\ncards:\n  - id: a\n    question: 问？\n    outline: [一, 二, 三]\n'
+               '    "\\e]0;pwned\\a\\x9b31m": 1\n')
+    output = invoke("check", "--cards", str(cards))
+    assert "unknown key" in output
+    assert_clean(output)
+
+
+def test_build_report_and_errors_are_sanitised(tmp_path):
+    cards = tmp_path / "cards"
+    write_file(hostile_name(cards), 'deck: "面试::\\u202e甲"\ncards:\n  - id: a\n    question: 问？\n    outline: [一, 二, 三]\n')
+    output = invoke("build", "--cards", str(cards), "--out", str(tmp_path / "out"))
+    assert "written" in output
+    assert_clean(output)
+    output = invoke("build", "--cards", str(cards), "--out", str(tmp_path / f"out{EVERY}" / "x"), "--verify")
+    assert_clean(output)
+
+
+@pytest.fixture
+def tampered_home(tmp_path, cards_dir) -> Path:
+    """A store whose deck, company, tags and ids hold escape sequences (written by hand)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    assert "Session summary" in invoke("review", "--cards", str(cards_dir), home=home, keys="q\n")
+    connection = sqlite3.connect(home / "store.sqlite3")
+    with connection:
+        connection.execute("UPDATE cards SET deck = deck || ?, company = ?, tags = ?", (EVERY, EVERY, json.dumps([EVERY])))
+    connection.close()
+    return home
+
+
+def test_stats_text_and_json_are_sanitised(tampered_home, cards_dir):
+    text = invoke("stats", "--cards", str(cards_dir), home=tampered_home)
+    assert "面试::蚂蚁集团::用户运营" in text
+    assert_clean(text)
+    data = invoke("stats", "--cards", str(cards_dir), "--json", home=tampered_home)
+    assert_clean(data)
+    assert EVERY in json.loads(data)["decks"][0]["deck"]  # escaped, not lost
+
+
+def test_review_screen_and_no_deck_error_are_sanitised(tampered_home, cards_dir):
+    screen = invoke("review", "--cards", str(cards_dir), home=tampered_home, keys=" \n3\nq\n")
+    assert "Session summary" in screen
+    assert_clean(screen)
+    error = invoke("review", "--cards", str(cards_dir), "--deck", f"nothing{EVERY}", home=tampered_home)
+    assert error.startswith("Error: no deck matches")
+    assert_clean(error)
+
+
+def test_problems_after_editing_a_card_are_sanitised(tmp_path, cards_dir):
+    home = tmp_path / "home"
+    home.mkdir()
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys\nopen(sys.argv[-1], 'a').write('    \"\\\\e]0;pwned\\\\a\\\\x9b31m\": 1\\n')\n", "utf-8"
+    )
+    screen = invoke("review", "--cards", str(cards_dir), home=home, keys="e\nq\n",
+                    EDITOR=f"{sys.executable} {editor}")
+    assert "unknown key" in screen
+    assert_clean(screen)
+
+
+def test_config_errors_are_sanitised(tmp_path, cards_dir):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text(f'[deck."{EVERY.encode("unicode_escape").decode().replace(chr(92) + "x", chr(92) + "u00")}"]\nfuzz = 1\n', "utf-8")
+    error = invoke("stats", "--cards", str(cards_dir), home=home)
+    assert error.startswith("Error: ")
+    assert_clean(error)
