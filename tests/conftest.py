@@ -100,3 +100,9 @@ def review_log(home: Path, columns: str = "card_id, rating, state_before, state_
         return connection.execute(f"SELECT {columns} FROM review_log ORDER BY id").fetchall()
     finally:
         connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _parse_cache_per_session(tmp_path_factory, monkeypatch):
+    """Keep the parse cache out of the user's cache folder (one shared folder for the run)."""
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "parse-cache"))

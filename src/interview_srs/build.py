@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from interview_srs import anki_export
+from interview_srs import anki_export, parse_cache
 from interview_srs.cards import Bank, DeckFile, card_files, load_bank
 
 STATE_FILE = "build-state.json"
@@ -189,6 +189,7 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
             stale_path.unlink()
     new_state = BuildState(note_type=plan.note_type, notes=plan.stamps, outputs=outputs, sources=sources)
     write_state(out_dir, new_state)
+    parse_cache.prune(parse_cache.cache_dir())
     return BuildReport(
         decks=reports,
         removed=tuple(sorted(set(state.notes) - set(plan.stamps))),
