@@ -433,7 +433,7 @@ def test_four_thousand_identical_questions_take_seconds_and_one_warning_each():
     bank = bank_of_questions(["你为什么想加入我们？"] * 4000)
     started = time.perf_counter()
     warnings = [str(w) for w in content_warnings(bank)]
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 10  # ~1 s alone; it took 82 s and 3 GB before
     near = [w for w in warnings if "near-duplicate" in w]
     assert len(near) == 3999
     assert near[-1] == (
@@ -447,6 +447,6 @@ def test_thousands_of_near_identical_questions_are_bounded():
     questions = [f"请问第{number}个问题：你为什么想加入我们的团队呢？" for number in range(4000)]
     started = time.perf_counter()
     warnings = near_duplicate_warnings(bank_of_questions(questions))
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 15  # ~3 s alone; quadratic took minutes
     assert 3000 < len(warnings) <= 3999  # at most one per question, never one per pair
     assert len({w.problem.card for w in warnings}) == len(warnings)
