@@ -93,7 +93,10 @@ def test_a_file_that_is_not_sqlite_is_a_store_error(tmp_path):
     path.write_bytes(b"this is not a database, just some text that is long enough " * 20)
     with pytest.raises(StoreError) as error:
         Store.open(path)
-    assert str(error.value) == f"cannot use the store {path}: file is not a database"
+    assert str(error.value) == (
+        f"the store {path} is damaged (file is not a database); nothing was written to it. Restore it "
+        f"from a backup, or move it aside to start fresh (e.g. mv '{path}' '{path}.damaged')"
+    )
 
 
 def test_default_store_path_follows_srs_home(tmp_path):
@@ -379,3 +382,115 @@ def test_a_version_1_store_upgrades_in_place_keeping_every_answer(tmp_path):
         store.conn.execute("UPDATE review_log SET source = 'mock', anki_revlog_id = 7")
         assert store.integrity_check() == "ok"
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+# --------------------------------------------------------------------------- damaged stores
+
+
+def _filled_store(tmp_path: Path) -> tuple[Path, Path]:
+    """The repository's cards in a store with a few hundred answers, closed (WAL checkpointed)."""
+    from conftest import REPO
+
+    path = tmp_path / "home" / "store.sqlite3"
+    with Store.open(path) as store:
+        store.sync(REPO / "cards", T0)
+        ids = [row[0] for row in store.conn.execute("SELECT id FROM cards ORDER BY id")]
+        for number in range(300):
+            answer(store, ids[number % len(ids)], 1 + number % 4, T0 + timedelta(minutes=number))
+    return path, REPO / "cards"
+
+
+def _run_cli(*args: str, home: Path, keys: str = "") -> object:
+    from click.testing import CliRunner
+
+    from interview_srs.cli import cli
+
+    env = {"SRS_HOME": str(home), "SRS_NOW": "2025-03-05T10:00:00+00:00", "LANG": "C", "LC_ALL": None}
+    return CliRunner().invoke(cli, list(args), input=keys, env=env)
+
+
+def _assert_refused_or_fine(result, path: Path) -> str:
+    """Either the command worked, or it stopped with one line naming the store and what to do."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    if result.exit_code == 0:
+        return "fine"
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith(f"Error: the store {path} is damaged (")
+    assert lines[-1].endswith(f"move it aside to start fresh (e.g. mv '{path}' '{path}.damaged')")
+    return "refused"
+
+
+def test_a_zeroed_page_anywhere_is_refused_in_one_line_and_the_store_is_never_written(tmp_path):
+    path, cards = _filled_store(tmp_path)
+    pristine = path.read_bytes()
+    page = 4096
+    outcomes = {}
+    for number in range(1, len(pristine) // page):  # page 0 holds the header: see the next test
+        damaged = bytearray(pristine)
+        damaged[number * page : (number + 1) * page] = bytes(page)
+        path.write_bytes(damaged)
+        for wal in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            wal.unlink(missing_ok=True)
+        # Rate a card: the first write waits for the integrity check.
+        review = _run_cli("review", "--cards", str(cards), home=path.parent, keys=" \n3\nq\n")
+        stats = _run_cli("stats", "--cards", str(cards), home=path.parent)
+        outcomes[number] = (_assert_refused_or_fine(review, path), _assert_refused_or_fine(stats, path))
+        assert path.read_bytes() == bytes(damaged), f"page {number}: the damaged store was written"
+    assert all(review == "refused" for review, _stats in outcomes.values()), outcomes
+
+
+def test_a_zeroed_header_is_refused(tmp_path):
+    path, cards = _filled_store(tmp_path)
+    damaged = bytes(4096) + path.read_bytes()[4096:]
+    path.write_bytes(damaged)
+    assert _assert_refused_or_fine(_run_cli("stats", "--cards", str(cards), home=path.parent), path) == "refused"
+    assert path.read_bytes() == damaged
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE cards SET back = CAST(x'7b22ff22fe7d' AS TEXT)",  # not UTF-8
+        "UPDATE cards SET question = CAST(x'e4b8' AS TEXT)",  # cut in the middle of a character
+        "UPDATE cards SET back = '{\"star\": nul'",  # flipped bytes in JSON
+        "UPDATE cards SET tags = '[1, 2'",
+        "UPDATE cards SET state = 7",
+        "UPDATE cards SET due_ms = 9223372036854775807, state = 2, stability = 1, difficulty = 5, last_review_ms = 0",
+    ],
+    ids=["invalid-utf8", "cut-character", "json", "tags", "state", "time"],
+)
+def test_damaged_values_are_refused_in_one_line(tmp_path, damage):
+    path, cards = _filled_store(tmp_path)
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA ignore_check_constraints = ON")
+    with connection:
+        connection.execute(damage)
+    connection.close()
+    review = _run_cli("review", "--cards", str(cards), home=path.parent, keys=" \n3\nq\n")
+    outcome = _assert_refused_or_fine(review, path)
+    # A state or due time out of range just keeps the card out of today's queue.
+    assert outcome == "refused" or "state" in damage, review.output[-300:]
+    for args in (("stats",), ("stats", "--json")):  # stats reads fewer columns: refused, or right
+        _assert_refused_or_fine(_run_cli(*args, "--cards", str(cards), home=path.parent), path)
+
+
+def test_two_processes_creating_a_new_store_at_once_both_succeed(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    script = "import sys; from interview_srs.store import Store; Store.open(sys.argv[1]).close(); print('ok')"
+    env = {"PYTHONPATH": str(REPO / "src")}
+    for attempt in range(8):
+        path = tmp_path / f"new-{attempt}" / "store.sqlite3"
+        children = [
+            subprocess.Popen([sys.executable, "-c", script, str(path)], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+            for _ in range(4)
+        ]
+        results = [child.communicate(timeout=60) for child in children]
+        assert [child.returncode for child in children] == [0] * 4, results
+    with Store.open(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION

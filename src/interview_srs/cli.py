@@ -6,6 +6,7 @@ load YAML or genanki it will not use.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -163,12 +164,12 @@ def _review_errors(action):
 @click.option("--tag", help="Only cards with this tag.")
 @click.option(
     "--new",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=9999),
     metavar="N",
-    help="New-card limit for today (overrides new_per_day in config.toml).",
+    help="New-card limit for today, 0–9999 (overrides new_per_day in config.toml).",
 )
 @click.option(
-    "--limit", type=click.IntRange(min=1), metavar="N", help="At most N different cards this session."
+    "--limit", type=click.IntRange(min=1, max=1_000_000), metavar="N", help="At most N different cards this session."
 )
 def review(cards_dir: Path, store_path: Path | None, deck: str | None, tag: str | None,
            new: int | None, limit: int | None) -> None:
@@ -193,7 +194,39 @@ def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: b
 
 
 def main() -> None:
-    cli(prog_name="srs")
+    """Run the CLI; closed or failing standard streams and Ctrl-C end in one line, not a traceback."""
+    if sys.stdout is None:
+        _stop("standard output is closed; give srs somewhere to write (a terminal, a file or a pipe)", 2)
+    try:
+        cli(prog_name="srs")
+    except SystemExit as done:
+        status = done.code
+    except KeyboardInterrupt:
+        _stop("interrupted", 130)
+    except OSError as exc:  # writing to a full or closed standard output, a pipe that closed
+        _stop(f"cannot write the output: {exc.strerror or exc}", 1)
+    else:
+        status = 0
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        _stop(f"cannot write the output: {exc.strerror or exc}", 1)
+    sys.exit(status)
+
+
+def _stop(message: str, status: int) -> None:
+    """Say why on standard error (if it is open) and exit; output that cannot be written is dropped."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)  # so the interpreter's last flush of stdout has nowhere to fail
+    except OSError:
+        pass
+    if sys.stderr is not None:
+        try:
+            print(f"Error: {printable(message)}", file=sys.stderr)
+        except OSError:
+            pass
+    sys.exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,6 +32,7 @@ DECK_KEYS = ("desired_retention", "learning_steps", "relearning_steps", "maximum
 TOP_KEYS = DECK_KEYS + ("new_per_day", "day_starts_at", "fuzz", "deck")
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_STEP_DAYS = 36500  # the longest maximum_interval
 
 
 class ConfigError(Exception):
@@ -142,11 +143,15 @@ def load_config(path: Path) -> Config:
         raise ConfigError([f"{path}: cannot read the config file ({_reason(exc)})"]) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError([f"{path}: invalid TOML: arrays or tables nested too deeply"]) from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)$", "", str(exc))
         where = f"{path}:{match.group(1)}:{match.group(2)}" if match else str(path)
         raise ConfigError([f"{where}: invalid TOML: {message}"]) from None
+    except ValueError as exc:  # tomllib's own int(): a number with thousands of digits
+        raise ConfigError([f"{path}: invalid TOML: {str(exc).split(';')[0]}"]) from None
     return Config.from_dict(data, str(path), text)
 
 
@@ -158,7 +163,8 @@ def parse_step(value: object) -> timedelta | None:
     if not match:
         return None
     seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
-    return timedelta(seconds=seconds) if seconds > 0 else None
+    # A step longer than the longest interval is a typo ("999999999d" would overflow dates).
+    return timedelta(seconds=seconds) if 0 < seconds <= MAX_STEP_DAYS * 86400 else None
 
 
 def format_step(step: timedelta) -> str:
@@ -182,7 +188,10 @@ def _deck_settings(data: dict, base: DeckSettings, problem, section: str | None)
             value = data[key]
             steps = [parse_step(v) for v in value] if isinstance(value, list) else [None]
             if None in steps:
-                problem(key, f'must be a list of durations like ["1m", "10m"] (got {_show(value)})', section)
+                problem(
+                    key, f'must be a list of durations like ["1m", "10m"], each at most {MAX_STEP_DAYS}d '
+                    f"(got {_show(value)})", section,
+                )
             else:
                 changes[key] = tuple(steps)
     if "maximum_interval" in data:
@@ -209,6 +218,8 @@ def _show(value: object) -> str:
         return f'"{value}"'
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, int) and not -(10**30) < value < 10**30:
+        return "a number too large to show"
     return str(value)
 
 

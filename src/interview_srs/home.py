@@ -14,6 +14,7 @@ from pathlib import Path
 
 from interview_srs.config import CONFIG_NAME, Config, load_config
 from interview_srs.store import CardFilter, Store, StoreError, default_store_path
+from interview_srs.store.health import reading
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ def open_home(store_path: Path | None, cards_dir: Path, at: datetime, environ: d
     config = load_config(config_path)
     store = Store.open(path)
     try:
-        store.sync(cards_dir, at)
+        with reading(path):
+            store.sync(cards_dir, at)
     except BaseException:
         store.close()
         raise

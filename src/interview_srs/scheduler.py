@@ -32,6 +32,10 @@ RATINGS = (1, 2, 3, 4)
 LEARN_AHEAD = timedelta(minutes=20)
 _MS = timedelta(milliseconds=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# SRS_NOW's range: intervals of up to 100 years (maximum_interval) and study-day arithmetic a
+# day either side must stay inside what datetime can hold (years 1–9999).
+EARLIEST = datetime(1970, 1, 2, tzinfo=timezone.utc)
+LATEST = datetime(9000, 12, 31, tzinfo=timezone.utc)
 
 
 class ClockError(ValueError):
@@ -53,6 +57,14 @@ def now(environ: dict | None = None) -> datetime:
             ) from None
         if moment.tzinfo is None:
             raise ClockError(f"SRS_NOW='{text}' has no time zone; add one, e.g. +08:00 or Z")
+        try:
+            in_range = EARLIEST <= moment <= LATEST
+        except OverflowError:  # a time zone offset pushes it past year 1 or 9999
+            in_range = False
+        if not in_range:
+            raise ClockError(
+                f"SRS_NOW='{text}' is out of range; use a time between {EARLIEST.year} and {LATEST.year}"
+            )
     return from_ms(to_ms(moment))
 
 

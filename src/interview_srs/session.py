@@ -40,11 +40,13 @@ from interview_srs.scheduler import (
     format_interval,
     to_ms,
 )
-from interview_srs.store import Answer, CardFilter, Store, StoreError, StoredCard
+from interview_srs.store import Answer, CardFilter, Store, StoreBusy, StoreError, StoredCard
+from interview_srs.store.health import reading
 from interview_srs.texts import Texts
 
 MAX_WIDTH = 100
 QUIT = "q"
+SCRIPTED_RETRIES = 6  # without a keyboard to give up with, a busy store is retried this many times
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,7 @@ class Session:
         self.environ = os.environ if environ is None else environ
         self.id = uuid.uuid4().hex
         self.summary = Summary()
+        self.unsaved: list[str] = []  # cards whose rating could not be stored (busy store)
         self.undo_stack: list[tuple[str, object]] = []
         self.shown: set[str] = set()
         at = clock()
@@ -339,6 +342,8 @@ class Session:
             self.limits.new_per_day, len(self.store.new_ids(self.filt, tomorrow_end, self.limits.new_per_day))
         )
         self.term.line()
+        for card_id in self.unsaved:
+            self.term.line(printable(self.texts.not_saved.format(card=card_id)))
         for line in self.summary.lines(self.texts):
             self.term.line(line)
         return self.summary
@@ -389,6 +394,8 @@ class Session:
                 return self.answer(card, int(key), question_started)
             elif key in ("1", "2", "3", "4"):
                 self.term.line(self.term.style.dim(self.texts.question_keys))
+            elif key in ("u", "s") and not self._writable():
+                self.term.line(self.texts.store_busy.split(";")[0].split("；")[0] + ".")
             elif key == "u":
                 result = self.undo()
                 if result is not None:
@@ -424,17 +431,35 @@ class Session:
                 return key
 
     def answer(self, card: StoredCard, rating: int, started: float) -> str | None:
+        """Store the rating; while the store is busy, say so and keep retrying until it is
+        stored or the user gives up (QUIT, after saying the answer was not saved)."""
         at = self.clock()
         duration = int((time.monotonic() - started) * 1000)
-        answer = self.store.record_answer(
-            card.id,
-            rating,
-            at,
-            duration,
-            lambda before: self.schedulers.answer(card.id, card.deck, before, rating, at),
-            session=self.id,
-            expected=card.schedule,
-        )
+        attempts = 0
+        while True:
+            try:
+                answer = self.store.record_answer(
+                    card.id,
+                    rating,
+                    at,
+                    duration,
+                    lambda before: self.schedulers.answer(card.id, card.deck, before, rating, at),
+                    session=self.id,
+                    expected=card.schedule,
+                )
+                break
+            except StoreBusy:
+                attempts += 1
+                self.term.line(self.texts.store_busy)
+                gave_up = (
+                    self.term.read_key(timeout=1.0) == QUIT
+                    if self.term.interactive
+                    else attempts >= SCRIPTED_RETRIES
+                )
+                if gave_up:
+                    self.unsaved.append(card.id)
+                    self._put_back()
+                    return QUIT
         self.summary.answers.append(answer)
         self.undo_stack.append(("answer", answer))
         self.current = None
@@ -468,9 +493,13 @@ class Session:
         place = f"{card.file}:{card.line}"
         if not editor:
             return self.texts.no_editor.format(place=place)
+        try:
+            command = editor_command(editor, card.file, card.line)
+        except ValueError as exc:  # shlex: an unclosed quote or a trailing backslash
+            return f"cannot run $EDITOR ({editor}): {exc}"
         with self.term.cooked():
             try:
-                subprocess.run(editor_command(editor, card.file, card.line), check=False)
+                subprocess.run(command, check=False)
             except OSError as exc:
                 return f"{editor}: {exc.strerror or exc}"
         from interview_srs.cards import CardsError
@@ -480,6 +509,14 @@ class Session:
         except CardsError as exc:
             return "\n".join([self.texts.edit_problems, *(str(p) for p in exc.problems)])
         return None
+
+    def _writable(self) -> bool:
+        """Whether a write can be taken now (undo and bury are not retried: the user can press again)."""
+        try:
+            with self.store.write():
+                return True
+        except StoreBusy:
+            return False
 
     def _still_there(self, card_id: str) -> bool:
         return self.store.card(card_id).present
@@ -506,23 +543,28 @@ def review(
     from interview_srs.texts import texts_for
 
     environ = os.environ if environ is None else environ
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    if stdin is None or stdout is None:
+        raise StoreError("standard input or output is closed; srs review needs a terminal, or keys from a file")
     clock = lambda: now(environ)  # noqa: E731 - the clock is re-read for every answer
     home = open_home(store_path, cards_dir, clock(), environ)
     try:
-        filt = card_filter(home.store, deck, tag)
-        session = Session(
-            home.store,
-            Schedulers(home.config),
-            texts_for(environ),
-            Terminal(stdin or sys.stdin, stdout or sys.stdout),
-            clock,
-            StudyDay(home.config.day_starts_at),
-            cards_dir,
-            filt,
-            Limits(home.config.new_per_day if new is None else new, limit),
-            environ,
-        )
-        return session.run()
+        with reading(home.store.path):
+            filt = card_filter(home.store, deck, tag)
+            session = Session(
+                home.store,
+                Schedulers(home.config),
+                texts_for(environ),
+                Terminal(stdin, stdout),
+                clock,
+                StudyDay(home.config.day_starts_at),
+                cards_dir,
+                filt,
+                Limits(home.config.new_per_day if new is None else new, limit),
+                environ,
+            )
+            return session.run()
     finally:
         home.store.close()
 

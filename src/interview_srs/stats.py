@@ -267,13 +267,15 @@ def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
 
     from interview_srs.home import card_filter, open_home
     from interview_srs.scheduler import now
+    from interview_srs.store.health import reading
     from interview_srs.texts import texts_for
 
     at = now(environ)
     home = open_home(store_path, cards_dir, at, environ)
     try:
-        filt = card_filter(home.store, deck, None)
-        stats = collect(home.store, home.config, filt, at, StudyDay(home.config.day_starts_at), as_json)
+        with reading(home.store.path):
+            filt = card_filter(home.store, deck, None)
+            stats = collect(home.store, home.config, filt, at, StudyDay(home.config.day_starts_at), as_json)
     finally:
         home.store.close()
     if as_json:

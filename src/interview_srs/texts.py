@@ -34,6 +34,8 @@ class Texts:
     nothing_to_undo: str
     buried: str  # {card}
     answered_elsewhere: str
+    store_busy: str  # the store's write lock is held elsewhere; the rating is kept and retried
+    not_saved: str  # {card}: the user gave up on a rating while the store was busy
     no_editor: str  # {place}
     edit_problems: str
     summary_title: str
@@ -75,6 +77,8 @@ EN = Texts(
     nothing_to_undo="Nothing to undo.",
     buried="Buried {card} until tomorrow.",
     answered_elsewhere="(this card was also answered in another session; both answers are kept)",
+    store_busy="The store is busy (another program is writing to it); retrying. Press q to give up on this answer.",
+    not_saved="Your answer to {card} was NOT saved: the store stayed busy.",
     no_editor="Set $EDITOR to edit cards; this card is at {place}.",
     edit_problems="The card file has problems; the card is shown as it was:",
     summary_title="Session summary",
@@ -116,6 +120,8 @@ ZH = Texts(
     nothing_to_undo="没有可撤销的回答。",
     buried="已将 {card} 搁置到明天。",
     answered_elsewhere="（这张卡片也在另一个会话中被回答过；两次回答都已保存）",
+    store_busy="复习记录库正忙（另一个程序正在写入），正在重试。按 q 放弃这次评分。",
+    not_saved="对 {card} 的评分没有保存：复习记录库一直忙。",
     no_editor="请设置 $EDITOR 以编辑卡片；这张卡片位于 {place}。",
     edit_problems="卡片文件有问题；仍显示修改前的卡片：",
     summary_title="本次复习小结",

@@ -66,6 +66,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ from datetime import datetime
 from pathlib import Path
 
 from interview_srs.scheduler import CardState, from_ms, to_ms
+from interview_srs.store.health import IntegrityCheck, StoreBusy, StoreDamaged, StoreError, is_busy, reading
 from interview_srs.store.schema import MIGRATIONS
 
 STORE_NAME = "store.sqlite3"
@@ -88,10 +90,6 @@ _CARD_COLUMNS = (
     "id, deck, company, role, tags, question, back, file, line, column, present, "
     "suspended, buried_until_ms, " + _STATE_COLUMNS
 )
-
-
-class StoreError(Exception):
-    """Something is wrong with the store file (or an operation on it cannot be done)."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +189,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
+        self._check: IntegrityCheck | None = None  # must pass before the first write (health.py)
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -203,23 +202,25 @@ class Store:
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            existed = path.is_file() and path.stat().st_size > 0
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the store {path}: {_reason(exc)}") from None
         store = cls(conn, path)
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":
-                raise StoreError(f"cannot switch the store {path} to WAL mode (got {mode})")
-            conn.execute("PRAGMA synchronous = FULL")
-            store._migrate()
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StoreError(f"cannot use the store {path}: {_reason(exc)}") from None
+            with reading(path):
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA foreign_keys = ON")
+                if existed:
+                    conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # "not a database"?
+                    store._check = IntegrityCheck(path)
+                mode = _switch_to_wal(conn)
+                if mode.lower() != "wal":
+                    raise StoreError(f"cannot switch the store {path} to WAL mode (got {mode})")
+                conn.execute("PRAGMA synchronous = FULL")
+                store._migrate()
         except BaseException:
-            conn.close()
+            store.close()
             raise
         return store
 
@@ -255,6 +256,8 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
+        if self._check is not None:
+            self._check.cancel()
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -265,8 +268,20 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken with BEGIN IMMEDIATE so it never has to be retried."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One write transaction, taken with BEGIN IMMEDIATE so it never has to be retried.
+
+        The first write of a run waits for the integrity check (nothing is written into a damaged
+        store); a lock held elsewhere beyond the busy timeout raises StoreBusy.
+        """
+        if self._check is not None:
+            self._check.wait()
+            self._check = None
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):
+                raise StoreBusy(self.path) from None
+            raise
         try:
             yield self.conn
         except BaseException:
@@ -725,6 +740,19 @@ def _state_values(state: CardState) -> tuple:
     )
 
 
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """`PRAGMA journal_mode = WAL`, retried: unlike other statements it does not wait for the
+    busy timeout, so two processes creating a new store at once would otherwise fail."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def _statements(script: str) -> list[str]:
     statements, buffer = [], ""
     for line in script.splitlines(keepends=True):
@@ -750,6 +778,8 @@ __all__ = [
     "CardFilter",
     "ReviewRow",
     "Store",
+    "StoreBusy",
+    "StoreDamaged",
     "StoreError",
     "StoredCard",
     "SyncReport",
