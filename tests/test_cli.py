@@ -111,3 +111,76 @@ def test_module_entry_point_runs(tmp_path):
 
     result = subprocess.run([sys.executable, "-m", "interview_srs", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "Usage: srs" in result.stdout
+
+
+# --------------------------------------------------------------------------- hostile environments
+
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import pytest  # noqa: E402
+
+from conftest import REPO  # noqa: E402
+
+
+def shell(command: str, home, cards_dir, **env) -> subprocess.CompletedProcess:
+    """Run `srs` under bash, so redirections like `<&-` and `>/dev/full` are the real thing."""
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), "SRS_HOME": str(home), "LANG": "C", **env}
+    environment.pop("LC_ALL", None)
+    srs = f"{sys.executable} -m interview_srs"
+    return subprocess.run(
+        ["bash", "-c", command.replace("srs ", srs + " ").replace("CARDS", str(cards_dir))],
+        capture_output=True, text=True, env=environment, timeout=60,
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode in (1, 2), result
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines and lines[-1].startswith("Error: "), result.stderr
+    return lines[-1]
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("srs review --cards CARDS <&-", "Error: standard input or output is closed"),
+        ("printf 'q\\n' | srs review --cards CARDS >&-", "Error: standard output is closed"),
+        ("srs check --cards CARDS >&-", "Error: standard output is closed"),
+        ("printf ' \\n3\\nq\\n' | srs review --cards CARDS >/dev/full", "Error: cannot write the output: No space left on device"),
+        ("srs check --cards CARDS >/dev/full", "Error: cannot write the output: No space left on device"),
+        ("srs stats --cards CARDS >/dev/full", "Error: cannot write the output: No space left on device"),
+        ("srs build --cards CARDS --out OUT >/dev/full", "Error: cannot write the output: No space left on device"),
+    ],
+)
+@pytest.mark.skipif(not os.path.exists("/dev/full") or not shutil.which("bash"), reason="needs bash and /dev/full")
+def test_closed_or_full_standard_streams_give_one_line(cards_dir, home, tmp_path, command, expected):
+    result = shell(command.replace("OUT", str(tmp_path / "out")), home, cards_dir)
+    assert one_line_error(result).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "config", "expected"),
+    [
+        (["review", "--new", "99999999999999999999"], {}, "", "Error: Invalid value for '--new'"),
+        (["review", "--limit", "99999999999999999999"], {}, "", "Error: Invalid value for '--limit'"),
+        (["review"], {"SRS_NOW": "0001-01-01T00:00:00+00:00"}, "", "Error: SRS_NOW='0001-01-01T00:00:00+00:00' is out of range"),
+        (["stats"], {"SRS_NOW": "9999-12-31T23:59:59-12:00"}, "", "Error: SRS_NOW='9999-12-31T23:59:59-12:00' is out of range"),
+        (["stats"], {}, 'learning_steps = ["999999999d"]\n', "Error: "),
+        (["stats"], {}, 'relearning_steps = ["' + '9' * 400 + 'm"]\n', "Error: "),
+        (["stats"], {}, "a = " + "[" * 50_000 + "]" * 50_000 + "\n", "Error: "),
+        (["stats"], {}, "a = " + "{b = " * 5_000 + "}" * 5_000 + "\n", "Error: "),
+        (["stats"], {}, "new_per_day = " + "9" * 5_000 + "\n", "Error: "),
+    ],
+    ids=["new", "limit", "year-1", "year-9999", "huge-step", "overflowing-step", "nested-arrays",
+         "nested-tables", "5000-digits"],
+)
+def test_absurd_numbers_and_nested_config_give_one_line(cards_dir, home, args, env, config, expected):
+    (home / "config.toml").write_text(config, "utf-8")
+    result = shell(f"printf ' \\n3\\nq\\n' | srs {' '.join(args)} --cards CARDS", home, cards_dir,
+                   SRS_NOW=env.get("SRS_NOW", "2025-03-01T10:00:00+00:00"))
+    assert one_line_error(result).startswith(expected)

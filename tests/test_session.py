@@ -178,3 +178,115 @@ def test_summary_counts_ratings():
 )
 def test_editor_commands_open_the_card_line(editor, command):
     assert editor_command(editor, "/c/a.yaml", 12) == command
+
+
+# --------------------------------------------------------------------------- a busy store
+
+
+class ScriptedTerminal:
+    """Keys from a list; `interactive` as a real terminal would be (so q gives up on a busy store)."""
+
+    def __init__(self, keys: list[str], interactive: bool):
+        from interview_srs.render import Style
+
+        self.pending = list(keys)
+        self.interactive = interactive
+        self.style = Style(False)
+        self.output: list[str] = []
+
+    def width(self) -> int:
+        return 80
+
+    def write(self, text: str = "") -> None:
+        self.output.append(text)
+
+    def line(self, text: str = "") -> None:
+        self.output.append(text + "\n")
+
+    def clear(self) -> None:
+        self.output.append("\n")
+
+    def read_key(self, timeout=None):
+        return self.pending.pop(0) if self.pending else "q"
+
+    def keys(self):
+        from contextlib import nullcontext
+
+        return nullcontext()
+
+    cooked = keys
+
+
+def busy_session(tmp_path: Path, keys: list[str], interactive: bool):
+    from interview_srs.scheduler import StudyDay, now
+    from interview_srs.session import Limits, Session
+    from interview_srs.texts import texts_for
+
+    cards = many_cards(tmp_path / "cards", 3)
+    store = Store.open(tmp_path / "home" / "store.sqlite3")
+    clock = lambda: now({"SRS_NOW": NOW})  # noqa: E731
+    store.sync(cards, clock())
+    store.conn.execute("PRAGMA busy_timeout = 50")  # fail fast while the lock is held
+    terminal = ScriptedTerminal(keys, interactive)
+    session = Session(store, Schedulers(Config(fuzz=False)), texts_for({"LANG": "C"}), terminal, clock,
+                      StudyDay(4), cards, limits=Limits(20, None))
+    return store, session, terminal
+
+
+def hold_write_lock(path: Path) -> sqlite3.Connection:
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+@pytest.mark.parametrize("interactive", [True, False], ids=["terminal", "scripted"])
+def test_a_rating_made_while_another_process_holds_the_lock_is_kept_and_stored(tmp_path, interactive):
+    import threading
+
+    store, session, terminal = busy_session(tmp_path, [" ", "3", "x", "x", "x", "x", "q"], interactive)
+    holder = hold_write_lock(store.path)
+    release = threading.Timer(0.1, holder.rollback)
+    release.start()
+    summary = session.run()
+    release.join()
+    holder.close()
+    out = "".join(terminal.output)
+    assert "The store is busy (another program is writing to it); retrying." in out
+    assert "NOT saved" not in out
+    assert len(summary.answers) == 1
+    assert review_log(tmp_path / "home") == [("card-000", 3, 0, 1)]
+    store.close()
+
+
+@pytest.mark.parametrize("interactive", [True, False], ids=["terminal", "scripted"])
+def test_giving_up_on_a_busy_store_says_the_rating_was_not_saved(tmp_path, interactive):
+    store, session, terminal = busy_session(tmp_path, [" ", "3", "q"], interactive)
+    holder = hold_write_lock(store.path)
+    summary = session.run()
+    holder.rollback()
+    holder.close()
+    out = "".join(terminal.output)
+    assert "Your answer to card-000 was NOT saved: the store stayed busy." in out
+    assert summary.answers == []
+    assert review_log(tmp_path / "home") == []
+    store.close()
+
+
+def test_an_editor_command_that_does_not_parse_is_a_message(tmp_path):
+    cards = many_cards(tmp_path / "cards", 1)
+    home = tmp_path / "home"
+    child = spawn_with(cards, home, EDITOR='vim "unclosed')
+    child.expect_exact(QUESTION_KEYS)
+    child.send("e")
+    child.expect_exact("cannot run $EDITOR (vim \"unclosed): No closing quotation")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def spawn_with(cards_dir: Path, home: Path, **extra: str) -> pexpect.spawn:
+    return pexpect.spawn(
+        sys.executable, ["-m", "interview_srs", "review", "--cards", str(cards_dir)],
+        env=environment(home, **extra), encoding="utf-8", timeout=20, dimensions=(40, 100),
+    )
