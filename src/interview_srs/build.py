@@ -144,8 +144,7 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
     sources = _source_hashes(cards_dir) if cards_dir.is_dir() else {}
     if _nothing_changed(sources, out_dir, state):
         return BuildReport(decks=(), removed=(), note_type_changed=False, up_to_date=True)
-    bank = load_bank(cards_dir)
-    plan = plan_build(bank, state, now)
+    plan = plan_build(load_bank(cards_dir), state, now)  # the cards are not needed past here
     out_dir.mkdir(parents=True, exist_ok=True)
     package_sha: dict[str, str] = {}  # output name -> sha256 of the package now on disk
     to_write = []
