@@ -177,3 +177,226 @@ def test_the_state_file_is_written_exactly_as_indented_json(tmp_path):
     odd = BuildState(note_type=Stamp("h", 1), notes={'引号"\\\\ id': Stamp("x\u2028", 2)}, outputs={}, sources={})
     for state in (committed, BuildState(), odd):
         assert state_text(state) == json.dumps(state.to_dict(), ensure_ascii=False, indent=1) + "\n"
+
+
+# --------------------------------------------------------------------------- fault injection
+
+
+import os  # noqa: E402
+import signal  # noqa: E402
+import stat  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+from click.testing import CliRunner  # noqa: E402
+
+from interview_srs.cli import cli  # noqa: E402
+
+from conftest import REPO  # noqa: E402
+
+LEFTOVERS = (".collection-", ".apkg.tmp", ".build-state-")
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if any(mark in p.name for mark in LEFTOVERS))
+
+
+def srs_build(cards_dir: Path, out: Path, preexec=None, **env) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), "SOURCE_DATE_EPOCH": str(T0), **env}
+    return subprocess.run(
+        [sys.executable, "-m", "interview_srs", "build", "--cards", str(cards_dir), "--out", str(out)],
+        capture_output=True, text=True, env=environment, timeout=120, preexec_fn=preexec,
+    )
+
+
+def one_line(result) -> str:
+    assert result.returncode == 1, result
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    return line
+
+
+def test_a_full_disk_leaves_every_previous_output_byte_identical(cards_dir, tmp_path):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    before = snapshot(out)
+    edit(cards_dir / "ant.yaml", "用来评估获客渠道质量", "用来评估获客渠道质量与首刷激励")
+
+    def small_disk():  # writes past 6 kB fail with EFBIG, as on a full disk (SIGXFSZ ignored)
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (6_000, 6_000))
+
+    result = srs_build(cards_dir, out, preexec=small_disk)
+    # SQLite (the collection) or zlib (the package) meets the limit first, depending on sizes.
+    assert one_line(result) in (
+        f"Error: cannot write the decks in {out}: disk I/O error (is the disk full?); the previous decks are unchanged",
+        f"Error: cannot write the decks in {out}: File too large (the file size limit, ulimit -f); "
+        "the previous decks are unchanged",
+    )
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+    assert srs_build(cards_dir, out).returncode == 0
+    assert snapshot(out) != before and leftovers(out) == []
+
+
+def test_a_failure_while_writing_any_package_replaces_nothing(cards_dir, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    before = snapshot(out)
+    edit(cards_dir / "ant.yaml", "用来评估获客渠道质量", "用来评估获客渠道质量与首刷激励")
+    edit(cards_dir / "xhs.yaml", "保持冷静", "先稳住情绪")
+    real = anki_export.write_package_to
+    calls = []
+
+    def fails_on_the_second(path, decks, mod):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(30, "Read-only file system")
+        real(path, decks, mod)
+
+    monkeypatch.setattr(anki_export, "write_package_to", fails_on_the_second)
+    with pytest.raises(BuildError, match="Read-only file system; the previous decks are unchanged"):
+        build(cards_dir, out, now=T0 + 1)
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_output_folder_is_one_line(cards_dir, tmp_path):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    before = snapshot(out)
+    edit(cards_dir / "ant.yaml", "用来评估获客渠道质量", "用来评估获客渠道质量与首刷激励")
+    out.chmod(0o555)
+    try:
+        assert one_line(srs_build(cards_dir, out)).endswith("Permission denied; the previous decks are unchanged")
+    finally:
+        out.chmod(0o755)
+    assert snapshot(out) == before
+
+
+def test_an_output_folder_name_too_long_is_one_line(cards_dir, tmp_path):
+    out = tmp_path / ("长" * 100)
+    assert one_line(srs_build(cards_dir, out)) == (
+        f"Error: cannot write the decks in {out}: File name too long; the previous decks are unchanged"
+    )
+
+
+def test_a_card_file_name_near_the_limit_still_builds(cards_dir, tmp_path):
+    (cards_dir / "xhs.yaml").rename(cards_dir / ("题" * 83 + ".yaml"))  # 249 bytes + .yaml
+    report = build(cards_dir, tmp_path / "out", now=T0)
+    assert all(len(d.output.encode()) <= 205 for d in report.decks)
+    assert leftovers(tmp_path / "out") == []
+
+
+def test_outputs_get_ordinary_permissions(cards_dir, tmp_path):
+    old = os.umask(0o022)
+    try:
+        build(cards_dir, tmp_path / "out", now=T0)
+    finally:
+        os.umask(old)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "out").iterdir()}
+    assert set(modes.values()) == {0o644}, modes
+
+
+def test_leftovers_of_a_killed_build_are_removed_by_the_next(cards_dir, tmp_path):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    for name in (".collection-abc123.anki2", ".ant-x1y2.apkg.tmp", ".build-state-q9"):
+        (out / name).write_bytes(b"x" * 1000)
+    edit(cards_dir / "ant.yaml", "用来评估获客渠道质量", "用来评估获客渠道质量与首刷激励")
+    build(cards_dir, out, now=T0 + 1)
+    assert leftovers(out) == []
+
+
+def test_kill_9_at_any_moment_leaves_old_or_complete_new_decks_and_no_leftovers_after(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from bench_build import synthetic_bank
+
+    cards = tmp_path / "cards"
+    synthetic_bank(cards, 1200)
+    out, reference = tmp_path / "out", tmp_path / "reference"
+    assert srs_build(cards, out).returncode == 0
+    old = snapshot(out)
+    text = (cards / "company-00.yaml").read_text("utf-8").replace("bench-00-00000", "bench-00-renamed")
+    (cards / "company-00.yaml").write_text(text, "utf-8")
+    # What a completed build writes (builds are reproducible with SOURCE_DATE_EPOCH).
+    reference.mkdir()
+    (reference / "build-state.json").write_bytes(old["build-state.json"])
+    assert srs_build(cards, reference, SOURCE_DATE_EPOCH=str(T0 + 1)).returncode == 0
+    new = snapshot(reference)
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), "SOURCE_DATE_EPOCH": str(T0 + 1)}
+    command = [sys.executable, "-m", "interview_srs", "build", "--cards", str(cards), "--out", str(out)]
+    outcomes = []
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.6, 2.0):
+        child = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        now = {name: data for name, data in snapshot(out).items() if not any(m in name for m in LEFTOVERS)}
+        for name, data in now.items():
+            assert data in (old.get(name), new.get(name)), f"{name} is neither the old nor the new file"
+        outcomes.append("old" if now == old else "new" if now == new else "mixed")
+        for name in now:
+            (out / name).write_bytes(old[name]) if name in old else (out / name).unlink()
+    assert srs_build(cards, out, SOURCE_DATE_EPOCH=str(T0 + 1)).returncode == 0
+    assert leftovers(out) == []
+    assert snapshot(out) == new
+    print("kill -9 outcomes:", outcomes)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("[]", "expected a JSON object, got a list"),
+        ('{"format": 1, "notes": []}', "notes: expected a JSON object, got a list"),
+        ('{"format": 1, "notes": {"a": {"hash": 1, "mod": 2}}}', 'notes.a: expected {"hash": text, "mod": seconds}'),
+        ('{"format": 1, "notes": {"a": {"hash": "x", "mod": 1e300}}}', 'notes.a: expected {"hash": text, "mod": seconds}'),
+        ('{"format": 1, "notes": {"a": {"hash": "x", "mod": 99999999999999999999999}}}', 'notes.a: expected {"hash": text, "mod": seconds}'),
+        ('{"format": 1, "note_type": "x"}', 'note_type: expected {"hash": text, "mod": seconds}'),
+        ('{"format": 1, "outputs": {"a.apkg": [1]}}', "outputs.a.apkg: expected an object of texts"),
+        ('{"format": 1, "sources": {"a.yaml": 5}}', "sources: expected an object of texts"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"format": 1', "Expecting ',' delimiter: line 1 column 13 (char 12)"),
+        (b"\xff\xfe", "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
+        (None, "Is a directory"),
+    ],
+    ids=["list", "notes-list", "hash-number", "mod-float", "mod-huge", "note-type-text", "outputs", "sources",
+         "deep", "truncated", "not-utf8", "directory"],
+)
+def test_a_damaged_build_state_is_one_located_line(cards_dir, tmp_path, content, reason):
+    out = tmp_path / "out"
+    out.mkdir()
+    state = out / "build-state.json"
+    if content is None:
+        state.mkdir()
+    else:
+        state.write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = CliRunner().invoke(cli, ["build", "--cards", str(cards_dir), "--out", str(out)])
+    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.output == (
+        f"Error: {state}: cannot read the build state ({reason}); restore it from git, or delete it to "
+        "rebuild every deck (all notes then get new modification times)\n"
+    )
+
+
+@pytest.mark.parametrize("value", ["soon", "-5", "1e10", "9" * 30, "１２３"])
+def test_a_bad_source_date_epoch_is_one_line(cards_dir, tmp_path, value):
+    result = CliRunner().invoke(cli, ["build", "--cards", str(cards_dir), "--out", str(tmp_path / "out")],
+                                env={"SOURCE_DATE_EPOCH": value})
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: SOURCE_DATE_EPOCH='{value}' is not a time: give whole seconds since 1970")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_cards_folder_that_is_a_symlink_loop_is_one_line(tmp_path):
+    loop = tmp_path / "cards"
+    loop.symlink_to(loop)
+    result = CliRunner().invoke(cli, ["build", "--cards", str(loop), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[0] == (
+        f"{loop}:1:1: cards folder not found (a symbolic link that leads nowhere, or to itself)"
+    )

@@ -234,24 +234,40 @@ class DeckContent:
 
 
 def write_package(path: Path, decks: list[DeckContent], note_type_mod: int) -> None:
-    """Write an .apkg to `path` atomically (temporary file in the same folder, then rename).
+    """Write an .apkg to `path` atomically (temporary file in the same folder, then rename)."""
+    path = Path(path)
+    fd, zip_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=TEMP_PACKAGE_SUFFIX, dir=path.parent)
+    os.close(fd)
+    try:
+        write_package_to(Path(zip_name), decks, note_type_mod)
+        os.replace(zip_name, path)
+    finally:
+        if os.path.exists(zip_name):
+            os.unlink(zip_name)
+
+
+# Scratch files of a package being written; a build removes any that a killed build left behind.
+TEMP_COLLECTION_PREFIX = ".collection-"
+TEMP_PACKAGE_SUFFIX = ".apkg.tmp"
+
+
+def write_package_to(zip_path: Path, decks: list[DeckContent], note_type_mod: int) -> None:
+    """Write a complete .apkg to `zip_path` (an existing temporary file the caller renames).
 
     genanki builds the collection (schema, deck and note type records); the notes and cards
     are inserted in bulk, which is several times faster than genanki's note-by-note path and
-    lets each note carry its own `mod`.
+    lets each note carry its own `mod`. The scratch collection beside it is always removed.
     """
     import genanki
 
-    path = Path(path)
+    path = Path(zip_path)
     model = note_type()
     genanki_decks = []
     for deck in decks:
         gdeck = genanki.Deck(deck_id(deck.name), deck.name)
         gdeck.add_model(model)
         genanki_decks.append(gdeck)
-    fd, db_name = tempfile.mkstemp(prefix=".collection-", suffix=".anki2", dir=path.parent)
-    os.close(fd)
-    fd, zip_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".apkg.tmp", dir=path.parent)
+    fd, db_name = tempfile.mkstemp(prefix=TEMP_COLLECTION_PREFIX, suffix=".anki2", dir=path.parent)
     os.close(fd)
     try:
         connection = sqlite3.connect(db_name)
@@ -266,12 +282,10 @@ def write_package(path: Path, decks: list[DeckContent], note_type_mod: int) -> N
             connection.commit()
         finally:
             connection.close()
-        _write_zip(Path(zip_name), Path(db_name))
-        os.replace(zip_name, path)
+        _write_zip(path, Path(db_name))
     finally:
-        for leftover in (db_name, zip_name):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
+        if os.path.exists(db_name):
+            os.unlink(db_name)
 
 
 def _stamp_note_type(cursor: sqlite3.Cursor, note_type_mod: int) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
+import sqlite3
 import sys
 import tempfile
 import time
@@ -21,11 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from interview_srs import anki_export, parse_cache
+from interview_srs.card_paths import COMBINED_STEM, package_name
+from interview_srs.output_set import STATE_TEMP_PREFIX, OutputSet, remove_leftovers, write_failure
 from interview_srs.cards import Bank, DeckFile, card_files, load_bank
 
 STATE_FILE = "build-state.json"
 STATE_FORMAT = 1
-COMBINED_STEM = "interview-srs-all"
+# Anki keeps `mod` in seconds as a 64-bit integer, and clients hold ids below 2**53; the year
+# 9999 keeps every date arithmetic on the way (and the build state's JSON) ordinary.
+MAX_CLOCK = 253_402_300_799
 
 
 class BuildError(Exception):
@@ -59,26 +63,79 @@ class BuildState:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> BuildState:
+    def from_dict(cls, data: object) -> BuildState:
+        """The state in `data` (parsed JSON); ValueError saying where its shape is wrong."""
+        if not isinstance(data, dict):
+            raise ValueError(f"expected a JSON object, got {_json_kind(data)}")
         if data.get("format") != STATE_FORMAT:
-            raise ValueError(f"unknown build-state format {data.get('format')!r}")
+            raise ValueError(f"unknown build-state format {_short(data.get('format'))}")
         note_type = data.get("note_type")
         return cls(
-            note_type=Stamp(**note_type) if note_type else None,
-            notes={key: Stamp(**value) for key, value in data.get("notes", {}).items()},
-            outputs=dict(data.get("outputs", {})),
-            sources=dict(data.get("sources", {})),
+            note_type=None if note_type is None else _stamp(note_type, "note_type"),
+            notes={key: _stamp(value, f"notes.{key}") for key, value in _object(data, "notes").items()},
+            outputs={
+                name: _strings(record, f"outputs.{name}") for name, record in _object(data, "outputs").items()
+            },
+            sources=_strings(data.get("sources", {}), "sources"),
         )
 
 
+def _json_kind(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _object(data: dict, key: str) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ValueError(f"{key}: expected a JSON object, got {_json_kind(value)}")
+    return value
+
+
+def _strings(value: object, where: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ValueError(f"{_cut(where)}: expected an object of texts")
+    return dict(value)
+
+
+def _cut(where: str) -> str:
+    return where if len(where) <= 60 else where[:60] + "…"
+
+
+def _stamp(value: object, where: str) -> Stamp:
+    if not (
+        isinstance(value, dict)
+        and set(value) == {"hash", "mod"}
+        and isinstance(value["hash"], str)
+        and type(value["mod"]) is int
+        and 0 <= value["mod"] <= MAX_CLOCK
+    ):
+        raise ValueError(f"{_cut(where)}: expected {{\"hash\": text, \"mod\": seconds}}")
+    return Stamp(value["hash"], value["mod"])
+
+
 def read_state(out_dir: Path) -> BuildState:
+    """The previous build's state (empty when there is none); BuildError when it is damaged."""
     path = out_dir / STATE_FILE
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return BuildState()
     try:
         return BuildState.from_dict(json.loads(path.read_text("utf-8")))
-    except (ValueError, TypeError, KeyError) as exc:
-        raise BuildError(f"{path}: cannot read the build state ({exc}); restore it from git") from exc
+    except RecursionError:
+        reason = "nested too deeply"
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    except ValueError as exc:  # JSON syntax, not UTF-8, or the wrong shape
+        reason = str(exc).splitlines()[0][:200]
+    raise BuildError(
+        f"{path}: cannot read the build state ({reason}); restore it from git, or delete it to "
+        "rebuild every deck (all notes then get new modification times)"
+    )
 
 
 @dataclass(frozen=True)
@@ -100,10 +157,8 @@ class BuildReport:
     up_to_date: bool
 
 
-def output_name(stem: str) -> str:
-    """A file name that cannot leave the output folder or surprise a file manager."""
-    cleaned = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", stem).strip("._")
-    return (cleaned or "deck") + ".apkg"
+# Shared with `srs check`, which reports two files that would write the same package.
+output_name = package_name
 
 
 def safe_output_path(out_dir: Path, name: str) -> Path:
@@ -137,42 +192,35 @@ def _recorded_package_sha(path: Path, recorded: dict[str, str]) -> str | None:
 def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport:
     """Build every deck that is out of date, then record the new state.
 
-    Nothing is written unless every card file is valid, and each package is renamed into
-    place only once it is complete, so a failed build leaves the previous decks as they were.
+    Nothing is written unless every card file is valid, and the packages and the build state
+    are renamed into place together once all are complete (output_set.py), so a failed build
+    leaves the previous decks as they were.
     """
     cards_dir, out_dir = Path(cards_dir), Path(out_dir)
     now = build_clock() if now is None else now
+    try:
+        out_dir.stat()  # a name too long, a loop: said once, as a write failure
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise BuildError(write_failure(out_dir, exc)) from None
     state = read_state(out_dir)
     sources = _source_hashes(cards_dir) if cards_dir.is_dir() else {}
     if _nothing_changed(sources, out_dir, state):
         return BuildReport(decks=(), removed=(), note_type_changed=False, up_to_date=True)
     # The cards are not needed once planned: dropping them keeps a large build's memory down.
     plan = plan_build(load_bank(cards_dir), state, now, cached_renderer(cards_dir, sources))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    package_sha: dict[str, str] = {}  # output name -> sha256 of the package now on disk
-    to_write = []
-    for output in plan.outputs:
-        target = safe_output_path(out_dir, output.name)
-        previous = state.outputs.get(output.name, {})
-        sha = _recorded_package_sha(target, previous)
-        if sha is not None and previous.get("inputs") == output.inputs_hash:
-            package_sha[output.name] = sha
-        else:
-            to_write.append((output, target))
-    # sqlite and zlib release the GIL, so packages are written side by side.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for future in [
-            pool.submit(anki_export.write_package, target, list(output.decks), plan.note_type.mod)
-            for output, target in to_write
-        ]:
-            future.result()
-    for output, target in to_write:
-        package_sha[output.name] = _file_sha(target)
-    outputs = {
-        output.name: {"inputs": output.inputs_hash, "sha256": package_sha[output.name]}
-        for output in plan.outputs
-    }
-    written = {output.name for output, _ in to_write}
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(out_dir)
+        with OutputSet(out_dir) as files:
+            outputs, written = _write_outputs(plan, state, out_dir, files)
+            new_state = BuildState(note_type=plan.note_type, notes=plan.stamps, outputs=outputs, sources=sources)
+            state_temp = files.temporary(out_dir / STATE_FILE, STATE_TEMP_PREFIX)
+            state_temp.write_text(state_text(new_state), "utf-8")
+            files.commit()
+    except (OSError, sqlite3.Error) as exc:
+        raise BuildError(write_failure(out_dir, exc)) from None
     reports = tuple(
         DeckReport(
             deck=output.label,
@@ -185,12 +233,11 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
         )
         for output in plan.outputs
     )
-    for stale in set(state.outputs) - set(outputs):
-        stale_path = safe_output_path(out_dir, stale)
-        if stale_path.exists():
-            stale_path.unlink()
-    new_state = BuildState(note_type=plan.note_type, notes=plan.stamps, outputs=outputs, sources=sources)
-    write_state(out_dir, new_state)
+    for stale in sorted(set(state.outputs) - set(outputs)):
+        try:
+            safe_output_path(out_dir, stale).unlink(missing_ok=True)
+        except OSError as exc:
+            raise BuildError(f"the decks are built, but {out_dir / stale} could not be removed: {exc.strerror}") from None
     parse_cache.prune(parse_cache.cache_dir())
     return BuildReport(
         decks=reports,
@@ -198,6 +245,38 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
         note_type_changed=state.note_type is None or state.note_type.hash != plan.note_type.hash,
         up_to_date=False,
     )
+
+
+def _write_outputs(
+    plan: BuildPlan, state: BuildState, out_dir: Path, files: OutputSet
+) -> tuple[dict[str, dict[str, str]], set[str]]:
+    """Write every package whose inputs changed to a temporary file of `files`; returns the
+    outputs' record for the build state and the names written."""
+    package_sha: dict[str, str] = {}  # output name -> sha256 of the package it will be
+    to_write = []
+    for output in plan.outputs:
+        target = safe_output_path(out_dir, output.name)
+        previous = state.outputs.get(output.name, {})
+        sha = _recorded_package_sha(target, previous)
+        if sha is not None and previous.get("inputs") == output.inputs_hash:
+            package_sha[output.name] = sha
+        else:
+            temporary = files.temporary(target, f".{Path(output.name).stem}-", anki_export.TEMP_PACKAGE_SUFFIX)
+            to_write.append((output, temporary))
+    # sqlite and zlib release the GIL, so packages are written side by side.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for future in [
+            pool.submit(anki_export.write_package_to, temporary, list(output.decks), plan.note_type.mod)
+            for output, temporary in to_write
+        ]:
+            future.result()
+    for output, temporary in to_write:
+        package_sha[output.name] = _file_sha(temporary)
+    outputs = {
+        output.name: {"inputs": output.inputs_hash, "sha256": package_sha[output.name]}
+        for output in plan.outputs
+    }
+    return outputs, {output.name for output, _ in to_write}
 
 
 def _nothing_changed(sources: dict[str, str], out_dir: Path, state: BuildState) -> bool:
@@ -231,18 +310,18 @@ def state_text(state: BuildState) -> str:
     return text.replace(json.dumps(marker), block, 1) + "\n"
 
 
-def write_state(out_dir: Path, state: BuildState) -> None:
-    text = state_text(state)
-    fd, tmp = tempfile.mkstemp(prefix=".build-state-", dir=out_dir)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, out_dir / STATE_FILE)
-
-
-def build_clock() -> int:
+def build_clock(environ: dict | None = None) -> int:
     """Seconds since the epoch; SOURCE_DATE_EPOCH pins it, as reproducible builds expect."""
-    pinned = os.environ.get("SOURCE_DATE_EPOCH")
-    return int(pinned) if pinned else int(time.time())
+    environ = os.environ if environ is None else environ
+    pinned = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not pinned:
+        return int(time.time())
+    if not (pinned.isascii() and pinned.isdigit()) or not 0 <= int(pinned) <= MAX_CLOCK:
+        shown = pinned if len(pinned) <= 40 else pinned[:40] + "…"
+        raise BuildError(
+            f"SOURCE_DATE_EPOCH='{shown}' is not a time: give whole seconds since 1970, from 0 to {MAX_CLOCK}"
+        )
+    return int(pinned)
 
 
 @dataclass(frozen=True)

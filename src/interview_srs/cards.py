@@ -177,7 +177,7 @@ def display_name(path: Path) -> str:
     """The path as the user would type it: relative to the working directory when possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop (RuntimeError)
         return str(path)
 
 
@@ -189,7 +189,10 @@ def load_bank(cards_dir: Path, use_cache: bool = True) -> Bank:
     cards_dir = Path(cards_dir)
     shown_dir = display_name(cards_dir)
     if not cards_dir.is_dir():
-        raise CardsError([Problem(Location(shown_dir, 1, 1), "cards folder not found")])
+        message = "cards folder not found"
+        if cards_dir.is_symlink():
+            message += " (a symbolic link that leads nowhere, or to itself)"
+        raise CardsError([Problem(Location(shown_dir, 1, 1), message)])
     paths = card_files(cards_dir)
     if not paths:
         raise CardsError(

@@ -81,7 +81,6 @@ STORE_NAME = "store.sqlite3"
 APP_NAME = "interview-srs"
 BUSY_TIMEOUT_MS = 10_000
 SOURCES = ("terminal", "anki", "mock")
-CARD_FILE_SUFFIXES = (".yaml", ".yml")  # the same rule as cards.card_files (tested)
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -177,10 +176,10 @@ def default_store_path(environ: dict | None = None) -> Path:
 
 
 def list_card_files(cards_dir: Path) -> list[Path]:
-    """The card files under `cards_dir`, as `cards.card_files` lists them (without importing YAML)."""
-    return sorted(
-        p for p in Path(cards_dir).rglob("*") if p.suffix in CARD_FILE_SUFFIXES and p.is_file()
-    )
+    """The card files under `cards_dir` (card_paths.card_files: no YAML import needed)."""
+    from interview_srs.card_paths import card_files
+
+    return card_files(cards_dir)
 
 
 class Store:
