@@ -1087,3 +1087,33 @@ def test_upper_case_suffixes_and_symlinked_folders_are_read_and_loops_are_walked
     write(cards, "own.Yml", "deck: 面试::自己\ncards:\n  - id: own\n    question: 问？\n    outline: [一, 二, 三]\n")
     bank = load_bank(Path("cards"))
     assert sorted(card.id for _deck, card in bank.cards()) == ["linked", "own"]
+
+
+# --------------------------------------------------------------------------- fuzzing the loader
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import fuzz_loader  # noqa: E402
+
+REAL_FILES = fuzz_loader.sources()
+
+
+@settings(max_examples=400, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    source=st.sampled_from(REAL_FILES),
+    mutation=st.sampled_from(sorted(fuzz_loader.MUTATIONS)),
+    rounds=st.integers(1, 3),
+    rng=st.randoms(use_true_random=False),
+)
+def test_mutated_real_card_files_give_a_deck_or_located_problems(source, mutation, rounds, rng):
+    """Byte flips, truncation, line edits, YAML snippets, nesting, tags, encodings: never an
+    exception; every problem located (line and column from 1) and on one line."""
+    data = source[1]
+    for _ in range(rounds):
+        data = fuzz_loader.MUTATIONS[mutation](rng, data)
+        if mutation in ("snippets", "nesting", "tags", "encodings"):
+            break  # these need UTF-8 input
+    assert fuzz_loader.outcome(data) in ("deck", "problems")
