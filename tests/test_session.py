@@ -290,3 +290,26 @@ def spawn_with(cards_dir: Path, home: Path, **extra: str) -> pexpect.spawn:
         sys.executable, ["-m", "interview_srs", "review", "--cards", str(cards_dir)],
         env=environment(home, **extra), encoding="utf-8", timeout=20, dimensions=(40, 100),
     )
+
+
+def test_undo_and_bury_on_a_busy_store_say_so_and_keep_the_undo(tmp_path):
+    store, session, terminal = busy_session(tmp_path, [" ", "3", "s", "u", "q"], interactive=False)
+    import threading
+
+    original = session.answer
+
+    def answer_then_lock(*args):
+        result = original(*args)
+        holder = hold_write_lock(store.path)
+        session.holder = holder
+        return result
+
+    session.answer = answer_then_lock
+    summary = session.run()
+    session.holder.rollback()
+    session.holder.close()
+    out = "".join(terminal.output)
+    assert out.count("press the key again in a moment") == 2
+    assert len(summary.answers) == 1 and [kind for kind, _ in session.undo_stack] == ["answer"]
+    assert review_log(tmp_path / "home") == [("card-000", 3, 0, 1)]
+    store.close()

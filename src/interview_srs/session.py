@@ -394,16 +394,22 @@ class Session:
                 return self.answer(card, int(key), question_started)
             elif key in ("1", "2", "3", "4"):
                 self.term.line(self.term.style.dim(self.texts.question_keys))
-            elif key in ("u", "s") and not self._writable():
-                self.term.line(self.texts.store_busy.split(";")[0].split("；")[0] + ".")
             elif key == "u":
-                result = self.undo()
+                try:
+                    result = self.undo()
+                except StoreBusy:
+                    self.term.line(self.texts.store_busy_later)
+                    continue
                 if result is not None:
                     return result
                 self.term.line(self.texts.nothing_to_undo)
             elif key == "s":
                 until, _ = self.study_day.bounds(self.clock(), 1)
-                previous = self.store.bury(card.id, until)
+                try:
+                    previous = self.store.bury(card.id, until)
+                except StoreBusy:
+                    self.term.line(self.texts.store_busy_later)
+                    continue
                 self.undo_stack.append(("bury", (card.id, previous, self.current)))
                 self.current = None
                 return self.texts.buried.format(card=card.id)
@@ -469,12 +475,15 @@ class Session:
         """Undo the last answer or bury; the card comes back on screen. None: nothing to undo."""
         if not self.undo_stack:
             return None
-        kind, value = self.undo_stack.pop()
+        kind, value = self.undo_stack[-1]  # popped once undone: a busy store keeps it for later
         if kind == "answer":
             answer: Answer = value  # type: ignore[assignment]
             try:
                 self.store.undo(answer, self.id)
+            except StoreBusy:
+                raise
             except StoreError as exc:
+                self.undo_stack.pop()
                 return str(exc)
             self.summary.answers.remove(answer)
             card_id = answer.card_id
@@ -483,6 +492,7 @@ class Session:
             card_id, previous, current = value  # type: ignore[misc]
             self.store.bury(card_id, previous)
             queue = current[1] if current else "review"
+        self.undo_stack.pop()
         self._put_back()
         self.current = (card_id, queue if queue != "review" else "undo")
         return self.texts.undone.format(card=card_id)
@@ -509,14 +519,6 @@ class Session:
         except CardsError as exc:
             return "\n".join([self.texts.edit_problems, *(str(p) for p in exc.problems)])
         return None
-
-    def _writable(self) -> bool:
-        """Whether a write can be taken now (undo and bury are not retried: the user can press again)."""
-        try:
-            with self.store.write():
-                return True
-        except StoreBusy:
-            return False
 
     def _still_there(self, card_id: str) -> bool:
         return self.store.card(card_id).present

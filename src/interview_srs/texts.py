@@ -36,6 +36,7 @@ class Texts:
     answered_elsewhere: str
     store_busy: str  # the store's write lock is held elsewhere; the rating is kept and retried
     not_saved: str  # {card}: the user gave up on a rating while the store was busy
+    store_busy_later: str  # undo or bury met a busy store; the key can be pressed again
     no_editor: str  # {place}
     edit_problems: str
     summary_title: str
@@ -79,6 +80,7 @@ EN = Texts(
     answered_elsewhere="(this card was also answered in another session; both answers are kept)",
     store_busy="The store is busy (another program is writing to it); retrying. Press q to give up on this answer.",
     not_saved="Your answer to {card} was NOT saved: the store stayed busy.",
+    store_busy_later="The store is busy (another program is writing to it); press the key again in a moment.",
     no_editor="Set $EDITOR to edit cards; this card is at {place}.",
     edit_problems="The card file has problems; the card is shown as it was:",
     summary_title="Session summary",
@@ -122,6 +124,7 @@ ZH = Texts(
     answered_elsewhere="（这张卡片也在另一个会话中被回答过；两次回答都已保存）",
     store_busy="复习记录库正忙（另一个程序正在写入），正在重试。按 q 放弃这次评分。",
     not_saved="对 {card} 的评分没有保存：复习记录库一直忙。",
+    store_busy_later="复习记录库正忙（另一个程序正在写入），请稍后再按一次。",
     no_editor="请设置 $EDITOR 以编辑卡片；这张卡片位于 {place}。",
     edit_problems="卡片文件有问题；仍显示修改前的卡片：",
     summary_title="本次复习小结",
