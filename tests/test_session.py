@@ -294,8 +294,6 @@ def spawn_with(cards_dir: Path, home: Path, **extra: str) -> pexpect.spawn:
 
 def test_undo_and_bury_on_a_busy_store_say_so_and_keep_the_undo(tmp_path):
     store, session, terminal = busy_session(tmp_path, [" ", "3", "s", "u", "q"], interactive=False)
-    import threading
-
     original = session.answer
 
     def answer_then_lock(*args):
