@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from pathlib import Path
 
+import pexpect
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from interview_srs.cli import cli
 from interview_srs.personal import (
     Personal,
     PersonalError,
@@ -18,6 +24,8 @@ from interview_srs.personal import (
     prefill,
     to_html,
 )
+
+from conftest import REPO
 
 STAR_BACK = {
     "star": {
@@ -189,3 +197,115 @@ def test_html_never_lets_markup_through(text):
     for tag in ("p", "br", "b", "ul", "ol", "li", "h3", "h4", "h5", "h6"):
         stripped = stripped.replace(f"<{tag}>", "").replace(f"</{tag}>", "")
     assert "<" not in stripped and ">" not in stripped
+
+
+# -- `srs answer` and `srs stories` -----------------------------------------------------------------
+
+FAKE_EDITOR = """\
+import pathlib, sys
+path = pathlib.Path(sys.argv[-1])
+with open(path, "a", encoding="utf-8") as handle:
+    handle.write(sys.argv[1] + "\\n" if not sys.argv[1].startswith("+") else "我在 A 公司负责拉新。\\n")
+"""
+
+
+def fake_editor(tmp_path: Path) -> str:
+    """An $EDITOR that appends one line of "my answer" to the file it is given."""
+    script = tmp_path / "editor.py"
+    script.write_text(FAKE_EDITOR, "utf-8")
+    return f"{sys.executable} {script}"
+
+
+def run_cli(*args: str, home: Path, editor: str | None = None):
+    env = {"SRS_HOME": str(home), "SRS_NOW": "2025-03-01T10:00:00+00:00", "EDITOR": editor, "VISUAL": None}
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def test_srs_answer_creates_the_pre_filled_file_and_opens_it_in_the_editor(cards_dir, home, tmp_path):
+    result = run_cli("answer", "--cards", str(cards_dir), "ant-biggest-challenge", home=home, editor=fake_editor(tmp_path))
+    path = home / "answers" / "ant-biggest-challenge.md"
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{path} (new, pre-filled)\n"
+    text = path.read_text("utf-8")
+    assert text.startswith("# 在实习期间遇到的最大挑战是什么？\n\n## S 情境：公司、角色、时间点\n")
+    assert text.endswith("我在 A 公司负责拉新。\n")
+    again = run_cli("answer", "--cards", str(cards_dir), "ant-biggest-challenge", home=home, editor=fake_editor(tmp_path))
+    assert again.stdout == f"{path}\n"
+    assert path.read_text("utf-8") == text + "我在 A 公司负责拉新。\n", "the edit went into the same file"
+
+
+def test_srs_answer_with_an_unknown_id_suggests_the_closest(cards_dir, home):
+    result = run_cli("answer", "--cards", str(cards_dir), "ant-biggest-chalenge", home=home)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no card with id 'ant-biggest-chalenge' (did you mean 'ant-biggest-challenge'?)\n"
+    assert not (home / "answers").exists()
+
+
+def test_srs_answer_without_an_editor_says_where_the_file_is(cards_dir, home, tmp_path):
+    answers = tmp_path / "my-answers"
+    result = run_cli("answer", "--cards", str(cards_dir), "--answers", str(answers), "--story", "双十一", home=home)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"{answers / 'stories' / '双十一.md'} (new, pre-filled)\n"
+        "set $EDITOR (or $VISUAL) to open it in your editor\n"
+    )
+
+
+def test_srs_answer_needs_exactly_one_of_card_and_story(cards_dir, home):
+    assert run_cli("answer", "--cards", str(cards_dir), home=home).exit_code == 2
+    assert run_cli("answer", "--cards", str(cards_dir), "x", "--story", "y", home=home).exit_code == 2
+
+
+def test_srs_answer_reports_a_missing_story_after_editing(cards_dir, home, tmp_path):
+    write_answer = home / "answers" / "ant-mob1-3.md"
+    write_answer.parent.mkdir(parents=True)
+    write_answer.write_text("口径先行\n[[指标]]\n", "utf-8")
+    result = run_cli("answer", "--cards", str(cards_dir), "ant-mob1-3", home=home, editor=fake_editor(tmp_path))
+    assert result.exit_code == 0
+    assert result.stderr == "answers/ant-mob1-3.md:2: [[指标]]: no story named '指标' (stories: none yet)\n"
+
+
+def test_srs_stories_lists_stories_their_cards_and_the_gaps(cards_dir, home):
+    personal = Personal(home)
+    write(personal, "stories/双十一.md", "大促拉新\n")
+    write(personal, "stories/spare.md", "备用\n")
+    write(personal, "answers/ant-mob1-3.md", "口径\n[[双十一]]\n")
+    write(personal, "answers/gone-card.md", "旧答案\n")
+    result = run_cli("stories", "--cards", str(cards_dir), home=home)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"Stories in {home / 'stories'}: 2",
+        "  spare   (not used by any answer yet)",
+        "  双十一  ant-mob1-3",
+        "Answers written: 1; behavioural cards answered: 0 of 1",
+        "Behavioural cards without your answer:",
+        "  面试::蚂蚁集团::用户运营 (1)",
+        "    ant-biggest-challenge  在实习期间遇到的最大挑战是什么？",
+        "Write one with `srs answer CARD-ID`, a story with `srs answer --story NAME`.",
+    ]
+    assert result.stderr == (
+        "answers/gone-card.md:1: no card with id 'gone-card'; rename the file to the card's id to use it "
+        "(nothing was changed)\n"
+    )
+    data = json.loads(run_cli("stories", "--cards", str(cards_dir), "--json", home=home).stdout)
+    assert data["stories"] == [
+        {"name": "spare", "file": "stories/spare.md", "cards": []},
+        {"name": "双十一", "file": "stories/双十一.md", "cards": ["ant-mob1-3"]},
+    ]
+    assert data["behavioural_without_answer"] == {"面试::蚂蚁集团::用户运营": ["ant-biggest-challenge"]}
+    assert data["answers"] == [{"card": "ant-mob1-3", "deck": "面试::蚂蚁集团::用户运营", "file": "answers/ant-mob1-3.md",
+                                "written": True, "stories": ["双十一"]}]
+
+
+def test_srs_answer_in_a_real_terminal_runs_the_editor_there(cards_dir, home, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("VISUAL", "LC_ALL")}
+    env.update(SRS_HOME=str(home), SRS_NOW="2025-03-01T10:00:00+00:00", EDITOR=fake_editor(tmp_path),
+               PYTHONPATH=str(REPO / "src"), TERM="xterm")
+    child = pexpect.spawn(sys.executable, ["-m", "interview_srs", "answer", "--cards", str(cards_dir), "ant-mob1-3"],
+                          env=env, encoding="utf-8", timeout=20)
+    child.expect("ant-mob1-3.md \\(new, pre-filled\\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert (home / "answers" / "ant-mob1-3.md").read_text("utf-8").endswith("## 3. 用来评估获客渠道质量\n\n"
+        "<!-- 在标题下写你自己的话；用一行 [[故事名]] 引用 stories/故事名.md。 -->\n我在 A 公司负责拉新。\n")

@@ -121,6 +121,15 @@ STORE_OPTION = click.option(
     default=None,
     help="Review store file [default: $SRS_HOME/store.sqlite3, else the user data folder].",
 )
+ANSWERS_OPTION = click.option(
+    "--answers",
+    "answers_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of your answers/ and stories/ [default: the store's folder].",
+)
+
+
 DECK_OPTION = click.option(
     "--deck", metavar="PATTERN", help="Only decks matching this glob (and their subdecks)."
 )
@@ -155,13 +164,15 @@ def _review_errors(action):
 @click.option(
     "--limit", type=click.IntRange(min=1), metavar="N", help="At most N different cards this session."
 )
+@ANSWERS_OPTION
 def review(cards_dir: Path, store_path: Path | None, deck: str | None, tag: str | None,
-           new: int | None, limit: int | None) -> None:
+           new: int | None, limit: int | None, answers_dir: Path | None) -> None:
     """Review due cards in the terminal (FSRS); every answer is saved at once."""
     from interview_srs.session import review as run_review
 
     _review_errors(
-        lambda: run_review(cards_dir, store_path, deck=deck, tag=tag, new=new, limit=limit)
+        lambda: run_review(cards_dir, store_path, deck=deck, tag=tag, new=new, limit=limit,
+                           answers_dir=answers_dir)
     )
 
 
@@ -175,6 +186,48 @@ def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: b
     from interview_srs import stats as statistics
 
     click.echo(_review_errors(lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json)))
+
+
+# -- your own answers and stories -----------------------------------------------------------------
+
+def _print_output(output) -> None:
+    for line in output.lines:
+        click.echo(line)
+    for problem in output.problems:
+        click.echo(problem, err=True)
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@ANSWERS_OPTION
+@click.option("--story", metavar="NAME", help="Open the story stories/NAME.md instead of a card's answer.")
+@click.argument("card_id", metavar="CARD-ID", required=False)
+def answer(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, story: str | None,
+           card_id: str | None) -> None:
+    """Write your own answer to a card (or a story) in $EDITOR."""
+    from interview_srs.personal import PersonalError, answer_command
+
+    if (card_id is None) == (story is None):
+        raise click.UsageError("give a CARD-ID or --story NAME (one of them)")
+    try:
+        output = _review_errors(lambda: answer_command(
+            cards_dir, store_path, answers_dir, card_id=card_id, story=story))
+    except PersonalError as error:
+        raise click.ClickException(str(error)) from None
+    _print_output(output)
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@ANSWERS_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the stories, answers and gaps as JSON.")
+def stories(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, as_json: bool) -> None:
+    """Your stories, the cards using each, and behavioural cards without your answer."""
+    from interview_srs.personal import stories_report
+
+    _print_output(_review_errors(lambda: stories_report(cards_dir, store_path, answers_dir, as_json=as_json)))
 
 
 def main() -> None:

@@ -20,11 +20,9 @@ Rules this module keeps:
 
 from __future__ import annotations
 
-import difflib
 import html
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -329,9 +327,145 @@ def to_html(text: str, question: str = "") -> str:
     return "".join(blocks)
 
 
+class NoEditor(Exception):
+    """Neither $VISUAL nor $EDITOR is set."""
+
+
+def edit_file(path: Path, environ, line: int = 1) -> str | None:
+    """Open `path` in $VISUAL/$EDITOR and wait; a message when the editor could not run.
+
+    Raises NoEditor when none is set (the caller knows how to say where the file is)."""
+    import subprocess
+
+    from interview_srs.session import editor_command
+
+    editor = environ.get("VISUAL") or environ.get("EDITOR")
+    if not editor:
+        raise NoEditor()
+    try:
+        subprocess.run(editor_command(editor, str(path), line), check=False)
+    except OSError as exc:
+        return f"{editor}: {exc.strerror or exc}"
+    return None
+
+
+# -- the commands (`srs answer`, `srs stories`) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a command prints: lines for stdout, located problems for stderr."""
+
+    lines: tuple[str, ...]
+    problems: tuple[str, ...] = ()
+
+
+def _open(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, environ):
+    from interview_srs.home import open_home
+    from interview_srs.scheduler import now
+
+    home = open_home(store_path, cards_dir, now(environ), environ)
+    return home, Personal(answers_dir or home.store.path.parent)
+
+
+def _present_cards(store) -> list:
+    from interview_srs.store import CardFilter
+
+    return [store.card(row[0]) for row in store.stat_cards(CardFilter())]
+
+
+def answer_command(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, *,
+                   card_id: str | None = None, story: str | None = None,
+                   environ: dict | None = None) -> Output:
+    """`srs answer CARD-ID` / `srs answer --story NAME`: create (pre-filled) if missing, open in
+    the editor, then report what the file now says. Raises PersonalError for an unknown card."""
+    environ = os.environ if environ is None else environ
+    home, personal = _open(cards_dir, store_path, answers_dir, environ)
+    try:
+        if story is not None:
+            path, created = personal.create_story(story)
+        else:
+            cards = {card.id: card for card in _present_cards(home.store)}
+            card = cards.get(card_id)
+            if card is None:
+                raise PersonalError(f"no card with id '{card_id}'{_did_you_mean(card_id, sorted(cards))}")
+            path, created = personal.create_answer(card.id, card.question, card.back)
+    finally:
+        home.store.close()
+    lines = [f"{path}{' (new, pre-filled)' if created else ''}"]
+    try:
+        failure = edit_file(path, environ)
+    except NoEditor:
+        failure = "set $EDITOR (or $VISUAL) to open it in your editor"
+    if failure:
+        lines.append(failure)
+    text = personal.read(path) or ""
+    name = story if story is not None else None
+    expanded = personal.expand(text, personal.shown(path), (name,) if name else ())
+    return Output(tuple(lines), tuple(str(p) for p in expanded.problems))
+
+
+def stories_report(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, *,
+                   as_json: bool = False, environ: dict | None = None) -> Output:
+    """`srs stories`: each story and the cards whose answers use it; the behavioural (STAR)
+    cards with no answer of yours yet, per deck; and every problem in the folder."""
+    environ = os.environ if environ is None else environ
+    home, personal = _open(cards_dir, store_path, answers_dir, environ)
+    try:
+        cards = _present_cards(home.store)
+    finally:
+        home.store.close()
+    users: dict[str, list[str]] = {name: [] for name in personal.story_names()}
+    answers = []
+    missing: dict[str, list] = {}
+    for card in cards:
+        mine = personal.answer(card.id)
+        if mine is not None:
+            for name in mine.stories:
+                users.setdefault(name, []).append(card.id)
+            answers.append({"card": card.id, "deck": card.deck, "file": personal.shown(personal.answer_path(card.id)),
+                            "written": mine.written, "stories": list(mine.stories)})
+        if card.back.get("star") and (mine is None or not mine.written):
+            missing.setdefault(card.deck, []).append(card)
+    problems = tuple(str(p) for p in personal.check([card.id for card in cards]))
+    if as_json:
+        import json
+
+        data = {
+            "format": 1,
+            "folder": str(personal.root),
+            "stories": [{"name": name, "file": f"{STORIES}/{name}{SUFFIX}", "cards": ids}
+                        for name, ids in sorted(users.items())],
+            "answers": answers,
+            "behavioural_without_answer": {deck: [c.id for c in group] for deck, group in sorted(missing.items())},
+            "problems": list(problems),
+        }
+        return Output((json.dumps(data, ensure_ascii=False, indent=2),), problems)
+    from interview_srs.render import cell_width, clean
+
+    lines = [f"Stories in {personal.root / STORIES}: {len(users)}"]
+    width = max((cell_width(name) for name in users), default=0)
+    for name, ids in sorted(users.items()):
+        used = ", ".join(ids) if ids else "(not used by any answer yet)"
+        lines.append(f"  {clean(name)}{' ' * (width - cell_width(name))}  {used}")
+    written = sum(1 for a in answers if a["written"])
+    star_cards = sum(1 for card in cards if card.back.get("star"))
+    unanswered = sum(len(group) for group in missing.values())
+    lines.append(f"Answers written: {written}; behavioural cards answered: {star_cards - unanswered} of {star_cards}")
+    if missing:
+        lines.append("Behavioural cards without your answer:")
+        for deck, group in sorted(missing.items()):
+            lines.append(f"  {clean(deck)} ({len(group)})")
+            lines.extend(f"    {card.id}  {clean(card.question)}" for card in group)
+        lines.append("Write one with `srs answer CARD-ID`, a story with `srs answer --story NAME`.")
+    return Output(tuple(lines), problems)
+
+
 def _create(path: Path, text: str) -> bool:
     """Write `text` to `path` only if no file is there (temporary file + link: never half a file,
     never over the user's). Returns whether it was created."""
+    import tempfile
+
     if path.exists():
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -365,6 +499,8 @@ def _one_line(text: str) -> str:
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -373,12 +509,17 @@ __all__ = [
     "ANSWERS",
     "STORIES",
     "Expanded",
+    "NoEditor",
+    "Output",
     "Personal",
     "PersonalError",
     "Problem",
+    "answer_command",
     "body_lines",
     "default_root",
+    "edit_file",
     "has_content",
     "prefill",
+    "stories_report",
     "to_html",
 ]

@@ -21,6 +21,10 @@ class Texts:
     assesses: str
     pitfalls: str
     example: str
+    followups: str
+    mine: str
+    mine_missing: str  # {card}
+    no_editor_answer: str  # {path}
     company: str
     role: str
     tags: str
@@ -62,12 +66,16 @@ EN = Texts(
     assesses="Assesses",
     pitfalls="Pitfalls",
     example="Example",
+    followups="Follow-ups",
+    mine="Your answer",
+    mine_missing="No answer of yours yet: press w (or run `srs answer {card}`) to write one.",
+    no_editor_answer="Set $EDITOR to write your answer; the file is {path}.",
     company="Company",
     role="Role",
     tags="Tags",
     counts="due {due} · learning {learning} · new {new}",
-    question_keys="Space/Enter show answer · s bury · e edit · u undo · q quit",
-    answer_keys="1-4 rate · s bury · e edit · u undo · q quit",
+    question_keys="Space/Enter show answer · s bury · e edit · w my answer · u undo · q quit",
+    answer_keys="1-4 rate · s bury · e edit · w my answer · u undo · q quit",
     rate_hint="Press 1, 2, 3 or 4 to rate.",
     no_cards="Nothing to review right now.",
     finished="Congratulations! You have finished for now.",
@@ -103,12 +111,16 @@ ZH = Texts(
     assesses="考察点",
     pitfalls="避坑",
     example="范例",
+    followups="追问",
+    mine="我的答案",
+    mine_missing="还没有你自己的答案：按 w（或运行 `srs answer {card}`）来写。",
+    no_editor_answer="请设置 $EDITOR 来写答案；文件在 {path}。",
     company="公司",
     role="岗位",
     tags="标签",
     counts="到期 {due} · 学习中 {learning} · 新卡 {new}",
-    question_keys="空格/回车 显示答案 · s 搁置 · e 编辑 · u 撤销 · q 退出",
-    answer_keys="1-4 评分 · s 搁置 · e 编辑 · u 撤销 · q 退出",
+    question_keys="空格/回车 显示答案 · s 搁置 · e 编辑 · w 我的答案 · u 撤销 · q 退出",
+    answer_keys="1-4 评分 · s 搁置 · e 编辑 · w 我的答案 · u 撤销 · q 退出",
     rate_hint="请按 1、2、3 或 4 评分。",
     no_cards="现在没有要复习的卡片。",
     finished="恭喜！本轮复习已完成。",
