@@ -230,6 +230,34 @@ def stories(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, 
     _print_output(_review_errors(lambda: stories_report(cards_dir, store_path, answers_dir, as_json=as_json)))
 
 
+# -- mock interviews ------------------------------------------------------------------------------
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@DECK_OPTION
+@click.option("--interview", metavar="NAME", help="The cards of a planned interview (instead of --deck).")
+@click.option("--questions", type=click.IntRange(min=1), default=6, show_default=True, metavar="N",
+              help="How many questions.")
+@click.option("--seconds", type=click.IntRange(min=5), metavar="S",
+              help="Time per question [default: each card's target: 90 s, 150 s for STAR stories].")
+@click.option("--type", "typed", is_flag=True, help="Type your answers; see which points they covered.")
+@ANSWERS_OPTION
+def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: str | None, questions: int,
+         seconds: int | None, typed: bool, answers_dir: Path | None) -> None:
+    """A timed mock interview: opener, mixed questions, 反问; ratings go into FSRS."""
+    from interview_srs.mock import MockError, mock as run_mock
+
+    if deck is not None and interview is not None:
+        raise click.UsageError("give --deck or --interview, not both")
+    try:
+        _review_errors(lambda: run_mock(cards_dir, store_path, deck=deck, interview=interview, questions=questions,
+                                        seconds=seconds, typed=typed, answers_dir=answers_dir))
+    except MockError as error:
+        raise click.ClickException(str(error)) from None
+
+
 def main() -> None:
     cli(prog_name="srs")
 
