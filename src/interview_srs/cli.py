@@ -71,12 +71,28 @@ def check(cards_dir: Path, strict: bool) -> None:
     help="Folder for the .apkg files and build-state.json.",
 )
 @click.option("--verify", is_flag=True, help="Write nothing; exit 1 if the decks in --out are stale.")
-def build(cards_dir: Path, out_dir: Path, verify: bool) -> None:
+@click.option(
+    "--answers",
+    "answers_dir",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[DIR]",
+    help="Build your personal package instead: every note with your answer from DIR "
+    "[default DIR: the store's folder]. Needs an --out other than the shared decks folder.",
+)
+def build(cards_dir: Path, out_dir: Path, verify: bool, answers_dir: str | None) -> None:
     """Compile the cards into Anki decks (one per file, plus one with everything)."""
     from interview_srs import build as builder
     from interview_srs.cards import CardsError
 
     try:
+        if answers_dir is not None:
+            from interview_srs.personal import default_root
+
+            root = Path(answers_dir) if answers_dir else default_root()
+            click.echo(format_personal_report(builder.build_personal(cards_dir, root, out_dir)))
+            return
         if verify:
             stale = builder.stale_outputs(cards_dir, out_dir)
             if stale:
@@ -90,6 +106,17 @@ def build(cards_dir: Path, out_dir: Path, verify: bool) -> None:
     except builder.BuildError as error:
         raise click.ClickException(str(error)) from None
     click.echo(format_build_report(report, out_dir))
+
+
+def format_personal_report(report) -> str:
+    for warning in report.warnings:
+        click.echo(warning, err=True)
+    status = "written" if report.written else "unchanged"
+    lines = [f"{report.output}  {report.cards} cards, {report.answers} with your answer  {status}"]
+    if report.changed and report.written:
+        shown = ", ".join(report.changed[:10]) + (f" and {len(report.changed) - 10} more" if len(report.changed) > 10 else "")
+        lines.append(f"Updated on the next import: {shown}")
+    return "\n".join(lines)
 
 
 def format_build_report(report, out_dir: Path) -> str:
