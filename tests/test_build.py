@@ -233,3 +233,12 @@ def test_srs_build_answers_through_the_cli(cards_dir, tmp_path):
     assert refused.exit_code == 1
     assert refused.stderr == (f"Error: {shared} holds the shared decks (it has build-state.json); the personal "
                               "package goes elsewhere: pass --out DIR\n")
+
+
+def test_verify_does_not_go_with_answers(cards_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from interview_srs.cli import cli
+
+    result = CliRunner().invoke(cli, ["build", "--cards", str(cards_dir), "--answers", "--verify", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "--verify checks the shared decks" in result.stderr

@@ -351,3 +351,17 @@ def test_kill_9_mid_mock_loses_no_rating_given(mock_cards, home):
     assert "2/4 answered · rating 3.0 · overruns 0 · weakest: none (interrupted)" in stats.output
     with Store.open(home / "store.sqlite3") as store:
         assert store.integrity_check() == "ok"
+
+
+def test_a_chinese_locale_gets_chinese_screens(mock_cards, home):
+    result = run(mock_cards, home, " \n3\n", "--questions", "1", LANG="zh_CN.UTF-8")
+    assert result.exit_code == 0
+    assert "模拟面试 · 第 1/1 题 · 目标用时 1:30\n" in result.output
+    assert "请出声作答；答完按空格/回车 · q 结束\n" in result.output
+    assert "模拟面试报告：共 1 题，答了 1 题\n" in result.output
+
+
+def test_decks_without_interview_questions_are_refused(tmp_path, home):
+    result = run(only(tmp_path, "prep"), home, "")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no interview questions in the chosen decks\n"

@@ -244,3 +244,11 @@ def test_your_answer_and_the_follow_ups_are_on_the_answer_side(cards_dir, home):
 def test_a_card_without_your_answer_says_how_to_add_one(cards_dir, home):
     result = run(cards_dir, home, "\nq\n")
     assert "\nYour answer\n  No answer of yours yet: press w (or run `srs answer ant-biggest-challenge`)\n  to write one.\n\nAssesses\n" in result.output
+
+
+def test_w_without_an_editor_says_where_the_answer_file_is(cards_dir, home):
+    result = run(cards_dir, home, "w\nq\n")
+    path = home / "answers" / "ant-biggest-challenge.md"
+    assert f"Set $EDITOR to write your answer; the file is {path}.\n" in result.output
+    assert path.read_text("utf-8").startswith("# 在实习期间遇到的最大挑战是什么？\n")
+    assert "\nYour answer\n  No answer of yours yet" in result.output  # the pre-fill alone is not an answer

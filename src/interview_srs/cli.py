@@ -90,6 +90,9 @@ def build(cards_dir: Path, out_dir: Path, verify: bool, answers_dir: str | None)
         if answers_dir is not None:
             from interview_srs.personal import default_root
 
+            if verify:
+                raise click.UsageError("--verify checks the shared decks; it does not go with --answers")
+
             root = Path(answers_dir) if answers_dir else default_root()
             click.echo(format_personal_report(builder.build_personal(cards_dir, root, out_dir)))
             return
@@ -218,10 +221,12 @@ def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: b
 # -- your own answers and stories -----------------------------------------------------------------
 
 def _print_output(output) -> None:
+    from interview_srs.render import clean  # file names and text come from the user's files
+
     for line in output.lines:
-        click.echo(line)
+        click.echo(clean(line))
     for problem in output.problems:
-        click.echo(problem, err=True)
+        click.echo(clean(problem), err=True)
 
 
 @cli.command()

@@ -400,8 +400,7 @@ def answer_command(cards_dir: Path, store_path: Path | None, answers_dir: Path |
     if failure:
         lines.append(failure)
     text = personal.read(path) or ""
-    name = story if story is not None else None
-    expanded = personal.expand(text, personal.shown(path), (name,) if name else ())
+    expanded = personal.expand(text, personal.shown(path), (story,) if story is not None else ())
     return Output(tuple(lines), tuple(str(p) for p in expanded.problems))
 
 

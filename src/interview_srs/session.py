@@ -27,10 +27,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from interview_srs import render
-from interview_srs.personal import Personal
 from interview_srs.scheduler import (
     LEARN_AHEAD,
     NEW,
@@ -42,6 +41,9 @@ from interview_srs.scheduler import (
 )
 from interview_srs.store import Answer, CardFilter, Store, StoreError, StoredCard
 from interview_srs.texts import Texts
+
+if TYPE_CHECKING:  # imported by review() itself: importing this module (mock, edit_file) needs no personal.py
+    from interview_srs.personal import Personal
 
 MAX_WIDTH = 100
 QUIT = "q"
@@ -530,6 +532,7 @@ def review(
     Raises ConfigError, StoreError, ClockError or cards.CardsError before the session starts.
     """
     from interview_srs.home import card_filter, open_home
+    from interview_srs.personal import Personal
     from interview_srs.scheduler import now
     from interview_srs.texts import texts_for
 
