@@ -129,6 +129,8 @@ def test_a_round_has_an_opener_first_a_closing_last_and_no_card_twice(pool, coun
     if any(c.kind == "closing" for c in pool) and count >= 2:
         assert chosen[-1].kind == "closing"
     assert all(c.kind != "closing" for c in chosen[:-1])
+    if count == 1 and any(c.kind != "closing" for c in pool):
+        assert chosen[0].kind != "closing"
     assert choose(pool, count, random.Random(seed)) == chosen  # seeded: repeatable
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pexpect
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from interview_srs.cli import cli
@@ -309,3 +309,27 @@ def test_srs_answer_in_a_real_terminal_runs_the_editor_there(cards_dir, home, tm
     assert child.exitstatus == 0
     assert (home / "answers" / "ant-mob1-3.md").read_text("utf-8").endswith("## 3. 用来评估获客渠道质量\n\n"
         "<!-- 在标题下写你自己的话；用一行 [[故事名]] 引用 stories/故事名.md。 -->\n我在 A 公司负责拉新。\n")
+
+
+def test_an_answers_folder_that_cannot_be_written_is_an_error_not_a_traceback(cards_dir, home, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "answers").write_text("a file where the answers folder should be", "utf-8")
+    result = run_cli("answer", "--cards", str(cards_dir), "--answers", str(blocked), "ant-mob1-3", home=home)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot write in {blocked}: ")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from("abcde"), st.lists(st.sampled_from("abcdef"), max_size=3), max_size=5))
+def test_expansion_always_ends_and_locates_every_broken_link(tmp_path_factory, links):
+    personal = Personal(tmp_path_factory.mktemp("p"))
+    for name, targets in links.items():
+        write(personal, f"stories/{name}.md", "".join(f"{name}\n[[{t}]]\n" for t in targets))
+    write(personal, "answers/x.md", "".join(f"[[{name}]]\n" for name in "abcdef"))
+    expanded = personal.answer("x")
+    for problem in expanded.problems:
+        assert problem.path in {"answers/x.md"} | {f"stories/{n}.md" for n in links}
+        assert "includes itself" in problem.message or "no story named" in problem.message
+    missing = {t for targets in links.values() for t in targets} | set("abcdef")
+    assert {p.message.split("]]")[0][2:] for p in expanded.problems if "no story" in p.message} <= missing - set(links)

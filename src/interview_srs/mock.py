@@ -116,12 +116,15 @@ def choose(candidates: Sequence[Candidate], count: int, rng: random.Random) -> l
     if count <= 0 or not left:
         return []
     first = [pick(of("opener"))] if of("opener") else []
-    last = [pick(of("closing"))] if of("closing") and count - len(first) >= 1 and (count >= 2 or not first) else []
+    slots = count - len(first)
+    # 反问 closes a round of two or more; a one-question round asks a real question if it can
+    body_left = any(c.kind != "closing" for c in left)
+    last = [pick(of("closing"))] if of("closing") and slots >= 1 and (count >= 2 or not body_left) else []
     body: list[Candidate] = []
     kinds = [kind for kind, _tags in BODY_KINDS] + ["other"]
     start = rng.randrange(len(kinds))
     kinds = kinds[start:] + kinds[:start]
-    room = count - len(first) - len(last)
+    room = slots - len(last)
     while len(body) < room:
         progressed = False
         for kind in kinds:

@@ -390,8 +390,10 @@ def answer_command(cards_dir: Path, store_path: Path | None, answers_dir: Path |
             if card is None:
                 raise PersonalError(f"no card with id '{card_id}'{_did_you_mean(card_id, sorted(cards))}")
             path, created = personal.create_answer(card.id, card.question, card.back)
+    except OSError as exc:
+        raise PersonalError(f"cannot write in {personal.root}: {exc.strerror or exc}") from None
     finally:
-        home.store.close()
+        home.store.close()  # not held open while the editor runs
     lines = [f"{path}{' (new, pre-filled)' if created else ''}"]
     try:
         failure = edit_file(path, environ)
