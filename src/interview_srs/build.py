@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from interview_srs import anki_export
+from interview_srs import anki_export, parse_cache
 from interview_srs.cards import Bank, DeckFile, card_files, load_bank
 
 STATE_FILE = "build-state.json"
@@ -87,6 +87,7 @@ class DeckReport:
     new: tuple[str, ...]
     changed: tuple[str, ...]
     written: bool
+    borrowed: int = 0
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
             new=output.new,
             changed=output.changed,
             written=output.name in written,
+            borrowed=output.borrowed,
         )
         for output in plan.outputs
     )
@@ -187,6 +189,7 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
             stale_path.unlink()
     new_state = BuildState(note_type=plan.note_type, notes=plan.stamps, outputs=outputs, sources=sources)
     write_state(out_dir, new_state)
+    parse_cache.prune(parse_cache.cache_dir())
     return BuildReport(
         decks=reports,
         removed=tuple(sorted(set(state.notes) - set(plan.stamps))),
@@ -228,6 +231,7 @@ class PlannedOutput:
     inputs_hash: str
     new: tuple[str, ...]
     changed: tuple[str, ...]
+    borrowed: int = 0  # notes whose home is another file, carried because they cite its documents
 
 
 @dataclass(frozen=True)
@@ -284,14 +288,16 @@ def plan_build(bank: Bank, state: BuildState, now: int, answers: dict[str, str] 
         if name in names or name == output_name(COMBINED_STEM):
             raise BuildError(f"{deck.display_path}: its deck file name {name} clashes with another output; rename the card file")
         names.add(name)
+        package = anki_export.DeckContent(content.name, content.notes + borrowed_notes(deck, contents))
         outputs.append(
             PlannedOutput(
                 name=name,
                 label=deck.deck,
-                decks=(content,),
-                inputs_hash=inputs_hash([content]),
+                decks=(package,),
+                inputs_hash=inputs_hash([package]),
                 new=tuple(per_deck_new.get(deck.deck, ())),
                 changed=tuple(per_deck_changed.get(deck.deck, ())),
+                borrowed=len(package.notes) - len(content.notes),
             )
         )
     everything = [content for _, content in contents]
@@ -306,6 +312,28 @@ def plan_build(bank: Bank, state: BuildState, now: int, answers: dict[str, str] 
         )
     )
     return BuildPlan(note_type=note_type, stamps=stamps, outputs=tuple(outputs))
+
+
+def borrowed_notes(
+    deck: DeckFile, contents: list[tuple[DeckFile, anki_export.DeckContent]]
+) -> tuple[anki_export.NoteRow, ...]:
+    """The notes of other files that cite one of `deck.documents`, in bank order.
+
+    They go into this file's package, in this file's deck, so that a candidate who imports one
+    company's package gets every question that company's sources asked. The note itself (guid,
+    fields, mod) is the same in every package, so importing several packages never conflicts;
+    Anki keeps a card in the deck of the package imported first.
+    """
+    if not deck.documents:
+        return ()
+    wanted = set(deck.documents)
+    return tuple(
+        note
+        for other, content in contents
+        if other is not deck
+        for card, note in zip(other.cards, content.notes)
+        if wanted.intersection(card.documents)
+    )
 
 
 def stale_outputs(cards_dir: Path, out_dir: Path) -> list[str]:
