@@ -149,6 +149,19 @@ def test_low_recall_and_slow_cards_are_drawn_more_often():
     assert counts["slow"] > 4 * counts["known"]
 
 
+def test_target_times_come_from_the_card_when_it_gives_them():
+    from interview_srs.mock import target_seconds
+
+    budgeted = {"star": {"situation": ["（约 10 秒）背景"], "task": ["（约 10 秒）目标"],
+                         "action": ["（约 60 秒）做法", "取舍"], "result": ["（约 20 秒）结果"]}}
+    assert target_seconds("behavioural", budgeted) == 100
+    assert target_seconds("opener", {"outline": ["结构"]}, "请用 3–5 分钟做个自我介绍。") == 300
+    assert target_seconds("opener", {"outline": ["结构"]}, "请做个自我介绍。") == 90
+    assert target_seconds("behavioural", {"star": {"situation": ["背景"]}}) == 150
+    assert target_seconds("business", {"outline": ["要点"]}) == 90
+    assert target_seconds("closing", {"outline": ["问题"]}, "反问：你想问什么？") == 45
+
+
 # -- the report -------------------------------------------------------------------------------------
 
 

@@ -274,7 +274,7 @@ def stories(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, 
 @click.option("--questions", type=click.IntRange(min=1), default=6, show_default=True, metavar="N",
               help="How many questions.")
 @click.option("--seconds", type=click.IntRange(min=5), metavar="S",
-              help="Time per question [default: each card's target: 90 s, 150 s for STAR stories].")
+              help="Time per question [default: each card's target time].")
 @click.option("--type", "typed", is_flag=True, help="Type your answers; see which points they covered.")
 @ANSWERS_OPTION
 def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: str | None, questions: int,

@@ -38,8 +38,10 @@ from interview_srs.store import mocks
 from interview_srs.texts import Texts
 
 DEFAULT_QUESTIONS = 6
-# Target times (seconds) when --seconds is not given: a STAR story takes longer than a point list.
+# Target times (seconds) when neither --seconds nor the card gives one: a STAR story takes longer.
 TARGET_SECONDS = {"opener": 90, "star": 150, "outline": 90, "closing": 45}
+BUDGET = re.compile(r"（约\s*(\d+)\s*(秒|分钟)）")
+QUESTION_MINUTES = re.compile(r"(\d+)\s*(?:[–~-]\s*(\d+))?\s*分钟")
 NEW_CARD_RECALL = 0.5  # a card never reviewed: as likely remembered as not
 OPENER_WORDS = ("自我介绍", "介绍一下你自己", "介绍下自己")
 # Motivation openers: "why this industry / role / company" (tag 动机 and a question like these).
@@ -86,10 +88,21 @@ def kind_of(tags: Sequence[str], question: str) -> str | None:
     return "other"
 
 
-def target_seconds(kind: str, back: dict) -> int:
+def target_seconds(kind: str, back: dict, question: str = "") -> int:
+    """The card's own time: the budgets its prompts give (`（约 10 秒）` on each STAR part), else
+    the time its question names (`请用 3–5 分钟…`: the upper bound), else TARGET_SECONDS."""
+    star = back.get("star") or {}
+    prompts = [p for key in ("situation", "task", "action", "result") for p in star.get(key) or []]
+    budgets = [int(n) * (60 if unit == "分钟" else 1) for text in prompts + list(back.get("outline") or [])
+               for n, unit in BUDGET.findall(text)]
+    if budgets:
+        return sum(budgets)
+    named = QUESTION_MINUTES.search(question)
+    if named:
+        return int(named.group(2) or named.group(1)) * 60
     if kind in ("opener", "closing"):
         return TARGET_SECONDS[kind]
-    return TARGET_SECONDS["star" if back.get("star") else "outline"]
+    return TARGET_SECONDS["star" if star else "outline"]
 
 
 def predicted_recall(state, at: datetime) -> float:
@@ -418,7 +431,7 @@ def candidates(store: Store, filt: CardFilter, at: datetime) -> list[Candidate]:
         kind = kind_of(card.tags, card.question)
         if kind is None:
             continue
-        target = target_seconds(kind, card.back)
+        target = target_seconds(kind, card.back, card.question)
         found.append(Candidate(card.id, kind, target, predicted_recall(card.schedule, at),
                                times.get(card.id, 0.0) / target))
     return found
