@@ -333,3 +333,10 @@ def test_expansion_always_ends_and_locates_every_broken_link(tmp_path_factory, l
         assert "includes itself" in problem.message or "no story named" in problem.message
     missing = {t for targets in links.values() for t in targets} | set("abcdef")
     assert {p.message.split("]]")[0][2:] for p in expanded.problems if "no story" in p.message} <= missing - set(links)
+
+
+def test_problems_print_without_terminal_escapes(personal):
+    write(personal, "answers/x.md", "[[evil\x1b]0;pwned\x07]]\n")
+    (problem,) = personal.answer("x").problems
+    assert "\x1b" not in str(problem) and "\x07" not in str(problem)
+    assert str(problem).startswith("answers/x.md:1: [[evil")

@@ -213,14 +213,13 @@ def report_lines(report: dict, results: Sequence[QuestionResult], texts: Texts, 
     if results:
         lines.append(texts.mock_report_totals.format(overruns=report["overruns"], average=f"{report['average_rating']:.1f}"))
     weakest = [f"{t['topic']} ({t['average_rating']:.1f})" for t in report["weakest_topics"]]
-    lines.append(texts.mock_weakest + " " + (", ".join(weakest) if weakest else texts.mock_none))
+    lines.extend(render.wrap(texts.mock_weakest + " " + (", ".join(weakest) if weakest else texts.mock_none), width))
     lines.extend(render.wrap(texts.mock_review_next + " " + (", ".join(report["review_next"]) or texts.mock_none), width))
     return lines
 
 
 @dataclass(frozen=True)
 class Settings:
-    count: int = DEFAULT_QUESTIONS
     seconds: int | None = None  # None: each card's target time
     typed: bool = False
     scope: str = "all"
@@ -483,7 +482,7 @@ def mock(
             home.store, Schedulers(home.config), texts_for(environ),
             Terminal(stdin or sys.stdin, stdout or sys.stdout), clock,
             Personal(answers_dir or home.store.path.parent), chosen,
-            Settings(questions, seconds, typed, scope), rng, idf,
+            Settings(seconds, typed, scope), rng, idf,
         )
         return run.run()
     finally:

@@ -54,7 +54,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        """Safe to print: file names and story names come from the user's folder."""
+        from interview_srs.render import clean
+
+        return clean(f"{self.path}:{self.line}: {self.message}")
 
 
 @dataclass(frozen=True)
