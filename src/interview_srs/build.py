@@ -12,9 +12,11 @@ import hashlib
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,8 +146,8 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
     sources = _source_hashes(cards_dir) if cards_dir.is_dir() else {}
     if _nothing_changed(sources, out_dir, state):
         return BuildReport(decks=(), removed=(), note_type_changed=False, up_to_date=True)
-    bank = load_bank(cards_dir)
-    plan = plan_build(bank, state, now)
+    # The cards are not needed once planned: dropping them keeps a large build's memory down.
+    plan = plan_build(load_bank(cards_dir), state, now, cached_renderer(cards_dir, sources))
     out_dir.mkdir(parents=True, exist_ok=True)
     package_sha: dict[str, str] = {}  # output name -> sha256 of the package now on disk
     to_write = []
@@ -209,8 +211,28 @@ def _nothing_changed(sources: dict[str, str], out_dir: Path, state: BuildState) 
     )
 
 
+def state_text(state: BuildState) -> str:
+    """`json.dumps(state.to_dict(), indent=1)`, character for character, without its slow path.
+
+    Indented JSON goes through the pure-Python encoder, which on a 10,000-card bank cost more
+    than the rest of a one-edit rebuild's bookkeeping; the notes, nearly all of the file, are
+    written here with the C encoder for the strings.
+    """
+    data = state.to_dict()
+    notes = data["notes"]
+    marker = "\u0000notes\u0000"
+    data["notes"] = marker
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    block = "{}" if not notes else "{\n" + ",\n".join(
+        f'  {json.dumps(key, ensure_ascii=False)}: {{\n   "hash": {json.dumps(value["hash"], ensure_ascii=False)},'
+        f'\n   "mod": {json.dumps(value["mod"])}\n  }}'
+        for key, value in notes.items()
+    ) + "\n }"
+    return text.replace(json.dumps(marker), block, 1) + "\n"
+
+
 def write_state(out_dir: Path, state: BuildState, name: str = STATE_FILE) -> None:
-    text = json.dumps(state.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    text = state_text(state)
     fd, tmp = tempfile.mkstemp(prefix=".build-state-", dir=out_dir)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
@@ -241,10 +263,60 @@ class BuildPlan:
     outputs: tuple[PlannedOutput, ...]
 
 
-def plan_build(bank: Bank, state: BuildState, now: int, answers: dict[str, str] | None = None) -> BuildPlan:
-    """Decide every note's `mod` and what each output file holds; pure, so it is easy to test.
+@dataclass(frozen=True)
+class RenderedNote:
+    """A card as Anki will store it, before its `mod` is decided."""
+
+    guid: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    digest: str  # card_hash of the fields and tags
+
+
+def render_deck(deck: DeckFile, answers: dict[str, str] | None = None) -> list[RenderedNote]:
+    """Every card of a file as a note: HTML fields, tags and content hash, in file order.
 
     `answers` (card id -> HTML) fills the MyAnswer field: only the personal package has them."""
+    rendered = []
+    for card in deck.cards:
+        fields = tuple(anki_export.note_fields(deck, card, (answers or {}).get(card.id, "")))
+        tags = deck.tags_for(card)
+        rendered.append(RenderedNote(anki_export.note_guid(card.id), fields, tags, card_hash(deck, list(fields), tags)))
+    return rendered
+
+
+def cached_renderer(cards_dir: Path, sources: dict[str, str]) -> Callable[[DeckFile], list[RenderedNote]]:
+    """`render_deck` through the parse cache: a file with the same bytes renders the same notes.
+
+    Rendering is most of a rebuild's planning time, and after editing one card only one file
+    has new bytes. The key covers every module whose code shapes the result.
+    """
+    from interview_srs import cards, source_refs
+
+    folder = parse_cache.cache_dir()
+    version = parse_cache.code_version(cards, anki_export, source_refs, sys.modules[__name__])
+
+    def render(deck: DeckFile) -> list[RenderedNote]:
+        sha = sources.get(deck.path.relative_to(cards_dir).as_posix())
+        key = f"rendered:{version}:{sha}"
+        cached = parse_cache.load_value(key, folder) if sha else None
+        if isinstance(cached, list) and len(cached) == len(deck.cards):
+            try:
+                return [RenderedNote(guid, tuple(fields), tuple(tags), digest) for guid, fields, tags, digest in cached]
+            except (TypeError, ValueError):
+                pass
+        rendered = render_deck(deck)
+        if sha:
+            parse_cache.store_value(key, [[n.guid, n.fields, n.tags, n.digest] for n in rendered], folder)
+        return rendered
+
+    return render
+
+
+def plan_build(
+    bank: Bank, state: BuildState, now: int, render: Callable[[DeckFile], list[RenderedNote]] = render_deck
+) -> BuildPlan:
+    """Decide every note's `mod` and what each output file holds; pure, so it is easy to test."""
     type_hash = anki_export.note_type_hash()
     previous_type = state.note_type
     if previous_type is not None and previous_type.hash == type_hash:
@@ -259,10 +331,8 @@ def plan_build(bank: Bank, state: BuildState, now: int, answers: dict[str, str] 
     per_deck_changed: dict[str, list[str]] = {}
     for deck in bank.decks:
         notes = []
-        for card in deck.cards:
-            fields = anki_export.note_fields(deck, card, (answers or {}).get(card.id, ""))
-            tags = deck.tags_for(card)
-            digest = card_hash(deck, fields, tags)
+        for card, rendered in zip(deck.cards, render(deck)):
+            fields, tags, digest, guid = rendered.fields, rendered.tags, rendered.digest, rendered.guid
             old = state.notes.get(card.id)
             if old is not None and old.hash == digest:
                 stamp = old
@@ -270,7 +340,6 @@ def plan_build(bank: Bank, state: BuildState, now: int, answers: dict[str, str] 
                 stamp = Stamp(digest, max(now, old.mod + 1) if old else now)
                 (per_deck_changed if old else per_deck_new).setdefault(deck.deck, []).append(card.id)
             stamps[card.id] = stamp
-            guid = anki_export.note_guid(card.id)
             content_hash[guid] = digest
             notes.append(anki_export.NoteRow(guid, tuple(fields), tags, stamp.mod))
         contents.append((deck, anki_export.DeckContent(deck.deck, tuple(notes))))
@@ -416,7 +485,7 @@ def build_personal(cards_dir: Path, answers_dir: Path, out_dir: Path, now: int |
             f"{count} problem{'s' if count != 1 else ''} in your answers; nothing was written."]))
     warnings = [str(p) for p in personal.check([card.id for _deck, card in bank.cards()])]
     state = read_state(out_dir, PERSONAL_STATE)
-    plan = plan_build(bank, state, now, answers)
+    plan = plan_build(bank, state, now, lambda deck: render_deck(deck, answers))
     (output,) = [o for o in plan.outputs if o.name == output_name(COMBINED_STEM)]
     out_dir.mkdir(parents=True, exist_ok=True)
     target = safe_output_path(out_dir, PERSONAL_PACKAGE)
