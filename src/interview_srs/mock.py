@@ -105,13 +105,15 @@ def target_seconds(kind: str, back: dict, question: str = "") -> int:
     return TARGET_SECONDS["star" if star else "outline"]
 
 
-def predicted_recall(state, at: datetime) -> float:
-    """FSRS retrievability of a card state at `at` (readiness.py will own this; see the report)."""
-    from interview_srs.scheduler import default_decay, retrievability
+def predicted_recall(state: int, stability: float | None, last_review_ms: int | None, at_ms: int,
+                     decay: float) -> float:
+    """FSRS retrievability at `at_ms` (readiness.py will own this; see the report); a card never
+    reviewed counts as NEW_CARD_RECALL."""
+    from interview_srs.scheduler import retrievability_ms
 
-    if state.state == NEW or state.stability is None:
+    if state == NEW or stability is None or last_review_ms is None:
         return NEW_CARD_RECALL
-    return retrievability(state.stability, state.last_review, at, default_decay())
+    return retrievability_ms(stability, last_review_ms, at_ms, decay)
 
 
 def choose(candidates: Sequence[Candidate], count: int, rng: random.Random) -> list[Candidate]:
@@ -422,17 +424,17 @@ def interview_filter(store: Store, name: str) -> CardFilter:
 
 def candidates(store: Store, filt: CardFilter, at: datetime) -> list[Candidate]:
     """Every present, unsuspended card of the filter that belongs in an interview round."""
-    rows = [r for r in store.stat_cards(filt) if not r[8]]
-    cards = [store.card(row[0]) for row in rows]
-    times = mocks.answer_seconds(store, [card.id for card in cards])
+    from interview_srs.scheduler import default_decay, to_ms
+
+    decay, at_ms = default_decay(), to_ms(at)
+    rows = [(row, kind_of(row.tags, row.question)) for row in mocks.card_rows(store, filt)]
+    rows = [(row, kind) for row, kind in rows if kind is not None]
+    times = mocks.answer_seconds(store, [row.id for row, _kind in rows])
     found = []
-    for card in cards:
-        kind = kind_of(card.tags, card.question)
-        if kind is None:
-            continue
-        target = target_seconds(kind, card.back, card.question)
-        found.append(Candidate(card.id, kind, target, predicted_recall(card.schedule, at),
-                               times.get(card.id, 0.0) / target))
+    for row, kind in rows:
+        target = target_seconds(kind, row.back, row.question)
+        recall = predicted_recall(row.state, row.stability, row.last_review_ms, at_ms, decay)
+        found.append(Candidate(row.id, kind, target, recall, times.get(row.id, 0.0) / target))
     return found
 
 

@@ -83,6 +83,32 @@ def finish_run(store, run_id: int, at: datetime, report: dict) -> None:
         )
 
 
+@dataclass(frozen=True)
+class CardRow:
+    """What mock selection needs of a card, read for every card of the filter in one query."""
+
+    id: str
+    tags: tuple[str, ...]
+    question: str
+    back: dict
+    state: int
+    stability: float | None
+    last_review_ms: int | None
+
+
+def card_rows(store, filt) -> list[CardRow]:
+    """The present, unsuspended cards of `filt` (a store.CardFilter), in bank order."""
+    where, params = filt.sql()
+    return [
+        CardRow(row[0], tuple(json.loads(row[1])), row[2], json.loads(row[3]), *row[4:])
+        for row in store.conn.execute(
+            "SELECT id, tags, question, back, state, stability, last_review_ms FROM cards "
+            f"WHERE {where} AND suspended = 0 ORDER BY deck, file, line, id",
+            params,
+        )
+    ]
+
+
 def answer_seconds(store, card_ids: list[str]) -> dict[str, float]:
     """Median answer time (seconds) per card over its logged answers with a duration."""
     if not card_ids:
@@ -123,4 +149,4 @@ def history(store, limit: int = 10) -> list[RunSummary]:
     return summaries
 
 
-__all__ = ["PlannedQuestion", "RunSummary", "answer_seconds", "finish_run", "history", "record_question", "start_run"]
+__all__ = ["CardRow", "PlannedQuestion", "card_rows", "RunSummary", "answer_seconds", "finish_run", "history", "record_question", "start_run"]
