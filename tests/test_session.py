@@ -198,6 +198,12 @@ def test_w_opens_your_answer_in_the_editor_and_the_card_comes_back_with_it(cards
     child.expect("Assesses")  # the skeleton follows your answer
     child.send("3")
     child.expect("为什么关注 MOB1-3 卡的平均消费？")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert (home / "answers" / "ant-biggest-challenge.md").read_text("utf-8").endswith("我在 A 公司负责拉新。\n")
+    assert review_log(home, "card_id, rating") == [("ant-biggest-challenge", 3)]
 
 
 # --------------------------------------------------------------------------- a busy store
@@ -303,10 +309,6 @@ def test_an_editor_command_that_does_not_parse_is_a_message(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    assert (home / "answers" / "ant-biggest-challenge.md").read_text("utf-8").endswith("我在 A 公司负责拉新。\n")
-    assert review_log(home, "card_id, rating") == [("ant-biggest-challenge", 3)]
-
-
 
 
 def spawn_with(cards_dir: Path, home: Path, **extra: str) -> pexpect.spawn:
