@@ -109,7 +109,7 @@ def build(cards_dir: Path, out_dir: Path, verify: bool, answers_dir: str | None)
                 raise click.UsageError("--verify checks the shared decks; it does not go with --answers")
 
             root = Path(answers_dir) if answers_dir else default_root()
-            click.echo(format_personal_report(builder.build_personal(cards_dir, root, out_dir)))
+            echo(format_personal_report(builder.build_personal(cards_dir, root, out_dir)))
             return
         if verify:
             stale = builder.stale_outputs(cards_dir, out_dir)
@@ -128,7 +128,7 @@ def build(cards_dir: Path, out_dir: Path, verify: bool, answers_dir: str | None)
 
 def format_personal_report(report) -> str:
     for warning in report.warnings:
-        click.echo(warning, err=True)
+        echo(warning, err=True)
     status = "written" if report.written else "unchanged"
     lines = [f"{report.output}  {report.cards} cards, {report.answers} with your answer  {status}"]
     if report.changed and report.written:
@@ -237,12 +237,10 @@ def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: b
 # -- your own answers and stories -----------------------------------------------------------------
 
 def _print_output(output) -> None:
-    from interview_srs.render import clean  # file names and text come from the user's files
-
-    for line in output.lines:
-        click.echo(clean(line))
+    for line in output.lines:  # file names and text come from the user's files
+        echo(line)
     for problem in output.problems:
-        click.echo(clean(problem), err=True)
+        echo(problem, err=True)
 
 
 @cli.command()
@@ -262,7 +260,7 @@ def answer(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, s
         output = _review_errors(lambda: answer_command(
             cards_dir, store_path, answers_dir, card_id=card_id, story=story))
     except PersonalError as error:
-        raise click.ClickException(str(error)) from None
+        raise UserError(error) from None
     _print_output(output)
 
 
@@ -303,7 +301,7 @@ def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: 
         _review_errors(lambda: run_mock(cards_dir, store_path, deck=deck, interview=interview, questions=questions,
                                         seconds=seconds, typed=typed, answers_dir=answers_dir))
     except MockError as error:
-        raise click.ClickException(str(error)) from None
+        raise UserError(error) from None
 
 
 def main() -> None:

@@ -435,6 +435,8 @@ def stories_report(cards_dir: Path, store_path: Path | None, answers_dir: Path |
     if as_json:
         import json
 
+        from interview_srs.terminal import json_safe
+
         data = {
             "format": 1,
             "folder": str(personal.root),
@@ -444,7 +446,7 @@ def stories_report(cards_dir: Path, store_path: Path | None, answers_dir: Path |
             "behavioural_without_answer": {deck: [c.id for c in group] for deck, group in sorted(missing.items())},
             "problems": list(problems),
         }
-        return Output((json.dumps(data, ensure_ascii=False, indent=2),), problems)
+        return Output((json_safe(json.dumps(data, ensure_ascii=False, indent=2)),), problems)
     from interview_srs.render import cell_width, clean
 
     lines = [f"Stories in {personal.root / STORIES}: {len(users)}"]
