@@ -150,3 +150,17 @@ def test_config_errors_are_sanitised(tmp_path, cards_dir):
     error = invoke("stats", "--cards", str(cards_dir), home=home)
     assert error.startswith("Error: ")
     assert_clean(error)
+
+
+def test_answers_stories_and_mock_output_are_sanitised(tampered_home, cards_dir, tmp_path):
+    stories = invoke("stories", "--cards", str(cards_dir), home=tampered_home)
+    assert_clean(stories)
+    data = invoke("stories", "--cards", str(cards_dir), "--json", home=tampered_home)
+    assert_clean(data)
+    json.loads(data)
+    mock = invoke("mock", "--cards", str(cards_dir), "--deck", f"none{EVERY}", home=tampered_home, keys="q\n")
+    assert mock.startswith("Error: ")
+    assert_clean(mock)
+    personal = invoke("build", "--cards", str(cards_dir), "--answers", str(tmp_path / f"answers{EVERY}"),
+                      "--out", str(tmp_path / "personal"), home=tampered_home)
+    assert_clean(personal)
