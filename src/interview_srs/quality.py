@@ -170,7 +170,7 @@ def near_duplicate_warnings(bank: Bank, threshold: float = NEAR_DUPLICATE_SIMILA
     weight = {g: math.log(1 + len(cards) / df) for g, df in frequency.items()}
     totals = [sum(weight[g] for g in gram_set) for gram_set in grams]
     too_common = max(MAX_POSTINGS, len(cards) // 50)
-    index: dict[str, list[int]] = defaultdict(list)  # bigram -> first card of each distinct question
+    index: dict[str, list[int]] = {}  # bigram -> first card of each distinct question
     first_with: dict[frozenset[str], int] = {}
     copies: dict[int, list[int]] = {}  # first card of a question -> every card asking it, in order
     warnings = []
@@ -182,25 +182,34 @@ def near_duplicate_warnings(bank: Bank, threshold: float = NEAR_DUPLICATE_SIMILA
         else:
             first_with[gram_set] = i
             copies[i] = [i]
-            by_rarity = sorted(gram_set, key=lambda g: (frequency[g], g))
+            by_rarity = sorted(sorted(gram_set), key=frequency.__getitem__)
             selective = by_rarity[:ALWAYS_INDEXED] + [g for g in by_rarity[ALWAYS_INDEXED:] if frequency[g] <= too_common]
-            candidates: set[int] = set()
+            # Weight shared with each candidate through bigrams every question containing them
+            # indexes (not too common) and whose postings were read in full: exact for those, so
+            # `unseen` bounds the rest and most candidates are ruled out without a set operation.
+            shared_seen: dict[int, float] = defaultdict(float)
+            unseen = totals[i]
             budget = MAX_SCANNED
             for g in selective:
-                postings = index[g]
-                candidates.update(postings[:budget])
+                postings = index.get(g, ())
+                if budget >= len(postings) and frequency[g] <= too_common:
+                    unseen -= weight[g]
+                for j in postings[:budget]:
+                    shared_seen[j] += weight[g]
                 budget -= min(budget, len(postings))
                 if not budget:
                     break
             alike = []
-            for j in sorted(candidates):
-                other = grams[j]
-                shared = sum(weight[g] for g in gram_set & other)
+            for j in sorted(shared_seen):
+                most = shared_seen[j] + unseen
+                if most < totals[i] + totals[j] - most and most / (totals[i] + totals[j] - most) < threshold - 1e-9:
+                    continue
+                shared = sum(weight[g] for g in gram_set & grams[j])
                 similarity = shared / (totals[i] + totals[j] - shared)
                 if similarity >= threshold:
                     alike.append((similarity, j, len(copies[j])))
             for g in selective:
-                index[g].append(i)
+                index.setdefault(g, []).append(i)
         if alike:
             warnings.append(_near_duplicate_warning(cards, i, alike, copies))
     return warnings
