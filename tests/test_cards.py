@@ -1117,3 +1117,17 @@ def test_mutated_real_card_files_give_a_deck_or_located_problems(source, mutatio
         if mutation in ("snippets", "nesting", "tags", "encodings"):
             break  # these need UTF-8 input
     assert fuzz_loader.outcome(data) in ("deck", "problems")
+
+
+def test_a_card_file_that_cannot_be_read_is_a_located_problem(cards, monkeypatch):
+    write(cards, "a.yaml", "deck: 面试::甲\ncards:\n  - id: a\n    question: 问？\n    outline: [一, 二, 三]\n")
+    write(cards, "b.yaml", "deck: 面试::乙\ncards:\n  - id: b\n    question: 问？\n    outline: [一, 二, 三]\n")
+    real = Path.read_bytes
+
+    def refuse_b(path):
+        if path.name == "b.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse_b)
+    assert problems() == ["cards/b.yaml:1:1: cannot read the file: Permission denied"]

@@ -530,3 +530,17 @@ def test_two_processes_creating_a_new_store_at_once_both_succeed(tmp_path):
         assert [child.returncode for child in children] == [0] * 4, results
     with Store.open(path) as store:
         assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_a_card_file_that_cannot_be_read_stops_the_sync_with_a_located_problem(store, cards_dir, monkeypatch):
+    real = Path.read_bytes
+
+    def refuse(path):
+        if path.name == "xhs.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(CardsError) as error:
+        store.sync(cards_dir, T0)
+    assert [str(p) for p in error.value.problems] == [f"{cards_dir / 'xhs.yaml'}:1:1: cannot read the file: Permission denied"]

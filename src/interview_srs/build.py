@@ -178,7 +178,14 @@ def _file_sha(path: Path) -> str:
 
 
 def _source_hashes(cards_dir: Path) -> dict[str, str]:
-    return {path.relative_to(cards_dir).as_posix(): _file_sha(path) for path in card_files(cards_dir)}
+    """Each card file's hash; "" for a file that cannot be read (load_bank then says why)."""
+    hashes = {}
+    for path in card_files(cards_dir):
+        try:
+            hashes[path.relative_to(cards_dir).as_posix()] = _file_sha(path)
+        except OSError:
+            hashes[path.relative_to(cards_dir).as_posix()] = ""
+    return hashes
 
 
 def _recorded_package_sha(path: Path, recorded: dict[str, str]) -> str | None:

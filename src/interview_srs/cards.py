@@ -202,7 +202,12 @@ def load_bank(cards_dir: Path, use_cache: bool = True) -> Bank:
     decks: list[DeckFile] = []
     folder = parse_cache.cache_dir() if use_cache else None
     for path in paths:
-        deck, file_problems = parse_file(path.read_bytes(), path, display_name(path), folder)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:  # unreadable, or removed since it was listed
+            problems.append(Problem(Location(display_name(path), 1, 1), f"cannot read the file: {exc.strerror or exc}"))
+            continue
+        deck, file_problems = parse_file(data, path, display_name(path), folder)
         problems.extend(file_problems)
         if deck is not None:
             decks.append(deck)

@@ -315,7 +315,8 @@ def main() -> None:
     except KeyboardInterrupt:
         _stop("interrupted", 130)
     except OSError as exc:  # writing to a full or closed standard output, a pipe that closed
-        _stop(f"cannot write the output: {exc.strerror or exc}", 1)
+        where = f" ({exc.filename})" if exc.filename else ""
+        _stop(f"cannot write the output: {exc.strerror or exc}" if not where else f"{exc.strerror or exc}{where}", 1)
     else:
         status = 0
     try:

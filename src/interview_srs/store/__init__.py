@@ -323,7 +323,10 @@ class Store:
             load_bank(cards_dir)  # raises the right CardsError ("cards folder not found", ...)
         current = {}
         for path in paths:
-            stat = path.stat()
+            try:
+                stat = path.stat()
+            except OSError as exc:  # removed since listed, or unreadable
+                raise _unreadable(path, exc) from None
             current[str(path.resolve())] = (path, stat.st_size, stat.st_mtime_ns)
         indexed = {
             row[0]: row
@@ -347,7 +350,10 @@ class Store:
         to_parse: list[str] = []
         touched: list[str] = []
         for key in stale:
-            data = current[key][0].read_bytes()
+            try:
+                data = current[key][0].read_bytes()
+            except OSError as exc:
+                raise _unreadable(current[key][0], exc) from None
             digest = hashlib.sha256(data).hexdigest()
             contents[key] = (data, digest)
             if key in indexed and indexed[key][3] == digest:
@@ -755,6 +761,14 @@ def _state_values(state: CardState) -> tuple:
         to_ms(state.due) if state.due is not None else None,
         to_ms(state.last_review) if state.last_review is not None else None,
     )
+
+
+def _unreadable(path: Path, error: OSError) -> Exception:
+    from interview_srs.cards import display_name
+    from interview_srs.problems import CardsError, Location, Problem
+
+    reason = error.strerror or str(error)
+    return CardsError([Problem(Location(display_name(path), 1, 1), f"cannot read the file: {reason}")])
 
 
 def _switch_to_wal(conn: sqlite3.Connection) -> str:
