@@ -149,6 +149,8 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
     ("command", "expected"),
     [
         ("srs review --cards CARDS <&-", "Error: standard input or output is closed"),
+        ("srs mock --cards CARDS <&-", "Error: standard input or output is closed"),
+        ("srs stories --cards CARDS >/dev/full", "Error: cannot write the output: No space left on device"),
         ("printf 'q\\n' | srs review --cards CARDS >&-", "Error: standard output is closed"),
         ("srs check --cards CARDS >&-", "Error: standard output is closed"),
         ("printf ' \\n3\\nq\\n' | srs review --cards CARDS >/dev/full", "Error: cannot write the output: No space left on device"),

@@ -461,6 +461,8 @@ def mock(
     from interview_srs.texts import texts_for
 
     environ = os.environ if environ is None else environ
+    if (stdin or sys.stdin) is None or (stdout or sys.stdout) is None:
+        raise MockError("standard input or output is closed; srs mock needs a terminal, or keys from a file")
     clock = lambda: now(environ)  # noqa: E731 - re-read for every answer
     home = open_home(store_path, cards_dir, clock(), environ)
     try:
