@@ -24,15 +24,19 @@ class Home:
     config_path: Path
 
 
-def open_home(store_path: Path | None, cards_dir: Path, at: datetime, environ: dict | None = None) -> Home:
+def open_home(
+    store_path: Path | None, cards_dir: Path, at: datetime, environ: dict | None = None, *, will_write: bool = False
+) -> Home:
     """Read the config, open the store (running migrations) and sync it with `cards_dir`.
 
-    Raises ConfigError, StoreError or cards.CardsError.
+    `will_write` (a review session) starts the store's integrity check in the background at
+    once; read-only commands only pay for it if the sync has to write. Raises ConfigError,
+    StoreError or cards.CardsError.
     """
     path = Path(store_path) if store_path is not None else default_store_path(environ)
     config_path = path.parent / CONFIG_NAME
     config = load_config(config_path)
-    store = Store.open(path)
+    store = Store.open(path, check_in_background=will_write)
     try:
         with reading(path):
             store.sync(cards_dir, at)

@@ -207,11 +207,15 @@ class Store:
         self.conn = conn
         self.path = path
         self._check: IntegrityCheck | None = None  # must pass before the first write (health.py)
+        self._sound = True  # False until an existing file's integrity check has passed
 
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def open(cls, path: Path, check_in_background: bool = False) -> Store:
+        """Open (creating and migrating as needed). An existing file is checked for damage
+        before its first write; `check_in_background` starts that check at once, in a thread,
+        for callers that will write later (a review session), so that nobody waits for it."""
         path = Path(path)
         if sqlite3.sqlite_version_info < (3, 37, 0):
             raise StoreError(
@@ -230,7 +234,9 @@ class Store:
                 conn.execute("PRAGMA foreign_keys = ON")
                 if existed:
                     conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # "not a database"?
-                    store._check = IntegrityCheck(path)
+                    store._sound = False
+                    if check_in_background:
+                        store._check = IntegrityCheck(path)
                 mode = _switch_to_wal(conn)
                 if mode.lower() != "wal":
                     raise StoreError(f"cannot switch the store {path} to WAL mode (got {mode})")
@@ -290,9 +296,11 @@ class Store:
         The first write of a run waits for the integrity check (nothing is written into a damaged
         store); a lock held elsewhere beyond the busy timeout raises StoreBusy.
         """
-        if self._check is not None:
-            self._check.wait()
+        if not self._sound:
+            check = self._check or IntegrityCheck(self.path)
             self._check = None
+            check.wait()
+            self._sound = True
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

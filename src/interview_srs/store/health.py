@@ -6,10 +6,9 @@
   (restore a backup, or move the file aside to start fresh). Nothing is written after damage is
   seen: `Store.write` waits for an integrity check before the first write of a run.
 * The check is `PRAGMA quick_check`, which reads the whole file: 0.37 s on the benchmark store
-  (10,000 cards, 200,000 reviews, 39 MB). So it runs in a background thread from the moment the
-  store is opened, on its own read-only connection; a session's first answer (seconds later)
-  waits for it only if it has not finished. Start-up is not delayed, and `srs stats`, which never
-  writes, does not wait at all.
+  (10,000 cards, 200,000 reviews, 39 MB). A review session starts it in a background thread as
+  the store opens, on its own read-only connection, so its first answer (seconds later) does not
+  wait; a command that only reads (`srs stats`) never runs it unless the card sync must write.
 * Busy: another process holding the write lock for longer than the busy timeout makes
   `BEGIN IMMEDIATE` fail with "database is locked"; that becomes `StoreBusy`, which callers
   retry (the review session keeps the rating until it is stored or the user gives up).
