@@ -475,3 +475,28 @@ def test_a_cards_folder_that_is_a_symlink_loop_is_one_line(tmp_path):
     assert result.output.strip().splitlines()[0] == (
         f"{loop}:1:1: cards folder not found (a symbolic link that leads nowhere, or to itself)"
     )
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=12,
+)
+STATE_KEYS = st.sampled_from(["format", "note_type", "notes", "outputs", "sources"])
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(JSON, st.dictionaries(STATE_KEYS, JSON).map(lambda d: {"format": 1, **d})))
+def test_any_json_in_the_build_state_is_read_or_refused_with_build_error(tmp_path, data):
+    folder = tmp_path / "state"
+    folder.mkdir(exist_ok=True)
+    (folder / "build-state.json").write_text(json.dumps(data), "utf-8")
+    try:
+        state = read_state(folder)
+    except BuildError as error:
+        assert "\n" not in str(error)
+        return
+    assert all(isinstance(stamp.mod, int) for stamp in state.notes.values())
