@@ -14,7 +14,11 @@ Guarantees
 * Undo deletes this session's log row and restores the stored before-state, but only if the
   card still holds that row's after-state (otherwise another session answered it since).
 * Opening runs the pending numbered migrations (recorded in `schema_migrations` and in
-  `PRAGMA user_version`); a store from a newer version is refused.
+  `PRAGMA user_version`); a store from a newer version is refused. Two processes creating a new
+  store at once both succeed (the switch to WAL is retried: it ignores the busy timeout).
+* A damaged file is never written: the first write of a run waits for `PRAGMA quick_check`, and
+  SQLite errors or undecodable values become `StoreDamaged` (one line: the file and what to do);
+  a write lock held elsewhere beyond the busy timeout becomes `StoreBusy` (see health.py).
 
 Tables (schema version 4; 3 is the interview planner's)
 -------------------------
