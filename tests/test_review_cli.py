@@ -212,9 +212,9 @@ def test_stats_text_and_json(cards_dir, home):
     lines = result.output.splitlines()
     assert lines[0] == "Statistics for 2025-03-01 (study days start at 4:00)"
     assert lines[2].split() == ["Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due", "today", "Retention"]
-    assert lines[3].split() == ["面试::小红书::客服", "1", "0", "0", "0", "0", "0", "0", "-", "(90.0%)"]
-    assert lines[4].split() == ["面试::蚂蚁集团::用户运营", "0", "1", "1", "0", "0", "0", "1", "-", "(90.0%)"]
-    assert lines[5].split() == ["Total", "1", "1", "1", "0", "0", "0", "1", "-", "(90.0%)"]
+    assert lines[3].split() == ["面试::小红书::客服", "1", "0", "0", "0", "0", "0", "0", "none", "yet", "(target", "90%)"]
+    assert lines[4].split() == ["面试::蚂蚁集团::用户运营", "0", "1", "1", "0", "0", "0", "1", "none", "yet", "(target", "90%)"]
+    assert lines[5].split() == ["Total", "1", "1", "1", "0", "0", "0", "1", "none", "yet", "(target", "90%)"]
     data = json.loads(stats(cards_dir, home, "--json").output)
     assert data["total"]["learning"] == 1 and data["total"]["due_today"] == 1
     assert [c["id"] for c in data["cards"]] == ["xhs-abusive-user", "ant-biggest-challenge", "ant-mob1-3"]
@@ -223,3 +223,12 @@ def test_stats_text_and_json(cards_dir, home):
     assert data["reviews_per_day"][-1] == {"date": "2025-03-01", "reviews": 2}
     deck_only = json.loads(stats(cards_dir, home, "--json", "--deck", "面试::小红书").output)
     assert [d["deck"] for d in deck_only["decks"]] == ["面试::小红书::客服"]
+
+
+def test_stats_never_creates_a_store(cards_dir, tmp_path):
+    home = tmp_path / "nothing-here"
+    result = stats(cards_dir, home)
+    assert result.exit_code == 0
+    assert result.output == f"No reviews yet (no store at {home / 'store.sqlite3'}). Start with `srs review`.\n"
+    assert json.loads(stats(cards_dir, home, "--json").output) == {"format": 1, "store": None}
+    assert not home.exists()

@@ -14,29 +14,55 @@ import click
 from interview_srs import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="srs")
-def cli() -> None:
-    """interview-srs: interview questions as Anki decks and FSRS reviews in the terminal."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """interview-srs: interview questions as Anki decks and FSRS reviews in the terminal.
+
+    Start with `srs review` (review in the terminal) or `srs decks` (get the Anki decks).
+    """
+    if ctx.invoked_subcommand is None:  # bare `srs`: the help, as a successful answer
+        click.echo(ctx.get_help())
 
 
 CARDS_OPTION = click.option(
     "--cards",
     "cards_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("cards"),
-    show_default=True,
-    help="Folder of card YAML files.",
+    default=None,
+    help="Folder of card YAML files [default: ./cards in a checkout of interview-srs, "
+    "else the bundled bank plus your own cards].",
 )
 
 
-def _fail_with_problems(error) -> None:
+def _fail_with_problems(error, wrote_nothing: bool = True) -> None:
     """Print every problem of a CardsError and exit 1 (cards.py is imported lazily: see below)."""
     for problem in error.problems:
         click.echo(str(problem), err=True)
     count = len(error.problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    tail = "; nothing was written." if wrote_nothing else "."
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found{tail}", err=True)
     sys.exit(1)
+
+
+def _curator_cards(cards_dir: Path | None) -> Path:
+    """The one folder `check` and `build` work on: --cards, a checkout's cards/, or your own
+    cards folder ($SRS_HOME/cards)."""
+    if cards_dir is not None:
+        return cards_dir
+    from interview_srs.sources import is_checkout
+    from interview_srs.store import default_store_path
+
+    if is_checkout(Path.cwd()):
+        return Path("cards")
+    own = default_store_path().parent / "cards"
+    if own.is_dir():
+        return own
+    raise click.ClickException(
+        f"no cards folder: run this in a checkout of interview-srs, pass --cards DIR, or put your "
+        f"own cards in {own}"
+    )
 
 
 @cli.command()
@@ -47,10 +73,11 @@ def check(cards_dir: Path, strict: bool) -> None:
     from interview_srs.cards import CardsError, load_bank
     from interview_srs.quality import content_warnings
 
+    cards_dir = _curator_cards(cards_dir)
     try:
         bank = load_bank(cards_dir)
     except CardsError as error:
-        _fail_with_problems(error)
+        _fail_with_problems(error, wrote_nothing=False)
     warnings = content_warnings(bank)
     for warning in warnings:
         click.echo(str(warning), err=True)
@@ -76,6 +103,7 @@ def build(cards_dir: Path, out_dir: Path, verify: bool) -> None:
     from interview_srs import build as builder
     from interview_srs.cards import CardsError
 
+    cards_dir = _curator_cards(cards_dir)
     try:
         if verify:
             stale = builder.stale_outputs(cards_dir, out_dir)
@@ -89,7 +117,10 @@ def build(cards_dir: Path, out_dir: Path, verify: bool) -> None:
         _fail_with_problems(error)
     except builder.BuildError as error:
         raise click.ClickException(str(error)) from None
+    from interview_srs.decks import import_lines
+
     click.echo(format_build_report(report, out_dir))
+    click.echo("\n".join(import_lines(out_dir, sorted(builder.read_state(out_dir).outputs))))
 
 
 def format_build_report(report, out_dir: Path) -> str:
@@ -110,6 +141,29 @@ def format_build_report(report, out_dir: Path) -> str:
     if report.note_type_changed:
         lines.append("Note type (templates/CSS) changed: Anki will update it on import.")
     return "\n".join(lines)
+
+
+@cli.command()
+@CARDS_OPTION
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    help="Folder to write the .apkg files to [default: the current folder].",
+)
+def decks(cards_dir: Path | None, out_dir: Path) -> None:
+    """Write the Anki decks (the bundled ones, or built from --cards) and say which to import."""
+    from interview_srs.build import BuildError
+    from interview_srs.cards import CardsError
+    from interview_srs.decks import DecksError, get_decks
+
+    try:
+        click.echo(get_decks(out_dir, cards_dir))
+    except CardsError as error:
+        _fail_with_problems(error)
+    except (BuildError, DecksError) as error:
+        raise click.ClickException(str(error)) from None
 
 
 # -- review and stats (the store half) ------------------------------------------------------------

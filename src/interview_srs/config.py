@@ -9,13 +9,16 @@ Every key is optional; a missing file means all defaults. Example::
     new_per_day = 20                 # new cards introduced per study day
     day_starts_at = 4                # local hour at which a new study day begins (0–23)
     fuzz = true                      # spread intervals a little, as Anki does
+    leech_threshold = 8              # lapses after which a card is marked a leech (Anki's default)
+    card_folders = ["~/my-cards"]    # your own card folders, read with the bundled bank
 
     [deck."面试::快手"]              # this deck and its subdecks (longest match wins)
     desired_retention = 0.95
     maximum_interval = 180
+    new_per_day = 5
 
-A deck section may set `desired_retention`, `learning_steps`, `relearning_steps` and
-`maximum_interval`. Problems are collected and reported together, each with the file and
+A deck section may set `desired_retention`, `learning_steps`, `relearning_steps`,
+`maximum_interval` and `new_per_day`. Problems are collected and reported together, each with the file and
 line where it was found.
 """
 
@@ -28,8 +31,8 @@ from pathlib import Path
 
 CONFIG_NAME = "config.toml"
 
-DECK_KEYS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval")
-TOP_KEYS = DECK_KEYS + ("new_per_day", "day_starts_at", "fuzz", "deck")
+DECK_KEYS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval", "new_per_day")
+TOP_KEYS = DECK_KEYS + ("day_starts_at", "fuzz", "leech_threshold", "card_folders", "deck")
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -50,14 +53,18 @@ class DeckSettings:
     learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     maximum_interval: int = 36500
+    new_per_day: int | None = None  # a deck section's own limit; None: the top-level new_per_day
 
     def to_dict(self) -> dict:
-        return {
+        values = {
             "desired_retention": self.desired_retention,
             "learning_steps": [format_step(s) for s in self.learning_steps],
             "relearning_steps": [format_step(s) for s in self.relearning_steps],
             "maximum_interval": self.maximum_interval,
         }
+        if self.new_per_day is not None:
+            values["new_per_day"] = self.new_per_day
+        return values
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,13 @@ class Config:
     day_starts_at: int = 4
     fuzz: bool = True
     decks: tuple[tuple[str, DeckSettings], ...] = field(default=())
+    leech_threshold: int = 8
+    card_folders: tuple[str, ...] = ()
+
+    def new_limit(self, deck: str) -> int:
+        """New cards per study day for `deck`: its section's `new_per_day`, else the top-level one."""
+        own = self.for_deck(deck).new_per_day
+        return self.new_per_day if own is None else own
 
     def for_deck(self, deck: str) -> DeckSettings:
         """Settings of the longest `[deck."…"]` section that is `deck` or one of its parents."""
@@ -87,6 +101,8 @@ class Config:
             "new_per_day": self.new_per_day,
             "day_starts_at": self.day_starts_at,
             "fuzz": self.fuzz,
+            "leech_threshold": self.leech_threshold,
+            "card_folders": list(self.card_folders),
             "deck": {name: settings.to_dict() for name, settings in self.decks},
         }
 
@@ -104,8 +120,14 @@ class Config:
         for key in data:
             if key not in TOP_KEYS:
                 problem(key, f"unknown setting (known: {', '.join(TOP_KEYS)})")
-        defaults = _deck_settings(data, DeckSettings(), problem, None)
+        top = {key: value for key, value in data.items() if key != "new_per_day"}
+        defaults = _deck_settings(top, DeckSettings(), problem, None)
         new_per_day = _integer(data, "new_per_day", 20, 0, 9999, problem)
+        leech_threshold = _integer(data, "leech_threshold", 8, 1, 999, problem)
+        card_folders = data.get("card_folders", [])
+        if not isinstance(card_folders, list) or not all(isinstance(f, str) and f for f in card_folders):
+            problem("card_folders", f'must be a list of folders like ["~/my-cards"] (got {_show(card_folders)})')
+            card_folders = []
         day_starts_at = _integer(data, "day_starts_at", 4, 0, 23, problem)
         fuzz = data.get("fuzz", True)
         if not isinstance(fuzz, bool):
@@ -126,7 +148,7 @@ class Config:
             decks.append((name, _deck_settings(section, defaults, problem, name)))
         if problems:
             raise ConfigError(problems)
-        return cls(defaults, new_per_day, day_starts_at, fuzz, tuple(decks))
+        return cls(defaults, new_per_day, day_starts_at, fuzz, tuple(decks), leech_threshold, tuple(card_folders))
 
 
 def load_config(path: Path) -> Config:
@@ -191,6 +213,12 @@ def _deck_settings(data: dict, base: DeckSettings, problem, section: str | None)
             problem("maximum_interval", f"must be a whole number of days from 1 to 36500 (got {_show(value)})", section)
         else:
             changes["maximum_interval"] = value
+    if "new_per_day" in data:
+        value = data["new_per_day"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 9999:
+            problem("new_per_day", f"must be a whole number from 0 to 9999 (got {_show(value)})", section)
+        else:
+            changes["new_per_day"] = value
     return replace(base, **changes)
 
 

@@ -39,6 +39,7 @@ from interview_srs.scheduler import (
     format_interval,
     to_ms,
 )
+from interview_srs.sources import CardSources
 from interview_srs.store import Answer, CardFilter, Store, StoreError, StoredCard
 from interview_srs.texts import Texts
 
@@ -216,7 +217,7 @@ class Session:
         terminal: Terminal,
         clock: Callable[[], datetime],
         study_day: StudyDay,
-        cards_dir: Path,
+        sources: CardSources,
         filt: CardFilter = CardFilter(),
         limits: Limits = Limits(),
         environ: dict | None = None,
@@ -227,7 +228,7 @@ class Session:
         self.term = terminal
         self.clock = clock
         self.study_day = study_day
-        self.cards_dir = cards_dir
+        self.sources = sources
         self.filt = filt
         self.limits = limits
         self.environ = os.environ if environ is None else environ
@@ -473,9 +474,10 @@ class Session:
             except OSError as exc:
                 return f"{editor}: {exc.strerror or exc}"
         from interview_srs.cards import CardsError
+        from interview_srs.home import sync_cards
 
         try:
-            self.store.sync(self.cards_dir, self.clock())
+            sync_cards(self.store, self.sources, self.clock())
         except CardsError as exc:
             return "\n".join([self.texts.edit_problems, *(str(p) for p in exc.problems)])
         return None
@@ -485,7 +487,7 @@ class Session:
 
 
 def review(
-    cards_dir: Path,
+    cards_dir: Path | None,
     store_path: Path | None,
     *,
     deck: str | None = None,
@@ -516,7 +518,7 @@ def review(
             Terminal(stdin or sys.stdin, stdout or sys.stdout),
             clock,
             StudyDay(home.config.day_starts_at),
-            cards_dir,
+            home.sources,
             filt,
             Limits(home.config.new_per_day if new is None else new, limit),
             environ,

@@ -276,19 +276,34 @@ class Store:
 
     # -- syncing with cards/ -----------------------------------------------------------------
 
-    def sync(self, cards_dir: Path, at: datetime) -> SyncReport:
-        """Bring the cards table in line with the YAML files; raise cards.CardsError on bad cards.
+    def sync(self, folders, at: datetime, owns: Callable[[str], bool] | None = None) -> SyncReport:
+        """Bring the cards table in line with the YAML files in `folders` (one folder or several);
+        raise cards.CardsError on bad cards.
 
         Unchanged files (same size and mtime_ns) are not read; files whose bytes hash the same
-        are not parsed. Cards are matched by id, so edited cards keep their history, removed
-        ones are hidden (present = 0) and restored ones come back with their history.
-        """
-        cards_dir = Path(cards_dir)
-        paths = list_card_files(cards_dir) if cards_dir.is_dir() else []
-        if not paths:
-            from interview_srs.cards import load_bank
+        are not parsed. Cards are matched by id, so edited cards keep their history.
 
-            load_bank(cards_dir)  # raises the right CardsError ("cards folder not found", ...)
+        Removal is judged per source: only files that `owns` (default: lying in one of
+        `folders`) count as gone when they are missing, and a card is hidden (present = 0) only
+        when the file it was last read from no longer has it. Cards from other sources (another
+        checkout, your own cards folder when you review a checkout) are left alone. A card that
+        moved between sources follows the file that was read last; a file whose last reading is
+        older than another source's is read again, so switching sources back and forth always
+        shows the current folder's version, and a hidden card reappears with its history.
+        """
+        roots = [Path(folders)] if isinstance(folders, (str, Path)) else [Path(f) for f in folders]
+        resolved = [root.resolve() for root in roots]
+        if owns is None:
+            owns = lambda key: any(Path(key).is_relative_to(root) for root in resolved)  # noqa: E731
+        from interview_srs.cards import load_bank
+
+        paths: list[Path] = []
+        for root in roots:
+            if not root.is_dir():
+                load_bank(root)  # raises "cards folder not found"
+            paths.extend(list_card_files(root))
+        if not paths:
+            load_bank(roots[0])  # raises the right CardsError ("no card files", ...)
         current = {}
         for path in paths:
             stat = path.stat()
@@ -296,19 +311,26 @@ class Store:
         indexed = {
             row[0]: row
             for row in self.conn.execute(
-                "SELECT path, size, mtime_ns, sha256, deck, deck_line, deck_column FROM source_files"
+                "SELECT path, size, mtime_ns, sha256, deck, deck_line, deck_column, synced_ms "
+                "FROM source_files"
             )
+        }
+        # Read last by another source than this one: read again (see the docstring).
+        elsewhere = max((row[7] for key, row in indexed.items() if key not in current), default=None)
+        reread = {
+            key for key in current
+            if key in indexed and elsewhere is not None and indexed[key][7] < elsewhere
         }
         stale = [
             key for key, (_p, size, mtime) in current.items()
-            if key not in indexed or indexed[key][1:3] != (size, mtime)
+            if key not in indexed or indexed[key][1:3] != (size, mtime) or key in reread
         ]
-        removed = [key for key in indexed if key not in current]
+        removed = [key for key in indexed if key not in current and owns(key)]
         if not stale and not removed:
             return SyncReport()
-        return self._resync(current, indexed, stale, removed, at)
+        return self._resync(current, indexed, stale, removed, at, reread)
 
-    def _resync(self, current, indexed, stale, removed, at: datetime) -> SyncReport:
+    def _resync(self, current, indexed, stale, removed, at: datetime, reread=frozenset()) -> SyncReport:
         from interview_srs import cards as cards_module
 
         contents: dict[str, tuple[bytes, str]] = {}
@@ -318,7 +340,7 @@ class Store:
             data = current[key][0].read_bytes()
             digest = hashlib.sha256(data).hexdigest()
             contents[key] = (data, digest)
-            if key in indexed and indexed[key][3] == digest:
+            if key in indexed and indexed[key][3] == digest and key not in reread:
                 touched.append(key)
             else:
                 to_parse.append(key)
@@ -369,6 +391,9 @@ class Store:
         now_ms = to_ms(at)
         added, updated, hidden, restored = [], [], [], []
         with self.write() as conn:
+            # synced_ms only grows, even when the clock (SRS_NOW) goes back: it orders the readings.
+            last = conn.execute("SELECT max(synced_ms) FROM source_files").fetchone()[0]
+            synced_ms = now_ms if last is None else max(now_ms, last + 1)
             before = {
                 row[0]: row[1:]
                 for row in conn.execute(
@@ -416,7 +441,7 @@ class Store:
                 if deck is None:
                     conn.execute(
                         "UPDATE source_files SET size = ?, mtime_ns = ?, synced_ms = ? WHERE path = ?",
-                        (size, mtime, now_ms, key),
+                        (size, mtime, synced_ms, key),
                     )
                     continue
                 conn.execute(
@@ -426,7 +451,7 @@ class Store:
                     "sha256 = excluded.sha256, deck = excluded.deck, deck_line = excluded.deck_line, "
                     "deck_column = excluded.deck_column, synced_ms = excluded.synced_ms",
                     (key, size, mtime, contents[key][1], deck.deck, deck.location.line,
-                     deck.location.column, now_ms),
+                     deck.location.column, synced_ms),
                 )
         return SyncReport(
             files_read=len(contents),
