@@ -65,7 +65,7 @@ def test_a_session_in_a_real_terminal_reveals_rates_undoes_and_quits(cards_dir, 
     child.send("1")
     child.expect("用户私信辱骂客服")
     child.send("u")
-    child.expect("Undid the last answer to ant-mob1-3.")
+    child.expect("Undid your answer to “为什么关注 MOB1-3 卡的平均消费？”.")
     child.expect("为什么关注 MOB1-3 卡的平均消费？")
     child.send(" ")
     child.expect("4 Easy")

@@ -30,9 +30,8 @@ class Texts:
     rate_hint: str
     no_cards: str
     finished: str
-    undone: str  # {card}
     nothing_to_undo: str
-    buried: str  # {card}
+    buried: str  # {question}
     answered_elsewhere: str
     no_editor: str  # {place}
     edit_problems: str
@@ -59,7 +58,6 @@ class Texts:
     undone_suspend: str  # {question}
     leech: str  # {lapses} {card}
     summary_today: str  # {due} {new}
-    summary_tomorrow_due: str  # {due} {new}
     summary_bank: str  # {left}
     summary_next: str  # {when}
     stats_fresh: str  # {cards} {decks}
@@ -90,9 +88,8 @@ EN = Texts(
     rate_hint="Press 1, 2, 3 or 4 to rate.",
     no_cards="Nothing to review right now.",
     finished="Congratulations! You have finished for now.",
-    undone="Undid the last answer to {card}.",
     nothing_to_undo="Nothing to undo.",
-    buried="Buried {card} until tomorrow.",
+    buried="Buried “{question}” until tomorrow.",
     answered_elsewhere="(this card was also answered in another session; both answers are kept)",
     no_editor="Set $EDITOR to edit cards; this card is at {place}.",
     edit_problems="The card file has problems; the card is shown as it was:",
@@ -118,7 +115,6 @@ EN = Texts(
     undone_suspend="Unsuspended “{question}”.",
     leech="Leech: forgotten {lapses} times. Rework your own answer: srs answer {card}",
     summary_today="Left today: {due} due, {new} new.",
-    summary_tomorrow_due="Due tomorrow: {due}, plus up to {new} new cards.",
     summary_bank="New cards not seen yet: {left} (study more today with `srs review --new N`).",
     summary_next="Nothing is due now; the next card is due {when}.",
     stats_fresh="{cards} cards in {decks} decks, none reviewed yet. Start with `srs review`.",
@@ -149,9 +145,8 @@ ZH = Texts(
     rate_hint="请按 1、2、3 或 4 评分。",
     no_cards="现在没有要复习的卡片。",
     finished="恭喜！本轮复习已完成。",
-    undone="已撤销对 {card} 的上一次回答。",
     nothing_to_undo="没有可撤销的回答。",
-    buried="已将 {card} 搁置到明天。",
+    buried="已将“{question}”搁置到明天。",
     answered_elsewhere="（这张卡片也在另一个会话中被回答过；两次回答都已保存）",
     no_editor="请设置 $EDITOR 以编辑卡片；这张卡片位于 {place}。",
     edit_problems="卡片文件有问题；仍显示修改前的卡片：",
@@ -177,7 +172,6 @@ ZH = Texts(
     undone_suspend="已取消暂停“{question}”。",
     leech="难记卡：已遗忘 {lapses} 次。建议重写你自己的答案：srs answer {card}",
     summary_today="今天还剩：到期 {due} 张，新卡 {new} 张。",
-    summary_tomorrow_due="明天到期：{due} 张，另有最多 {new} 张新卡。",
     summary_bank="题库里还没学过的新卡：{left} 张（今天想多学可用 `srs review --new N`）。",
     summary_next="现在没有到期的卡片；下一张在 {when} 到期。",
     stats_fresh="共 {cards} 张卡片、{decks} 个牌组，还没有复习过。从 `srs review` 开始吧。",
