@@ -178,3 +178,71 @@ def test_summary_counts_ratings():
 )
 def test_editor_commands_open_the_card_line(editor, command):
     assert editor_command(editor, "/c/a.yaml", 12) == command
+
+
+# -- a card taller than the terminal --------------------------------------------------------------
+
+CLEAR = "\x1b[H\x1b[2J"
+
+
+def tall_card(folder: Path, points: int = 30) -> Path:
+    items = "".join(f"      - 第 {i} 个要点：先讲结论，再讲数据。\n" for i in range(1, points + 1))
+    write_file(folder / "tall.yaml", f"deck: 面试::长卡\ncards:\n  - id: tall-card\n    question: 一道答案很长的题？\n    outline:\n{items}")
+    return folder
+
+
+def last_screen(child: pexpect.spawn) -> str:
+    """What is on the screen now: everything read since the last clear, without styling."""
+    import re
+
+    screen = child.logfile_read.getvalue().rsplit(CLEAR, 1)[-1]
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]|\r", "", screen)
+
+
+def spawn_at(cards: Path, home: Path, rows: int, columns: int) -> pexpect.spawn:
+    import io
+
+    child = pexpect.spawn(
+        sys.executable, ["-m", "interview_srs", "review", "--cards", str(cards)],
+        env=environment(home), encoding="utf-8", timeout=20, dimensions=(rows, columns),
+    )
+    child.logfile_read = io.StringIO()
+    return child
+
+
+def test_a_tall_card_scrolls_under_a_pinned_header_and_redraws_on_resize(tmp_path, home):
+    child = spawn_at(tall_card(tmp_path / "cards"), home, 24, 80)
+    child.expect("一道答案很长的题")
+    child.send(" ")
+    child.expect("lines 1–17 of 34")
+    child.expect("1-4 rate")
+    for _ in range(3):
+        child.send("j")
+    child.expect("lines 4–20 of 34")
+    child.expect("1-4 rate")
+    screen = last_screen(child)
+    lines = screen.splitlines()
+    assert len(lines) <= 23  # the screen fits: nothing scrolled off the top
+    assert lines[0] == "面试::长卡"  # the header stays
+    assert "1 Again" in screen and "1-4 rate" in screen  # so do the ratings
+    # body lines 4-20: the question has scrolled away, points 1-16 show
+    assert "一道答案很长的题" not in screen and "第 16 个要点" in screen and "第 17 个要点" not in screen
+    child.send("\x1b[A")  # arrow up
+    child.expect("lines 3–19 of 34")
+    child.setwinsize(30, 100)  # the kernel sends SIGWINCH: redrawn at the new size at once
+    child.expect("lines 3–25 of 34", timeout=2)  # 6 more rows: 6 more body lines
+    child.send("3")
+    child.expect("Congratulations|Session summary|Space/Enter")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    assert review_log(home, "card_id, rating") == [("tall-card", 3)]
+
+
+def test_a_card_that_fits_has_no_scroll_line(cards_dir, home):
+    child = spawn_at(cards_dir, home, 40, 80)  # this card takes 27 lines
+    child.expect("最大挑战")
+    child.send(" ")
+    child.expect("1-4 rate")
+    assert "lines " not in last_screen(child)
+    child.send("q")
+    child.expect(pexpect.EOF)
