@@ -231,6 +231,74 @@ def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: b
     click.echo(_review_errors(lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json)))
 
 
+def _with_home(cards_dir: Path | None, store_path: Path | None, use):
+    """Open the store (synced with the cards), call `use(home, now)`, close it; errors as usual."""
+    from interview_srs.home import open_home
+    from interview_srs.scheduler import now
+
+    def action():
+        at = now()
+        home = open_home(store_path, cards_dir, at)
+        try:
+            return use(home, at)
+        finally:
+            home.store.close()
+
+    return _review_errors(action)
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.argument("text")
+def search(cards_dir: Path | None, store_path: Path | None, text: str) -> None:
+    """Find cards whose question, answer or tags contain TEXT (any substring, e.g. 两个字)."""
+    from interview_srs.lookup import search_text
+
+    click.echo(_with_home(cards_dir, store_path, lambda home, _at: search_text(home.store, text)))
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.argument("card_id", metavar="ID")
+def show(cards_dir: Path | None, store_path: Path | None, card_id: str) -> None:
+    """One card as the review screen shows it, its FSRS state, predicted recall and history."""
+    from interview_srs.lookup import show_text
+    from interview_srs.scheduler import StudyDay
+    from interview_srs.texts import texts_for
+
+    click.echo(_with_home(cards_dir, store_path, lambda home, at: show_text(
+        home.store, card_id, texts_for(), home.config, at, StudyDay(home.config.day_starts_at))))
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.option("--list", "list_them", is_flag=True, help="List the suspended cards.")
+@click.argument("card_ids", metavar="ID...", nargs=-1)
+def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, card_ids: tuple[str, ...]) -> None:
+    """Keep cards out of reviews until `srs unsuspend` (the `!` key does it during a review)."""
+    from interview_srs.lookup import set_suspended, suspended_text
+
+    if not card_ids and not list_them:
+        raise click.UsageError("give the ids of the cards to suspend, or --list")
+    click.echo(_with_home(cards_dir, store_path, lambda home, _at: "\n".join(
+        part for part in (set_suspended(home.store, card_ids, True) if card_ids else "",
+                          suspended_text(home.store) if list_them else "") if part)))
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.argument("card_ids", metavar="ID...", nargs=-1, required=True)
+def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[str, ...]) -> None:
+    """Bring suspended cards back into reviews."""
+    from interview_srs.lookup import set_suspended
+
+    click.echo(_with_home(cards_dir, store_path, lambda home, _at: set_suspended(home.store, card_ids, False)))
+
+
 def main() -> None:
     cli(prog_name="srs")
 
