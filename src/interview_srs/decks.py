@@ -16,6 +16,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from interview_srs.render import clean
+
 EVERYTHING = "interview-srs-all.apkg"  # build.COMBINED_STEM's package (tested)
 
 
@@ -62,7 +64,7 @@ def import_lines(folder: Path, names: list[str] | None = None) -> list[str]:
     if rest:
         lines.append("  or one deck at a time:" if everything else "  one deck at a time:")
         width = max(len(str(p.path)) for p in rest)
-        lines += [f"    {str(p.path):<{width}}  {', '.join(p.decks)}" for p in rest]
+        lines += [f"    {str(p.path):<{width}}  {clean(', '.join(p.decks))}" for p in rest]
     return lines
 
 

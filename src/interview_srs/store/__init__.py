@@ -24,10 +24,13 @@ Times are INTEGER milliseconds since the Unix epoch, UTC. States: 0 new (never a
 `schema_migrations` — one row per applied migration.
     version INTEGER PK, name TEXT, applied_ms INTEGER.
 
-`source_files` — the card files seen at the last sync; a file whose size and mtime_ns are
-unchanged is not read again, one whose bytes hash the same is not parsed again.
+`source_files` — the card files seen, from every card source (see sources.py); a file whose size
+and mtime_ns are unchanged is not read again, one whose bytes hash the same is not parsed again.
     path TEXT PK (absolute), size INTEGER, mtime_ns INTEGER, sha256 TEXT (hex),
-    deck TEXT (the file's deck), deck_line/deck_column INTEGER (where `deck:` is), synced_ms.
+    deck TEXT (the file's deck), deck_line/deck_column INTEGER (where `deck:` is),
+    synced_ms — when the file was last read; it only grows (max + 1 if the clock went back), so
+    it also orders readings: a file last read before another source's is read again
+    (Store.sync).
 
 `cards` — one row per card `id` ever seen; never deleted, so history survives edits.
     id TEXT PK (the YAML id)
@@ -36,8 +39,9 @@ unchanged is not read again, one whose bytes hash the same is not parsed again.
         outline [text], assesses, pitfalls [text], example, sources [text],
         followups [{q, cue}], as_of "YYYY-MM" or ""; older rows may lack the last two)
     file TEXT (absolute path of the YAML file), line/column INTEGER (where the card starts)
-    present INTEGER 0/1 — 0 when the card is no longer in any YAML file: hidden from review and
-        stats, history kept; set back to 1 with its history when the id reappears
+    present INTEGER 0/1 — 0 when the file the card was last read from no longer has it (removal
+        is judged per source: cards of sources not being synced are left alone): hidden from
+        review and stats, history kept; set back to 1 with its history when the id reappears
     added_ms INTEGER — first seen
     state INTEGER; step INTEGER (learning/relearning step, else NULL); stability REAL;
         difficulty REAL; due_ms INTEGER (NULL for new cards); last_review_ms INTEGER
@@ -295,15 +299,13 @@ class Store:
         resolved = [root.resolve() for root in roots]
         if owns is None:
             owns = lambda key: any(Path(key).is_relative_to(root) for root in resolved)  # noqa: E731
-        from interview_srs.cards import load_bank
-
         paths: list[Path] = []
         for root in roots:
             if not root.is_dir():
-                load_bank(root)  # raises "cards folder not found"
+                _raise_cards_error(root)  # "cards folder not found"
             paths.extend(list_card_files(root))
         if not paths:
-            load_bank(roots[0])  # raises the right CardsError ("no card files", ...)
+            _raise_cards_error(roots[0])  # "no card files (*.yaml) in this folder"
         current = {}
         for path in paths:
             stat = path.stat()
@@ -687,6 +689,14 @@ class Store:
 
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _raise_cards_error(folder: Path) -> None:
+    """Raise the CardsError that loading `folder` gives (the card loader, and YAML, are only
+    imported when something is wrong or a file changed: start-up time)."""
+    from interview_srs.cards import load_bank
+
+    load_bank(folder)
 
 
 def _card_text(deck, card, key: str) -> tuple:
