@@ -168,3 +168,14 @@ def test_module_entry_point_runs(tmp_path):
 
     result = subprocess.run([sys.executable, "-m", "interview_srs", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "Usage: srs" in result.stdout
+
+
+def test_decks_without_bundled_decks_is_a_clear_error(tmp_path, monkeypatch):
+    import interview_srs.sources
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(interview_srs.sources, "bundled", lambda kind: None)
+    result = run("decks")
+    assert result.exit_code == 1
+    assert result.output == "Error: this installation has no bundled decks; pass --cards DIR to build them\n"
+    assert list(tmp_path.iterdir()) == []

@@ -462,7 +462,7 @@ class Session:
             top, body = pager.split_header(
                 render.question_lines(card, self.texts, width, style, counts)
             )
-            top = ([message] if message else []) + top
+            top = (message.split("\n") if message else []) + top
             bottom = [""]
             if revealed:
                 body += render.answer_lines(card, self.texts, width, style)
