@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 UP, DOWN, PAGE_UP, PAGE_DOWN = "up", "down", "pgup", "pgdn"
+RESIZE = "resize"  # not a key: the terminal changed size, redraw
 SCROLL_KEYS = {"k": -1, UP: -1, "j": 1, DOWN: 1, PAGE_UP: "-page", PAGE_DOWN: "page"}
 
 
@@ -73,4 +74,4 @@ def scrolled(screen: Screen, height: int, offset: int, key: str) -> int:
     return max(0, offset + step)
 
 
-__all__ = ["DOWN", "PAGE_DOWN", "PAGE_UP", "SCROLL_KEYS", "UP", "Screen", "View", "body_height", "scrolled", "split_header", "view"]
+__all__ = ["DOWN", "PAGE_DOWN", "PAGE_UP", "RESIZE", "SCROLL_KEYS", "UP", "Screen", "View", "body_height", "scrolled", "split_header", "view"]

@@ -4,7 +4,9 @@ Order of cards: learning cards that are due now, then review cards due today (lo
 retrievability first), then new cards up to the daily limit, then learning cards due within
 the next 20 minutes (Anki's learn-ahead), so learning steps play out within the session.
 
-Input: on a terminal, single key presses (no Enter needed) and a running timer on the question.
+Input: on a terminal, single key presses (no Enter needed) and a running timer on the question
+(termios and select on Unix, msvcrt on Windows: winkeys.py). A card taller than the terminal is
+shown through pager.py, and a resize (SIGWINCH) redraws it.
 When standard input is not a terminal, one key per line: an empty line is Enter, a line with
 only spaces (or the word `space`) is Space, otherwise the first character counts — so a whole
 session can be driven from a file or a test.
@@ -122,6 +124,8 @@ class Terminal:
         self.styled = _isatty(stdout) and os.environ.get("NO_COLOR", "") == ""
         self.style = render.Style(self.styled)
         self._resized: int | None = None  # see resize_signals
+        self.windows = os.name == "nt"  # no termios, select() or SIGWINCH: see winkeys.py
+        self.drawn_size: tuple[int, int] | None = None
 
     def width(self) -> int:
         columns = shutil.get_terminal_size((80, 24)).columns if _isatty(self.stdout) else 80
@@ -142,6 +146,7 @@ class Terminal:
         self.write(text + "\n")
 
     def clear(self) -> None:
+        self.drawn_size = tuple(shutil.get_terminal_size((80, 24)))  # Windows notices resizes by it
         if self.styled:
             self.write("\x1b[H\x1b[2J")
         else:
@@ -151,6 +156,13 @@ class Terminal:
     def keys(self):
         """Raw key mode for the duration of the block (on a terminal)."""
         if not self.interactive:
+            yield
+            return
+        if self.windows:  # msvcrt reads single keys without echo as it is
+            from interview_srs import winkeys
+
+            if self.styled:
+                winkeys.enable_ansi()
             yield
             return
         import termios
@@ -168,7 +180,7 @@ class Terminal:
     @contextmanager
     def cooked(self):
         """Normal terminal mode (for running an editor) inside a `keys` block."""
-        if not self.interactive:
+        if not self.interactive or self.windows:
             yield
             return
         import termios
@@ -181,7 +193,8 @@ class Terminal:
             termios.tcsetattr(fd, termios.TCSADRAIN, raw)
 
     def read_key(self, timeout: float | None = None) -> str | None:
-        """One key: " ", "\\n", a character, QUIT at end of input; None when `timeout` passes."""
+        """One key: " ", "\\n", a character, a scroll key (pager.UP, ...), QUIT at end of input,
+        pager.RESIZE when the terminal was resized; None when `timeout` passes."""
         if not self.interactive:
             line = self.stdin.readline()
             if line == "":
@@ -193,6 +206,10 @@ class Terminal:
             if word in ("", "space"):
                 return " "
             return word[0]
+        if self.windows:
+            from interview_srs import winkeys
+
+            return winkeys.read_key(timeout, self.drawn_size)
         fd = self.stdin.fileno()
         wake = [self._resized] if self._resized is not None else []
         ready, _, _ = select.select([fd, *wake], [], [], timeout)
@@ -200,7 +217,7 @@ class Terminal:
             return None
         if fd not in ready:
             _drain(self._resized)
-            return RESIZE
+            return pager.RESIZE
         data = os.read(fd, 32)
         if data in (b"", b"\x04"):
             return QUIT
@@ -213,7 +230,6 @@ class Terminal:
         return data[:1].decode("ascii", "replace")
 
 
-RESIZE = "resize"
 _ESCAPE_KEYS = {
     b"\x1b[A": pager.UP, b"\x1bOA": pager.UP, b"\x1b[B": pager.DOWN, b"\x1bOB": pager.DOWN,
     b"\x1b[5~": pager.PAGE_UP, b"\x1b[6~": pager.PAGE_DOWN,
@@ -499,7 +515,7 @@ class Session:
             if key == QUIT:
                 self._put_back()
                 return QUIT
-            if key == RESIZE:
+            if key == pager.RESIZE:
                 draw()
             elif key in pager.SCROLL_KEYS:
                 height = self.term.height()
