@@ -91,7 +91,7 @@ def test_decks_copies_the_bundled_packages_and_names_the_file_to_import(tmp_path
         "  every question:  mine/interview-srs-all.apkg",
     ]
     assert lines[3] == "  or one deck at a time:"
-    assert "mine/kuaishou-marketing.apkg  面试::快手::营销服务" in [line.strip() for line in lines[4:]]
+    assert "mine/kuaishou-marketing.apkg 面试::快手::营销服务" in [" ".join(line.split()) for line in lines[4:]]
     assert run("decks", "--out", "mine").stdout == result.stdout  # again: same files, same advice
 
 
