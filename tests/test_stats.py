@@ -128,4 +128,5 @@ def test_leeches_are_listed_with_their_lapses(store):
         "Leeches (forgotten 2+ times; rework your answer with `srs answer ID`):",
         "  ant-mob1-3    2×  为什么关注 MOB1-3 卡的平均消费？",
     ]
-    assert collect(store, Config(fuzz=False), CardFilter(), at, DAY).leeches == ()
+    assert collect(store, Config(fuzz=False), CardFilter(), at, DAY).leeches == ()  # threshold 8
+    assert collect(store, config, CardFilter(decks=("面试::小红书::客服",)), at, DAY).leeches == ()
