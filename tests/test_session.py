@@ -238,9 +238,13 @@ def test_a_tall_card_scrolls_under_a_pinned_header_and_redraws_on_resize(tmp_pat
     assert review_log(home, "card_id, rating") == [("tall-card", 3)]
 
 
-def test_a_card_that_fits_has_no_scroll_line(cards_dir, home):
+def test_a_card_that_fits_has_no_scroll_line_and_hints_do_not_stack(cards_dir, home):
     child = spawn_at(cards_dir, home, 40, 80)  # this card takes 27 lines
     child.expect("最大挑战")
+    for key in "334":  # rating before revealing: one hint, redrawn, never stacked
+        child.send(key)
+        child.expect("Show the answer first")
+    assert last_screen(child).count("Show the answer first (Space or Enter), then rate 1–4.") == 1
     child.send(" ")
     child.expect("1-4 rate")
     assert "lines " not in last_screen(child)
