@@ -214,23 +214,26 @@ def test_a_tall_card_scrolls_under_a_pinned_header_and_redraws_on_resize(tmp_pat
     child = spawn_at(tall_card(tmp_path / "cards"), home, 24, 80)
     child.expect("一道答案很长的题")
     child.send(" ")
-    child.expect("lines 1–17 of 34")
+    child.expect(r"lines 1–(\d+) of (\d+)")
+    room, total = int(child.match.group(1)), int(child.match.group(2))
+    assert room == 24 - 1 - 2 - 3 - 1  # rows - timer line - deck and counts - ratings block - status
+    assert total > 30
     child.expect("1-4 rate")
     for _ in range(3):
         child.send("j")
-    child.expect("lines 4–20 of 34")
+    child.expect(f"lines 4–{room + 3} of {total}")
     child.expect("1-4 rate")
     screen = last_screen(child)
     lines = screen.splitlines()
     assert len(lines) <= 23  # the screen fits: nothing scrolled off the top
     assert lines[0] == "面试::长卡"  # the header stays
     assert "1 Again" in screen and "1-4 rate" in screen  # so do the ratings
-    # body lines 4-20: the question has scrolled away, points 1-16 show
-    assert "一道答案很长的题" not in screen and "第 16 个要点" in screen and "第 17 个要点" not in screen
+    # the question has scrolled away at the top, the last points are still below
+    assert "一道答案很长的题" not in screen and "个要点" in screen and "第 30 个要点" not in screen
     child.send("\x1b[A")  # arrow up
-    child.expect("lines 3–19 of 34")
+    child.expect(f"lines 3–{room + 2} of {total}")
     child.setwinsize(30, 100)  # the kernel sends SIGWINCH: redrawn at the new size at once
-    child.expect("lines 3–25 of 34", timeout=2)  # 6 more rows: 6 more body lines
+    child.expect(f"lines 3–{room + 8} of {total}", timeout=2)  # 6 more rows: 6 more body lines
     child.send("3")
     child.expect("Congratulations|Session summary|Space/Enter")
     child.send("q")
@@ -250,3 +253,29 @@ def test_a_card_that_fits_has_no_scroll_line_and_hints_do_not_stack(cards_dir, h
     assert "lines " not in last_screen(child)
     child.send("q")
     child.expect(pexpect.EOF)
+
+
+def test_w_opens_your_answer_in_the_editor_and_the_card_comes_back_with_it(cards_dir, home, tmp_path):
+    from test_personal import fake_editor
+
+    child = pexpect.spawn(
+        sys.executable, ["-m", "interview_srs", "review", "--cards", str(cards_dir)],
+        env=environment(home, EDITOR=fake_editor(tmp_path)), encoding="utf-8", timeout=20, dimensions=(60, 100),
+    )
+    child.expect("在实习期间遇到的最大挑战是什么？")
+    child.send(" ")
+    child.expect("Your answer")
+    child.expect(r"No answer of yours yet: press w \(or run `srs answer ant-biggest-challenge`\)")
+    child.send("w")
+    child.expect("Your answer")
+    child.expect("S 情境：公司、角色、时间点")
+    child.expect("我在 A 公司负责拉新。")
+    child.expect("Assesses")  # the skeleton follows your answer
+    child.send("3")
+    child.expect("为什么关注 MOB1-3 卡的平均消费？")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert (home / "answers" / "ant-biggest-challenge.md").read_text("utf-8").endswith("我在 A 公司负责拉新。\n")
+    assert review_log(home, "card_id, rating") == [("ant-biggest-challenge", 3)]
