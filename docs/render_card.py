@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from interview_srs import anki_export  # noqa: E402
 from interview_srs.cards import load_bank  # noqa: E402
 
-WIDTHS = {"400": 400, "desktop": 1000}
+SIZES = {"400": (400, 1800), "desktop": (1000, 1300)}  # tall enough for a long STAR card
 
 
 def fill(template: str, fields: dict[str, str]) -> str:
@@ -65,13 +65,13 @@ def render(card_ids: list[str], out: Path, chromium: str) -> list[Path]:
                 for mode in ("day", "night"):
                     html_path = Path(tmp) / f"{card_id}-{side}-{mode}.html"
                     html_path.write_text(page(body, mode == "night"), "utf-8")
-                    for name, width in WIDTHS.items():
+                    for name, (width, height) in SIZES.items():
                         target = out / f"card-{card_id}-{side}-{name}-{mode}.png"
                         subprocess.run(
                             [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                              "--disable-background-networking", "--disable-component-update", "--disable-sync",
                              "--hide-scrollbars", f"--user-data-dir={tmp}/profile",
-                             f"--screenshot={target}", f"--window-size={width},1100", html_path.as_uri()],
+                             f"--screenshot={target}", f"--window-size={width},{height}", html_path.as_uri()],
                             check=True, capture_output=True, timeout=120,
                         )
                         written.append(target)
