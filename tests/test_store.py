@@ -428,6 +428,15 @@ def test_a_card_vanishes_only_when_its_own_source_drops_it_and_reappears_with_hi
     assert store.state("c2").state != NEW and len(store.log("c2")) == 1
 
 
+def test_unchanged_sources_are_not_read_again(store, tmp_path):
+    mine = _source(tmp_path / "mine", "m", {"own-1"})
+    bank = _source(tmp_path / "bank", "b", {"c1"})
+    assert store.sync([bank, mine], T0).files_read == 2
+    assert store.sync([bank, mine], T0).files_read == 0
+    assert store.sync(bank, T0).files_read == 0  # the other source was read with it, not after it
+    assert store.sync(mine, T0).files_read == 0
+
+
 def test_a_missing_folder_of_another_source_hides_nothing(store, tmp_path):
     mine = _source(tmp_path / "mine", "m", {"own-1"})
     bank = _source(tmp_path / "bank", "b", {"c1"})
