@@ -9,13 +9,19 @@ Every key is optional; a missing file means all defaults. Example::
     new_per_day = 20                 # new cards introduced per study day
     day_starts_at = 4                # local hour at which a new study day begins (0–23)
     fuzz = true                      # spread intervals a little, as Anki does
+    timezone = "Asia/Shanghai"       # IANA name for study days and interview times
+                                     # (default: the offset in SRS_NOW, else the system zone)
+    interview_target = 0.95          # predicted recall every card should have at an interview
+    final_pass_days = 2              # answer every card in the last N days before it (0: off)
+    answer_seconds = { outline = 60, star = 120 }   # speaking-time targets per card type
 
     [deck."面试::快手"]              # this deck and its subdecks (longest match wins)
     desired_retention = 0.95
     maximum_interval = 180
+    interview_target = 0.97
 
-A deck section may set `desired_retention`, `learning_steps`, `relearning_steps` and
-`maximum_interval`. Problems are collected and reported together, each with the file and
+A deck section may set `desired_retention`, `learning_steps`, `relearning_steps`,
+`maximum_interval` and `interview_target`. Problems are collected and reported together, each with the file and
 line where it was found.
 """
 
@@ -28,8 +34,13 @@ from pathlib import Path
 
 CONFIG_NAME = "config.toml"
 
-DECK_KEYS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval")
-TOP_KEYS = DECK_KEYS + ("new_per_day", "day_starts_at", "fuzz", "deck")
+DECK_KEYS = (
+    "desired_retention", "learning_steps", "relearning_steps", "maximum_interval", "interview_target",
+)
+TOP_KEYS = DECK_KEYS + (
+    "new_per_day", "day_starts_at", "fuzz", "timezone", "final_pass_days", "answer_seconds", "deck",
+)
+CARD_KINDS = ("outline", "star")
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -50,6 +61,7 @@ class DeckSettings:
     learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     maximum_interval: int = 36500
+    interview_target: float = 0.95  # not an FSRS setting: the planner's goal (planner.py)
 
     def to_dict(self) -> dict:
         return {
@@ -57,6 +69,7 @@ class DeckSettings:
             "learning_steps": [format_step(s) for s in self.learning_steps],
             "relearning_steps": [format_step(s) for s in self.relearning_steps],
             "maximum_interval": self.maximum_interval,
+            "interview_target": self.interview_target,
         }
 
 
@@ -69,6 +82,13 @@ class Config:
     day_starts_at: int = 4
     fuzz: bool = True
     decks: tuple[tuple[str, DeckSettings], ...] = field(default=())
+    timezone: str | None = None  # IANA name; None: SRS_NOW's offset, else the system zone
+    final_pass_days: int = 2
+    answer_seconds: tuple[tuple[str, int], ...] = (("outline", 60), ("star", 120))
+
+    def target_seconds(self, kind: str) -> int:
+        """The speaking-time target of a card type ("outline" or "star")."""
+        return dict(self.answer_seconds)[kind]
 
     def for_deck(self, deck: str) -> DeckSettings:
         """Settings of the longest `[deck."…"]` section that is `deck` or one of its parents."""
@@ -87,6 +107,9 @@ class Config:
             "new_per_day": self.new_per_day,
             "day_starts_at": self.day_starts_at,
             "fuzz": self.fuzz,
+            "timezone": self.timezone,
+            "final_pass_days": self.final_pass_days,
+            "answer_seconds": dict(self.answer_seconds),
             "deck": {name: settings.to_dict() for name, settings in self.decks},
         }
 
@@ -111,6 +134,23 @@ class Config:
         if not isinstance(fuzz, bool):
             problem("fuzz", "must be true or false")
             fuzz = True
+        zone = data.get("timezone")
+        if zone is not None and not _valid_zone(zone):
+            problem("timezone", f'must be an IANA time zone name such as "Asia/Shanghai" (got {_show(zone)})')
+            zone = None
+        final_pass_days = _integer(data, "final_pass_days", 2, 0, 14, problem)
+        answer_seconds = dict(cls.answer_seconds)
+        seconds = data.get("answer_seconds", {})
+        if not isinstance(seconds, dict):
+            problem("answer_seconds", "must be a table such as { outline = 60, star = 120 }")
+            seconds = {}
+        for kind, value in seconds.items():
+            if kind not in CARD_KINDS:
+                problem("answer_seconds", f"unknown card type '{kind}' (known: {', '.join(CARD_KINDS)})")
+            elif isinstance(value, bool) or not isinstance(value, int) or not 5 <= value <= 3600:
+                problem("answer_seconds", f"{kind} must be a whole number of seconds from 5 to 3600 (got {_show(value)})")
+            else:
+                answer_seconds[kind] = value
         decks: list[tuple[str, DeckSettings]] = []
         sections = data.get("deck", {})
         if not isinstance(sections, dict):
@@ -126,7 +166,10 @@ class Config:
             decks.append((name, _deck_settings(section, defaults, problem, name)))
         if problems:
             raise ConfigError(problems)
-        return cls(defaults, new_per_day, day_starts_at, fuzz, tuple(decks))
+        return cls(
+            defaults, new_per_day, day_starts_at, fuzz, tuple(decks), zone, final_pass_days,
+            tuple(answer_seconds.items()),
+        )
 
 
 def load_config(path: Path) -> Config:
@@ -191,7 +234,26 @@ def _deck_settings(data: dict, base: DeckSettings, problem, section: str | None)
             problem("maximum_interval", f"must be a whole number of days from 1 to 36500 (got {_show(value)})", section)
         else:
             changes["maximum_interval"] = value
+    if "interview_target" in data:
+        value = data["interview_target"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.5 <= value <= 0.99:
+            problem("interview_target", f"must be a number from 0.5 to 0.99 (got {_show(value)})", section)
+        else:
+            changes["interview_target"] = float(value)
     return replace(base, **changes)
+
+
+def _valid_zone(name: object) -> bool:
+    """An IANA zone zoneinfo can load (on Windows that needs the tzdata package)."""
+    if not isinstance(name, str) or not name.strip():
+        return False
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _integer(data: dict, key: str, default: int, low: int, high: int, problem) -> int:

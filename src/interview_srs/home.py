@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from interview_srs.config import CONFIG_NAME, Config, load_config
+from interview_srs.scheduler import StudyDay, local_zone
 from interview_srs.store import CardFilter, Store, StoreError, default_store_path
 
 
@@ -21,6 +22,11 @@ class Home:
     store: Store
     config: Config
     config_path: Path
+    zone: tzinfo | None = None  # the user's zone (scheduler.local_zone); None: the system's
+
+    @property
+    def study_day(self) -> StudyDay:
+        return StudyDay(self.config.day_starts_at, self.zone)
 
 
 def open_home(store_path: Path | None, cards_dir: Path, at: datetime, environ: dict | None = None) -> Home:
@@ -37,7 +43,7 @@ def open_home(store_path: Path | None, cards_dir: Path, at: datetime, environ: d
     except BaseException:
         store.close()
         raise
-    return Home(store, config, config_path)
+    return Home(store, config, config_path, local_zone(config, environ))
 
 
 def decks_matching(decks: list[str], pattern: str) -> tuple[str, ...]:

@@ -1,8 +1,10 @@
 """The terminal review session: the key loop, the timer, undo, bury, edit, quit and the summary.
 
-Order of cards: learning cards that are due now, then review cards due today (lowest
-retrievability first), then new cards up to the daily limit, then learning cards due within
-the next 20 minutes (Anki's learn-ahead), so learning steps play out within the session.
+Order of cards: planner.py decides (learning cards due now, review cards due today, an upcoming
+interview's final pass, bring-forward and introductions, new cards up to the daily limit, cards
+ahead of time with `--ahead`, then learning cards due within the next 20 minutes, so learning
+steps play out within the session). The plan is made once, when the session starts; an entry
+whose card has changed since (answered in another session, say) is skipped.
 
 Input: on a terminal, single key presses (no Enter needed) and a running timer on the question.
 When standard input is not a terminal, one key per line: an empty line is Enter, a line with
@@ -29,17 +31,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from interview_srs import render
+from interview_srs import planner, render
 from interview_srs.scheduler import (
     LEARN_AHEAD,
     NEW,
-    REVIEW,
     Schedulers,
     StudyDay,
     format_interval,
-    to_ms,
 )
 from interview_srs.store import Answer, CardFilter, Store, StoreError, StoredCard
+from interview_srs.store import queue as queries
 from interview_srs.texts import Texts
 
 MAX_WIDTH = 100
@@ -50,6 +51,7 @@ QUIT = "q"
 class Limits:
     new_per_day: int = 20
     cards: int | None = None  # at most this many different cards in the session
+    ahead: bool = False  # --ahead: cards not due yet once the rest is done
 
 
 @dataclass
@@ -220,6 +222,7 @@ class Session:
         filt: CardFilter = CardFilter(),
         limits: Limits = Limits(),
         environ: dict | None = None,
+        interviews: tuple[planner.Interview, ...] = (),
     ):
         self.store = store
         self.schedulers = schedulers
@@ -235,13 +238,31 @@ class Session:
         self.summary = Summary()
         self.undo_stack: list[tuple[str, object]] = []
         self.shown: set[str] = set()
+        self.interviews = interviews
         at = clock()
         self.day_start, self.day_end = study_day.bounds(at)
-        self.reviews = store.due_review_ids(filt, at, self.day_end)
-        self.news = store.new_ids(filt, at, limits.new_per_day)
-        self.current: tuple[str, str] | None = None  # (card id, which queue it came from)
+        self.pending = self._plan(at)
+        self.current: planner.Entry | None = None
 
     # -- the queue -------------------------------------------------------------------------------
+
+    def _plan(self, at: datetime) -> list[planner.Entry]:
+        config = self.schedulers.config
+        rules = planner.Rules(
+            new_per_day=self.limits.new_per_day,
+            final_pass_days=config.final_pass_days,
+            target_of=lambda deck: config.for_deck(deck).interview_target,
+        )
+        return planner.plan(
+            queries.plan_cards(self.store, self.filt, at),
+            self.interviews,
+            rules,
+            at,
+            self.study_day,
+            queries.introduced_since(self.store, self.day_start),
+            lambda card, when: self.schedulers.answer(card.id, card.deck, card.state, 3, when),
+            ahead=self.limits.ahead,
+        )
 
     def _allowed(self, card_id: str) -> bool:
         return (
@@ -250,60 +271,37 @@ class Session:
             or len(self.shown) < self.limits.cards
         )
 
-    def _usable(self, card: StoredCard, at: datetime) -> bool:
+    def _servable(self, entry: planner.Entry) -> bool:
+        """The card can be shown for this entry: still there, not suspended or buried, and
+        unchanged since the entry was made."""
+        if not self._allowed(entry.card_id):
+            return False
+        card = self.store.card(entry.card_id)
         return (
             card.present
             and not card.suspended
-            and (card.buried_until is None or card.buried_until <= at)
+            and (card.buried_until is None or card.buried_until <= self.clock())
+            and card.schedule == entry.state
         )
 
-    def new_remaining(self) -> int:
-        return max(0, self.limits.new_per_day - self.store.new_introduced(self.day_start))
-
-    def next_card(self) -> tuple[str, str] | None:
+    def next_card(self) -> planner.Entry | None:
         at = self.clock()
-        learning = self.store.learning_ids(self.filt, at, at + LEARN_AHEAD)
-        now_ms = to_ms(at)
-        for card_id, due in learning:
-            if due <= now_ms and self._allowed(card_id):
-                return card_id, "learning"
-        while self.reviews:
-            card_id = self.reviews.pop(0)
-            card = self.store.card(card_id)
-            if (
-                card.schedule.state == REVIEW
-                and card.schedule.due < self.day_end
-                and self._usable(card, at)
-                and self._allowed(card_id)
-            ):
-                return card_id, "review"
-        while self.news and self.new_remaining() > 0:
-            card_id = self.news.pop(0)
-            card = self.store.card(card_id)
-            if card.schedule.state == NEW and self._usable(card, at) and self._allowed(card_id):
-                return card_id, "new"
-        for card_id, _due in learning:
-            if self._allowed(card_id):
-                return card_id, "learning"
-        return None
+        learning = queries.learning_cards(self.store, self.filt, at, at + LEARN_AHEAD)
+        entry, self.pending = planner.choose(learning, self.pending, at, self._servable)
+        return entry
 
     def _put_back(self) -> None:
-        """The card on screen was not answered: it goes back to the front of its queue."""
-        if self.current is None:
-            return
-        card_id, queue = self.current
-        if queue == "review":
-            self.reviews.insert(0, card_id)
-        elif queue == "new":
-            self.news.insert(0, card_id)
+        """The card on screen was not answered: it goes back to the front of the queue."""
+        if self.current is not None and self.current.reason != planner.LEARNING_REASON:
+            self.pending.insert(0, self.current)
         self.current = None
 
     def counts(self) -> str:
         at = self.clock()
-        learning = len(self.store.learning_ids(self.filt, at, at + LEARN_AHEAD))
-        due = len(self.reviews) + (1 if self.current and self.current[1] == "review" else 0)
-        new = min(len(self.news) + (1 if self.current and self.current[1] == "new" else 0),
-                  self.new_remaining())
+        learning = len(queries.learning_cards(self.store, self.filt, at, at + LEARN_AHEAD))
+        planned = self.pending + ([self.current] if self.current else [])
+        new = sum(1 for e in planned if e.reason in planner.NEW_REASONS)
+        due = sum(1 for e in planned if e.reason not in planner.NEW_REASONS + (planner.LEARNING_REASON,))
         return self.texts.counts.format(due=due, learning=learning, new=new)
 
     # -- the loop --------------------------------------------------------------------------------
@@ -322,7 +320,7 @@ class Session:
                             self.term.line(message)
                         self.term.line(self.texts.finished if self.summary.answers else self.texts.no_cards)
                         break
-                    outcome = self.show(self.current[0], message)
+                    outcome = self.show(self.current.card_id, message)
                     message = ""
                     if outcome == QUIT:
                         break
@@ -334,9 +332,7 @@ class Session:
         at = self.clock()
         _start, tomorrow_end = self.study_day.bounds(at, 1)
         self.summary.due_tomorrow = self.store.due_count(self.filt, at, tomorrow_end)
-        self.summary.new_tomorrow = min(
-            self.limits.new_per_day, len(self.store.new_ids(self.filt, tomorrow_end, self.limits.new_per_day))
-        )
+        self.summary.new_tomorrow = len(self.store.new_ids(self.filt, tomorrow_end, self.limits.new_per_day))
         self.term.line()
         for line in self.summary.lines(self.texts):
             self.term.line(line)
@@ -452,13 +448,13 @@ class Session:
                 return str(exc)
             self.summary.answers.remove(answer)
             card_id = answer.card_id
-            queue = "new" if answer.before.state == NEW else "review"
+            reason = planner.NEW_REASON if answer.before.state == NEW else "undo"
         else:
             card_id, previous, current = value  # type: ignore[misc]
             self.store.bury(card_id, previous)
-            queue = current[1] if current else "review"
+            reason = current.reason if current else "undo"
         self._put_back()
-        self.current = (card_id, queue if queue != "review" else "undo")
+        self.current = planner.Entry(card_id, reason, self.store.state(card_id))
         return self.texts.undone.format(card=card_id)
 
     def edit(self, card: StoredCard) -> str | None:
@@ -492,6 +488,7 @@ def review(
     tag: str | None = None,
     new: int | None = None,
     limit: int | None = None,
+    ahead: bool = False,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     environ: dict | None = None,
@@ -501,6 +498,7 @@ def review(
     Raises ConfigError, StoreError, ClockError or cards.CardsError before the session starts.
     """
     from interview_srs.home import card_filter, open_home
+    from interview_srs.interviews import load_interviews
     from interview_srs.scheduler import now
     from interview_srs.texts import texts_for
 
@@ -515,11 +513,12 @@ def review(
             texts_for(environ),
             Terminal(stdin or sys.stdin, stdout or sys.stdout),
             clock,
-            StudyDay(home.config.day_starts_at),
+            home.study_day,
             cards_dir,
             filt,
-            Limits(home.config.new_per_day if new is None else new, limit),
+            Limits(home.config.new_per_day if new is None else new, limit, ahead),
             environ,
+            load_interviews(home.store),
         )
         return session.run()
     finally:

@@ -273,7 +273,7 @@ def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
     home = open_home(store_path, cards_dir, at, environ)
     try:
         filt = card_filter(home.store, deck, None)
-        stats = collect(home.store, home.config, filt, at, StudyDay(home.config.day_starts_at), as_json)
+        stats = collect(home.store, home.config, filt, at, home.study_day, as_json)
     finally:
         home.store.close()
     if as_json:

@@ -16,7 +16,7 @@ Guarantees
 * Opening runs the pending numbered migrations (recorded in `schema_migrations` and in
   `PRAGMA user_version`); a store from a newer version is refused.
 
-Tables (schema version 2)
+Tables (schema version 3)
 -------------------------
 Times are INTEGER milliseconds since the Unix epoch, UTC. States: 0 new (never answered),
 1 learning, 2 review, 3 relearning (fsrs's numbering, plus 0).
@@ -58,6 +58,13 @@ unchanged is not read again, one whose bytes hash the same is not parsed again.
     (the after-state's last review is reviewed_ms)
     anki_revlog_id INTEGER UNIQUE — Anki's revlog id for an imported answer (NULL otherwise), so
         importing the same collection twice adds nothing (migration 2)
+
+`interviews` — interviews the planner prepares for (migration 3; SQL in store/interviews.py).
+    name TEXT PK — the user's label, e.g. 快手
+    at_ms INTEGER — when the interview starts (entered in the user's time zone)
+    decks TEXT — JSON array of deck globs (as `srs review --deck` takes them); the decks matching
+        them when the plan is made are the interview's scope
+    added_ms INTEGER — when it was added
 """
 
 from __future__ import annotations

@@ -109,4 +109,17 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX review_log_time ON review_log (reviewed_ms);
         """,
     ),
+
+    (
+        3,
+        "interviews: dated interviews the planner prepares decks for",
+        """
+        CREATE TABLE interviews (
+            name TEXT PRIMARY KEY,
+            at_ms INTEGER NOT NULL,
+            decks TEXT NOT NULL,
+            added_ms INTEGER NOT NULL
+        ) STRICT;
+        """,
+    ),
 )
