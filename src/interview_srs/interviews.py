@@ -22,6 +22,7 @@ from pathlib import Path
 from interview_srs import planner
 from interview_srs.config import Config
 from interview_srs.home import decks_matching
+from interview_srs.problems import InputError
 from interview_srs.readiness import Readiness, readiness, recall_at
 from interview_srs.render import clean
 from interview_srs.scheduler import NEW, StudyDay
@@ -33,7 +34,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 
 
-class InterviewError(ValueError):
+class InterviewError(InputError):
     """Bad input for an interview (a date, a time, a name, decks that match nothing)."""
 
 

@@ -346,18 +346,25 @@ class Session:
         card = self.store.card(card_id)
         self.shown.add(card_id)
         counts = self.counts()
+        banner = self.countdown(card)
+        target = self.schedulers.config.target_seconds("star" if card.back.get("star") else "outline")
         width = self.term.width()
         question_started = time.monotonic()
         revealed = False
+        spoke = 0.0
         preview: dict[int, str] = {}
 
         def draw() -> None:
             self.term.clear()
             if message:
                 self.term.line(message)
+            if banner:
+                self.term.line(self.term.style.bold(banner))
             for line in render.question_lines(card, self.texts, width, self.term.style, counts):
                 self.term.line(line)
             if revealed:
+                self.term.line()
+                self.term.line(self.timer(spoke, target))
                 for line in render.answer_lines(card, self.texts, width, self.term.style):
                     self.term.line(line)
                 self.term.line()
@@ -370,12 +377,13 @@ class Session:
         draw()
         message = ""  # shown once, not again when the answer is revealed
         while True:
-            key = self._wait_key(question_started, revealed)
+            key = self._wait_key(question_started, revealed, target)
             if key == QUIT:
                 self._put_back()
                 return QUIT
             if key in (" ", "\n") and not revealed:
                 revealed = True
+                spoke = time.monotonic() - question_started
                 at = self.clock()
                 intervals = self.schedulers.preview(card.id, card.deck, card.schedule, at)
                 preview = {r: format_interval(i) for r, i in intervals.items()}
@@ -404,14 +412,39 @@ class Session:
                 message = problem or ""
                 draw()
 
-    def _wait_key(self, started: float, revealed: bool) -> str:
+    def countdown(self, card: StoredCard) -> str:
+        """The header line counting down to the card's interview (else the next one), or ""."""
+        if not self.interviews:
+            return ""
+        from interview_srs.interviews import countdown
+
+        states = [(c.deck, c.state) for c in queries.studied_cards(self.store)]
+        found = countdown(self.interviews, card.deck, states, self.clock(), self.study_day.zone)
+        if found is None:
+            return ""
+        interview, days, readiness = found
+        text = (
+            self.texts.countdown_today if days <= 0
+            else self.texts.countdown_tomorrow if days == 1
+            else self.texts.countdown
+        )
+        return text.format(name=render.clean(interview.name), days=days, readiness=f"{readiness:.0%}")
+
+    def timer(self, seconds: float, target: int) -> str:
+        """Time spent answering against the card type's target; the overrun marked."""
+        spent, goal = format_duration(seconds), format_duration(target)
+        if seconds <= target:
+            return self.term.style.dim(self.texts.answer_time.format(time=spent, target=goal))
+        over = format_duration(seconds - target)
+        return self.term.style.rating(1, self.texts.answer_overrun.format(time=spent, target=goal, over=over))
+
+    def _wait_key(self, started: float, revealed: bool, target: int) -> str:
         if not self.term.interactive:
             key = self.term.read_key()
             return QUIT if key is None else key
         while True:
             if not revealed:
-                elapsed = format_duration(time.monotonic() - started)
-                self.term.write(f"\r\x1b[K⏱ {elapsed}")
+                self.term.write("\r\x1b[K" + self.timer(time.monotonic() - started, target))
             key = self.term.read_key(timeout=1.0)
             if key is not None:
                 if not revealed:

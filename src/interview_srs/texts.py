@@ -50,6 +50,17 @@ class Texts:
     stats_retention_none: str  # {desired}
     stats_retrievability: str  # {value} {cards}
     stats_retrievability_none: str
+    countdown: str  # {name} {days} {readiness}
+    countdown_tomorrow: str  # {name} {readiness}
+    countdown_today: str  # {name} {readiness}
+    answer_time: str  # {time} {target}
+    answer_overrun: str  # {time} {target} {over}
+    stats_answer_times: str
+    stats_answer_times_none: str
+    stats_slowest: str
+    stats_at_title: str  # {at}
+    stats_at_columns: tuple[str, ...]  # deck, cards, never seen, mean, lowest, below target
+    stats_weakest: str
 
 
 EN = Texts(
@@ -91,6 +102,17 @@ EN = Texts(
     stats_retention_none="True retention (last 30 days): no reviews yet (desired {desired})",
     stats_retrievability="Average retrievability now: {value} over {cards} cards",
     stats_retrievability_none="Average retrievability now: no reviewed cards yet",
+    countdown="{name} interview in {days} days · readiness {readiness}",
+    countdown_tomorrow="{name} interview tomorrow · readiness {readiness}",
+    countdown_today="{name} interview today · readiness {readiness}",
+    answer_time="⏱ {time} / {target}",
+    answer_overrun="⏱ {time} / {target} (+{over} over)",
+    stats_answer_times="Average answer time (last 30 days)",
+    stats_answer_times_none="Average answer time (last 30 days): no timed answers yet",
+    stats_slowest="Slowest cards (mean / target)",
+    stats_at_title="Predicted recall at {at}",
+    stats_at_columns=("Deck", "Cards", "Never seen", "Mean", "Lowest", "Below target"),
+    stats_weakest="Weakest cards",
 )
 
 ZH = Texts(
@@ -132,6 +154,17 @@ ZH = Texts(
     stats_retention_none="真实记忆保持率（过去 30 天）：还没有复习（目标 {desired}）",
     stats_retrievability="当前平均可提取性：{value}，共 {cards} 张卡片",
     stats_retrievability_none="当前平均可提取性：还没有复习过的卡片",
+    countdown="距 {name} 面试 {days} 天 · 准备度 {readiness}",
+    countdown_tomorrow="明天 {name} 面试 · 准备度 {readiness}",
+    countdown_today="今天 {name} 面试 · 准备度 {readiness}",
+    answer_time="⏱ {time} / {target}",
+    answer_overrun="⏱ {time} / {target}（超时 {over}）",
+    stats_answer_times="平均答题用时（过去 30 天）",
+    stats_answer_times_none="平均答题用时（过去 30 天）：还没有计时的回答",
+    stats_slowest="答得最慢的卡片（平均 / 目标）",
+    stats_at_title="{at} 的预测记忆率",
+    stats_at_columns=("牌组", "卡片", "未学", "平均", "最低", "低于目标"),
+    stats_weakest="最薄弱的卡片",
 )
 
 
