@@ -134,7 +134,7 @@ def reports(
     store: Store, config: Config, now: datetime, day: StudyDay
 ) -> list[InterviewReport]:
     """One report per upcoming interview, earliest first."""
-    from interview_srs.store.queue import studied_cards
+    from interview_srs.store.queries import studied_cards
 
     stored = {row.name: row.decks for row in rows.all_rows(store)}
     cards = studied_cards(store)
@@ -246,25 +246,11 @@ def remove_command(cards_dir: Path, store_path: Path | None, name: str,
     return f"Removed interview {clean(name)}."
 
 
-def countdown(interviews: tuple[planner.Interview, ...], deck: str, states, now: datetime,
-              zone: tzinfo | None) -> tuple[planner.Interview, int, float] | None:
-    """For the review header: the interview covering `deck` (else the next one), the calendar
-    days until it, and its readiness (mean predicted recall of `states` of its decks)."""
-    ahead = planner.upcoming(interviews, now)
-    if not ahead:
-        return None
-    interview = next((i for i in ahead if deck in i.decks), ahead[0])
-    values = [recall_at(s, interview.at) for d, s in states if d in interview.decks]
-    days = (_local(interview.at, zone).date() - _local(now, zone).date()).days
-    return interview, days, (sum(values) / len(values) if values else 0.0)
-
-
 __all__ = [
     "InterviewError",
     "InterviewReport",
     "add_command",
     "add_interview",
-    "countdown",
     "list_command",
     "load_interviews",
     "parse_moment",

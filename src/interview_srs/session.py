@@ -40,7 +40,7 @@ from interview_srs.scheduler import (
     format_interval,
 )
 from interview_srs.store import Answer, CardFilter, Store, StoreError, StoredCard
-from interview_srs.store import queue as queries
+from interview_srs.store import queries
 from interview_srs.texts import Texts
 
 MAX_WIDTH = 100
@@ -253,8 +253,14 @@ class Session:
             final_pass_days=config.final_pass_days,
             target_of=lambda deck: config.for_deck(deck).interview_target,
         )
+        ahead = planner.upcoming(self.interviews, at)
+        cards = queries.plan_cards(
+            self.store, self.filt, at, self.day_end,
+            interview_decks=frozenset().union(*(i.decks for i in ahead)),
+            new_limit=self.limits.new_per_day, ahead=self.limits.ahead,
+        )
         return planner.plan(
-            queries.plan_cards(self.store, self.filt, at),
+            cards,
             self.interviews,
             rules,
             at,
@@ -414,15 +420,18 @@ class Session:
 
     def countdown(self, card: StoredCard) -> str:
         """The header line counting down to the card's interview (else the next one), or ""."""
-        if not self.interviews:
+        at = self.clock()
+        ahead = planner.upcoming(self.interviews, at)
+        if not ahead:
             return ""
-        from interview_srs.interviews import countdown
+        from interview_srs.readiness import recall_at
 
-        states = [(c.deck, c.state) for c in queries.studied_cards(self.store)]
-        found = countdown(self.interviews, card.deck, states, self.clock(), self.study_day.zone)
-        if found is None:
-            return ""
-        interview, days, readiness = found
+        interview = next((i for i in ahead if card.deck in i.decks), ahead[0])
+        scope = queries.studied_cards(self.store, CardFilter(decks=tuple(sorted(interview.decks))))
+        values = [recall_at(c.state, interview.at) for c in scope]
+        readiness = sum(values) / len(values) if values else 0.0
+        zone = self.study_day.zone
+        days = (interview.at.astimezone(zone).date() - at.astimezone(zone).date()).days
         text = (
             self.texts.countdown_today if days <= 0
             else self.texts.countdown_tomorrow if days == 1

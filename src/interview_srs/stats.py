@@ -284,25 +284,26 @@ class AnswerTimes:
 
 
 def answer_times(store: Store, config: Config, filt: CardFilter, since: datetime, count: int = 5) -> AnswerTimes:
-    per_deck: dict[str, list[float]] = {}
-    per_card: dict[str, tuple[str, list[float]]] = {}
-    for row in store.reviews_since(filt, since):
-        if row.duration_ms is None or row.source == "anki":
-            continue
-        seconds = row.duration_ms / 1000
-        per_deck.setdefault(row.deck, []).append(seconds)
-        per_card.setdefault(row.card_id, (row.deck, []))[1].append(seconds)
-    means = sorted(
-        ((card_id, deck, sum(v) / len(v)) for card_id, (deck, v) in per_card.items()),
-        key=lambda item: (-item[2], item[0]),
-    )[:count]
-    slowest = []
-    for card_id, deck, mean in means:
-        kind = "star" if store.card(card_id).back.get("star") else "outline"
-        slowest.append((card_id, deck, mean, config.target_seconds(kind)))
+    from interview_srs.store import queries
+
+    per_card = queries.answer_times(store, filt, since)
+    per_deck: dict[str, list[int]] = {}
+    for _card, deck, total, answers in per_card:
+        sums = per_deck.setdefault(deck, [0, 0])
+        sums[0] += total
+        sums[1] += answers
+    slowest = sorted(per_card, key=lambda row: (-row[2] / row[3], row[0]))[:count]
     return AnswerTimes(
-        tuple((d, sum(v) / len(v), len(v)) for d, v in sorted(per_deck.items())), tuple(slowest)
+        tuple((deck, total / n / 1000, n) for deck, (total, n) in sorted(per_deck.items())),
+        tuple(
+            (card_id, deck, total / n / 1000, config.target_seconds(_kind(store, card_id)))
+            for card_id, deck, total, n in slowest
+        ),
     )
+
+
+def _kind(store: Store, card_id: str) -> str:
+    return "star" if store.card(card_id).back.get("star") else "outline"
 
 
 def render_answer_times(times: AnswerTimes, texts: Texts) -> list[str]:
@@ -348,7 +349,7 @@ class Forecast:
 
 def forecast_at(store: Store, config: Config, filt: CardFilter, at: datetime) -> Forecast:
     from interview_srs.readiness import deck_readiness, recall_at
-    from interview_srs.store.queue import studied_cards
+    from interview_srs.store.queries import studied_cards
 
     cards = studied_cards(store, filt)
     per_deck = deck_readiness(
