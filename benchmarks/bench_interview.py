@@ -10,7 +10,8 @@ states, plus how many cards were not answered in the last two days:
 * interview mode — `srs interview add` first, then plain `srs review`;
 * daily cramming — `srs review --ahead` with every new card allowed: the whole deck every day.
 
-Run: `PYTHONPATH=src python benchmarks/bench_interview.py [--seeds N]` (medians over seeds).
+Run: `PYTHONPATH=src python benchmarks/bench_interview.py [--seeds N]`: a Markdown table of
+medians over the seeds (and the worst seed's lowest recall).
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.pop("SRS_NOW", None)
     print(f"{CARDS} cards, interview in {DAYS} days at 14:00, one session a day, medians over {args.seeds} seeds")
-    print(f"{'way':<16} {'answers':>8} {'lowest recall':>14} {'mean recall':>12} {'not in last 2 days':>19} {'s/run':>6}")
+    print(f"| way | answers | lowest recall (worst seed) | mean recall | cards not answered in the last 2 days | s/run |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for way in ("plain FSRS", "interview mode", "daily cramming"):
         runs, seconds = [], []
         for seed in range(args.seeds):
@@ -99,8 +101,9 @@ def main() -> None:
             runs.append(simulate(way, seed))
             seconds.append(time.perf_counter() - started)
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-        print(f"{way:<16} {med['answers']:>8.0f} {med['lowest']:>14.3f} {med['mean']:>12.3f} "
-              f"{med['missed']:>19.0f} {statistics.median(seconds):>6.1f}")
+        worst = min(r["lowest"] for r in runs)
+        print(f"| {way} | {med['answers']:.0f} | {med['lowest']:.3f} ({worst:.3f}) | {med['mean']:.3f} | "
+              f"{med['missed']:.0f} | {statistics.median(seconds):.1f} |")
 
 
 if __name__ == "__main__":
