@@ -178,3 +178,16 @@ def test_summary_counts_ratings():
 )
 def test_editor_commands_open_the_card_line(editor, command):
     assert editor_command(editor, "/c/a.yaml", 12) == command
+
+
+def test_the_question_timer_runs_against_the_target_and_marks_the_overrun(cards_dir, home):
+    (home / "config.toml").write_text("fuzz = false\nanswer_seconds = { star = 5 }\n", "utf-8")
+    child = spawn(cards_dir, home)  # the first card is a STAR card: 0:05 to answer
+    child.expect("在实习期间遇到的最大挑战是什么？")
+    child.expect("⏱ 0:0[0-4] / 0:05")
+    child.expect(r"⏱ 0:0[6-9] / 0:05 \(\+0:0[1-4] over\)", timeout=12)
+    child.send(" ")
+    child.expect(r"⏱ 0:0[6-9] / 0:05 \(\+0:0[1-4] over\)")  # the answer side keeps the time taken
+    child.expect("1 Again")
+    child.send("q")
+    child.expect(pexpect.EOF)
