@@ -246,11 +246,31 @@ def remove_command(cards_dir: Path, store_path: Path | None, name: str,
     return f"Removed interview {clean(name)}."
 
 
+def countdown(
+    store: Store, interviews: tuple[planner.Interview, ...], deck: str, now: datetime,
+    zone: tzinfo | None,
+) -> tuple[str, int, float] | None:
+    """For the review header: the upcoming interview covering `deck` (else the next one), the
+    calendar days until it in `zone`, and its readiness; None without upcoming interviews."""
+    from interview_srs.store import CardFilter
+    from interview_srs.store.queries import studied_cards
+
+    ahead = planner.upcoming(interviews, now)
+    if not ahead:
+        return None
+    interview = next((i for i in ahead if deck in i.decks), ahead[0])
+    cards = studied_cards(store, CardFilter(decks=tuple(sorted(interview.decks))))
+    mean = readiness((recall_at(c.state, interview.at), c.state.state == NEW, 0.0) for c in cards).mean
+    days = (_local(interview.at, zone).date() - _local(now, zone).date()).days
+    return interview.name, days, mean or 0.0
+
+
 __all__ = [
     "InterviewError",
     "InterviewReport",
     "add_command",
     "add_interview",
+    "countdown",
     "list_command",
     "load_interviews",
     "parse_moment",

@@ -45,6 +45,7 @@ from interview_srs.texts import Texts
 
 MAX_WIDTH = 100
 QUIT = "q"
+UNDONE = "undone"  # the reason shown for a card whose answer was taken back
 
 
 @dataclass(frozen=True)
@@ -420,24 +421,20 @@ class Session:
 
     def countdown(self, card: StoredCard) -> str:
         """The header line counting down to the card's interview (else the next one), or ""."""
-        at = self.clock()
-        ahead = planner.upcoming(self.interviews, at)
-        if not ahead:
+        if not self.interviews:
             return ""
-        from interview_srs.readiness import recall_at
+        from interview_srs.interviews import countdown
 
-        interview = next((i for i in ahead if card.deck in i.decks), ahead[0])
-        scope = queries.studied_cards(self.store, CardFilter(decks=tuple(sorted(interview.decks))))
-        values = [recall_at(c.state, interview.at) for c in scope]
-        readiness = sum(values) / len(values) if values else 0.0
-        zone = self.study_day.zone
-        days = (interview.at.astimezone(zone).date() - at.astimezone(zone).date()).days
+        found = countdown(self.store, self.interviews, card.deck, self.clock(), self.study_day.zone)
+        if found is None:
+            return ""
+        name, days, readiness = found
         text = (
             self.texts.countdown_today if days <= 0
             else self.texts.countdown_tomorrow if days == 1
             else self.texts.countdown
         )
-        return text.format(name=render.clean(interview.name), days=days, readiness=f"{readiness:.0%}")
+        return text.format(name=render.clean(name), days=days, readiness=f"{readiness:.0%}")
 
     def timer(self, seconds: float, target: int) -> str:
         """Time spent answering against the card type's target; the overrun marked."""
@@ -490,11 +487,11 @@ class Session:
                 return str(exc)
             self.summary.answers.remove(answer)
             card_id = answer.card_id
-            reason = planner.NEW_REASON if answer.before.state == NEW else "undo"
+            reason = planner.NEW_REASON if answer.before.state == NEW else UNDONE
         else:
             card_id, previous, current = value  # type: ignore[misc]
             self.store.bury(card_id, previous)
-            reason = current.reason if current else "undo"
+            reason = current.reason if current else UNDONE
         self._put_back()
         self.current = planner.Entry(card_id, reason, self.store.state(card_id))
         return self.texts.undone.format(card=card_id)
