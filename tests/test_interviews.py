@@ -220,3 +220,36 @@ def test_ten_days_of_interview_mode_reach_the_target_and_the_final_pass(tmp_path
     assert datetime.fromtimestamp(last_introduction / 1000, timezone.utc) < interview - timedelta(days=2)
     plain = review_log(simulate(tmp_path / "plain", False), "reviewed_ms")
     assert len(log) <= 2 * len(plain)  # the budget: at most twice plain FSRS's answers
+
+
+@pytest.mark.parametrize("final_pass_days", [0, 2])
+def test_list_figures_come_from_the_stored_states(cards_dir, home, final_pass_days):
+    (home / "config.toml").write_text(f"fuzz = false\nfinal_pass_days = {final_pass_days}\n", "utf-8")
+    ks_cards(cards_dir, 4)
+    invoke(cards_dir, home, "interview", "add", "快手", "2026-11-26", "--time", "14:00")
+    env = {"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "C"}
+    review(cards_dir, None, deck="*快手*", new=0,
+           stdin=io.StringIO("space\n4\nspace\n3\nspace\n3\nq\n"), stdout=io.StringIO(), environ=env)
+    (data,) = json.loads(invoke(cards_dir, home, "interview", "list", "--json").output)
+    at = datetime(2026, 11, 26, 6, 0, tzinfo=timezone.utc)
+    scheduler = fsrs.Scheduler()
+    with Store.open(home / "store.sqlite3") as store:
+        states = {f"ks-{i:03d}": store.state(f"ks-{i:03d}") for i in range(4)}
+    from interview_srs.scheduler import to_fsrs
+
+    expected = {
+        card_id: scheduler.get_card_retrievability(to_fsrs(s, at), at) if s.state else 0.0
+        for card_id, s in states.items()
+    }
+    assert {c["id"]: pytest.approx(c["recall"]) for c in data["cards_recall"]} == expected
+    assert data["readiness"] == pytest.approx(sum(expected.values()) / 4)
+    assert data["lowest"] == min(expected.values())
+    never = sum(1 for s in states.values() if s.state == 0)
+    assert data["never_seen"] == never >= 1
+    below = sum(1 for c, r in expected.items() if r < 0.95)
+    assert data["below_target"] == below
+    if final_pass_days:  # nothing has been answered in the final pass yet
+        assert data["answers_needed"] == 2 * never + (4 - never)
+    else:
+        assert data["answers_needed"] == never + (below - never)
+    assert data["answers_per_day"] == round(data["answers_needed"] / 4, 1)  # 23 Nov to 26 Nov
