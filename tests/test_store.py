@@ -306,7 +306,13 @@ def test_due_reviews_come_lowest_retrievability_first(store, cards_dir):
             answer(store, card_id, 3, T0 + timedelta(minutes=6))
             answer(store, card_id, 3, T0 + timedelta(minutes=16))
     later = T0 + timedelta(days=60)
-    ids = store.due_review_ids(CardFilter(), later, later + timedelta(hours=1))
+    from interview_srs.planner import Rules, plan
+    from interview_srs.scheduler import StudyDay
+    from interview_srs.store.queries import plan_cards
+
+    day = StudyDay(4, timezone.utc)
+    cards = plan_cards(store, CardFilter(), later, day.bounds(later)[1])
+    ids = [e.card_id for e in plan(cards, (), Rules(new_per_day=0), later, day) if e.reason == "due"]
     decay = -fsrs.Scheduler().parameters[20]
     scheduler = fsrs.Scheduler()
 

@@ -140,23 +140,18 @@ def reports(
     cards = studied_cards(store)
     result = []
     for interview in planner.upcoming(load_interviews(store), now):
-        mine = [c for c in cards if c.deck in interview.decks]
-        target = lambda deck: config.for_deck(deck).interview_target  # noqa: E731
-        recalls = sorted(
-            ((c.id, c.deck, recall_at(c.state, interview.at)) for c in mine), key=lambda r: (r[2], r[0])
-        )
-        summary = readiness(
-            (recall_at(c.state, interview.at), c.state.state == NEW, target(c.deck)) for c in mine
-        )
+        mine = [
+            (c, recall_at(c.state, interview.at), config.for_deck(c.deck).interview_target)
+            for c in cards if c.deck in interview.decks
+        ]
+        summary = readiness((r, c.state.state == NEW, target) for c, r, target in mine)
+        recalls = sorted(((c.id, c.deck, r) for c, r, _t in mine), key=lambda item: (item[2], item[0]))
         opens = planner.final_pass_start(interview, planner.Rules(final_pass_days=config.final_pass_days))
-        if opens is None:
-            seen_work = sum(
-                1 for c in mine
-                if c.state.state != NEW and recall_at(c.state, interview.at) < target(c.deck)
-            )
-        else:
-            seen_work = sum(1 for c in mine if c.state.state != NEW and c.state.last_review < opens)
-        needed = summary.never_seen * (2 if opens is not None else 1) + seen_work
+        seen = [(c, r, target) for c, r, target in mine if c.state.state != NEW]
+        if opens is None:  # each card below target once, each never-seen card once
+            needed = summary.never_seen + sum(1 for _c, r, target in seen if r < target)
+        else:  # ... and with a final pass, each card not yet answered in it
+            needed = 2 * summary.never_seen + sum(1 for c, _r, _t in seen if c.state.last_review < opens)
         result.append(
             InterviewReport(
                 interview, stored[interview.name], now, planner.study_days_left(interview, now, day),

@@ -468,28 +468,6 @@ class Store:
             params + [to_ms(at)],
         )
 
-    def learning_ids(self, filt: CardFilter, at: datetime, until: datetime) -> list[tuple[str, int]]:
-        """Learning/relearning cards due by `until`, earliest first: (id, due_ms)."""
-        where, params = self._available(filt, at)
-        return self.conn.execute(
-            f"SELECT id, due_ms FROM cards WHERE {where} AND state IN (1, 3) AND due_ms <= ? "
-            "ORDER BY due_ms, id",
-            params + [to_ms(until)],
-        ).fetchall()
-
-    def due_review_ids(self, filt: CardFilter, at: datetime, day_end: datetime) -> list[str]:
-        """Review cards due before `day_end`, lowest retrievability (most overdue relative to
-        stability) first."""
-        where, params = self._available(filt, at)
-        return [
-            r[0]
-            for r in self.conn.execute(
-                f"SELECT id FROM cards WHERE {where} AND state = 2 AND due_ms < ? "
-                "ORDER BY (? - last_review_ms) / stability DESC, due_ms, id",
-                params + [to_ms(day_end), float(to_ms(at))],
-            )
-        ]
-
     def new_ids(self, filt: CardFilter, at: datetime, limit: int) -> list[str]:
         """New cards in file order (deck file, then position in it)."""
         where, params = self._available(filt, at)
@@ -500,13 +478,6 @@ class Store:
                 params + [limit],
             )
         ]
-
-    def new_introduced(self, since: datetime) -> int:
-        """How many new cards got their first answer since `since` (all decks, all sources)."""
-        return self.conn.execute(
-            "SELECT count(*) FROM review_log WHERE reviewed_ms >= ? AND state_before = 0",
-            (to_ms(since),),
-        ).fetchone()[0]
 
     def due_count(self, filt: CardFilter, at: datetime, before: datetime) -> int:
         """Cards (not new) that will be due before `before`, counting buried ones as of then."""
