@@ -167,3 +167,12 @@ def test_state_file_is_readable_json_with_a_format_version(cards_dir, tmp_path):
     (out / "build-state.json").write_text('{"format": 99}', "utf-8")
     with pytest.raises(BuildError, match="cannot read the build state"):
         read_state(out)
+
+
+def test_the_state_file_is_written_exactly_as_indented_json(tmp_path):
+    from interview_srs.build import BuildState, Stamp, read_state, state_text
+
+    committed = read_state(Path(__file__).resolve().parent.parent / "decks")
+    odd = BuildState(note_type=Stamp("h", 1), notes={'引号"\\\\ id': Stamp("x\u2028", 2)}, outputs={}, sources={})
+    for state in (committed, BuildState(), odd):
+        assert state_text(state) == json.dumps(state.to_dict(), ensure_ascii=False, indent=1) + "\n"

@@ -12,13 +12,15 @@ import hashlib
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from interview_srs import anki_export
+from interview_srs import anki_export, parse_cache
 from interview_srs.cards import Bank, DeckFile, card_files, load_bank
 
 STATE_FILE = "build-state.json"
@@ -87,6 +89,7 @@ class DeckReport:
     new: tuple[str, ...]
     changed: tuple[str, ...]
     written: bool
+    borrowed: int = 0
 
 
 @dataclass(frozen=True)
@@ -143,8 +146,8 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
     sources = _source_hashes(cards_dir) if cards_dir.is_dir() else {}
     if _nothing_changed(sources, out_dir, state):
         return BuildReport(decks=(), removed=(), note_type_changed=False, up_to_date=True)
-    bank = load_bank(cards_dir)
-    plan = plan_build(bank, state, now)
+    # The cards are not needed once planned: dropping them keeps a large build's memory down.
+    plan = plan_build(load_bank(cards_dir), state, now, cached_renderer(cards_dir, sources))
     out_dir.mkdir(parents=True, exist_ok=True)
     package_sha: dict[str, str] = {}  # output name -> sha256 of the package now on disk
     to_write = []
@@ -178,6 +181,7 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
             new=output.new,
             changed=output.changed,
             written=output.name in written,
+            borrowed=output.borrowed,
         )
         for output in plan.outputs
     )
@@ -187,6 +191,7 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
             stale_path.unlink()
     new_state = BuildState(note_type=plan.note_type, notes=plan.stamps, outputs=outputs, sources=sources)
     write_state(out_dir, new_state)
+    parse_cache.prune(parse_cache.cache_dir())
     return BuildReport(
         decks=reports,
         removed=tuple(sorted(set(state.notes) - set(plan.stamps))),
@@ -206,8 +211,28 @@ def _nothing_changed(sources: dict[str, str], out_dir: Path, state: BuildState) 
     )
 
 
+def state_text(state: BuildState) -> str:
+    """`json.dumps(state.to_dict(), indent=1)`, character for character, without its slow path.
+
+    Indented JSON goes through the pure-Python encoder, which on a 10,000-card bank cost more
+    than the rest of a one-edit rebuild's bookkeeping; the notes, nearly all of the file, are
+    written here with the C encoder for the strings.
+    """
+    data = state.to_dict()
+    notes = data["notes"]
+    marker = "\u0000notes\u0000"
+    data["notes"] = marker
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    block = "{}" if not notes else "{\n" + ",\n".join(
+        f'  {json.dumps(key, ensure_ascii=False)}: {{\n   "hash": {json.dumps(value["hash"], ensure_ascii=False)},'
+        f'\n   "mod": {json.dumps(value["mod"])}\n  }}'
+        for key, value in notes.items()
+    ) + "\n }"
+    return text.replace(json.dumps(marker), block, 1) + "\n"
+
+
 def write_state(out_dir: Path, state: BuildState) -> None:
-    text = json.dumps(state.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    text = state_text(state)
     fd, tmp = tempfile.mkstemp(prefix=".build-state-", dir=out_dir)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
@@ -228,6 +253,7 @@ class PlannedOutput:
     inputs_hash: str
     new: tuple[str, ...]
     changed: tuple[str, ...]
+    borrowed: int = 0  # notes whose home is another file, carried because they cite its documents
 
 
 @dataclass(frozen=True)
@@ -237,7 +263,57 @@ class BuildPlan:
     outputs: tuple[PlannedOutput, ...]
 
 
-def plan_build(bank: Bank, state: BuildState, now: int) -> BuildPlan:
+@dataclass(frozen=True)
+class RenderedNote:
+    """A card as Anki will store it, before its `mod` is decided."""
+
+    guid: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    digest: str  # card_hash of the fields and tags
+
+
+def render_deck(deck: DeckFile) -> list[RenderedNote]:
+    """Every card of a file as a note: HTML fields, tags and content hash, in file order."""
+    rendered = []
+    for card in deck.cards:
+        fields = tuple(anki_export.note_fields(deck, card))
+        tags = deck.tags_for(card)
+        rendered.append(RenderedNote(anki_export.note_guid(card.id), fields, tags, card_hash(deck, list(fields), tags)))
+    return rendered
+
+
+def cached_renderer(cards_dir: Path, sources: dict[str, str]) -> Callable[[DeckFile], list[RenderedNote]]:
+    """`render_deck` through the parse cache: a file with the same bytes renders the same notes.
+
+    Rendering is most of a rebuild's planning time, and after editing one card only one file
+    has new bytes. The key covers every module whose code shapes the result.
+    """
+    from interview_srs import cards, source_refs
+
+    folder = parse_cache.cache_dir()
+    version = parse_cache.code_version(cards, anki_export, source_refs, sys.modules[__name__])
+
+    def render(deck: DeckFile) -> list[RenderedNote]:
+        sha = sources.get(deck.path.relative_to(cards_dir).as_posix())
+        key = f"rendered:{version}:{sha}"
+        cached = parse_cache.load_value(key, folder) if sha else None
+        if isinstance(cached, list) and len(cached) == len(deck.cards):
+            try:
+                return [RenderedNote(guid, tuple(fields), tuple(tags), digest) for guid, fields, tags, digest in cached]
+            except (TypeError, ValueError):
+                pass
+        rendered = render_deck(deck)
+        if sha:
+            parse_cache.store_value(key, [[n.guid, n.fields, n.tags, n.digest] for n in rendered], folder)
+        return rendered
+
+    return render
+
+
+def plan_build(
+    bank: Bank, state: BuildState, now: int, render: Callable[[DeckFile], list[RenderedNote]] = render_deck
+) -> BuildPlan:
     """Decide every note's `mod` and what each output file holds; pure, so it is easy to test."""
     type_hash = anki_export.note_type_hash()
     previous_type = state.note_type
@@ -253,10 +329,8 @@ def plan_build(bank: Bank, state: BuildState, now: int) -> BuildPlan:
     per_deck_changed: dict[str, list[str]] = {}
     for deck in bank.decks:
         notes = []
-        for card in deck.cards:
-            fields = anki_export.note_fields(deck, card)
-            tags = deck.tags_for(card)
-            digest = card_hash(deck, fields, tags)
+        for card, rendered in zip(deck.cards, render(deck)):
+            fields, tags, digest, guid = rendered.fields, rendered.tags, rendered.digest, rendered.guid
             old = state.notes.get(card.id)
             if old is not None and old.hash == digest:
                 stamp = old
@@ -264,7 +338,6 @@ def plan_build(bank: Bank, state: BuildState, now: int) -> BuildPlan:
                 stamp = Stamp(digest, max(now, old.mod + 1) if old else now)
                 (per_deck_changed if old else per_deck_new).setdefault(deck.deck, []).append(card.id)
             stamps[card.id] = stamp
-            guid = anki_export.note_guid(card.id)
             content_hash[guid] = digest
             notes.append(anki_export.NoteRow(guid, tuple(fields), tags, stamp.mod))
         contents.append((deck, anki_export.DeckContent(deck.deck, tuple(notes))))
@@ -282,14 +355,16 @@ def plan_build(bank: Bank, state: BuildState, now: int) -> BuildPlan:
         if name in names or name == output_name(COMBINED_STEM):
             raise BuildError(f"{deck.display_path}: its deck file name {name} clashes with another output; rename the card file")
         names.add(name)
+        package = anki_export.DeckContent(content.name, content.notes + borrowed_notes(deck, contents))
         outputs.append(
             PlannedOutput(
                 name=name,
                 label=deck.deck,
-                decks=(content,),
-                inputs_hash=inputs_hash([content]),
+                decks=(package,),
+                inputs_hash=inputs_hash([package]),
                 new=tuple(per_deck_new.get(deck.deck, ())),
                 changed=tuple(per_deck_changed.get(deck.deck, ())),
+                borrowed=len(package.notes) - len(content.notes),
             )
         )
     everything = [content for _, content in contents]
@@ -304,6 +379,28 @@ def plan_build(bank: Bank, state: BuildState, now: int) -> BuildPlan:
         )
     )
     return BuildPlan(note_type=note_type, stamps=stamps, outputs=tuple(outputs))
+
+
+def borrowed_notes(
+    deck: DeckFile, contents: list[tuple[DeckFile, anki_export.DeckContent]]
+) -> tuple[anki_export.NoteRow, ...]:
+    """The notes of other files that cite one of `deck.documents`, in bank order.
+
+    They go into this file's package, in this file's deck, so that a candidate who imports one
+    company's package gets every question that company's sources asked. The note itself (guid,
+    fields, mod) is the same in every package, so importing several packages never conflicts;
+    Anki keeps a card in the deck of the package imported first.
+    """
+    if not deck.documents:
+        return ()
+    wanted = set(deck.documents)
+    return tuple(
+        note
+        for other, content in contents
+        if other is not deck
+        for card, note in zip(other.cards, content.notes)
+        if wanted.intersection(card.documents)
+    )
 
 
 def stale_outputs(cards_dir: Path, out_dir: Path) -> list[str]:
