@@ -59,11 +59,11 @@ def test_add_list_remove(cards_dir, home):
         "蚂蚁: 2026-12-01 09:00, in 7 days 23 hours\n"
         "  decks: 面试::小红书::客服, 面试::蚂蚁集团::用户运营\n"
         "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3\n"
-        "  answers needed 6 in 9 study days (0.7 per day)\n"
+        "  answers needed 6 in 8 days (0.8 per day)\n"
         "快手: 2026-12-03 14:00, in 10 days 4 hours\n"
         "  decks: 面试::快手::营销服务\n"
         "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3\n"
-        "  answers needed 6 in 11 study days (0.5 per day)\n"
+        "  answers needed 6 in 11 days (0.5 per day)\n"
     )
     data = json.loads(invoke(cards_dir, home, "interview", "list", "--json").output)
     assert [d["name"] for d in data] == ["蚂蚁", "快手"]

@@ -58,7 +58,7 @@ def test_introductions_are_spread_evenly_and_finished_two_days_before():
     interview = Interview("快手", NOW + timedelta(days=10, hours=4), frozenset({KS}))
     cards = new_cards(60)
     rules = Rules(new_per_day=0)
-    assert planner.study_days_left(interview, NOW, DAY) == 11
+    assert planner.days_left(interview.at, NOW) == 11
     entries = plan(cards, (interview,), rules, NOW, DAY)
     assert reasons(entries) == [(f"k{i:02d}", "interview-introduce") for i in range(7)]  # ceil(60/9)
     assert all(e.interview == "快手" for e in entries)
@@ -106,7 +106,7 @@ def test_final_pass_covers_every_card_not_answered_since_the_window_opened():
     cards = [reviewed(f"c{i}", 200, 3, 100) for i in range(6)] + [reviewed("fresh", 200, 0.5, 100)]
     entries = plan(cards, (interview,), Rules(final_pass_days=2), NOW, DAY, predict=predict)
     # window opened 2 days before the interview; "fresh" was answered inside it
-    assert planner.study_days_left(interview, NOW, DAY) == 2
+    assert planner.days_left(interview.at, NOW) == 2
     assert reasons(entries) == [(f"c{i}", "final-pass") for i in range(3)]  # half today
     off = plan(cards, (interview,), Rules(final_pass_days=0), NOW, DAY, predict=predict)
     assert off == []  # stability 200: every card is above the target anyway
@@ -228,6 +228,49 @@ def test_introductions_never_exceed_an_even_share(count, started, days):
     done = frozenset(f"done{i}" for i in range(started))
     cards += [PlanCard(f"done{i}", KS, CardState(LEARNING, 0, 2.0, 5.0, NOW, NOW)) for i in range(started)]
     entries = plan(cards, (interview,), Rules(new_per_day=0), NOW, DAY, introduced_today=done)
-    left = max(1, planner.study_days_left(interview, NOW, DAY) - planner.INTRODUCE_BY_DAYS)
+    left = planner.days_left(interview.at - timedelta(days=planner.INTRODUCE_BY_DAYS), NOW)
     share = math.ceil((count + started) / left)
     assert len(entries) == max(0, min(count, share - started))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    count=st.integers(1, 30),
+    days=st.integers(0, 12),
+    hour=st.integers(5, 23),
+    final_pass_days=st.integers(0, 3),
+    seed=st.integers(0, 10**6),
+)
+def test_a_user_who_does_each_day_s_plan_meets_the_interview(count, days, hour, final_pass_days, seed):
+    """Any ratings: one session a day at 10:00, a minute per answer, learning steps played out in
+    the session (as learn-ahead does); at the interview every card is at the target and through
+    the final pass."""
+    import random
+
+    rng = random.Random(seed)
+    at_interview = NOW + timedelta(days=days, hours=hour - 10)
+    if at_interview <= NOW:
+        return
+    interview = Interview("i", at_interview, frozenset({KS}))
+    rules = Rules(new_per_day=0, final_pass_days=final_pass_days)
+    states = {c.id: c.state for c in new_cards(count)}
+    for day in range(days + 1):
+        at = NOW + timedelta(days=day)
+        if at >= at_interview:
+            break
+        cards = [PlanCard(card_id, KS, state) for card_id, state in states.items()]
+        learning = [c for c in cards if c.state.state in (LEARNING, 3)]
+        clock = at
+        for entry in plan(cards, (interview,), rules, at, DAY, predict=predict) + [
+            Entry(c.id, "learning", c.state) for c in learning
+        ]:
+            clock += timedelta(minutes=1)  # answering takes time
+            state = SCHEDULERS.answer(entry.card_id, KS, states[entry.card_id], rng.choice((1, 2, 3, 3, 4)), clock)
+            while state.state in (LEARNING, 3):  # the session serves it again until it graduates
+                clock += timedelta(minutes=1)
+                state = SCHEDULERS.answer(entry.card_id, KS, state, rng.choice((1, 3, 3, 4)), clock)
+            states[entry.card_id] = state
+    for card_id, state in states.items():
+        assert recall_at(state, at_interview) >= 0.95, card_id
+        if final_pass_days:
+            assert state.last_review >= at_interview - timedelta(days=final_pass_days), card_id

@@ -8,7 +8,7 @@ a plan is made, so a deck added later under a matching path joins the interview.
 `srs interview list` reports, per upcoming interview, the readiness (readiness.py) of its cards
 at the interview time and the answers per day still needed, estimated as: each never-seen card
 once to introduce it, plus each card not yet answered in the final-pass window (with the final
-pass off: each card below the target), divided by the study days left.
+pass off: each card below the target), divided by the days left (planner.days_left).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from interview_srs.home import decks_matching
 from interview_srs.problems import InputError
 from interview_srs.readiness import Readiness, readiness, recall_at
 from interview_srs.render import clean
-from interview_srs.scheduler import NEW, StudyDay
+from interview_srs.scheduler import NEW
 from interview_srs.store import Store
 from interview_srs.store import interviews as rows
 
@@ -105,14 +105,14 @@ class InterviewReport:
     interview: planner.Interview
     patterns: tuple[str, ...]
     now: datetime
-    days_left: int  # study days left, today included
+    sessions_left: int  # daily sessions left before it, today's included (planner.days_left)
     readiness: Readiness
     answers_needed: int
     recalls: tuple[tuple[str, str, float], ...]  # (card id, deck, predicted recall), weakest first
 
     @property
     def per_day(self) -> float:
-        return self.answers_needed / self.days_left
+        return self.answers_needed / self.sessions_left
 
     def to_dict(self, zone: tzinfo | None) -> dict:
         left = self.interview.at - self.now
@@ -130,9 +130,7 @@ class InterviewReport:
         }
 
 
-def reports(
-    store: Store, config: Config, now: datetime, day: StudyDay
-) -> list[InterviewReport]:
+def reports(store: Store, config: Config, now: datetime) -> list[InterviewReport]:
     """One report per upcoming interview, earliest first."""
     from interview_srs.store.queries import studied_cards
 
@@ -154,7 +152,7 @@ def reports(
             needed = 2 * summary.never_seen + sum(1 for c, _r, _t in seen if c.state.last_review < opens)
         result.append(
             InterviewReport(
-                interview, stored[interview.name], now, planner.study_days_left(interview, now, day),
+                interview, stored[interview.name], now, planner.days_left(interview.at, now),
                 summary, needed, tuple(recalls),
             )
         )
@@ -175,7 +173,7 @@ def render_list(found: list[InterviewReport], zone: tzinfo | None) -> str:
             "  decks: " + (", ".join(clean(d) for d in sorted(report.interview.decks)) or "none"),
             f"  cards {r.cards} · never seen {r.never_seen} · readiness {_percent(r.mean)} · "
             f"lowest {_percent(r.lowest)} · below {target}: {r.below_target}",
-            f"  answers needed {report.answers_needed} in {report.days_left} study days "
+            f"  answers needed {report.answers_needed} in {report.sessions_left} days "
             f"({report.per_day:.1f} per day)",
         ]
     return "\n".join(lines)
@@ -220,7 +218,7 @@ def list_command(cards_dir: Path, store_path: Path | None, as_json: bool,
     at = now(environ)
     home = open_home(store_path, cards_dir, at, environ)
     try:
-        found = reports(home.store, home.config, at, home.study_day)
+        found = reports(home.store, home.config, at)
     finally:
         home.store.close()
     if as_json:

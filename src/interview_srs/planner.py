@@ -10,13 +10,13 @@ A session's queue, in order:
 2. `due` — review cards due by the end of the study day, lowest recall now first.
 3. `final-pass` — in the last `final_pass_days` before an interview, each of its cards not yet
    answered since the window opened, lowest recall at the interview first, spread evenly over
-   the study days left (an interview answer must be fluent, not just recallable).
+   the days left (an interview answer must be fluent, not just recallable).
 4. `interview-bring-forward` — cards of an interview whose predicted recall at the interview is
-   below its target, lowest first, at most an even share of them per study day left, and only
-   when a Good answer now would lift the card to the target (an answer given too early is
-   wasted: the card would fall below the target again before the interview).
+   below its target, lowest first, at most an even share of them per day left, and only
+   when a Good answer now would lift the card to the target or this is the last day (an answer
+   given too early is wasted: the card would fall below the target again before the interview).
 5. `interview-introduce` — never-seen cards of an interview, so that all are introduced by two
-   study days before it, spread evenly; they count against `new_per_day` but are not capped by
+   days before it, spread evenly; they count against `new_per_day` but are not capped by
    it (the deck's allowance is raised as needed).
 6. `new` — other never-seen cards in file order, up to what is left of `new_per_day`.
 7. `ahead` — with `ahead=True` only: every other card already seen, lowest recall first (at
@@ -46,7 +46,7 @@ INTRODUCE = "interview-introduce"
 NEW_REASON = "new"
 AHEAD = "ahead"
 NEW_REASONS = (INTRODUCE, NEW_REASON)
-INTRODUCE_BY_DAYS = 2  # every card of an interview is introduced by two study days before it
+INTRODUCE_BY_DAYS = 2  # every card of an interview is introduced by two days before it
 
 
 @dataclass(frozen=True)
@@ -102,12 +102,12 @@ def assign(cards: Sequence[PlanCard], interviews: Sequence[Interview], now: date
     return result
 
 
-def study_days_left(interview: Interview, now: datetime, day: StudyDay) -> int:
-    """Study days from today's to the last one that starts before the interview (at least 1)."""
-    last = day.date_of(interview.at)
-    if day.start(last) >= interview.at:
-        last -= timedelta(days=1)
-    return max(1, (last - day.date_of(now)).days + 1)
+def days_left(until: datetime, now: datetime) -> int:
+    """Sessions left before `until` for a user who studies at this time of day: the whole
+    24-hour steps from `now` that stay before it (at least 1, today). Counting study days instead
+    would plan work for an interview morning's hour before a 9 o'clock interview that a user who
+    studies in the evening never gets."""
+    return max(1, math.ceil((until - now) / timedelta(days=1)))
 
 
 def final_pass_start(interview: Interview, rules: Rules) -> datetime | None:
@@ -150,7 +150,7 @@ def plan(
         mine = [c for c in cards if owner.get(c.id) is interview]
         if not mine:
             continue
-        days = study_days_left(interview, now, day)
+        days = days_left(interview.at, now)
         at = interview.at
         weakest_first = sorted(
             (c for c in mine if c.state.state != NEW), key=lambda c: (recall(c, at), c.id)
@@ -182,7 +182,7 @@ def plan(
         for card in below:
             if quota <= 0:
                 break
-            if predict is not None and recall_at(
+            if days > 1 and predict is not None and recall_at(
                 predict(card, now), at, rules.params_of(card.deck)
             ) < rules.target_of(card.deck):
                 continue
@@ -192,7 +192,7 @@ def plan(
         # introductions: all by INTRODUCE_BY_DAYS study days before, spread evenly
         fresh = [c for c in mine if c.state.state == NEW]
         started = sum(1 for c in mine if c.id in introduced_today)
-        deadline_days = max(1, days - INTRODUCE_BY_DAYS)
+        deadline_days = days_left(interview.at - timedelta(days=INTRODUCE_BY_DAYS), now)
         quota = _share(len(fresh) + started, deadline_days) - started
         for card in fresh[: max(0, quota)]:
             introductions.append(Entry(card.id, INTRODUCE, card.state, interview.name))
@@ -269,8 +269,8 @@ __all__ = [
     "Rules",
     "assign",
     "choose",
+    "days_left",
     "final_pass_start",
     "plan",
-    "study_days_left",
     "upcoming",
 ]
