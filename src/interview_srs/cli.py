@@ -205,7 +205,10 @@ def interview() -> None:
               help="Decks to prepare (glob, repeatable) [default: decks whose path or company contains NAME].")
 def interview_add(cards_dir: Path, store_path: Path | None, name: str, day: str, clock: str,
                   decks: tuple[str, ...]) -> None:
-    """Add an interview on DATE (YYYY-MM-DD) named NAME, e.g. `srs interview add 快手 2026-12-03`."""
+    """Add the interview NAME on DATE (YYYY-MM-DD).
+
+    Example: srs interview add 快手 2026-12-03 --time 14:00
+    """
     from interview_srs.interviews import add_command
 
     click.echo(_review_errors(lambda: add_command(cards_dir, store_path, name, day, clock, decks)))
@@ -216,7 +219,7 @@ def interview_add(cards_dir: Path, store_path: Path | None, name: str, day: str,
 @STORE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="The same as JSON, with every card's predicted recall.")
 def interview_list(cards_dir: Path, store_path: Path | None, as_json: bool) -> None:
-    """Upcoming interviews: time left, readiness, answers per day still needed."""
+    """Upcoming interviews, their readiness and the work left."""
     from interview_srs.interviews import list_command
 
     click.echo(_review_errors(lambda: list_command(cards_dir, store_path, as_json)))
@@ -227,7 +230,7 @@ def interview_list(cards_dir: Path, store_path: Path | None, as_json: bool) -> N
 @STORE_OPTION
 @click.argument("name")
 def interview_remove(cards_dir: Path, store_path: Path | None, name: str) -> None:
-    """Remove the interview NAME; normal scheduling resumes for its decks."""
+    """Remove the interview NAME (normal scheduling resumes)."""
     from interview_srs.interviews import remove_command
 
     click.echo(_review_errors(lambda: remove_command(cards_dir, store_path, name)))
