@@ -150,53 +150,11 @@ def plan(
         mine = [c for c in cards if owner.get(c.id) is interview]
         if not mine:
             continue
-        days = days_left(interview.at, now)
-        at = interview.at
-        weakest_first = sorted(
-            (c for c in mine if c.state.state != NEW), key=lambda c: (recall(c, at), c.id)
-        )
-        # final pass: every card answered inside the window, spread over the days left in it
-        opens = final_pass_start(interview, rules)
-        pending_final: set[str] = set()
-        if opens is not None and now >= opens:
-            pending = [c for c in weakest_first if c.state.last_review < opens]
-            pending_final = {c.id for c in pending}
-            done_today = sum(
-                1 for c in weakest_first if c.state.last_review >= max(opens, day_start)
-            )
-            quota = _share(len(pending) + done_today, days) - done_today
-            quota -= sum(1 for c in pending if c.id in busy)  # answered today anyway
-            for card in (c for c in pending if c.id not in busy):
-                if quota <= 0:
-                    break
-                entries.append(Entry(card.id, FINAL_PASS, card.state, interview.name))
-                taken.add(card.id)
-                quota -= 1
-        # bring forward: below target, not otherwise answered today, spread, only when useful
-        below = [
-            c for c in weakest_first
-            if c.id not in busy and c.id not in pending_final
-            and recall(c, at) < rules.target_of(c.deck)
-        ]
-        quota = _share(len(below), days)
-        for card in below:
-            if quota <= 0:
-                break
-            if days > 1 and predict is not None and recall_at(
-                predict(card, now), at, rules.params_of(card.deck)
-            ) < rules.target_of(card.deck):
-                continue
-            entries.append(Entry(card.id, BRING_FORWARD, card.state, interview.name))
-            taken.add(card.id)
-            quota -= 1
-        # introductions: all by INTRODUCE_BY_DAYS study days before, spread evenly
-        fresh = [c for c in mine if c.state.state == NEW]
-        started = sum(1 for c in mine if c.id in introduced_today)
-        deadline_days = days_left(interview.at - timedelta(days=INTRODUCE_BY_DAYS), now)
-        quota = _share(len(fresh) + started, deadline_days) - started
-        for card in fresh[: max(0, quota)]:
-            introductions.append(Entry(card.id, INTRODUCE, card.state, interview.name))
-            taken.add(card.id)
+        final, left_to_final = _final_pass(mine, interview, rules, now, day_start, busy, recall)
+        forward = _bring_forward(mine, interview, rules, now, busy | left_to_final, recall, predict)
+        entries += final + forward
+        introductions += _introductions(mine, interview, now, introduced_today)
+    taken |= {e.card_id for e in entries + introductions}
     entries += introductions
 
     allowance = rules.new_per_day - len(introduced_today) - len(introductions)
@@ -213,6 +171,53 @@ def plan(
         rest.sort(key=lambda c: (recall(c, owner[c.id].at if c.id in owner else now), c.id))
         entries += [Entry(c.id, AHEAD, c.state, _name(owner.get(c.id))) for c in rest]
     return entries
+
+
+def _final_pass(mine, interview, rules, now, day_start, busy, recall) -> tuple[list[Entry], set[str]]:
+    """Inside the window, the cards not answered since it opened (returned too: they are left to
+    the final pass, not brought forward): today's even share of them over the days left
+    (counting those done today and those answered today anyway), weakest at the interview first."""
+    opens = final_pass_start(interview, rules)
+    if opens is None or now < opens:
+        return [], set()
+    seen = sorted((c for c in mine if c.state.state != NEW), key=lambda c: (recall(c, interview.at), c.id))
+    pending = [c for c in seen if c.state.last_review < opens]
+    done_today = sum(1 for c in seen if c.state.last_review >= max(opens, day_start))
+    quota = _share(len(pending) + done_today, days_left(interview.at, now)) - done_today
+    quota -= sum(1 for c in pending if c.id in busy)
+    chosen = [c for c in pending if c.id not in busy][: max(0, quota)]
+    return [Entry(c.id, FINAL_PASS, c.state, interview.name) for c in chosen], {c.id for c in pending}
+
+
+def _bring_forward(mine, interview, rules, now, busy, recall, predict) -> list[Entry]:
+    """Cards below target not otherwise answered today: today's even share, weakest first,
+    skipping those a Good answer now would not lift to the target (unless today is the last day)."""
+    days = days_left(interview.at, now)
+    below = sorted(
+        (c for c in mine if c.state.state != NEW and c.id not in busy
+         and recall(c, interview.at) < rules.target_of(c.deck)),
+        key=lambda c: (recall(c, interview.at), c.id),
+    )
+    chosen: list[Entry] = []
+    quota = _share(len(below), days)
+    for card in below:
+        if len(chosen) >= quota:
+            break
+        if days > 1 and predict is not None and recall_at(
+            predict(card, now), interview.at, rules.params_of(card.deck)
+        ) < rules.target_of(card.deck):
+            continue
+        chosen.append(Entry(card.id, BRING_FORWARD, card.state, interview.name))
+    return chosen
+
+
+def _introductions(mine, interview, now, introduced_today) -> list[Entry]:
+    """Never-seen cards: all by INTRODUCE_BY_DAYS days before, today's even share, file order."""
+    fresh = [c for c in mine if c.state.state == NEW]
+    started = sum(1 for c in mine if c.id in introduced_today)
+    deadline_days = days_left(interview.at - timedelta(days=INTRODUCE_BY_DAYS), now)
+    quota = _share(len(fresh) + started, deadline_days) - started
+    return [Entry(c.id, INTRODUCE, c.state, interview.name) for c in fresh[: max(0, quota)]]
 
 
 def choose(
