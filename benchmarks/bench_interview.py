@@ -8,6 +8,7 @@ states, plus how many cards were not answered in the last two days:
 
 * plain FSRS — `srs review` with no interview (new_per_day 20);
 * interview mode — `srs interview add` first, then plain `srs review`;
+* no final pass — the same with `final_pass_days = 0`: bring-forward alone reaches the target;
 * daily cramming — `srs review --ahead` with every new card allowed: the whole deck every day.
 
 Run: `PYTHONPATH=src python benchmarks/bench_interview.py [--seeds N]`: a Markdown table of
@@ -56,7 +57,9 @@ def simulate(way: str, seed: int) -> dict:
         write_cards(cards)
         home.mkdir()
         env = {"SRS_HOME": str(home), "LANG": "C", "SRS_NOW": START.isoformat()}
-        if way == "interview mode":
+        if way == "no final pass":
+            (home / "config.toml").write_text("final_pass_days = 0\n", "utf-8")
+        if way in ("interview mode", "no final pass"):
             from interview_srs.interviews import add_command
 
             add_command(cards, None, "快手", INTERVIEW.date().isoformat(), "14:00", (), env)
@@ -94,7 +97,7 @@ def main() -> None:
     print(f"{CARDS} cards, interview in {DAYS} days at 14:00, one session a day, medians over {args.seeds} seeds")
     print(f"| way | answers | lowest recall (worst seed) | mean recall | cards not answered in the last 2 days | s/run |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for way in ("plain FSRS", "interview mode", "daily cramming"):
+    for way in ("plain FSRS", "interview mode", "no final pass", "daily cramming"):
         runs, seconds = [], []
         for seed in range(args.seeds):
             started = time.perf_counter()
