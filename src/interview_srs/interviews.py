@@ -29,7 +29,6 @@ from interview_srs.scheduler import NEW
 from interview_srs.store import Store
 from interview_srs.store import interviews as rows
 
-DEFAULT_TIME = "09:00"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 
@@ -75,7 +74,7 @@ def add_interview(
     if at <= now:
         raise InterviewError(f"{day} {clock} is in the past")
     known = store.decks()
-    listed = ", ".join(known) if known else "none"
+    listed = ", ".join(clean(deck) for deck in known) if known else "none"
     if patterns:
         for pattern in patterns:
             if not decks_matching(known, pattern):
@@ -125,6 +124,7 @@ class InterviewReport:
             "deck_patterns": list(self.patterns),
             **self.readiness.to_dict(),
             "answers_needed": self.answers_needed,
+            "days_for_the_work": self.sessions_left,
             "answers_per_day": round(self.per_day, 1),
             "cards_recall": [{"id": i, "deck": d, "recall": r} for i, d, r in self.recalls],
         }
