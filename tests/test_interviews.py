@@ -134,6 +134,8 @@ def test_a_version_2_store_gets_the_interviews_table_keeping_everything(tmp_path
         at = datetime(2026, 12, 3, 6, 0, tzinfo=timezone.utc)
         rows.add(store, rows.InterviewRow("快手", at, ("面试::快手*",)), at - timedelta(days=9))
         assert rows.all_rows(store) == [rows.InterviewRow("快手", at, ("面试::快手*",))]
+        indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"review_log_card", "review_log_time", "review_log_answer_times"} <= indexes
         assert store.integrity_check() == "ok"
 
 

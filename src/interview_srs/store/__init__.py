@@ -65,6 +65,12 @@ unchanged is not read again, one whose bytes hash the same is not parsed again.
     decks TEXT — JSON array of deck globs (as `srs review --deck` takes them); the decks matching
         them when the plan is made are the interview's scope
     added_ms INTEGER — when it was added
+
+Indexes beyond the primary keys: `cards_queue` (present, state, due_ms), `cards_file` (file),
+`review_log_card` (card_id, id), `review_log_time` (reviewed_ms) and, from migration 3,
+`review_log_answer_times` (reviewed_ms, card_id, duration_ms, source), which lets `srs stats`
+sum the last 30 days' answer times from the index alone. A migration that rebuilds review_log
+must create them again.
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
 
     (
         3,
-        "interviews: dated interviews the planner prepares decks for",
+        "interviews: dated interviews the planner prepares decks for; answer-time index",
         """
         CREATE TABLE interviews (
             name TEXT PRIMARY KEY,
@@ -120,6 +120,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             decks TEXT NOT NULL,
             added_ms INTEGER NOT NULL
         ) STRICT;
+        CREATE INDEX review_log_answer_times ON review_log (reviewed_ms, card_id, duration_ms, source);
         """,
     ),
 )
