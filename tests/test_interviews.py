@@ -73,6 +73,9 @@ def test_add_list_remove(cards_dir, home):
     assert (result.exit_code, result.output) == (0, "Removed interview 蚂蚁.\n")
     result = invoke(cards_dir, home, "interview", "remove", "蚂蚁")
     assert (result.exit_code, result.output) == (1, "Error: no interview named '蚂蚁' (interviews: 快手)\n")
+    result = invoke(cards_dir, home, "interview", "list", now="2026-12-02T13:00:00+08:00")
+    assert result.output.splitlines()[0] == "快手: 2026-12-03 14:00, in 1 day 1 hour"
+    assert result.output.splitlines()[-1].endswith("in 2 days (3.0 per day)")
     result = invoke(cards_dir, home, "interview", "list", now="2026-12-04T10:00:00+08:00")
     assert result.output == "No upcoming interviews. Add one with `srs interview add NAME DATE`.\n"
 

@@ -169,14 +169,18 @@ def render_list(found: list[InterviewReport], zone: tzinfo | None) -> str:
         target = f"{r.target:.0%}" if r.target is not None else "target"
         lines += [
             f"{clean(report.interview.name)}: {_local(report.interview.at, zone):%Y-%m-%d %H:%M}, "
-            f"in {left.days} days {left.seconds // 3600} hours",
+            f"in {_count(left.days, 'day')} {_count(left.seconds // 3600, 'hour')}",
             "  decks: " + (", ".join(clean(d) for d in sorted(report.interview.decks)) or "none"),
             f"  cards {r.cards} · never seen {r.never_seen} · readiness {_percent(r.mean)} · "
             f"lowest {_percent(r.lowest)} · below {target}: {r.below_target}",
-            f"  answers needed {report.answers_needed} in {report.sessions_left} days "
+            f"  answers needed {report.answers_needed} in {_count(report.sessions_left, 'day')} "
             f"({report.per_day:.1f} per day)",
         ]
     return "\n".join(lines)
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}{'' if number == 1 else 's'}"
 
 
 def _percent(value: float | None) -> str:
