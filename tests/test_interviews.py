@@ -258,3 +258,10 @@ def test_list_figures_come_from_the_stored_states(cards_dir, home, final_pass_da
     else:
         assert data["answers_needed"] == never + (below - never)
     assert data["answers_per_day"] == round(data["answers_needed"] / 4, 1)  # 23 Nov to 26 Nov
+
+
+def test_the_default_decks_match_the_company_too(cards_dir, home):
+    write_file(cards_dir / "bd.yaml", "deck: 面试::大厂::运营\ncompany: 字节跳动\ncards:\n"
+               "  - id: bd-1\n    question: 为什么选字节？\n    outline: [a, b, c]\n")
+    result = invoke(cards_dir, home, "interview", "add", "字节", "2026-12-03")
+    assert result.output == "Added interview 字节 on 2026-12-03 09:00 covering 面试::大厂::运营.\n"
