@@ -114,16 +114,20 @@ def test_the_time_zone_setting_places_the_interview(cards_dir, home):
     assert row.at == datetime(2026, 12, 3, 14, 0, tzinfo=timezone.utc)
 
 
-def test_a_version_2_store_gets_the_interviews_table_keeping_everything(tmp_path):
+@pytest.mark.parametrize("applied", [(1, 2), (1, 2, 4)], ids=["version 2", "version 4 without 3"])
+def test_an_older_store_gets_the_interviews_table_keeping_everything(tmp_path, applied):
+    """Migration numbers were reserved per feature; 4 (mock interviews) landed before 3, so a
+    store at version 4 may lack 3: opening it applies 3 all the same."""
     path = tmp_path / "store.sqlite3"
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                  "applied_ms INTEGER NOT NULL) STRICT")
-    for number, name, script in MIGRATIONS[:2]:
-        for statement in _statements(script):
-            conn.execute(statement)
-        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (number, name))
-    conn.execute("PRAGMA user_version = 2")
+    for number, name, script in MIGRATIONS:
+        if number in applied:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (number, name))
+    conn.execute(f"PRAGMA user_version = {max(applied)}")
     conn.execute("INSERT INTO cards (id, deck, company, role, tags, question, back, file, line, column, "
                  "added_ms) VALUES ('c1', 'd', '', '', '[]', 'q', '{}', 'f', 1, 1, 0)")
     conn.execute("INSERT INTO review_log (card_id, rating, reviewed_ms, duration_ms, source, session, "
@@ -132,7 +136,10 @@ def test_a_version_2_store_gets_the_interviews_table_keeping_everything(tmp_path
     conn.commit()
     conn.close()
     with Store.open(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 3
+        assert store.schema_version() == SCHEMA_VERSION
+        assert [r[0] for r in store.conn.execute("SELECT version FROM schema_migrations ORDER BY version")] == [
+            number for number, _name, _script in MIGRATIONS
+        ]
         assert [a.rating for a in store.log("c1")] == [3]
         at = datetime(2026, 12, 3, 6, 0, tzinfo=timezone.utc)
         rows.add(store, rows.InterviewRow("快手", at, ("面试::快手*",)), at - timedelta(days=9))
@@ -140,6 +147,8 @@ def test_a_version_2_store_gets_the_interviews_table_keeping_everything(tmp_path
         indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"review_log_card", "review_log_time", "review_log_answer_times"} <= indexes
         assert store.integrity_check() == "ok"
+    with Store.open(path) as again:  # nothing left to apply
+        assert again.conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_the_review_header_counts_down_in_both_languages_and_the_answer_shows_its_time(cards_dir, home):

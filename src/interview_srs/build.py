@@ -71,8 +71,8 @@ class BuildState:
         )
 
 
-def read_state(out_dir: Path) -> BuildState:
-    path = out_dir / STATE_FILE
+def read_state(out_dir: Path, name: str = STATE_FILE) -> BuildState:
+    path = out_dir / name
     if not path.exists():
         return BuildState()
     try:
@@ -231,12 +231,12 @@ def state_text(state: BuildState) -> str:
     return text.replace(json.dumps(marker), block, 1) + "\n"
 
 
-def write_state(out_dir: Path, state: BuildState) -> None:
+def write_state(out_dir: Path, state: BuildState, name: str = STATE_FILE) -> None:
     text = state_text(state)
     fd, tmp = tempfile.mkstemp(prefix=".build-state-", dir=out_dir)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
-    os.replace(tmp, out_dir / STATE_FILE)
+    os.replace(tmp, out_dir / name)
 
 
 def build_clock() -> int:
@@ -273,11 +273,13 @@ class RenderedNote:
     digest: str  # card_hash of the fields and tags
 
 
-def render_deck(deck: DeckFile) -> list[RenderedNote]:
-    """Every card of a file as a note: HTML fields, tags and content hash, in file order."""
+def render_deck(deck: DeckFile, answers: dict[str, str] | None = None) -> list[RenderedNote]:
+    """Every card of a file as a note: HTML fields, tags and content hash, in file order.
+
+    `answers` (card id -> HTML) fills the MyAnswer field: only the personal package has them."""
     rendered = []
     for card in deck.cards:
-        fields = tuple(anki_export.note_fields(deck, card))
+        fields = tuple(anki_export.note_fields(deck, card, (answers or {}).get(card.id, "")))
         tags = deck.tags_for(card)
         rendered.append(RenderedNote(anki_export.note_guid(card.id), fields, tags, card_hash(deck, list(fields), tags)))
     return rendered
@@ -429,3 +431,79 @@ def stale_outputs(cards_dir: Path, out_dir: Path) -> list[str]:
         if not stale and read_state(scratch).notes != state.notes:
             stale.append(STATE_FILE)
     return stale
+
+
+# -- the personal package: the same notes, with your own answers ------------------------------------
+
+PERSONAL_PACKAGE = "interview-srs-personal.apkg"
+PERSONAL_STATE = "personal-build-state.json"
+
+
+@dataclass(frozen=True)
+class PersonalReport:
+    output: Path
+    cards: int
+    answers: int  # notes carrying an answer of yours
+    changed: tuple[str, ...]  # card ids whose note gets a newer mod (what a re-import updates)
+    warnings: tuple[str, ...]  # answer files that could not be used (card gone): kept, not used
+    written: bool
+
+
+def build_personal(cards_dir: Path, answers_dir: Path, out_dir: Path, now: int | None = None) -> PersonalReport:
+    """`srs build --answers`: one package with every deck, each note carrying your answer (if
+    any) in `MyAnswer`.
+
+    Its notes have the shared decks' GUIDs, so importing it updates those notes in place. Its own
+    build state (PERSONAL_STATE, next to it) gives a note a newer `mod` exactly when the note's
+    content changes — an answer edited, or the card changed by a bank update — so a re-import
+    updates just those notes. Raises BuildError (answer files that are not UTF-8 or name a
+    missing story: nothing is written) and CardsError.
+    """
+    from interview_srs.personal import Personal, to_html
+
+    cards_dir, out_dir = Path(cards_dir), Path(out_dir)
+    if (out_dir / STATE_FILE).exists():
+        raise BuildError(
+            f"{out_dir} holds the shared decks (it has {STATE_FILE}); the personal package goes "
+            "elsewhere: pass --out DIR"
+        )
+    now = build_clock() if now is None else now
+    bank = load_bank(cards_dir)
+    personal = Personal(answers_dir)
+    answers: dict[str, str] = {}
+    blocking = []  # problems in the answers going into the package: they would lose text
+    for _deck, card in bank.cards():
+        mine = personal.answer(card.id)
+        if mine is None:
+            continue
+        blocking.extend(p for p in mine.problems if p not in blocking)
+        if mine.written:
+            answers[card.id] = to_html(mine.text, card.question)
+    if blocking:
+        count = len(blocking)
+        raise BuildError("\n".join([str(p) for p in blocking] + [
+            f"{count} problem{'s' if count != 1 else ''} in your answers; nothing was written."]))
+    warnings = [str(p) for p in personal.check([card.id for _deck, card in bank.cards()])]
+    state = read_state(out_dir, PERSONAL_STATE)
+    plan = plan_build(bank, state, now, lambda deck: render_deck(deck, answers))
+    (output,) = [o for o in plan.outputs if o.name == output_name(COMBINED_STEM)]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = safe_output_path(out_dir, PERSONAL_PACKAGE)
+    previous = state.outputs.get(PERSONAL_PACKAGE, {})
+    sha = _recorded_package_sha(target, previous)
+    written = not (sha is not None and previous.get("inputs") == output.inputs_hash)
+    if written:
+        anki_export.write_package(target, list(output.decks), plan.note_type.mod)
+        sha = _file_sha(target)
+    write_state(out_dir, BuildState(note_type=plan.note_type, notes=plan.stamps,
+                                    outputs={PERSONAL_PACKAGE: {"inputs": output.inputs_hash, "sha256": sha}}),
+                PERSONAL_STATE)
+    return PersonalReport(
+        output=target,
+        cards=len(plan.stamps),
+        answers=len(answers),
+        changed=output.new + output.changed,
+        warnings=tuple(warnings),
+        written=written,
+    )
+

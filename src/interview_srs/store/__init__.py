@@ -14,9 +14,11 @@ Guarantees
 * Undo deletes this session's log row and restores the stored before-state, but only if the
   card still holds that row's after-state (otherwise another session answered it since).
 * Opening runs the pending numbered migrations (recorded in `schema_migrations` and in
-  `PRAGMA user_version`); a store from a newer version is refused.
+  `PRAGMA user_version`): every one not recorded yet, in number order, even below the store's
+  version (numbers were reserved per feature and some landed out of order); a store from a
+  newer version is refused.
 
-Tables (schema version 3)
+Tables (schema version 4)
 -------------------------
 Times are INTEGER milliseconds since the Unix epoch, UTC. States: 0 new (never answered),
 1 learning, 2 review, 3 relearning (fsrs's numbering, plus 0).
@@ -65,6 +67,24 @@ unchanged is not read again, one whose bytes hash the same is not parsed again.
     decks TEXT — JSON array of deck globs (as `srs review --deck` takes them); the decks matching
         them when the plan is made are the interview's scope
     added_ms INTEGER — when it was added
+
+`mock_runs` — one row per `srs mock` (migration 4; queries in store/mocks.py).
+    id INTEGER PK; session TEXT UNIQUE — the review_log.session of its ratings (source 'mock'),
+    so the ratings given survive even if the run never finished
+    started_ms, finished_ms INTEGER (NULL: stopped by a crash or kill before the report)
+    scope TEXT — what was asked for: `deck:PATTERN`, `interview:NAME` or `all`
+    seconds INTEGER — the --seconds given (NULL: each card's own target time)
+    typed INTEGER 0/1 — --type was used
+    report TEXT — JSON written at the end: {answered, overruns, average_rating,
+        weakest_topics [{topic, average_rating, questions}], review_next [card id]}
+
+`mock_questions` — the questions chosen for a run, in the order asked.
+    run_id → mock_runs(id), position INTEGER (1-based), PK (run_id, position)
+    card_id TEXT → cards(id); kind TEXT (opener, behavioural, scenario, business, other, closing)
+    target_ms INTEGER; spoken_ms INTEGER — time until you said you had finished (NULL: not asked)
+    rating INTEGER 1–4 (NULL: not rated); review_log_id → review_log(id) of that rating
+    followup TEXT — the follow-up shown; missed TEXT — JSON list of the points a typed answer
+        missed (NULL when not typed)
 
 Indexes beyond the primary keys: `cards_queue` (present, state, due_ms), `cards_file` (file),
 `review_log_card` (card_id, id), `review_log_time` (reviewed_ms) and, from migration 3,
@@ -243,18 +263,19 @@ class Store:
                 f"the store {self.path} has schema version {version}, newer than this "
                 f"interview-srs understands ({SCHEMA_VERSION}); upgrade interview-srs"
             )
-        if version == SCHEMA_VERSION:
+        if version == SCHEMA_VERSION and not self._missing_migrations():
             return
         with self.write():
-            version = self.schema_version()  # another process may have migrated meanwhile
-            if version == 0:
+            # another process may have migrated meanwhile
+            if self.schema_version() == 0:
                 self.conn.execute(
                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
                     "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL"
                     ") STRICT"
                 )
+            missing = self._missing_migrations()
             for number, name, script in MIGRATIONS:
-                if number <= version:
+                if number not in missing:
                     continue
                 for statement in _statements(script):
                     self.conn.execute(statement)
@@ -262,7 +283,15 @@ class Store:
                     "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)",
                     (number, name, to_ms(datetime.now().astimezone())),
                 )
-                self.conn.execute(f"PRAGMA user_version = {number}")
+                self.conn.execute(f"PRAGMA user_version = {max(number, self.schema_version())}")
+
+    def _missing_migrations(self) -> set[int]:
+        """Migrations not recorded in schema_migrations. Numbers were reserved per feature and
+        landed out of order (4 before 3), so a store may lack one below its version."""
+        if self.schema_version() == 0:
+            return {number for number, _name, _script in MIGRATIONS}
+        applied = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
+        return {number for number, _name, _script in MIGRATIONS} - applied
 
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
