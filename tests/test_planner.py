@@ -96,6 +96,11 @@ def test_bring_forward_weakest_first_spread_over_the_days_left_only_when_useful(
     # weakest at the interview first
     values = [recall_at(c.state, interview.at) for c in cards]
     assert values == sorted(values)
+    # a second session the same day: the two answered early count towards today's share
+    after = [PlanCard(c.id, KS, predict(c, NOW)) if c.id in ("c0", "c1") else c for c in cards]
+    again = plan(after, (interview,), rules, NOW + timedelta(hours=3), DAY, predict=predict,
+                 early_today=frozenset({"c0", "c1"}))
+    assert again == []
     # a card a Good answer now cannot lift to the target is left for later
     far = Interview("快手", NOW + timedelta(days=30), frozenset({KS}))
     assert plan(cards, (far,), rules, NOW, DAY, predict=predict) == []

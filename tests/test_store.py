@@ -421,3 +421,18 @@ def test_a_version_2_store_gains_the_mock_tables_keeping_every_answer(tmp_path):
         assert (summary.planned, summary.answered, summary.average_rating, summary.finished) == (1, 1, 4.0, False)
         assert run_id == 1 and store.integrity_check() == "ok"
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_the_planner_queries_know_todays_introductions_and_early_answers(store, cards_dir):
+    from interview_srs.store.queries import answered_early_since, introduced_since
+
+    store.sync(cards_dir, T0)
+    answer(store, "ant-mob1-3", 4, T0)  # introduced: review, due in days
+    answer(store, "xhs-abusive-user", 4, T0)
+    later = T0 + timedelta(days=1)
+    answer(store, "ant-mob1-3", 3, later)  # before its due date: early
+    due = store.state("xhs-abusive-user").due
+    answer(store, "xhs-abusive-user", 3, due + timedelta(hours=1))  # on time
+    assert introduced_since(store, T0) == {"ant-mob1-3", "xhs-abusive-user"}
+    assert introduced_since(store, later) == frozenset()
+    assert answered_early_since(store, T0) == {"ant-mob1-3"}

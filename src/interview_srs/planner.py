@@ -126,10 +126,13 @@ def plan(
     introduced_today: frozenset[str] = frozenset(),
     predict: Callable[[PlanCard, datetime], CardState] | None = None,
     ahead: bool = False,
+    early_today: frozenset[str] = frozenset(),
 ) -> list[Entry]:
     """The queue of planned cards for a session starting at `now` (learning cards apart: see
-    `choose`). `introduced_today` holds the cards first answered this study day (any deck);
-    `predict(card, at)` is the state a Good answer at `at` would give (None: assume it helps)."""
+    `choose`). `introduced_today` holds the cards first answered this study day (any deck),
+    `early_today` those answered before their due date this study day (so a second session the
+    same day does not bring forward a second share); `predict(card, at)` is the state a Good
+    answer at `at` would give (None: assume it helps)."""
     day_start, day_end = day.bounds(now)
     owner = assign(cards, interviews, now)
     taken: set[str] = set()
@@ -151,7 +154,10 @@ def plan(
         if not mine:
             continue
         final, left_to_final = _final_pass(mine, interview, rules, now, day_start, busy, recall)
-        forward = _bring_forward(mine, interview, rules, now, busy | left_to_final, recall, predict)
+        forward = _bring_forward(
+            mine, interview, rules, now, busy | left_to_final, recall, predict,
+            sum(1 for c in mine if c.id in early_today),
+        )
         entries += final + forward
         introductions += _introductions(mine, interview, now, introduced_today)
     taken |= {e.card_id for e in entries + introductions}
@@ -189,9 +195,10 @@ def _final_pass(mine, interview, rules, now, day_start, busy, recall) -> tuple[l
     return [Entry(c.id, FINAL_PASS, c.state, interview.name) for c in chosen], {c.id for c in pending}
 
 
-def _bring_forward(mine, interview, rules, now, busy, recall, predict) -> list[Entry]:
-    """Cards below target not otherwise answered today: today's even share, weakest first,
-    skipping those a Good answer now would not lift to the target (unless today is the last day)."""
+def _bring_forward(mine, interview, rules, now, busy, recall, predict, done_today) -> list[Entry]:
+    """Cards below target not otherwise answered today: today's even share (counting the
+    `done_today` answered early already), weakest first, skipping those a Good answer now would
+    not lift to the target (unless today is the last day)."""
     days = days_left(interview.at, now)
     below = sorted(
         (c for c in mine if c.state.state != NEW and c.id not in busy
@@ -199,7 +206,7 @@ def _bring_forward(mine, interview, rules, now, busy, recall, predict) -> list[E
         key=lambda c: (recall(c, interview.at), c.id),
     )
     chosen: list[Entry] = []
-    quota = _share(len(below), days)
+    quota = _share(len(below) + done_today, days) - done_today
     for card in below:
         if len(chosen) >= quota:
             break

@@ -259,10 +259,10 @@ class Session:
             final_pass_days=config.final_pass_days,
             target_of=lambda deck: config.for_deck(deck).interview_target,
         )
-        ahead = planner.upcoming(self.interviews, at)
+        coming = planner.upcoming(self.interviews, at)
         cards = queries.plan_cards(
             self.store, self.filt, at, self.day_end,
-            interview_decks=frozenset().union(*(i.decks for i in ahead)),
+            interview_decks=frozenset().union(*(i.decks for i in coming)),
             new_limit=self.limits.new_per_day, ahead=self.limits.ahead,
         )
         return planner.plan(
@@ -274,6 +274,7 @@ class Session:
             queries.introduced_since(self.store, self.day_start),
             lambda card, when: self.schedulers.answer(card.id, card.deck, card.state, 3, when),
             ahead=self.limits.ahead,
+            early_today=queries.answered_early_since(self.store, self.day_start) if coming else frozenset(),
         )
 
     def _allowed(self, card_id: str) -> bool:

@@ -50,6 +50,19 @@ def introduced_since(store: Store, since: datetime) -> frozenset[str]:
 
 
 
+def answered_early_since(store: Store, since: datetime) -> frozenset[str]:
+    """Review cards answered before their due date at or after `since` (brought forward, final
+    pass, or ahead)."""
+    return frozenset(
+        row[0]
+        for row in store.conn.execute(
+            "SELECT card_id FROM review_log WHERE reviewed_ms >= ? AND state_before = 2 "
+            "AND due_before_ms > reviewed_ms",
+            (to_ms(since),),
+        )
+    )
+
+
 def learning_cards(store: Store, filt: CardFilter, at: datetime, until: datetime):
     """Learning/relearning cards due by `until`: (id, state), earliest first."""
     where, params = store._available(filt, at)
@@ -93,4 +106,4 @@ def answer_times(store: Store, filt: CardFilter, since: datetime) -> list[tuple[
     return [(card_id, decks[card_id], total, count) for card_id, total, count in rows if card_id in decks]
 
 
-__all__ = ["answer_times", "introduced_since", "learning_cards", "plan_cards", "studied_cards"]
+__all__ = ["answer_times", "answered_early_since", "introduced_since", "learning_cards", "plan_cards", "studied_cards"]
