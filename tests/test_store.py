@@ -436,3 +436,19 @@ def test_the_planner_queries_know_todays_introductions_and_early_answers(store, 
     assert introduced_since(store, T0) == {"ant-mob1-3", "xhs-abusive-user"}
     assert introduced_since(store, later) == frozenset()
     assert answered_early_since(store, T0) == {"ant-mob1-3"}
+
+
+def test_plan_cards_leave_out_suspended_and_buried_cards_readiness_keeps_buried(store, cards_dir):
+    from interview_srs.store.queries import plan_cards, studied_cards
+
+    store.sync(cards_dir, T0)
+    store.suspend("ant-mob1-3")
+    store.bury("xhs-abusive-user", T0 + timedelta(days=1))
+    end = T0 + timedelta(days=1)
+    assert [c.id for c in plan_cards(store, CardFilter(), T0, end, new_limit=10)] == ["ant-biggest-challenge"]
+    assert [c.id for c in studied_cards(store)] == ["ant-biggest-challenge", "xhs-abusive-user"]
+    # only the first new cards of decks outside the interviews; every card of an interview deck
+    assert [c.id for c in plan_cards(store, CardFilter(), end, end, new_limit=1)] == ["ant-biggest-challenge"]
+    scoped = plan_cards(store, CardFilter(), end, end, new_limit=0,
+                        interview_decks=frozenset({"面试::小红书::客服"}))
+    assert [c.id for c in scoped] == ["xhs-abusive-user"]
