@@ -91,6 +91,8 @@ def test_add_list_remove(cards_dir, home):
         (("蚂蚁", "2026-02-30"), "Error: no such date and time: 2026-02-30 09:00\n"),
         (("蚂蚁", "2026-12-03", "--time", "2pm"), "Error: --time must be HH:MM (got '2pm')\n"),
         (("蚂蚁", "2026-11-23", "--time", "09:59"), "Error: 2026-11-23 09:59 is in the past\n"),
+        (("\x1b]0;pwned\x07蚂蚁", "2026-12-03"), "Error: NAME must be 1 to 40 printable characters\n"),
+        (("  ", "2026-12-03"), "Error: NAME must be 1 to 40 printable characters\n"),
     ],
 )
 def test_bad_interviews_are_clear_errors(cards_dir, home, args, message):
