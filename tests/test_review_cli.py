@@ -225,6 +225,11 @@ def test_stats_text_and_json(cards_dir, home):
     assert data["cards"][2]["state"] == "learning" and data["cards"][2]["step"] == 0
     assert sum(d["due"] for d in data["forecast"]) == 2
     assert data["reviews_per_day"][-1] == {"date": "2025-03-01", "reviews": 2}
+    assert data["answer_times"]["decks"] == [
+        {"deck": "面试::蚂蚁集团::用户运营", "mean_seconds": 0.0, "answers": 2}
+    ]
+    assert [c["id"] for c in data["answer_times"]["slowest"]] == ["ant-biggest-challenge", "ant-mob1-3"]
+    assert lines[-5:-3] == ["Average answer time (last 30 days)", "  面试::蚂蚁集团::用户运营  0:00  (2)"]
     deck_only = json.loads(stats(cards_dir, home, "--json", "--deck", "面试::小红书").output)
     assert [d["deck"] for d in deck_only["decks"]] == ["面试::小红书::客服"]
 
@@ -284,6 +289,39 @@ def test_a_leech_suggests_reworking_your_own_answer(cards_dir, home):
     leech = "\nLeech: forgotten 1 times. Rework your own answer: srs answer\nant-biggest-challenge\n"  # 80 columns
     assert result.output.count(leech) == 1  # on the second showing, after the lapse
     assert result.output.index(leech) > result.output.index("1 Again")
+
+
+def test_stats_at_a_time_and_its_errors(cards_dir, home):
+    run(cards_dir, home, " \n4\nq\n")
+    result = stats(cards_dir, home, "--at", "2025-03-11T10:00")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Predicted recall at 2025-03-11 10:00"
+    assert lines[3].split() == ["面试::小红书::客服", "1", "1", "0%", "0%", "1"]
+    name, cards, never, mean, lowest, below = lines[4].split()
+    assert (name, cards, never, lowest, below) == ("面试::蚂蚁集团::用户运营", "2", "1", "0%", "2")
+    assert lines[5:7] == ["", "Weakest cards"]
+    recall, card, deck = lines[7].split()
+    assert (card, deck) == ("ant-biggest-challenge", "(面试::蚂蚁集团::用户运营)")
+    assert float(mean[:-1]) == pytest.approx(float(recall[:-1]) / 2, abs=0.51)  # the new card counts 0 (whole %)
+    data = json.loads(stats(cards_dir, home, "--at", "2025-03-11", "--json").output)
+    assert data["at"] == "2025-03-11T09:00:00+00:00"
+    assert [d["deck"] for d in data["decks"]] == ["面试::小红书::客服", "面试::蚂蚁集团::用户运营"]
+    assert [c["id"] for c in data["weakest"]] == ["ant-biggest-challenge"]
+    result = stats(cards_dir, home, "--at", "next week")
+    assert (result.exit_code, result.output) == (
+        1, "Error: --at must be DATE or DATETHH:MM, e.g. 2026-12-03T14:00 (got 'next week')\n"
+    )
+
+
+def test_the_study_day_follows_the_offset_in_srs_now(cards_dir, home):
+    # 10:00 in Beijing is 02:00 UTC: the machine is on UTC, the study day is Beijing's
+    run(cards_dir, home, "q\n")  # a store to report on (stats never creates one)
+    result = stats(cards_dir, home, now="2025-03-01T10:00:00+08:00")
+    assert result.output.splitlines()[0] == "Statistics for 2025-03-01 (study days start at 4:00)"
+    (home / "config.toml").write_text('timezone = "America/New_York"\n', "utf-8")
+    result = stats(cards_dir, home, now="2025-03-01T10:00:00+08:00")
+    assert result.output.splitlines()[0] == "Statistics for 2025-02-28 (study days start at 4:00)"
 
 
 def test_your_answer_and_the_follow_ups_are_on_the_answer_side(cards_dir, home):

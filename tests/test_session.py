@@ -255,6 +255,19 @@ def test_a_card_that_fits_has_no_scroll_line_and_hints_do_not_stack(cards_dir, h
     child.expect(pexpect.EOF)
 
 
+def test_the_question_timer_runs_against_the_target_and_marks_the_overrun(cards_dir, home):
+    (home / "config.toml").write_text("fuzz = false\nanswer_seconds = { star = 5 }\n", "utf-8")
+    child = spawn(cards_dir, home)  # the first card is a STAR card: 0:05 to answer
+    child.expect("在实习期间遇到的最大挑战是什么？")
+    child.expect("⏱ 0:0[0-4] / 0:05")
+    child.expect(r"⏱ 0:0[6-9] / 0:05 \(\+0:0[1-4] over\)", timeout=12)
+    child.send(" ")
+    child.expect(r"⏱ 0:0[6-9] / 0:05 \(\+0:0[1-4] over\)")  # the answer side keeps the time taken
+    child.expect("1 Again")
+    child.send("q")
+    child.expect(pexpect.EOF)
+
+
 def test_w_opens_your_answer_in_the_editor_and_the_card_comes_back_with_it(cards_dir, home, tmp_path):
     from test_personal import fake_editor
 

@@ -130,3 +130,59 @@ def test_leeches_are_listed_with_their_lapses(store):
     ]
     assert collect(store, Config(fuzz=False), CardFilter(), at, DAY).leeches == ()  # threshold 8
     assert collect(store, config, CardFilter(decks=("面试::小红书::客服",)), at, DAY).leeches == ()
+
+
+def test_predicted_recall_at_a_time_per_deck_and_the_weakest_cards(store):
+    from interview_srs.readiness import recall_at
+    from interview_srs.stats import forecast_at, render_forecast
+
+    rate(store, "ant-mob1-3", 4, T0)
+    rate(store, "xhs-abusive-user", 3, T0)
+    rate(store, "xhs-abusive-user", 3, T0 + timedelta(minutes=10))
+    at = T0 + timedelta(days=10)
+    forecast = forecast_at(store, CONFIG, CardFilter(), at)
+    decks = dict(forecast.decks)
+    ant, xhs = decks["面试::蚂蚁集团::用户运营"], decks["面试::小红书::客服"]
+    mob = recall_at(store.state("ant-mob1-3"), at)
+    abusive = recall_at(store.state("xhs-abusive-user"), at)
+    assert (ant.cards, ant.never_seen, ant.lowest) == (2, 1, 0.0)
+    assert ant.mean == pytest.approx(mob / 2)
+    assert xhs.mean == pytest.approx(abusive) and xhs.below_target == (abusive < 0.95)
+    # never-seen cards are counted per deck, not listed among the weakest
+    assert [c for c, _d, _r in forecast.weakest] == sorted(
+        ["ant-mob1-3", "xhs-abusive-user"], key=lambda c: recall_at(store.state(c), at)
+    )
+    text = render_forecast(forecast, EN, timezone.utc)
+    lines = text.splitlines()
+    assert lines[0] == "Predicted recall at 2025-03-11 10:00"
+    assert lines[2].split() == ["Deck", "Cards", "Never", "seen", "Mean", "Lowest", "Below", "target"]
+    assert lines[-3] == "Weakest cards"
+
+
+def test_answer_times_per_deck_and_the_slowest_cards(store):
+    from interview_srs.stats import answer_times, render_answer_times
+
+    schedulers = Schedulers(CONFIG)
+    for card_id, seconds in (("ant-biggest-challenge", 150), ("ant-mob1-3", 30), ("ant-mob1-3", 50),
+                             ("xhs-abusive-user", 70)):
+        deck = store.card(card_id).deck
+        store.record_answer(card_id, 3, T0, seconds * 1000,
+                            lambda before, c=card_id, d=deck: schedulers.answer(c, d, before, 3, T0))
+    store.record_answer("xhs-abusive-user", 3, T0, 900_000,
+                        lambda before: schedulers.answer("x", "d", before, 3, T0), source="anki")
+    times = answer_times(store, CONFIG, CardFilter(), T0 - timedelta(days=1))
+    assert times.decks == (("面试::小红书::客服", 70.0, 1), ("面试::蚂蚁集团::用户运营", 230 / 3, 3))
+    assert times.slowest == (
+        ("ant-biggest-challenge", "面试::蚂蚁集团::用户运营", 150.0, 120),  # a STAR card: 2:00
+        ("xhs-abusive-user", "面试::小红书::客服", 70.0, 60),
+        ("ant-mob1-3", "面试::蚂蚁集团::用户运营", 40.0, 60),
+    )
+    assert render_answer_times(times, EN) == [
+        "Average answer time (last 30 days)",
+        "  面试::小红书::客服        1:10  (1)",
+        "  面试::蚂蚁集团::用户运营  1:17  (3)",
+        "Slowest cards (mean / target)",
+        "  ant-biggest-challenge  2:30 / 2:00 !",
+        "  xhs-abusive-user  1:10 / 1:00 !",
+        "  ant-mob1-3  0:40 / 1:00",
+    ]

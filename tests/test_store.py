@@ -308,7 +308,13 @@ def test_due_reviews_come_lowest_retrievability_first(store, cards_dir):
             answer(store, card_id, 3, T0 + timedelta(minutes=6))
             answer(store, card_id, 3, T0 + timedelta(minutes=16))
     later = T0 + timedelta(days=60)
-    ids = store.due_review_ids(CardFilter(), later, later + timedelta(hours=1))
+    from interview_srs.planner import Rules, plan
+    from interview_srs.scheduler import StudyDay
+    from interview_srs.store.queries import plan_cards
+
+    day = StudyDay(4, timezone.utc)
+    cards = plan_cards(store, CardFilter(), later, day.bounds(later)[1])
+    ids = [e.card_id for e in plan(cards, (), Rules(new_per_day=0), later, day) if e.reason == "due"]
     decay = -fsrs.Scheduler().parameters[20]
     scheduler = fsrs.Scheduler()
 
@@ -533,3 +539,36 @@ def test_a_version_2_store_gains_the_mock_tables_keeping_every_answer(tmp_path):
         assert (summary.planned, summary.answered, summary.average_rating, summary.finished) == (1, 1, 4.0, False)
         assert run_id == 1 and store.integrity_check() == "ok"
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_the_planner_queries_know_todays_introductions_and_early_answers(store, cards_dir):
+    from interview_srs.store.queries import answered_early_since, introduced_since
+
+    store.sync(cards_dir, T0)
+    answer(store, "ant-mob1-3", 4, T0)  # introduced: review, due in days
+    answer(store, "xhs-abusive-user", 4, T0)
+    later = T0 + timedelta(days=1)
+    answer(store, "ant-mob1-3", 3, later)  # before its due date: early
+    due = store.state("xhs-abusive-user").due
+    answer(store, "xhs-abusive-user", 3, due + timedelta(hours=1))  # on time
+    assert introduced_since(store, T0) == {"ant-mob1-3", "xhs-abusive-user"}
+    assert introduced_since(store, later) == frozenset()
+    assert answered_early_since(store, T0) == {"ant-mob1-3"}
+
+
+def test_plan_cards_leave_out_suspended_and_buried_cards_readiness_keeps_buried(store, cards_dir):
+    from interview_srs.store.queries import plan_cards, studied_cards
+
+    store.sync(cards_dir, T0)
+    store.suspend("ant-mob1-3")
+    store.bury("xhs-abusive-user", T0 + timedelta(days=1))
+    end = T0 + timedelta(days=1)
+    assert [c.id for c in plan_cards(store, CardFilter(), T0, end, new_limit=10)] == ["ant-biggest-challenge"]
+    assert [c.id for c in studied_cards(store)] == ["ant-biggest-challenge", "xhs-abusive-user"]
+    # only the first new cards of each deck outside the interviews; every card of an interview deck
+    assert [c.id for c in plan_cards(store, CardFilter(), end, end, new_limit=1)] == [
+        "ant-biggest-challenge", "xhs-abusive-user",
+    ]
+    scoped = plan_cards(store, CardFilter(), end, end, new_limit=0,
+                        interview_decks=frozenset({"面试::小红书::客服"}))
+    assert [c.id for c in scoped] == ["xhs-abusive-user"]

@@ -224,7 +224,7 @@ DECK_OPTION = click.option(
 def _review_errors(action):
     """Run `action`, turning the library's errors into a message and exit status 1."""
     from interview_srs.config import ConfigError
-    from interview_srs.problems import CardsError
+    from interview_srs.problems import CardsError, InputError
     from interview_srs.scheduler import ClockError
     from interview_srs.store import StoreError
 
@@ -232,7 +232,7 @@ def _review_errors(action):
         return action()
     except CardsError as error:
         _fail_with_problems(error)
-    except (ConfigError, StoreError, ClockError) as error:
+    except (ConfigError, StoreError, ClockError, InputError) as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -250,15 +250,19 @@ def _review_errors(action):
 @click.option(
     "--limit", type=click.IntRange(min=1), metavar="N", help="At most N different cards this session."
 )
+@click.option(
+    "--ahead", is_flag=True,
+    help="When nothing is due, go on with cards not due yet, weakest predicted recall first.",
+)
 @ANSWERS_OPTION
 def review(cards_dir: Path | None, store_path: Path | None, deck: str | None, tag: str | None,
-           new: int | None, limit: int | None, answers_dir: Path | None) -> None:
+           new: int | None, limit: int | None, ahead: bool, answers_dir: Path | None) -> None:
     """Review due cards in the terminal (FSRS); every answer is saved at once."""
     from interview_srs.session import review as run_review
 
     _review_errors(
         lambda: run_review(cards_dir, store_path, deck=deck, tag=tag, new=new, limit=limit,
-                           answers_dir=answers_dir)
+                           ahead=ahead, answers_dir=answers_dir)
     )
 
 
@@ -267,11 +271,65 @@ def review(cards_dir: Path | None, store_path: Path | None, deck: str | None, ta
 @STORE_OPTION
 @DECK_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the figures (and every card's state) as JSON.")
-def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: bool) -> None:
-    """Cards by state, due forecast, reviews per day, retention and retrievability."""
+@click.option(
+    "--at", "at", metavar="DATE[THH:MM]",
+    help="Instead: predicted recall per deck at that time (default 09:00) and the weakest cards.",
+)
+def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: bool,
+          at: str | None) -> None:
+    """Cards by state, due forecast, reviews per day, retention, retrievability, answer times."""
     from interview_srs import stats as statistics
 
-    click.echo(_review_errors(lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json)))
+    click.echo(_review_errors(
+        lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json, at=at)
+    ))
+
+
+@cli.group()
+def interview() -> None:
+    """Interviews to prepare for: `srs review` plans their decks toward the date."""
+
+
+@interview.command("add")
+@CARDS_OPTION
+@STORE_OPTION
+@click.argument("name")
+@click.argument("day", metavar="DATE")
+@click.option("--time", "clock", default="09:00", show_default=True, metavar="HH:MM",
+              help="When the interview starts, in your time zone.")
+@click.option("--deck", "decks", multiple=True, metavar="PATTERN",
+              help="Decks to prepare (glob, repeatable) [default: decks whose path or company contains NAME].")
+def interview_add(cards_dir: Path, store_path: Path | None, name: str, day: str, clock: str,
+                  decks: tuple[str, ...]) -> None:
+    """Add the interview NAME on DATE (YYYY-MM-DD).
+
+    Example: srs interview add 快手 2026-12-03 --time 14:00
+    """
+    from interview_srs.interviews import add_command
+
+    click.echo(_review_errors(lambda: add_command(cards_dir, store_path, name, day, clock, decks)))
+
+
+@interview.command("list")
+@CARDS_OPTION
+@STORE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="The same as JSON, with every card's predicted recall.")
+def interview_list(cards_dir: Path, store_path: Path | None, as_json: bool) -> None:
+    """Upcoming interviews, their readiness and the work left."""
+    from interview_srs.interviews import list_command
+
+    click.echo(_review_errors(lambda: list_command(cards_dir, store_path, as_json)))
+
+
+@interview.command("remove")
+@CARDS_OPTION
+@STORE_OPTION
+@click.argument("name")
+def interview_remove(cards_dir: Path, store_path: Path | None, name: str) -> None:
+    """Remove the interview NAME (normal scheduling resumes)."""
+    from interview_srs.interviews import remove_command
+
+    click.echo(_review_errors(lambda: remove_command(cards_dir, store_path, name)))
 
 
 # -- your own answers and stories -----------------------------------------------------------------

@@ -11,14 +11,20 @@ Every key is optional; a missing file means all defaults. Example::
     fuzz = true                      # spread intervals a little, as Anki does
     leech_threshold = 8              # lapses after which a card is marked a leech (Anki's default)
     card_folders = ["~/my-cards"]    # your own card folders, read with the bundled bank
+    timezone = "Asia/Shanghai"       # IANA name for study days and interview times
+                                     # (default: the offset in SRS_NOW, else the system zone)
+    interview_target = 0.95          # predicted recall every card should have at an interview
+    final_pass_days = 2              # answer every card in the last N days before it (0: off)
+    answer_seconds = { outline = 60, star = 120 }   # speaking-time targets per card type
 
     [deck."面试::快手"]              # this deck and its subdecks (longest match wins)
     desired_retention = 0.95
     maximum_interval = 180
     new_per_day = 5
+    interview_target = 0.97
 
 A deck section may set `desired_retention`, `learning_steps`, `relearning_steps`,
-`maximum_interval` and `new_per_day`. Problems are collected and reported together, each with the file and
+`maximum_interval`, `new_per_day` and `interview_target`. Problems are collected and reported together, each with the file and
 line where it was found.
 """
 
@@ -31,8 +37,15 @@ from pathlib import Path
 
 CONFIG_NAME = "config.toml"
 
-DECK_KEYS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval", "new_per_day")
-TOP_KEYS = DECK_KEYS + ("day_starts_at", "fuzz", "leech_threshold", "card_folders", "deck")
+DECK_KEYS = (
+    "desired_retention", "learning_steps", "relearning_steps", "maximum_interval", "new_per_day",
+    "interview_target",
+)
+TOP_KEYS = DECK_KEYS + (
+    "day_starts_at", "fuzz", "leech_threshold", "card_folders", "timezone", "final_pass_days",
+    "answer_seconds", "deck",
+)
+CARD_KINDS = ("outline", "star")
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -54,6 +67,7 @@ class DeckSettings:
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     maximum_interval: int = 36500
     new_per_day: int | None = None  # a deck section's own limit; None: the top-level new_per_day
+    interview_target: float = 0.95  # not an FSRS setting: the planner's goal (planner.py)
 
     def to_dict(self) -> dict:
         values = {
@@ -61,6 +75,7 @@ class DeckSettings:
             "learning_steps": [format_step(s) for s in self.learning_steps],
             "relearning_steps": [format_step(s) for s in self.relearning_steps],
             "maximum_interval": self.maximum_interval,
+            "interview_target": self.interview_target,
         }
         if self.new_per_day is not None:
             values["new_per_day"] = self.new_per_day
@@ -78,11 +93,18 @@ class Config:
     decks: tuple[tuple[str, DeckSettings], ...] = field(default=())
     leech_threshold: int = 8
     card_folders: tuple[str, ...] = ()
+    timezone: str | None = None  # IANA name; None: SRS_NOW's offset, else the system zone
+    final_pass_days: int = 2
+    answer_seconds: tuple[tuple[str, int], ...] = (("outline", 60), ("star", 120))
 
     def new_limit(self, deck: str) -> int:
         """New cards per study day for `deck`: its section's `new_per_day`, else the top-level one."""
         own = self.for_deck(deck).new_per_day
         return self.new_per_day if own is None else own
+
+    def target_seconds(self, kind: str) -> int:
+        """The speaking-time target of a card type ("outline" or "star")."""
+        return dict(self.answer_seconds)[kind]
 
     def for_deck(self, deck: str) -> DeckSettings:
         """Settings of the longest `[deck."…"]` section that is `deck` or one of its parents."""
@@ -103,6 +125,9 @@ class Config:
             "fuzz": self.fuzz,
             "leech_threshold": self.leech_threshold,
             "card_folders": list(self.card_folders),
+            "timezone": self.timezone,
+            "final_pass_days": self.final_pass_days,
+            "answer_seconds": dict(self.answer_seconds),
             "deck": {name: settings.to_dict() for name, settings in self.decks},
         }
 
@@ -133,6 +158,23 @@ class Config:
         if not isinstance(fuzz, bool):
             problem("fuzz", "must be true or false")
             fuzz = True
+        zone = data.get("timezone")
+        if zone is not None and not _valid_zone(zone):
+            problem("timezone", f'must be an IANA time zone name such as "Asia/Shanghai" (got {_show(zone)})')
+            zone = None
+        final_pass_days = _integer(data, "final_pass_days", 2, 0, 14, problem)
+        answer_seconds = dict(cls.answer_seconds)
+        seconds = data.get("answer_seconds", {})
+        if not isinstance(seconds, dict):
+            problem("answer_seconds", "must be a table such as { outline = 60, star = 120 }")
+            seconds = {}
+        for kind, value in seconds.items():
+            if kind not in CARD_KINDS:
+                problem("answer_seconds", f"unknown card type '{kind}' (known: {', '.join(CARD_KINDS)})")
+            elif isinstance(value, bool) or not isinstance(value, int) or not 5 <= value <= 3600:
+                problem("answer_seconds", f"{kind} must be a whole number of seconds from 5 to 3600 (got {_show(value)})")
+            else:
+                answer_seconds[kind] = value
         decks: list[tuple[str, DeckSettings]] = []
         sections = data.get("deck", {})
         if not isinstance(sections, dict):
@@ -148,7 +190,11 @@ class Config:
             decks.append((name, _deck_settings(section, defaults, problem, name)))
         if problems:
             raise ConfigError(problems)
-        return cls(defaults, new_per_day, day_starts_at, fuzz, tuple(decks), leech_threshold, tuple(card_folders))
+        return cls(
+            defaults, new_per_day, day_starts_at, fuzz, tuple(decks),
+            leech_threshold=leech_threshold, card_folders=tuple(card_folders), timezone=zone,
+            final_pass_days=final_pass_days, answer_seconds=tuple(answer_seconds.items()),
+        )
 
 
 def load_config(path: Path) -> Config:
@@ -219,7 +265,26 @@ def _deck_settings(data: dict, base: DeckSettings, problem, section: str | None)
             problem("new_per_day", f"must be a whole number from 0 to 9999 (got {_show(value)})", section)
         else:
             changes["new_per_day"] = value
+    if "interview_target" in data:
+        value = data["interview_target"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.5 <= value <= 0.99:
+            problem("interview_target", f"must be a number from 0.5 to 0.99 (got {_show(value)})", section)
+        else:
+            changes["interview_target"] = float(value)
     return replace(base, **changes)
+
+
+def _valid_zone(name: object) -> bool:
+    """An IANA zone zoneinfo can load (on Windows that needs the tzdata package)."""
+    if not isinstance(name, str) or not name.strip():
+        return False
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _integer(data: dict, key: str, default: int, low: int, high: int, problem) -> int:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from interview_srs.config import CONFIG_NAME, Config, load_config
+from interview_srs.scheduler import StudyDay, local_zone
 from interview_srs.sources import CardSources, resolve
 from interview_srs.store import CardFilter, Store, StoreError, default_store_path
 
@@ -23,6 +24,11 @@ class Home:
     config: Config
     config_path: Path
     sources: CardSources
+    zone: tzinfo | None = None  # the user's zone (scheduler.local_zone); None: the system's
+
+    @property
+    def study_day(self) -> StudyDay:
+        return StudyDay(self.config.day_starts_at, self.zone)
 
 
 def store_path_for(store_path: Path | None, environ: dict | None = None) -> Path:
@@ -48,7 +54,7 @@ def open_home(store_path: Path | None, cards_dir: Path | None, at: datetime,
     except BaseException:
         store.close()
         raise
-    return Home(store, config, config_path, sources)
+    return Home(store, config, config_path, sources, local_zone(config, environ))
 
 
 def sync_cards(store: Store, sources: CardSources, at: datetime):

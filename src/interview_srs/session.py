@@ -1,8 +1,10 @@
 """The terminal review session: the key loop, the timer, undo, bury, edit, quit and the summary.
 
-Order of cards: learning cards that are due now, then review cards due today (lowest
-retrievability first), then new cards up to the daily limit, then learning cards due within
-the next 20 minutes (Anki's learn-ahead), so learning steps play out within the session.
+Order of cards: planner.py decides (learning cards due now, review cards due today, an upcoming
+interview's final pass, bring-forward and introductions, new cards up to the daily limit, cards
+ahead of time with `--ahead`, then learning cards due within the next 20 minutes, so learning
+steps play out within the session). The plan is made once, when the session starts; an entry
+whose card has changed since (answered in another session, say) is skipped.
 
 Input: on a terminal, single key presses (no Enter needed) and a running timer on the question
 (termios and select on Unix, msvcrt on Windows: winkeys.py). A card taller than the terminal is
@@ -31,18 +33,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from interview_srs import pager, render
+from interview_srs import pager, planner, render
 from interview_srs.scheduler import (
     LEARN_AHEAD,
     NEW,
-    REVIEW,
     Schedulers,
     StudyDay,
     format_interval,
-    to_ms,
 )
 from interview_srs.sources import CardSources
 from interview_srs.store import Answer, CardFilter, Store, StoreError, StoredCard
+from interview_srs.store import queries
 from interview_srs.texts import Texts
 
 if TYPE_CHECKING:  # imported by review() itself: importing this module (mock, edit_file) needs no personal.py
@@ -50,6 +51,7 @@ if TYPE_CHECKING:  # imported by review() itself: importing this module (mock, e
 
 MAX_WIDTH = 100
 QUIT = "q"
+UNDONE = "undone"  # the reason shown for a card whose answer was taken back
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Limits:
     deck_new: Callable[[str], int] | None = None  # a deck's own new-card limit (config), if any
     new_usually: int | None = None  # the daily limit without --new (for tomorrow's figure)
     leech_threshold: int = 8  # lapses from which the screen suggests reworking your answer
+    ahead: bool = False  # --ahead: cards not due yet once the rest is done
 
 
 @dataclass
@@ -309,6 +312,7 @@ class Session:
         limits: Limits = Limits(),
         environ: dict | None = None,
         personal: Personal | None = None,
+        interviews: tuple[planner.Interview, ...] = (),
     ):
         self.personal = personal  # your own answers (shown on the answer side, `w` edits them)
         self.store = store
@@ -325,13 +329,40 @@ class Session:
         self.summary = Summary()
         self.undo_stack: list[tuple[str, object]] = []
         self.shown: set[str] = set()
+        self.interviews = interviews
         at = clock()
         self.day_start, self.day_end = study_day.bounds(at)
-        self.reviews = store.due_review_ids(filt, at, self.day_end)
-        self.news = store.new_ids(filt, at, limits.new_per_day)
-        self.current: tuple[str, str] | None = None  # (card id, which queue it came from)
+        self.pending = self._plan(at)
+        self.current: planner.Entry | None = None
 
     # -- the queue -------------------------------------------------------------------------------
+
+    def _plan(self, at: datetime) -> list[planner.Entry]:
+        config = self.schedulers.config
+        rules = planner.Rules(
+            new_per_day=self.limits.new_per_day,
+            final_pass_days=config.final_pass_days,
+            target_of=lambda deck: config.for_deck(deck).interview_target,
+            deck_new_of=self.limits.deck_new or (lambda deck: None),
+        )
+        coming = planner.upcoming(self.interviews, at)
+        cards = queries.plan_cards(
+            self.store, self.filt, at, self.day_end,
+            interview_decks=frozenset().union(*(i.decks for i in coming)),
+            new_limit=self.limits.new_per_day, ahead=self.limits.ahead,
+        )
+        return planner.plan(
+            cards,
+            self.interviews,
+            rules,
+            at,
+            self.study_day,
+            queries.introduced_since(self.store, self.day_start),
+            lambda card, when: self.schedulers.answer(card.id, card.deck, card.state, 3, when),
+            ahead=self.limits.ahead,
+            early_today=queries.answered_early_since(self.store, self.day_start) if coming else frozenset(),
+            introduced_per_deck=queries.introduced_per_deck(self.store, self.day_start) if self.limits.deck_new else None,
+        )
 
     def _allowed(self, card_id: str) -> bool:
         return (
@@ -340,73 +371,40 @@ class Session:
             or len(self.shown) < self.limits.cards
         )
 
-    def _usable(self, card: StoredCard, at: datetime) -> bool:
+    def _servable(self, entry: planner.Entry) -> bool:
+        """The card can be shown for this entry: still there, not suspended or buried, and
+        unchanged since the entry was made."""
+        if not self._allowed(entry.card_id):
+            return False
+        card = self.store.card(entry.card_id)
         return (
             card.present
             and not card.suspended
-            and (card.buried_until is None or card.buried_until <= at)
+            and (card.buried_until is None or card.buried_until <= self.clock())
+            and card.schedule == entry.state
         )
 
-    def _deck_allows_new(self, deck: str) -> bool:
-        """A deck with its own `new_per_day` introduces at most that many new cards a day."""
-        if self.limits.deck_new is None:
-            return True
-        from interview_srs.store.lookups import new_introduced_in
-
-        return new_introduced_in(self.store, deck, self.day_start) < self.limits.deck_new(deck)
-
     def new_remaining(self) -> int:
-        return max(0, self.limits.new_per_day - self.store.new_introduced(self.day_start))
+        return max(0, self.limits.new_per_day - len(queries.introduced_since(self.store, self.day_start)))
 
-    def next_card(self) -> tuple[str, str] | None:
+    def next_card(self) -> planner.Entry | None:
         at = self.clock()
-        learning = self.store.learning_ids(self.filt, at, at + LEARN_AHEAD)
-        now_ms = to_ms(at)
-        for card_id, due in learning:
-            if due <= now_ms and self._allowed(card_id):
-                return card_id, "learning"
-        while self.reviews:
-            card_id = self.reviews.pop(0)
-            card = self.store.card(card_id)
-            if (
-                card.schedule.state == REVIEW
-                and card.schedule.due < self.day_end
-                and self._usable(card, at)
-                and self._allowed(card_id)
-            ):
-                return card_id, "review"
-        while self.news and self.new_remaining() > 0:
-            card_id = self.news.pop(0)
-            card = self.store.card(card_id)
-            if (
-                card.schedule.state == NEW
-                and self._usable(card, at)
-                and self._allowed(card_id)
-                and self._deck_allows_new(card.deck)
-            ):
-                return card_id, "new"
-        for card_id, _due in learning:
-            if self._allowed(card_id):
-                return card_id, "learning"
-        return None
+        learning = queries.learning_cards(self.store, self.filt, at, at + LEARN_AHEAD)
+        entry, self.pending = planner.choose(learning, self.pending, at, self._servable)
+        return entry
 
     def _put_back(self) -> None:
-        """The card on screen was not answered: it goes back to the front of its queue."""
-        if self.current is None:
-            return
-        card_id, queue = self.current
-        if queue == "review":
-            self.reviews.insert(0, card_id)
-        elif queue == "new":
-            self.news.insert(0, card_id)
+        """The card on screen was not answered: it goes back to the front of the queue."""
+        if self.current is not None and self.current.reason != planner.LEARNING_REASON:
+            self.pending.insert(0, self.current)
         self.current = None
 
     def counts(self) -> str:
         at = self.clock()
-        learning = len(self.store.learning_ids(self.filt, at, at + LEARN_AHEAD))
-        due = len(self.reviews) + (1 if self.current and self.current[1] == "review" else 0)
-        new = min(len(self.news) + (1 if self.current and self.current[1] == "new" else 0),
-                  self.new_remaining())
+        learning = len(queries.learning_cards(self.store, self.filt, at, at + LEARN_AHEAD))
+        planned = self.pending + ([self.current] if self.current else [])
+        new = sum(1 for e in planned if e.reason in planner.NEW_REASONS)
+        due = sum(1 for e in planned if e.reason not in planner.NEW_REASONS + (planner.LEARNING_REASON,))
         return self.texts.counts.format(due=due, learning=learning, new=new)
 
     # -- the loop --------------------------------------------------------------------------------
@@ -425,7 +423,7 @@ class Session:
                             self.term.line(message)
                         self.term.line(self.texts.finished if self.summary.answers else self.texts.no_cards)
                         break
-                    outcome = self.show(self.current[0], message)
+                    outcome = self.show(self.current.card_id, message)
                     message = ""
                     if outcome == QUIT:
                         break
@@ -471,8 +469,11 @@ class Session:
         card = self.store.card(card_id)
         self.shown.add(card_id)
         counts = self.counts()
+        banner = self.countdown(card)
+        target = self.schedulers.config.target_seconds("star" if card.back.get("star") else "outline")
         question_started = time.monotonic()
         revealed = False
+        spoke = 0.0
         preview: dict[int, str] = {}
         offset = 0
         hint = ""
@@ -483,9 +484,10 @@ class Session:
             top, body = pager.split_header(
                 render.question_lines(card, self.texts, width, style, counts)
             )
-            top = (message.split("\n") if message else []) + top
+            top = (message.split("\n") if message else []) + ([style.bold(banner)] if banner else []) + top
             bottom = [""]
             if revealed:
+                body += ["", self.timer(spoke, target)]
                 mine = self.personal.answer(card.id) if self.personal else None
                 body += render.own_answer_lines(mine, card.id, card.question, self.texts, width, style)
                 body += render.answer_lines(card, self.texts, width, style)
@@ -518,7 +520,7 @@ class Session:
         draw()
         message = ""  # shown once, not again when the answer is revealed
         while True:
-            key = self._wait_key(question_started, revealed)
+            key = self._wait_key(question_started, revealed, target)
             if key == QUIT:
                 self._put_back()
                 return QUIT
@@ -532,6 +534,7 @@ class Session:
             elif key in (" ", "\n") and not revealed:
                 revealed = True
                 hint = ""
+                spoke = time.monotonic() - question_started
                 at = self.clock()
                 intervals = self.schedulers.preview(card.id, card.deck, card.schedule, at)
                 preview = {r: format_interval(i) for r, i in intervals.items()}
@@ -560,6 +563,7 @@ class Session:
                 message = self.write_answer(card) or ""
                 if not revealed:
                     revealed = True
+                    spoke = time.monotonic() - question_started
                     intervals = self.schedulers.preview(card.id, card.deck, card.schedule, self.clock())
                     preview = {r: format_interval(i) for r, i in intervals.items()}
                 draw()
@@ -582,14 +586,38 @@ class Session:
         text = self.texts.leech.format(lapses=count, card=card.id)
         return [""] + [self.term.style.bold(line) for line in render.wrap(text, width)]
 
-    def _wait_key(self, started: float, revealed: bool) -> str:
+    def countdown(self, card: StoredCard) -> str:
+        """The header line counting down to the card's interview (else the next one), or ""."""
+        if not self.interviews:
+            return ""
+        from interview_srs.interviews import countdown
+
+        found = countdown(self.store, self.interviews, card.deck, self.clock(), self.study_day.zone)
+        if found is None:
+            return ""
+        name, days, readiness = found
+        text = (
+            self.texts.countdown_today if days <= 0
+            else self.texts.countdown_tomorrow if days == 1
+            else self.texts.countdown
+        )
+        return text.format(name=render.clean(name), days=days, readiness=f"{readiness:.0%}")
+
+    def timer(self, seconds: float, target: int) -> str:
+        """Time spent answering against the card type's target; the overrun marked."""
+        spent, goal = format_duration(seconds), format_duration(target)
+        if seconds <= target:
+            return self.term.style.dim(self.texts.answer_time.format(time=spent, target=goal))
+        over = format_duration(seconds - target)
+        return self.term.style.rating(1, self.texts.answer_overrun.format(time=spent, target=goal, over=over))
+
+    def _wait_key(self, started: float, revealed: bool, target: int) -> str:
         if not self.term.interactive:
             key = self.term.read_key()
             return QUIT if key is None else key
         while True:
             if not revealed:
-                elapsed = format_duration(time.monotonic() - started)
-                self.term.write(f"\r\x1b[K⏱ {elapsed}")
+                self.term.write("\r\x1b[K" + self.timer(time.monotonic() - started, target))
             key = self.term.read_key(timeout=1.0)
             if key is not None:
                 if not revealed:
@@ -629,16 +657,16 @@ class Session:
                 return str(exc)
             self.summary.answers.remove(answer)
             card_id = answer.card_id
-            queue = "new" if answer.before.state == NEW else "review"
+            reason = planner.NEW_REASON if answer.before.state == NEW else UNDONE
         else:
             card_id, previous, current = value  # type: ignore[misc]
             if kind == "bury":
                 self.store.bury(card_id, previous)
             else:
                 self.store.suspend(card_id, False)
-            queue = current[1] if current else "review"
+            reason = current.reason if current else UNDONE
         self._put_back()
-        self.current = (card_id, queue if queue != "review" else "undo")
+        self.current = planner.Entry(card_id, reason, self.store.state(card_id))
         return done.format(question=render.shorten(self.store.card(card_id).question))
 
     def edit(self, card: StoredCard) -> str | None:
@@ -688,6 +716,7 @@ def review(
     tag: str | None = None,
     new: int | None = None,
     limit: int | None = None,
+    ahead: bool = False,
     answers_dir: Path | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
@@ -698,6 +727,7 @@ def review(
     Raises ConfigError, StoreError, ClockError or cards.CardsError before the session starts.
     """
     from interview_srs.home import card_filter, open_home
+    from interview_srs.interviews import load_interviews
     from interview_srs.personal import Personal
     from interview_srs.scheduler import now
     from interview_srs.texts import texts_for
@@ -713,7 +743,7 @@ def review(
             texts_for(environ),
             Terminal(stdin or sys.stdin, stdout or sys.stdout),
             clock,
-            StudyDay(home.config.day_starts_at),
+            home.study_day,
             home.sources,
             filt,
             Limits(
@@ -722,9 +752,11 @@ def review(
                 deck_new=home.config.new_limit if new is None and home.config.decks else None,
                 new_usually=home.config.new_per_day,
                 leech_threshold=home.config.leech_threshold,
+                ahead=ahead,
             ),
             environ,
             Personal(answers_dir or home.store.path.parent),
+            load_interviews(home.store),
         )
         return session.run()
     finally:

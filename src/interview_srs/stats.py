@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from interview_srs.config import Config
+from interview_srs.readiness import Readiness
 from interview_srs.render import cell_width, shorten
 from interview_srs.scheduler import (
     NEW,
@@ -300,9 +301,146 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return space + text if right else text + space
 
 
+# -- answer times ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerTimes:
+    """How long answers took over the last DAYS days (review_log.duration_ms: question shown →
+    rating), per deck, and the cards answered slowest against their card type's target."""
+
+    decks: tuple[tuple[str, float, int], ...]  # (deck, mean seconds, answers)
+    slowest: tuple[tuple[str, str, float, int], ...]  # (card id, deck, mean seconds, target)
+
+    def to_dict(self) -> dict:
+        return {
+            "days": DAYS,
+            "decks": [{"deck": d, "mean_seconds": round(m, 1), "answers": n} for d, m, n in self.decks],
+            "slowest": [
+                {"id": c, "deck": d, "mean_seconds": round(m, 1), "target_seconds": t}
+                for c, d, m, t in self.slowest
+            ],
+        }
+
+
+def answer_times(store: Store, config: Config, filt: CardFilter, since: datetime, count: int = 5) -> AnswerTimes:
+    from interview_srs.store import queries
+
+    per_card = queries.answer_times(store, filt, since)
+    per_deck: dict[str, list[int]] = {}
+    for _card, deck, total, answers in per_card:
+        sums = per_deck.setdefault(deck, [0, 0])
+        sums[0] += total
+        sums[1] += answers
+    slowest = sorted(per_card, key=lambda row: (-row[2] / row[3], row[0]))[:count]
+    return AnswerTimes(
+        tuple((deck, total / n / 1000, n) for deck, (total, n) in sorted(per_deck.items())),
+        tuple(
+            (card_id, deck, total / n / 1000, config.target_seconds(_kind(store, card_id)))
+            for card_id, deck, total, n in slowest
+        ),
+    )
+
+
+def _kind(store: Store, card_id: str) -> str:
+    return "star" if store.card(card_id).back.get("star") else "outline"
+
+
+def render_answer_times(times: AnswerTimes, texts: Texts) -> list[str]:
+    from interview_srs.render import clean
+    from interview_srs.session import format_duration
+
+    if not times.decks:
+        return [texts.stats_answer_times_none]
+    lines = [texts.stats_answer_times]
+    width = max(cell_width(clean(d)) for d, _m, _n in times.decks)
+    for deck, mean, count in times.decks:
+        lines.append(f"  {_pad(clean(deck), width)}  {format_duration(mean)}  ({count})")
+    lines.append(texts.stats_slowest)
+    for card_id, _deck, mean, target in times.slowest:
+        mark = " !" if mean > target else ""
+        lines.append(f"  {clean(card_id)}  {format_duration(mean)} / {format_duration(target)}{mark}")
+    return lines
+
+
+# -- predicted recall at a time (--at) -----------------------------------------------------------
+
+
+WEAKEST = 10
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Predicted recall at `at`: per deck, and the weakest cards already seen (never-seen ones
+    are counted per deck)."""
+
+    at: datetime
+    decks: tuple[tuple[str, Readiness], ...]
+    weakest: tuple[tuple[str, str, float], ...]  # (card id, deck, predicted recall)
+
+    def to_dict(self, zone) -> dict:
+        return {
+            "format": JSON_FORMAT,
+            "at": _local(self.at, zone).isoformat(),
+            "decks": [{"deck": d, **r.to_dict()} for d, r in self.decks],
+            "weakest": [{"id": c, "deck": d, "recall": r} for c, d, r in self.weakest],
+        }
+
+
+def forecast_at(store: Store, config: Config, filt: CardFilter, at: datetime) -> Forecast:
+    from interview_srs.readiness import deck_readiness, recall_at
+    from interview_srs.store.queries import studied_cards
+
+    cards = studied_cards(store, filt)
+    per_deck = deck_readiness(
+        ((c.deck, c.state) for c in cards), at, lambda deck: config.for_deck(deck).interview_target
+    )
+    weakest = sorted(
+        ((c.id, c.deck, recall_at(c.state, at)) for c in cards if c.state.state != NEW),
+        key=lambda r: (r[2], r[0]),
+    )
+    return Forecast(at, tuple(per_deck.items()), tuple(weakest[:WEAKEST]))
+
+
+def render_forecast(forecast: Forecast, texts: Texts, zone) -> str:
+    from interview_srs.render import clean
+
+    lines = [texts.stats_at_title.format(at=f"{_local(forecast.at, zone):%Y-%m-%d %H:%M}"), ""]
+    headers = texts.stats_at_columns
+    rows = [
+        (clean(deck), str(r.cards), str(r.never_seen), percent(r.mean or 0.0), percent(r.lowest or 0.0),
+         str(r.below_target))
+        for deck, r in forecast.decks
+    ]
+    widths = [max(cell_width(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
+    for row in (headers, *rows):
+        cells = [_pad(row[0], widths[0])] + [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:])]
+        lines.append("  ".join(cells).rstrip())
+    lines += ["", texts.stats_weakest]
+    for card_id, deck, recall in forecast.weakest:
+        lines.append(f"  {percent(recall):>6}  {clean(card_id)}  ({clean(deck)})")
+    return "\n".join(lines)
+
+
+def parse_at(text: str, zone) -> datetime:
+    """`YYYY-MM-DD` (09:00) or `YYYY-MM-DDTHH:MM`, in the user's zone, as UTC."""
+    from interview_srs.interviews import parse_moment
+    from interview_srs.problems import InputError
+
+    day, _sep, clock = text.partition("T")
+    try:
+        return parse_moment(day, clock or "09:00", zone)
+    except InputError:
+        raise InputError(f"--at must be DATE or DATETHH:MM, e.g. 2026-12-03T14:00 (got '{text}')") from None
+
+
+def _local(moment: datetime, zone) -> datetime:
+    return moment.astimezone(zone) if zone is not None else moment.astimezone()
+
+
 def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
-           as_json: bool = False, environ: dict | None = None) -> str:
-    """`srs stats`: sync, collect, and render as text or JSON."""
+           as_json: bool = False, at: str | None = None, environ: dict | None = None) -> str:
+    """`srs stats`: sync, collect, and render as text or JSON; with `at`, the forecast instead."""
     import json
 
     from interview_srs.home import card_filter, open_home, store_path_for
@@ -310,24 +448,35 @@ def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
     from interview_srs.store import mocks
     from interview_srs.texts import texts_for
 
-    at = now(environ)
+    moment = now(environ)
+    texts = texts_for(environ)
     path = store_path_for(store_path, environ)
     if not path.exists():
         if as_json:
             return json.dumps({"format": JSON_FORMAT, "store": None}, indent=2)
-        return texts_for(environ).stats_no_store.format(path=path)
-    home = open_home(store_path, cards_dir, at, environ)
+        return texts.stats_no_store.format(path=path)
+    home = open_home(store_path, cards_dir, moment, environ)
     try:
         filt = card_filter(home.store, deck, None)
-        stats = collect(home.store, home.config, filt, at, StudyDay(home.config.day_starts_at), as_json)
+        if at is not None:
+            forecast = forecast_at(home.store, home.config, filt, parse_at(at, home.zone))
+            if as_json:
+                return json.dumps(forecast.to_dict(home.zone), ensure_ascii=False, indent=2)
+            return render_forecast(forecast, texts, home.zone)
+        stats = collect(home.store, home.config, filt, moment, home.study_day, as_json)
+        since = home.study_day.start(stats.today - timedelta(days=DAYS - 1))
+        times = answer_times(home.store, home.config, filt, since)
         runs = mocks.history(home.store, MOCK_RUNS)
     finally:
         home.store.close()
     if as_json:
-        return json.dumps({**stats.to_dict(), "mock_history": [run.to_dict() for run in runs]},
-                          ensure_ascii=False, indent=2)
-    texts = texts_for(environ)
-    return "\n".join([render_text(stats, texts), *mock_history_lines(runs, texts)])
+        return json.dumps(
+            {**stats.to_dict(), "answer_times": times.to_dict(), "mock_history": [run.to_dict() for run in runs]},
+            ensure_ascii=False, indent=2,
+        )
+    return "\n".join(
+        [render_text(stats, texts), "", *render_answer_times(times, texts), *mock_history_lines(runs, texts)]
+    )
 
 
 def mock_history_lines(runs, texts: Texts) -> list[str]:
@@ -348,4 +497,19 @@ def mock_history_lines(runs, texts: Texts) -> list[str]:
     return lines
 
 
-__all__ = ["DeckStats", "Stats", "collect", "day_chart", "mock_history_lines", "render_text", "report"]
+__all__ = [
+    "AnswerTimes",
+    "DeckStats",
+    "Forecast",
+    "Stats",
+    "answer_times",
+    "collect",
+    "day_chart",
+    "forecast_at",
+    "mock_history_lines",
+    "parse_at",
+    "render_answer_times",
+    "render_forecast",
+    "render_text",
+    "report",
+]

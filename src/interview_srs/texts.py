@@ -71,6 +71,17 @@ class Texts:
     stats_chart: str  # {title} {total} {peak} {day}
     stats_chart_empty: str  # {title}
     stats_leeches: str  # {threshold}
+    countdown: str  # {name} {days} {readiness}
+    countdown_tomorrow: str  # {name} {readiness}
+    countdown_today: str  # {name} {readiness}
+    answer_time: str  # {time} {target}
+    answer_overrun: str  # {time} {target} {over}
+    stats_answer_times: str
+    stats_answer_times_none: str
+    stats_slowest: str
+    stats_at_title: str  # {at}
+    stats_at_columns: tuple[str, ...]  # deck, cards, never seen, mean, lowest, below target
+    stats_weakest: str
     mock_progress: str  # {position} {count} {target}
     mock_speak_keys: str
     mock_type_prompt: str
@@ -151,6 +162,17 @@ EN = Texts(
     stats_chart="{title}: {total} in all, most on {day} ({peak})",
     stats_chart_empty="{title}: none",
     stats_leeches="Leeches (forgotten {threshold}+ times; rework your answer with `srs answer ID`):",
+    countdown="{name} interview in {days} days · readiness {readiness}",
+    countdown_tomorrow="{name} interview tomorrow · readiness {readiness}",
+    countdown_today="{name} interview today · readiness {readiness}",
+    answer_time="⏱ {time} / {target}",
+    answer_overrun="⏱ {time} / {target} (+{over} over)",
+    stats_answer_times="Average answer time (last 30 days)",
+    stats_answer_times_none="Average answer time (last 30 days): no timed answers yet",
+    stats_slowest="Slowest cards (mean / target)",
+    stats_at_title="Predicted recall at {at}",
+    stats_at_columns=("Deck", "Cards", "Never seen", "Mean", "Lowest", "Below target"),
+    stats_weakest="Weakest cards",
     mock_progress="Mock interview · question {position} of {count} · target {target}",
     mock_speak_keys="Answer aloud; Space/Enter when you have finished · q stop",
     mock_type_prompt="Type your answer; an empty line ends it (q alone stops).",
@@ -231,6 +253,17 @@ ZH = Texts(
     stats_chart="{title}：共 {total}，最多在 {day}（{peak}）",
     stats_chart_empty="{title}：无",
     stats_leeches="难记卡（遗忘 {threshold} 次以上；用 `srs answer ID` 重写你的答案）：",
+    countdown="距 {name} 面试 {days} 天 · 准备度 {readiness}",
+    countdown_tomorrow="明天 {name} 面试 · 准备度 {readiness}",
+    countdown_today="今天 {name} 面试 · 准备度 {readiness}",
+    answer_time="⏱ {time} / {target}",
+    answer_overrun="⏱ {time} / {target}（超时 {over}）",
+    stats_answer_times="平均答题用时（过去 30 天）",
+    stats_answer_times_none="平均答题用时（过去 30 天）：还没有计时的回答",
+    stats_slowest="答得最慢的卡片（平均 / 目标）",
+    stats_at_title="{at} 的预测记忆率",
+    stats_at_columns=("牌组", "卡片", "未学", "平均", "最低", "低于目标"),
+    stats_weakest="最薄弱的卡片",
     mock_progress="模拟面试 · 第 {position}/{count} 题 · 目标用时 {target}",
     mock_speak_keys="请出声作答；答完按空格/回车 · q 结束",
     mock_type_prompt="请输入你的回答；空行结束（单独输入 q 结束面试）。",

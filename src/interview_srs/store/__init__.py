@@ -14,9 +14,11 @@ Guarantees
 * Undo deletes this session's log row and restores the stored before-state, but only if the
   card still holds that row's after-state (otherwise another session answered it since).
 * Opening runs the pending numbered migrations (recorded in `schema_migrations` and in
-  `PRAGMA user_version`); a store from a newer version is refused.
+  `PRAGMA user_version`): every one not recorded yet, in number order, even below the store's
+  version (numbers were reserved per feature and some landed out of order); a store from a
+  newer version is refused.
 
-Tables (schema version 4; 3 is the interview planner's)
+Tables (schema version 4)
 -------------------------
 Times are INTEGER milliseconds since the Unix epoch, UTC. States: 0 new (never answered),
 1 learning, 2 review, 3 relearning (fsrs's numbering, plus 0).
@@ -63,6 +65,13 @@ and mtime_ns are unchanged is not read again, one whose bytes hash the same is n
     anki_revlog_id INTEGER UNIQUE — Anki's revlog id for an imported answer (NULL otherwise), so
         importing the same collection twice adds nothing (migration 2)
 
+`interviews` — interviews the planner prepares for (migration 3; SQL in store/interviews.py).
+    name TEXT PK — the user's label, e.g. 快手
+    at_ms INTEGER — when the interview starts (entered in the user's time zone)
+    decks TEXT — JSON array of deck globs (as `srs review --deck` takes them); the decks matching
+        them when the plan is made are the interview's scope
+    added_ms INTEGER — when it was added
+
 `mock_runs` — one row per `srs mock` (migration 4; queries in store/mocks.py).
     id INTEGER PK; session TEXT UNIQUE — the review_log.session of its ratings (source 'mock'),
     so the ratings given survive even if the run never finished
@@ -80,6 +89,12 @@ and mtime_ns are unchanged is not read again, one whose bytes hash the same is n
     rating INTEGER 1–4 (NULL: not rated); review_log_id → review_log(id) of that rating
     followup TEXT — the follow-up shown; missed TEXT — JSON list of the points a typed answer
         missed (NULL when not typed)
+
+Indexes beyond the primary keys: `cards_queue` (present, state, due_ms), `cards_file` (file),
+`review_log_card` (card_id, id), `review_log_time` (reviewed_ms) and, from migration 3,
+`review_log_answer_times` (reviewed_ms, card_id, duration_ms, source), which lets `srs stats`
+sum the last 30 days' answer times from the index alone. A migration that rebuilds review_log
+must create them again.
 """
 
 from __future__ import annotations
@@ -252,18 +267,19 @@ class Store:
                 f"the store {self.path} has schema version {version}, newer than this "
                 f"interview-srs understands ({SCHEMA_VERSION}); upgrade interview-srs"
             )
-        if version == SCHEMA_VERSION:
+        if version == SCHEMA_VERSION and not self._missing_migrations():
             return
         with self.write():
-            version = self.schema_version()  # another process may have migrated meanwhile
-            if version == 0:
+            # another process may have migrated meanwhile
+            if self.schema_version() == 0:
                 self.conn.execute(
                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
                     "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL"
                     ") STRICT"
                 )
+            missing = self._missing_migrations()
             for number, name, script in MIGRATIONS:
-                if number <= version:
+                if number not in missing:
                     continue
                 for statement in _statements(script):
                     self.conn.execute(statement)
@@ -271,7 +287,15 @@ class Store:
                     "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)",
                     (number, name, to_ms(datetime.now().astimezone())),
                 )
-                self.conn.execute(f"PRAGMA user_version = {number}")
+                self.conn.execute(f"PRAGMA user_version = {max(number, self.schema_version())}")
+
+    def _missing_migrations(self) -> set[int]:
+        """Migrations not recorded in schema_migrations. Numbers were reserved per feature and
+        landed out of order (4 before 3), so a store may lack one below its version."""
+        if self.schema_version() == 0:
+            return {number for number, _name, _script in MIGRATIONS}
+        applied = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
+        return {number for number, _name, _script in MIGRATIONS} - applied
 
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -506,28 +530,6 @@ class Store:
             params + [to_ms(at)],
         )
 
-    def learning_ids(self, filt: CardFilter, at: datetime, until: datetime) -> list[tuple[str, int]]:
-        """Learning/relearning cards due by `until`, earliest first: (id, due_ms)."""
-        where, params = self._available(filt, at)
-        return self.conn.execute(
-            f"SELECT id, due_ms FROM cards WHERE {where} AND state IN (1, 3) AND due_ms <= ? "
-            "ORDER BY due_ms, id",
-            params + [to_ms(until)],
-        ).fetchall()
-
-    def due_review_ids(self, filt: CardFilter, at: datetime, day_end: datetime) -> list[str]:
-        """Review cards due before `day_end`, lowest retrievability (most overdue relative to
-        stability) first."""
-        where, params = self._available(filt, at)
-        return [
-            r[0]
-            for r in self.conn.execute(
-                f"SELECT id FROM cards WHERE {where} AND state = 2 AND due_ms < ? "
-                "ORDER BY (? - last_review_ms) / stability DESC, due_ms, id",
-                params + [to_ms(day_end), float(to_ms(at))],
-            )
-        ]
-
     def new_ids(self, filt: CardFilter, at: datetime, limit: int) -> list[str]:
         """New cards in file order (deck file, then position in it)."""
         where, params = self._available(filt, at)
@@ -538,13 +540,6 @@ class Store:
                 params + [limit],
             )
         ]
-
-    def new_introduced(self, since: datetime) -> int:
-        """How many new cards got their first answer since `since` (all decks, all sources)."""
-        return self.conn.execute(
-            "SELECT count(*) FROM review_log WHERE reviewed_ms >= ? AND state_before = 0",
-            (to_ms(since),),
-        ).fetchone()[0]
 
     def due_count(self, filt: CardFilter, at: datetime, before: datetime) -> int:
         """Cards (not new) that will be due before `before`, counting buried ones as of then."""

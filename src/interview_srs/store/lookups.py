@@ -38,15 +38,6 @@ def next_due(store: Store, filt: CardFilter, after: datetime) -> datetime | None
     return from_ms(row[0]) if row[0] is not None else None
 
 
-def new_introduced_in(store: Store, deck: str, since: datetime) -> int:
-    """New cards of `deck` that got their first answer since `since` (per-deck new_per_day)."""
-    return store.conn.execute(
-        "SELECT count(*) FROM review_log JOIN cards ON cards.id = review_log.card_id "
-        "WHERE reviewed_ms >= ? AND state_before = 0 AND cards.deck = ?",
-        (to_ms(since), deck),
-    ).fetchone()[0]
-
-
 def lapses(store: Store, card_id: str) -> int:
     """How often the card was forgotten: Again on a card in the review state (Anki's lapses)."""
     return store.conn.execute(
@@ -107,4 +98,4 @@ def _strings(value) -> list[str]:
     return []
 
 
-__all__ = ["due_between", "leeches", "lapses", "new_introduced_in", "new_left", "next_due", "search", "suspended"]
+__all__ = ["due_between", "leeches", "lapses", "new_left", "next_due", "search", "suspended"]
