@@ -287,11 +287,26 @@ def test_mock_history_shows_in_stats(mock_cards, home):
 def test_interview_and_deck_errors(mock_cards, home):
     result = run(mock_cards, home, "", "--interview", "蚂蚁一面")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: no interview named '蚂蚁一面': interviews are planned with `srs interview`, "
-                             "which this version does not have yet; use --deck PATTERN\n")
+    assert result.stderr == ("Error: no interview named '蚂蚁一面' (interviews: none); "
+                             "add one with `srs interview add` or use --deck PATTERN\n")
     assert run(mock_cards, home, "", "--interview", "x", "--deck", "y").exit_code == 2
     missing = run(mock_cards, home, "", "--deck", "面试::没有")
     assert missing.exit_code == 1 and missing.stderr.startswith("Error: no deck matches '面试::没有'")
+
+
+def test_an_interview_added_with_srs_interview_is_a_mock_scope(mock_cards, home):
+    env = {"SRS_HOME": str(home), "SRS_NOW": NOW}
+    added = CliRunner().invoke(cli, ["interview", "add", "测试一面", "2025-03-05", "--deck", "面试::测试*",
+                                     "--cards", str(mock_cards)], env=env)
+    assert added.exit_code == 0, added.output
+    result = run(mock_cards, home, "q\n", "--interview", "测试一面", "--questions", "3")
+    assert result.exit_code == 0, result.output
+    assert "Mock interview · question 1 of 3" in result.output
+    with Store.open(home / "store.sqlite3") as store:
+        assert store.conn.execute("SELECT scope FROM mock_runs").fetchall() == [("interview:测试一面",)]
+    other = run(mock_cards, home, "", "--interview", "测试二面")
+    assert other.stderr == ("Error: no interview named '测试二面' (interviews: 测试一面); "
+                            "add one with `srs interview add` or use --deck PATTERN\n")
 
 
 # -- a real terminal --------------------------------------------------------------------------------

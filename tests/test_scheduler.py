@@ -145,3 +145,17 @@ def test_retrievability_matches_fsrs():
 )
 def test_intervals_are_written_like_anki(interval, label):
     assert format_interval(interval) == label
+
+
+def test_the_time_zone_comes_from_the_config_else_srs_now_else_the_system():
+    from zoneinfo import ZoneInfo
+
+    from interview_srs.scheduler import local_zone
+
+    assert local_zone(Config(timezone="Asia/Shanghai"), {"SRS_NOW": "2025-03-01T09:00:00-05:00"}) == ZoneInfo("Asia/Shanghai")
+    assert local_zone(Config(), {"SRS_NOW": "2025-03-01T09:00:00+08:00"}) == CST
+    assert local_zone(Config(), {"SRS_NOW": "2025-03-01T01:00:00Z"}) == timezone.utc
+    assert local_zone(Config(), {}) is None
+    # 10:00 in Beijing is 02:00 UTC: on a UTC machine that used to be the day before
+    day = StudyDay(4, local_zone(Config(), {"SRS_NOW": "2025-03-01T10:00:00+08:00"}))
+    assert day.date_of(now({"SRS_NOW": "2025-03-01T10:00:00+08:00"})) == date(2025, 3, 1)

@@ -29,29 +29,55 @@ class UserError(click.ClickException):
         super().__init__(printable(str(error)))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="srs")
-def cli() -> None:
-    """interview-srs: interview questions as Anki decks and FSRS reviews in the terminal."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """interview-srs: interview questions as Anki decks and FSRS reviews in the terminal.
+
+    Start with `srs review` (review in the terminal) or `srs decks` (get the Anki decks).
+    """
+    if ctx.invoked_subcommand is None:  # bare `srs`: the help, as a successful answer
+        click.echo(ctx.get_help())
 
 
 CARDS_OPTION = click.option(
     "--cards",
     "cards_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("cards"),
-    show_default=True,
-    help="Folder of card YAML files.",
+    default=None,
+    help="Folder of card YAML files [default: ./cards in a checkout of interview-srs, "
+    "else the bundled bank plus your own cards].",
 )
 
 
-def _fail_with_problems(error) -> None:
+def _fail_with_problems(error, wrote_nothing: bool = True) -> None:
     """Print every problem of a CardsError and exit 1 (cards.py is imported lazily: see below)."""
     for problem in error.problems:
         echo(str(problem), err=True)
     count = len(error.problems)
-    echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    tail = "; nothing was written." if wrote_nothing else "."
+    echo(f"{count} problem{'s' if count != 1 else ''} found{tail}", err=True)
     sys.exit(1)
+
+
+def _curator_cards(cards_dir: Path | None) -> Path:
+    """The one folder `check` and `build` work on: --cards, a checkout's cards/, or your own
+    cards folder ($SRS_HOME/cards)."""
+    if cards_dir is not None:
+        return cards_dir
+    from interview_srs.sources import is_checkout
+    from interview_srs.store import default_store_path
+
+    if is_checkout(Path.cwd()):
+        return Path("cards")
+    own = default_store_path().parent / "cards"
+    if own.is_dir():
+        return own
+    raise click.ClickException(
+        f"no cards folder: run this in a checkout of interview-srs, pass --cards DIR, or put your "
+        f"own cards in {own}"
+    )
 
 
 @cli.command()
@@ -62,10 +88,11 @@ def check(cards_dir: Path, strict: bool) -> None:
     from interview_srs.cards import CardsError, load_bank
     from interview_srs.quality import content_warnings
 
+    cards_dir = _curator_cards(cards_dir)
     try:
         bank = load_bank(cards_dir)
     except CardsError as error:
-        _fail_with_problems(error)
+        _fail_with_problems(error, wrote_nothing=False)
     warnings = content_warnings(bank)
     for warning in warnings:
         echo(str(warning), err=True)
@@ -96,11 +123,12 @@ def check(cards_dir: Path, strict: bool) -> None:
     help="Build your personal package instead: every note with your answer from DIR "
     "[default DIR: the store's folder]. Needs an --out other than the shared decks folder.",
 )
-def build(cards_dir: Path, out_dir: Path, verify: bool, answers_dir: str | None) -> None:
+def build(cards_dir: Path | None, out_dir: Path, verify: bool, answers_dir: str | None) -> None:
     """Compile the cards into Anki decks (one per file, plus one with everything)."""
     from interview_srs import build as builder
     from interview_srs.cards import CardsError
 
+    cards_dir = _curator_cards(cards_dir)
     try:
         if answers_dir is not None:
             from interview_srs.personal import default_root
@@ -123,7 +151,10 @@ def build(cards_dir: Path, out_dir: Path, verify: bool, answers_dir: str | None)
         _fail_with_problems(error)
     except builder.BuildError as error:
         raise UserError(error) from None
+    from interview_srs.decks import import_lines
+
     echo(format_build_report(report, out_dir))
+    echo("\n".join(import_lines(out_dir, sorted(builder.read_state(out_dir).outputs))))
 
 
 def format_personal_report(report) -> str:
@@ -146,6 +177,7 @@ def format_build_report(report, out_dir: Path) -> str:
         status = "written" if deck.written else "unchanged"
         news = f", {len(deck.new)} new" if deck.new else ""
         news += f", {deck.borrowed} from other decks" if deck.borrowed else ""
+        news += f", {deck.borrowed} from other decks" if deck.borrowed else ""
         changes = f", {len(deck.changed)} changed" if deck.changed else ""
         lines.append(f"{deck.output:<{width}}  {deck.cards:>5} cards{news}{changes}  {status}  {deck.deck}")
     changed = [card for deck in report.decks[:-1] for card in deck.changed]  # the last is the combined deck
@@ -156,6 +188,29 @@ def format_build_report(report, out_dir: Path) -> str:
     if report.note_type_changed:
         lines.append("Note type (templates/CSS) changed: Anki will update it on import.")
     return "\n".join(lines)
+
+
+@cli.command()
+@CARDS_OPTION
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    help="Folder to write the .apkg files to [default: the current folder].",
+)
+def decks(cards_dir: Path | None, out_dir: Path) -> None:
+    """Write the Anki decks (the bundled ones, or built from --cards) and say which to import."""
+    from interview_srs.build import BuildError
+    from interview_srs.cards import CardsError
+    from interview_srs.decks import DecksError, get_decks
+
+    try:
+        click.echo(get_decks(out_dir, cards_dir))
+    except CardsError as error:
+        _fail_with_problems(error)
+    except (BuildError, DecksError) as error:
+        raise click.ClickException(str(error)) from None
 
 
 # -- review and stats (the store half) ------------------------------------------------------------
@@ -184,7 +239,7 @@ DECK_OPTION = click.option(
 def _review_errors(action):
     """Run `action`, turning the library's errors into a message and exit status 1."""
     from interview_srs.config import ConfigError
-    from interview_srs.problems import CardsError
+    from interview_srs.problems import CardsError, InputError
     from interview_srs.scheduler import ClockError
     from interview_srs.store import StoreError
 
@@ -192,7 +247,7 @@ def _review_errors(action):
         return action()
     except CardsError as error:
         _fail_with_problems(error)
-    except (ConfigError, StoreError, ClockError) as error:
+    except (ConfigError, StoreError, ClockError, InputError) as error:
         raise UserError(error) from None
 
 
@@ -210,15 +265,19 @@ def _review_errors(action):
 @click.option(
     "--limit", type=click.IntRange(min=1, max=1_000_000), metavar="N", help="At most N different cards this session."
 )
+@click.option(
+    "--ahead", is_flag=True,
+    help="When nothing is due, go on with cards not due yet, weakest predicted recall first.",
+)
 @ANSWERS_OPTION
-def review(cards_dir: Path, store_path: Path | None, deck: str | None, tag: str | None,
-           new: int | None, limit: int | None, answers_dir: Path | None) -> None:
+def review(cards_dir: Path | None, store_path: Path | None, deck: str | None, tag: str | None,
+           new: int | None, limit: int | None, ahead: bool, answers_dir: Path | None) -> None:
     """Review due cards in the terminal (FSRS); every answer is saved at once."""
     from interview_srs.session import review as run_review
 
     _review_errors(
         lambda: run_review(cards_dir, store_path, deck=deck, tag=tag, new=new, limit=limit,
-                           answers_dir=answers_dir)
+                           ahead=ahead, answers_dir=answers_dir)
     )
 
 
@@ -227,11 +286,65 @@ def review(cards_dir: Path, store_path: Path | None, deck: str | None, tag: str 
 @STORE_OPTION
 @DECK_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the figures (and every card's state) as JSON.")
-def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: bool) -> None:
-    """Cards by state, due forecast, reviews per day, retention and retrievability."""
+@click.option(
+    "--at", "at", metavar="DATE[THH:MM]",
+    help="Instead: predicted recall per deck at that time (default 09:00) and the weakest cards.",
+)
+def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: bool,
+          at: str | None) -> None:
+    """Cards by state, due forecast, reviews per day, retention, retrievability, answer times."""
     from interview_srs import stats as statistics
 
-    echo(_review_errors(lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json)))
+    echo(_review_errors(
+        lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json, at=at)
+    ))
+
+
+@cli.group()
+def interview() -> None:
+    """Interviews to prepare for: `srs review` plans their decks toward the date."""
+
+
+@interview.command("add")
+@CARDS_OPTION
+@STORE_OPTION
+@click.argument("name")
+@click.argument("day", metavar="DATE")
+@click.option("--time", "clock", default="09:00", show_default=True, metavar="HH:MM",
+              help="When the interview starts, in your time zone.")
+@click.option("--deck", "decks", multiple=True, metavar="PATTERN",
+              help="Decks to prepare (glob, repeatable) [default: decks whose path or company contains NAME].")
+def interview_add(cards_dir: Path, store_path: Path | None, name: str, day: str, clock: str,
+                  decks: tuple[str, ...]) -> None:
+    """Add the interview NAME on DATE (YYYY-MM-DD).
+
+    Example: srs interview add 快手 2026-12-03 --time 14:00
+    """
+    from interview_srs.interviews import add_command
+
+    echo(_review_errors(lambda: add_command(cards_dir, store_path, name, day, clock, decks)))
+
+
+@interview.command("list")
+@CARDS_OPTION
+@STORE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="The same as JSON, with every card's predicted recall.")
+def interview_list(cards_dir: Path, store_path: Path | None, as_json: bool) -> None:
+    """Upcoming interviews, their readiness and the work left."""
+    from interview_srs.interviews import list_command
+
+    echo(_review_errors(lambda: list_command(cards_dir, store_path, as_json)))
+
+
+@interview.command("remove")
+@CARDS_OPTION
+@STORE_OPTION
+@click.argument("name")
+def interview_remove(cards_dir: Path, store_path: Path | None, name: str) -> None:
+    """Remove the interview NAME (normal scheduling resumes)."""
+    from interview_srs.interviews import remove_command
+
+    echo(_review_errors(lambda: remove_command(cards_dir, store_path, name)))
 
 
 # -- your own answers and stories -----------------------------------------------------------------
@@ -302,6 +415,77 @@ def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: 
                                         seconds=seconds, typed=typed, answers_dir=answers_dir))
     except MockError as error:
         raise UserError(error) from None
+
+
+# -- finding and managing cards -------------------------------------------------------------------
+
+
+def _with_home(cards_dir: Path | None, store_path: Path | None, use):
+    """Open the store (synced with the cards), call `use(home, now)`, close it; errors as usual."""
+    from interview_srs.home import open_home
+    from interview_srs.scheduler import now
+
+    def action():
+        at = now()
+        home = open_home(store_path, cards_dir, at)
+        try:
+            return use(home, at)
+        finally:
+            home.store.close()
+
+    return _review_errors(action)
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.argument("text")
+def search(cards_dir: Path | None, store_path: Path | None, text: str) -> None:
+    """Find cards whose question, answer or tags contain TEXT (any substring, e.g. 两个字)."""
+    from interview_srs.lookup import search_text
+
+    click.echo(_with_home(cards_dir, store_path, lambda home, _at: search_text(home.store, text)))
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.argument("card_id", metavar="ID")
+def show(cards_dir: Path | None, store_path: Path | None, card_id: str) -> None:
+    """One card as the review screen shows it, its FSRS state, predicted recall and history."""
+    from interview_srs.lookup import show_text
+    from interview_srs.scheduler import StudyDay
+    from interview_srs.texts import texts_for
+
+    click.echo(_with_home(cards_dir, store_path, lambda home, at: show_text(
+        home.store, card_id, texts_for(), home.config, at, StudyDay(home.config.day_starts_at))))
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.option("--list", "list_them", is_flag=True, help="List the suspended cards.")
+@click.argument("card_ids", metavar="ID...", nargs=-1)
+def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, card_ids: tuple[str, ...]) -> None:
+    """Keep cards out of reviews until `srs unsuspend` (the `!` key does it during a review)."""
+    from interview_srs.lookup import set_suspended, suspended_text
+
+    if not card_ids and not list_them:
+        raise click.UsageError("give the ids of the cards to suspend, or --list")
+    click.echo(_with_home(cards_dir, store_path, lambda home, _at: "\n".join(
+        part for part in (set_suspended(home.store, card_ids, True) if card_ids else "",
+                          suspended_text(home.store) if list_them else "") if part)))
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.argument("card_ids", metavar="ID...", nargs=-1, required=True)
+def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[str, ...]) -> None:
+    """Bring suspended cards back into reviews."""
+    from interview_srs.lookup import set_suspended
+
+    click.echo(_with_home(cards_dir, store_path, lambda home, _at: set_suspended(home.store, card_ids, False)))
 
 
 def main() -> None:

@@ -9,13 +9,22 @@ Every key is optional; a missing file means all defaults. Example::
     new_per_day = 20                 # new cards introduced per study day
     day_starts_at = 4                # local hour at which a new study day begins (0–23)
     fuzz = true                      # spread intervals a little, as Anki does
+    leech_threshold = 8              # lapses after which a card is marked a leech (Anki's default)
+    card_folders = ["~/my-cards"]    # your own card folders, read with the bundled bank
+    timezone = "Asia/Shanghai"       # IANA name for study days and interview times
+                                     # (default: the offset in SRS_NOW, else the system zone)
+    interview_target = 0.95          # predicted recall every card should have at an interview
+    final_pass_days = 2              # answer every card in the last N days before it (0: off)
+    answer_seconds = { outline = 60, star = 120 }   # speaking-time targets per card type
 
     [deck."面试::快手"]              # this deck and its subdecks (longest match wins)
     desired_retention = 0.95
     maximum_interval = 180
+    new_per_day = 5
+    interview_target = 0.97
 
-A deck section may set `desired_retention`, `learning_steps`, `relearning_steps` and
-`maximum_interval`. Problems are collected and reported together, each with the file and
+A deck section may set `desired_retention`, `learning_steps`, `relearning_steps`,
+`maximum_interval`, `new_per_day` and `interview_target`. Problems are collected and reported together, each with the file and
 line where it was found.
 """
 
@@ -28,8 +37,15 @@ from pathlib import Path
 
 CONFIG_NAME = "config.toml"
 
-DECK_KEYS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval")
-TOP_KEYS = DECK_KEYS + ("new_per_day", "day_starts_at", "fuzz", "deck")
+DECK_KEYS = (
+    "desired_retention", "learning_steps", "relearning_steps", "maximum_interval", "new_per_day",
+    "interview_target",
+)
+TOP_KEYS = DECK_KEYS + (
+    "day_starts_at", "fuzz", "leech_threshold", "card_folders", "timezone", "final_pass_days",
+    "answer_seconds", "deck",
+)
+CARD_KINDS = ("outline", "star")
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_STEP_DAYS = 36500  # the longest maximum_interval
@@ -51,14 +67,20 @@ class DeckSettings:
     learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     maximum_interval: int = 36500
+    new_per_day: int | None = None  # a deck section's own limit; None: the top-level new_per_day
+    interview_target: float = 0.95  # not an FSRS setting: the planner's goal (planner.py)
 
     def to_dict(self) -> dict:
-        return {
+        values = {
             "desired_retention": self.desired_retention,
             "learning_steps": [format_step(s) for s in self.learning_steps],
             "relearning_steps": [format_step(s) for s in self.relearning_steps],
             "maximum_interval": self.maximum_interval,
+            "interview_target": self.interview_target,
         }
+        if self.new_per_day is not None:
+            values["new_per_day"] = self.new_per_day
+        return values
 
 
 @dataclass(frozen=True)
@@ -70,6 +92,20 @@ class Config:
     day_starts_at: int = 4
     fuzz: bool = True
     decks: tuple[tuple[str, DeckSettings], ...] = field(default=())
+    leech_threshold: int = 8
+    card_folders: tuple[str, ...] = ()
+    timezone: str | None = None  # IANA name; None: SRS_NOW's offset, else the system zone
+    final_pass_days: int = 2
+    answer_seconds: tuple[tuple[str, int], ...] = (("outline", 60), ("star", 120))
+
+    def new_limit(self, deck: str) -> int:
+        """New cards per study day for `deck`: its section's `new_per_day`, else the top-level one."""
+        own = self.for_deck(deck).new_per_day
+        return self.new_per_day if own is None else own
+
+    def target_seconds(self, kind: str) -> int:
+        """The speaking-time target of a card type ("outline" or "star")."""
+        return dict(self.answer_seconds)[kind]
 
     def for_deck(self, deck: str) -> DeckSettings:
         """Settings of the longest `[deck."…"]` section that is `deck` or one of its parents."""
@@ -88,6 +124,11 @@ class Config:
             "new_per_day": self.new_per_day,
             "day_starts_at": self.day_starts_at,
             "fuzz": self.fuzz,
+            "leech_threshold": self.leech_threshold,
+            "card_folders": list(self.card_folders),
+            "timezone": self.timezone,
+            "final_pass_days": self.final_pass_days,
+            "answer_seconds": dict(self.answer_seconds),
             "deck": {name: settings.to_dict() for name, settings in self.decks},
         }
 
@@ -105,13 +146,36 @@ class Config:
         for key in data:
             if key not in TOP_KEYS:
                 problem(key, f"unknown setting (known: {', '.join(TOP_KEYS)})")
-        defaults = _deck_settings(data, DeckSettings(), problem, None)
+        top = {key: value for key, value in data.items() if key != "new_per_day"}
+        defaults = _deck_settings(top, DeckSettings(), problem, None)
         new_per_day = _integer(data, "new_per_day", 20, 0, 9999, problem)
+        leech_threshold = _integer(data, "leech_threshold", 8, 1, 999, problem)
+        card_folders = data.get("card_folders", [])
+        if not isinstance(card_folders, list) or not all(isinstance(f, str) and f for f in card_folders):
+            problem("card_folders", f'must be a list of folders like ["~/my-cards"] (got {_show(card_folders)})')
+            card_folders = []
         day_starts_at = _integer(data, "day_starts_at", 4, 0, 23, problem)
         fuzz = data.get("fuzz", True)
         if not isinstance(fuzz, bool):
             problem("fuzz", "must be true or false")
             fuzz = True
+        zone = data.get("timezone")
+        if zone is not None and not _valid_zone(zone):
+            problem("timezone", f'must be an IANA time zone name such as "Asia/Shanghai" (got {_show(zone)})')
+            zone = None
+        final_pass_days = _integer(data, "final_pass_days", 2, 0, 14, problem)
+        answer_seconds = dict(cls.answer_seconds)
+        seconds = data.get("answer_seconds", {})
+        if not isinstance(seconds, dict):
+            problem("answer_seconds", "must be a table such as { outline = 60, star = 120 }")
+            seconds = {}
+        for kind, value in seconds.items():
+            if kind not in CARD_KINDS:
+                problem("answer_seconds", f"unknown card type '{kind}' (known: {', '.join(CARD_KINDS)})")
+            elif isinstance(value, bool) or not isinstance(value, int) or not 5 <= value <= 3600:
+                problem("answer_seconds", f"{kind} must be a whole number of seconds from 5 to 3600 (got {_show(value)})")
+            else:
+                answer_seconds[kind] = value
         decks: list[tuple[str, DeckSettings]] = []
         sections = data.get("deck", {})
         if not isinstance(sections, dict):
@@ -127,7 +191,11 @@ class Config:
             decks.append((name, _deck_settings(section, defaults, problem, name)))
         if problems:
             raise ConfigError(problems)
-        return cls(defaults, new_per_day, day_starts_at, fuzz, tuple(decks))
+        return cls(
+            defaults, new_per_day, day_starts_at, fuzz, tuple(decks),
+            leech_threshold=leech_threshold, card_folders=tuple(card_folders), timezone=zone,
+            final_pass_days=final_pass_days, answer_seconds=tuple(answer_seconds.items()),
+        )
 
 
 def load_config(path: Path) -> Config:
@@ -200,7 +268,32 @@ def _deck_settings(data: dict, base: DeckSettings, problem, section: str | None)
             problem("maximum_interval", f"must be a whole number of days from 1 to 36500 (got {_show(value)})", section)
         else:
             changes["maximum_interval"] = value
+    if "new_per_day" in data:
+        value = data["new_per_day"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 9999:
+            problem("new_per_day", f"must be a whole number from 0 to 9999 (got {_show(value)})", section)
+        else:
+            changes["new_per_day"] = value
+    if "interview_target" in data:
+        value = data["interview_target"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.5 <= value <= 0.99:
+            problem("interview_target", f"must be a number from 0.5 to 0.99 (got {_show(value)})", section)
+        else:
+            changes["interview_target"] = float(value)
     return replace(base, **changes)
+
+
+def _valid_zone(name: object) -> bool:
+    """An IANA zone zoneinfo can load (on Windows that needs the tzdata package)."""
+    if not isinstance(name, str) or not name.strip():
+        return False
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _integer(data: dict, key: str, default: int, low: int, high: int, problem) -> int:

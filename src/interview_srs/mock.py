@@ -416,10 +416,16 @@ class MockInterview:
 
 
 def interview_filter(store: Store, name: str) -> CardFilter:
-    """The cards of a planned interview (`srs interview`, on the interview branch). Until that
-    lands there are no interviews to name."""
-    raise MockError(f"no interview named '{name}': interviews are planned with `srs interview`, "
-                    "which this version does not have yet; use --deck PATTERN")
+    """The cards of an interview added with `srs interview add` (its deck globs resolved now)."""
+    from interview_srs.interviews import load_interviews
+    from interview_srs.render import clean
+
+    found = {interview.name: interview for interview in load_interviews(store)}
+    if name not in found:
+        listed = ", ".join(clean(n) for n in found) or "none"
+        raise MockError(f"no interview named '{clean(name)}' (interviews: {listed}); "
+                        "add one with `srs interview add` or use --deck PATTERN")
+    return CardFilter(decks=tuple(sorted(found[name].decks)))
 
 
 def candidates(store: Store, filt: CardFilter, at: datetime) -> list[Candidate]:

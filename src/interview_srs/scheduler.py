@@ -68,6 +68,27 @@ def now(environ: dict | None = None) -> datetime:
     return from_ms(to_ms(moment))
 
 
+def local_zone(config: Config, environ: dict | None = None) -> tzinfo | None:
+    """The user's time zone for study days and interview times.
+
+    `timezone` from config.toml when set (validated when the config was read), else the offset
+    written in `SRS_NOW`, else None: the system zone. Without this a machine on UTC would roll
+    the study day over at noon Beijing time.
+    """
+    if config.timezone:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(config.timezone)
+    environ = os.environ if environ is None else environ
+    text = environ.get("SRS_NOW", "").strip()
+    if text:
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).tzinfo
+        except ValueError:
+            return None  # now() reports the bad value
+    return None
+
+
 def to_ms(moment: datetime) -> int:
     """Milliseconds since the Unix epoch (how the store keeps times)."""
     return (moment - _EPOCH) // _MS
@@ -303,6 +324,7 @@ __all__ = [
     "from_fsrs",
     "from_ms",
     "fuzzed_interval",
+    "local_zone",
     "now",
     "retrievability",
     "retrievability_ms",

@@ -1,10 +1,14 @@
 """The terminal review session: the key loop, the timer, undo, bury, edit, quit and the summary.
 
-Order of cards: learning cards that are due now, then review cards due today (lowest
-retrievability first), then new cards up to the daily limit, then learning cards due within
-the next 20 minutes (Anki's learn-ahead), so learning steps play out within the session.
+Order of cards: planner.py decides (learning cards due now, review cards due today, an upcoming
+interview's final pass, bring-forward and introductions, new cards up to the daily limit, cards
+ahead of time with `--ahead`, then learning cards due within the next 20 minutes, so learning
+steps play out within the session). The plan is made once, when the session starts; an entry
+whose card has changed since (answered in another session, say) is skipped.
 
-Input: on a terminal, single key presses (no Enter needed) and a running timer on the question.
+Input: on a terminal, single key presses (no Enter needed) and a running timer on the question
+(termios and select on Unix, msvcrt on Windows: winkeys.py). A card taller than the terminal is
+shown through pager.py, and a resize (SIGWINCH) redraws it.
 When standard input is not a terminal, one key per line: an empty line is Enter, a line with
 only spaces (or the word `space`) is Space, otherwise the first character counts — so a whole
 session can be driven from a file or a test.
@@ -29,18 +33,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from interview_srs import render
+from interview_srs import pager, planner, render
 from interview_srs.terminal import printable
 from interview_srs.scheduler import (
     LEARN_AHEAD,
     NEW,
-    REVIEW,
     Schedulers,
     StudyDay,
     format_interval,
-    to_ms,
 )
+from interview_srs.sources import CardSources
 from interview_srs.store import Answer, CardFilter, Store, StoreBusy, StoreError, StoredCard
+from interview_srs.store import queries
 from interview_srs.store.health import reading
 from interview_srs.texts import Texts
 
@@ -50,12 +54,17 @@ if TYPE_CHECKING:  # imported by review() itself: importing this module (mock, e
 MAX_WIDTH = 100
 QUIT = "q"
 SCRIPTED_RETRIES = 6  # without a keyboard to give up with, a busy store is retried this many times
+UNDONE = "undone"  # the reason shown for a card whose answer was taken back
 
 
 @dataclass(frozen=True)
 class Limits:
     new_per_day: int = 20
     cards: int | None = None  # at most this many different cards in the session
+    deck_new: Callable[[str], int] | None = None  # a deck's own new-card limit (config), if any
+    new_usually: int | None = None  # the daily limit without --new (for tomorrow's figure)
+    leech_threshold: int = 8  # lapses from which the screen suggests reworking your answer
+    ahead: bool = False  # --ahead: cards not due yet once the rest is done
 
 
 @dataclass
@@ -64,8 +73,12 @@ class Summary:
 
     answers: list[Answer] = field(default_factory=list)
     seconds: float = 0.0
-    due_tomorrow: int = 0
+    due_today: int = 0  # not new, due before the study day ends (learning steps included)
+    new_today: int = 0  # new cards today's limit still allows
+    due_tomorrow: int = 0  # falling due during tomorrow's study day
     new_tomorrow: int = 0
+    new_in_bank: int = 0  # new cards never shown
+    next_due: str = ""  # when nothing is left today: when the next card is due
 
     def ratings(self) -> dict[int, int]:
         counts = {1: 0, 2: 0, 3: 0, 4: 0}
@@ -92,7 +105,13 @@ class Summary:
             )
         else:
             lines.append(texts.summary_none)
+        if self.due_today or self.new_today:
+            lines.append(texts.summary_today.format(due=self.due_today, new=self.new_today))
+        elif self.next_due:
+            lines.append(texts.summary_next.format(when=self.next_due))
         lines.append(texts.summary_tomorrow.format(due=self.due_tomorrow, new=self.new_tomorrow))
+        if self.new_in_bank:
+            lines.append(texts.summary_bank.format(left=self.new_in_bank))
         return lines
 
 
@@ -113,11 +132,20 @@ class Terminal:
         self.interactive = _isatty(stdin)
         self.styled = _isatty(stdout) and os.environ.get("NO_COLOR", "") == ""
         self.style = render.Style(self.styled)
-        self._saved = None
+        self._resized: int | None = None  # see resize_signals
+        self.windows = os.name == "nt"  # no termios, select() or SIGWINCH: see winkeys.py
+        self.drawn_size: tuple[int, int] | None = None
 
     def width(self) -> int:
         columns = shutil.get_terminal_size((80, 24)).columns if _isatty(self.stdout) else 80
         return max(20, min(columns - 1, MAX_WIDTH))
+
+    def height(self) -> int | None:
+        """Lines a screen may use on a terminal (one is left for the timer); None when the
+        output is not a terminal, which never scrolls."""
+        if not (self.interactive and _isatty(self.stdout)):
+            return None
+        return max(5, shutil.get_terminal_size((80, 24)).lines - 1)
 
     def write(self, text: str = "") -> None:
         self.stdout.write(text)
@@ -127,6 +155,7 @@ class Terminal:
         self.write(text + "\n")
 
     def clear(self) -> None:
+        self.drawn_size = tuple(shutil.get_terminal_size((80, 24)))  # Windows notices resizes by it
         if self.styled:
             self.write("\x1b[H\x1b[2J")
         else:
@@ -138,21 +167,29 @@ class Terminal:
         if not self.interactive:
             yield
             return
+        if self.windows:  # msvcrt reads single keys without echo as it is
+            from interview_srs import winkeys
+
+            if self.styled:
+                winkeys.enable_ansi()
+            yield
+            return
         import termios
         import tty
 
         fd = self.stdin.fileno()
         saved = termios.tcgetattr(fd)
-        try:
-            tty.setcbreak(fd)
-            yield
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        with resize_signals() as self._resized:
+            try:
+                tty.setcbreak(fd)
+                yield
+            finally:
+                termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
     @contextmanager
     def cooked(self):
         """Normal terminal mode (for running an editor) inside a `keys` block."""
-        if not self.interactive:
+        if not self.interactive or self.windows:
             yield
             return
         import termios
@@ -165,7 +202,8 @@ class Terminal:
             termios.tcsetattr(fd, termios.TCSADRAIN, raw)
 
     def read_key(self, timeout: float | None = None) -> str | None:
-        """One key: " ", "\\n", a character, QUIT at end of input; None when `timeout` passes."""
+        """One key: " ", "\\n", a character, a scroll key (pager.UP, ...), QUIT at end of input,
+        pager.RESIZE when the terminal was resized; None when `timeout` passes."""
         if not self.interactive:
             line = self.stdin.readline()
             if line == "":
@@ -177,10 +215,18 @@ class Terminal:
             if word in ("", "space"):
                 return " "
             return word[0]
+        if self.windows:
+            from interview_srs import winkeys
+
+            return winkeys.read_key(timeout, self.drawn_size)
         fd = self.stdin.fileno()
-        ready, _, _ = select.select([fd], [], [], timeout)
+        wake = [self._resized] if self._resized is not None else []
+        ready, _, _ = select.select([fd, *wake], [], [], timeout)
         if not ready:
             return None
+        if fd not in ready:
+            _drain(self._resized)
+            return pager.RESIZE
         data = os.read(fd, 32)
         if data in (b"", b"\x04"):
             return QUIT
@@ -189,8 +235,50 @@ class Terminal:
         if data in (b"\r", b"\n", b"\r\n"):
             return "\n"
         if data.startswith(b"\x1b"):
-            return "\x1b"
+            return _ESCAPE_KEYS.get(data, "\x1b")
         return data[:1].decode("ascii", "replace")
+
+
+_ESCAPE_KEYS = {
+    b"\x1b[A": pager.UP, b"\x1bOA": pager.UP, b"\x1b[B": pager.DOWN, b"\x1bOB": pager.DOWN,
+    b"\x1b[5~": pager.PAGE_UP, b"\x1b[6~": pager.PAGE_DOWN,
+}
+
+
+@contextmanager
+def resize_signals():
+    """A file descriptor that becomes readable when the terminal is resized (SIGWINCH), so the
+    key loop wakes up and redraws at once; None where there is no SIGWINCH."""
+    import signal
+
+    if not hasattr(signal, "SIGWINCH"):
+        yield None
+        return
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    os.set_blocking(write_end, False)
+
+    def on_resize(_signum, _frame):
+        try:
+            os.write(write_end, b"w")
+        except BlockingIOError:  # already signalled and not yet read
+            pass
+
+    previous = signal.signal(signal.SIGWINCH, on_resize)
+    try:
+        yield read_end
+    finally:
+        signal.signal(signal.SIGWINCH, previous)
+        os.close(read_end)
+        os.close(write_end)
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 64):
+            pass
+    except BlockingIOError:
+        pass
 
 
 def _isatty(stream) -> bool:
@@ -222,11 +310,12 @@ class Session:
         terminal: Terminal,
         clock: Callable[[], datetime],
         study_day: StudyDay,
-        cards_dir: Path,
+        sources: CardSources,
         filt: CardFilter = CardFilter(),
         limits: Limits = Limits(),
         environ: dict | None = None,
         personal: Personal | None = None,
+        interviews: tuple[planner.Interview, ...] = (),
     ):
         self.personal = personal  # your own answers (shown on the answer side, `w` edits them)
         self.store = store
@@ -235,7 +324,7 @@ class Session:
         self.term = terminal
         self.clock = clock
         self.study_day = study_day
-        self.cards_dir = cards_dir
+        self.sources = sources
         self.filt = filt
         self.limits = limits
         self.environ = os.environ if environ is None else environ
@@ -244,13 +333,40 @@ class Session:
         self.unsaved: list[str] = []  # cards whose rating could not be stored (busy store)
         self.undo_stack: list[tuple[str, object]] = []
         self.shown: set[str] = set()
+        self.interviews = interviews
         at = clock()
         self.day_start, self.day_end = study_day.bounds(at)
-        self.reviews = store.due_review_ids(filt, at, self.day_end)
-        self.news = store.new_ids(filt, at, limits.new_per_day)
-        self.current: tuple[str, str] | None = None  # (card id, which queue it came from)
+        self.pending = self._plan(at)
+        self.current: planner.Entry | None = None
 
     # -- the queue -------------------------------------------------------------------------------
+
+    def _plan(self, at: datetime) -> list[planner.Entry]:
+        config = self.schedulers.config
+        rules = planner.Rules(
+            new_per_day=self.limits.new_per_day,
+            final_pass_days=config.final_pass_days,
+            target_of=lambda deck: config.for_deck(deck).interview_target,
+            deck_new_of=self.limits.deck_new or (lambda deck: None),
+        )
+        coming = planner.upcoming(self.interviews, at)
+        cards = queries.plan_cards(
+            self.store, self.filt, at, self.day_end,
+            interview_decks=frozenset().union(*(i.decks for i in coming)),
+            new_limit=self.limits.new_per_day, ahead=self.limits.ahead,
+        )
+        return planner.plan(
+            cards,
+            self.interviews,
+            rules,
+            at,
+            self.study_day,
+            queries.introduced_since(self.store, self.day_start),
+            lambda card, when: self.schedulers.answer(card.id, card.deck, card.state, 3, when),
+            ahead=self.limits.ahead,
+            early_today=queries.answered_early_since(self.store, self.day_start) if coming else frozenset(),
+            introduced_per_deck=queries.introduced_per_deck(self.store, self.day_start) if self.limits.deck_new else None,
+        )
 
     def _allowed(self, card_id: str) -> bool:
         return (
@@ -259,60 +375,40 @@ class Session:
             or len(self.shown) < self.limits.cards
         )
 
-    def _usable(self, card: StoredCard, at: datetime) -> bool:
+    def _servable(self, entry: planner.Entry) -> bool:
+        """The card can be shown for this entry: still there, not suspended or buried, and
+        unchanged since the entry was made."""
+        if not self._allowed(entry.card_id):
+            return False
+        card = self.store.card(entry.card_id)
         return (
             card.present
             and not card.suspended
-            and (card.buried_until is None or card.buried_until <= at)
+            and (card.buried_until is None or card.buried_until <= self.clock())
+            and card.schedule == entry.state
         )
 
     def new_remaining(self) -> int:
-        return max(0, self.limits.new_per_day - self.store.new_introduced(self.day_start))
+        return max(0, self.limits.new_per_day - len(queries.introduced_since(self.store, self.day_start)))
 
-    def next_card(self) -> tuple[str, str] | None:
+    def next_card(self) -> planner.Entry | None:
         at = self.clock()
-        learning = self.store.learning_ids(self.filt, at, at + LEARN_AHEAD)
-        now_ms = to_ms(at)
-        for card_id, due in learning:
-            if due <= now_ms and self._allowed(card_id):
-                return card_id, "learning"
-        while self.reviews:
-            card_id = self.reviews.pop(0)
-            card = self.store.card(card_id)
-            if (
-                card.schedule.state == REVIEW
-                and card.schedule.due < self.day_end
-                and self._usable(card, at)
-                and self._allowed(card_id)
-            ):
-                return card_id, "review"
-        while self.news and self.new_remaining() > 0:
-            card_id = self.news.pop(0)
-            card = self.store.card(card_id)
-            if card.schedule.state == NEW and self._usable(card, at) and self._allowed(card_id):
-                return card_id, "new"
-        for card_id, _due in learning:
-            if self._allowed(card_id):
-                return card_id, "learning"
-        return None
+        learning = queries.learning_cards(self.store, self.filt, at, at + LEARN_AHEAD)
+        entry, self.pending = planner.choose(learning, self.pending, at, self._servable)
+        return entry
 
     def _put_back(self) -> None:
-        """The card on screen was not answered: it goes back to the front of its queue."""
-        if self.current is None:
-            return
-        card_id, queue = self.current
-        if queue == "review":
-            self.reviews.insert(0, card_id)
-        elif queue == "new":
-            self.news.insert(0, card_id)
+        """The card on screen was not answered: it goes back to the front of the queue."""
+        if self.current is not None and self.current.reason != planner.LEARNING_REASON:
+            self.pending.insert(0, self.current)
         self.current = None
 
     def counts(self) -> str:
         at = self.clock()
-        learning = len(self.store.learning_ids(self.filt, at, at + LEARN_AHEAD))
-        due = len(self.reviews) + (1 if self.current and self.current[1] == "review" else 0)
-        new = min(len(self.news) + (1 if self.current and self.current[1] == "new" else 0),
-                  self.new_remaining())
+        learning = len(queries.learning_cards(self.store, self.filt, at, at + LEARN_AHEAD))
+        planned = self.pending + ([self.current] if self.current else [])
+        new = sum(1 for e in planned if e.reason in planner.NEW_REASONS)
+        due = sum(1 for e in planned if e.reason not in planner.NEW_REASONS + (planner.LEARNING_REASON,))
         return self.texts.counts.format(due=due, learning=learning, new=new)
 
     # -- the loop --------------------------------------------------------------------------------
@@ -331,7 +427,7 @@ class Session:
                             self.term.line(printable(message))
                         self.term.line(self.texts.finished if self.summary.answers else self.texts.no_cards)
                         break
-                    outcome = self.show(self.current[0], message)
+                    outcome = self.show(self.current.card_id, message)
                     message = ""
                     if outcome == QUIT:
                         break
@@ -340,12 +436,7 @@ class Session:
         except KeyboardInterrupt:
             self.term.line()
         self.summary.seconds = time.monotonic() - started
-        at = self.clock()
-        _start, tomorrow_end = self.study_day.bounds(at, 1)
-        self.summary.due_tomorrow = self.store.due_count(self.filt, at, tomorrow_end)
-        self.summary.new_tomorrow = min(
-            self.limits.new_per_day, len(self.store.new_ids(self.filt, tomorrow_end, self.limits.new_per_day))
-        )
+        self._count_what_is_left(self.clock())
         self.term.line()
         for card_id in self.unsaved:
             self.term.line(printable(self.texts.not_saved.format(card=card_id)))
@@ -353,47 +444,103 @@ class Session:
             self.term.line(line)
         return self.summary
 
+    def _count_what_is_left(self, at: datetime) -> None:
+        """The quit summary's figures. Today's cards include learning cards due later today;
+        tomorrow's are those falling due during tomorrow, with the usual new-card limit (not
+        today's --new)."""
+        from interview_srs.store import lookups
+
+        _start, day_end = self.study_day.bounds(at)
+        _start, tomorrow_end = self.study_day.bounds(at, 1)
+        summary = self.summary
+        summary.due_today = self.store.due_count(self.filt, at, day_end)
+        summary.new_in_bank = lookups.new_left(self.store, self.filt, at)
+        summary.new_today = min(summary.new_in_bank, self.new_remaining())
+        summary.due_tomorrow = lookups.due_between(self.store, self.filt, day_end, tomorrow_end)
+        usual = self.limits.new_per_day if self.limits.new_usually is None else self.limits.new_usually
+        summary.new_tomorrow = min(usual, summary.new_in_bank)
+        if not summary.due_today and not summary.new_today:
+            upcoming = lookups.next_due(self.store, self.filt, at)
+            if upcoming is not None:
+                local = upcoming.astimezone(self.study_day.zone) if self.study_day.zone else upcoming.astimezone()
+                summary.next_due = f"{local:%Y-%m-%d %H:%M} (in {format_interval(upcoming - at)})"
+
     def show(self, card_id: str, message: str) -> str | None:
         """Show one card until it is answered or the user does something else.
 
+        The screen is built as lines and handed to the pager, which scrolls a card taller than
+        the terminal and redraws it when the terminal is resized.
         Returns QUIT, a message to show with the next card, or None.
         """
         card = self.store.card(card_id)
         self.shown.add(card_id)
         counts = self.counts()
-        width = self.term.width()
+        banner = self.countdown(card)
+        target = self.schedulers.config.target_seconds("star" if card.back.get("star") else "outline")
         question_started = time.monotonic()
         revealed = False
+        spoke = 0.0
         preview: dict[int, str] = {}
+        offset = 0
+        hint = ""
+
+        def screen() -> pager.Screen:
+            width = self.term.width()
+            style = self.term.style
+            top, body = pager.split_header(
+                render.question_lines(card, self.texts, width, style, counts)
+            )
+            top = (printable(message).split("\n") if message else []) + ([style.bold(banner)] if banner else []) + top
+            bottom = [""]
+            if revealed:
+                body += ["", self.timer(spoke, target)]
+                mine = self.personal.answer(card.id) if self.personal else None
+                body += render.own_answer_lines(mine, card.id, card.question, self.texts, width, style)
+                body += render.answer_lines(card, self.texts, width, style)
+                body += self._leech_lines(card, width)
+                bottom += [render.ratings_line(preview, self.texts, style), style.dim(self.texts.answer_keys)]
+            else:
+                bottom.append(style.dim(self.texts.question_keys))
+            if hint:
+                bottom.append(hint)
+            return pager.Screen(tuple(top), tuple(body), tuple(bottom))
 
         def draw() -> None:
+            nonlocal offset
+            shown = pager.view(screen(), self.term.height(), offset, self.term.style.dim(self.texts.scroll))
+            offset = shown.offset
             self.term.clear()
-            if message:
-                self.term.line(printable(message))
-            for line in render.question_lines(card, self.texts, width, self.term.style, counts):
+            for line in shown.lines:
                 self.term.line(line)
-            if revealed:
-                mine = self.personal.answer(card.id) if self.personal else None
-                for line in render.own_answer_lines(mine, card.id, card.question, self.texts, width, self.term.style):
-                    self.term.line(line)
-                for line in render.answer_lines(card, self.texts, width, self.term.style):
-                    self.term.line(line)
-                self.term.line()
-                self.term.line(render.ratings_line(preview, self.texts, self.term.style))
-                self.term.line(self.term.style.dim(self.texts.answer_keys))
-            else:
-                self.term.line()
-                self.term.line(self.term.style.dim(self.texts.question_keys))
+
+        def show_hint(text: str) -> None:
+            """A one-line hint under the keys: replaced, never stacked, however often it comes."""
+            nonlocal hint
+            if self.term.interactive:
+                hint = text
+                draw()
+            elif hint != text:
+                hint = text
+                self.term.line(text)
 
         draw()
         message = ""  # shown once, not again when the answer is revealed
         while True:
-            key = self._wait_key(question_started, revealed)
+            key = self._wait_key(question_started, revealed, target)
             if key == QUIT:
                 self._put_back()
                 return QUIT
-            if key in (" ", "\n") and not revealed:
+            if key == pager.RESIZE:
+                draw()
+            elif key in pager.SCROLL_KEYS:
+                height = self.term.height()
+                if height is not None:
+                    offset = pager.scrolled(screen(), height, offset, key)
+                    draw()
+            elif key in (" ", "\n") and not revealed:
                 revealed = True
+                hint = ""
+                spoke = time.monotonic() - question_started
                 at = self.clock()
                 intervals = self.schedulers.preview(card.id, card.deck, card.schedule, at)
                 preview = {r: format_interval(i) for r, i in intervals.items()}
@@ -401,30 +548,40 @@ class Session:
             elif key in ("1", "2", "3", "4") and revealed:
                 return self.answer(card, int(key), question_started)
             elif key in ("1", "2", "3", "4"):
-                self.term.line(self.term.style.dim(self.texts.question_keys))
+                show_hint(self.texts.reveal_first)
             elif key == "u":
                 try:
                     result = self.undo()
                 except StoreBusy:
-                    self.term.line(self.texts.store_busy_later)
+                    show_hint(self.texts.store_busy_later)
                     continue
                 if result is not None:
                     return result
-                self.term.line(self.texts.nothing_to_undo)
+                show_hint(self.texts.nothing_to_undo)
             elif key == "s":
                 until, _ = self.study_day.bounds(self.clock(), 1)
                 try:
                     previous = self.store.bury(card.id, until)
                 except StoreBusy:
-                    self.term.line(self.texts.store_busy_later)
+                    show_hint(self.texts.store_busy_later)
                     continue
                 self.undo_stack.append(("bury", (card.id, previous, self.current)))
                 self.current = None
-                return self.texts.buried.format(card=card.id)
+                return self.texts.buried.format(question=render.shorten(card.question))
+            elif key == "!":
+                try:
+                    self.store.suspend(card.id)
+                except StoreBusy:
+                    show_hint(self.texts.store_busy_later)
+                    continue
+                self.undo_stack.append(("suspend", (card.id, None, self.current)))
+                self.current = None
+                return self.texts.suspended.format(question=render.shorten(card.question), card=card.id)
             elif key == "w":
                 message = self.write_answer(card) or ""
                 if not revealed:
                     revealed = True
+                    spoke = time.monotonic() - question_started
                     intervals = self.schedulers.preview(card.id, card.deck, card.schedule, self.clock())
                     preview = {r: format_interval(i) for r, i in intervals.items()}
                 draw()
@@ -437,14 +594,48 @@ class Session:
                 message = problem or ""
                 draw()
 
-    def _wait_key(self, started: float, revealed: bool) -> str:
+    def _leech_lines(self, card: StoredCard, width: int) -> list[str]:
+        """A leech (forgotten `leech_threshold` times or more) suggests reworking your answer."""
+        from interview_srs.store.lookups import lapses
+
+        count = lapses(self.store, card.id)
+        if count < self.limits.leech_threshold:
+            return []
+        text = self.texts.leech.format(lapses=count, card=card.id)
+        return [""] + [self.term.style.bold(line) for line in render.wrap(text, width)]
+
+    def countdown(self, card: StoredCard) -> str:
+        """The header line counting down to the card's interview (else the next one), or ""."""
+        if not self.interviews:
+            return ""
+        from interview_srs.interviews import countdown
+
+        found = countdown(self.store, self.interviews, card.deck, self.clock(), self.study_day.zone)
+        if found is None:
+            return ""
+        name, days, readiness = found
+        text = (
+            self.texts.countdown_today if days <= 0
+            else self.texts.countdown_tomorrow if days == 1
+            else self.texts.countdown
+        )
+        return text.format(name=render.clean(name), days=days, readiness=f"{readiness:.0%}")
+
+    def timer(self, seconds: float, target: int) -> str:
+        """Time spent answering against the card type's target; the overrun marked."""
+        spent, goal = format_duration(seconds), format_duration(target)
+        if seconds <= target:
+            return self.term.style.dim(self.texts.answer_time.format(time=spent, target=goal))
+        over = format_duration(seconds - target)
+        return self.term.style.rating(1, self.texts.answer_overrun.format(time=spent, target=goal, over=over))
+
+    def _wait_key(self, started: float, revealed: bool, target: int) -> str:
         if not self.term.interactive:
             key = self.term.read_key()
             return QUIT if key is None else key
         while True:
             if not revealed:
-                elapsed = format_duration(time.monotonic() - started)
-                self.term.write(f"\r\x1b[K⏱ {elapsed}")
+                self.term.write("\r\x1b[K" + self.timer(time.monotonic() - started, target))
             key = self.term.read_key(timeout=1.0)
             if key is not None:
                 if not revealed:
@@ -487,10 +678,13 @@ class Session:
         return self.texts.answered_elsewhere if answer.conflict else None
 
     def undo(self) -> str | None:
-        """Undo the last answer or bury; the card comes back on screen. None: nothing to undo."""
+        """Undo the last answer, bury or suspend; the card comes back on screen, and the message
+        says which was undone. None: nothing to undo."""
         if not self.undo_stack:
             return None
         kind, value = self.undo_stack[-1]  # popped once undone: a busy store keeps it for later
+        done = {"answer": self.texts.undone_answer, "bury": self.texts.undone_bury,
+                "suspend": self.texts.undone_suspend}[kind]
         if kind == "answer":
             answer: Answer = value  # type: ignore[assignment]
             try:
@@ -502,15 +696,18 @@ class Session:
                 return str(exc)
             self.summary.answers.remove(answer)
             card_id = answer.card_id
-            queue = "new" if answer.before.state == NEW else "review"
+            reason = planner.NEW_REASON if answer.before.state == NEW else UNDONE
         else:
             card_id, previous, current = value  # type: ignore[misc]
-            self.store.bury(card_id, previous)
-            queue = current[1] if current else "review"
+            if kind == "bury":
+                self.store.bury(card_id, previous)
+            else:
+                self.store.suspend(card_id, False)
+            reason = current.reason if current else UNDONE
         self.undo_stack.pop()
         self._put_back()
-        self.current = (card_id, queue if queue != "review" else "undo")
-        return self.texts.undone.format(card=card_id)
+        self.current = planner.Entry(card_id, reason, self.store.state(card_id))
+        return done.format(question=render.shorten(self.store.card(card_id).question))
 
     def edit(self, card: StoredCard) -> str | None:
         """Open the card in $VISUAL/$EDITOR, then re-read the cards; a message if something is off."""
@@ -528,9 +725,10 @@ class Session:
             except OSError as exc:
                 return f"{editor}: {exc.strerror or exc}"
         from interview_srs.cards import CardsError
+        from interview_srs.home import sync_cards
 
         try:
-            self.store.sync(self.cards_dir, self.clock())
+            sync_cards(self.store, self.sources, self.clock())
         except CardsError as exc:
             return "\n".join([self.texts.edit_problems, *(str(p) for p in exc.problems)])
         return None
@@ -555,13 +753,14 @@ class Session:
 
 
 def review(
-    cards_dir: Path,
+    cards_dir: Path | None,
     store_path: Path | None,
     *,
     deck: str | None = None,
     tag: str | None = None,
     new: int | None = None,
     limit: int | None = None,
+    ahead: bool = False,
     answers_dir: Path | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
@@ -572,6 +771,7 @@ def review(
     Raises ConfigError, StoreError, ClockError or cards.CardsError before the session starts.
     """
     from interview_srs.home import card_filter, open_home
+    from interview_srs.interviews import load_interviews
     from interview_srs.personal import Personal
     from interview_srs.scheduler import now
     from interview_srs.texts import texts_for
@@ -592,12 +792,20 @@ def review(
                 texts_for(environ),
                 Terminal(stdin, stdout),
                 clock,
-                StudyDay(home.config.day_starts_at),
-                cards_dir,
+                home.study_day,
+                home.sources,
                 filt,
-                Limits(home.config.new_per_day if new is None else new, limit),
+                Limits(
+                    home.config.new_per_day if new is None else new,
+                    limit,
+                    deck_new=home.config.new_limit if new is None and home.config.decks else None,
+                    new_usually=home.config.new_per_day,
+                    leech_threshold=home.config.leech_threshold,
+                    ahead=ahead,
+                ),
                 environ,
                 Personal(answers_dir or home.store.path.parent),
+                load_interviews(home.store),
             )
             return session.run()
     finally:

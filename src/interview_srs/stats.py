@@ -9,6 +9,11 @@
 * True retention: over the last 30 study days, the share of answers to cards in the review
   state that were not "Again" (as Anki's "true retention"); compared with desired retention.
 * Retrievability: FSRS's predicted recall probability now, averaged over reviewed cards.
+* Leeches: cards forgotten (Again on a review card) at least `leech_threshold` times.
+
+On a store where nothing has been answered yet the text is one line, not a table of zeros; the
+forecast and the history are one-line charts (a column per day), not 30 lines each. `srs stats`
+never creates a store: with none yet it says so.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from interview_srs.config import Config
-from interview_srs.render import cell_width
+from interview_srs.readiness import Readiness
+from interview_srs.render import cell_width, shorten
 from interview_srs.scheduler import (
     NEW,
     STATE_NAMES,
@@ -83,6 +89,8 @@ class Stats:
     average_retrievability: float | None
     retrievability_cards: int
     cards: tuple[dict, ...]
+    leeches: tuple[tuple[str, str, int], ...] = ()  # (id, question, lapses)
+    leech_threshold: int = 8
 
     def to_dict(self) -> dict:
         return {
@@ -105,6 +113,7 @@ class Stats:
                 "cards": self.retrievability_cards,
             },
             "cards": list(self.cards),
+            "leeches": [{"id": i, "question": q, "lapses": n} for i, q, n in self.leeches],
         }
 
 
@@ -114,6 +123,7 @@ def collect(
 ) -> Stats:
     """The figures at `at`; `with_cards` adds every card's FSRS state (for --json)."""
     from interview_srs.scheduler import default_decay
+    from interview_srs.store.lookups import leeches
 
     decay = default_decay()
     today = study_day.date_of(at)
@@ -190,6 +200,8 @@ def collect(
         average_retrievability=r_sum / r_count if r_count else None,
         retrievability_cards=r_count,
         cards=tuple(cards),
+        leeches=tuple(leeches(store, filt, config.leech_threshold)),
+        leech_threshold=config.leech_threshold,
     )
 
 
@@ -202,31 +214,36 @@ def _empty() -> dict:
 
 
 def percent(value: float) -> str:
-    return f"{value * 100:.1f}%"
+    """92% (one decimal only below 10%, where a whole number would say too little)."""
+    return f"{value * 100:.0f}%" if value >= 0.1 or value == 0 else f"{value * 100:.1f}%"
 
 
 def render_text(stats: Stats, texts: Texts) -> str:
-    lines = [texts.stats_title.format(today=stats.today.isoformat(), rollover=stats.rollover), ""]
+    lines = [texts.stats_title.format(today=stats.today.isoformat(), rollover=stats.rollover)]
+    t = stats.total
+    if stats.retrievability_cards == 0 and not any(n for _d, n in stats.history):
+        cards = t.new + t.learning + t.review + t.relearning
+        lines.append(texts.stats_fresh.format(cards=cards, decks=len(stats.decks)))
+        return "\n".join(lines)
+    lines.append("")
     headers = texts.stats_columns
     rows = []
     for d in (*stats.decks, stats.total):
-        retention = percent(d.true_retention) if d.true_retention is not None else "-"
         rows.append(
             (
                 d.deck or texts.stats_total,
                 *(str(v) for v in (d.new, d.learning, d.review, d.relearning, d.suspended, d.buried, d.due_today)),
-                f"{retention} ({percent(d.desired_retention)})",
+                _against_target(d.true_retention, d.desired_retention, texts),
             )
         )
     widths = [max(cell_width(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
     for row in (headers, *rows):
         cells = [_pad(row[0], widths[0])] + [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:])]
         lines.append("  ".join(cells).rstrip())
-    for title, series in ((texts.stats_forecast, stats.forecast), (texts.stats_history, stats.history)):
-        lines += ["", title]
-        lines += bar_chart(series)
     lines.append("")
-    t = stats.total
+    for title, series in ((texts.stats_forecast, stats.forecast), (texts.stats_history, stats.history)):
+        lines += day_chart(series, title, texts)
+    lines.append("")
     desired = percent(t.desired_retention)
     if t.true_retention is None:
         lines.append(texts.stats_retention_none.format(desired=desired))
@@ -240,20 +257,43 @@ def render_text(stats: Stats, texts: Texts) -> str:
                 value=percent(stats.average_retrievability), cards=stats.retrievability_cards
             )
         )
+    if stats.leeches:
+        lines += ["", texts.stats_leeches.format(threshold=stats.leech_threshold)]
+        width = max(len(card_id) for card_id, _q, _n in stats.leeches)
+        lines += [f"  {card_id:<{width}}  {n:>3}×  {shorten(q, 40)}" for card_id, q, n in stats.leeches]
     return "\n".join(lines)
 
 
-def bar_chart(series: tuple[tuple[date, int], ...], width: int = BAR_WIDTH) -> list[str]:
-    """One line per day: `03-01 ████████ 12`; bars scaled to the largest value."""
-    top = max((n for _d, n in series), default=0)
-    digits = len(str(top))
-    lines = []
-    for day, n in series:
-        bar = "█" * (round(n / top * width) if top else 0)
-        if n and not bar:
-            bar = "▏"
-        lines.append(f"{day.strftime('%m-%d')} {n:>{digits}} {bar}".rstrip())
-    return lines
+def _against_target(value: float | None, desired: float, texts: Texts) -> str:
+    """`92% (target 90%)`, or `none yet (target 90%)`."""
+    if value is None:
+        return texts.stats_no_value.format(desired=percent(desired))
+    return texts.stats_target.format(value=percent(value), desired=percent(desired))
+
+
+SPARKS = " ▁▂▃▄▅▆▇█"
+
+
+def day_chart(series: tuple[tuple[date, int], ...], title: str, texts: Texts) -> list[str]:
+    """A compact chart: a title with the total and the busiest day, one column per day scaled
+    to the busiest (any day with cards shows at least ▁), and the first and last dates under it.
+
+        Due in the next 30 days: 12 in all, most on 03-05 (4)
+          █▂ ▁    ▄
+          03-01                        03-30
+    """
+    total = sum(n for _d, n in series)
+    if not total:
+        return [texts.stats_chart_empty.format(title=title)]
+    peak_day, peak = max(series, key=lambda item: item[1])
+    bars = "".join(SPARKS[max(1, round(n / peak * 8))] if n else " " for _d, n in series)
+    first, last = series[0][0].strftime("%m-%d"), series[-1][0].strftime("%m-%d")
+    axis = first + " " * max(1, len(series) - len(first) - len(last)) + last
+    return [
+        texts.stats_chart.format(title=title, total=total, peak=peak, day=peak_day.strftime("%m-%d")),
+        "  " + bars.rstrip(),
+        "  " + axis,
+    ]
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
@@ -261,34 +301,185 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return space + text if right else text + space
 
 
+# -- answer times ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerTimes:
+    """How long answers took over the last DAYS days (review_log.duration_ms: question shown →
+    rating), per deck, and the cards answered slowest against their card type's target."""
+
+    decks: tuple[tuple[str, float, int], ...]  # (deck, mean seconds, answers)
+    slowest: tuple[tuple[str, str, float, int], ...]  # (card id, deck, mean seconds, target)
+
+    def to_dict(self) -> dict:
+        return {
+            "days": DAYS,
+            "decks": [{"deck": d, "mean_seconds": round(m, 1), "answers": n} for d, m, n in self.decks],
+            "slowest": [
+                {"id": c, "deck": d, "mean_seconds": round(m, 1), "target_seconds": t}
+                for c, d, m, t in self.slowest
+            ],
+        }
+
+
+def answer_times(store: Store, config: Config, filt: CardFilter, since: datetime, count: int = 5) -> AnswerTimes:
+    from interview_srs.store import queries
+
+    per_card = queries.answer_times(store, filt, since)
+    per_deck: dict[str, list[int]] = {}
+    for _card, deck, total, answers in per_card:
+        sums = per_deck.setdefault(deck, [0, 0])
+        sums[0] += total
+        sums[1] += answers
+    slowest = sorted(per_card, key=lambda row: (-row[2] / row[3], row[0]))[:count]
+    return AnswerTimes(
+        tuple((deck, total / n / 1000, n) for deck, (total, n) in sorted(per_deck.items())),
+        tuple(
+            (card_id, deck, total / n / 1000, config.target_seconds(_kind(store, card_id)))
+            for card_id, deck, total, n in slowest
+        ),
+    )
+
+
+def _kind(store: Store, card_id: str) -> str:
+    return "star" if store.card(card_id).back.get("star") else "outline"
+
+
+def render_answer_times(times: AnswerTimes, texts: Texts) -> list[str]:
+    from interview_srs.render import clean
+    from interview_srs.session import format_duration
+
+    if not times.decks:
+        return [texts.stats_answer_times_none]
+    lines = [texts.stats_answer_times]
+    width = max(cell_width(clean(d)) for d, _m, _n in times.decks)
+    for deck, mean, count in times.decks:
+        lines.append(f"  {_pad(clean(deck), width)}  {format_duration(mean)}  ({count})")
+    lines.append(texts.stats_slowest)
+    for card_id, _deck, mean, target in times.slowest:
+        mark = " !" if mean > target else ""
+        lines.append(f"  {clean(card_id)}  {format_duration(mean)} / {format_duration(target)}{mark}")
+    return lines
+
+
+# -- predicted recall at a time (--at) -----------------------------------------------------------
+
+
+WEAKEST = 10
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Predicted recall at `at`: per deck, and the weakest cards already seen (never-seen ones
+    are counted per deck)."""
+
+    at: datetime
+    decks: tuple[tuple[str, Readiness], ...]
+    weakest: tuple[tuple[str, str, float], ...]  # (card id, deck, predicted recall)
+
+    def to_dict(self, zone) -> dict:
+        return {
+            "format": JSON_FORMAT,
+            "at": _local(self.at, zone).isoformat(),
+            "decks": [{"deck": d, **r.to_dict()} for d, r in self.decks],
+            "weakest": [{"id": c, "deck": d, "recall": r} for c, d, r in self.weakest],
+        }
+
+
+def forecast_at(store: Store, config: Config, filt: CardFilter, at: datetime) -> Forecast:
+    from interview_srs.readiness import deck_readiness, recall_at
+    from interview_srs.store.queries import studied_cards
+
+    cards = studied_cards(store, filt)
+    per_deck = deck_readiness(
+        ((c.deck, c.state) for c in cards), at, lambda deck: config.for_deck(deck).interview_target
+    )
+    weakest = sorted(
+        ((c.id, c.deck, recall_at(c.state, at)) for c in cards if c.state.state != NEW),
+        key=lambda r: (r[2], r[0]),
+    )
+    return Forecast(at, tuple(per_deck.items()), tuple(weakest[:WEAKEST]))
+
+
+def render_forecast(forecast: Forecast, texts: Texts, zone) -> str:
+    from interview_srs.render import clean
+
+    lines = [texts.stats_at_title.format(at=f"{_local(forecast.at, zone):%Y-%m-%d %H:%M}"), ""]
+    headers = texts.stats_at_columns
+    rows = [
+        (clean(deck), str(r.cards), str(r.never_seen), percent(r.mean or 0.0), percent(r.lowest or 0.0),
+         str(r.below_target))
+        for deck, r in forecast.decks
+    ]
+    widths = [max(cell_width(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
+    for row in (headers, *rows):
+        cells = [_pad(row[0], widths[0])] + [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:])]
+        lines.append("  ".join(cells).rstrip())
+    lines += ["", texts.stats_weakest]
+    for card_id, deck, recall in forecast.weakest:
+        lines.append(f"  {percent(recall):>6}  {clean(card_id)}  ({clean(deck)})")
+    return "\n".join(lines)
+
+
+def parse_at(text: str, zone) -> datetime:
+    """`YYYY-MM-DD` (09:00) or `YYYY-MM-DDTHH:MM`, in the user's zone, as UTC."""
+    from interview_srs.interviews import parse_moment
+    from interview_srs.problems import InputError
+
+    day, _sep, clock = text.partition("T")
+    try:
+        return parse_moment(day, clock or "09:00", zone)
+    except InputError:
+        raise InputError(f"--at must be DATE or DATETHH:MM, e.g. 2026-12-03T14:00 (got '{text}')") from None
+
+
+def _local(moment: datetime, zone) -> datetime:
+    return moment.astimezone(zone) if zone is not None else moment.astimezone()
+
+
 def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
-           as_json: bool = False, environ: dict | None = None) -> str:
-    """`srs stats`: sync, collect, and render as text or JSON."""
+           as_json: bool = False, at: str | None = None, environ: dict | None = None) -> str:
+    """`srs stats`: sync, collect, and render as text or JSON; with `at`, the forecast instead."""
     import json
 
-    from interview_srs.home import card_filter, open_home
+    from interview_srs.home import card_filter, open_home, store_path_for
     from interview_srs.scheduler import now
+    from interview_srs.store import mocks
     from interview_srs.store.health import reading
+    from interview_srs.terminal import json_safe
     from interview_srs.texts import texts_for
 
-    from interview_srs.store import mocks
-
-    at = now(environ)
-    home = open_home(store_path, cards_dir, at, environ)
+    moment = now(environ)
+    texts = texts_for(environ)
+    path = store_path_for(store_path, environ)
+    if not path.exists():
+        if as_json:
+            return json.dumps({"format": JSON_FORMAT, "store": None}, indent=2)
+        return texts.stats_no_store.format(path=path)
+    home = open_home(store_path, cards_dir, moment, environ)
     try:
         with reading(home.store.path):
             filt = card_filter(home.store, deck, None)
-            stats = collect(home.store, home.config, filt, at, StudyDay(home.config.day_starts_at), as_json)
+            if at is not None:
+                forecast = forecast_at(home.store, home.config, filt, parse_at(at, home.zone))
+                if as_json:
+                    return json_safe(json.dumps(forecast.to_dict(home.zone), ensure_ascii=False, indent=2))
+                return render_forecast(forecast, texts, home.zone)
+            stats = collect(home.store, home.config, filt, moment, home.study_day, as_json)
+            since = home.study_day.start(stats.today - timedelta(days=DAYS - 1))
+            times = answer_times(home.store, home.config, filt, since)
             runs = mocks.history(home.store, MOCK_RUNS)
     finally:
         home.store.close()
     if as_json:
-        from interview_srs.terminal import json_safe
-
-        return json_safe(json.dumps({**stats.to_dict(), "mock_history": [run.to_dict() for run in runs]},
-                                    ensure_ascii=False, indent=2))
-    texts = texts_for(environ)
-    return "\n".join([render_text(stats, texts), *mock_history_lines(runs, texts)])
+        return json_safe(json.dumps(
+            {**stats.to_dict(), "answer_times": times.to_dict(), "mock_history": [run.to_dict() for run in runs]},
+            ensure_ascii=False, indent=2,
+        ))
+    return "\n".join(
+        [render_text(stats, texts), "", *render_answer_times(times, texts), *mock_history_lines(runs, texts)]
+    )
 
 
 def mock_history_lines(runs, texts: Texts) -> list[str]:
@@ -309,4 +500,19 @@ def mock_history_lines(runs, texts: Texts) -> list[str]:
     return lines
 
 
-__all__ = ["DeckStats", "Stats", "bar_chart", "collect", "mock_history_lines", "render_text", "report"]
+__all__ = [
+    "AnswerTimes",
+    "DeckStats",
+    "Forecast",
+    "Stats",
+    "answer_times",
+    "collect",
+    "day_chart",
+    "forecast_at",
+    "mock_history_lines",
+    "parse_at",
+    "render_answer_times",
+    "render_forecast",
+    "render_text",
+    "report",
+]

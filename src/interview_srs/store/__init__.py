@@ -14,13 +14,15 @@ Guarantees
 * Undo deletes this session's log row and restores the stored before-state, but only if the
   card still holds that row's after-state (otherwise another session answered it since).
 * Opening runs the pending numbered migrations (recorded in `schema_migrations` and in
-  `PRAGMA user_version`); a store from a newer version is refused. Two processes creating a new
-  store at once both succeed (the switch to WAL is retried: it ignores the busy timeout).
+  `PRAGMA user_version`): every one not recorded yet, in number order, even below the store's
+  version (numbers were reserved per feature and some landed out of order); a store from a
+  newer version is refused. Two processes creating a new store at once both succeed (the switch
+  to WAL is retried: it ignores the busy timeout).
 * A damaged file is never written: the first write of a run waits for `PRAGMA quick_check`, and
   SQLite errors or undecodable values become `StoreDamaged` (one line: the file and what to do);
   a write lock held elsewhere beyond the busy timeout becomes `StoreBusy` (see health.py).
 
-Tables (schema version 4; 3 is the interview planner's)
+Tables (schema version 4)
 -------------------------
 Times are INTEGER milliseconds since the Unix epoch, UTC. States: 0 new (never answered),
 1 learning, 2 review, 3 relearning (fsrs's numbering, plus 0).
@@ -28,10 +30,13 @@ Times are INTEGER milliseconds since the Unix epoch, UTC. States: 0 new (never a
 `schema_migrations` — one row per applied migration.
     version INTEGER PK, name TEXT, applied_ms INTEGER.
 
-`source_files` — the card files seen at the last sync; a file whose size and mtime_ns are
-unchanged is not read again, one whose bytes hash the same is not parsed again.
+`source_files` — the card files seen, from every card source (see sources.py); a file whose size
+and mtime_ns are unchanged is not read again, one whose bytes hash the same is not parsed again.
     path TEXT PK (absolute), size INTEGER, mtime_ns INTEGER, sha256 TEXT (hex),
-    deck TEXT (the file's deck), deck_line/deck_column INTEGER (where `deck:` is), synced_ms.
+    deck TEXT (the file's deck), deck_line/deck_column INTEGER (where `deck:` is),
+    synced_ms — when the file was last read; it only grows (max + 1 if the clock went back), so
+    it also orders readings: a file last read before another source's is read again
+    (Store.sync).
 
 `cards` — one row per card `id` ever seen; never deleted, so history survives edits.
     id TEXT PK (the YAML id)
@@ -40,8 +45,9 @@ unchanged is not read again, one whose bytes hash the same is not parsed again.
         outline [text], assesses, pitfalls [text], example, sources [text],
         followups [{q, cue}], as_of "YYYY-MM" or ""; older rows may lack the last two)
     file TEXT (absolute path of the YAML file), line/column INTEGER (where the card starts)
-    present INTEGER 0/1 — 0 when the card is no longer in any YAML file: hidden from review and
-        stats, history kept; set back to 1 with its history when the id reappears
+    present INTEGER 0/1 — 0 when the file the card was last read from no longer has it (removal
+        is judged per source: cards of sources not being synced are left alone): hidden from
+        review and stats, history kept; set back to 1 with its history when the id reappears
     added_ms INTEGER — first seen
     state INTEGER; step INTEGER (learning/relearning step, else NULL); stability REAL;
         difficulty REAL; due_ms INTEGER (NULL for new cards); last_review_ms INTEGER
@@ -63,6 +69,13 @@ unchanged is not read again, one whose bytes hash the same is not parsed again.
     anki_revlog_id INTEGER UNIQUE — Anki's revlog id for an imported answer (NULL otherwise), so
         importing the same collection twice adds nothing (migration 2)
 
+`interviews` — interviews the planner prepares for (migration 3; SQL in store/interviews.py).
+    name TEXT PK — the user's label, e.g. 快手
+    at_ms INTEGER — when the interview starts (entered in the user's time zone)
+    decks TEXT — JSON array of deck globs (as `srs review --deck` takes them); the decks matching
+        them when the plan is made are the interview's scope
+    added_ms INTEGER — when it was added
+
 `mock_runs` — one row per `srs mock` (migration 4; queries in store/mocks.py).
     id INTEGER PK; session TEXT UNIQUE — the review_log.session of its ratings (source 'mock'),
     so the ratings given survive even if the run never finished
@@ -80,6 +93,12 @@ unchanged is not read again, one whose bytes hash the same is not parsed again.
     rating INTEGER 1–4 (NULL: not rated); review_log_id → review_log(id) of that rating
     followup TEXT — the follow-up shown; missed TEXT — JSON list of the points a typed answer
         missed (NULL when not typed)
+
+Indexes beyond the primary keys: `cards_queue` (present, state, due_ms), `cards_file` (file),
+`review_log_card` (card_id, id), `review_log_time` (reviewed_ms) and, from migration 3,
+`review_log_answer_times` (reviewed_ms, card_id, duration_ms, source), which lets `srs stats`
+sum the last 30 days' answer times from the index alone. A migration that rebuilds review_log
+must create them again.
 """
 
 from __future__ import annotations
@@ -258,18 +277,19 @@ class Store:
                 f"the store {self.path} has schema version {version}, newer than this "
                 f"interview-srs understands ({SCHEMA_VERSION}); upgrade interview-srs"
             )
-        if version == SCHEMA_VERSION:
+        if version == SCHEMA_VERSION and not self._missing_migrations():
             return
         with self.write():
-            version = self.schema_version()  # another process may have migrated meanwhile
-            if version == 0:
+            # another process may have migrated meanwhile
+            if self.schema_version() == 0:
                 self.conn.execute(
                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
                     "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL"
                     ") STRICT"
                 )
+            missing = self._missing_migrations()
             for number, name, script in MIGRATIONS:
-                if number <= version:
+                if number not in missing:
                     continue
                 for statement in _statements(script):
                     self.conn.execute(statement)
@@ -277,7 +297,15 @@ class Store:
                     "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)",
                     (number, name, to_ms(datetime.now().astimezone())),
                 )
-                self.conn.execute(f"PRAGMA user_version = {number}")
+                self.conn.execute(f"PRAGMA user_version = {max(number, self.schema_version())}")
+
+    def _missing_migrations(self) -> set[int]:
+        """Migrations not recorded in schema_migrations. Numbers were reserved per feature and
+        landed out of order (4 before 3), so a store may lack one below its version."""
+        if self.schema_version() == 0:
+            return {number for number, _name, _script in MIGRATIONS}
+        applied = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
+        return {number for number, _name, _script in MIGRATIONS} - applied
 
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -320,19 +348,32 @@ class Store:
 
     # -- syncing with cards/ -----------------------------------------------------------------
 
-    def sync(self, cards_dir: Path, at: datetime) -> SyncReport:
-        """Bring the cards table in line with the YAML files; raise cards.CardsError on bad cards.
+    def sync(self, folders, at: datetime, owns: Callable[[str], bool] | None = None) -> SyncReport:
+        """Bring the cards table in line with the YAML files in `folders` (one folder or several);
+        raise cards.CardsError on bad cards.
 
         Unchanged files (same size and mtime_ns) are not read; files whose bytes hash the same
-        are not parsed. Cards are matched by id, so edited cards keep their history, removed
-        ones are hidden (present = 0) and restored ones come back with their history.
-        """
-        cards_dir = Path(cards_dir)
-        paths = list_card_files(cards_dir) if cards_dir.is_dir() else []
-        if not paths:
-            from interview_srs.cards import load_bank
+        are not parsed. Cards are matched by id, so edited cards keep their history.
 
-            load_bank(cards_dir)  # raises the right CardsError ("cards folder not found", ...)
+        Removal is judged per source: only files that `owns` (default: lying in one of
+        `folders`) count as gone when they are missing, and a card is hidden (present = 0) only
+        when the file it was last read from no longer has it. Cards from other sources (another
+        checkout, your own cards folder when you review a checkout) are left alone. A card that
+        moved between sources follows the file that was read last; a file whose last reading is
+        older than another source's is read again, so switching sources back and forth always
+        shows the current folder's version, and a hidden card reappears with its history.
+        """
+        roots = [Path(folders)] if isinstance(folders, (str, Path)) else [Path(f) for f in folders]
+        resolved = [root.resolve() for root in roots]
+        if owns is None:
+            owns = lambda key: any(Path(key).is_relative_to(root) for root in resolved)  # noqa: E731
+        paths: list[Path] = []
+        for root in roots:
+            if not root.is_dir():
+                _raise_cards_error(root)  # "cards folder not found"
+            paths.extend(list_card_files(root))
+        if not paths:
+            _raise_cards_error(roots[0])  # "no card files (*.yaml) in this folder"
         current = {}
         for path in paths:
             try:
@@ -343,19 +384,26 @@ class Store:
         indexed = {
             row[0]: row
             for row in self.conn.execute(
-                "SELECT path, size, mtime_ns, sha256, deck, deck_line, deck_column FROM source_files"
+                "SELECT path, size, mtime_ns, sha256, deck, deck_line, deck_column, synced_ms "
+                "FROM source_files"
             )
+        }
+        # Read last by another source than this one: read again (see the docstring).
+        elsewhere = max((row[7] for key, row in indexed.items() if key not in current), default=None)
+        reread = {
+            key for key in current
+            if key in indexed and elsewhere is not None and indexed[key][7] < elsewhere
         }
         stale = [
             key for key, (_p, size, mtime) in current.items()
-            if key not in indexed or indexed[key][1:3] != (size, mtime)
+            if key not in indexed or indexed[key][1:3] != (size, mtime) or key in reread
         ]
-        removed = [key for key in indexed if key not in current]
+        removed = [key for key in indexed if key not in current and owns(key)]
         if not stale and not removed:
             return SyncReport()
-        return self._resync(current, indexed, stale, removed, at)
+        return self._resync(current, indexed, stale, removed, at, reread)
 
-    def _resync(self, current, indexed, stale, removed, at: datetime) -> SyncReport:
+    def _resync(self, current, indexed, stale, removed, at: datetime, reread=frozenset()) -> SyncReport:
         from interview_srs import cards as cards_module
 
         contents: dict[str, tuple[bytes, str]] = {}
@@ -368,7 +416,7 @@ class Store:
                 raise _unreadable(current[key][0], exc) from None
             digest = hashlib.sha256(data).hexdigest()
             contents[key] = (data, digest)
-            if key in indexed and indexed[key][3] == digest:
+            if key in indexed and indexed[key][3] == digest and key not in reread:
                 touched.append(key)
             else:
                 to_parse.append(key)
@@ -419,6 +467,9 @@ class Store:
         now_ms = to_ms(at)
         added, updated, hidden, restored = [], [], [], []
         with self.write() as conn:
+            # synced_ms only grows, even when the clock (SRS_NOW) goes back: it orders the readings.
+            last = conn.execute("SELECT max(synced_ms) FROM source_files").fetchone()[0]
+            synced_ms = now_ms if last is None else max(now_ms, last + 1)
             before = {
                 row[0]: row[1:]
                 for row in conn.execute(
@@ -466,7 +517,7 @@ class Store:
                 if deck is None:
                     conn.execute(
                         "UPDATE source_files SET size = ?, mtime_ns = ?, synced_ms = ? WHERE path = ?",
-                        (size, mtime, now_ms, key),
+                        (size, mtime, synced_ms, key),
                     )
                     continue
                 conn.execute(
@@ -476,7 +527,7 @@ class Store:
                     "sha256 = excluded.sha256, deck = excluded.deck, deck_line = excluded.deck_line, "
                     "deck_column = excluded.deck_column, synced_ms = excluded.synced_ms",
                     (key, size, mtime, contents[key][1], deck.deck, deck.location.line,
-                     deck.location.column, now_ms),
+                     deck.location.column, synced_ms),
                 )
         return SyncReport(
             files_read=len(contents),
@@ -511,28 +562,6 @@ class Store:
             params + [to_ms(at)],
         )
 
-    def learning_ids(self, filt: CardFilter, at: datetime, until: datetime) -> list[tuple[str, int]]:
-        """Learning/relearning cards due by `until`, earliest first: (id, due_ms)."""
-        where, params = self._available(filt, at)
-        return self.conn.execute(
-            f"SELECT id, due_ms FROM cards WHERE {where} AND state IN (1, 3) AND due_ms <= ? "
-            "ORDER BY due_ms, id",
-            params + [to_ms(until)],
-        ).fetchall()
-
-    def due_review_ids(self, filt: CardFilter, at: datetime, day_end: datetime) -> list[str]:
-        """Review cards due before `day_end`, lowest retrievability (most overdue relative to
-        stability) first."""
-        where, params = self._available(filt, at)
-        return [
-            r[0]
-            for r in self.conn.execute(
-                f"SELECT id FROM cards WHERE {where} AND state = 2 AND due_ms < ? "
-                "ORDER BY (? - last_review_ms) / stability DESC, due_ms, id",
-                params + [to_ms(day_end), float(to_ms(at))],
-            )
-        ]
-
     def new_ids(self, filt: CardFilter, at: datetime, limit: int) -> list[str]:
         """New cards in file order (deck file, then position in it)."""
         where, params = self._available(filt, at)
@@ -543,13 +572,6 @@ class Store:
                 params + [limit],
             )
         ]
-
-    def new_introduced(self, since: datetime) -> int:
-        """How many new cards got their first answer since `since` (all decks, all sources)."""
-        return self.conn.execute(
-            "SELECT count(*) FROM review_log WHERE reviewed_ms >= ? AND state_before = 0",
-            (to_ms(since),),
-        ).fetchone()[0]
 
     def due_count(self, filt: CardFilter, at: datetime, before: datetime) -> int:
         """Cards (not new) that will be due before `before`, counting buried ones as of then."""
@@ -712,6 +734,14 @@ class Store:
 
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _raise_cards_error(folder: Path) -> None:
+    """Raise the CardsError that loading `folder` gives (the card loader, and YAML, are only
+    imported when something is wrong or a file changed: start-up time)."""
+    from interview_srs.cards import load_bank
+
+    load_bank(folder)
 
 
 def _card_text(deck, card, key: str) -> tuple:

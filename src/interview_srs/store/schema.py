@@ -111,6 +111,19 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
 
     (
+        3,
+        "interviews: dated interviews the planner prepares decks for; answer-time index",
+        """
+        CREATE TABLE interviews (
+            name TEXT PRIMARY KEY,
+            at_ms INTEGER NOT NULL,
+            decks TEXT NOT NULL,
+            added_ms INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX review_log_answer_times ON review_log (reviewed_ms, card_id, duration_ms, source);
+        """,
+    ),
+    (
         4,
         "mock interviews: runs and their questions",
         """

@@ -1,0 +1,123 @@
+"""Read-only queries for the planner and stats: the cards a session may show, today's
+introductions, answer times. Functions take an open Store (see store/__init__.py for the tables)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from interview_srs.planner import PlanCard
+from interview_srs.scheduler import to_ms
+from interview_srs.store import _STATE_COLUMNS, CardFilter, Store, _state
+
+
+def plan_cards(
+    store: Store, filt: CardFilter, at: datetime, day_end: datetime, *,
+    interview_decks: frozenset[str] = frozenset(), new_limit: int = 0, ahead: bool = False,
+) -> list[PlanCard]:
+    """The cards the planner needs, in file order (the order new cards are introduced in): among
+    present cards matching `filt`, neither suspended nor buried at `at`, every card of the
+    interview decks, review cards due before `day_end` (every review card when `ahead`), and the
+    first `new_limit` new cards of each other deck. Loading only these keeps a 10,000-card store's
+    session start fast."""
+    where, params = store._available(filt, at)
+    scope = sorted(interview_decks)
+    in_scope = f"deck IN ({', '.join('?' * len(scope))})" if scope else "0"
+    due = "state = 2" if ahead else "state = 2 AND due_ms < ?"
+    rows = store.conn.execute(
+        f"SELECT id, deck, {_STATE_COLUMNS}, file, line FROM cards WHERE {where} "
+        f"AND (({due}) OR {in_scope})",
+        params + ([] if ahead else [to_ms(day_end)]) + scope,
+    ).fetchall()
+    # The first `new_limit` new cards of each deck: enough for the day whatever each deck's own
+    # new_per_day lets through.
+    rows += store.conn.execute(
+        f"SELECT id, deck, {_STATE_COLUMNS}, file, line FROM ("
+        f"SELECT *, row_number() OVER (PARTITION BY deck ORDER BY file, line, id) AS place "
+        f"FROM cards WHERE {where} AND state = 0 AND NOT {in_scope}) WHERE place <= ?",
+        params + scope + [new_limit],
+    ).fetchall()
+    rows.sort(key=lambda row: (row[8], row[9], row[0]))
+    return [PlanCard(row[0], row[1], _state(row[2:8])) for row in rows]
+
+
+def introduced_per_deck(store: Store, since: datetime) -> dict[str, int]:
+    """How many cards of each deck got their first answer at or after `since` (per-deck limits)."""
+    return dict(
+        store.conn.execute(
+            "SELECT cards.deck, count(*) FROM review_log JOIN cards ON cards.id = review_log.card_id "
+            "WHERE reviewed_ms >= ? AND state_before = 0 GROUP BY cards.deck",
+            (to_ms(since),),
+        ).fetchall()
+    )
+
+
+def introduced_since(store: Store, since: datetime) -> frozenset[str]:
+    """Cards whose first answer (from any source) was at or after `since`."""
+    return frozenset(
+        row[0]
+        for row in store.conn.execute(
+            "SELECT card_id FROM review_log WHERE reviewed_ms >= ? AND state_before = 0",
+            (to_ms(since),),
+        )
+    )
+
+
+
+
+def answered_early_since(store: Store, since: datetime) -> frozenset[str]:
+    """Review cards answered before their due date at or after `since` (brought forward, final
+    pass, or ahead)."""
+    return frozenset(
+        row[0]
+        for row in store.conn.execute(
+            "SELECT card_id FROM review_log WHERE reviewed_ms >= ? AND state_before = 2 "
+            "AND due_before_ms > reviewed_ms",
+            (to_ms(since),),
+        )
+    )
+
+
+def learning_cards(store: Store, filt: CardFilter, at: datetime, until: datetime):
+    """Learning/relearning cards due by `until`: (id, state), earliest first."""
+    where, params = store._available(filt, at)
+    return [
+        (row[0], _state(row[1:]))
+        for row in store.conn.execute(
+            f"SELECT id, {_STATE_COLUMNS} FROM cards WHERE {where} AND state IN (1, 3) "
+            "AND due_ms <= ? ORDER BY due_ms, id",
+            params + [to_ms(until)],
+        )
+    ]
+
+
+def studied_cards(store: Store, filt: CardFilter = CardFilter()) -> list[PlanCard]:
+    """Present, unsuspended cards matching `filt` (buried ones too: they still count towards
+    readiness), in file order."""
+    where, params = filt.sql()
+    return [
+        PlanCard(row[0], row[1], _state(row[2:]))
+        for row in store.conn.execute(
+            f"SELECT id, deck, {_STATE_COLUMNS} FROM cards WHERE {where} AND suspended = 0 "
+            "ORDER BY file, line, id",
+            params,
+        )
+    ]
+
+
+def answer_times(store: Store, filt: CardFilter, since: datetime) -> list[tuple[str, str, int, int]]:
+    """Timed answers since `since` per card matching `filt` (imported Anki answers left out):
+    (card id, deck, total ms, answers). The recent answers are read from the covering index
+    review_log_answer_times alone (a join with cards would walk every card's whole history),
+    then matched with the cards' decks."""
+    where, params = filt.sql()
+    decks = dict(store.conn.execute(f"SELECT id, deck FROM cards WHERE {where}", params).fetchall())
+    rows = store.conn.execute(
+        "SELECT card_id, sum(duration_ms), count(*) FROM review_log "
+        "WHERE reviewed_ms >= ? AND duration_ms IS NOT NULL AND source != 'anki' "
+        "GROUP BY +card_id",  # `+`: not by the card index, which would walk every answer ever
+        (to_ms(since),),
+    ).fetchall()
+    return [(card_id, decks[card_id], total, count) for card_id, total, count in rows if card_id in decks]
+
+
+__all__ = ["answer_times", "answered_early_since", "introduced_since", "learning_cards", "plan_cards", "studied_cards"]

@@ -1,0 +1,278 @@
+"""`srs interview add/list/remove` through CliRunner, the interviews table, the review header and
+timer, and a ten-day simulation of preparing a 60-card deck checked independently with fsrs."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import fsrs
+import pytest
+from click.testing import CliRunner
+
+from interview_srs.cli import cli
+from interview_srs.session import review
+from interview_srs.store import SCHEMA_VERSION, Store, _statements
+from interview_srs.store import interviews as rows
+from interview_srs.store.schema import MIGRATIONS
+
+from conftest import review_log, write_file
+
+NOW = "2026-11-23T10:00:00+08:00"
+KS_YAML_HEAD = "deck: 面试::快手::营销服务\ncompany: 快手\ncards:\n"
+
+
+def ks_cards(folder: Path, count: int) -> Path:
+    items = "".join(
+        f"  - id: ks-{i:03d}\n    question: 快手第 {i} 题：怎么做？\n    outline: [要点一, 要点二, 要点三]\n"
+        for i in range(count)
+    )
+    write_file(folder / "ks.yaml", KS_YAML_HEAD + items)
+    return folder
+
+
+def invoke(cards_dir: Path, home: Path, *args: str, now: str = NOW, lang: str = "en_US.UTF-8"):
+    env = {"SRS_HOME": str(home), "SRS_NOW": now, "LANG": lang, "LC_ALL": None, "LC_MESSAGES": None,
+           "EDITOR": None, "VISUAL": None}
+    command = list(args)
+    sub = command[:2] if command[0] == "interview" else command[:1]
+    return CliRunner().invoke(cli, [*sub, "--cards", str(cards_dir), *command[len(sub):]], env=env)
+
+
+def test_add_list_remove(cards_dir, home):
+    ks_cards(cards_dir, 3)
+    result = invoke(cards_dir, home, "interview", "add", "快手", "2026-12-03", "--time", "14:00")
+    assert (result.exit_code, result.output) == (
+        0, "Added interview 快手 on 2026-12-03 14:00 covering 面试::快手::营销服务.\n"
+    )
+    result = invoke(cards_dir, home, "interview", "add", "蚂蚁", "2026-12-01", "--deck", "*蚂蚁*", "--deck", "*小红书*")
+    assert result.output == (
+        "Added interview 蚂蚁 on 2026-12-01 09:00 covering 面试::小红书::客服, 面试::蚂蚁集团::用户运营.\n"
+    )
+    result = invoke(cards_dir, home, "interview", "list")
+    assert result.exit_code == 0
+    assert result.output == (
+        "蚂蚁: 2026-12-01 09:00, in 7 days 23 hours\n"
+        "  decks: 面试::小红书::客服, 面试::蚂蚁集团::用户运营\n"
+        "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3\n"
+        "  answers needed 6 in 8 days (0.8 per day)\n"
+        "快手: 2026-12-03 14:00, in 10 days 4 hours\n"
+        "  decks: 面试::快手::营销服务\n"
+        "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3\n"
+        "  answers needed 6 in 11 days (0.5 per day)\n"
+    )
+    data = json.loads(invoke(cards_dir, home, "interview", "list", "--json").output)
+    assert [d["name"] for d in data] == ["蚂蚁", "快手"]
+    assert data[1]["at"] == "2026-12-03T14:00:00+08:00" and data[1]["deck_patterns"] == ["面试::快手::营销服务"]
+    assert [c["id"] for c in data[1]["cards_recall"]] == ["ks-000", "ks-001", "ks-002"]
+    result = invoke(cards_dir, home, "interview", "remove", "蚂蚁")
+    assert (result.exit_code, result.output) == (0, "Removed interview 蚂蚁.\n")
+    result = invoke(cards_dir, home, "interview", "remove", "蚂蚁")
+    assert (result.exit_code, result.output) == (1, "Error: no interview named '蚂蚁' (interviews: 快手)\n")
+    result = invoke(cards_dir, home, "interview", "list", now="2026-12-02T13:00:00+08:00")
+    assert result.output.splitlines()[0] == "快手: 2026-12-03 14:00, in 1 day 1 hour"
+    assert result.output.splitlines()[-1].endswith("in 2 days (3.0 per day)")
+    result = invoke(cards_dir, home, "interview", "list", now="2026-12-04T10:00:00+08:00")
+    assert result.output == "No upcoming interviews. Add one with `srs interview add NAME DATE`.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("字节", "2026-12-03"), "Error: no deck's path or company contains '字节'; choose decks with --deck "
+         "(decks: 面试::小红书::客服, 面试::蚂蚁集团::用户运营)\n"),
+        (("x", "2026-12-03", "--deck", "面试::字节"), "Error: no deck matches '面试::字节' "
+         "(decks: 面试::小红书::客服, 面试::蚂蚁集团::用户运营)\n"),
+        (("蚂蚁", "3 Dec"), "Error: DATE must be YYYY-MM-DD (got '3 Dec')\n"),
+        (("蚂蚁", "2026-02-30"), "Error: no such date and time: 2026-02-30 09:00\n"),
+        (("蚂蚁", "2026-12-03", "--time", "2pm"), "Error: --time must be HH:MM (got '2pm')\n"),
+        (("蚂蚁", "2026-11-23", "--time", "09:59"), "Error: 2026-11-23 09:59 is in the past\n"),
+        (("\x1b]0;pwned\x07蚂蚁", "2026-12-03"), "Error: NAME must be 1 to 40 printable characters\n"),
+        (("  ", "2026-12-03"), "Error: NAME must be 1 to 40 printable characters\n"),
+    ],
+)
+def test_bad_interviews_are_clear_errors(cards_dir, home, args, message):
+    result = invoke(cards_dir, home, "interview", "add", *args)
+    assert (result.exit_code, result.output) == (1, message)
+
+
+def test_a_duplicate_name_is_refused(cards_dir, home):
+    invoke(cards_dir, home, "interview", "add", "蚂蚁", "2026-12-03")
+    result = invoke(cards_dir, home, "interview", "add", "蚂蚁", "2026-12-05")
+    assert (result.exit_code, result.output) == (
+        1, "Error: an interview named '蚂蚁' already exists; remove it first\n"
+    )
+
+
+def test_the_time_zone_setting_places_the_interview(cards_dir, home):
+    (home / "config.toml").write_text('timezone = "Europe/London"\n', "utf-8")
+    invoke(cards_dir, home, "interview", "add", "蚂蚁", "2026-12-03", "--time", "14:00")
+    with Store.open(home / "store.sqlite3") as store:
+        (row,) = rows.all_rows(store)
+    assert row.at == datetime(2026, 12, 3, 14, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("applied", [(1, 2), (1, 2, 4)], ids=["version 2", "version 4 without 3"])
+def test_an_older_store_gets_the_interviews_table_keeping_everything(tmp_path, applied):
+    """Migration numbers were reserved per feature; 4 (mock interviews) landed before 3, so a
+    store at version 4 may lack 3: opening it applies 3 all the same."""
+    path = tmp_path / "store.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                 "applied_ms INTEGER NOT NULL) STRICT")
+    for number, name, script in MIGRATIONS:
+        if number in applied:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (number, name))
+    conn.execute(f"PRAGMA user_version = {max(applied)}")
+    conn.execute("INSERT INTO cards (id, deck, company, role, tags, question, back, file, line, column, "
+                 "added_ms) VALUES ('c1', 'd', '', '', '[]', 'q', '{}', 'f', 1, 1, 0)")
+    conn.execute("INSERT INTO review_log (card_id, rating, reviewed_ms, duration_ms, source, session, "
+                 "state_before, state_after, stability_after, difficulty_after, due_after_ms) "
+                 "VALUES ('c1', 3, 1000, 5000, 'terminal', 's', 0, 1, 2.5, 5.0, 2000)")
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert [r[0] for r in store.conn.execute("SELECT version FROM schema_migrations ORDER BY version")] == [
+            number for number, _name, _script in MIGRATIONS
+        ]
+        assert [a.rating for a in store.log("c1")] == [3]
+        at = datetime(2026, 12, 3, 6, 0, tzinfo=timezone.utc)
+        rows.add(store, rows.InterviewRow("快手", at, ("面试::快手*",)), at - timedelta(days=9))
+        assert rows.all_rows(store) == [rows.InterviewRow("快手", at, ("面试::快手*",))]
+        indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"review_log_card", "review_log_time", "review_log_answer_times"} <= indexes
+        assert store.integrity_check() == "ok"
+    with Store.open(path) as again:  # nothing left to apply
+        assert again.conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_the_review_header_counts_down_in_both_languages_and_the_answer_shows_its_time(cards_dir, home):
+    ks_cards(cards_dir, 3)
+    invoke(cards_dir, home, "interview", "add", "快手", "2026-12-02", "--time", "14:00")
+    env = {"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "zh_CN.UTF-8", "LC_ALL": None}
+    out = CliRunner().invoke(cli, ["review", "--cards", str(cards_dir), "--deck", "*快手*"],
+                             input=" \n3\nq\n", env=env).output
+    assert out.startswith("\n距 快手 面试 9 天 · 准备度 0%\n面试::快手::营销服务\n")
+    assert "⏱ 0:00 / 1:00\n" in out
+    env["LANG"] = "en_US.UTF-8"
+    env["SRS_NOW"] = "2026-12-01T10:00:00+08:00"
+    out = CliRunner().invoke(cli, ["review", "--cards", str(cards_dir), "--deck", "*快手*"],
+                             input="q\n", env=env).output
+    assert out.startswith("\n快手 interview tomorrow · readiness ")
+    env["SRS_NOW"] = "2026-12-02T10:00:00+08:00"
+    out = CliRunner().invoke(cli, ["review", "--cards", str(cards_dir), "--deck", "*快手*"],
+                             input="q\n", env=env).output
+    assert out.startswith("\n快手 interview today · readiness ")
+
+
+def test_review_ahead_serves_cards_not_due_yet(cards_dir, home):
+    keys = " \n4\n" * 3 + "q\n"
+    env = {"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "en_US.UTF-8", "LC_ALL": None}
+    CliRunner().invoke(cli, ["review", "--cards", str(cards_dir)], input=keys, env=env)
+    assert len(review_log(home)) == 3
+    out = CliRunner().invoke(cli, ["review", "--cards", str(cards_dir)], input="q\n", env=env).output
+    assert "Nothing to review right now." in out
+    out = CliRunner().invoke(cli, ["review", "--cards", str(cards_dir), "--ahead"], input=keys, env=env).output
+    assert "Reviews: 3 in" in out and "Congratulations" in out
+    assert [r[2] for r in review_log(home)[3:]] == [2, 2, 2]  # answers to review cards, stored as usual
+
+
+# -- the simulation ------------------------------------------------------------------------------
+
+SIM_CARDS = 60
+SIM_DAYS = 10
+RATINGS = (1, 2, 3, 4)
+WEIGHTS = (0.1, 0.15, 0.65, 0.1)
+
+
+def keys_for(rng: random.Random, answers: int = 600) -> str:
+    return "".join(f"space\n{rng.choices(RATINGS, WEIGHTS)[0]}\n" for _ in range(answers))
+
+
+def simulate(folder: Path, interview: bool) -> Path:
+    """One session a day at 10:00 Beijing time, seeded ratings; returns the SRS_HOME."""
+    cards_dir, home = ks_cards(folder / "cards", SIM_CARDS), folder / "home"
+    home.mkdir()
+    if interview:
+        result = invoke(cards_dir, home, "interview", "add", "快手", "2026-12-03", "--time", "14:00")
+        assert result.exit_code == 0
+    rng = random.Random(7)
+    for day in range(SIM_DAYS + 1):
+        env = {"SRS_HOME": str(home), "SRS_NOW": (SIM_START + timedelta(days=day)).isoformat(), "LANG": "C"}
+        out = io.StringIO()
+        review(cards_dir, None, stdin=io.StringIO(keys_for(rng)), stdout=out, environ=env)
+        assert "Congratulations" in out.getvalue()  # the day's plan was finished
+    return home
+
+
+SIM_START = datetime.fromisoformat("2026-11-23T10:00:00+08:00")
+
+
+def test_ten_days_of_interview_mode_reach_the_target_and_the_final_pass(tmp_path):
+    """Interview on day 10 at 14:00: checked from the stored states with fsrs itself."""
+    home = simulate(tmp_path / "interview", True)
+    interview = (SIM_START + timedelta(days=SIM_DAYS, hours=4)).astimezone(timezone.utc)
+    scheduler = fsrs.Scheduler()
+    conn = sqlite3.connect(home / "store.sqlite3")
+    stored = conn.execute("SELECT id, state, stability, difficulty, due_ms, last_review_ms FROM cards").fetchall()
+    conn.close()
+    assert len(stored) == SIM_CARDS
+    for card_id, state, stability, difficulty, due_ms, last_ms in stored:
+        assert state != 0, card_id
+        last = datetime.fromtimestamp(last_ms / 1000, timezone.utc)
+        card = fsrs.Card(state=fsrs.State(state), stability=stability, difficulty=difficulty,
+                         due=datetime.fromtimestamp(due_ms / 1000, timezone.utc), last_review=last)
+        assert scheduler.get_card_retrievability(card, interview) >= 0.95, card_id
+        assert last >= interview - timedelta(days=2), f"{card_id} missed the final pass"
+    log = review_log(home, "reviewed_ms, state_before")
+    last_introduction = max(ms for ms, before in log if before == 0)
+    assert datetime.fromtimestamp(last_introduction / 1000, timezone.utc) < interview - timedelta(days=2)
+    plain = review_log(simulate(tmp_path / "plain", False), "reviewed_ms")
+    assert len(log) <= 2 * len(plain)  # the issue's budget: at most twice plain FSRS's answers
+
+
+@pytest.mark.parametrize("final_pass_days", [0, 2])
+def test_list_figures_come_from_the_stored_states(cards_dir, home, final_pass_days):
+    (home / "config.toml").write_text(f"fuzz = false\nfinal_pass_days = {final_pass_days}\n", "utf-8")
+    ks_cards(cards_dir, 4)
+    invoke(cards_dir, home, "interview", "add", "快手", "2026-11-26", "--time", "14:00")
+    env = {"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "C"}
+    review(cards_dir, None, deck="*快手*", new=0,
+           stdin=io.StringIO("space\n4\nspace\n3\nspace\n3\nq\n"), stdout=io.StringIO(), environ=env)
+    (data,) = json.loads(invoke(cards_dir, home, "interview", "list", "--json").output)
+    at = datetime(2026, 11, 26, 6, 0, tzinfo=timezone.utc)
+    scheduler = fsrs.Scheduler()
+    with Store.open(home / "store.sqlite3") as store:
+        states = {f"ks-{i:03d}": store.state(f"ks-{i:03d}") for i in range(4)}
+    from interview_srs.scheduler import to_fsrs
+
+    expected = {
+        card_id: scheduler.get_card_retrievability(to_fsrs(s, at), at) if s.state else 0.0
+        for card_id, s in states.items()
+    }
+    assert {c["id"]: pytest.approx(c["recall"]) for c in data["cards_recall"]} == expected
+    assert data["readiness"] == pytest.approx(sum(expected.values()) / 4)
+    assert data["lowest"] == min(expected.values())
+    never = sum(1 for s in states.values() if s.state == 0)
+    assert data["never_seen"] == never >= 1
+    below = sum(1 for c, r in expected.items() if r < 0.95)
+    assert data["below_target"] == below
+    if final_pass_days:  # nothing has been answered in the final pass yet
+        assert data["answers_needed"] == 2 * never + (4 - never)
+    else:
+        assert data["answers_needed"] == never + (below - never)
+    assert data["answers_per_day"] == round(data["answers_needed"] / 4, 1)  # 23 Nov to 26 Nov
+
+
+def test_the_default_decks_match_the_company_too(cards_dir, home):
+    write_file(cards_dir / "bd.yaml", "deck: 面试::大厂::运营\ncompany: 字节跳动\ncards:\n"
+               "  - id: bd-1\n    question: 为什么选字节？\n    outline: [a, b, c]\n")
+    result = invoke(cards_dir, home, "interview", "add", "字节", "2026-12-03")
+    assert result.output == "Added interview 字节 on 2026-12-03 09:00 covering 面试::大厂::运营.\n"

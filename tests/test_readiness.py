@@ -1,0 +1,62 @@
+"""Predicted recall at a time: the same numbers as fsrs, and the per-deck summaries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import fsrs
+import pytest
+from fsrs.scheduler import DEFAULT_PARAMETERS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from interview_srs.readiness import DEFAULT_DECAY, deck_readiness, readiness, recall_at
+from interview_srs.scheduler import REVIEW, CardState, to_fsrs
+
+T0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+
+
+def test_the_default_decay_is_fsrs_s():
+    assert DEFAULT_DECAY == DEFAULT_PARAMETERS[20]
+
+
+@pytest.mark.parametrize("hours", [0, 5, 23, 24, 30, 24 * 7 + 3, 24 * 90])
+def test_recall_at_matches_fsrs_at_any_time(hours):
+    state = CardState(REVIEW, None, 9.5, 5.0, T0 + timedelta(days=9), T0)
+    at = T0 + timedelta(hours=hours)
+    expected = fsrs.Scheduler().get_card_retrievability(to_fsrs(state, at), at)
+    assert recall_at(state, at) == pytest.approx(expected, rel=1e-12)
+    params = list(DEFAULT_PARAMETERS)
+    params[20] = 0.5
+    custom = fsrs.Scheduler(parameters=params).get_card_retrievability(to_fsrs(state, at), at)
+    assert recall_at(state, at, params) == pytest.approx(custom, rel=1e-12)
+
+
+def test_never_seen_cards_have_no_recall():
+    assert recall_at(CardState(), T0) == 0.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0.01, 1000), st.integers(0, 2000), st.integers(0, 2000))
+def test_recall_is_a_probability_that_only_falls_with_time(stability, first, later):
+    state = CardState(REVIEW, None, stability, 5.0, T0, T0)
+    a = recall_at(state, T0 + timedelta(hours=first))
+    b = recall_at(state, T0 + timedelta(hours=first + later))
+    assert 0.0 < b <= a <= 1.0
+
+
+def test_readiness_sums_up_a_deck():
+    states = [
+        ("面试::快手", CardState(REVIEW, None, 10.0, 5.0, T0, T0)),
+        ("面试::快手", CardState()),
+        ("面试::通用", CardState(REVIEW, None, 1.0, 5.0, T0, T0)),
+    ]
+    at = T0 + timedelta(days=10)
+    found = deck_readiness(states, at, lambda deck: 0.95 if deck == "面试::快手" else 0.8)
+    ks, general = found["面试::快手"], found["面试::通用"]
+    assert (ks.cards, ks.never_seen, ks.lowest, ks.below_target, ks.target) == (2, 1, 0.0, 2, 0.95)
+    assert ks.mean == pytest.approx(recall_at(states[0][1], at) / 2)
+    assert general.below_target == 1 and general.target == 0.8
+    mixed = readiness([(0.97, False, 0.95), (0.9, False, 0.85)])
+    assert (mixed.below_target, mixed.target) == (0, None)
+    assert readiness([]).mean is None
