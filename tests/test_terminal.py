@@ -104,7 +104,7 @@ def tampered_home(tmp_path, cards_dir) -> Path:
     """A store whose deck, company, tags and ids hold escape sequences (written by hand)."""
     home = tmp_path / "home"
     home.mkdir()
-    assert "Session summary" in invoke("review", "--cards", str(cards_dir), home=home, keys="q\n")
+    assert "Session summary" in invoke("review", "--cards", str(cards_dir), home=home, keys=" \n3\nq\n")
     connection = sqlite3.connect(home / "store.sqlite3")
     with connection:
         connection.execute("UPDATE cards SET deck = deck || ?, company = ?, tags = ?", (EVERY, EVERY, json.dumps([EVERY])))
@@ -147,7 +147,7 @@ def test_config_errors_are_sanitised(tmp_path, cards_dir):
     home = tmp_path / "home"
     home.mkdir()
     (home / "config.toml").write_text(f'[deck."{EVERY.encode("unicode_escape").decode().replace(chr(92) + "x", chr(92) + "u00")}"]\nfuzz = 1\n', "utf-8")
-    error = invoke("stats", "--cards", str(cards_dir), home=home)
+    error = invoke("review", "--cards", str(cards_dir), home=home, keys="q\n")
     assert error.startswith("Error: ")
     assert_clean(error)
 

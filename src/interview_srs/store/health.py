@@ -66,6 +66,8 @@ def reading(path: Path) -> Iterator[None]:
             raise StoreBusy(path) from None
         raise StoreDamaged(path, _first_line(exc)) from None
     except (ValueError, KeyError, TypeError, OverflowError) as exc:  # JSON, states, times
+        if type(exc).__module__ not in ("builtins", "json.decoder"):
+            raise  # this program's own errors (bad input, config, clock) say what they mean
         raise StoreDamaged(path, f"a stored value cannot be read: {_first_line(exc)}") from None
 
 
