@@ -164,3 +164,16 @@ def test_answers_stories_and_mock_output_are_sanitised(tampered_home, cards_dir,
     personal = invoke("build", "--cards", str(cards_dir), "--answers", str(tmp_path / f"answers{EVERY}"),
                       "--out", str(tmp_path / "personal"), home=tampered_home)
     assert_clean(personal)
+
+
+def test_search_and_show_are_sanitised(tampered_home, cards_dir):
+    connection = sqlite3.connect(tampered_home / "store.sqlite3")
+    with connection:
+        connection.execute("UPDATE cards SET question = question || ?", (EVERY,))
+    connection.close()
+    found = invoke("search", "--cards", str(cards_dir), "实习", home=tampered_home)
+    assert "ant-biggest-challenge" in found
+    assert_clean(found)
+    shown = invoke("show", "--cards", str(cards_dir), "ant-biggest-challenge", home=tampered_home)
+    assert "在实习期间" in shown
+    assert_clean(shown)

@@ -74,7 +74,7 @@ def _curator_cards(cards_dir: Path | None) -> Path:
     own = default_store_path().parent / "cards"
     if own.is_dir():
         return own
-    raise click.ClickException(
+    raise UserError(
         f"no cards folder: run this in a checkout of interview-srs, pass --cards DIR, or put your "
         f"own cards in {own}"
     )
@@ -206,11 +206,11 @@ def decks(cards_dir: Path | None, out_dir: Path) -> None:
     from interview_srs.decks import DecksError, get_decks
 
     try:
-        click.echo(get_decks(out_dir, cards_dir))
+        echo(get_decks(out_dir, cards_dir))
     except CardsError as error:
         _fail_with_problems(error)
     except (BuildError, DecksError) as error:
-        raise click.ClickException(str(error)) from None
+        raise UserError(error) from None
 
 
 # -- review and stats (the store half) ------------------------------------------------------------
@@ -444,7 +444,7 @@ def search(cards_dir: Path | None, store_path: Path | None, text: str) -> None:
     """Find cards whose question, answer or tags contain TEXT (any substring, e.g. 两个字)."""
     from interview_srs.lookup import search_text
 
-    click.echo(_with_home(cards_dir, store_path, lambda home, _at: search_text(home.store, text)))
+    echo(_with_home(cards_dir, store_path, lambda home, _at: search_text(home.store, text)))
 
 
 @cli.command()
@@ -457,7 +457,7 @@ def show(cards_dir: Path | None, store_path: Path | None, card_id: str) -> None:
     from interview_srs.scheduler import StudyDay
     from interview_srs.texts import texts_for
 
-    click.echo(_with_home(cards_dir, store_path, lambda home, at: show_text(
+    echo(_with_home(cards_dir, store_path, lambda home, at: show_text(
         home.store, card_id, texts_for(), home.config, at, StudyDay(home.config.day_starts_at))))
 
 
@@ -472,7 +472,7 @@ def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, ca
 
     if not card_ids and not list_them:
         raise click.UsageError("give the ids of the cards to suspend, or --list")
-    click.echo(_with_home(cards_dir, store_path, lambda home, _at: "\n".join(
+    echo(_with_home(cards_dir, store_path, lambda home, _at: "\n".join(
         part for part in (set_suspended(home.store, card_ids, True) if card_ids else "",
                           suspended_text(home.store) if list_them else "") if part)))
 
@@ -485,7 +485,7 @@ def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[s
     """Bring suspended cards back into reviews."""
     from interview_srs.lookup import set_suspended
 
-    click.echo(_with_home(cards_dir, store_path, lambda home, _at: set_suspended(home.store, card_ids, False)))
+    echo(_with_home(cards_dir, store_path, lambda home, _at: set_suspended(home.store, card_ids, False)))
 
 
 def main() -> None:
