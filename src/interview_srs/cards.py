@@ -57,7 +57,7 @@ _NOT_YAML_TEXT = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001
 # Anchors (&a) and aliases (*a) start after a separator; `R&D` or `**bold**` inside text do not,
 # but they may still match, which only costs an event scan.
 _NODE_PROPERTY = re.compile(r"(?:^|[\s\[{,:])[&*]")
-_BLOCK_PREFIX = re.compile("(?:^|[\r\n\x85\u2028\u2029])([ ?:-]*)")
+_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")  # as YAML breaks lines
 # Characters a text value may not hold, whatever the YAML escapes: Anki's importer refuses the
 # field separator U+001F (the whole package fails) and silently drops the other C0 controls
 # and DEL; C1 controls are terminal escapes; a lone surrogate cannot be written as UTF-8.
@@ -314,9 +314,11 @@ def parse_deck_file(
     if not text.strip():
         at(1, 1, "file is empty")
         return None, problems
-    positions = _Positions(text)
-    for message, index in _character_problems(text):
-        at(*positions.of(index), message)
+    found = _character_problems(text)
+    if found:
+        positions = _Positions(text)
+        for message, index in found:
+            at(*positions.of(index), message)
     if problems:
         return None, problems
     try:
@@ -332,7 +334,7 @@ def parse_deck_file(
         at(line, column, f"invalid YAML: {detail}")
         return None, problems
     except yaml.reader.ReaderError as exc:
-        at(*positions.of(exc.position), f"invalid YAML: {_character_name(exc.character)} is not allowed")
+        at(*_Positions(text).of(exc.position), f"invalid YAML: {_character_name(exc.character)} is not allowed")
         return None, problems
     except yaml.YAMLError as exc:
         at(1, 1, f"invalid YAML: {one_line(exc)}")
@@ -343,7 +345,10 @@ def parse_deck_file(
     if root is None:
         at(1, 1, "file is empty")
         return None, problems
-    return _FileParser(path, shown, problems).deck_file(root), problems
+    # Characters Anki refuses can only come from escapes (YAML refuses them raw), and a value can
+    # only hold a line separator the text has: most files need no check of each value.
+    suspect = "\\" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
+    return _FileParser(path, shown, problems, suspect).deck_file(root), problems
 
 
 class _Positions:
@@ -401,9 +406,9 @@ def _node_properties_and_depth(text: str) -> list[tuple[yaml.Mark, str]]:
     an anchor or alias, or when a cheap bound on the nesting depth (every `[` and `{` of the
     file, plus two levels per column of indentation and `- `/`? `/`: ` indicators) is too big.
     """
-    prefix = max(len(m) for m in _BLOCK_PREFIX.findall(text))
-    deep = text.count("[") + text.count("{") + 2 * prefix + 3 > MAX_DEPTH
-    if not deep and not _NODE_PROPERTY.search(text):
+    room = MAX_DEPTH - 3 - text.count("[") - text.count("{")  # levels left for block nesting
+    deep = room < 0 or _prefix_longer_than(text, room // 2)
+    if not deep and not (("&" in text or "*" in text) and _NODE_PROPERTY.search(text)):
         return []
     found: list[tuple[yaml.Mark, str]] = []
     depth = 0
@@ -424,6 +429,18 @@ def _node_properties_and_depth(text: str) -> list[tuple[yaml.Mark, str]]:
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return found
+
+
+def _prefix_longer_than(text: str, width: int) -> bool:
+    """Whether a line starts with more than `width` spaces and `-`/`?`/`:` indicators.
+
+    One search per kind of line break the text holds; a literal first character lets the
+    regular expression engine skip ahead, which matters on a bank of several megabytes.
+    """
+    run = "[ ?:-]{%d,}" % (width + 1)
+    if len(text) - len(text.lstrip(" ?:-")) > width:
+        return True
+    return any(brk in text and re.search(re.escape(brk) + run, text) for brk in _LINE_BREAKS)
 
 
 def _shorten(value: str, limit: int = MAX_SHOWN) -> str:
@@ -465,10 +482,11 @@ class _FileParser:
     line and column, and lets us refuse aliases before they are expanded.
     """
 
-    def __init__(self, path: Path, shown: str, problems: list[Problem]):
+    def __init__(self, path: Path, shown: str, problems: list[Problem], suspect: bool = True):
         self.path = path
         self.shown = shown
         self.problems = problems
+        self.suspect = suspect  # the text may hold characters Anki refuses (see parse_deck_file)
 
     def loc(self, node: yaml.Node) -> Location:
         return Location(self.shown, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -524,7 +542,7 @@ class _FileParser:
         if not value:
             self.report(node, "is empty", card, _item(field_name, item))
             return None
-        bad = _NOT_ANKI_TEXT.search(value)
+        bad = _NOT_ANKI_TEXT.search(value) if self.suspect else None
         if bad:
             self.report(
                 node, f"contains {_character_name(bad.group())}, which Anki cannot import; remove it",
@@ -536,7 +554,7 @@ class _FileParser:
     def one_line_text(self, node: yaml.Node, card: str | None, field_name: str, item: int = 0) -> str | None:
         """`text` for values Anki keeps on one line (deck names, tags, company, role)."""
         value = self.text(node, card, field_name, item)
-        if value is not None and _NOT_ONE_LINE.search(value):
+        if value is not None and ("\n" in value or (self.suspect and _NOT_ONE_LINE.search(value))):
             self.report(node, "must be on one line (Anki drops line breaks and tabs here)", card, _item(field_name, item))
             return None
         return value
