@@ -69,12 +69,12 @@ def test_every_problem_is_reported_with_its_line(tmp_path):
         load_config(path)
     assert list(error.value.problems) == [
         f"{path}:4: colour: unknown setting (known: desired_retention, learning_steps, "
-        "relearning_steps, maximum_interval, new_per_day, day_starts_at, fuzz, deck)",
+        "relearning_steps, maximum_interval, parameters, new_per_day, day_starts_at, fuzz, deck)",
         f"{path}:1: desired_retention: must be a number from 0.7 to 0.99 (got 1.5)",
         f'{path}:3: learning_steps: must be a list of durations like ["1m", "10m"] (got ["1m", "soon"])',
         f"{path}:2: new_per_day: must be a whole number from 0 to 9999 (got -1)",
         f'{path}:8: deck."面试::快手".new_per_day: unknown deck setting (known: desired_retention, '
-        "learning_steps, relearning_steps, maximum_interval)",
+        "learning_steps, relearning_steps, maximum_interval, parameters)",
         f'{path}:7: deck."面试::快手".maximum_interval: must be a whole number of days from 1 to '
         "36500 (got 0)",
     ]

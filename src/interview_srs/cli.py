@@ -177,6 +177,49 @@ def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: b
     click.echo(_review_errors(lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json)))
 
 
+# -- Anki sync, optimisation, export -------------------------------------------------------------
+
+
+@cli.command("sync-anki")
+@click.argument("path", type=click.Path(path_type=Path))
+@CARDS_OPTION
+@STORE_OPTION
+@click.option("--use-anki-params", is_flag=True, help="Store the collection's FSRS parameters and desired retention in config.toml.")
+@click.option("--write", is_flag=True, help="Also write the terminal answers Anki lacks into the collection (needs interview-srs[anki]).")
+def sync_anki(path: Path, cards_dir: Path, store_path: Path | None, use_anki_params: bool, write: bool) -> None:
+    """Bring answers given in Anki into the store (and, with --write, the other way)."""
+    from interview_srs import anki_sync
+    from interview_srs.home import open_home
+    from interview_srs.scheduler import now
+
+    def run() -> list[str]:
+        home = open_home(store_path, cards_dir, now())
+        try:
+            result = anki_sync.sync_from_anki(path, home, use_anki_params=use_anki_params)
+            lines = anki_sync.format_sync(result, use_anki_params)
+            if write:
+                from interview_srs import anki_write
+
+                lines.extend(anki_write.format_write(anki_write.write_to_anki(path, home)))
+            return lines
+        finally:
+            home.store.close()
+
+    try:
+        lines = _review_errors(run)
+    except anki_sync.AnkiSyncError as error:
+        raise click.ClickException(_clean(str(error))) from None
+    for line in lines:
+        click.echo(_clean(line))
+
+
+def _clean(text: str) -> str:
+    """Paths and names from files reach the terminal without control sequences."""
+    from interview_srs.render import clean
+
+    return clean(text)
+
+
 def main() -> None:
     cli(prog_name="srs")
 

@@ -9,13 +9,16 @@ Every key is optional; a missing file means all defaults. Example::
     new_per_day = 20                 # new cards introduced per study day
     day_starts_at = 4                # local hour at which a new study day begins (0–23)
     fuzz = true                      # spread intervals a little, as Anki does
+    parameters = [0.212, 1.2931, …]  # FSRS-6's 21 weights; absent: fsrs's defaults
 
     [deck."面试::快手"]              # this deck and its subdecks (longest match wins)
     desired_retention = 0.95
     maximum_interval = 180
 
-A deck section may set `desired_retention`, `learning_steps`, `relearning_steps` and
-`maximum_interval`. Problems are collected and reported together, each with the file and
+A deck section may set `desired_retention`, `learning_steps`, `relearning_steps`,
+`maximum_interval` and `parameters`. `parameters` are the FSRS-6 model weights (w0–w20, the
+last being the forgetting curve's decay), as `srs optimize` fits them or `srs sync-anki
+--use-anki-params` copies them from Anki's deck options; each must lie within fsrs's bounds. Problems are collected and reported together, each with the file and
 line where it was found.
 """
 
@@ -28,7 +31,8 @@ from pathlib import Path
 
 CONFIG_NAME = "config.toml"
 
-DECK_KEYS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval")
+DECK_KEYS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval", "parameters")
+PARAMETER_COUNT = 21
 TOP_KEYS = DECK_KEYS + ("new_per_day", "day_starts_at", "fuzz", "deck")
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -50,6 +54,7 @@ class DeckSettings:
     learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     maximum_interval: int = 36500
+    parameters: tuple[float, ...] | None = None  # None: fsrs's default parameters
 
     def to_dict(self) -> dict:
         return {
@@ -57,6 +62,7 @@ class DeckSettings:
             "learning_steps": [format_step(s) for s in self.learning_steps],
             "relearning_steps": [format_step(s) for s in self.relearning_steps],
             "maximum_interval": self.maximum_interval,
+            "parameters": list(self.parameters) if self.parameters is not None else None,
         }
 
 
@@ -150,6 +156,69 @@ def load_config(path: Path) -> Config:
     return Config.from_dict(data, str(path), text)
 
 
+def update_config(path: Path, values: dict[str, float | list[float]]) -> None:
+    """Set top-level keys of config.toml, keeping every other line and comment as it was.
+
+    A key already set before the first table is replaced in place (its whole value, even an
+    array over several lines; a comment on that line is lost); a new key goes just before the
+    first table. The result is validated before it atomically replaces the file.
+    """
+    import os
+    import tempfile
+    import tomllib
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    for key, value in values.items():
+        table = next((i for i, line in enumerate(lines) if re.match(r"^\s*\[", line)), len(lines))
+        line = f"{key} = {_toml(value)}\n"
+        start = next((i for i in range(table) if re.match(rf"^\s*{re.escape(key)}\s*=", lines[i])), None)
+        if start is None:
+            lines.insert(table, line)
+        else:
+            lines[start:_value_end(lines, start)] = [line]
+    new_text = "".join(lines)
+    Config.from_dict(tomllib.loads(new_text), str(path), new_text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(new_text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _toml(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return repr(float(value)) if isinstance(value, float) else str(value)
+
+
+def _value_end(lines: list[str], start: int) -> int:
+    """The index after the last line of the value assigned on `lines[start]` (arrays may span lines)."""
+    depth, index = 0, start
+    while index < len(lines):
+        code = lines[index].split("#", 1)[0] if '"' not in lines[index] else lines[index]
+        if index == start:
+            code = code.split("=", 1)[1]
+        depth += code.count("[") - code.count("]")
+        index += 1
+        if depth <= 0:
+            return index
+    return index
+
+
 def parse_step(value: object) -> timedelta | None:
     """'1m', '10m', '1h', '1d', '30s' -> timedelta; None when the value is not a step."""
     if not isinstance(value, str):
@@ -191,7 +260,30 @@ def _deck_settings(data: dict, base: DeckSettings, problem, section: str | None)
             problem("maximum_interval", f"must be a whole number of days from 1 to 36500 (got {_show(value)})", section)
         else:
             changes["maximum_interval"] = value
+    if "parameters" in data:
+        value = data["parameters"]
+        message = parameters_problem(value)
+        if message:
+            problem("parameters", message, section)
+        else:
+            changes["parameters"] = tuple(float(v) for v in value)
     return replace(base, **changes)
+
+
+def parameters_problem(value: object) -> str | None:
+    """Why `value` is not a valid list of FSRS-6 parameters (None when it is)."""
+    if (
+        not isinstance(value, list)
+        or len(value) != PARAMETER_COUNT
+        or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in value)
+    ):
+        return f"must be a list of {PARAMETER_COUNT} numbers (FSRS-6 parameters)"
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    for index, (v, low, high) in enumerate(zip(value, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS)):
+        if not low <= v <= high:
+            return f"w{index} = {v} is outside fsrs's range {low}–{high}"
+    return None
 
 
 def _integer(data: dict, key: str, default: int, low: int, high: int, problem) -> int:
@@ -240,4 +332,14 @@ def _reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or exc.__class__.__name__
 
 
-__all__ = ["CONFIG_NAME", "Config", "ConfigError", "DeckSettings", "format_step", "load_config", "parse_step"]
+__all__ = [
+    "CONFIG_NAME",
+    "Config",
+    "ConfigError",
+    "DeckSettings",
+    "format_step",
+    "load_config",
+    "parameters_problem",
+    "parse_step",
+    "update_config",
+]

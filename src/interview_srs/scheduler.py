@@ -169,6 +169,7 @@ class Schedulers:
             import fsrs
 
             self._built[settings] = fsrs.Scheduler(
+                parameters=settings.parameters or fsrs.scheduler.DEFAULT_PARAMETERS,
                 desired_retention=settings.desired_retention,
                 learning_steps=settings.learning_steps,
                 relearning_steps=settings.relearning_steps,

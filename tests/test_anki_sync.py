@@ -1,0 +1,347 @@
+"""`srs sync-anki`: answers given in the real Anki backend reach the store.
+
+Anki's backend reads the system clock and offers no way to set it, so the tests simulate days
+the way time passing looks to Anki: after a day's answers, the collection is closed and every
+stored time is moved back by whole days (revlog ids, intraday-learning due times, each card's
+last-review time `lrt`, and the collection's creation time `crt`, which day-based due dates
+count from). Reopened, the collection is in the same state as if those answers had been given
+that many days ago, and Anki's scheduler answers the next day's cards from there.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import fsrs
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from click.testing import CliRunner
+from conftest import review_log
+
+from interview_srs.anki_export import note_guid
+from interview_srs.build import build
+from interview_srs.cli import cli
+
+DAY_S = 86_400
+RATINGS = [3, 1, 3, 4, 2, 3, 3, 1, 3, 4]
+LOG_COLUMNS = "card_id, rating, reviewed_ms, duration_ms, source, anki_revlog_id"
+
+
+def shift_back(collection: Path, days: int) -> None:
+    """Make a closed collection look `days` days older (see the module docstring)."""
+    seconds = days * DAY_S
+    conn = sqlite3.connect(collection)
+    try:
+        conn.execute("UPDATE revlog SET id = id - ?", (seconds * 1000,))
+        conn.execute("UPDATE col SET crt = crt - ?", (seconds,))
+        conn.execute("UPDATE cards SET due = due - ? WHERE queue IN (1, 4)", (seconds,))
+        conn.execute(
+            "UPDATE cards SET data = json_set(data, '$.lrt', json_extract(data, '$.lrt') - ?) "
+            "WHERE json_extract(data, '$.lrt') IS NOT NULL",
+            (seconds,),
+        )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def open_collection(path: Path) -> Collection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return Collection(str(path))
+
+
+def answer_queue(col: Collection, ratings: list[int], limit: int = 6) -> int:
+    """Answer up to `limit` queued cards through Anki's own scheduler; returns how many."""
+    from anki.scheduler.v3 import CardAnswer
+
+    names = {1: CardAnswer.AGAIN, 2: CardAnswer.HARD, 3: CardAnswer.GOOD, 4: CardAnswer.EASY}
+    col.decks.select(col.decks.id_for_name("面试"))
+    answered = 0
+    while answered < limit:
+        queued = col.sched.get_queued_cards(fetch_limit=1).cards
+        if not queued:
+            break
+        card = col.get_card(queued[0].card.id)
+        card.start_timer()
+        rating = ratings[answered % len(ratings)]
+        col.sched.answer_card(col.sched.build_answer(card=card, states=queued[0].states, rating=names[rating]))
+        answered += 1
+    return answered
+
+
+def make_collection(cards_dir: Path, folder: Path, days: tuple[int, ...] = (0, 1, 3, 8)) -> Path:
+    """Build the decks, import them into a fresh FSRS collection and study on each of `days`."""
+    build(cards_dir, folder / "decks", now=1_760_000_000)
+    path = folder / "profile" / "collection.anki2"
+    col = open_collection(path)
+    col.set_config("fsrs", True)
+    col.import_anki_package(
+        ImportAnkiPackageRequest(
+            package_path=str(folder / "decks" / "interview-srs-all.apkg"), options=ImportAnkiPackageOptions()
+        )
+    )
+    col.close()
+    for index, day in enumerate(days):
+        col = open_collection(path)
+        answer_queue(col, RATINGS[index:] + RATINGS[:index])
+        col.close()
+        if index + 1 < len(days):
+            shift_back(path, days[index + 1] - day)
+    return path
+
+
+def revlog(path: Path) -> list[tuple]:
+    """(card id, rating, time ms, duration ms, revlog id) of every answer, read with sqlite3."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT notes.flds, revlog.ease, revlog.id, revlog.time, revlog.type, revlog.factor FROM revlog "
+            "JOIN cards ON cards.id = revlog.cid JOIN notes ON notes.id = cards.nid ORDER BY revlog.id"
+        ).fetchall()
+    finally:
+        conn.close()
+    # the Id field is the 14th
+    return [(flds.split("\x1f")[13], ease, rid, taken, "anki", rid) for flds, ease, rid, taken, _t, _f in rows]
+
+
+def sync(*args: str, home: Path, cards_dir: Path):
+    return CliRunner().invoke(cli, ["sync-anki", *args, "--cards", str(cards_dir)], env={"SRS_HOME": str(home)})
+
+
+def direct_replay(ratings_and_times: list[tuple[int, int]]) -> fsrs.Card:
+    """The card fsrs itself computes from the answers (fuzzing off, default settings)."""
+    scheduler = fsrs.Scheduler(enable_fuzzing=False)
+    card = fsrs.Card()
+    for rating, at_ms in ratings_and_times:
+        card, _ = scheduler.review_card(card, fsrs.Rating(rating), datetime.fromtimestamp(at_ms / 1000, timezone.utc))
+    return card
+
+
+def store_cards(home: Path) -> dict[str, tuple]:
+    conn = sqlite3.connect(home / "store.sqlite3")
+    try:
+        return {
+            row[0]: row[1:]
+            for row in conn.execute("SELECT id, state, step, stability, difficulty, due_ms, last_review_ms FROM cards")
+        }
+    finally:
+        conn.close()
+
+
+def assert_states_replay_fsrs(home: Path) -> None:
+    """Every card's stored state, and every log row's after-state, equal fsrs's own replay."""
+    log = review_log(home, "card_id, rating, reviewed_ms, state_after, stability_after, difficulty_after, due_after_ms")
+    by_card: dict[str, list] = {}
+    for row in sorted(log, key=lambda r: r[2]):
+        by_card.setdefault(row[0], []).append(row)
+    cards = store_cards(home)
+    for card_id, rows in by_card.items():
+        for index, row in enumerate(rows):
+            expected = direct_replay([(r[1], r[2]) for r in rows[: index + 1]])
+            assert row[3:] == (
+                int(expected.state), expected.stability, expected.difficulty,
+                int(expected.due.timestamp() * 1000),
+            )
+        expected = direct_replay([(r[1], r[2]) for r in rows])
+        assert cards[card_id][0] == int(expected.state)
+        assert cards[card_id][2:] == (
+            expected.stability, expected.difficulty, int(expected.due.timestamp() * 1000), rows[-1][2]
+        )
+
+
+@pytest.fixture
+def studied(cards_dir, tmp_path) -> Path:
+    return make_collection(cards_dir, tmp_path / "anki")
+
+
+def test_answers_given_in_anki_reach_the_store_once(studied, cards_dir, home):
+    expected = revlog(studied)
+    assert len(expected) >= 8 and {row[1] for row in expected} >= {1, 3, 4}
+    days = {row[2] // (DAY_S * 1000) for row in expected}
+    assert len(days) == 4  # four study days
+
+    result = sync(str(studied.parent), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"{studied.parent}: Anki collection (schema 18), 3 interview-srs notes, {len(expected)} answers.\n"
+        f"Added {len(expected)} answers from Anki (0 already in the store); replayed 3 cards.\n"
+    )
+    assert sorted(review_log(home, LOG_COLUMNS), key=lambda r: r[2]) == expected
+    assert_states_replay_fsrs(home)
+
+    again = sync(str(studied), home=home, cards_dir=cards_dir)
+    assert again.exit_code == 0, again.output
+    assert f"Added 0 answers from Anki ({len(expected)} already in the store); replayed 0 cards." in again.output
+    assert len(review_log(home)) == len(expected)
+
+
+def test_a_backup_exported_by_anki_gives_the_same_history(studied, cards_dir, home, tmp_path):
+    col = Collection(str(studied))
+    backup = tmp_path / "backup.colpkg"
+    col.export_collection_package(str(backup), include_media=False, legacy=False)
+    col.close()
+    assert "collection.anki21b" in zipfile.ZipFile(backup).namelist()  # zstd-compressed
+
+    result = sync(str(backup), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 0, result.output
+    assert sorted(review_log(home, LOG_COLUMNS), key=lambda r: r[2]) == revlog(studied)
+    assert_states_replay_fsrs(home)
+
+
+def test_terminal_and_anki_answers_merge_by_time(cards_dir, tmp_path, home):
+    path = make_collection(cards_dir, tmp_path / "anki", days=(0, 2))
+    anki_times = [row[2] for row in revlog(path)]
+    # A terminal answer between the two Anki days, recorded before the sync.
+    between = datetime.fromtimestamp((anki_times[0] + DAY_S * 1000) / 1000, timezone.utc)
+    terminal = CliRunner().invoke(
+        cli,
+        ["review", "--cards", str(cards_dir)],
+        input=" \n3\nq\n",
+        env={"SRS_HOME": str(home), "SRS_NOW": between.isoformat()},
+    )
+    assert terminal.exit_code == 0, terminal.output
+    (before,) = review_log(home, LOG_COLUMNS)
+    assert before[4] == "terminal"
+
+    result = sync(str(path), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 0, result.output
+    log = sorted(review_log(home, LOG_COLUMNS), key=lambda r: r[2])
+    assert log == sorted(revlog(path) + [before], key=lambda r: r[2])
+    assert_states_replay_fsrs(home)
+    # Each row's before-state is the previous row's after-state.
+    rows = review_log(home, "card_id, reviewed_ms, state_before, stability_before, due_before_ms, "
+                            "state_after, stability_after, due_after_ms")
+    for card_id in {r[0] for r in rows}:
+        mine = sorted((r for r in rows if r[0] == card_id), key=lambda r: r[1])
+        assert mine[0][2:5] == (0, None, None)
+        for previous, current in zip(mine, mine[1:]):
+            assert current[2:5] == previous[5:8]
+
+
+def test_manual_reschedules_and_previews_are_skipped_and_counted(studied, cards_dir, home):
+    col = Collection(str(studied))
+    cids = list(col.find_cards(""))
+    col.sched.set_due_date(cids[:2], "5")  # two manual (type 4) entries
+    col.close()
+    answers = len(revlog(studied)) - 2
+
+    result = sync(str(studied), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 0, result.output
+    assert "Skipped 2 revlog entries that are not answers: 2 manual reschedules (set due date, reset, forget)." in result.output
+    assert len(review_log(home)) == answers
+
+
+def test_anki_parameters_are_offered_and_taken_into_the_config(studied, cards_dir, home):
+    weights = [0.3, 1.2, 3.0, 15.0, 7.2, 0.5, 1.5, 0.005, 1.5, 0.12, 1.0, 1.9, 0.11, 0.3, 2.3, 0.23, 2.9, 0.5, 0.3, 0.1, 0.2]
+    col = Collection(str(studied))
+    conf = col.decks.config_dict_for_deck_id(col.decks.id_for_name("面试::小红书::客服"))
+    conf["fsrsParams6"] = weights
+    conf["desiredRetention"] = 0.85
+    col.decks.update_config(conf)
+    col.close()
+    (home / "config.toml").write_text("# my settings\nfuzz = false  # predictable\n\n[deck.\"面试\"]\nmaximum_interval = 300\n", "utf-8")
+
+    offered = sync(str(studied), home=home, cards_dir=cards_dir)
+    assert offered.exit_code == 0, offered.output
+    assert offered.output.splitlines()[-1] == (
+        'Anki\'s preset "Default" has its own FSRS parameters (desired retention 0.85); '
+        "add --use-anki-params to use them here."
+    )
+    taken = sync(str(studied), "--use-anki-params", home=home, cards_dir=cards_dir)
+    assert taken.exit_code == 0, taken.output
+    assert taken.output.splitlines()[-1] == (
+        'Now using the FSRS parameters and desired retention 0.85 of Anki\'s preset "Default" (written to config.toml).'
+    )
+    text = (home / "config.toml").read_text("utf-8")
+    assert text.startswith("# my settings\nfuzz = false  # predictable\n")
+    assert '[deck."面试"]\nmaximum_interval = 300\n' in text
+    from interview_srs.config import load_config
+
+    config = load_config(home / "config.toml")
+    assert config.defaults.desired_retention == 0.85
+    assert config.defaults.parameters == pytest.approx(weights, abs=1e-6)
+    assert config.for_deck("面试::小红书::客服").parameters == config.defaults.parameters
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: p.write_text("hello", "utf-8"), "not an Anki collection (neither an SQLite file nor a .colpkg/.apkg package)"),
+        (lambda p: zipfile.ZipFile(p, "w").writestr("readme.txt", "x"), "a zip file without an Anki collection inside (not a .colpkg/.apkg)"),
+        (lambda p: sqlite3.connect(p).execute("CREATE TABLE t (x)").connection.commit(), "not an Anki collection (no col/notes/cards/revlog tables)"),
+    ],
+    ids=["text", "zip", "sqlite"],
+)
+def test_files_that_are_not_collections_are_refused(make, message, tmp_path, cards_dir, home):
+    path = tmp_path / "thing.anki2"
+    make(path)
+    result = sync(str(path), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {path}: {message}\n"
+
+
+def test_newer_schema_damaged_and_foreign_collections_are_refused(studied, tmp_path, cards_dir, home):
+    newer = tmp_path / "newer.anki2"
+    newer.write_bytes(studied.read_bytes())
+    conn = sqlite3.connect(newer)
+    conn.execute("UPDATE col SET ver = 19")
+    conn.commit()
+    conn.close()
+    result = sync(str(newer), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {newer}: collection schema 19 is newer than interview-srs reads (11–18); "
+        "upgrade interview-srs, or export a .colpkg for older Anki versions\n"
+    )
+
+    damaged = tmp_path / "damaged.anki2"
+    data = bytearray(studied.read_bytes())
+    data[4096 * 2: 4096 * 6] = b"\xff" * (4096 * 4)
+    damaged.write_bytes(bytes(data))
+    result = sync(str(damaged), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {damaged}: damaged")
+    assert "Traceback" not in result.output
+
+    foreign = open_collection(tmp_path / "foreign" / "collection.anki2")
+    foreign.close()
+    result = sync(str(tmp_path / "foreign"), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {tmp_path / 'foreign'}: none of the interview-srs notes are in this collection; "
+        "import decks/*.apkg into Anki first\n"
+    )
+    assert review_log(home) == []
+
+
+def test_a_collection_open_in_anki_is_refused(studied, cards_dir, home):
+    col = Collection(str(studied))  # holds Anki's exclusive lock, as the desktop app does
+    try:
+        col.db.scalar("SELECT count() FROM revlog")
+        result = subprocess.run(
+            [sys.executable, "-m", "interview_srs", "sync-anki", str(studied), "--cards", str(cards_dir)],
+            capture_output=True, text=True, env={**os.environ, "SRS_HOME": str(home)}, timeout=60,
+        )
+    finally:
+        col.close()
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Error: {studied}: the collection is locked: Anki (or another program) has it open. "
+        "Close Anki (or switch profile), or sync from a backup (.colpkg)\n"
+    )
+    assert review_log(home) == []
+
+
+def test_the_guids_are_the_ones_the_decks_carry(studied):
+    conn = sqlite3.connect(studied)
+    guids = dict(conn.execute("SELECT guid, flds FROM notes").fetchall())
+    conn.close()
+    assert {guid: flds.split("\x1f")[13] for guid, flds in guids.items()} == {
+        note_guid(card_id): card_id for card_id in ("ant-biggest-challenge", "ant-mob1-3", "xhs-abusive-user")
+    }
