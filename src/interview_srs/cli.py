@@ -213,6 +213,37 @@ def sync_anki(path: Path, cards_dir: Path, store_path: Path | None, use_anki_par
         click.echo(_clean(line))
 
 
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="json: cards and reviews; csv: one row per answer (FSRS optimizer columns first).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file (atomically) instead of standard output.")
+def export(cards_dir: Path, store_path: Path | None, fmt: str, out_file: Path | None) -> None:
+    """Export the review log and card states (JSON or CSV)."""
+    from interview_srs import export as exporter
+    from interview_srs.home import open_home
+    from interview_srs.scheduler import now
+
+    def run() -> str:
+        at = now()
+        home = open_home(store_path, cards_dir, at)
+        try:
+            return exporter.render(home.store, fmt, at)
+        finally:
+            home.store.close()
+
+    text = _review_errors(run)
+    if out_file is None:
+        click.echo(_clean(text) if sys.stdout.isatty() else text, nl=False)
+        return
+    try:
+        exporter.write_atomically(out_file, text)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {out_file}: {error.strerror or error}") from None
+    click.echo(_clean(f"Wrote {out_file}."))
+
+
 def _clean(text: str) -> str:
     """Paths and names from files reach the terminal without control sequences."""
     from interview_srs.render import clean
