@@ -244,6 +244,42 @@ def export(cards_dir: Path, store_path: Path | None, fmt: str, out_file: Path | 
     click.echo(_clean(f"Wrote {out_file}."))
 
 
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.option("--yes", is_flag=True, help="Store the fitted parameters in config.toml without asking.")
+def optimize(cards_dir: Path, store_path: Path | None, yes: bool) -> None:
+    """Fit FSRS parameters to your review log (needs interview-srs[optimizer])."""
+    from interview_srs import optimize as optimizer
+    from interview_srs.config import update_config
+    from interview_srs.home import open_home
+    from interview_srs.scheduler import now
+
+    def run():
+        home = open_home(store_path, cards_dir, now())
+        try:
+            return home, optimizer.load_history(home.store)
+        finally:
+            home.store.close()
+
+    home, history = _review_errors(run)
+    counted = optimizer.counted_reviews(history)
+    if counted < optimizer.MIN_REVIEWS:
+        click.echo(optimizer.too_few_message(counted))
+        return
+    try:
+        result = optimizer.fit(history, home.config.defaults.parameters)
+    except optimizer.OptimizerMissing as error:
+        raise click.ClickException(str(error)) from None
+    for line in optimizer.format_fit(result, home.config.defaults.desired_retention):
+        click.echo(line)
+    if not yes and not click.confirm("Store the new parameters in config.toml?", default=False):
+        click.echo("Nothing was changed.")
+        return
+    _review_errors(lambda: update_config(home.config_path, {"parameters": list(result.new)}))
+    click.echo(_clean(f"Stored the new parameters in {home.config_path}."))
+
+
 def _clean(text: str) -> str:
     """Paths and names from files reach the terminal without control sequences."""
     from interview_srs.render import clean
