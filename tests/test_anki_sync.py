@@ -10,12 +10,13 @@ that many days ago, and Anki's scheduler answers the next day's cards from there
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
 import sys
 import zipfile
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import fsrs
@@ -345,3 +346,130 @@ def test_the_guids_are_the_ones_the_decks_carry(studied):
     assert {guid: flds.split("\x1f")[13] for guid, flds in guids.items()} == {
         note_guid(card_id): card_id for card_id in ("ant-biggest-challenge", "ant-mob1-3", "xhs-abusive-user")
     }
+
+
+# -- --write: terminal answers into the collection -------------------------------------------------
+
+
+def answer_card(col: Collection, cid: int, rating: int) -> None:
+    from anki.scheduler.v3 import CardAnswer
+
+    names = {1: CardAnswer.AGAIN, 2: CardAnswer.HARD, 3: CardAnswer.GOOD, 4: CardAnswer.EASY}
+    card = col.get_card(cid)
+    card.start_timer()
+    col.sched.answer_card(col.sched.build_answer(card=card, states=col._backend.get_scheduling_states(cid), rating=names[rating]))
+
+
+def fresh_collection(cards_dir: Path, folder: Path) -> Path:
+    return make_collection(cards_dir, folder, days=())
+
+
+def cids_by_card(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        return {flds.split("\x1f")[13]: cid for cid, flds in conn.execute(
+            "SELECT cards.id, notes.flds FROM cards JOIN notes ON notes.id = cards.nid")}
+    finally:
+        conn.close()
+
+
+def card_rows(path: Path) -> dict[int, tuple]:
+    """Each card's Anki schedule, with day-based due dates counted from today."""
+    col = Collection(str(path))
+    try:
+        today = col.sched.today
+        return {
+            cid: (ctype, queue, due - today if queue in (2, 3) else due, ivl, reps, lapses,
+                  json.loads(data).get("s"), json.loads(data).get("d"))
+            for cid, ctype, queue, due, ivl, reps, lapses, data in col.db.all(
+                "SELECT id, type, queue, due, ivl, reps, lapses, data FROM cards")
+        }
+    finally:
+        col.close()
+
+
+PLAN = {  # day -> [(card, rating)]: every card ends in the review state
+    0: [("ant-biggest-challenge", 4), ("ant-mob1-3", 4), ("xhs-abusive-user", 4)],
+    3: [("ant-biggest-challenge", 3), ("ant-mob1-3", 2)],
+    9: [("xhs-abusive-user", 3), ("ant-mob1-3", 4)],
+}
+
+
+def test_write_gives_anki_the_terminal_answers_with_the_state_anki_computes(cards_dir, tmp_path, home):
+    from interview_srs.scheduler import Schedulers
+    from interview_srs.config import Config
+    from interview_srs.home import open_home
+
+    target = fresh_collection(cards_dir, tmp_path / "target")
+    shift_back(target, 30)  # created a month ago, as a real collection would be
+    # The same answers given in Anki itself on the same days: the reference.
+    reference = fresh_collection(cards_dir, tmp_path / "reference")
+    days = sorted(PLAN)
+    for index, day in enumerate(days):
+        col = Collection(str(reference))
+        ids = cids_by_card(reference)
+        for card_id, rating in PLAN[day]:
+            answer_card(col, ids[card_id], rating)
+        col.close()
+        if index + 1 < len(days):
+            shift_back(reference, days[index + 1] - day)
+    # The terminal answers: in the store, on the same days, ending today.
+    now_ms = int(datetime.now(timezone.utc).timestamp() * 1000)
+    schedulers = Schedulers(Config())
+    store_home = open_home(None, cards_dir, datetime.now(timezone.utc), {"SRS_HOME": str(home)})
+    for day in days:
+        at = datetime.fromtimestamp((now_ms - (days[-1] - day) * DAY_S * 1000) / 1000, timezone.utc)
+        for offset, (card_id, rating) in enumerate(PLAN[day]):
+            when = at.replace(microsecond=0) + timedelta(seconds=offset)
+            store_home.store.record_answer(
+                card_id, rating, when, 4_000,
+                lambda before, c=card_id, r=rating, w=when: schedulers.answer(c, "面试", before, r, w),
+            )
+    store_home.store.close()
+    terminal = review_log(home, "card_id, rating, reviewed_ms, duration_ms")
+
+    result = sync(str(target), "--write", home=home, cards_dir=cards_dir)
+    assert result.exit_code == 0, result.output
+    backups = list(target.parent.glob("collection.anki2.srs-backup-*"))
+    assert len(backups) == 1
+    assert result.output.splitlines()[-1] == f"Wrote {len(terminal)} terminal answers to Anki (backup: {backups[0]})."
+    assert [(r[0], r[1], r[2], r[3]) for r in revlog(target)] == sorted(terminal, key=lambda r: r[2])
+    # Anki's own state for each card equals the one it computed when answered on those days.
+    target_ids, reference_ids = cids_by_card(target), cids_by_card(reference)
+    target_cards, reference_cards = card_rows(target), card_rows(reference)
+    for card_id in target_ids:
+        assert target_cards[target_ids[card_id]] == reference_cards[reference_ids[card_id]], card_id
+        assert target_cards[target_ids[card_id]][1] == 2  # in review
+
+    again = sync(str(target), "--write", home=home, cards_dir=cards_dir)
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[-1] == "Anki already has every terminal answer; nothing written."
+    assert "Added 0 answers from Anki" in again.output  # its own answers do not come back
+    assert len(revlog(target)) == len(terminal)
+    assert len(review_log(home)) == len(terminal)
+
+
+def test_write_refuses_an_open_collection_and_changes_nothing(cards_dir, tmp_path, home):
+    target = fresh_collection(cards_dir, tmp_path / "target")
+    terminal = CliRunner().invoke(cli, ["review", "--cards", str(cards_dir)], input=" \n3\nq\n", env={"SRS_HOME": str(home)})
+    assert terminal.exit_code == 0, terminal.output
+    col = Collection(str(target))
+    try:
+        col.db.scalar("SELECT count() FROM revlog")
+        result = subprocess.run(
+            [sys.executable, "-m", "interview_srs", "sync-anki", str(target), "--write", "--cards", str(cards_dir)],
+            capture_output=True, text=True, env={**os.environ, "SRS_HOME": str(home)}, timeout=60,
+        )
+    finally:
+        col.close()
+    assert result.returncode == 1
+    assert "the collection is locked" in result.stderr
+    assert revlog(target) == []
+    assert not list(target.parent.glob("*.srs-backup-*"))
+
+
+def test_write_without_the_anki_package_says_how_to_install_it(studied, cards_dir, home, monkeypatch):
+    monkeypatch.setitem(sys.modules, "anki.collection", None)
+    result = sync(str(studied), "--write", home=home, cards_dir=cards_dir)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "Error: --write needs the anki extra: pip install 'interview-srs[anki]'"
