@@ -473,3 +473,52 @@ def test_write_without_the_anki_package_says_how_to_install_it(studied, cards_di
     result = sync(str(studied), "--write", home=home, cards_dir=cards_dir)
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == "Error: --write needs the anki extra: pip install 'interview-srs[anki]'"
+
+
+def test_an_apkg_exported_with_scheduling_gives_the_same_history(studied, cards_dir, home, tmp_path):
+    from anki.collection import ExportAnkiPackageOptions
+
+    col = Collection(str(studied))
+    package = tmp_path / "shared.apkg"
+    col.export_anki_package(
+        out_path=str(package),
+        options=ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True, with_media=False, legacy=False),
+        limit=None,
+    )
+    col.close()
+    result = sync(str(package), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 0, result.output
+    assert sorted(review_log(home, LOG_COLUMNS), key=lambda r: r[2]) == revlog(studied)
+
+
+def test_a_zstd_package_without_zstandard_says_what_to_install(studied, cards_dir, home, tmp_path, monkeypatch):
+    col = Collection(str(studied))
+    backup = tmp_path / "backup.colpkg"
+    col.export_collection_package(str(backup), include_media=False, legacy=False)
+    col.close()
+    monkeypatch.setitem(sys.modules, "zstandard", None)
+    result = sync(str(backup), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {backup}: this package is zstd-compressed; install the zstandard package "
+        "(pip install zstandard) to read it\n"
+    )
+
+
+def test_a_folder_of_profiles_names_them(studied, cards_dir, home):
+    anki_base = studied.parent.parent  # holds the "profile" folder
+    result = sync(str(anki_base), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {anki_base}: no collection.anki2 in this folder; profiles here: profile\n"
+
+
+def test_fsrs5_parameters_become_fsrs6_as_anki_converts_them():
+    from interview_srs.anki_sync import fsrs6, skip_reason
+
+    five = [0.4, 0.9, 2.3, 10.9, 4.9, 0.9, 1.0, 0.02, 1.6, 0.15, 1.0, 1.9, 0.1, 0.3, 2.3, 0.2, 3.0, 0.5, 0.6]
+    assert fsrs6([], five) == tuple(five) + (0.0, 0.5)
+    assert fsrs6([0.1] * 21, five) == (0.1,) * 21
+    assert fsrs6([], [1.0] * 17) == ()  # FSRS-4.5: not taken
+    assert [skip_reason(*row) for row in [(3, 1, 2500), (1, 0, 0), (0, 4, 2500), (0, 4, 0), (0, 5, 5000), (3, 3, 0), (3, 3, 2500)]] == [
+        None, None, "manual", "manual", "rescheduled", "cramming", None,
+    ]

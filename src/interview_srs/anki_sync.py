@@ -201,7 +201,9 @@ def collection_file(path: Path) -> Path:
     if path.is_dir():
         candidate = path / COLLECTION_FILE
         if not candidate.is_file():
-            raise AnkiSyncError(f"{path}: no {COLLECTION_FILE} in this folder (give an Anki profile folder)")
+            profiles = sorted(p.parent.name for p in path.glob(f"*/{COLLECTION_FILE}"))
+            hint = f"; profiles here: {', '.join(profiles)}" if profiles else " (give an Anki profile folder)"
+            raise AnkiSyncError(f"{path}: no {COLLECTION_FILE} in this folder{hint}")
         return candidate
     if not path.exists():
         raise AnkiSyncError(f"{path}: no such file or folder")

@@ -65,7 +65,10 @@ def write_to_anki(path: Path, home) -> WriteResult:
     backup = None
     sent: list[tuple[int, int]] = []
     written = already = out_of_order = 0
-    col = Collection(str(source))
+    try:
+        col = Collection(str(source))
+    except Exception as exc:  # the backend's DBError and friends: damaged, too new, locked
+        raise AnkiSyncError(f"{source}: Anki's backend cannot open it ({_first_line(exc)})") from None
     try:
         anki_cards = {}
         for cid, guid in col.db.all("SELECT cards.id, notes.guid FROM cards JOIN notes ON notes.id = cards.nid"):
@@ -131,6 +134,11 @@ def _answer_at(col, source: Path, cid: int, rating: int, at_ms: int, duration_ms
             col.close(downgrade=False)
             col = Collection(str(source))
     return col, revlog_id
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
 
 
 def _button(rating: int):

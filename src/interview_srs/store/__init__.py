@@ -56,8 +56,10 @@ unchanged is not read again, one whose bytes hash the same is not parsed again.
     last_review_before_ms — the card's state before the answer
     state_after, step_after, stability_after, difficulty_after, due_after_ms — after it
     (the after-state's last review is reviewed_ms)
-    anki_revlog_id INTEGER UNIQUE — Anki's revlog id for an imported answer (NULL otherwise), so
-        importing the same collection twice adds nothing (migration 2)
+    anki_revlog_id INTEGER UNIQUE — Anki's revlog id for an imported answer, or the one Anki gave
+        a terminal/mock answer written to it by `srs sync-anki --write` (NULL otherwise), so
+        importing the same collection twice adds nothing (migration 2). `store/anki_history.py`
+        inserts Anki's answers and replays a card's history (rewriting its rows' states).
 """
 
 from __future__ import annotations
