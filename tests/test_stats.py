@@ -94,3 +94,21 @@ def test_the_text_report(store):
 def test_bar_chart_scales_to_the_largest_value():
     series = ((date(2025, 3, 1), 4), (date(2025, 3, 2), 0), (date(2025, 3, 3), 1))
     assert bar_chart(series, width=8) == ["03-01 4 ████████", "03-02 0", "03-03 1 ██"]
+
+
+def test_retrievability_follows_the_decay_of_the_configured_parameters(store):
+    from dataclasses import replace
+
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    rate(store, "ant-mob1-3", 3, T0)
+    rate(store, "ant-mob1-3", 3, T0 + timedelta(minutes=10))
+    at = T0 + timedelta(days=20)
+    steep = tuple(DEFAULT_PARAMETERS[:20]) + (0.6,)
+    config = replace(CONFIG, defaults=replace(CONFIG.defaults, parameters=steep))
+    state = store.state("ant-mob1-3")
+    expected = fsrs.Scheduler(parameters=steep).get_card_retrievability(to_fsrs(state, at), at)
+    assert collect(store, config, CardFilter(), at, DAY).average_retrievability == pytest.approx(expected)
+    default = fsrs.Scheduler().get_card_retrievability(to_fsrs(state, at), at)
+    assert collect(store, CONFIG, CardFilter(), at, DAY).average_retrievability == pytest.approx(default)
+    assert abs(expected - default) > 0.01

@@ -248,6 +248,11 @@ def default_decay() -> float:
     return DEFAULT_PARAMETERS[20]
 
 
+def decay_of(settings: DeckSettings) -> float:
+    """The forgetting curve's decay (w20) of a deck's parameters (fsrs's default without any)."""
+    return settings.parameters[20] if settings.parameters else default_decay()
+
+
 def format_interval(interval: timedelta) -> str:
     """Like Anki's answer buttons: "<1m", "<10m", "<1.5h", "1d", "12d", "3.2mo", "1.5y".
 
