@@ -5,13 +5,15 @@ the time of a no-op rebuild and of a rebuild after one edit. Run:
 
     .venv/bin/python benchmarks/bench_build.py [--cards 10000] [--runs 5]
 
-Targets (issue #2): full build no slower than the bare script (ratio <= 1.0); a rebuild with
-nothing changed <= 0.3 s.
+Targets (issues #2 and #9): full build no slower than the bare script (ratio <= 1.0) and peak
+memory <= 1.2x; a rebuild with nothing changed <= 0.3 s; after editing one card <= 0.3 s;
+`srs check` <= 1 s. Full builds start with an empty parse cache; later runs reuse it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
@@ -47,7 +49,9 @@ def synthetic_bank(folder: Path, total: int, seed: int = 7) -> None:
             else:
                 lines.append("    outline:")
                 lines += [f"      - {text(20, 45)}" for _ in range(5)]
-            lines += ["    pitfalls:", f"      - {text(15, 30)}", "    tags: [行为]", f'    sources: ["bench#{i}"]']
+            lines += ["    pitfalls:", f"      - {text(15, 30)}", "    followups:"]
+            lines += [f"      - {{q: {text(10, 20)}, cue: {text(15, 30)}}}" for _ in range(2)]
+            lines += ["    tags: [行为]", f'    sources: ["bench#{i}"]']
         (folder / f"company-{f:02d}.yaml").write_text("\n".join(lines) + "\n", "utf-8")
 
 
@@ -88,9 +92,12 @@ MEASURE = (
 )
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS in MiB of one fresh process."""
-    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
+def measure(command: list[str], cache: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MiB of one fresh process; `cache` is its parse cache folder."""
+    environ = dict(os.environ, SRS_CACHE_DIR=str(cache)) if cache else None
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True, env=environ
+    )
     wall, rss_kib, code = out.stdout.split()
     if code != "0":
         raise SystemExit(f"command failed: {' '.join(command)}\n{out.stderr}")
@@ -109,15 +116,19 @@ def main() -> None:
         synthetic_bank(cards, args.cards)
         bare = root / "bare.py"
         bare.write_text(BARE_SCRIPT, "utf-8")
-        ours, theirs, noop, one_edit = [], [], [], []
+        check = [sys.executable, "-m", "interview_srs", "check", "--cards", str(cards)]
+        ours, theirs, noop, one_edit, check_cold, check_warm = [], [], [], [], [], []
         for run in range(args.runs):
             out = root / f"decks-{run}"
-            ours.append(measure([*srs, "--cards", str(cards), "--out", str(out)]))
+            cache = root / f"cache-{run}"  # a full build starts with an empty parse cache
+            ours.append(measure([*srs, "--cards", str(cards), "--out", str(out)], cache))
             theirs.append(measure([sys.executable, "-W", "ignore", str(bare), str(cards), str(root / f"bare-{run}")]))
-            noop.append(measure([*srs, "--cards", str(cards), "--out", str(out)]))
+            noop.append(measure([*srs, "--cards", str(cards), "--out", str(out)], cache))
             first = cards / "company-00.yaml"
             first.write_text(first.read_text("utf-8").replace("    assesses: ", "    assesses: 改", 1), "utf-8")
-            one_edit.append(measure([*srs, "--cards", str(cards), "--out", str(out)]))
+            one_edit.append(measure([*srs, "--cards", str(cards), "--out", str(out)], cache))
+            check_cold.append(measure(check, root / f"check-cache-{run}"))
+            check_warm.append(measure(check, cache))
 
         def median(rows: list[tuple[float, float]], i: int) -> float:
             return statistics.median(r[i] for r in rows)
@@ -127,7 +138,10 @@ def main() -> None:
         print(f"bare genanki script     {median(theirs, 0):7.3f} s   peak {median(theirs, 1):6.1f} MiB")
         print(f"ratio srs/bare          {median(ours, 0) / median(theirs, 0):7.2f} x  (target <= 1.0)")
         print(f"srs build, no change    {median(noop, 0):7.3f} s   peak {median(noop, 1):6.1f} MiB  (target <= 0.3 s)")
-        print(f"srs build, one edit     {median(one_edit, 0):7.3f} s   peak {median(one_edit, 1):6.1f} MiB")
+        print(f"srs build, one edit     {median(one_edit, 0):7.3f} s   peak {median(one_edit, 1):6.1f} MiB  (target <= 0.3 s)")
+        print(f"srs check, cold cache   {median(check_cold, 0):7.3f} s   peak {median(check_cold, 1):6.1f} MiB")
+        print(f"srs check, warm cache   {median(check_warm, 0):7.3f} s   peak {median(check_warm, 1):6.1f} MiB  (target <= 1 s)")
+        print(f"memory ratio srs/bare   {median(ours, 1) / median(theirs, 1):7.2f} x  (target <= 1.2)")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,12 @@ cards:
         - 推动协作
       result: 量化结果与复盘
     pitfalls:
-      - 只讲困难不讲行动
+      - 把团队成果说成个人成果：面试官会追问你个人做了什么
+    followups:
+      - q: 这个提升的分母是谁？
+        cue: 说清口径和对照组
+      - q: 你个人的贡献占多少？
+        cue: 点出只有你做出的判断
     tags: [行为]
     sources: ["000#2"]
   - id: ant-mob1-3
@@ -54,6 +59,11 @@ cards:
       - 保持冷静，对事不对人
       - 专业回应，表明立场
       - 聚焦问题，给出方案
+    followups:
+      - q: 用户继续辱骂怎么办？
+        cue: 按升级规范转交，全程留痕
+      - q: 要不要给补偿？
+        cue: 先核实问题，按规则决定
     tags: [情景]
     sources: ["003#2.2"]
 """
@@ -90,3 +100,9 @@ def review_log(home: Path, columns: str = "card_id, rating, state_before, state_
         return connection.execute(f"SELECT {columns} FROM review_log ORDER BY id").fetchall()
     finally:
         connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _parse_cache_per_session(tmp_path_factory, monkeypatch):
+    """Keep the parse cache out of the user's cache folder (one shared folder for the run)."""
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "parse-cache"))

@@ -83,7 +83,7 @@ def test_the_combined_package_holds_every_deck(cards_dir, tmp_path, collection):
 
 
 def test_rendered_card_shows_star_headings_and_escaped_text(cards_dir, tmp_path, collection):
-    edit(cards_dir / "ant.yaml", "只讲困难不讲行动", "<script>alert(1)</script> & 只讲困难")
+    edit(cards_dir / "ant.yaml", "把团队成果说成个人成果", "<script>alert(1)</script> & 只讲困难")
     out = tmp_path / "decks"
     build(cards_dir, out, now=T0)
     import_package(collection, out / "ant.apkg")
@@ -94,6 +94,8 @@ def test_rendered_card_shows_star_headings_and_escaped_text(cards_dir, tmp_path,
     for heading in ("考察点", "S 情境", "T 任务", "A 行动", "R 结果", "避坑"):
         assert heading in answer
     assert "答题要点" not in answer  # no outline section on a STAR card
+    assert "<h2>追问</h2><ul><li><div class=\"q\">这个提升的分母是谁？</div><div class=\"cue\">说清口径和对照组</div></li>" in answer
+    assert "来源：蚂蚁用户运营面经 第2题" in answer
 
 
 def answer_first_card(col: Collection) -> int:
@@ -187,3 +189,24 @@ def test_deck_ids_and_guids_are_stable_functions_of_names_and_ids():
     assert 0 < anki_export.deck_id("x") < 2**53
     assert anki_export.note_guid("ant-mob1-3") == anki_export.note_guid("ant-mob1-3")
     assert anki_export.note_guid("ant-mob1-3") != anki_export.note_guid("ant-mob1-4")
+
+
+def test_a_package_carries_the_cards_of_other_files_citing_its_documents(cards_dir, tmp_path, collection):
+    edit(cards_dir / "xhs.yaml", "tags: [小红书, 客服]\n", 'tags: [小红书, 客服]\ndocuments: ["000"]\n')
+    out = tmp_path / "decks"
+    report = build(cards_dir, out, now=T0)
+
+    assert {deck.output: deck.borrowed for deck in report.decks} == {
+        "ant.apkg": 0, "xhs.apkg": 2, "interview-srs-all.apkg": 0,
+    }
+    log = import_package(collection, out / "xhs.apkg")
+    assert len(log.new) == 3
+    decks = {collection.get_note(nid)["Id"]: collection.decks.name(collection.get_note(nid).cards()[0].did)
+             for nid in collection.find_notes("")}
+    assert decks == dict.fromkeys(["xhs-abusive-user", "ant-biggest-challenge", "ant-mob1-3"], "面试::小红书::客服")
+    # The shared notes are the same notes in both packages: importing the other one adds nothing,
+    # and Anki leaves the cards in the deck they were first imported into.
+    log = import_package(collection, out / "ant.apkg")
+    assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 0, 2)
+    assert collection.note_count() == 3
+    assert collection.decks.name(collection.get_note(collection.find_notes("Id:ant-mob1-3")[0]).cards()[0].did) == "面试::小红书::客服"

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interview_srs.cards import Bank, Card, DeckFile, Location, Star, load_bank
+from interview_srs.cards import Bank, Card, DeckFile, Followup, Location, Star, load_bank
 from interview_srs.quality import content_warnings, near_duplicate_warnings
 
 SHOWN = "cards/a.yaml"
@@ -25,6 +25,8 @@ SHOWN = "cards/a.yaml"
 def card(card_id: str, line: int = 3, question: str = "问题？", **fields) -> Card:
     if "star" not in fields and "outline" not in fields:
         fields["outline"] = ("要点一", "要点二", "要点三")
+    if "star" in fields:  # a STAR card without follow-ups has its own warning, tested below
+        fields.setdefault("followups", (Followup("追问一？", "提示一"), Followup("追问二？", "提示二")))
     return Card(id=card_id, question=question, location=Location(SHOWN, line, 5), **fields)
 
 
@@ -333,3 +335,71 @@ def test_duplicates_made_only_of_common_bigrams_are_still_found():
     assert similarities[(250, 251)] > 0.8
     assert (250, 251) in reported_pairs(bank_of_questions(questions), 0.6)
     assert_matches_brute_force(questions, 0.6)
+
+
+# --------------------------------------------------------------------------- bank v2: follow-ups, pitfalls, boilerplate, as_of
+
+from datetime import date  # noqa: E402 - grouped with the tests that use it
+
+STAR = Star(("情境",), ("任务",), ("行动",), ("结果",))
+TWO_FOLLOWUPS = (Followup("分母是谁？", "说清口径"), Followup("你个人贡献多少？", "点出你的判断"))
+
+
+@pytest.mark.parametrize(
+    "fields, expected",
+    [
+        ({"star": STAR, "followups": ()}, "0 follow-ups on a STAR card; add 2–3 likely 追问 with cues"),
+        ({"tags": ("情景",), "followups": TWO_FOLLOWUPS[:1]}, "1 follow-ups on tagged 情景; add 2–3 likely 追问 with cues"),
+        ({"tags": ("项目", "行为")}, "0 follow-ups on tagged 行为/项目; add 2–3 likely 追问 with cues"),
+        ({"followups": TWO_FOLLOWUPS * 3}, "6 follow-ups; keep the 4 an interviewer is most likely to ask"),
+    ],
+)
+def test_behavioural_and_scenario_cards_need_two_to_four_followups(fields, expected):
+    assert warnings_of(bank_of(card("c", **fields))) == [f"{SHOWN}:3:5: warning: card c: followups: {expected}"]
+
+
+@pytest.mark.parametrize(
+    "fields", [{"star": STAR, "followups": TWO_FOLLOWUPS}, {"tags": ("业务",)}, {"tags": ("情景",), "followups": TWO_FOLLOWUPS * 2}]
+)
+def test_knowledge_cards_and_cards_with_enough_followups_pass(fields):
+    assert warnings_of(bank_of(card("c", **fields))) == []
+
+
+def test_a_pitfall_that_reverses_or_repeats_the_outline_is_flagged_and_a_real_failure_mode_is_not():
+    outline = ("用漏斗拆解转化的关键卡点", "说清楚指标口径和对照组", "复盘沉淀成可复用的方法")
+    pitfalls = (
+        "只讲困难不讲行动",  # the outline in reverse
+        "没有说清楚指标口径和对照组",  # an outline point restated
+        "只讲创意：面试官会判断你更适合市场岗，而不是用户运营",  # says why it costs you
+        "数字经不起追问：分母、口径、对照组先自己算清楚",
+    )
+    warnings = warnings_of(bank_of(card("c", outline=outline, pitfalls=pitfalls)))
+    assert warnings == [
+        f"{SHOWN}:3:5: warning: card c: pitfalls[1]: reads as the outline in reverse (只X，不Y); "
+        "say what goes wrong in the room and why",
+        f"{SHOWN}:3:5: warning: card c: pitfalls[2]: repeats outline point 2; "
+        "name a real failure mode (what goes wrong in the room) instead",
+    ]
+
+
+def test_a_line_repeated_on_three_cards_is_one_warning_at_the_first():
+    boiler = "小流量先测，再全量推广"
+    cards = [card(f"c{i}", line=3 + i, question=f"第{i}个完全不同的问题{'甲乙丙丁'[i] * 5}？", outline=("要点一", f"独有要点{i}", boiler.replace("，", ", ") if i else boiler)) for i in range(4)]
+    assert warnings_of(bank_of(*cards)) == [
+        f"{SHOWN}:3:5: warning: card c0: back: the same line stands on 4 cards (also c1, c2, c3); "
+        "keep it where it matters and say something specific elsewhere"
+    ]
+    assert warnings_of(bank_of(*cards[:2])) == []
+
+
+@pytest.mark.parametrize(
+    "as_of, today, expected",
+    [
+        ("2025-05", date(2026, 11, 23), None),  # 18 months: still fine
+        ("2025-04", date(2026, 11, 23), "facts checked 2025-04, 19 months ago; check them again and update as_of"),
+        ("2026-12", date(2026, 11, 23), "2026-12 is in the future; write the month the facts were checked"),
+    ],
+)
+def test_as_of_older_than_eighteen_months_is_flagged(as_of, today, expected):
+    warnings = [str(w) for w in content_warnings(bank_of(card("c", as_of=as_of)), today=today)]
+    assert warnings == ([f"{SHOWN}:3:5: warning: card c: as_of: {expected}"] if expected else [])

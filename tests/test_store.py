@@ -122,7 +122,7 @@ def test_first_sync_adds_every_card_as_new(store, cards_dir):
     assert card.tags == ("蚂蚁集团", "用户运营", "行为")
     assert card.question == "在实习期间遇到的最大挑战是什么？"
     assert card.back["star"]["action"] == ["用数据定位问题", "推动协作"]
-    assert card.back["pitfalls"] == ["只讲困难不讲行动"]
+    assert card.back["pitfalls"] == ["把团队成果说成个人成果：面试官会追问你个人做了什么"]
     assert card.file == str((cards_dir / "ant.yaml").resolve())
     assert card.line == 7
     assert card.schedule == CardState()

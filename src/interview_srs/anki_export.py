@@ -14,6 +14,7 @@ import html
 import itertools
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -281,33 +282,45 @@ def _stamp_note_type(cursor: sqlite3.Cursor, note_type_mod: int) -> None:
 
 
 def _insert_notes(cursor: sqlite3.Cursor, decks: list[DeckContent]) -> None:
-    note_rows = []
-    card_rows = []
-    ids = itertools.count(ID_EPOCH * 1000 + 1_000_000)
-    position = 0
-    for deck in decks:
-        did = deck_id(deck.name)
-        for note in deck.notes:
-            note_id = next(ids)
-            tags = f" {' '.join(note.tags)} " if note.tags else ""
-            note_rows.append(
-                (note_id, note.guid, MODEL_ID, note.mod, -1, tags, "\x1f".join(note.fields), note.fields[0], 0, 0, "")
-            )
-            # `due` is the new-card position: Anki introduces new cards in the order of the files.
-            card_rows.append((next(ids), note_id, did, 0, ID_EPOCH, -1, 0, 0, position, 0, 0, 0, 0, 0, 0, 0, 0, ""))
-            position += 1
+    """Rows are generated as SQLite consumes them, so a large bank is never held twice."""
+    first_id = ID_EPOCH * 1000 + 1_000_000
+    placed = [(position, deck_id(deck.name), note) for position, (deck, note) in enumerate(
+        (deck, note) for deck in decks for note in deck.notes
+    )]
+    note_rows = (
+        (first_id + 2 * position, note.guid, MODEL_ID, note.mod, -1,
+         f" {' '.join(note.tags)} " if note.tags else "", "\x1f".join(note.fields), note.fields[0], 0, 0, "")
+        for position, _did, note in placed
+    )
+    # `due` is the new-card position: Anki introduces new cards in the order of the files.
+    card_rows = (
+        (first_id + 2 * position + 1, first_id + 2 * position, did, 0, ID_EPOCH, -1, 0, 0, position,
+         0, 0, 0, 0, 0, 0, 0, 0, "")
+        for position, did, _note in placed
+    )
     cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
     cursor.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
 
 
 def _write_zip(zip_path: Path, db_path: Path) -> None:
-    """A zip whose bytes depend only on its contents: fixed dates, order and permissions."""
+    """A zip whose bytes depend only on its contents: fixed dates, order and permissions.
+
+    The collection is streamed from disk: on a large bank it is the biggest thing a build holds.
+    Deflate's output does not depend on how its input is split, so the bytes are the same as
+    compressing it in one piece.
+    """
     with zipfile.ZipFile(zip_path, "w") as archive:
-        for name, data in (("collection.anki2", db_path.read_bytes()), ("media", b"{}")):
+        for name in ("collection.anki2", "media"):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
+            info._compresslevel = ZIP_LEVEL  # noqa: SLF001 - the only way to set it for archive.open
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=ZIP_LEVEL)
+            with archive.open(info, "w") as target:
+                if name == "media":
+                    target.write(b"{}")
+                    continue
+                with open(db_path, "rb") as source:
+                    shutil.copyfileobj(source, target, 1 << 20)
 
 
 def package_digest(path: Path) -> str:

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from interview_srs import anki_export
+from interview_srs import anki_export, parse_cache
 from interview_srs.cards import Bank, DeckFile, card_files, load_bank
 
 STATE_FILE = "build-state.json"
@@ -87,6 +87,7 @@ class DeckReport:
     new: tuple[str, ...]
     changed: tuple[str, ...]
     written: bool
+    borrowed: int = 0
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,7 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
     sources = _source_hashes(cards_dir) if cards_dir.is_dir() else {}
     if _nothing_changed(sources, out_dir, state):
         return BuildReport(decks=(), removed=(), note_type_changed=False, up_to_date=True)
-    bank = load_bank(cards_dir)
-    plan = plan_build(bank, state, now)
+    plan = plan_build(load_bank(cards_dir), state, now)  # the cards are not needed past here
     out_dir.mkdir(parents=True, exist_ok=True)
     package_sha: dict[str, str] = {}  # output name -> sha256 of the package now on disk
     to_write = []
@@ -178,6 +178,7 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
             new=output.new,
             changed=output.changed,
             written=output.name in written,
+            borrowed=output.borrowed,
         )
         for output in plan.outputs
     )
@@ -187,6 +188,7 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
             stale_path.unlink()
     new_state = BuildState(note_type=plan.note_type, notes=plan.stamps, outputs=outputs, sources=sources)
     write_state(out_dir, new_state)
+    parse_cache.prune(parse_cache.cache_dir())
     return BuildReport(
         decks=reports,
         removed=tuple(sorted(set(state.notes) - set(plan.stamps))),
@@ -228,6 +230,7 @@ class PlannedOutput:
     inputs_hash: str
     new: tuple[str, ...]
     changed: tuple[str, ...]
+    borrowed: int = 0  # notes whose home is another file, carried because they cite its documents
 
 
 @dataclass(frozen=True)
@@ -282,14 +285,16 @@ def plan_build(bank: Bank, state: BuildState, now: int) -> BuildPlan:
         if name in names or name == output_name(COMBINED_STEM):
             raise BuildError(f"{deck.display_path}: its deck file name {name} clashes with another output; rename the card file")
         names.add(name)
+        package = anki_export.DeckContent(content.name, content.notes + borrowed_notes(deck, contents))
         outputs.append(
             PlannedOutput(
                 name=name,
                 label=deck.deck,
-                decks=(content,),
-                inputs_hash=inputs_hash([content]),
+                decks=(package,),
+                inputs_hash=inputs_hash([package]),
                 new=tuple(per_deck_new.get(deck.deck, ())),
                 changed=tuple(per_deck_changed.get(deck.deck, ())),
+                borrowed=len(package.notes) - len(content.notes),
             )
         )
     everything = [content for _, content in contents]
@@ -304,6 +309,28 @@ def plan_build(bank: Bank, state: BuildState, now: int) -> BuildPlan:
         )
     )
     return BuildPlan(note_type=note_type, stamps=stamps, outputs=tuple(outputs))
+
+
+def borrowed_notes(
+    deck: DeckFile, contents: list[tuple[DeckFile, anki_export.DeckContent]]
+) -> tuple[anki_export.NoteRow, ...]:
+    """The notes of other files that cite one of `deck.documents`, in bank order.
+
+    They go into this file's package, in this file's deck, so that a candidate who imports one
+    company's package gets every question that company's sources asked. The note itself (guid,
+    fields, mod) is the same in every package, so importing several packages never conflicts;
+    Anki keeps a card in the deck of the package imported first.
+    """
+    if not deck.documents:
+        return ()
+    wanted = set(deck.documents)
+    return tuple(
+        note
+        for other, content in contents
+        if other is not deck
+        for card, note in zip(other.cards, content.notes)
+        if wanted.intersection(card.documents)
+    )
 
 
 def stale_outputs(cards_dir: Path, out_dir: Path) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from interview_srs import parse_cache
 from interview_srs.problems import CardsError, Location, Problem
 
 try:  # The C loader is several times faster; the pure-Python one is the fallback.
@@ -167,8 +168,11 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def load_bank(cards_dir: Path) -> Bank:
-    """Load and validate every card file; raise CardsError listing every problem found."""
+def load_bank(cards_dir: Path, use_cache: bool = True) -> Bank:
+    """Load and validate every card file; raise CardsError listing every problem found.
+
+    Files parsed before with the same bytes come from the parse cache (parse_cache.py).
+    """
     cards_dir = Path(cards_dir)
     shown_dir = display_name(cards_dir)
     if not cards_dir.is_dir():
@@ -180,8 +184,9 @@ def load_bank(cards_dir: Path) -> Bank:
         )
     problems: list[Problem] = []
     decks: list[DeckFile] = []
+    folder = parse_cache.cache_dir() if use_cache else None
     for path in paths:
-        deck, file_problems = parse_deck_file(path.read_bytes(), path, display_name(path))
+        deck, file_problems = parse_file(path.read_bytes(), path, display_name(path), folder)
         problems.extend(file_problems)
         if deck is not None:
             decks.append(deck)
@@ -230,6 +235,20 @@ def cross_file_problems(decks: list[DeckFile]) -> list[Problem]:
         else:
             first_deck[key] = deck
     return problems
+
+
+def parse_file(
+    data: bytes, path: Path, shown: str, cache_folder: Path | None
+) -> tuple[DeckFile | None, list[Problem]]:
+    """`parse_deck_file` through the parse cache in `cache_folder` (None: no cache)."""
+    if cache_folder is not None:
+        cached = parse_cache.load(data, path, shown, cache_folder)
+        if cached is not None:
+            return cached, []
+    deck, problems = parse_deck_file(data, path, shown)
+    if cache_folder is not None and deck is not None and not problems:
+        parse_cache.store(data, deck, cache_folder)
+    return deck, problems
 
 
 def parse_deck_file(

@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from interview_srs.cards import Bank, Card, Problem
 
@@ -20,6 +21,16 @@ OUTLINE_POINTS = (3, 7)
 NEAR_DUPLICATE_SIMILARITY = 0.65
 ALWAYS_INDEXED = 3  # a question's rarest bigrams are indexed even when common, so no card goes unchecked
 MAX_POSTINGS = 200  # a bigram in more questions than this says nothing about duplicates
+# Interviewers push on behavioural and scenario answers; 2-4 likely follow-ups is what a card
+# can carry and a candidate can rehearse.
+FOLLOWUPS = (2, 4)
+NEEDS_FOLLOWUPS = frozenset({"行为", "情景", "项目"})
+PITFALL_ECHO = 0.7  # share of a pitfall's bigrams found in one outline point: a restatement
+# "只讲困难不讲行动": the outline in reverse. One that goes on to say why it costs you
+# ("…：面试官会追问口径") is a real failure mode and passes.
+ONLY_X_NOT_Y = re.compile(r"^只[^：:—，,；;]{1,16}[，,]?(不|没有?|而不|却不)[^：:—；;]{0,16}[。；;]?$")
+REPEATED_LINE_CARDS = 3  # the same line on this many cards is boilerplate
+STALE_AFTER_MONTHS = 18
 
 _NOT_CONTENT = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -43,7 +54,9 @@ def back_length(card: Card) -> int:
     return sum(len(part) for part in parts)
 
 
-def content_warnings(bank: Bank) -> list[QualityWarning]:
+def content_warnings(bank: Bank, today: date | None = None) -> list[QualityWarning]:
+    """Every warning for the bank; `today` (default: the real date) dates the `as_of` check."""
+    today = date.today() if today is None else today
     warnings = []
     for _, card in bank.cards():
         def warn(field_name: str, message: str) -> None:
@@ -57,7 +70,77 @@ def content_warnings(bank: Bank) -> list[QualityWarning]:
         low, high = OUTLINE_POINTS
         if card.outline and not low <= len(card.outline) <= high:
             warn("outline", f"{len(card.outline)} points; aim for {low} to {high}")
-    return warnings + near_duplicate_warnings(bank)
+        for field_name, message in followup_gaps(bank, card) + pitfall_echoes(card) + staleness(card, today):
+            warn(field_name, message)
+    return warnings + repeated_line_warnings(bank) + near_duplicate_warnings(bank)
+
+
+def followup_gaps(bank: Bank, card: Card) -> list[tuple[str, str]]:
+    """Behavioural, project and scenario cards need follow-ups: that is where interviews are lost."""
+    low, high = FOLLOWUPS
+    count = len(card.followups)
+    needs = card.star is not None or bool(NEEDS_FOLLOWUPS & set(card.tags))
+    if needs and count < low:
+        kind = "a STAR card" if card.star is not None else f"tagged {'/'.join(sorted(NEEDS_FOLLOWUPS & set(card.tags)))}"
+        return [("followups", f"{count} follow-ups on {kind}; add {low}–{high - 1} likely 追问 with cues")]
+    if count > high:
+        return [("followups", f"{count} follow-ups; keep the {high} an interviewer is most likely to ask")]
+    return []
+
+
+def pitfall_echoes(card: Card) -> list[tuple[str, str]]:
+    """A pitfall that restates an answer point ("只X，不Y") teaches nothing the outline does not."""
+    points = list(card.outline) + ([text for _, texts in card.star.parts() for text in texts] if card.star else [])
+    echoes = []
+    for number, pitfall in enumerate(card.pitfalls, start=1):
+        if ONLY_X_NOT_Y.match(pitfall):
+            echoes.append(
+                (f"pitfalls[{number}]", "reads as the outline in reverse (只X，不Y); say what goes wrong in the room and why")
+            )
+            continue
+        grams = _bigrams(pitfall)
+        for index, point in enumerate(points, start=1):
+            if len(grams) >= 4 and len(grams & _bigrams(point)) >= PITFALL_ECHO * len(grams):
+                where = f"outline point {index}" if index <= len(card.outline) else "a STAR prompt"
+                echoes.append(
+                    (f"pitfalls[{number}]", f"repeats {where}; name a real failure mode (what goes wrong in the room) instead")
+                )
+                break
+    return echoes
+
+
+def staleness(card: Card, today: date) -> list[tuple[str, str]]:
+    if not card.as_of:
+        return []
+    year, month = (int(part) for part in card.as_of.split("-"))
+    age = (today.year - year) * 12 + today.month - month
+    if age > STALE_AFTER_MONTHS:
+        return [("as_of", f"facts checked {card.as_of}, {age} months ago; check them again and update as_of")]
+    if age < 0:
+        return [("as_of", f"{card.as_of} is in the future; write the month the facts were checked")]
+    return []
+
+
+def repeated_line_warnings(bank: Bank) -> list[QualityWarning]:
+    """One warning per line of text that stands on REPEATED_LINE_CARDS or more cards (boilerplate)."""
+    places: dict[str, list[Card]] = defaultdict(list)
+    for _, card in bank.cards():
+        lines = list(card.outline) + list(card.pitfalls)
+        if card.star:
+            lines += [text for _, texts in card.star.parts() for text in texts]
+        for key in dict.fromkeys(_NOT_CONTENT.sub("", line.casefold()) for line in lines):
+            if len(key) >= 6:
+                places[key].append(card)
+    warnings = []
+    for key, cards in places.items():
+        if len(cards) >= REPEATED_LINE_CARDS:
+            others = ", ".join(card.id for card in cards[1:6]) + (", …" if len(cards) > 6 else "")
+            message = (
+                f"the same line stands on {len(cards)} cards (also {others}); "
+                "keep it where it matters and say something specific elsewhere"
+            )
+            warnings.append(QualityWarning(Problem(cards[0].location, message, cards[0].id, "back")))
+    return warnings
 
 
 def _bigrams(question: str) -> frozenset[str]:

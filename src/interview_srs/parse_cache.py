@@ -1,0 +1,147 @@
+"""A cache of parsed card files, keyed by their bytes, so unchanged files are never parsed twice.
+
+Curators edit one card and rebuild many times; parsing YAML with positions is the slowest part of
+`srs check` and `srs build` on a large bank. A file whose bytes (and the parser's code) are the
+same as before has the same parse result, so it is stored here as JSON, one entry per file, in the
+user cache folder (`$SRS_CACHE_DIR`, else the platform's cache folder). Only files without
+problems are cached: problems are always found afresh.
+
+The cache is an optimisation and nothing more: an entry that cannot be read or written is simply
+a miss, and deleting the folder at any time is safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from interview_srs.problems import Location
+
+APP_NAME = "interview-srs"
+MAX_ENTRIES = 2_000  # beyond this the oldest entries are dropped
+
+
+def cache_dir(environ: dict | None = None) -> Path:
+    environ = os.environ if environ is None else environ
+    configured = environ.get("SRS_CACHE_DIR", "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "parsed"
+
+
+@lru_cache(maxsize=1)
+def parser_version() -> str:
+    """Changes whenever the parser's code does, so an upgrade never reads an older result."""
+    from interview_srs import cards
+    from interview_srs import problems
+
+    digest = hashlib.sha256()
+    for module in (cards, problems):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def entry_path(data: bytes, folder: Path) -> Path:
+    key = hashlib.sha256(parser_version().encode() + b"\0" + data).hexdigest()
+    return folder / key[:2] / f"{key}.json"
+
+
+def load(data: bytes, path: Path, shown: str, folder: Path):
+    """The cached DeckFile for these bytes, placed at `path`/`shown`; None when not cached."""
+    try:
+        payload = json.loads(entry_path(data, folder).read_text("utf-8"))
+        return _deck_from_json(payload, path, shown)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def store(data: bytes, deck, folder: Path) -> None:
+    """Remember a successful parse; any failure to write is ignored (the cache is optional)."""
+    target = entry_path(data, folder)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(_deck_to_json(deck), handle, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, target)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        return
+
+
+def prune(folder: Path, keep: int = MAX_ENTRIES) -> None:
+    """Drop the least recently written entries beyond `keep` (called after a build)."""
+    try:
+        entries = sorted(folder.glob("*/*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[keep:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def _deck_to_json(deck) -> dict:
+    return {
+        "deck": deck.deck,
+        "company": deck.company,
+        "role": deck.role,
+        "tags": list(deck.tags),
+        "source": deck.source,
+        "documents": list(deck.documents),
+        "at": [deck.location.line, deck.location.column],
+        "cards": [
+            {
+                "at": [card.location.line, card.location.column],
+                **{key: value for key, value in card.content().items() if value not in ("", [], None)},
+            }
+            for card in deck.cards
+        ],
+    }
+
+
+def _deck_from_json(payload: dict, path: Path, shown: str):
+    from interview_srs.cards import STAR_PARTS, Card, DeckFile, Followup, Star
+
+    def at(pair: list) -> Location:
+        line, column = pair
+        return Location(shown, int(line), int(column))
+
+    cards = []
+    for item in payload["cards"]:
+        star = item.get("star")
+        cards.append(
+            Card(
+                id=item["id"],
+                question=item["question"],
+                location=at(item["at"]),
+                star=Star(*(tuple(star[name]) for name in STAR_PARTS)) if star else None,
+                outline=tuple(item.get("outline", ())),
+                assesses=item.get("assesses", ""),
+                pitfalls=tuple(item.get("pitfalls", ())),
+                example=item.get("example", ""),
+                tags=tuple(item.get("tags", ())),
+                sources=tuple(item.get("sources", ())),
+                followups=tuple(Followup(f["q"], f["cue"]) for f in item.get("followups", ())),
+                as_of=item.get("as_of", ""),
+            )
+        )
+    return DeckFile(
+        path=path,
+        display_path=shown,
+        deck=payload["deck"],
+        cards=tuple(cards),
+        location=at(payload["at"]),
+        company=payload["company"],
+        role=payload["role"],
+        tags=tuple(payload["tags"]),
+        source=payload["source"],
+        documents=tuple(payload["documents"]),
+    )
