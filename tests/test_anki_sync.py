@@ -522,3 +522,15 @@ def test_fsrs5_parameters_become_fsrs6_as_anki_converts_them():
     assert [skip_reason(*row) for row in [(3, 1, 2500), (1, 0, 0), (0, 4, 2500), (0, 4, 0), (0, 5, 5000), (3, 3, 0), (3, 3, 2500)]] == [
         None, None, "manual", "manual", "rescheduled", "cramming", None,
     ]
+
+
+def test_write_needs_the_collection_itself_not_a_package(studied, cards_dir, home, tmp_path):
+    col = Collection(str(studied))
+    backup = tmp_path / "backup.colpkg"
+    col.export_collection_package(str(backup), include_media=False, legacy=False)
+    col.close()
+    result = sync(str(backup), "--write", home=home, cards_dir=cards_dir)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        f"Error: {backup}: --write needs the collection itself (collection.anki2 or its profile folder), not a package"
+    )

@@ -102,7 +102,7 @@ def read_collection(path: Path, guids: set[str]) -> CollectionData:
         answers, skipped = _answers(conn, ours)
         return CollectionData(
             schema=schema,
-            notes=len(set(ours.values())),
+            notes=len({guid for guid, _deck in ours.values()}),
             answers=tuple(answers),
             skipped=skipped,
             fsrs_enabled=_fsrs_enabled(conn),
@@ -342,16 +342,18 @@ def _unzstd(packed, out, source: Path) -> None:
 # -- reading ----------------------------------------------------------------------------------
 
 
-def _our_cards(conn: sqlite3.Connection, guids: set[str]) -> dict[int, str]:
-    """Anki card id -> note GUID, for the cards of our notes."""
+def _our_cards(conn: sqlite3.Connection, guids: set[str]) -> dict[int, tuple[str, int]]:
+    """Anki card id -> (note GUID, home deck id), for the cards of our notes."""
     return {
-        cid: guid
-        for cid, guid in conn.execute("SELECT cards.id, notes.guid FROM cards JOIN notes ON notes.id = cards.nid")
+        cid: (guid, odid or did)  # a card in a filtered deck has its home deck in odid
+        for cid, guid, did, odid in conn.execute(
+            "SELECT cards.id, notes.guid, cards.did, cards.odid FROM cards JOIN notes ON notes.id = cards.nid"
+        )
         if guid in guids
     }
 
 
-def _answers(conn: sqlite3.Connection, ours: dict[int, str]) -> tuple[list[AnkiAnswer], dict[str, int]]:
+def _answers(conn: sqlite3.Connection, ours: dict[int, tuple[str, int]]) -> tuple[list[AnkiAnswer], dict[str, int]]:
     answers, skipped = [], {}
     for revlog_id, cid, ease, taken, kind, factor in conn.execute(
         "SELECT id, cid, ease, time, type, factor FROM revlog ORDER BY id"
@@ -362,7 +364,7 @@ def _answers(conn: sqlite3.Connection, ours: dict[int, str]) -> tuple[list[AnkiA
         if reason:
             skipped[reason] = skipped.get(reason, 0) + 1
             continue
-        answers.append(AnkiAnswer(revlog_id, ours[cid], ease, max(0, taken), kind))
+        answers.append(AnkiAnswer(revlog_id, ours[cid][0], ease, max(0, taken), kind))
     return answers, skipped
 
 
@@ -383,14 +385,13 @@ def _fsrs_enabled(conn: sqlite3.Connection) -> bool:
     return bool(json.loads(conf or "{}").get("fsrs", False))
 
 
-def _params(conn: sqlite3.Connection, ours: dict[int, str]) -> tuple[AnkiParams, ...]:
+def _params(conn: sqlite3.Connection, ours: dict[int, tuple[str, int]]) -> tuple[AnkiParams, ...]:
     """The FSRS settings of the presets used by the decks holding our cards, the preset with
     the most of our cards first; presets without FSRS parameters are left out."""
     deck_configs = _deck_configs(conn)
     cards_per_preset: dict[int, int] = {}
-    for cid in ours:
-        did, odid = conn.execute("SELECT did, odid FROM cards WHERE id = ?", (cid,)).fetchone()
-        preset = deck_configs.get(odid or did, 1)  # a card in a filtered deck follows its home deck
+    for _guid, deck in ours.values():
+        preset = deck_configs.get(deck, 1)
         cards_per_preset[preset] = cards_per_preset.get(preset, 0) + 1
     presets = _presets(conn)
     return tuple(

@@ -107,6 +107,8 @@ def _answer_at(col, source: Path, cid: int, rating: int, at_ms: int, duration_ms
     # Study days between the answer and today; Anki cannot go back before the collection's first day.
     days = min(max(0, (col.sched.day_cutoff - 1 - at_s) // DAY_S), col.sched.today)
     crt = col.crt
+    data = col.db.scalar("SELECT data FROM cards WHERE id = ?", cid)
+    answered = False
     if days:
         shift = days * DAY_S
         col.crt = crt + shift
@@ -128,9 +130,12 @@ def _answer_at(col, source: Path, cid: int, rating: int, at_ms: int, duration_ms
         revlog_id = col.db.scalar("SELECT max(id) FROM revlog WHERE cid = ?", cid)
         now_s = int(datetime.now(timezone.utc).timestamp())
         col.db.execute("UPDATE cards SET due = due - ? WHERE id = ? AND queue = 1", max(0, now_s - at_s), cid)
+        answered = True
     finally:
         if days:
             col.crt = crt
+            if not answered:  # put the card's last-review time back too
+                col.db.execute("UPDATE cards SET data = ? WHERE id = ?", data, cid)
             col.close(downgrade=False)
             col = Collection(str(source))
     return col, revlog_id
