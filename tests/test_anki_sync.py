@@ -268,6 +268,9 @@ def test_anki_parameters_are_offered_and_taken_into_the_config(studied, cards_di
     assert config.defaults.desired_retention == 0.85
     assert config.defaults.parameters == pytest.approx(weights, abs=1e-6)
     assert config.for_deck("面试::小红书::客服").parameters == config.defaults.parameters
+    settled = sync(str(studied), home=home, cards_dir=cards_dir)
+    assert settled.exit_code == 0, settled.output
+    assert "FSRS parameters" not in settled.output  # already in use: nothing to offer
 
 
 @pytest.mark.parametrize(
@@ -534,3 +537,17 @@ def test_write_needs_the_collection_itself_not_a_package(studied, cards_dir, hom
     assert result.output.splitlines()[-1] == (
         f"Error: {backup}: --write needs the collection itself (collection.anki2 or its profile folder), not a package"
     )
+
+
+def test_a_collection_without_fsrs_is_said_to_schedule_with_sm2(cards_dir, tmp_path, home):
+    path = make_collection(cards_dir, tmp_path / "anki", days=(0,))
+    col = Collection(str(path))
+    col.set_config("fsrs", False)
+    col.close()
+    result = sync(str(path), "--use-anki-params", home=home, cards_dir=cards_dir)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[2:] == [
+        "FSRS is off in this collection: Anki schedules these cards with SM-2, so its due dates differ from ours.",
+        "No FSRS parameters to take: FSRS is off or has no parameters in Anki, or they are already in use.",
+    ]
+    assert (home / "config.toml").read_text("utf-8") == "fuzz = false\n"

@@ -138,13 +138,15 @@ def sync_from_anki(path: Path, home, *, use_anki_params: bool = False) -> SyncRe
     guids = guid_map(home.store)
     data = read_collection(Path(path), set(guids))
     config = home.config
-    params = data.params[0] if data.params else None
+    # Parameters count only when Anki schedules with FSRS (otherwise it uses SM-2).
+    params = data.params[0] if data.params and data.fsrs_enabled else None
     if params is not None and (
-        config.defaults.parameters == params.parameters
+        config.defaults.parameters == clamp(params.parameters)
         and config.defaults.desired_retention == params.desired_retention
     ):
         params = None  # already in use
-    if use_anki_params and params is not None:
+    used = use_anki_params and params is not None
+    if used:
         update_config(
             home.config_path,
             {"parameters": list(clamp(params.parameters)), "desired_retention": params.desired_retention},
@@ -156,7 +158,7 @@ def sync_from_anki(path: Path, home, *, use_anki_params: bool = False) -> SyncRe
         (NewAnswer(guids[a.guid], a.revlog_id, a.rating, a.duration_ms) for a in data.answers),
         schedulers.answer,
     )
-    return SyncResult(Path(path), data, result.added, result.known, len(result.cards), params, use_anki_params and params is not None)
+    return SyncResult(Path(path), data, result.added, result.known, len(result.cards), params, used)
 
 
 def clamp(parameters: tuple[float, ...]) -> tuple[float, ...]:
@@ -174,6 +176,8 @@ def format_sync(result: SyncResult, use_anki_params: bool) -> list[str]:
         f"Added {result.added} answers from Anki ({result.known} already in the store); "
         f"replayed {result.replayed} cards.",
     ]
+    if not data.fsrs_enabled:
+        lines.append("FSRS is off in this collection: Anki schedules these cards with SM-2, so its due dates differ from ours.")
     if data.skipped:
         parts = ", ".join(f"{count} {SKIP_REASONS[reason]}" for reason, count in sorted(data.skipped.items()))
         lines.append(f"Skipped {sum(data.skipped.values())} revlog entries that are not answers: {parts}.")
@@ -189,7 +193,7 @@ def format_sync(result: SyncResult, use_anki_params: bool) -> list[str]:
                 f"{result.params.desired_retention}); add --use-anki-params to use them here."
             )
     elif use_anki_params:
-        lines.append("No FSRS parameters to take: none are set in Anki, or they are already in use.")
+        lines.append("No FSRS parameters to take: FSRS is off or has no parameters in Anki, or they are already in use.")
     return lines
 
 
