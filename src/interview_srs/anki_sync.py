@@ -282,10 +282,15 @@ def _copy_locked(source: Path, copy: Path) -> None:
         raise AnkiSyncError(f"{source}: cannot read it ({exc.strerror or exc})") from None
     with handle:
         with shared_lock(handle, source):
-            shutil.copyfile(source, copy)
-            wal = source.with_name(source.name + "-wal")
-            if wal.exists():  # Anki crashed: the copy recovers the log
-                shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+            try:
+                shutil.copyfile(source, copy)
+                wal = source.with_name(source.name + "-wal")
+                if wal.exists():  # Anki crashed: the copy recovers the log
+                    shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+            except PermissionError:  # Windows: Anki's lock
+                raise AnkiSyncError(locked_message(source)) from None
+            except OSError as exc:
+                raise AnkiSyncError(f"{source}: cannot copy it ({exc.strerror or exc})") from None
 
 
 @contextmanager

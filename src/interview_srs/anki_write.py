@@ -56,7 +56,11 @@ def write_to_anki(path: Path, home) -> WriteResult:
     from interview_srs.store.anki_history import mark_sent, unsent_answers
 
     source = collection_file(Path(path))
-    with open(source, "rb") as handle:
+    try:
+        handle = open(source, "rb")
+    except OSError as exc:
+        raise AnkiSyncError(f"{source}: cannot read it ({exc.strerror or exc})") from None
+    with handle:
         if handle.read(16) != b"SQLite format 3\x00":
             raise AnkiSyncError(f"{source}: --write needs the collection itself (collection.anki2 or its profile folder), not a package")
         with shared_lock(handle, source):
