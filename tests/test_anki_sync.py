@@ -551,3 +551,26 @@ def test_a_collection_without_fsrs_is_said_to_schedule_with_sm2(cards_dir, tmp_p
         "No FSRS parameters to take: FSRS is off or has no parameters in Anki, or they are already in use.",
     ]
     assert (home / "config.toml").read_text("utf-8") == "fuzz = false\n"
+
+
+def test_a_legacy_backup_schema_11_with_json_deck_options_is_read(studied, cards_dir, home, tmp_path):
+    weights = [0.5, 1.5, 3.0, 15.0, 7.0, 0.5, 1.5, 0.01, 1.5, 0.1, 1.0, 1.9, 0.1, 0.3, 2.3, 0.2, 3.0, 0.5, 0.3, 0.1, 0.25]
+    col = Collection(str(studied))
+    conf = col.decks.config_dict_for_deck_id(col.decks.id_for_name("面试::蚂蚁集团::用户运营"))
+    conf["fsrsParams6"] = weights
+    conf["desiredRetention"] = 0.8
+    col.decks.update_config(conf)
+    backup = tmp_path / "legacy.colpkg"
+    col.export_collection_package(str(backup), include_media=False, legacy=True)
+    col.close()
+    names = zipfile.ZipFile(backup).namelist()
+    assert "collection.anki21" in names and "collection.anki21b" not in names
+
+    result = sync(str(backup), "--use-anki-params", home=home, cards_dir=cards_dir)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith(f"{backup}: Anki collection (schema 11), 3 interview-srs notes")
+    assert sorted(review_log(home, LOG_COLUMNS), key=lambda r: r[2]) == revlog(studied)
+    from interview_srs.config import load_config
+
+    config = load_config(home / "config.toml")
+    assert config.defaults.parameters == pytest.approx(weights) and config.defaults.desired_retention == 0.8
