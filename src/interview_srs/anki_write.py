@@ -98,7 +98,7 @@ def write_to_anki(path: Path, home) -> WriteResult:
             written += 1
     finally:
         col.close(downgrade=False)
-    mark_sent(home.store, sent)
+        mark_sent(home.store, sent)  # also what was written before an error
     return WriteResult(written, already, out_of_order, backup)
 
 
