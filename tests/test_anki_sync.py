@@ -382,13 +382,22 @@ def card_rows(path: Path) -> dict[int, tuple]:
     try:
         today = col.sched.today
         return {
-            cid: (ctype, queue, due - today if queue in (2, 3) else due, ivl, reps, lapses,
+            cid: (ctype, queue, _relative_due(queue, due, today, json.loads(data)), ivl, reps, lapses,
                   json.loads(data).get("s"), json.loads(data).get("d"))
             for cid, ctype, queue, due, ivl, reps, lapses, data in col.db.all(
                 "SELECT id, type, queue, due, ivl, reps, lapses, data FROM cards")
         }
     finally:
         col.close()
+
+
+def _relative_due(queue: int, due: int, today: int, data: dict) -> int:
+    """Day-based due dates from today; intraday (re)learning due times from the last answer."""
+    if queue in (2, 3):
+        return due - today
+    if queue == 1:
+        return due - data["lrt"]
+    return due
 
 
 PLAN = {  # day -> [(card, rating)]: every card ends in the review state
@@ -398,7 +407,20 @@ PLAN = {  # day -> [(card, rating)]: every card ends in the review state
 }
 
 
-def test_write_gives_anki_the_terminal_answers_with_the_state_anki_computes(cards_dir, tmp_path, home):
+LAPSE_PLAN = {  # a lapse two days ago (relearning), a card left in learning since day 0
+    0: [("ant-biggest-challenge", 4), ("xhs-abusive-user", 3)],
+    4: [("ant-biggest-challenge", 1)],
+    6: [],
+}
+
+
+@pytest.mark.parametrize(
+    "plan, queues",
+    [(PLAN, {"ant-biggest-challenge": 2, "ant-mob1-3": 2, "xhs-abusive-user": 2}),
+     (LAPSE_PLAN, {"ant-biggest-challenge": 1, "ant-mob1-3": 0, "xhs-abusive-user": 1})],
+    ids=["reviews", "lapse-and-learning"],
+)
+def test_write_gives_anki_the_terminal_answers_with_the_state_anki_computes(plan, queues, cards_dir, tmp_path, home):
     from interview_srs.scheduler import Schedulers
     from interview_srs.config import Config
     from interview_srs.home import open_home
@@ -407,11 +429,11 @@ def test_write_gives_anki_the_terminal_answers_with_the_state_anki_computes(card
     shift_back(target, 30)  # created a month ago, as a real collection would be
     # The same answers given in Anki itself on the same days: the reference.
     reference = fresh_collection(cards_dir, tmp_path / "reference")
-    days = sorted(PLAN)
+    days = sorted(plan)
     for index, day in enumerate(days):
         col = Collection(str(reference))
         ids = cids_by_card(reference)
-        for card_id, rating in PLAN[day]:
+        for card_id, rating in plan[day]:
             answer_card(col, ids[card_id], rating)
         col.close()
         if index + 1 < len(days):
@@ -422,7 +444,7 @@ def test_write_gives_anki_the_terminal_answers_with_the_state_anki_computes(card
     store_home = open_home(None, cards_dir, datetime.now(timezone.utc), {"SRS_HOME": str(home)})
     for day in days:
         at = datetime.fromtimestamp((now_ms - (days[-1] - day) * DAY_S * 1000) / 1000, timezone.utc)
-        for offset, (card_id, rating) in enumerate(PLAN[day]):
+        for offset, (card_id, rating) in enumerate(plan[day]):
             when = at.replace(microsecond=0) + timedelta(seconds=offset)
             store_home.store.record_answer(
                 card_id, rating, when, 4_000,
@@ -442,7 +464,7 @@ def test_write_gives_anki_the_terminal_answers_with_the_state_anki_computes(card
     target_cards, reference_cards = card_rows(target), card_rows(reference)
     for card_id in target_ids:
         assert target_cards[target_ids[card_id]] == reference_cards[reference_ids[card_id]], card_id
-        assert target_cards[target_ids[card_id]][1] == 2  # in review
+        assert target_cards[target_ids[card_id]][1] == queues[card_id]
 
     again = sync(str(target), "--write", home=home, cards_dir=cards_dir)
     assert again.exit_code == 0, again.output
