@@ -124,8 +124,9 @@ class SyncResult:
 def guid_map(store) -> dict[str, str]:
     """Note GUID -> card id, for every card the store knows."""
     from interview_srs.anki_export import note_guid
+    from interview_srs.store.review_history import card_ids
 
-    return {note_guid(card_id): card_id for (card_id,) in store.conn.execute("SELECT id FROM cards")}
+    return {note_guid(card_id): card_id for card_id in card_ids(store.conn)}
 
 
 def sync_from_anki(path: Path, home, *, use_anki_params: bool = False) -> SyncResult:

@@ -45,32 +45,29 @@ REVIEW_COLUMNS = (
 
 
 def reviews(store) -> list[dict]:
-    rows = store.conn.execute(
-        "SELECT review_log.card_id, reviewed_ms, rating, state_before, duration_ms, cards.deck, source, "
-        "anki_revlog_id, state_after, stability_after, difficulty_after, due_after_ms "
-        "FROM review_log JOIN cards ON cards.id = review_log.card_id ORDER BY reviewed_ms, review_log.id"
-    )
+    from interview_srs.store.review_history import log_rows
+
     return [
         dict(zip(REVIEW_COLUMNS, (
             card_id, at, rating, before, duration, _iso(at), deck, source, revlog_id, after,
             stability, difficulty, _iso(due),
         )))
-        for card_id, at, rating, before, duration, deck, source, revlog_id, after, stability, difficulty, due in rows
+        for card_id, at, rating, before, duration, deck, source, revlog_id, after, stability, difficulty, due
+        in log_rows(store.conn)
     ]
 
 
 def cards(store) -> list[dict]:
-    rows = store.conn.execute(
-        "SELECT id, deck, present, suspended, state, step, stability, difficulty, due_ms, last_review_ms "
-        "FROM cards ORDER BY deck, id"
-    )
+    from interview_srs.store.review_history import card_states
+
     return [
         {
             "id": card_id, "deck": deck, "present": bool(present), "suspended": bool(suspended),
             "state": STATE_NAMES[state], "step": step, "stability": stability, "difficulty": difficulty,
             "due": _iso(due), "last_review": _iso(last),
         }
-        for card_id, deck, present, suspended, state, step, stability, difficulty, due, last in rows
+        for card_id, deck, present, suspended, state, step, stability, difficulty, due, last
+        in card_states(store.conn)
     ]
 
 

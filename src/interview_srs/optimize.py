@@ -65,13 +65,9 @@ class Fit:
 
 def load_history(store) -> list[Review]:
     from interview_srs.scheduler import from_ms
+    from interview_srs.store.review_history import answers
 
-    return [
-        Review(card, rating, from_ms(at), duration)
-        for card, rating, at, duration in store.conn.execute(
-            "SELECT card_id, rating, reviewed_ms, duration_ms FROM review_log ORDER BY reviewed_ms, id"
-        )
-    ]
+    return [Review(card, rating, from_ms(at), duration) for card, rating, at, duration in answers(store.conn)]
 
 
 def counted_reviews(reviews: list[Review]) -> int:

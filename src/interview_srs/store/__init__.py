@@ -59,7 +59,8 @@ unchanged is not read again, one whose bytes hash the same is not parsed again.
     anki_revlog_id INTEGER UNIQUE — Anki's revlog id for an imported answer, or the one Anki gave
         a terminal/mock answer written to it by `srs sync-anki --write` (NULL otherwise), so
         importing the same collection twice adds nothing (migration 2). `store/anki_history.py`
-        inserts Anki's answers and replays a card's history (rewriting its rows' states).
+        inserts Anki's answers and replays a card's history (rewriting its rows' states);
+        `store/review_history.py` reads the whole log for export and optimisation.
 """
 
 from __future__ import annotations
