@@ -596,3 +596,44 @@ def test_a_legacy_backup_schema_11_with_json_deck_options_is_read(studied, cards
 
     config = load_config(home / "config.toml")
     assert config.defaults.parameters == pytest.approx(weights) and config.defaults.desired_retention == 0.8
+
+
+def folder_state(folder: Path) -> dict[str, tuple[int, str]]:
+    import hashlib
+
+    return {p.name: (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest()) for p in folder.iterdir() if p.is_file()}
+
+
+def test_reading_changes_nothing_in_the_profile_folder(studied, cards_dir, home):
+    before = folder_state(studied.parent)
+    result = sync(str(studied.parent), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 0, result.output
+    assert folder_state(studied.parent) == before
+
+
+def test_answers_left_in_the_write_ahead_log_by_a_crashed_anki_are_read(studied, cards_dir, home):
+    script = (
+        "import os, sys\n"
+        "sys.path[:0] = [sys.argv[2]]\n"
+        "from anki.collection import Collection\n"
+        "from test_anki_sync import answer_card\n"
+        "col = Collection(sys.argv[1])\n"
+        "answer_card(col, list(col.find_cards(''))[0], 3)\n"
+        "print(col.db.scalar('SELECT count() FROM revlog'))\n"
+        "sys.stdout.flush()\n"
+        "os._exit(0)  # a crash: no close, no checkpoint\n"
+    )
+    crashed = subprocess.run(
+        [sys.executable, "-c", script, str(studied), str(Path(__file__).parent)],
+        capture_output=True, text=True, timeout=120,
+    )
+    answers = int(crashed.stdout.strip() or -1)
+    assert studied.with_name("collection.anki2-wal").stat().st_size > 0, crashed.stderr
+    before = folder_state(studied.parent)
+
+    result = sync(str(studied), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 0, result.output
+    assert folder_state(studied.parent) == before  # the log was recovered in the copy only
+    expected = revlog(studied)  # (sqlite3 here recovers the log into the file)
+    assert len(expected) == answers
+    assert sorted(review_log(home, LOG_COLUMNS), key=lambda r: r[2]) == expected
