@@ -68,3 +68,29 @@ def test_an_unwritable_destination_is_an_error_and_leaves_nothing(home, cards_di
     assert result.exit_code == 1
     assert result.output == f"Error: cannot write {out}: No such file or directory\n"
     assert not out.parent.exists()
+
+
+def test_control_sequences_are_stripped_on_a_terminal_but_kept_in_files(home, cards_dir, tmp_path):
+    import os
+    import sys
+
+    import pexpect
+
+    path = cards_dir / "xhs.yaml"
+    path.write_text(path.read_text("utf-8").replace("deck: 面试::小红书::客服", 'deck: "面试::小红书::\\e[31m客服"'), "utf-8")
+    reviewed = run(home, "review", "--cards", str(cards_dir), input=" \n3\n" * 3 + "q\n")
+    assert reviewed.exit_code == 0, reviewed.output
+    out = tmp_path / "export.csv"
+    written = run(home, "export", "--format", "csv", "--out", str(out), "--cards", str(cards_dir))
+    assert written.exit_code == 0, written.output
+    assert "面试::小红书::\x1b[31m客服" in out.read_text("utf-8")
+
+    child = pexpect.spawn(
+        sys.executable, ["-m", "interview_srs", "export", "--format", "csv", "--cards", str(cards_dir)],
+        env={**os.environ, "SRS_HOME": str(home), "SRS_NOW": "2026-12-01T09:00:00+08:00"},
+        encoding="utf-8", timeout=30,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "面试::小红书::客服" in child.before and "\x1b" not in child.before  # the whole sequence goes

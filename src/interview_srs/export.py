@@ -10,8 +10,9 @@ the epoch, rating 1–4, the card's state before the answer 0 new / 1 learning /
 JSON holds `cards` (every card the store knows: id, deck, present, suspended and its FSRS
 state) and `reviews` (the same rows as the CSV, as objects).
 
-Values are written as stored: nothing in a file is escaped or stripped (the CLI strips control
-characters only when it prints to a terminal).
+Values are written as stored: nothing in a file is stripped, and JSON escapes only what JSON
+requires (the CLI strips escape sequences and control characters only when it prints to a
+terminal).
 """
 
 from __future__ import annotations
