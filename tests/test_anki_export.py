@@ -191,6 +191,59 @@ def test_deck_ids_and_guids_are_stable_functions_of_names_and_ids():
     assert anki_export.note_guid("ant-mob1-3") != anki_export.note_guid("ant-mob1-4")
 
 
+def test_the_personal_package_updates_the_shared_notes_in_place_and_only_the_edited_answer(cards_dir, tmp_path, collection):
+    from interview_srs.build import build_personal
+
+    out, mine, personal_out = tmp_path / "decks", tmp_path / "mine", tmp_path / "personal"
+    build(cards_dir, out, now=T0)
+    import_package(collection, out / "interview-srs-all.apkg")
+    reviewed = answer_first_card(collection)
+    before = collection.get_card(reviewed)
+
+    (mine / "answers").mkdir(parents=True)
+    (mine / "stories").mkdir()
+    (mine / "answers" / "ant-biggest-challenge.md").write_text(
+        "# 在实习期间遇到的最大挑战是什么？\n\n## S 情境\n在 **A 公司** 做拉新 <b>x</b>\n\n[[大促]]\n", "utf-8")
+    (mine / "stories" / "大促.md").write_text("- 预算减半\n- 新增 2 万\n", "utf-8")
+    (mine / "answers" / "ant-mob1-3.md").write_text("口径先行。\n", "utf-8")
+    report = build_personal(cards_dir, mine, personal_out, now=T0 + 100)
+    assert report.output == personal_out / "interview-srs-personal.apkg" and report.answers == 2
+    log = import_package(collection, report.output)
+    assert len(log.new) == 0 and collection.note_count() == 3
+    notes = notes_by_id(collection)
+    assert notes["ant-biggest-challenge"]["MyAnswer"] == (
+        "<h4>S 情境</h4><p>在 <b>A 公司</b> 做拉新 &lt;b&gt;x&lt;/b&gt;</p><ul><li>预算减半</li><li>新增 2 万</li></ul>"
+    )
+    assert "我的答案" in notes["ant-biggest-challenge"].cards()[0].answer()
+    assert notes["xhs-abusive-user"]["MyAnswer"] == ""
+    mods = {key: note.mod for key, note in notes.items()}
+
+    # edit one answer: a rebuild changes that note only, and a re-import updates just it
+    (mine / "answers" / "ant-mob1-3.md").write_text("口径先行，再讲决策。\n", "utf-8")
+    report = build_personal(cards_dir, mine, personal_out, now=T0 + 200)
+    assert report.changed == ("ant-mob1-3",)
+    log = import_package(collection, report.output)
+    assert [note.fields[anki_export.FIELDS.index("Id")] for note in log.updated] == ["ant-mob1-3"]
+    assert len(log.new) == 0 and collection.note_count() == 3
+    notes = notes_by_id(collection)
+    assert notes["ant-mob1-3"]["MyAnswer"] == "<p>口径先行，再讲决策。</p>"
+    assert {k: n.mod for k, n in notes.items() if k != "ant-mob1-3"} == {k: m for k, m in mods.items() if k != "ant-mob1-3"}
+
+    # a bank update imported from the shared decks, then the personal rebuild: the answer is back
+    edit(cards_dir / "ant.yaml", "抗压与解决问题的能力", "抗压、复盘与解决问题的能力")
+    build(cards_dir, out, now=LATER)
+    import_package(collection, out / "interview-srs-all.apkg")
+    assert notes_by_id(collection)["ant-biggest-challenge"]["MyAnswer"] == ""  # the shared note has no answer
+    report = build_personal(cards_dir, mine, personal_out, now=LATER + 100)
+    assert report.changed == ("ant-biggest-challenge",)
+    import_package(collection, report.output)
+    note = notes_by_id(collection)["ant-biggest-challenge"]
+    assert "预算减半" in note["MyAnswer"] and "抗压、复盘" in note["Assesses"]
+    assert collection.note_count() == 3 and collection.card_count() == 3
+    after = collection.get_card(reviewed)
+    assert (after.ivl, after.due, after.reps) == (before.ivl, before.due, before.reps)
+
+
 def test_a_package_carries_the_cards_of_other_files_citing_its_documents(cards_dir, tmp_path, collection):
     edit(cards_dir / "xhs.yaml", "tags: [小红书, 客服]\n", 'tags: [小红书, 客服]\ndocuments: ["000"]\n')
     out = tmp_path / "decks"

@@ -62,7 +62,7 @@ def test_a_damaged_entry_is_a_miss(cards_dir, damage):
     first = load_bank(cards_dir)
     folder = Path(os.environ["SRS_CACHE_DIR"])
     for data, path in [((cards_dir / name).read_bytes(), cards_dir / name) for name in ("ant.yaml", "xhs.yaml")]:
-        parse_cache.entry_path(data, folder).write_bytes(damage)
+        parse_cache.entry_path(parse_cache.parse_key(data), folder).write_bytes(damage)
     assert load_bank(cards_dir) == first
 
 

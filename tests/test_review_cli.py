@@ -223,3 +223,32 @@ def test_stats_text_and_json(cards_dir, home):
     assert data["reviews_per_day"][-1] == {"date": "2025-03-01", "reviews": 2}
     deck_only = json.loads(stats(cards_dir, home, "--json", "--deck", "面试::小红书").output)
     assert [d["deck"] for d in deck_only["decks"]] == ["面试::小红书::客服"]
+
+
+def test_your_answer_and_the_follow_ups_are_on_the_answer_side(cards_dir, home):
+    text = (cards_dir / "ant.yaml").read_text("utf-8").replace(
+        "    tags: [业务]\n",
+        "    tags: [业务]\n    followups:\n      - q: 口径怎么定？\n        cue: 按开卡月份对齐\n",
+    )
+    (cards_dir / "ant.yaml").write_text(text, "utf-8")
+    write_file(home / "answers" / "ant-mob1-3.md", "# 为什么关注 MOB1-3 卡的平均消费？\n\n## 口径\n- 开卡后前三个月\n[[增长]]\n")
+    write_file(home / "stories" / "增长.md", "在 **A 公司** 做过首刷激励。\n")
+    result = run(cards_dir, home, "s\n\n1\nq\n", LC_ALL="zh_CN.UTF-8")
+    assert result.exit_code == 0, result.output
+    assert (
+        "\n我的答案\n  口径\n  • 开卡后前三个月\n  在 **A 公司** 做过首刷激励。\n\n答题要点\n" in result.output
+    )
+    assert "\n追问\n  • 口径怎么定？\n    → 按开卡月份对齐\n" in result.output
+
+
+def test_a_card_without_your_answer_says_how_to_add_one(cards_dir, home):
+    result = run(cards_dir, home, "\nq\n")
+    assert "\nYour answer\n  No answer of yours yet: press w (or run `srs answer ant-biggest-challenge`)\n  to write one.\n\nAssesses\n" in result.output
+
+
+def test_w_without_an_editor_says_where_the_answer_file_is(cards_dir, home):
+    result = run(cards_dir, home, "w\nq\n")
+    path = home / "answers" / "ant-biggest-challenge.md"
+    assert f"Set $EDITOR to write your answer; the file is {path}.\n" in result.output
+    assert path.read_text("utf-8").startswith("# 在实习期间遇到的最大挑战是什么？\n")
+    assert "\nYour answer\n  No answer of yours yet" in result.output  # the pre-fill alone is not an answer

@@ -178,3 +178,29 @@ def test_summary_counts_ratings():
 )
 def test_editor_commands_open_the_card_line(editor, command):
     assert editor_command(editor, "/c/a.yaml", 12) == command
+
+
+def test_w_opens_your_answer_in_the_editor_and_the_card_comes_back_with_it(cards_dir, home, tmp_path):
+    from test_personal import fake_editor
+
+    child = pexpect.spawn(
+        sys.executable, ["-m", "interview_srs", "review", "--cards", str(cards_dir)],
+        env=environment(home, EDITOR=fake_editor(tmp_path)), encoding="utf-8", timeout=20, dimensions=(60, 100),
+    )
+    child.expect("在实习期间遇到的最大挑战是什么？")
+    child.send(" ")
+    child.expect("Your answer")
+    child.expect(r"No answer of yours yet: press w \(or run `srs answer ant-biggest-challenge`\)")
+    child.send("w")
+    child.expect("Your answer")
+    child.expect("S 情境：公司、角色、时间点")
+    child.expect("我在 A 公司负责拉新。")
+    child.expect("Assesses")  # the skeleton follows your answer
+    child.send("3")
+    child.expect("为什么关注 MOB1-3 卡的平均消费？")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert (home / "answers" / "ant-biggest-challenge.md").read_text("utf-8").endswith("我在 A 公司负责拉新。\n")
+    assert review_log(home, "card_id, rating") == [("ant-biggest-challenge", 3)]

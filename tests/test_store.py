@@ -379,3 +379,39 @@ def test_a_version_1_store_upgrades_in_place_keeping_every_answer(tmp_path):
         store.conn.execute("UPDATE review_log SET source = 'mock', anki_revlog_id = 7")
         assert store.integrity_check() == "ok"
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_a_version_2_store_gains_the_mock_tables_keeping_every_answer(tmp_path):
+    """Migration 4 adds mock_runs and mock_questions; cards and the review log are untouched."""
+    from interview_srs.store import _statements
+    from interview_srs.store import mocks
+    from interview_srs.store.schema import MIGRATIONS
+
+    path = tmp_path / "store.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                 "applied_ms INTEGER NOT NULL) STRICT")
+    for number, name, script in MIGRATIONS:
+        if number > 2:
+            break
+        for statement in _statements(script):
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (number, name))
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO cards (id, deck, company, role, tags, question, back, file, line, column, "
+                 "added_ms) VALUES ('c1', 'd', '', '', '[]', 'q', '{}', 'f', 1, 1, 0)")
+    conn.execute("INSERT INTO review_log (card_id, rating, reviewed_ms, duration_ms, source, session, "
+                 "state_before, state_after, stability_after, difficulty_after, due_after_ms) "
+                 "VALUES ('c1', 4, 1000, 5000, 'mock', 's', 0, 2, 2.5, 5.0, 2000)")
+    conn.commit()
+    conn.close()
+
+    with Store.open(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert [(a.card_id, a.rating) for a in store.log()] == [("c1", 4)]
+        run_id = mocks.start_run(store, "s", datetime.fromisoformat("2025-03-01T10:00:00+00:00"), "all", None, False,
+                                 [mocks.PlannedQuestion("c1", "business", 90_000)])
+        (summary,) = mocks.history(store)
+        assert (summary.planned, summary.answered, summary.average_rating, summary.finished) == (1, 1, 4.0, False)
+        assert run_id == 1 and store.integrity_check() == "ok"
+        assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []

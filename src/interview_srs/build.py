@@ -12,9 +12,11 @@ import hashlib
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,8 +71,8 @@ class BuildState:
         )
 
 
-def read_state(out_dir: Path) -> BuildState:
-    path = out_dir / STATE_FILE
+def read_state(out_dir: Path, name: str = STATE_FILE) -> BuildState:
+    path = out_dir / name
     if not path.exists():
         return BuildState()
     try:
@@ -144,7 +146,8 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
     sources = _source_hashes(cards_dir) if cards_dir.is_dir() else {}
     if _nothing_changed(sources, out_dir, state):
         return BuildReport(decks=(), removed=(), note_type_changed=False, up_to_date=True)
-    plan = plan_build(load_bank(cards_dir), state, now)  # the cards are not needed past here
+    # The cards are not needed once planned: dropping them keeps a large build's memory down.
+    plan = plan_build(load_bank(cards_dir), state, now, cached_renderer(cards_dir, sources))
     out_dir.mkdir(parents=True, exist_ok=True)
     package_sha: dict[str, str] = {}  # output name -> sha256 of the package now on disk
     to_write = []
@@ -208,12 +211,32 @@ def _nothing_changed(sources: dict[str, str], out_dir: Path, state: BuildState) 
     )
 
 
-def write_state(out_dir: Path, state: BuildState) -> None:
-    text = json.dumps(state.to_dict(), ensure_ascii=False, indent=1) + "\n"
+def state_text(state: BuildState) -> str:
+    """`json.dumps(state.to_dict(), indent=1)`, character for character, without its slow path.
+
+    Indented JSON goes through the pure-Python encoder, which on a 10,000-card bank cost more
+    than the rest of a one-edit rebuild's bookkeeping; the notes, nearly all of the file, are
+    written here with the C encoder for the strings.
+    """
+    data = state.to_dict()
+    notes = data["notes"]
+    marker = "\u0000notes\u0000"
+    data["notes"] = marker
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    block = "{}" if not notes else "{\n" + ",\n".join(
+        f'  {json.dumps(key, ensure_ascii=False)}: {{\n   "hash": {json.dumps(value["hash"], ensure_ascii=False)},'
+        f'\n   "mod": {json.dumps(value["mod"])}\n  }}'
+        for key, value in notes.items()
+    ) + "\n }"
+    return text.replace(json.dumps(marker), block, 1) + "\n"
+
+
+def write_state(out_dir: Path, state: BuildState, name: str = STATE_FILE) -> None:
+    text = state_text(state)
     fd, tmp = tempfile.mkstemp(prefix=".build-state-", dir=out_dir)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
-    os.replace(tmp, out_dir / STATE_FILE)
+    os.replace(tmp, out_dir / name)
 
 
 def build_clock() -> int:
@@ -240,7 +263,59 @@ class BuildPlan:
     outputs: tuple[PlannedOutput, ...]
 
 
-def plan_build(bank: Bank, state: BuildState, now: int) -> BuildPlan:
+@dataclass(frozen=True)
+class RenderedNote:
+    """A card as Anki will store it, before its `mod` is decided."""
+
+    guid: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    digest: str  # card_hash of the fields and tags
+
+
+def render_deck(deck: DeckFile, answers: dict[str, str] | None = None) -> list[RenderedNote]:
+    """Every card of a file as a note: HTML fields, tags and content hash, in file order.
+
+    `answers` (card id -> HTML) fills the MyAnswer field: only the personal package has them."""
+    rendered = []
+    for card in deck.cards:
+        fields = tuple(anki_export.note_fields(deck, card, (answers or {}).get(card.id, "")))
+        tags = deck.tags_for(card)
+        rendered.append(RenderedNote(anki_export.note_guid(card.id), fields, tags, card_hash(deck, list(fields), tags)))
+    return rendered
+
+
+def cached_renderer(cards_dir: Path, sources: dict[str, str]) -> Callable[[DeckFile], list[RenderedNote]]:
+    """`render_deck` through the parse cache: a file with the same bytes renders the same notes.
+
+    Rendering is most of a rebuild's planning time, and after editing one card only one file
+    has new bytes. The key covers every module whose code shapes the result.
+    """
+    from interview_srs import cards, source_refs
+
+    folder = parse_cache.cache_dir()
+    version = parse_cache.code_version(cards, anki_export, source_refs, sys.modules[__name__])
+
+    def render(deck: DeckFile) -> list[RenderedNote]:
+        sha = sources.get(deck.path.relative_to(cards_dir).as_posix())
+        key = f"rendered:{version}:{sha}"
+        cached = parse_cache.load_value(key, folder) if sha else None
+        if isinstance(cached, list) and len(cached) == len(deck.cards):
+            try:
+                return [RenderedNote(guid, tuple(fields), tuple(tags), digest) for guid, fields, tags, digest in cached]
+            except (TypeError, ValueError):
+                pass
+        rendered = render_deck(deck)
+        if sha:
+            parse_cache.store_value(key, [[n.guid, n.fields, n.tags, n.digest] for n in rendered], folder)
+        return rendered
+
+    return render
+
+
+def plan_build(
+    bank: Bank, state: BuildState, now: int, render: Callable[[DeckFile], list[RenderedNote]] = render_deck
+) -> BuildPlan:
     """Decide every note's `mod` and what each output file holds; pure, so it is easy to test."""
     type_hash = anki_export.note_type_hash()
     previous_type = state.note_type
@@ -256,10 +331,8 @@ def plan_build(bank: Bank, state: BuildState, now: int) -> BuildPlan:
     per_deck_changed: dict[str, list[str]] = {}
     for deck in bank.decks:
         notes = []
-        for card in deck.cards:
-            fields = anki_export.note_fields(deck, card)
-            tags = deck.tags_for(card)
-            digest = card_hash(deck, fields, tags)
+        for card, rendered in zip(deck.cards, render(deck)):
+            fields, tags, digest, guid = rendered.fields, rendered.tags, rendered.digest, rendered.guid
             old = state.notes.get(card.id)
             if old is not None and old.hash == digest:
                 stamp = old
@@ -267,7 +340,6 @@ def plan_build(bank: Bank, state: BuildState, now: int) -> BuildPlan:
                 stamp = Stamp(digest, max(now, old.mod + 1) if old else now)
                 (per_deck_changed if old else per_deck_new).setdefault(deck.deck, []).append(card.id)
             stamps[card.id] = stamp
-            guid = anki_export.note_guid(card.id)
             content_hash[guid] = digest
             notes.append(anki_export.NoteRow(guid, tuple(fields), tags, stamp.mod))
         contents.append((deck, anki_export.DeckContent(deck.deck, tuple(notes))))
@@ -359,3 +431,79 @@ def stale_outputs(cards_dir: Path, out_dir: Path) -> list[str]:
         if not stale and read_state(scratch).notes != state.notes:
             stale.append(STATE_FILE)
     return stale
+
+
+# -- the personal package: the same notes, with your own answers ------------------------------------
+
+PERSONAL_PACKAGE = "interview-srs-personal.apkg"
+PERSONAL_STATE = "personal-build-state.json"
+
+
+@dataclass(frozen=True)
+class PersonalReport:
+    output: Path
+    cards: int
+    answers: int  # notes carrying an answer of yours
+    changed: tuple[str, ...]  # card ids whose note gets a newer mod (what a re-import updates)
+    warnings: tuple[str, ...]  # answer files that could not be used (card gone): kept, not used
+    written: bool
+
+
+def build_personal(cards_dir: Path, answers_dir: Path, out_dir: Path, now: int | None = None) -> PersonalReport:
+    """`srs build --answers`: one package with every deck, each note carrying your answer (if
+    any) in `MyAnswer`.
+
+    Its notes have the shared decks' GUIDs, so importing it updates those notes in place. Its own
+    build state (PERSONAL_STATE, next to it) gives a note a newer `mod` exactly when the note's
+    content changes — an answer edited, or the card changed by a bank update — so a re-import
+    updates just those notes. Raises BuildError (answer files that are not UTF-8 or name a
+    missing story: nothing is written) and CardsError.
+    """
+    from interview_srs.personal import Personal, to_html
+
+    cards_dir, out_dir = Path(cards_dir), Path(out_dir)
+    if (out_dir / STATE_FILE).exists():
+        raise BuildError(
+            f"{out_dir} holds the shared decks (it has {STATE_FILE}); the personal package goes "
+            "elsewhere: pass --out DIR"
+        )
+    now = build_clock() if now is None else now
+    bank = load_bank(cards_dir)
+    personal = Personal(answers_dir)
+    answers: dict[str, str] = {}
+    blocking = []  # problems in the answers going into the package: they would lose text
+    for _deck, card in bank.cards():
+        mine = personal.answer(card.id)
+        if mine is None:
+            continue
+        blocking.extend(p for p in mine.problems if p not in blocking)
+        if mine.written:
+            answers[card.id] = to_html(mine.text, card.question)
+    if blocking:
+        count = len(blocking)
+        raise BuildError("\n".join([str(p) for p in blocking] + [
+            f"{count} problem{'s' if count != 1 else ''} in your answers; nothing was written."]))
+    warnings = [str(p) for p in personal.check([card.id for _deck, card in bank.cards()])]
+    state = read_state(out_dir, PERSONAL_STATE)
+    plan = plan_build(bank, state, now, lambda deck: render_deck(deck, answers))
+    (output,) = [o for o in plan.outputs if o.name == output_name(COMBINED_STEM)]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = safe_output_path(out_dir, PERSONAL_PACKAGE)
+    previous = state.outputs.get(PERSONAL_PACKAGE, {})
+    sha = _recorded_package_sha(target, previous)
+    written = not (sha is not None and previous.get("inputs") == output.inputs_hash)
+    if written:
+        anki_export.write_package(target, list(output.decks), plan.note_type.mod)
+        sha = _file_sha(target)
+    write_state(out_dir, BuildState(note_type=plan.note_type, notes=plan.stamps,
+                                    outputs={PERSONAL_PACKAGE: {"inputs": output.inputs_hash, "sha256": sha}}),
+                PERSONAL_STATE)
+    return PersonalReport(
+        output=target,
+        cards=len(plan.stamps),
+        answers=len(answers),
+        changed=output.new + output.changed,
+        warnings=tuple(warnings),
+        written=written,
+    )
+

@@ -71,12 +71,31 @@ def check(cards_dir: Path, strict: bool) -> None:
     help="Folder for the .apkg files and build-state.json.",
 )
 @click.option("--verify", is_flag=True, help="Write nothing; exit 1 if the decks in --out are stale.")
-def build(cards_dir: Path, out_dir: Path, verify: bool) -> None:
+@click.option(
+    "--answers",
+    "answers_dir",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[DIR]",
+    help="Build your personal package instead: every note with your answer from DIR "
+    "[default DIR: the store's folder]. Needs an --out other than the shared decks folder.",
+)
+def build(cards_dir: Path, out_dir: Path, verify: bool, answers_dir: str | None) -> None:
     """Compile the cards into Anki decks (one per file, plus one with everything)."""
     from interview_srs import build as builder
     from interview_srs.cards import CardsError
 
     try:
+        if answers_dir is not None:
+            from interview_srs.personal import default_root
+
+            if verify:
+                raise click.UsageError("--verify checks the shared decks; it does not go with --answers")
+
+            root = Path(answers_dir) if answers_dir else default_root()
+            click.echo(format_personal_report(builder.build_personal(cards_dir, root, out_dir)))
+            return
         if verify:
             stale = builder.stale_outputs(cards_dir, out_dir)
             if stale:
@@ -90,6 +109,17 @@ def build(cards_dir: Path, out_dir: Path, verify: bool) -> None:
     except builder.BuildError as error:
         raise click.ClickException(str(error)) from None
     click.echo(format_build_report(report, out_dir))
+
+
+def format_personal_report(report) -> str:
+    for warning in report.warnings:
+        click.echo(warning, err=True)
+    status = "written" if report.written else "unchanged"
+    lines = [f"{report.output}  {report.cards} cards, {report.answers} with your answer  {status}"]
+    if report.changed and report.written:
+        shown = ", ".join(report.changed[:10]) + (f" and {len(report.changed) - 10} more" if len(report.changed) > 10 else "")
+        lines.append(f"Updated on the next import: {shown}")
+    return "\n".join(lines)
 
 
 def format_build_report(report, out_dir: Path) -> str:
@@ -122,6 +152,15 @@ STORE_OPTION = click.option(
     default=None,
     help="Review store file [default: $SRS_HOME/store.sqlite3, else the user data folder].",
 )
+ANSWERS_OPTION = click.option(
+    "--answers",
+    "answers_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of your answers/ and stories/ [default: the store's folder].",
+)
+
+
 DECK_OPTION = click.option(
     "--deck", metavar="PATTERN", help="Only decks matching this glob (and their subdecks)."
 )
@@ -156,13 +195,15 @@ def _review_errors(action):
 @click.option(
     "--limit", type=click.IntRange(min=1), metavar="N", help="At most N different cards this session."
 )
+@ANSWERS_OPTION
 def review(cards_dir: Path, store_path: Path | None, deck: str | None, tag: str | None,
-           new: int | None, limit: int | None) -> None:
+           new: int | None, limit: int | None, answers_dir: Path | None) -> None:
     """Review due cards in the terminal (FSRS); every answer is saved at once."""
     from interview_srs.session import review as run_review
 
     _review_errors(
-        lambda: run_review(cards_dir, store_path, deck=deck, tag=tag, new=new, limit=limit)
+        lambda: run_review(cards_dir, store_path, deck=deck, tag=tag, new=new, limit=limit,
+                           answers_dir=answers_dir)
     )
 
 
@@ -176,6 +217,78 @@ def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: b
     from interview_srs import stats as statistics
 
     click.echo(_review_errors(lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json)))
+
+
+# -- your own answers and stories -----------------------------------------------------------------
+
+def _print_output(output) -> None:
+    from interview_srs.render import clean  # file names and text come from the user's files
+
+    for line in output.lines:
+        click.echo(clean(line))
+    for problem in output.problems:
+        click.echo(clean(problem), err=True)
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@ANSWERS_OPTION
+@click.option("--story", metavar="NAME", help="Open the story stories/NAME.md instead of a card's answer.")
+@click.argument("card_id", metavar="CARD-ID", required=False)
+def answer(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, story: str | None,
+           card_id: str | None) -> None:
+    """Write your own answer to a card (or a story) in $EDITOR."""
+    from interview_srs.personal import PersonalError, answer_command
+
+    if (card_id is None) == (story is None):
+        raise click.UsageError("give a CARD-ID or --story NAME (one of them)")
+    try:
+        output = _review_errors(lambda: answer_command(
+            cards_dir, store_path, answers_dir, card_id=card_id, story=story))
+    except PersonalError as error:
+        raise click.ClickException(str(error)) from None
+    _print_output(output)
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@ANSWERS_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the stories, answers and gaps as JSON.")
+def stories(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, as_json: bool) -> None:
+    """Your stories, the cards using each, and behavioural cards without your answer."""
+    from interview_srs.personal import stories_report
+
+    _print_output(_review_errors(lambda: stories_report(cards_dir, store_path, answers_dir, as_json=as_json)))
+
+
+# -- mock interviews ------------------------------------------------------------------------------
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@DECK_OPTION
+@click.option("--interview", metavar="NAME", help="The cards of a planned interview (instead of --deck).")
+@click.option("--questions", type=click.IntRange(min=1), default=6, show_default=True, metavar="N",
+              help="How many questions.")
+@click.option("--seconds", type=click.IntRange(min=5), metavar="S",
+              help="Time per question [default: each card's target time].")
+@click.option("--type", "typed", is_flag=True, help="Type your answers; see which points they covered.")
+@ANSWERS_OPTION
+def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: str | None, questions: int,
+         seconds: int | None, typed: bool, answers_dir: Path | None) -> None:
+    """A timed mock interview: opener, mixed questions, 反问; ratings go into FSRS."""
+    from interview_srs.mock import MockError, mock as run_mock
+
+    if deck is not None and interview is not None:
+        raise click.UsageError("give --deck or --interview, not both")
+    try:
+        _review_errors(lambda: run_mock(cards_dir, store_path, deck=deck, interview=interview, questions=questions,
+                                        seconds=seconds, typed=typed, answers_dir=answers_dir))
+    except MockError as error:
+        raise click.ClickException(str(error)) from None
 
 
 # -- Anki sync, optimisation, export -------------------------------------------------------------

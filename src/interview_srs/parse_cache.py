@@ -35,47 +35,67 @@ def cache_dir(environ: dict | None = None) -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "parsed"
 
 
-@lru_cache(maxsize=1)
-def parser_version() -> str:
-    """Changes whenever the parser's code does, so an upgrade never reads an older result."""
-    from interview_srs import cards
-    from interview_srs import problems
-
+def code_version(*modules) -> str:
+    """Changes whenever the code of `modules` does, so an upgrade never reads an older result."""
     digest = hashlib.sha256()
-    for module in (cards, problems):
+    for module in modules:
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 
-def entry_path(data: bytes, folder: Path) -> Path:
-    key = hashlib.sha256(parser_version().encode() + b"\0" + data).hexdigest()
-    return folder / key[:2] / f"{key}.json"
+@lru_cache(maxsize=1)
+def parser_version() -> str:
+    from interview_srs import cards, problems
+
+    return code_version(cards, problems)
 
 
-def load(data: bytes, path: Path, shown: str, folder: Path):
-    """The cached DeckFile for these bytes, placed at `path`/`shown`; None when not cached."""
+def entry_path(key: str, folder: Path) -> Path:
+    name = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return folder / name[:2] / f"{name}.json"
+
+
+def parse_key(data: bytes) -> str:
+    return f"parsed:{parser_version()}:{hashlib.sha256(data).hexdigest()}"
+
+
+def load_value(key: str, folder: Path):
+    """The JSON value stored under `key`, or None (missing, unreadable or not JSON)."""
     try:
-        payload = json.loads(entry_path(data, folder).read_text("utf-8"))
-        return _deck_from_json(payload, path, shown)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return json.loads(entry_path(key, folder).read_text("utf-8"))
+    except (OSError, ValueError):
         return None
 
 
-def store(data: bytes, deck, folder: Path) -> None:
-    """Remember a successful parse; any failure to write is ignored (the cache is optional)."""
-    target = entry_path(data, folder)
+def store_value(key: str, value, folder: Path) -> None:
+    """Store a JSON value; any failure to write is ignored (the cache is optional)."""
+    target = entry_path(key, folder)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=target.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(_deck_to_json(deck), handle, ensure_ascii=False, separators=(",", ":"))
+                json.dump(value, handle, ensure_ascii=False, separators=(",", ":"))
             os.replace(tmp, target)
         except BaseException:
             os.unlink(tmp)
             raise
     except OSError:
         return
+
+
+def load(data: bytes, path: Path, shown: str, folder: Path):
+    """The cached DeckFile for these bytes, placed at `path`/`shown`; None when not cached."""
+    payload = load_value(parse_key(data), folder)
+    try:
+        return None if payload is None else _deck_from_json(payload, path, shown)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def store(data: bytes, deck, folder: Path) -> None:
+    """Remember a successful parse."""
+    store_value(parse_key(data), _deck_to_json(deck), folder)
 
 
 def prune(folder: Path, keep: int = MAX_ENTRIES) -> None:

@@ -207,9 +207,45 @@ def answer_lines(card, texts: Texts, width: int, style: Style) -> list[str]:
     if back.get("pitfalls"):
         section(texts.pitfalls)
         items(back["pitfalls"])
+    lines.extend(followup_lines(back.get("followups") or [], texts, width, style))
     if back.get("example"):
         section(texts.example)
         lines.extend(wrap(back["example"], width, "  "))
+    return lines
+
+
+def followup_lines(followups: list[dict], texts: Texts, width: int, style: Style) -> list[str]:
+    """追问: each follow-up question with its one-line cue under it."""
+    if not followups:
+        return []
+    lines = ["", style.heading(texts.followups)]
+    for followup in followups:
+        lines.extend(wrap(followup["q"], width, "  • "))
+        lines.extend(style.dim(line) for line in wrap(followup["cue"], width, "    → ", "      "))
+    return lines
+
+
+def own_answer_lines(mine, card_id: str, question: str, texts: Texts, width: int, style: Style) -> list[str]:
+    """Your own answer (a personal.Expanded, stories expanded), marked as yours; or how to add one.
+
+    Markdown is shown lightly: headings bold without their `#`, list items with bullets."""
+    from interview_srs.personal import body_lines
+
+    lines = ["", style.heading(texts.mine)]
+    for problem in mine.problems if mine is not None else ():
+        lines.extend(style.dim(line) for line in wrap(str(problem), width, "  ⚠ "))
+    if mine is None or not mine.written:
+        lines.extend(style.dim(line) for line in wrap(texts.mine_missing.format(card=card_id), width, "  "))
+        return lines
+    for line in body_lines(mine.text, question):
+        heading = re.match(r"^#{1,6}\s+(.*)$", line)
+        bullet = re.match(r"^(\s*)[-*+]\s+(.*)$", line)
+        if heading:
+            lines.extend(style.bold(part) for part in wrap(heading.group(1), width, "  "))
+        elif bullet:
+            lines.extend(wrap(bullet.group(2), width, "  " + bullet.group(1) + "• "))
+        else:
+            lines.extend(wrap(line, width, "  ") if line.strip() else [""])
     return lines
 
 
@@ -226,7 +262,9 @@ __all__ = [
     "cell_width",
     "char_width",
     "clean",
+    "followup_lines",
     "header_lines",
+    "own_answer_lines",
     "question_lines",
     "ratings_line",
     "wrap",

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from interview_srs import render
 from interview_srs.scheduler import (
@@ -41,6 +41,9 @@ from interview_srs.scheduler import (
 )
 from interview_srs.store import Answer, CardFilter, Store, StoreError, StoredCard
 from interview_srs.texts import Texts
+
+if TYPE_CHECKING:  # imported by review() itself: importing this module (mock, edit_file) needs no personal.py
+    from interview_srs.personal import Personal
 
 MAX_WIDTH = 100
 QUIT = "q"
@@ -220,7 +223,9 @@ class Session:
         filt: CardFilter = CardFilter(),
         limits: Limits = Limits(),
         environ: dict | None = None,
+        personal: Personal | None = None,
     ):
+        self.personal = personal  # your own answers (shown on the answer side, `w` edits them)
         self.store = store
         self.schedulers = schedulers
         self.texts = texts
@@ -362,6 +367,9 @@ class Session:
             for line in render.question_lines(card, self.texts, width, self.term.style, counts):
                 self.term.line(line)
             if revealed:
+                mine = self.personal.answer(card.id) if self.personal else None
+                for line in render.own_answer_lines(mine, card.id, card.question, self.texts, width, self.term.style):
+                    self.term.line(line)
                 for line in render.answer_lines(card, self.texts, width, self.term.style):
                     self.term.line(line)
                 self.term.line()
@@ -399,6 +407,13 @@ class Session:
                 self.undo_stack.append(("bury", (card.id, previous, self.current)))
                 self.current = None
                 return self.texts.buried.format(card=card.id)
+            elif key == "w":
+                message = self.write_answer(card) or ""
+                if not revealed:
+                    revealed = True
+                    intervals = self.schedulers.preview(card.id, card.deck, card.schedule, self.clock())
+                    preview = {r: format_interval(i) for r, i in intervals.items()}
+                draw()
             elif key == "e":
                 problem = self.edit(card)
                 if not self._still_there(card.id):
@@ -480,6 +495,21 @@ class Session:
             return "\n".join([self.texts.edit_problems, *(str(p) for p in exc.problems)])
         return None
 
+    def write_answer(self, card: StoredCard) -> str | None:
+        """`w`: open your own answer to the card (pre-filled the first time) in the editor."""
+        if self.personal is None:
+            return None
+        from interview_srs.personal import NoEditor, PersonalError, edit_file
+
+        try:
+            path, _created = self.personal.create_answer(card.id, card.question, card.back)
+            with self.term.cooked():
+                return edit_file(path, self.environ)
+        except NoEditor:
+            return self.texts.no_editor_answer.format(path=path)
+        except (OSError, PersonalError) as exc:
+            return str(exc)
+
     def _still_there(self, card_id: str) -> bool:
         return self.store.card(card_id).present
 
@@ -492,6 +522,7 @@ def review(
     tag: str | None = None,
     new: int | None = None,
     limit: int | None = None,
+    answers_dir: Path | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     environ: dict | None = None,
@@ -501,6 +532,7 @@ def review(
     Raises ConfigError, StoreError, ClockError or cards.CardsError before the session starts.
     """
     from interview_srs.home import card_filter, open_home
+    from interview_srs.personal import Personal
     from interview_srs.scheduler import now
     from interview_srs.texts import texts_for
 
@@ -520,6 +552,7 @@ def review(
             filt,
             Limits(home.config.new_per_day if new is None else new, limit),
             environ,
+            Personal(answers_dir or home.store.path.parent),
         )
         return session.run()
     finally:

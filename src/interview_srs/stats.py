@@ -34,6 +34,7 @@ from interview_srs.texts import Texts
 DAYS = 30
 JSON_FORMAT = 1
 BAR_WIDTH = 40
+MOCK_RUNS = 5  # latest mock interviews shown
 
 
 @dataclass(frozen=True)
@@ -270,16 +271,39 @@ def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
     from interview_srs.scheduler import now
     from interview_srs.texts import texts_for
 
+    from interview_srs.store import mocks
+
     at = now(environ)
     home = open_home(store_path, cards_dir, at, environ)
     try:
         filt = card_filter(home.store, deck, None)
         stats = collect(home.store, home.config, filt, at, StudyDay(home.config.day_starts_at), as_json)
+        runs = mocks.history(home.store, MOCK_RUNS)
     finally:
         home.store.close()
     if as_json:
-        return json.dumps(stats.to_dict(), ensure_ascii=False, indent=2)
-    return render_text(stats, texts_for(environ))
+        return json.dumps({**stats.to_dict(), "mock_history": [run.to_dict() for run in runs]},
+                          ensure_ascii=False, indent=2)
+    texts = texts_for(environ)
+    return "\n".join([render_text(stats, texts), *mock_history_lines(runs, texts)])
 
 
-__all__ = ["DeckStats", "Stats", "bar_chart", "collect", "render_text", "report"]
+def mock_history_lines(runs, texts: Texts) -> list[str]:
+    """The latest `srs mock` runs (store/mocks.RunSummary), one line each; nothing if none."""
+    from interview_srs.render import clean
+
+    if not runs:
+        return []
+    lines = ["", texts.mock_history]
+    for run in runs:
+        average = "-" if run.average_rating is None else f"{run.average_rating:.1f}"
+        line = texts.mock_history_line.format(
+            date=run.started.astimezone().strftime("%Y-%m-%d %H:%M"), scope=clean(run.scope),
+            answered=run.answered, planned=run.planned, average=average, overruns=run.overruns,
+            weakest=clean(", ".join(run.weakest) or texts.mock_none),
+        )
+        lines.append(line if run.finished else f"{line} {texts.mock_interrupted}")
+    return lines
+
+
+__all__ = ["DeckStats", "Stats", "bar_chart", "collect", "mock_history_lines", "render_text", "report"]

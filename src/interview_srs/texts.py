@@ -21,6 +21,10 @@ class Texts:
     assesses: str
     pitfalls: str
     example: str
+    followups: str
+    mine: str
+    mine_missing: str  # {card}
+    no_editor_answer: str  # {path}
     company: str
     role: str
     tags: str
@@ -50,6 +54,25 @@ class Texts:
     stats_retention_none: str  # {desired}
     stats_retrievability: str  # {value} {cards}
     stats_retrievability_none: str
+    mock_progress: str  # {position} {count} {target}
+    mock_speak_keys: str
+    mock_type_prompt: str
+    mock_time: str  # {time} {target}
+    mock_over: str  # {time}
+    mock_left: str  # {time}
+    mock_coverage: str
+    mock_followup: str
+    mock_suggested: str  # {rating}
+    mock_rate_keys: str
+    mock_report_title: str  # {answered} {planned}
+    mock_missed: str
+    mock_report_totals: str  # {overruns} {average}
+    mock_weakest: str
+    mock_review_next: str
+    mock_none: str
+    mock_history: str
+    mock_history_line: str  # {date} {scope} {answered} {planned} {average} {overruns} {weakest}
+    mock_interrupted: str
 
 
 EN = Texts(
@@ -62,12 +85,16 @@ EN = Texts(
     assesses="Assesses",
     pitfalls="Pitfalls",
     example="Example",
+    followups="Follow-ups",
+    mine="Your answer",
+    mine_missing="No answer of yours yet: press w (or run `srs answer {card}`) to write one.",
+    no_editor_answer="Set $EDITOR to write your answer; the file is {path}.",
     company="Company",
     role="Role",
     tags="Tags",
     counts="due {due} · learning {learning} · new {new}",
-    question_keys="Space/Enter show answer · s bury · e edit · u undo · q quit",
-    answer_keys="1-4 rate · s bury · e edit · u undo · q quit",
+    question_keys="Space/Enter show answer · s bury · e edit · w my answer · u undo · q quit",
+    answer_keys="1-4 rate · s bury · e edit · w my answer · u undo · q quit",
     rate_hint="Press 1, 2, 3 or 4 to rate.",
     no_cards="Nothing to review right now.",
     finished="Congratulations! You have finished for now.",
@@ -91,6 +118,25 @@ EN = Texts(
     stats_retention_none="True retention (last 30 days): no reviews yet (desired {desired})",
     stats_retrievability="Average retrievability now: {value} over {cards} cards",
     stats_retrievability_none="Average retrievability now: no reviewed cards yet",
+    mock_progress="Mock interview · question {position} of {count} · target {target}",
+    mock_speak_keys="Answer aloud; Space/Enter when you have finished · q stop",
+    mock_type_prompt="Type your answer; an empty line ends it (q alone stops).",
+    mock_time="Time {time} of {target}",
+    mock_over="{time} over",
+    mock_left="{time} left",
+    mock_coverage="Your typed answer covered",
+    mock_followup="Follow-up",
+    mock_suggested="suggested: {rating}",
+    mock_rate_keys="1-4 rate · q stop",
+    mock_report_title="Mock interview report: {answered} of {planned} questions",
+    mock_missed="missed:",
+    mock_report_totals="Overruns: {overruns} · average rating {average}",
+    mock_weakest="Weakest topics:",
+    mock_review_next="Review next:",
+    mock_none="none",
+    mock_history="Mock interviews",
+    mock_history_line="{date}  {scope}  {answered}/{planned} answered · rating {average} · overruns {overruns} · weakest: {weakest}",
+    mock_interrupted="(interrupted)",
 )
 
 ZH = Texts(
@@ -103,12 +149,16 @@ ZH = Texts(
     assesses="考察点",
     pitfalls="避坑",
     example="范例",
+    followups="追问",
+    mine="我的答案",
+    mine_missing="还没有你自己的答案：按 w（或运行 `srs answer {card}`）来写。",
+    no_editor_answer="请设置 $EDITOR 来写答案；文件在 {path}。",
     company="公司",
     role="岗位",
     tags="标签",
     counts="到期 {due} · 学习中 {learning} · 新卡 {new}",
-    question_keys="空格/回车 显示答案 · s 搁置 · e 编辑 · u 撤销 · q 退出",
-    answer_keys="1-4 评分 · s 搁置 · e 编辑 · u 撤销 · q 退出",
+    question_keys="空格/回车 显示答案 · s 搁置 · e 编辑 · w 我的答案 · u 撤销 · q 退出",
+    answer_keys="1-4 评分 · s 搁置 · e 编辑 · w 我的答案 · u 撤销 · q 退出",
     rate_hint="请按 1、2、3 或 4 评分。",
     no_cards="现在没有要复习的卡片。",
     finished="恭喜！本轮复习已完成。",
@@ -132,6 +182,25 @@ ZH = Texts(
     stats_retention_none="真实记忆保持率（过去 30 天）：还没有复习（目标 {desired}）",
     stats_retrievability="当前平均可提取性：{value}，共 {cards} 张卡片",
     stats_retrievability_none="当前平均可提取性：还没有复习过的卡片",
+    mock_progress="模拟面试 · 第 {position}/{count} 题 · 目标用时 {target}",
+    mock_speak_keys="请出声作答；答完按空格/回车 · q 结束",
+    mock_type_prompt="请输入你的回答；空行结束（单独输入 q 结束面试）。",
+    mock_time="用时 {time}，目标 {target}",
+    mock_over="超时 {time}",
+    mock_left="剩余 {time}",
+    mock_coverage="你的回答覆盖了",
+    mock_followup="追问",
+    mock_suggested="建议评分：{rating}",
+    mock_rate_keys="1-4 评分 · q 结束",
+    mock_report_title="模拟面试报告：共 {planned} 题，答了 {answered} 题",
+    mock_missed="遗漏：",
+    mock_report_totals="超时 {overruns} 题 · 平均评分 {average}",
+    mock_weakest="最薄弱的主题：",
+    mock_review_next="接下来复习：",
+    mock_none="无",
+    mock_history="模拟面试记录",
+    mock_history_line="{date}  {scope}  答了 {answered}/{planned} 题 · 平均评分 {average} · 超时 {overruns} · 薄弱：{weakest}",
+    mock_interrupted="（中断）",
 )
 
 

@@ -16,7 +16,7 @@ Guarantees
 * Opening runs the pending numbered migrations (recorded in `schema_migrations` and in
   `PRAGMA user_version`); a store from a newer version is refused.
 
-Tables (schema version 2)
+Tables (schema version 4; 3 is the interview planner's)
 -------------------------
 Times are INTEGER milliseconds since the Unix epoch, UTC. States: 0 new (never answered),
 1 learning, 2 review, 3 relearning (fsrs's numbering, plus 0).
@@ -61,6 +61,24 @@ unchanged is not read again, one whose bytes hash the same is not parsed again.
         importing the same collection twice adds nothing (migration 2). `store/anki_history.py`
         inserts Anki's answers and replays a card's history (rewriting its rows' states);
         `store/review_history.py` reads the whole log for export and optimisation.
+
+`mock_runs` — one row per `srs mock` (migration 4; queries in store/mocks.py).
+    id INTEGER PK; session TEXT UNIQUE — the review_log.session of its ratings (source 'mock'),
+    so the ratings given survive even if the run never finished
+    started_ms, finished_ms INTEGER (NULL: stopped by a crash or kill before the report)
+    scope TEXT — what was asked for: `deck:PATTERN`, `interview:NAME` or `all`
+    seconds INTEGER — the --seconds given (NULL: each card's own target time)
+    typed INTEGER 0/1 — --type was used
+    report TEXT — JSON written at the end: {answered, overruns, average_rating,
+        weakest_topics [{topic, average_rating, questions}], review_next [card id]}
+
+`mock_questions` — the questions chosen for a run, in the order asked.
+    run_id → mock_runs(id), position INTEGER (1-based), PK (run_id, position)
+    card_id TEXT → cards(id); kind TEXT (opener, behavioural, scenario, business, other, closing)
+    target_ms INTEGER; spoken_ms INTEGER — time until you said you had finished (NULL: not asked)
+    rating INTEGER 1–4 (NULL: not rated); review_log_id → review_log(id) of that rating
+    followup TEXT — the follow-up shown; missed TEXT — JSON list of the points a typed answer
+        missed (NULL when not typed)
 """
 
 from __future__ import annotations

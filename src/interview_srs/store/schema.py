@@ -109,4 +109,35 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX review_log_time ON review_log (reviewed_ms);
         """,
     ),
+
+    (
+        4,
+        "mock interviews: runs and their questions",
+        """
+        CREATE TABLE mock_runs (
+            id INTEGER PRIMARY KEY,
+            session TEXT NOT NULL UNIQUE,
+            started_ms INTEGER NOT NULL,
+            finished_ms INTEGER,
+            scope TEXT NOT NULL,
+            seconds INTEGER,
+            typed INTEGER NOT NULL DEFAULT 0 CHECK (typed IN (0, 1)),
+            report TEXT
+        ) STRICT;
+        CREATE TABLE mock_questions (
+            run_id INTEGER NOT NULL REFERENCES mock_runs (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            card_id TEXT NOT NULL REFERENCES cards (id) ON UPDATE CASCADE ON DELETE RESTRICT,
+            kind TEXT NOT NULL,
+            target_ms INTEGER NOT NULL,
+            spoken_ms INTEGER,
+            rating INTEGER CHECK (rating BETWEEN 1 AND 4),
+            review_log_id INTEGER REFERENCES review_log (id) ON DELETE SET NULL,
+            followup TEXT,
+            missed TEXT,
+            PRIMARY KEY (run_id, position)
+        ) STRICT;
+        CREATE INDEX mock_runs_started ON mock_runs (started_ms);
+        """,
+    ),
 )
