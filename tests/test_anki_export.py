@@ -191,6 +191,21 @@ def test_deck_ids_and_guids_are_stable_functions_of_names_and_ids():
     assert anki_export.note_guid("ant-mob1-3") != anki_export.note_guid("ant-mob1-4")
 
 
+def test_the_card_style_keeps_headings_above_labels_and_the_footer_readable():
+    import re
+
+    def size(selector: str) -> int:
+        rule = re.search(re.escape(selector) + r"\s*\{([^}]*)\}", anki_export.CSS).group(1)
+        return int(re.search(r"font-size:\s*(\d+)px", rule).group(1))
+
+    assert size("h2") > size(".part .label")  # 考察点/STAR 框架/避坑 above S/T/A/R
+    assert size(".footer") >= 13
+    padding = re.search(r"\.card \{[^}]*padding:\s*(\d+)px", anki_export.CSS).group(1)
+    assert int(padding) >= 16  # the pills do not touch the top edge
+    assert "{{SourceLine}}" in anki_export.BACK_TEMPLATE and "{{Sources}}" not in anki_export.BACK_TEMPLATE
+    assert ".footer:empty" in anki_export.CSS  # no rule under a card without a source line
+
+
 def test_the_personal_package_updates_the_shared_notes_in_place_and_only_the_edited_answer(cards_dir, tmp_path, collection):
     from interview_srs.build import build_personal
 

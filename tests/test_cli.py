@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from interview_srs.cli import cli
@@ -33,7 +35,7 @@ def test_check_lists_every_problem_and_exits_1_without_traceback(cards_dir):
         "single hyphens (at most 64 characters), e.g. ant-why-alipay",
         f"{bad}:4:5: card Bad_Id: qustion: unknown key 'qustion'; did you mean 'question'? (allowed: id, "
         "question, star, outline, assesses, pitfalls, example, tags, sources, followups, as_of)",
-        "4 problems found; nothing was written.",
+        "4 problems found.",  # check never writes, so it does not say "nothing was written"
     ]
     assert "Traceback" not in result.output
 
@@ -59,8 +61,56 @@ def test_build_prints_a_summary_then_reports_nothing_changed(cards_dir, tmp_path
     assert lines[0].split() == ["ant.apkg", "2", "cards,", "2", "new", "written", "面试::蚂蚁集团::用户运营"]
     assert lines[2].split()[:2] == ["interview-srs-all.apkg", "3"]
     assert (out / "ant.apkg").exists() and (out / "xhs.apkg").exists()
+    assert first.stdout.splitlines()[4:] == import_advice(out)  # after the table and the note-type line
     second = run("build", "--cards", str(cards_dir), "--out", str(out))
-    assert second.stdout == f"Nothing changed; the decks in {out} are up to date.\n"
+    assert second.stdout.splitlines() == [f"Nothing changed; the decks in {out} are up to date.", *import_advice(out)]
+
+
+def import_advice(out: Path) -> list[str]:
+    return [
+        "Import into Anki (File > Import, or open the file):",
+        f"  every question:  {out / 'interview-srs-all.apkg'}",
+        "  or one deck at a time:",
+        f"    {out / 'ant.apkg'}  面试::蚂蚁集团::用户运营",
+        f"    {out / 'xhs.apkg'}  面试::小红书::客服",
+    ]
+
+
+def test_decks_copies_the_bundled_packages_and_names_the_file_to_import(tmp_path, monkeypatch):
+    from interview_srs.sources import bundled
+
+    monkeypatch.chdir(tmp_path)  # not a checkout
+    result = run("decks", "--out", "mine")
+    assert result.exit_code == 0, result.output
+    shipped = sorted(p.name for p in bundled("decks").glob("*.apkg"))
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == shipped
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        f"Wrote {len(shipped)} Anki packages to mine.",
+        "Import into Anki (File > Import, or open the file):",
+        "  every question:  mine/interview-srs-all.apkg",
+    ]
+    assert lines[3] == "  or one deck at a time:"
+    assert "mine/kuaishou-marketing.apkg 面试::快手::营销服务" in [" ".join(line.split()) for line in lines[4:]]
+    assert run("decks", "--out", "mine").stdout == result.stdout  # again: same files, same advice
+
+
+def test_decks_with_cards_builds_them(cards_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("decks", "--cards", str(cards_dir), "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"Built 3 Anki packages from {cards_dir} into out.", *import_advice(Path("out"))]
+
+
+def test_check_and_build_outside_a_checkout_need_a_cards_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SRS_HOME", str(tmp_path / "home"))
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: no cards folder: run this in a checkout of interview-srs, pass --cards DIR, or put "
+        f"your own cards in {tmp_path / 'home' / 'cards'}\n"
+    )
 
 
 def test_build_names_changed_cards(cards_dir, tmp_path):
@@ -105,9 +155,27 @@ def test_version_and_help():
     assert "build" in run("--help").stdout and "check" in run("--help").stdout
 
 
+def test_bare_srs_prints_the_help_and_succeeds():
+    result = run()
+    assert result.exit_code == 0  # click's default for a bare group is exit 2, an error
+    assert result.stdout == run("--help").stdout
+    assert " ".join(result.stdout.split()).count("Start with `srs review` (review in the terminal) or `srs decks` (get the Anki decks).") == 1
+
+
 def test_module_entry_point_runs(tmp_path):
     import subprocess
     import sys
 
     result = subprocess.run([sys.executable, "-m", "interview_srs", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "Usage: srs" in result.stdout
+
+
+def test_decks_without_bundled_decks_is_a_clear_error(tmp_path, monkeypatch):
+    import interview_srs.sources
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(interview_srs.sources, "bundled", lambda kind: None)
+    result = run("decks")
+    assert result.exit_code == 1
+    assert result.output == "Error: this installation has no bundled decks; pass --cards DIR to build them\n"
+    assert list(tmp_path.iterdir()) == []

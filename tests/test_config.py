@@ -62,21 +62,24 @@ def test_every_problem_is_reported_with_its_line(tmp_path):
         "\n"
         "[deck.\"面试::快手\"]\n"
         "maximum_interval = 0\n"
-        "new_per_day = 3\n",
+        "new_per_day = -3\n"
+        "colour = 1\n",
         "utf-8",
     )
     with pytest.raises(ConfigError) as error:
         load_config(path)
     assert list(error.value.problems) == [
         f"{path}:4: colour: unknown setting (known: desired_retention, learning_steps, "
-        "relearning_steps, maximum_interval, parameters, new_per_day, day_starts_at, fuzz, deck)",
+        "relearning_steps, maximum_interval, new_per_day, parameters, day_starts_at, fuzz, leech_threshold, "
+        "card_folders, deck)",
         f"{path}:1: desired_retention: must be a number from 0.7 to 0.99 (got 1.5)",
         f'{path}:3: learning_steps: must be a list of durations like ["1m", "10m"] (got ["1m", "soon"])',
         f"{path}:2: new_per_day: must be a whole number from 0 to 9999 (got -1)",
-        f'{path}:8: deck."面试::快手".new_per_day: unknown deck setting (known: desired_retention, '
-        "learning_steps, relearning_steps, maximum_interval, parameters)",
+        f'{path}:9: deck."面试::快手".colour: unknown deck setting (known: desired_retention, '
+        "learning_steps, relearning_steps, maximum_interval, new_per_day, parameters)",
         f'{path}:7: deck."面试::快手".maximum_interval: must be a whole number of days from 1 to '
         "36500 (got 0)",
+        f'{path}:8: deck."面试::快手".new_per_day: must be a whole number from 0 to 9999 (got -3)',
     ]
 
 
@@ -86,6 +89,31 @@ def test_invalid_toml_names_the_line_and_column(tmp_path):
     with pytest.raises(ConfigError) as error:
         load_config(path)
     assert str(error.value) == f"{path}:2:8: invalid TOML: Invalid value"
+
+
+def test_leech_threshold_card_folders_and_new_cards_per_deck(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        'new_per_day = 10\nleech_threshold = 5\ncard_folders = ["~/mine", "more"]\n'
+        '[deck."面试::快手"]\nnew_per_day = 2\n',
+        "utf-8",
+    )
+    config = load_config(path)
+    assert (config.leech_threshold, config.card_folders) == (5, ("~/mine", "more"))
+    assert config.new_limit("面试::快手::营销服务") == 2
+    assert config.new_limit("面试::小红书") == 10
+    assert Config().leech_threshold == 8 and Config().new_limit("x") == 20
+
+
+def test_card_folders_must_be_a_list_of_folder_names(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('card_folders = "mine"\nleech_threshold = 0\n', "utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert list(error.value.problems) == [
+        f"{path}:2: leech_threshold: must be a whole number from 1 to 999 (got 0)",
+        f'{path}:1: card_folders: must be a list of folders like ["~/my-cards"] (got "mine")',
+    ]
 
 
 def test_parameters_must_be_21_numbers_within_fsrs_bounds(tmp_path):

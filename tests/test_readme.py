@@ -44,7 +44,13 @@ def test_every_command_and_option_is_documented():
 def test_the_two_setup_commands_come_first():
     first_blocks = re.findall(r"<!-- (build|test)-command -->\n```bash\n(.+?)\n```", README)
     assert [kind for kind, _ in first_blocks] == ["build", "test"]
-    build_command = first_blocks[0][1]
-    assert build_command.startswith("python3 -m venv .venv") and build_command.endswith("srs build")
+    first_step = first_blocks[0][1]  # a user's first step: install, then get the decks
+    assert first_step.startswith("python3 -m venv .venv && .venv/bin/pip install -q . && ")
+    assert first_step.split(" && ")[-1].startswith(".venv/bin/srs decks")
+    windows = dict(re.findall(r"<!-- (build|test)-command-windows -->\n```bat\n(.+?)\n```", README))
+    assert windows["build"] == first_step.replace("python3 -m venv", "py -m venv").replace(
+        ".venv/bin/", ".venv\\Scripts\\").replace("--out anki-decks", '--out "anki-decks"')
+    assert windows["test"] == first_blocks[1][1].replace("python3 -m venv", "py -m venv").replace(
+        ".venv/bin/", ".venv\\Scripts\\").replace("'", '"')
     ci = (REPO / ".ci" / "run").read_text("utf-8")
     assert "test-command" in ci and os.access(REPO / ".ci" / "run", os.X_OK)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,9 @@ def test_a_scripted_session_shows_the_card_rates_it_and_prints_a_summary(cards_d
         "Session summary\n"
         "Reviews: 1 in 0:00 (0:00 per answer).\n"
         "Ratings: Again 0 · Hard 0 · Good 1 · Easy 0\n"
-        "Due tomorrow: 1, plus up to 2 new cards."
+        "Left today: 1 due, 2 new.\n"  # the learning card is due again in 10 minutes: today
+        "Due tomorrow: 0, plus up to 2 new cards.\n"
+        "New cards not seen yet: 2 (study more today with `srs review --new N`)."
     )
     assert review_log(home) == [("ant-biggest-challenge", 3, 0, 1)]
 
@@ -78,17 +81,18 @@ def test_due_cards_come_before_new_ones_the_next_day(cards_dir, home):
 def test_undo_restores_the_previous_card_and_state(cards_dir, home):
     result = run(cards_dir, home, "\n3\n\n1\nu\n\n4\nq\n")
     assert result.exit_code == 0, result.output
-    assert "Undid the last answer to ant-mob1-3." in result.output
+    assert "Undid your answer to “为什么关注 MOB1-3 卡的平均消费？”." in result.output
     assert review_log(home) == [("ant-biggest-challenge", 3, 0, 1), ("ant-mob1-3", 4, 0, 2)]
     assert "Ratings: Again 0 · Hard 0 · Good 1 · Easy 1" in result.output
 
 
 def test_bury_skips_the_card_until_tomorrow_and_undo_unburies(cards_dir, home):
     result = run(cards_dir, home, "s\nq\n")
-    assert "Buried ant-biggest-challenge until tomorrow." in result.output
+    assert "Buried “在实习期间遇到的最大挑战是什么？” until tomorrow." in result.output
     with Store.open(home / "store.sqlite3") as store:
         assert store.card("ant-biggest-challenge").buried_until is not None
     result = run(cards_dir, home, "s\nu\nq\n")
+    assert "Unburied “为什么关注 MOB1-3 卡的平均消费？”." in result.output
     with Store.open(home / "store.sqlite3") as store:
         assert store.card("ant-mob1-3").buried_until is None
     result = run(cards_dir, home, "q\n", now=DAY2)
@@ -212,9 +216,9 @@ def test_stats_text_and_json(cards_dir, home):
     lines = result.output.splitlines()
     assert lines[0] == "Statistics for 2025-03-01 (study days start at 4:00)"
     assert lines[2].split() == ["Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due", "today", "Retention"]
-    assert lines[3].split() == ["面试::小红书::客服", "1", "0", "0", "0", "0", "0", "0", "-", "(90.0%)"]
-    assert lines[4].split() == ["面试::蚂蚁集团::用户运营", "0", "1", "1", "0", "0", "0", "1", "-", "(90.0%)"]
-    assert lines[5].split() == ["Total", "1", "1", "1", "0", "0", "0", "1", "-", "(90.0%)"]
+    assert lines[3].split() == ["面试::小红书::客服", "1", "0", "0", "0", "0", "0", "0", "none", "yet", "(target", "90%)"]
+    assert lines[4].split() == ["面试::蚂蚁集团::用户运营", "0", "1", "1", "0", "0", "0", "1", "none", "yet", "(target", "90%)"]
+    assert lines[5].split() == ["Total", "1", "1", "1", "0", "0", "0", "1", "none", "yet", "(target", "90%)"]
     data = json.loads(stats(cards_dir, home, "--json").output)
     assert data["total"]["learning"] == 1 and data["total"]["due_today"] == 1
     assert [c["id"] for c in data["cards"]] == ["xhs-abusive-user", "ant-biggest-challenge", "ant-mob1-3"]
@@ -223,6 +227,63 @@ def test_stats_text_and_json(cards_dir, home):
     assert data["reviews_per_day"][-1] == {"date": "2025-03-01", "reviews": 2}
     deck_only = json.loads(stats(cards_dir, home, "--json", "--deck", "面试::小红书").output)
     assert [d["deck"] for d in deck_only["decks"]] == ["面试::小红书::客服"]
+
+
+def test_stats_never_creates_a_store(cards_dir, tmp_path):
+    home = tmp_path / "nothing-here"
+    result = stats(cards_dir, home)
+    assert result.exit_code == 0
+    assert result.output == f"No reviews yet (no store at {home / 'store.sqlite3'}). Start with `srs review`.\n"
+    assert json.loads(stats(cards_dir, home, "--json").output) == {"format": 1, "store": None}
+    assert not home.exists()
+
+
+def test_suspend_keeps_the_card_out_and_undo_says_it_unsuspended(cards_dir, home):
+    result = run(cards_dir, home, "!\nq\n")
+    assert (
+        "Suspended “在实习期间遇到的最大挑战是什么？”: it stays out of reviews until "
+        "`srs unsuspend ant-biggest-challenge`." in result.output
+    )
+    with Store.open(home / "store.sqlite3") as store:
+        assert store.card("ant-biggest-challenge").suspended
+    result = run(cards_dir, home, "!\nu\nq\n")  # suspends ant-mob1-3, then undoes it
+    assert "Unsuspended “为什么关注 MOB1-3 卡的平均消费？”." in result.output
+    with Store.open(home / "store.sqlite3") as store:
+        assert not store.card("ant-mob1-3").suspended
+
+
+def test_rating_before_revealing_shows_one_hint_however_often(cards_dir, home):
+    result = run(cards_dir, home, "3\n3\n4\nu\nu\n\n3\nq\n")
+    assert result.output.count("Show the answer first (Space or Enter), then rate 1–4.") == 1
+    assert result.output.count("Nothing to undo.") == 1
+    assert review_log(home) == [("ant-biggest-challenge", 3, 0, 1)]
+
+
+def test_when_nothing_is_left_the_summary_says_when_the_next_card_is_due(cards_dir, home):
+    result = run(cards_dir, home, "\n4\n", "--new", "1")  # Easy: due in days; --new 1 is used up
+    with Store.open(home / "store.sqlite3") as store:
+        due = store.state("ant-biggest-challenge").due
+    days = (due - datetime.fromisoformat(DAY1)).days
+    assert result.output.rstrip().endswith(
+        f"Nothing is due now; the next card is due {due:%Y-%m-%d %H:%M} (in {days}d).\n"
+        "Due tomorrow: 0, plus up to 2 new cards.\n"  # the usual limit, not today's --new 1
+        "New cards not seen yet: 2 (study more today with `srs review --new N`)."
+    )
+
+
+def test_a_deck_can_have_its_own_new_card_limit(cards_dir, home):
+    (home / "config.toml").write_text('fuzz = false\n[deck."面试::蚂蚁集团"]\nnew_per_day = 1\n', "utf-8")
+    run(cards_dir, home, "\n3\n\n3\nq\n")
+    assert [row[0] for row in review_log(home)] == ["ant-biggest-challenge", "xhs-abusive-user"]
+
+
+def test_a_leech_suggests_reworking_your_own_answer(cards_dir, home):
+    (home / "config.toml").write_text("fuzz = false\nleech_threshold = 1\n", "utf-8")
+    run(cards_dir, home, "\n4\nq\n")  # Easy: a review card
+    result = run(cards_dir, home, "\n1\n\nq\n", "--new", "0", now="2025-05-01T10:00:00+00:00")  # forgotten
+    leech = "\nLeech: forgotten 1 times. Rework your own answer: srs answer\nant-biggest-challenge\n"  # 80 columns
+    assert result.output.count(leech) == 1  # on the second showing, after the lapse
+    assert result.output.index(leech) > result.output.index("1 Again")
 
 
 def test_your_answer_and_the_follow_ups_are_on_the_answer_side(cards_dir, home):

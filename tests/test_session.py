@@ -65,7 +65,7 @@ def test_a_session_in_a_real_terminal_reveals_rates_undoes_and_quits(cards_dir, 
     child.send("1")
     child.expect("用户私信辱骂客服")
     child.send("u")
-    child.expect("Undid the last answer to ant-mob1-3.")
+    child.expect("Undid your answer to “为什么关注 MOB1-3 卡的平均消费？”.")
     child.expect("为什么关注 MOB1-3 卡的平均消费？")
     child.send(" ")
     child.expect("4 Easy")
@@ -178,6 +178,81 @@ def test_summary_counts_ratings():
 )
 def test_editor_commands_open_the_card_line(editor, command):
     assert editor_command(editor, "/c/a.yaml", 12) == command
+
+
+# -- a card taller than the terminal --------------------------------------------------------------
+
+CLEAR = "\x1b[H\x1b[2J"
+
+
+def tall_card(folder: Path, points: int = 30) -> Path:
+    items = "".join(f"      - 第 {i} 个要点：先讲结论，再讲数据。\n" for i in range(1, points + 1))
+    write_file(folder / "tall.yaml", f"deck: 面试::长卡\ncards:\n  - id: tall-card\n    question: 一道答案很长的题？\n    outline:\n{items}")
+    return folder
+
+
+def last_screen(child: pexpect.spawn) -> str:
+    """What is on the screen now: everything read since the last clear, without styling."""
+    import re
+
+    screen = child.logfile_read.getvalue().rsplit(CLEAR, 1)[-1]
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]|\r", "", screen)
+
+
+def spawn_at(cards: Path, home: Path, rows: int, columns: int) -> pexpect.spawn:
+    import io
+
+    child = pexpect.spawn(
+        sys.executable, ["-m", "interview_srs", "review", "--cards", str(cards)],
+        env=environment(home), encoding="utf-8", timeout=20, dimensions=(rows, columns),
+    )
+    child.logfile_read = io.StringIO()
+    return child
+
+
+def test_a_tall_card_scrolls_under_a_pinned_header_and_redraws_on_resize(tmp_path, home):
+    child = spawn_at(tall_card(tmp_path / "cards"), home, 24, 80)
+    child.expect("一道答案很长的题")
+    child.send(" ")
+    child.expect(r"lines 1–(\d+) of (\d+)")
+    room, total = int(child.match.group(1)), int(child.match.group(2))
+    assert room == 24 - 1 - 2 - 3 - 1  # rows - timer line - deck and counts - ratings block - status
+    assert total > 30
+    child.expect("1-4 rate")
+    for _ in range(3):
+        child.send("j")
+    child.expect(f"lines 4–{room + 3} of {total}")
+    child.expect("1-4 rate")
+    screen = last_screen(child)
+    lines = screen.splitlines()
+    assert len(lines) <= 23  # the screen fits: nothing scrolled off the top
+    assert lines[0] == "面试::长卡"  # the header stays
+    assert "1 Again" in screen and "1-4 rate" in screen  # so do the ratings
+    # the question has scrolled away at the top, the last points are still below
+    assert "一道答案很长的题" not in screen and "个要点" in screen and "第 30 个要点" not in screen
+    child.send("\x1b[A")  # arrow up
+    child.expect(f"lines 3–{room + 2} of {total}")
+    child.setwinsize(30, 100)  # the kernel sends SIGWINCH: redrawn at the new size at once
+    child.expect(f"lines 3–{room + 8} of {total}", timeout=2)  # 6 more rows: 6 more body lines
+    child.send("3")
+    child.expect("Congratulations|Session summary|Space/Enter")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    assert review_log(home, "card_id, rating") == [("tall-card", 3)]
+
+
+def test_a_card_that_fits_has_no_scroll_line_and_hints_do_not_stack(cards_dir, home):
+    child = spawn_at(cards_dir, home, 40, 80)  # this card takes 27 lines
+    child.expect("最大挑战")
+    for key in "334":  # rating before revealing: one hint, redrawn, never stacked
+        child.send(key)
+        child.expect("Show the answer first")
+    assert last_screen(child).count("Show the answer first (Space or Enter), then rate 1–4.") == 1
+    child.send(" ")
+    child.expect("1-4 rate")
+    assert "lines " not in last_screen(child)
+    child.send("q")
+    child.expect(pexpect.EOF)
 
 
 def test_w_opens_your_answer_in_the_editor_and_the_card_comes_back_with_it(cards_dir, home, tmp_path):

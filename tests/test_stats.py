@@ -9,7 +9,7 @@ import pytest
 
 from interview_srs.config import Config
 from interview_srs.scheduler import Schedulers, StudyDay, to_fsrs
-from interview_srs.stats import bar_chart, collect, render_text
+from interview_srs.stats import collect, day_chart, render_text
 from interview_srs.store import CardFilter, Store
 from interview_srs.texts import EN
 
@@ -85,15 +85,51 @@ def test_the_text_report(store):
     text = render_text(collect(store, CONFIG, CardFilter(), T0, DAY), EN)
     lines = text.splitlines()
     assert lines[0] == "Statistics for 2025-03-01 (study days start at 4:00)"
-    assert lines[3] == "面试::小红书::客服          1      0       0        0     0       0          0  - (90.0%)"
-    assert "Due in the next 30 days" in lines and "Reviews in the last 30 days" in lines
-    assert lines[-2] == "True retention (last 30 days): no reviews yet (desired 90.0%)"
-    assert lines[-1].startswith("Average retrievability now: 100.0% over 1 cards")
+    assert lines[2].split() == ["Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due", "today", "Retention"]
+    assert lines[3] == "面试::小红书::客服          1      0       0        0     0       0          0  none yet (target 90%)"
+    assert lines[7:13] == [
+        "Due in the next 30 days: 1 in all, most on 03-01 (1)",
+        "  █",
+        "  03-01" + " " * 20 + "03-30",
+        "Reviews in the last 30 days: 1 in all, most on 03-01 (1)",
+        "  " + " " * 29 + "█",  # one column per day, today last
+        "  01-31" + " " * 20 + "03-01",
+    ]
+    assert lines[-2] == "True retention (last 30 days): no reviews yet (desired 90%)"
+    assert lines[-1] == "Average retrievability now: 100% over 1 cards"
 
 
-def test_bar_chart_scales_to_the_largest_value():
-    series = ((date(2025, 3, 1), 4), (date(2025, 3, 2), 0), (date(2025, 3, 3), 1))
-    assert bar_chart(series, width=8) == ["03-01 4 ████████", "03-02 0", "03-03 1 ██"]
+def test_a_fresh_store_gets_one_line_not_a_table_of_zeros(store):
+    text = render_text(collect(store, CONFIG, CardFilter(), T0, DAY), EN)
+    assert text == (
+        "Statistics for 2025-03-01 (study days start at 4:00)\n"
+        "3 cards in 2 decks, none reviewed yet. Start with `srs review`."
+    )
+
+
+def test_day_chart_scales_to_the_busiest_day():
+    series = ((date(2025, 3, 1), 8), (date(2025, 3, 2), 0), (date(2025, 3, 3), 1), (date(2025, 3, 4), 4))
+    assert day_chart(series, "Due", EN) == ["Due: 13 in all, most on 03-01 (8)", "  █ ▁▄", "  03-01 03-04"]
+    assert day_chart(series[1:2], "Due", EN) == ["Due: none"]
+
+
+def test_leeches_are_listed_with_their_lapses(store):
+    config = Config(fuzz=False, leech_threshold=2)
+    at = T0
+    rate(store, "ant-mob1-3", 4, at)
+    for _ in range(2):  # forgotten twice: Again on a review card, then relearned
+        at = store.state("ant-mob1-3").due + timedelta(hours=1)
+        rate(store, "ant-mob1-3", 1, at)
+        at = store.state("ant-mob1-3").due + timedelta(minutes=1)
+        rate(store, "ant-mob1-3", 3, at)
+    stats = collect(store, config, CardFilter(), at, DAY)
+    assert stats.leeches == (("ant-mob1-3", "为什么关注 MOB1-3 卡的平均消费？", 2),)
+    assert render_text(stats, EN).splitlines()[-2:] == [
+        "Leeches (forgotten 2+ times; rework your answer with `srs answer ID`):",
+        "  ant-mob1-3    2×  为什么关注 MOB1-3 卡的平均消费？",
+    ]
+    assert collect(store, Config(fuzz=False), CardFilter(), at, DAY).leeches == ()  # threshold 8
+    assert collect(store, config, CardFilter(decks=("面试::小红书::客服",)), at, DAY).leeches == ()
 
 
 def test_retrievability_follows_the_decay_of_the_configured_parameters(store):

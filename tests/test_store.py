@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import tempfile
 from datetime import datetime, timedelta, timezone
@@ -379,6 +381,122 @@ def test_a_version_1_store_upgrades_in_place_keeping_every_answer(tmp_path):
         store.conn.execute("UPDATE review_log SET source = 'mock', anki_revlog_id = 7")
         assert store.integrity_check() == "ok"
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+# -- several card sources -------------------------------------------------------------------------
+
+
+def _source(folder: Path, name: str, ids, stamp: int = 0) -> Path:
+    """One card file in `folder` holding `ids`; the questions say which source they came from."""
+    path = folder / f"{name}.yaml"
+    if not ids:
+        if path.exists():
+            path.unlink()
+        return folder
+    items = "".join(f"  - id: {i}\n    question: {name} 版本的 {i}？\n    outline: [要点]\n" for i in sorted(ids))
+    write_file(path, f"deck: 面试::{name}\ncards:\n{items}")
+    os.utime(path, ns=(10**18 + stamp, 10**18 + stamp))  # a fresh mtime even for the same size
+    return folder
+
+
+def _present(store: Store) -> dict[str, str]:
+    return dict(store.conn.execute("SELECT id, question FROM cards WHERE present = 1"))
+
+
+def test_switching_sources_neither_hides_nor_resets_cards(store, tmp_path):
+    checkout = _source(tmp_path / "checkout", "a", {"c1", "c2"})
+    bank = _source(tmp_path / "bank", "b", {"c1"})
+    store.sync(checkout, T0)
+    answer(store, "c1", 3, T0)
+    store.sync(bank, T0)  # c1 now comes from the bank; c2 (only in the checkout) stays
+    assert _present(store) == {"c1": "b 版本的 c1？", "c2": "a 版本的 c2？"}
+    assert store.state("c1").state != NEW and len(store.log("c1")) == 1
+    store.sync(checkout, T0)  # back again: the checkout's version, not the bank's
+    assert _present(store) == {"c1": "a 版本的 c1？", "c2": "a 版本的 c2？"}
+    assert len(store.log("c1")) == 1
+
+
+def test_a_card_vanishes_only_when_its_own_source_drops_it_and_reappears_with_history(store, tmp_path):
+    checkout = _source(tmp_path / "checkout", "a", {"c1", "c2"})
+    bank = _source(tmp_path / "bank", "b", {"c1", "c2"})
+    store.sync(checkout, T0)
+    answer(store, "c2", 3, T0)
+    _source(checkout, "a", {"c1"}, stamp=1)
+    assert store.sync(checkout, T0).hidden == ("c2",)
+    report = store.sync(bank, T0)  # the bank still has c2: it comes back, history and all
+    assert report.restored == ("c2",) and _present(store)["c2"] == "b 版本的 c2？"
+    assert store.state("c2").state != NEW and len(store.log("c2")) == 1
+
+
+def test_unchanged_sources_are_not_read_again(store, tmp_path):
+    mine = _source(tmp_path / "mine", "m", {"own-1"})
+    bank = _source(tmp_path / "bank", "b", {"c1"})
+    assert store.sync([bank, mine], T0).files_read == 2
+    assert store.sync([bank, mine], T0).files_read == 0
+    assert store.sync(bank, T0).files_read == 0  # the other source was read with it, not after it
+    assert store.sync(mine, T0).files_read == 0
+
+
+def test_a_missing_folder_of_another_source_hides_nothing(store, tmp_path):
+    mine = _source(tmp_path / "mine", "m", {"own-1"})
+    bank = _source(tmp_path / "bank", "b", {"c1"})
+    store.sync([bank, mine], T0)
+    (mine / "m.yaml").unlink()
+    assert store.sync(bank, T0).hidden == ()
+    assert set(_present(store)) == {"c1", "own-1"}
+    assert store.sync([bank, mine], T0).hidden == ("own-1",)
+
+
+def test_an_upgraded_bank_in_a_new_place_replaces_the_old_one(store, tmp_path):
+    from interview_srs.sources import CardSources
+
+    old = _source(tmp_path / "py3.11" / "interview_srs" / "bank" / "cards", "b", {"c1", "gone"})
+    new = _source(tmp_path / "py3.13" / "interview_srs" / "bank" / "cards", "b", {"c1"})
+    store.sync(old, T0)
+    shutil.rmtree(tmp_path / "py3.11")
+    sources = CardSources((new,), "installed", new)
+    assert store.sync(sources.folders, T0, sources.owns).hidden == ("gone",)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["sync", "add", "drop"]), st.sampled_from("ab"), st.sampled_from(["c1", "c2", "c3"])),
+        max_size=12,
+    )
+)
+def test_removal_is_judged_per_source(tmp_path, operations):
+    """Model: syncing a source shows its cards with its text; a card is hidden only when the
+    source it was last read from no longer has it; answers are never lost."""
+    with tempfile.TemporaryDirectory(dir=tmp_path) as tmp, Store.open(Path(tmp) / "s.sqlite3") as store:
+        contents = {"a": {"c1", "c2"}, "b": {"c2", "c3"}}
+        folders = {name: _source(Path(tmp) / name, name, ids) for name, ids in contents.items()}
+        last: dict[str, str] = {}
+        present: dict[str, bool] = {}
+        answered = 0
+        for stamp, (op, name, card) in enumerate(operations, start=1):
+            if op == "add":
+                contents[name].add(card)
+            elif op == "drop":
+                contents[name].discard(card)
+            if op != "sync":
+                _source(folders[name], name, contents[name], stamp)
+                continue
+            if not contents[name]:
+                continue
+            store.sync(folders[name], T0)
+            for card_id in contents[name]:
+                last[card_id], present[card_id] = name, True
+            for card_id, source in last.items():
+                if source == name and card_id not in contents[name]:
+                    present[card_id] = False
+            shown = _present(store)
+            assert set(shown) == {c for c, p in present.items() if p}
+            assert all(shown[c] == f"{last[c]} 版本的 {c}？" for c in shown)
+            if shown:
+                answer(store, sorted(shown)[0], 3, T0 + timedelta(days=stamp))
+                answered += 1
+            assert len(store.log()) == answered
 
 
 def test_a_version_2_store_gains_the_mock_tables_keeping_every_answer(tmp_path):

@@ -98,9 +98,9 @@ CSS = """\
   background-color: #ffffff;
   max-width: 42em;
   margin: 0 auto;
-  padding: 12px 12px 0;
+  padding: 16px 14px 12px;
 }
-.meta { margin-bottom: 6px; }
+.meta { margin-bottom: 8px; }
 .pill {
   display: inline-block; font-size: 13px; padding: 0 8px; margin-right: 6px;
   border-radius: 10px; background: #eef2f7; color: #57606a;
@@ -108,7 +108,8 @@ CSS = """\
 .question { font-size: 22px; font-weight: 600; }
 h2 { font-size: 17px; font-weight: 700; margin: 16px 0 6px; color: #0969da; }
 .part { margin: 4px 0; }
-.part .label { font-size: 15px; font-weight: 600; color: #8250df; }
+.part .label { font-size: 15px; font-weight: 700; color: #8250df; }
+hr#answer { border: none; border-top: 1px solid #d0d7de; margin: 14px 0 4px; }
 ul, ol { margin: 4px 0; padding-left: 1.4em; }
 li { margin: 2px 0; }
 .pitfalls h2 { color: #cf222e; }
@@ -116,7 +117,8 @@ li { margin: 2px 0; }
 .mine h2 { color: #1a7f37; }
 .followups .cue { color: #57606a; }
 .example div { background: #f6f8fa; border-left: 3px solid #d0d7de; padding: 6px 10px; }
-.footer { margin-top: 16px; font-size: 12px; color: #8c959f; }
+.footer { margin-top: 18px; padding-top: 8px; border-top: 1px solid #eaeef2; font-size: 13px; color: #6e7781; }
+.footer:empty { display: none; }
 .footer span + span::before { content: " · "; }
 .nightMode .card, .night_mode .card, .card.nightMode, .card.night_mode {
   color: #e6edf3; background-color: #0d1117;
@@ -128,6 +130,8 @@ li { margin: 2px 0; }
 .nightMode .part .label, .night_mode .part .label { color: #d2a8ff; }
 .nightMode .pitfalls h2, .night_mode .pitfalls h2 { color: #ff7b72; }
 .nightMode .example div, .night_mode .example div { background: #161b22; border-color: #30363d; }
+.nightMode hr#answer, .night_mode hr#answer { border-top-color: #30363d; }
+.nightMode .footer, .night_mode .footer { color: #8b949e; border-top-color: #21262d; }
 """
 
 

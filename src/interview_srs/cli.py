@@ -14,29 +14,55 @@ import click
 from interview_srs import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="srs")
-def cli() -> None:
-    """interview-srs: interview questions as Anki decks and FSRS reviews in the terminal."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """interview-srs: interview questions as Anki decks and FSRS reviews in the terminal.
+
+    Start with `srs review` (review in the terminal) or `srs decks` (get the Anki decks).
+    """
+    if ctx.invoked_subcommand is None:  # bare `srs`: the help, as a successful answer
+        click.echo(ctx.get_help())
 
 
 CARDS_OPTION = click.option(
     "--cards",
     "cards_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("cards"),
-    show_default=True,
-    help="Folder of card YAML files.",
+    default=None,
+    help="Folder of card YAML files [default: ./cards in a checkout of interview-srs, "
+    "else the bundled bank plus your own cards].",
 )
 
 
-def _fail_with_problems(error) -> None:
+def _fail_with_problems(error, wrote_nothing: bool = True) -> None:
     """Print every problem of a CardsError and exit 1 (cards.py is imported lazily: see below)."""
     for problem in error.problems:
         click.echo(str(problem), err=True)
     count = len(error.problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    tail = "; nothing was written." if wrote_nothing else "."
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found{tail}", err=True)
     sys.exit(1)
+
+
+def _curator_cards(cards_dir: Path | None) -> Path:
+    """The one folder `check` and `build` work on: --cards, a checkout's cards/, or your own
+    cards folder ($SRS_HOME/cards)."""
+    if cards_dir is not None:
+        return cards_dir
+    from interview_srs.sources import is_checkout
+    from interview_srs.store import default_store_path
+
+    if is_checkout(Path.cwd()):
+        return Path("cards")
+    own = default_store_path().parent / "cards"
+    if own.is_dir():
+        return own
+    raise click.ClickException(
+        f"no cards folder: run this in a checkout of interview-srs, pass --cards DIR, or put your "
+        f"own cards in {own}"
+    )
 
 
 @cli.command()
@@ -47,10 +73,11 @@ def check(cards_dir: Path, strict: bool) -> None:
     from interview_srs.cards import CardsError, load_bank
     from interview_srs.quality import content_warnings
 
+    cards_dir = _curator_cards(cards_dir)
     try:
         bank = load_bank(cards_dir)
     except CardsError as error:
-        _fail_with_problems(error)
+        _fail_with_problems(error, wrote_nothing=False)
     warnings = content_warnings(bank)
     for warning in warnings:
         click.echo(str(warning), err=True)
@@ -81,11 +108,12 @@ def check(cards_dir: Path, strict: bool) -> None:
     help="Build your personal package instead: every note with your answer from DIR "
     "[default DIR: the store's folder]. Needs an --out other than the shared decks folder.",
 )
-def build(cards_dir: Path, out_dir: Path, verify: bool, answers_dir: str | None) -> None:
+def build(cards_dir: Path | None, out_dir: Path, verify: bool, answers_dir: str | None) -> None:
     """Compile the cards into Anki decks (one per file, plus one with everything)."""
     from interview_srs import build as builder
     from interview_srs.cards import CardsError
 
+    cards_dir = _curator_cards(cards_dir)
     try:
         if answers_dir is not None:
             from interview_srs.personal import default_root
@@ -108,7 +136,10 @@ def build(cards_dir: Path, out_dir: Path, verify: bool, answers_dir: str | None)
         _fail_with_problems(error)
     except builder.BuildError as error:
         raise click.ClickException(str(error)) from None
+    from interview_srs.decks import import_lines
+
     click.echo(format_build_report(report, out_dir))
+    click.echo("\n".join(import_lines(out_dir, sorted(builder.read_state(out_dir).outputs))))
 
 
 def format_personal_report(report) -> str:
@@ -131,6 +162,7 @@ def format_build_report(report, out_dir: Path) -> str:
         status = "written" if deck.written else "unchanged"
         news = f", {len(deck.new)} new" if deck.new else ""
         news += f", {deck.borrowed} from other decks" if deck.borrowed else ""
+        news += f", {deck.borrowed} from other decks" if deck.borrowed else ""
         changes = f", {len(deck.changed)} changed" if deck.changed else ""
         lines.append(f"{deck.output:<{width}}  {deck.cards:>5} cards{news}{changes}  {status}  {deck.deck}")
     changed = [card for deck in report.decks[:-1] for card in deck.changed]  # the last is the combined deck
@@ -141,6 +173,29 @@ def format_build_report(report, out_dir: Path) -> str:
     if report.note_type_changed:
         lines.append("Note type (templates/CSS) changed: Anki will update it on import.")
     return "\n".join(lines)
+
+
+@cli.command()
+@CARDS_OPTION
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    help="Folder to write the .apkg files to [default: the current folder].",
+)
+def decks(cards_dir: Path | None, out_dir: Path) -> None:
+    """Write the Anki decks (the bundled ones, or built from --cards) and say which to import."""
+    from interview_srs.build import BuildError
+    from interview_srs.cards import CardsError
+    from interview_srs.decks import DecksError, get_decks
+
+    try:
+        click.echo(get_decks(out_dir, cards_dir))
+    except CardsError as error:
+        _fail_with_problems(error)
+    except (BuildError, DecksError) as error:
+        raise click.ClickException(str(error)) from None
 
 
 # -- review and stats (the store half) ------------------------------------------------------------
@@ -196,7 +251,7 @@ def _review_errors(action):
     "--limit", type=click.IntRange(min=1), metavar="N", help="At most N different cards this session."
 )
 @ANSWERS_OPTION
-def review(cards_dir: Path, store_path: Path | None, deck: str | None, tag: str | None,
+def review(cards_dir: Path | None, store_path: Path | None, deck: str | None, tag: str | None,
            new: int | None, limit: int | None, answers_dir: Path | None) -> None:
     """Review due cards in the terminal (FSRS); every answer is saved at once."""
     from interview_srs.session import review as run_review
@@ -291,6 +346,77 @@ def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: 
         raise click.ClickException(str(error)) from None
 
 
+# -- finding and managing cards -------------------------------------------------------------------
+
+
+def _with_home(cards_dir: Path | None, store_path: Path | None, use):
+    """Open the store (synced with the cards), call `use(home, now)`, close it; errors as usual."""
+    from interview_srs.home import open_home
+    from interview_srs.scheduler import now
+
+    def action():
+        at = now()
+        home = open_home(store_path, cards_dir, at)
+        try:
+            return use(home, at)
+        finally:
+            home.store.close()
+
+    return _review_errors(action)
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.argument("text")
+def search(cards_dir: Path | None, store_path: Path | None, text: str) -> None:
+    """Find cards whose question, answer or tags contain TEXT (any substring, e.g. 两个字)."""
+    from interview_srs.lookup import search_text
+
+    click.echo(_with_home(cards_dir, store_path, lambda home, _at: search_text(home.store, text)))
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.argument("card_id", metavar="ID")
+def show(cards_dir: Path | None, store_path: Path | None, card_id: str) -> None:
+    """One card as the review screen shows it, its FSRS state, predicted recall and history."""
+    from interview_srs.lookup import show_text
+    from interview_srs.scheduler import StudyDay
+    from interview_srs.texts import texts_for
+
+    click.echo(_with_home(cards_dir, store_path, lambda home, at: show_text(
+        home.store, card_id, texts_for(), home.config, at, StudyDay(home.config.day_starts_at))))
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.option("--list", "list_them", is_flag=True, help="List the suspended cards.")
+@click.argument("card_ids", metavar="ID...", nargs=-1)
+def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, card_ids: tuple[str, ...]) -> None:
+    """Keep cards out of reviews until `srs unsuspend` (the `!` key does it during a review)."""
+    from interview_srs.lookup import set_suspended, suspended_text
+
+    if not card_ids and not list_them:
+        raise click.UsageError("give the ids of the cards to suspend, or --list")
+    click.echo(_with_home(cards_dir, store_path, lambda home, _at: "\n".join(
+        part for part in (set_suspended(home.store, card_ids, True) if card_ids else "",
+                          suspended_text(home.store) if list_them else "") if part)))
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.argument("card_ids", metavar="ID...", nargs=-1, required=True)
+def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[str, ...]) -> None:
+    """Bring suspended cards back into reviews."""
+    from interview_srs.lookup import set_suspended
+
+    click.echo(_with_home(cards_dir, store_path, lambda home, _at: set_suspended(home.store, card_ids, False)))
+
+
 # -- Anki sync, optimisation, export -------------------------------------------------------------
 
 
@@ -300,7 +426,7 @@ def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: 
 @STORE_OPTION
 @click.option("--use-anki-params", is_flag=True, help="Store the collection's FSRS parameters and desired retention in config.toml.")
 @click.option("--write", is_flag=True, help="Also write the terminal answers Anki lacks into the collection (needs interview-srs[anki]).")
-def sync_anki(path: Path, cards_dir: Path, store_path: Path | None, use_anki_params: bool, write: bool) -> None:
+def sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_anki_params: bool, write: bool) -> None:
     """Bring answers given in Anki into the store (and, with --write, the other way)."""
     from interview_srs import anki_sync
     from interview_srs.home import open_home
@@ -333,7 +459,7 @@ def sync_anki(path: Path, cards_dir: Path, store_path: Path | None, use_anki_par
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
               help="json: cards and reviews; csv: one row per answer (FSRS optimizer columns first).")
 @click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file (atomically) instead of standard output.")
-def export(cards_dir: Path, store_path: Path | None, fmt: str, out_file: Path | None) -> None:
+def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: Path | None) -> None:
     """Export the review log and card states (JSON or CSV)."""
     from interview_srs import export as exporter
     from interview_srs.home import open_home
@@ -362,7 +488,7 @@ def export(cards_dir: Path, store_path: Path | None, fmt: str, out_file: Path | 
 @CARDS_OPTION
 @STORE_OPTION
 @click.option("--yes", is_flag=True, help="Store the fitted parameters in config.toml without asking.")
-def optimize(cards_dir: Path, store_path: Path | None, yes: bool) -> None:
+def optimize(cards_dir: Path | None, store_path: Path | None, yes: bool) -> None:
     """Fit FSRS parameters to your review log (needs interview-srs[optimizer])."""
     from interview_srs import optimize as optimizer
     from interview_srs.config import update_config

@@ -10,15 +10,19 @@ Every key is optional; a missing file means all defaults. Example::
     day_starts_at = 4                # local hour at which a new study day begins (0–23)
     fuzz = true                      # spread intervals a little, as Anki does
     parameters = [0.212, 1.2931, …]  # FSRS-6's 21 weights; absent: fsrs's defaults
+    leech_threshold = 8              # lapses after which a card is marked a leech (Anki's default)
+    card_folders = ["~/my-cards"]    # your own card folders, read with the bundled bank
 
     [deck."面试::快手"]              # this deck and its subdecks (longest match wins)
     desired_retention = 0.95
     maximum_interval = 180
+    new_per_day = 5
 
 A deck section may set `desired_retention`, `learning_steps`, `relearning_steps`,
-`maximum_interval` and `parameters`. `parameters` are the FSRS-6 model weights (w0–w20, the
-last being the forgetting curve's decay), as `srs optimize` fits them or `srs sync-anki
---use-anki-params` copies them from Anki's deck options; each must lie within fsrs's bounds. Problems are collected and reported together, each with the file and
+`maximum_interval`, `new_per_day` and `parameters`. `parameters` are the FSRS-6 model weights
+(w0–w20, the last being the forgetting curve's decay), as `srs optimize` fits them or `srs
+sync-anki --use-anki-params` copies them from Anki's deck options; each must lie within fsrs's
+bounds. Problems are collected and reported together, each with the file and
 line where it was found.
 """
 
@@ -31,9 +35,11 @@ from pathlib import Path
 
 CONFIG_NAME = "config.toml"
 
-DECK_KEYS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval", "parameters")
+DECK_KEYS = (
+    "desired_retention", "learning_steps", "relearning_steps", "maximum_interval", "new_per_day", "parameters",
+)
 PARAMETER_COUNT = 21
-TOP_KEYS = DECK_KEYS + ("new_per_day", "day_starts_at", "fuzz", "deck")
+TOP_KEYS = DECK_KEYS + ("day_starts_at", "fuzz", "leech_threshold", "card_folders", "deck")
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -54,16 +60,20 @@ class DeckSettings:
     learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     maximum_interval: int = 36500
+    new_per_day: int | None = None  # a deck section's own limit; None: the top-level new_per_day
     parameters: tuple[float, ...] | None = None  # None: fsrs's default parameters
 
     def to_dict(self) -> dict:
-        return {
+        values = {
             "desired_retention": self.desired_retention,
             "learning_steps": [format_step(s) for s in self.learning_steps],
             "relearning_steps": [format_step(s) for s in self.relearning_steps],
             "maximum_interval": self.maximum_interval,
             "parameters": list(self.parameters) if self.parameters is not None else None,
         }
+        if self.new_per_day is not None:
+            values["new_per_day"] = self.new_per_day
+        return values
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,13 @@ class Config:
     day_starts_at: int = 4
     fuzz: bool = True
     decks: tuple[tuple[str, DeckSettings], ...] = field(default=())
+    leech_threshold: int = 8
+    card_folders: tuple[str, ...] = ()
+
+    def new_limit(self, deck: str) -> int:
+        """New cards per study day for `deck`: its section's `new_per_day`, else the top-level one."""
+        own = self.for_deck(deck).new_per_day
+        return self.new_per_day if own is None else own
 
     def for_deck(self, deck: str) -> DeckSettings:
         """Settings of the longest `[deck."…"]` section that is `deck` or one of its parents."""
@@ -93,6 +110,8 @@ class Config:
             "new_per_day": self.new_per_day,
             "day_starts_at": self.day_starts_at,
             "fuzz": self.fuzz,
+            "leech_threshold": self.leech_threshold,
+            "card_folders": list(self.card_folders),
             "deck": {name: settings.to_dict() for name, settings in self.decks},
         }
 
@@ -110,8 +129,14 @@ class Config:
         for key in data:
             if key not in TOP_KEYS:
                 problem(key, f"unknown setting (known: {', '.join(TOP_KEYS)})")
-        defaults = _deck_settings(data, DeckSettings(), problem, None)
+        top = {key: value for key, value in data.items() if key != "new_per_day"}
+        defaults = _deck_settings(top, DeckSettings(), problem, None)
         new_per_day = _integer(data, "new_per_day", 20, 0, 9999, problem)
+        leech_threshold = _integer(data, "leech_threshold", 8, 1, 999, problem)
+        card_folders = data.get("card_folders", [])
+        if not isinstance(card_folders, list) or not all(isinstance(f, str) and f for f in card_folders):
+            problem("card_folders", f'must be a list of folders like ["~/my-cards"] (got {_show(card_folders)})')
+            card_folders = []
         day_starts_at = _integer(data, "day_starts_at", 4, 0, 23, problem)
         fuzz = data.get("fuzz", True)
         if not isinstance(fuzz, bool):
@@ -132,7 +157,7 @@ class Config:
             decks.append((name, _deck_settings(section, defaults, problem, name)))
         if problems:
             raise ConfigError(problems)
-        return cls(defaults, new_per_day, day_starts_at, fuzz, tuple(decks))
+        return cls(defaults, new_per_day, day_starts_at, fuzz, tuple(decks), leech_threshold, tuple(card_folders))
 
 
 def load_config(path: Path) -> Config:
@@ -260,6 +285,12 @@ def _deck_settings(data: dict, base: DeckSettings, problem, section: str | None)
             problem("maximum_interval", f"must be a whole number of days from 1 to 36500 (got {_show(value)})", section)
         else:
             changes["maximum_interval"] = value
+    if "new_per_day" in data:
+        value = data["new_per_day"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 9999:
+            problem("new_per_day", f"must be a whole number from 0 to 9999 (got {_show(value)})", section)
+        else:
+            changes["new_per_day"] = value
     if "parameters" in data:
         value = data["parameters"]
         message = parameters_problem(value)

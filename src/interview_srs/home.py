@@ -1,8 +1,8 @@
 """Where the review data lives, and opening it: the store, the config next to it, the cards synced.
 
-Shared by `srs review` and `srs stats`. The store path is `--store PATH`, else
-`$SRS_HOME/store.sqlite3`, else the platform's user data folder; `config.toml` is read from the
-store's folder.
+Shared by `srs review`, `srs stats` and the commands that look cards up. The store path is
+`--store PATH`, else `$SRS_HOME/store.sqlite3`, else the platform's user data folder;
+`config.toml` is read from the store's folder, and the card sources follow `sources.resolve`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from interview_srs.config import CONFIG_NAME, Config, load_config
+from interview_srs.sources import CardSources, resolve
 from interview_srs.store import CardFilter, Store, StoreError, default_store_path
 
 
@@ -21,23 +22,38 @@ class Home:
     store: Store
     config: Config
     config_path: Path
+    sources: CardSources
 
 
-def open_home(store_path: Path | None, cards_dir: Path, at: datetime, environ: dict | None = None) -> Home:
-    """Read the config, open the store (running migrations) and sync it with `cards_dir`.
+def store_path_for(store_path: Path | None, environ: dict | None = None) -> Path:
+    return Path(store_path) if store_path is not None else default_store_path(environ)
+
+
+def open_home(store_path: Path | None, cards_dir: Path | None, at: datetime,
+              environ: dict | None = None, cwd: Path | None = None) -> Home:
+    """Read the config, open the store (running migrations) and sync it with the card sources
+    (`cards_dir` when given, else as `sources.resolve` finds them).
 
     Raises ConfigError, StoreError or cards.CardsError.
     """
-    path = Path(store_path) if store_path is not None else default_store_path(environ)
+    path = store_path_for(store_path, environ)
     config_path = path.parent / CONFIG_NAME
     config = load_config(config_path)
+    sources = resolve(cards_dir, path.parent, config.card_folders, cwd)
+    if not sources.folders:
+        raise StoreError("no cards: this installation has no bundled bank; pass --cards DIR")
     store = Store.open(path)
     try:
-        store.sync(cards_dir, at)
+        sync_cards(store, sources, at)
     except BaseException:
         store.close()
         raise
-    return Home(store, config, config_path)
+    return Home(store, config, config_path, sources)
+
+
+def sync_cards(store: Store, sources: CardSources, at: datetime):
+    """Sync the store with every source folder; removal is judged per source (see Store.sync)."""
+    return store.sync(sources.folders, at, sources.owns)
 
 
 def decks_matching(decks: list[str], pattern: str) -> tuple[str, ...]:

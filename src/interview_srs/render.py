@@ -256,6 +256,22 @@ def ratings_line(intervals: dict[int, str], texts: Texts, style: Style) -> str:
     )
 
 
+def shorten(text: str, width: int = 40) -> str:
+    """`text` on one line, cut to `width` cells with an ellipsis: messages name a card by its
+    question this way, not by its id."""
+    text = " ".join(clean(text).split())
+    if cell_width(text) <= width:
+        return text
+    out, used = "", 0
+    for char in text:
+        size = char_width(char)
+        if used + size > width - 1:
+            break
+        out += char
+        used += size
+    return out + "…"
+
+
 __all__ = [
     "Style",
     "answer_lines",
@@ -267,5 +283,6 @@ __all__ = [
     "own_answer_lines",
     "question_lines",
     "ratings_line",
+    "shorten",
     "wrap",
 ]

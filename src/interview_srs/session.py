@@ -4,7 +4,9 @@ Order of cards: learning cards that are due now, then review cards due today (lo
 retrievability first), then new cards up to the daily limit, then learning cards due within
 the next 20 minutes (Anki's learn-ahead), so learning steps play out within the session.
 
-Input: on a terminal, single key presses (no Enter needed) and a running timer on the question.
+Input: on a terminal, single key presses (no Enter needed) and a running timer on the question
+(termios and select on Unix, msvcrt on Windows: winkeys.py). A card taller than the terminal is
+shown through pager.py, and a resize (SIGWINCH) redraws it.
 When standard input is not a terminal, one key per line: an empty line is Enter, a line with
 only spaces (or the word `space`) is Space, otherwise the first character counts — so a whole
 session can be driven from a file or a test.
@@ -29,7 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from interview_srs import render
+from interview_srs import pager, render
 from interview_srs.scheduler import (
     LEARN_AHEAD,
     NEW,
@@ -39,6 +41,7 @@ from interview_srs.scheduler import (
     format_interval,
     to_ms,
 )
+from interview_srs.sources import CardSources
 from interview_srs.store import Answer, CardFilter, Store, StoreError, StoredCard
 from interview_srs.texts import Texts
 
@@ -53,6 +56,9 @@ QUIT = "q"
 class Limits:
     new_per_day: int = 20
     cards: int | None = None  # at most this many different cards in the session
+    deck_new: Callable[[str], int] | None = None  # a deck's own new-card limit (config), if any
+    new_usually: int | None = None  # the daily limit without --new (for tomorrow's figure)
+    leech_threshold: int = 8  # lapses from which the screen suggests reworking your answer
 
 
 @dataclass
@@ -61,8 +67,12 @@ class Summary:
 
     answers: list[Answer] = field(default_factory=list)
     seconds: float = 0.0
-    due_tomorrow: int = 0
+    due_today: int = 0  # not new, due before the study day ends (learning steps included)
+    new_today: int = 0  # new cards today's limit still allows
+    due_tomorrow: int = 0  # falling due during tomorrow's study day
     new_tomorrow: int = 0
+    new_in_bank: int = 0  # new cards never shown
+    next_due: str = ""  # when nothing is left today: when the next card is due
 
     def ratings(self) -> dict[int, int]:
         counts = {1: 0, 2: 0, 3: 0, 4: 0}
@@ -89,7 +99,13 @@ class Summary:
             )
         else:
             lines.append(texts.summary_none)
+        if self.due_today or self.new_today:
+            lines.append(texts.summary_today.format(due=self.due_today, new=self.new_today))
+        elif self.next_due:
+            lines.append(texts.summary_next.format(when=self.next_due))
         lines.append(texts.summary_tomorrow.format(due=self.due_tomorrow, new=self.new_tomorrow))
+        if self.new_in_bank:
+            lines.append(texts.summary_bank.format(left=self.new_in_bank))
         return lines
 
 
@@ -110,11 +126,20 @@ class Terminal:
         self.interactive = _isatty(stdin)
         self.styled = _isatty(stdout) and os.environ.get("NO_COLOR", "") == ""
         self.style = render.Style(self.styled)
-        self._saved = None
+        self._resized: int | None = None  # see resize_signals
+        self.windows = os.name == "nt"  # no termios, select() or SIGWINCH: see winkeys.py
+        self.drawn_size: tuple[int, int] | None = None
 
     def width(self) -> int:
         columns = shutil.get_terminal_size((80, 24)).columns if _isatty(self.stdout) else 80
         return max(20, min(columns - 1, MAX_WIDTH))
+
+    def height(self) -> int | None:
+        """Lines a screen may use on a terminal (one is left for the timer); None when the
+        output is not a terminal, which never scrolls."""
+        if not (self.interactive and _isatty(self.stdout)):
+            return None
+        return max(5, shutil.get_terminal_size((80, 24)).lines - 1)
 
     def write(self, text: str = "") -> None:
         self.stdout.write(text)
@@ -124,6 +149,7 @@ class Terminal:
         self.write(text + "\n")
 
     def clear(self) -> None:
+        self.drawn_size = tuple(shutil.get_terminal_size((80, 24)))  # Windows notices resizes by it
         if self.styled:
             self.write("\x1b[H\x1b[2J")
         else:
@@ -135,21 +161,29 @@ class Terminal:
         if not self.interactive:
             yield
             return
+        if self.windows:  # msvcrt reads single keys without echo as it is
+            from interview_srs import winkeys
+
+            if self.styled:
+                winkeys.enable_ansi()
+            yield
+            return
         import termios
         import tty
 
         fd = self.stdin.fileno()
         saved = termios.tcgetattr(fd)
-        try:
-            tty.setcbreak(fd)
-            yield
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        with resize_signals() as self._resized:
+            try:
+                tty.setcbreak(fd)
+                yield
+            finally:
+                termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
     @contextmanager
     def cooked(self):
         """Normal terminal mode (for running an editor) inside a `keys` block."""
-        if not self.interactive:
+        if not self.interactive or self.windows:
             yield
             return
         import termios
@@ -162,7 +196,8 @@ class Terminal:
             termios.tcsetattr(fd, termios.TCSADRAIN, raw)
 
     def read_key(self, timeout: float | None = None) -> str | None:
-        """One key: " ", "\\n", a character, QUIT at end of input; None when `timeout` passes."""
+        """One key: " ", "\\n", a character, a scroll key (pager.UP, ...), QUIT at end of input,
+        pager.RESIZE when the terminal was resized; None when `timeout` passes."""
         if not self.interactive:
             line = self.stdin.readline()
             if line == "":
@@ -174,10 +209,18 @@ class Terminal:
             if word in ("", "space"):
                 return " "
             return word[0]
+        if self.windows:
+            from interview_srs import winkeys
+
+            return winkeys.read_key(timeout, self.drawn_size)
         fd = self.stdin.fileno()
-        ready, _, _ = select.select([fd], [], [], timeout)
+        wake = [self._resized] if self._resized is not None else []
+        ready, _, _ = select.select([fd, *wake], [], [], timeout)
         if not ready:
             return None
+        if fd not in ready:
+            _drain(self._resized)
+            return pager.RESIZE
         data = os.read(fd, 32)
         if data in (b"", b"\x04"):
             return QUIT
@@ -186,8 +229,50 @@ class Terminal:
         if data in (b"\r", b"\n", b"\r\n"):
             return "\n"
         if data.startswith(b"\x1b"):
-            return "\x1b"
+            return _ESCAPE_KEYS.get(data, "\x1b")
         return data[:1].decode("ascii", "replace")
+
+
+_ESCAPE_KEYS = {
+    b"\x1b[A": pager.UP, b"\x1bOA": pager.UP, b"\x1b[B": pager.DOWN, b"\x1bOB": pager.DOWN,
+    b"\x1b[5~": pager.PAGE_UP, b"\x1b[6~": pager.PAGE_DOWN,
+}
+
+
+@contextmanager
+def resize_signals():
+    """A file descriptor that becomes readable when the terminal is resized (SIGWINCH), so the
+    key loop wakes up and redraws at once; None where there is no SIGWINCH."""
+    import signal
+
+    if not hasattr(signal, "SIGWINCH"):
+        yield None
+        return
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    os.set_blocking(write_end, False)
+
+    def on_resize(_signum, _frame):
+        try:
+            os.write(write_end, b"w")
+        except BlockingIOError:  # already signalled and not yet read
+            pass
+
+    previous = signal.signal(signal.SIGWINCH, on_resize)
+    try:
+        yield read_end
+    finally:
+        signal.signal(signal.SIGWINCH, previous)
+        os.close(read_end)
+        os.close(write_end)
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 64):
+            pass
+    except BlockingIOError:
+        pass
 
 
 def _isatty(stream) -> bool:
@@ -219,7 +304,7 @@ class Session:
         terminal: Terminal,
         clock: Callable[[], datetime],
         study_day: StudyDay,
-        cards_dir: Path,
+        sources: CardSources,
         filt: CardFilter = CardFilter(),
         limits: Limits = Limits(),
         environ: dict | None = None,
@@ -232,7 +317,7 @@ class Session:
         self.term = terminal
         self.clock = clock
         self.study_day = study_day
-        self.cards_dir = cards_dir
+        self.sources = sources
         self.filt = filt
         self.limits = limits
         self.environ = os.environ if environ is None else environ
@@ -262,6 +347,14 @@ class Session:
             and (card.buried_until is None or card.buried_until <= at)
         )
 
+    def _deck_allows_new(self, deck: str) -> bool:
+        """A deck with its own `new_per_day` introduces at most that many new cards a day."""
+        if self.limits.deck_new is None:
+            return True
+        from interview_srs.store.lookups import new_introduced_in
+
+        return new_introduced_in(self.store, deck, self.day_start) < self.limits.deck_new(deck)
+
     def new_remaining(self) -> int:
         return max(0, self.limits.new_per_day - self.store.new_introduced(self.day_start))
 
@@ -285,7 +378,12 @@ class Session:
         while self.news and self.new_remaining() > 0:
             card_id = self.news.pop(0)
             card = self.store.card(card_id)
-            if card.schedule.state == NEW and self._usable(card, at) and self._allowed(card_id):
+            if (
+                card.schedule.state == NEW
+                and self._usable(card, at)
+                and self._allowed(card_id)
+                and self._deck_allows_new(card.deck)
+            ):
                 return card_id, "new"
         for card_id, _due in learning:
             if self._allowed(card_id):
@@ -336,48 +434,86 @@ class Session:
         except KeyboardInterrupt:
             self.term.line()
         self.summary.seconds = time.monotonic() - started
-        at = self.clock()
-        _start, tomorrow_end = self.study_day.bounds(at, 1)
-        self.summary.due_tomorrow = self.store.due_count(self.filt, at, tomorrow_end)
-        self.summary.new_tomorrow = min(
-            self.limits.new_per_day, len(self.store.new_ids(self.filt, tomorrow_end, self.limits.new_per_day))
-        )
+        self._count_what_is_left(self.clock())
         self.term.line()
         for line in self.summary.lines(self.texts):
             self.term.line(line)
         return self.summary
 
+    def _count_what_is_left(self, at: datetime) -> None:
+        """The quit summary's figures. Today's cards include learning cards due later today;
+        tomorrow's are those falling due during tomorrow, with the usual new-card limit (not
+        today's --new)."""
+        from interview_srs.store import lookups
+
+        _start, day_end = self.study_day.bounds(at)
+        _start, tomorrow_end = self.study_day.bounds(at, 1)
+        summary = self.summary
+        summary.due_today = self.store.due_count(self.filt, at, day_end)
+        summary.new_in_bank = lookups.new_left(self.store, self.filt, at)
+        summary.new_today = min(summary.new_in_bank, self.new_remaining())
+        summary.due_tomorrow = lookups.due_between(self.store, self.filt, day_end, tomorrow_end)
+        usual = self.limits.new_per_day if self.limits.new_usually is None else self.limits.new_usually
+        summary.new_tomorrow = min(usual, summary.new_in_bank)
+        if not summary.due_today and not summary.new_today:
+            upcoming = lookups.next_due(self.store, self.filt, at)
+            if upcoming is not None:
+                local = upcoming.astimezone(self.study_day.zone) if self.study_day.zone else upcoming.astimezone()
+                summary.next_due = f"{local:%Y-%m-%d %H:%M} (in {format_interval(upcoming - at)})"
+
     def show(self, card_id: str, message: str) -> str | None:
         """Show one card until it is answered or the user does something else.
 
+        The screen is built as lines and handed to the pager, which scrolls a card taller than
+        the terminal and redraws it when the terminal is resized.
         Returns QUIT, a message to show with the next card, or None.
         """
         card = self.store.card(card_id)
         self.shown.add(card_id)
         counts = self.counts()
-        width = self.term.width()
         question_started = time.monotonic()
         revealed = False
         preview: dict[int, str] = {}
+        offset = 0
+        hint = ""
 
-        def draw() -> None:
-            self.term.clear()
-            if message:
-                self.term.line(message)
-            for line in render.question_lines(card, self.texts, width, self.term.style, counts):
-                self.term.line(line)
+        def screen() -> pager.Screen:
+            width = self.term.width()
+            style = self.term.style
+            top, body = pager.split_header(
+                render.question_lines(card, self.texts, width, style, counts)
+            )
+            top = (message.split("\n") if message else []) + top
+            bottom = [""]
             if revealed:
                 mine = self.personal.answer(card.id) if self.personal else None
-                for line in render.own_answer_lines(mine, card.id, card.question, self.texts, width, self.term.style):
-                    self.term.line(line)
-                for line in render.answer_lines(card, self.texts, width, self.term.style):
-                    self.term.line(line)
-                self.term.line()
-                self.term.line(render.ratings_line(preview, self.texts, self.term.style))
-                self.term.line(self.term.style.dim(self.texts.answer_keys))
+                body += render.own_answer_lines(mine, card.id, card.question, self.texts, width, style)
+                body += render.answer_lines(card, self.texts, width, style)
+                body += self._leech_lines(card, width)
+                bottom += [render.ratings_line(preview, self.texts, style), style.dim(self.texts.answer_keys)]
             else:
-                self.term.line()
-                self.term.line(self.term.style.dim(self.texts.question_keys))
+                bottom.append(style.dim(self.texts.question_keys))
+            if hint:
+                bottom.append(hint)
+            return pager.Screen(tuple(top), tuple(body), tuple(bottom))
+
+        def draw() -> None:
+            nonlocal offset
+            shown = pager.view(screen(), self.term.height(), offset, self.term.style.dim(self.texts.scroll))
+            offset = shown.offset
+            self.term.clear()
+            for line in shown.lines:
+                self.term.line(line)
+
+        def show_hint(text: str) -> None:
+            """A one-line hint under the keys: replaced, never stacked, however often it comes."""
+            nonlocal hint
+            if self.term.interactive:
+                hint = text
+                draw()
+            elif hint != text:
+                hint = text
+                self.term.line(text)
 
         draw()
         message = ""  # shown once, not again when the answer is revealed
@@ -386,8 +522,16 @@ class Session:
             if key == QUIT:
                 self._put_back()
                 return QUIT
-            if key in (" ", "\n") and not revealed:
+            if key == pager.RESIZE:
+                draw()
+            elif key in pager.SCROLL_KEYS:
+                height = self.term.height()
+                if height is not None:
+                    offset = pager.scrolled(screen(), height, offset, key)
+                    draw()
+            elif key in (" ", "\n") and not revealed:
                 revealed = True
+                hint = ""
                 at = self.clock()
                 intervals = self.schedulers.preview(card.id, card.deck, card.schedule, at)
                 preview = {r: format_interval(i) for r, i in intervals.items()}
@@ -395,18 +539,23 @@ class Session:
             elif key in ("1", "2", "3", "4") and revealed:
                 return self.answer(card, int(key), question_started)
             elif key in ("1", "2", "3", "4"):
-                self.term.line(self.term.style.dim(self.texts.question_keys))
+                show_hint(self.texts.reveal_first)
             elif key == "u":
                 result = self.undo()
                 if result is not None:
                     return result
-                self.term.line(self.texts.nothing_to_undo)
+                show_hint(self.texts.nothing_to_undo)
             elif key == "s":
                 until, _ = self.study_day.bounds(self.clock(), 1)
                 previous = self.store.bury(card.id, until)
                 self.undo_stack.append(("bury", (card.id, previous, self.current)))
                 self.current = None
-                return self.texts.buried.format(card=card.id)
+                return self.texts.buried.format(question=render.shorten(card.question))
+            elif key == "!":
+                self.store.suspend(card.id)
+                self.undo_stack.append(("suspend", (card.id, None, self.current)))
+                self.current = None
+                return self.texts.suspended.format(question=render.shorten(card.question), card=card.id)
             elif key == "w":
                 message = self.write_answer(card) or ""
                 if not revealed:
@@ -422,6 +571,16 @@ class Session:
                 card = self.store.card(card.id)
                 message = problem or ""
                 draw()
+
+    def _leech_lines(self, card: StoredCard, width: int) -> list[str]:
+        """A leech (forgotten `leech_threshold` times or more) suggests reworking your answer."""
+        from interview_srs.store.lookups import lapses
+
+        count = lapses(self.store, card.id)
+        if count < self.limits.leech_threshold:
+            return []
+        text = self.texts.leech.format(lapses=count, card=card.id)
+        return [""] + [self.term.style.bold(line) for line in render.wrap(text, width)]
 
     def _wait_key(self, started: float, revealed: bool) -> str:
         if not self.term.interactive:
@@ -455,10 +614,13 @@ class Session:
         return self.texts.answered_elsewhere if answer.conflict else None
 
     def undo(self) -> str | None:
-        """Undo the last answer or bury; the card comes back on screen. None: nothing to undo."""
+        """Undo the last answer, bury or suspend; the card comes back on screen, and the message
+        says which was undone. None: nothing to undo."""
         if not self.undo_stack:
             return None
         kind, value = self.undo_stack.pop()
+        done = {"answer": self.texts.undone_answer, "bury": self.texts.undone_bury,
+                "suspend": self.texts.undone_suspend}[kind]
         if kind == "answer":
             answer: Answer = value  # type: ignore[assignment]
             try:
@@ -470,11 +632,14 @@ class Session:
             queue = "new" if answer.before.state == NEW else "review"
         else:
             card_id, previous, current = value  # type: ignore[misc]
-            self.store.bury(card_id, previous)
+            if kind == "bury":
+                self.store.bury(card_id, previous)
+            else:
+                self.store.suspend(card_id, False)
             queue = current[1] if current else "review"
         self._put_back()
         self.current = (card_id, queue if queue != "review" else "undo")
-        return self.texts.undone.format(card=card_id)
+        return done.format(question=render.shorten(self.store.card(card_id).question))
 
     def edit(self, card: StoredCard) -> str | None:
         """Open the card in $VISUAL/$EDITOR, then re-read the cards; a message if something is off."""
@@ -488,9 +653,10 @@ class Session:
             except OSError as exc:
                 return f"{editor}: {exc.strerror or exc}"
         from interview_srs.cards import CardsError
+        from interview_srs.home import sync_cards
 
         try:
-            self.store.sync(self.cards_dir, self.clock())
+            sync_cards(self.store, self.sources, self.clock())
         except CardsError as exc:
             return "\n".join([self.texts.edit_problems, *(str(p) for p in exc.problems)])
         return None
@@ -515,7 +681,7 @@ class Session:
 
 
 def review(
-    cards_dir: Path,
+    cards_dir: Path | None,
     store_path: Path | None,
     *,
     deck: str | None = None,
@@ -548,9 +714,15 @@ def review(
             Terminal(stdin or sys.stdin, stdout or sys.stdout),
             clock,
             StudyDay(home.config.day_starts_at),
-            cards_dir,
+            home.sources,
             filt,
-            Limits(home.config.new_per_day if new is None else new, limit),
+            Limits(
+                home.config.new_per_day if new is None else new,
+                limit,
+                deck_new=home.config.new_limit if new is None and home.config.decks else None,
+                new_usually=home.config.new_per_day,
+                leech_threshold=home.config.leech_threshold,
+            ),
             environ,
             Personal(answers_dir or home.store.path.parent),
         )

@@ -9,6 +9,11 @@
 * True retention: over the last 30 study days, the share of answers to cards in the review
   state that were not "Again" (as Anki's "true retention"); compared with desired retention.
 * Retrievability: FSRS's predicted recall probability now, averaged over reviewed cards.
+* Leeches: cards forgotten (Again on a review card) at least `leech_threshold` times.
+
+On a store where nothing has been answered yet the text is one line, not a table of zeros; the
+forecast and the history are one-line charts (a column per day), not 30 lines each. `srs stats`
+never creates a store: with none yet it says so.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from interview_srs.config import Config
-from interview_srs.render import cell_width
+from interview_srs.render import cell_width, shorten
 from interview_srs.scheduler import (
     NEW,
     STATE_NAMES,
@@ -83,6 +88,8 @@ class Stats:
     average_retrievability: float | None
     retrievability_cards: int
     cards: tuple[dict, ...]
+    leeches: tuple[tuple[str, str, int], ...] = ()  # (id, question, lapses)
+    leech_threshold: int = 8
 
     def to_dict(self) -> dict:
         return {
@@ -105,6 +112,7 @@ class Stats:
                 "cards": self.retrievability_cards,
             },
             "cards": list(self.cards),
+            "leeches": [{"id": i, "question": q, "lapses": n} for i, q, n in self.leeches],
         }
 
 
@@ -114,6 +122,7 @@ def collect(
 ) -> Stats:
     """The figures at `at`; `with_cards` adds every card's FSRS state (for --json)."""
     from interview_srs.scheduler import decay_of
+    from interview_srs.store.lookups import leeches
 
     decays: dict[str, float] = {}  # per deck: config.toml may give decks their own parameters
     today = study_day.date_of(at)
@@ -191,6 +200,8 @@ def collect(
         average_retrievability=r_sum / r_count if r_count else None,
         retrievability_cards=r_count,
         cards=tuple(cards),
+        leeches=tuple(leeches(store, filt, config.leech_threshold)),
+        leech_threshold=config.leech_threshold,
     )
 
 
@@ -203,31 +214,36 @@ def _empty() -> dict:
 
 
 def percent(value: float) -> str:
-    return f"{value * 100:.1f}%"
+    """92% (one decimal only below 10%, where a whole number would say too little)."""
+    return f"{value * 100:.0f}%" if value >= 0.1 or value == 0 else f"{value * 100:.1f}%"
 
 
 def render_text(stats: Stats, texts: Texts) -> str:
-    lines = [texts.stats_title.format(today=stats.today.isoformat(), rollover=stats.rollover), ""]
+    lines = [texts.stats_title.format(today=stats.today.isoformat(), rollover=stats.rollover)]
+    t = stats.total
+    if stats.retrievability_cards == 0 and not any(n for _d, n in stats.history):
+        cards = t.new + t.learning + t.review + t.relearning
+        lines.append(texts.stats_fresh.format(cards=cards, decks=len(stats.decks)))
+        return "\n".join(lines)
+    lines.append("")
     headers = texts.stats_columns
     rows = []
     for d in (*stats.decks, stats.total):
-        retention = percent(d.true_retention) if d.true_retention is not None else "-"
         rows.append(
             (
                 d.deck or texts.stats_total,
                 *(str(v) for v in (d.new, d.learning, d.review, d.relearning, d.suspended, d.buried, d.due_today)),
-                f"{retention} ({percent(d.desired_retention)})",
+                _against_target(d.true_retention, d.desired_retention, texts),
             )
         )
     widths = [max(cell_width(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
     for row in (headers, *rows):
         cells = [_pad(row[0], widths[0])] + [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:])]
         lines.append("  ".join(cells).rstrip())
-    for title, series in ((texts.stats_forecast, stats.forecast), (texts.stats_history, stats.history)):
-        lines += ["", title]
-        lines += bar_chart(series)
     lines.append("")
-    t = stats.total
+    for title, series in ((texts.stats_forecast, stats.forecast), (texts.stats_history, stats.history)):
+        lines += day_chart(series, title, texts)
+    lines.append("")
     desired = percent(t.desired_retention)
     if t.true_retention is None:
         lines.append(texts.stats_retention_none.format(desired=desired))
@@ -241,20 +257,43 @@ def render_text(stats: Stats, texts: Texts) -> str:
                 value=percent(stats.average_retrievability), cards=stats.retrievability_cards
             )
         )
+    if stats.leeches:
+        lines += ["", texts.stats_leeches.format(threshold=stats.leech_threshold)]
+        width = max(len(card_id) for card_id, _q, _n in stats.leeches)
+        lines += [f"  {card_id:<{width}}  {n:>3}×  {shorten(q, 40)}" for card_id, q, n in stats.leeches]
     return "\n".join(lines)
 
 
-def bar_chart(series: tuple[tuple[date, int], ...], width: int = BAR_WIDTH) -> list[str]:
-    """One line per day: `03-01 ████████ 12`; bars scaled to the largest value."""
-    top = max((n for _d, n in series), default=0)
-    digits = len(str(top))
-    lines = []
-    for day, n in series:
-        bar = "█" * (round(n / top * width) if top else 0)
-        if n and not bar:
-            bar = "▏"
-        lines.append(f"{day.strftime('%m-%d')} {n:>{digits}} {bar}".rstrip())
-    return lines
+def _against_target(value: float | None, desired: float, texts: Texts) -> str:
+    """`92% (target 90%)`, or `none yet (target 90%)`."""
+    if value is None:
+        return texts.stats_no_value.format(desired=percent(desired))
+    return texts.stats_target.format(value=percent(value), desired=percent(desired))
+
+
+SPARKS = " ▁▂▃▄▅▆▇█"
+
+
+def day_chart(series: tuple[tuple[date, int], ...], title: str, texts: Texts) -> list[str]:
+    """A compact chart: a title with the total and the busiest day, one column per day scaled
+    to the busiest (any day with cards shows at least ▁), and the first and last dates under it.
+
+        Due in the next 30 days: 12 in all, most on 03-05 (4)
+          █▂ ▁    ▄
+          03-01                        03-30
+    """
+    total = sum(n for _d, n in series)
+    if not total:
+        return [texts.stats_chart_empty.format(title=title)]
+    peak_day, peak = max(series, key=lambda item: item[1])
+    bars = "".join(SPARKS[max(1, round(n / peak * 8))] if n else " " for _d, n in series)
+    first, last = series[0][0].strftime("%m-%d"), series[-1][0].strftime("%m-%d")
+    axis = first + " " * max(1, len(series) - len(first) - len(last)) + last
+    return [
+        texts.stats_chart.format(title=title, total=total, peak=peak, day=peak_day.strftime("%m-%d")),
+        "  " + bars.rstrip(),
+        "  " + axis,
+    ]
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
@@ -267,13 +306,17 @@ def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
     """`srs stats`: sync, collect, and render as text or JSON."""
     import json
 
-    from interview_srs.home import card_filter, open_home
+    from interview_srs.home import card_filter, open_home, store_path_for
     from interview_srs.scheduler import now
+    from interview_srs.store import mocks
     from interview_srs.texts import texts_for
 
-    from interview_srs.store import mocks
-
     at = now(environ)
+    path = store_path_for(store_path, environ)
+    if not path.exists():
+        if as_json:
+            return json.dumps({"format": JSON_FORMAT, "store": None}, indent=2)
+        return texts_for(environ).stats_no_store.format(path=path)
     home = open_home(store_path, cards_dir, at, environ)
     try:
         filt = card_filter(home.store, deck, None)
@@ -306,4 +349,4 @@ def mock_history_lines(runs, texts: Texts) -> list[str]:
     return lines
 
 
-__all__ = ["DeckStats", "Stats", "bar_chart", "collect", "mock_history_lines", "render_text", "report"]
+__all__ = ["DeckStats", "Stats", "collect", "day_chart", "mock_history_lines", "render_text", "report"]

@@ -34,9 +34,8 @@ class Texts:
     rate_hint: str
     no_cards: str
     finished: str
-    undone: str  # {card}
     nothing_to_undo: str
-    buried: str  # {card}
+    buried: str  # {question}
     answered_elsewhere: str
     no_editor: str  # {place}
     edit_problems: str
@@ -54,6 +53,24 @@ class Texts:
     stats_retention_none: str  # {desired}
     stats_retrievability: str  # {value} {cards}
     stats_retrievability_none: str
+    # -- install-screens: the pager, suspend, undo, the quit summary, compact stats, leeches --
+    scroll: str  # {first} {last} {total}
+    reveal_first: str
+    suspended: str  # {question} {card}
+    undone_answer: str  # {question}
+    undone_bury: str  # {question}
+    undone_suspend: str  # {question}
+    leech: str  # {lapses} {card}
+    summary_today: str  # {due} {new}
+    summary_bank: str  # {left}
+    summary_next: str  # {when}
+    stats_fresh: str  # {cards} {decks}
+    stats_no_store: str  # {path}
+    stats_target: str  # {value} {desired}
+    stats_no_value: str  # {desired}
+    stats_chart: str  # {title} {total} {peak} {day}
+    stats_chart_empty: str  # {title}
+    stats_leeches: str  # {threshold}
     mock_progress: str  # {position} {count} {target}
     mock_speak_keys: str
     mock_type_prompt: str
@@ -93,14 +110,13 @@ EN = Texts(
     role="Role",
     tags="Tags",
     counts="due {due} · learning {learning} · new {new}",
-    question_keys="Space/Enter show answer · s bury · e edit · w my answer · u undo · q quit",
-    answer_keys="1-4 rate · s bury · e edit · w my answer · u undo · q quit",
+    question_keys="Space/Enter show answer · s bury · ! suspend · e edit · w my answer · u undo · q quit",
+    answer_keys="1-4 rate · s bury · ! suspend · e edit · w my answer · u undo · q quit",
     rate_hint="Press 1, 2, 3 or 4 to rate.",
     no_cards="Nothing to review right now.",
     finished="Congratulations! You have finished for now.",
-    undone="Undid the last answer to {card}.",
     nothing_to_undo="Nothing to undo.",
-    buried="Buried {card} until tomorrow.",
+    buried="Buried “{question}” until tomorrow.",
     answered_elsewhere="(this card was also answered in another session; both answers are kept)",
     no_editor="Set $EDITOR to edit cards; this card is at {place}.",
     edit_problems="The card file has problems; the card is shown as it was:",
@@ -118,6 +134,23 @@ EN = Texts(
     stats_retention_none="True retention (last 30 days): no reviews yet (desired {desired})",
     stats_retrievability="Average retrievability now: {value} over {cards} cards",
     stats_retrievability_none="Average retrievability now: no reviewed cards yet",
+    scroll="lines {first}–{last} of {total} · j/k or ↑/↓ scroll",
+    reveal_first="Show the answer first (Space or Enter), then rate 1–4.",
+    suspended="Suspended “{question}”: it stays out of reviews until `srs unsuspend {card}`.",
+    undone_answer="Undid your answer to “{question}”.",
+    undone_bury="Unburied “{question}”.",
+    undone_suspend="Unsuspended “{question}”.",
+    leech="Leech: forgotten {lapses} times. Rework your own answer: srs answer {card}",
+    summary_today="Left today: {due} due, {new} new.",
+    summary_bank="New cards not seen yet: {left} (study more today with `srs review --new N`).",
+    summary_next="Nothing is due now; the next card is due {when}.",
+    stats_fresh="{cards} cards in {decks} decks, none reviewed yet. Start with `srs review`.",
+    stats_no_store="No reviews yet (no store at {path}). Start with `srs review`.",
+    stats_target="{value} (target {desired})",
+    stats_no_value="none yet (target {desired})",
+    stats_chart="{title}: {total} in all, most on {day} ({peak})",
+    stats_chart_empty="{title}: none",
+    stats_leeches="Leeches (forgotten {threshold}+ times; rework your answer with `srs answer ID`):",
     mock_progress="Mock interview · question {position} of {count} · target {target}",
     mock_speak_keys="Answer aloud; Space/Enter when you have finished · q stop",
     mock_type_prompt="Type your answer; an empty line ends it (q alone stops).",
@@ -157,14 +190,13 @@ ZH = Texts(
     role="岗位",
     tags="标签",
     counts="到期 {due} · 学习中 {learning} · 新卡 {new}",
-    question_keys="空格/回车 显示答案 · s 搁置 · e 编辑 · w 我的答案 · u 撤销 · q 退出",
-    answer_keys="1-4 评分 · s 搁置 · e 编辑 · w 我的答案 · u 撤销 · q 退出",
+    question_keys="空格/回车 显示答案 · s 搁置 · ! 暂停 · e 编辑 · w 我的答案 · u 撤销 · q 退出",
+    answer_keys="1-4 评分 · s 搁置 · ! 暂停 · e 编辑 · w 我的答案 · u 撤销 · q 退出",
     rate_hint="请按 1、2、3 或 4 评分。",
     no_cards="现在没有要复习的卡片。",
     finished="恭喜！本轮复习已完成。",
-    undone="已撤销对 {card} 的上一次回答。",
     nothing_to_undo="没有可撤销的回答。",
-    buried="已将 {card} 搁置到明天。",
+    buried="已将“{question}”搁置到明天。",
     answered_elsewhere="（这张卡片也在另一个会话中被回答过；两次回答都已保存）",
     no_editor="请设置 $EDITOR 以编辑卡片；这张卡片位于 {place}。",
     edit_problems="卡片文件有问题；仍显示修改前的卡片：",
@@ -182,6 +214,23 @@ ZH = Texts(
     stats_retention_none="真实记忆保持率（过去 30 天）：还没有复习（目标 {desired}）",
     stats_retrievability="当前平均可提取性：{value}，共 {cards} 张卡片",
     stats_retrievability_none="当前平均可提取性：还没有复习过的卡片",
+    scroll="第 {first}–{last} 行，共 {total} 行 · j/k 或 ↑/↓ 滚动",
+    reveal_first="请先按空格或回车看答案，再按 1–4 评分。",
+    suspended="已暂停“{question}”：在 `srs unsuspend {card}` 之前不再出现。",
+    undone_answer="已撤销对“{question}”的回答。",
+    undone_bury="已取消搁置“{question}”。",
+    undone_suspend="已取消暂停“{question}”。",
+    leech="难记卡：已遗忘 {lapses} 次。建议重写你自己的答案：srs answer {card}",
+    summary_today="今天还剩：到期 {due} 张，新卡 {new} 张。",
+    summary_bank="题库里还没学过的新卡：{left} 张（今天想多学可用 `srs review --new N`）。",
+    summary_next="现在没有到期的卡片；下一张在 {when} 到期。",
+    stats_fresh="共 {cards} 张卡片、{decks} 个牌组，还没有复习过。从 `srs review` 开始吧。",
+    stats_no_store="还没有复习记录（{path} 不存在）。从 `srs review` 开始吧。",
+    stats_target="{value}（目标 {desired}）",
+    stats_no_value="暂无（目标 {desired}）",
+    stats_chart="{title}：共 {total}，最多在 {day}（{peak}）",
+    stats_chart_empty="{title}：无",
+    stats_leeches="难记卡（遗忘 {threshold} 次以上；用 `srs answer ID` 重写你的答案）：",
     mock_progress="模拟面试 · 第 {position}/{count} 题 · 目标用时 {target}",
     mock_speak_keys="请出声作答；答完按空格/回车 · q 结束",
     mock_type_prompt="请输入你的回答；空行结束（单独输入 q 结束面试）。",

@@ -24,10 +24,13 @@ Times are INTEGER milliseconds since the Unix epoch, UTC. States: 0 new (never a
 `schema_migrations` — one row per applied migration.
     version INTEGER PK, name TEXT, applied_ms INTEGER.
 
-`source_files` — the card files seen at the last sync; a file whose size and mtime_ns are
-unchanged is not read again, one whose bytes hash the same is not parsed again.
+`source_files` — the card files seen, from every card source (see sources.py); a file whose size
+and mtime_ns are unchanged is not read again, one whose bytes hash the same is not parsed again.
     path TEXT PK (absolute), size INTEGER, mtime_ns INTEGER, sha256 TEXT (hex),
-    deck TEXT (the file's deck), deck_line/deck_column INTEGER (where `deck:` is), synced_ms.
+    deck TEXT (the file's deck), deck_line/deck_column INTEGER (where `deck:` is),
+    synced_ms — when the file was last read; it only grows (max + 1 if the clock went back), so
+    it also orders readings: a file last read before another source's is read again
+    (Store.sync).
 
 `cards` — one row per card `id` ever seen; never deleted, so history survives edits.
     id TEXT PK (the YAML id)
@@ -36,8 +39,9 @@ unchanged is not read again, one whose bytes hash the same is not parsed again.
         outline [text], assesses, pitfalls [text], example, sources [text],
         followups [{q, cue}], as_of "YYYY-MM" or ""; older rows may lack the last two)
     file TEXT (absolute path of the YAML file), line/column INTEGER (where the card starts)
-    present INTEGER 0/1 — 0 when the card is no longer in any YAML file: hidden from review and
-        stats, history kept; set back to 1 with its history when the id reappears
+    present INTEGER 0/1 — 0 when the file the card was last read from no longer has it (removal
+        is judged per source: cards of sources not being synced are left alone): hidden from
+        review and stats, history kept; set back to 1 with its history when the id reappears
     added_ms INTEGER — first seen
     state INTEGER; step INTEGER (learning/relearning step, else NULL); stability REAL;
         difficulty REAL; due_ms INTEGER (NULL for new cards); last_review_ms INTEGER
@@ -297,19 +301,32 @@ class Store:
 
     # -- syncing with cards/ -----------------------------------------------------------------
 
-    def sync(self, cards_dir: Path, at: datetime) -> SyncReport:
-        """Bring the cards table in line with the YAML files; raise cards.CardsError on bad cards.
+    def sync(self, folders, at: datetime, owns: Callable[[str], bool] | None = None) -> SyncReport:
+        """Bring the cards table in line with the YAML files in `folders` (one folder or several);
+        raise cards.CardsError on bad cards.
 
         Unchanged files (same size and mtime_ns) are not read; files whose bytes hash the same
-        are not parsed. Cards are matched by id, so edited cards keep their history, removed
-        ones are hidden (present = 0) and restored ones come back with their history.
-        """
-        cards_dir = Path(cards_dir)
-        paths = list_card_files(cards_dir) if cards_dir.is_dir() else []
-        if not paths:
-            from interview_srs.cards import load_bank
+        are not parsed. Cards are matched by id, so edited cards keep their history.
 
-            load_bank(cards_dir)  # raises the right CardsError ("cards folder not found", ...)
+        Removal is judged per source: only files that `owns` (default: lying in one of
+        `folders`) count as gone when they are missing, and a card is hidden (present = 0) only
+        when the file it was last read from no longer has it. Cards from other sources (another
+        checkout, your own cards folder when you review a checkout) are left alone. A card that
+        moved between sources follows the file that was read last; a file whose last reading is
+        older than another source's is read again, so switching sources back and forth always
+        shows the current folder's version, and a hidden card reappears with its history.
+        """
+        roots = [Path(folders)] if isinstance(folders, (str, Path)) else [Path(f) for f in folders]
+        resolved = [root.resolve() for root in roots]
+        if owns is None:
+            owns = lambda key: any(Path(key).is_relative_to(root) for root in resolved)  # noqa: E731
+        paths: list[Path] = []
+        for root in roots:
+            if not root.is_dir():
+                _raise_cards_error(root)  # "cards folder not found"
+            paths.extend(list_card_files(root))
+        if not paths:
+            _raise_cards_error(roots[0])  # "no card files (*.yaml) in this folder"
         current = {}
         for path in paths:
             stat = path.stat()
@@ -317,19 +334,26 @@ class Store:
         indexed = {
             row[0]: row
             for row in self.conn.execute(
-                "SELECT path, size, mtime_ns, sha256, deck, deck_line, deck_column FROM source_files"
+                "SELECT path, size, mtime_ns, sha256, deck, deck_line, deck_column, synced_ms "
+                "FROM source_files"
             )
+        }
+        # Read last by another source than this one: read again (see the docstring).
+        elsewhere = max((row[7] for key, row in indexed.items() if key not in current), default=None)
+        reread = {
+            key for key in current
+            if key in indexed and elsewhere is not None and indexed[key][7] < elsewhere
         }
         stale = [
             key for key, (_p, size, mtime) in current.items()
-            if key not in indexed or indexed[key][1:3] != (size, mtime)
+            if key not in indexed or indexed[key][1:3] != (size, mtime) or key in reread
         ]
-        removed = [key for key in indexed if key not in current]
+        removed = [key for key in indexed if key not in current and owns(key)]
         if not stale and not removed:
             return SyncReport()
-        return self._resync(current, indexed, stale, removed, at)
+        return self._resync(current, indexed, stale, removed, at, reread)
 
-    def _resync(self, current, indexed, stale, removed, at: datetime) -> SyncReport:
+    def _resync(self, current, indexed, stale, removed, at: datetime, reread=frozenset()) -> SyncReport:
         from interview_srs import cards as cards_module
 
         contents: dict[str, tuple[bytes, str]] = {}
@@ -339,7 +363,7 @@ class Store:
             data = current[key][0].read_bytes()
             digest = hashlib.sha256(data).hexdigest()
             contents[key] = (data, digest)
-            if key in indexed and indexed[key][3] == digest:
+            if key in indexed and indexed[key][3] == digest and key not in reread:
                 touched.append(key)
             else:
                 to_parse.append(key)
@@ -390,6 +414,9 @@ class Store:
         now_ms = to_ms(at)
         added, updated, hidden, restored = [], [], [], []
         with self.write() as conn:
+            # synced_ms only grows, even when the clock (SRS_NOW) goes back: it orders the readings.
+            last = conn.execute("SELECT max(synced_ms) FROM source_files").fetchone()[0]
+            synced_ms = now_ms if last is None else max(now_ms, last + 1)
             before = {
                 row[0]: row[1:]
                 for row in conn.execute(
@@ -437,7 +464,7 @@ class Store:
                 if deck is None:
                     conn.execute(
                         "UPDATE source_files SET size = ?, mtime_ns = ?, synced_ms = ? WHERE path = ?",
-                        (size, mtime, now_ms, key),
+                        (size, mtime, synced_ms, key),
                     )
                     continue
                 conn.execute(
@@ -447,7 +474,7 @@ class Store:
                     "sha256 = excluded.sha256, deck = excluded.deck, deck_line = excluded.deck_line, "
                     "deck_column = excluded.deck_column, synced_ms = excluded.synced_ms",
                     (key, size, mtime, contents[key][1], deck.deck, deck.location.line,
-                     deck.location.column, now_ms),
+                     deck.location.column, synced_ms),
                 )
         return SyncReport(
             files_read=len(contents),
@@ -683,6 +710,14 @@ class Store:
 
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _raise_cards_error(folder: Path) -> None:
+    """Raise the CardsError that loading `folder` gives (the card loader, and YAML, are only
+    imported when something is wrong or a file changed: start-up time)."""
+    from interview_srs.cards import load_bank
+
+    load_bank(folder)
 
 
 def _card_text(deck, card, key: str) -> tuple:

@@ -1,0 +1,91 @@
+"""`srs search`, `srs show`, `srs suspend` / `srs unsuspend` through CliRunner: exact output."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from interview_srs.cli import cli
+from interview_srs.store import Store
+
+NOW = "2025-03-01T10:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def srs(cards_dir: Path, home: Path, *args: str, keys: str | None = None, now: str = NOW):
+    env = {"SRS_HOME": str(home), "SRS_NOW": now, "LANG": "en_US.UTF-8", "LC_ALL": None, "LC_MESSAGES": None}
+    command, *rest = args
+    return CliRunner().invoke(cli, [command, "--cards", str(cards_dir), *rest], env=env, input=keys)
+
+
+def test_search_matches_question_back_and_tags_by_any_substring(cards_dir, home):
+    result = srs(cards_dir, home, "search", "数据")  # in ant-biggest-challenge's STAR action only
+    assert result.exit_code == 0
+    assert result.output == "1 card match “数据”:\n  ant-biggest-challenge  面试::蚂蚁集团::用户运营  在实习期间遇到的最大挑战是什么？\n"
+    tags = srs(cards_dir, home, "search", "情景").output  # a tag
+    assert tags.splitlines()[1].split()[0] == "xhs-abusive-user"
+    assert srs(cards_dir, home, "search", "MOB").output.startswith("1 card match “MOB”:\n  ant-mob1-3 ")
+    assert srs(cards_dir, home, "search", "没有这个").output == "No card matches “没有这个”.\n"
+
+
+def test_show_prints_the_card_its_state_recall_and_history(cards_dir, home):
+    srs(cards_dir, home, "review", keys="\n", now=NOW)  # shown, not answered
+    fresh = srs(cards_dir, home, "show", "ant-mob1-3")
+    assert fresh.exit_code == 0
+    assert fresh.output.endswith("\nState: new (never answered)\nHistory: no answers yet.\n")
+    assert "为什么关注 MOB1-3 卡的平均消费？\n\nOutline\n  1. MOB 指开卡后第几个月\n" in fresh.output
+    (home / "config.toml").write_text("fuzz = false\n", "utf-8")
+    srs(cards_dir, home, "review", keys="\n4\n", now=NOW)  # ant-biggest-challenge: Easy
+    with Store.open(home / "store.sqlite3") as store:
+        state = store.state("ant-biggest-challenge")
+    later = "2025-03-04T10:00:00+00:00"
+    result = srs(cards_dir, home, "show", "ant-biggest-challenge", now=later)
+    tail = result.output.splitlines()[-4:]
+    assert tail[0] == (
+        f"State: review · due {state.due:%Y-%m-%d %H:%M} · stability {state.stability:.1f} d · "
+        f"difficulty {state.difficulty:.1f} · lapses 0"
+    )
+    assert tail[1].startswith("Predicted recall now: ") and tail[1].endswith("% (target 90%)")
+    assert tail[2] == "History (1 answer):"
+    days = (state.due - state.last_review).days
+    assert tail[3] == f"  2025-03-01 10:00  Easy     0s  new → review, next in {days}d"
+
+
+def test_show_an_unknown_id_is_an_error(cards_dir, home):
+    result = srs(cards_dir, home, "show", "nope")
+    assert result.exit_code == 1
+    assert result.output == "Error: no card with id 'nope' in the store\n"
+
+
+def test_suspend_list_and_unsuspend(cards_dir, home):
+    assert srs(cards_dir, home, "suspend", "--list").output == "No suspended cards.\n"
+    result = srs(cards_dir, home, "suspend", "ant-mob1-3", "xhs-abusive-user")
+    assert result.exit_code == 0
+    assert result.output == (
+        "Suspended “为什么关注 MOB1-3 卡的平均消费？” (ant-mob1-3).\n"
+        "Suspended “用户私信辱骂客服，你怎么办？” (xhs-abusive-user).\n"
+    )
+    assert srs(cards_dir, home, "suspend", "--list").output == (
+        "ant-mob1-3        为什么关注 MOB1-3 卡的平均消费？\n"
+        "xhs-abusive-user  用户私信辱骂客服，你怎么办？\n"
+    )
+    review = srs(cards_dir, home, "review", keys="\n3\nq\n")
+    assert "due 0 · learning 0 · new 1" in review.output  # the suspended two stay out
+    bad = srs(cards_dir, home, "unsuspend", "ant-mob1-3", "nope")
+    assert bad.exit_code == 1
+    assert bad.output == "Error: no card with id 'nope' (find ids with `srs search TEXT`); nothing was changed\n"
+    assert srs(cards_dir, home, "unsuspend", "ant-mob1-3").output == "Unsuspended “为什么关注 MOB1-3 卡的平均消费？” (ant-mob1-3).\n"
+    assert srs(cards_dir, home, "suspend", "--list").output == "xhs-abusive-user  用户私信辱骂客服，你怎么办？\n"
+    usage = srs(cards_dir, home, "suspend")
+    assert usage.exit_code == 2 and "Error: give the ids of the cards to suspend, or --list" in usage.output
