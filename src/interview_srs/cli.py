@@ -429,24 +429,18 @@ def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[s
 def sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_anki_params: bool, write: bool) -> None:
     """Bring answers given in Anki into the store (and, with --write, the other way)."""
     from interview_srs import anki_sync
-    from interview_srs.home import open_home
-    from interview_srs.scheduler import now
 
-    def run() -> list[str]:
-        home = open_home(store_path, cards_dir, now())
-        try:
-            result = anki_sync.sync_from_anki(path, home, use_anki_params=use_anki_params)
-            lines = anki_sync.format_sync(result, use_anki_params)
-            if write:
-                from interview_srs import anki_write
+    def run(home, _at) -> list[str]:
+        result = anki_sync.sync_from_anki(path, home, use_anki_params=use_anki_params)
+        lines = anki_sync.format_sync(result, use_anki_params)
+        if write:
+            from interview_srs import anki_write
 
-                lines.extend(anki_write.format_write(anki_write.write_to_anki(path, home)))
-            return lines
-        finally:
-            home.store.close()
+            lines.extend(anki_write.format_write(anki_write.write_to_anki(path, home)))
+        return lines
 
     try:
-        lines = _review_errors(run)
+        lines = _with_home(cards_dir, store_path, run)
     except anki_sync.AnkiSyncError as error:
         raise click.ClickException(_clean(str(error))) from None
     for line in lines:
@@ -462,18 +456,8 @@ def sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_a
 def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: Path | None) -> None:
     """Export the review log and card states (JSON or CSV)."""
     from interview_srs import export as exporter
-    from interview_srs.home import open_home
-    from interview_srs.scheduler import now
 
-    def run() -> str:
-        at = now()
-        home = open_home(store_path, cards_dir, at)
-        try:
-            return exporter.render(home.store, fmt, at)
-        finally:
-            home.store.close()
-
-    text = _review_errors(run)
+    text = _with_home(cards_dir, store_path, lambda home, at: exporter.render(home.store, fmt, at))
     if out_file is None:
         click.echo(_clean(text) if sys.stdout.isatty() else text, nl=False)
         return
@@ -492,17 +476,8 @@ def optimize(cards_dir: Path | None, store_path: Path | None, yes: bool) -> None
     """Fit FSRS parameters to your review log (needs interview-srs[optimizer])."""
     from interview_srs import optimize as optimizer
     from interview_srs.config import update_config
-    from interview_srs.home import open_home
-    from interview_srs.scheduler import now
 
-    def run():
-        home = open_home(store_path, cards_dir, now())
-        try:
-            return home, optimizer.load_history(home.store)
-        finally:
-            home.store.close()
-
-    home, history = _review_errors(run)
+    home, history = _with_home(cards_dir, store_path, lambda home, _at: (home, optimizer.load_history(home.store)))
     counted = optimizer.counted_reviews(history)
     if counted < optimizer.MIN_REVIEWS:
         click.echo(optimizer.too_few_message(counted))
