@@ -70,13 +70,13 @@ def test_every_problem_is_reported_with_its_line(tmp_path):
         load_config(path)
     assert list(error.value.problems) == [
         f"{path}:4: colour: unknown setting (known: desired_retention, learning_steps, "
-        "relearning_steps, maximum_interval, new_per_day, interview_target, day_starts_at, fuzz, "
-        "leech_threshold, card_folders, timezone, final_pass_days, answer_seconds, deck)",
+        "relearning_steps, maximum_interval, new_per_day, interview_target, parameters, day_starts_at, "
+        "fuzz, leech_threshold, card_folders, timezone, final_pass_days, answer_seconds, deck)",
         f"{path}:1: desired_retention: must be a number from 0.7 to 0.99 (got 1.5)",
         f'{path}:3: learning_steps: must be a list of durations like ["1m", "10m"], each at most 36500d (got ["1m", "soon"])',
         f"{path}:2: new_per_day: must be a whole number from 0 to 9999 (got -1)",
         f'{path}:9: deck."面试::快手".colour: unknown deck setting (known: desired_retention, '
-        "learning_steps, relearning_steps, maximum_interval, new_per_day, interview_target)",
+        "learning_steps, relearning_steps, maximum_interval, new_per_day, interview_target, parameters)",
         f'{path}:7: deck."面试::快手".maximum_interval: must be a whole number of days from 1 to '
         "36500 (got 0)",
         f'{path}:8: deck."面试::快手".new_per_day: must be a whole number from 0 to 9999 (got -3)',
@@ -155,3 +155,59 @@ def test_bad_interview_settings_are_reported(tmp_path):
         f"{path}:4: answer_seconds: outline must be a whole number of seconds from 5 to 3600 (got 2)",
         f"{path}:4: answer_seconds: unknown card type 'essay' (known: outline, star)",
     ]
+
+
+def test_parameters_must_be_21_numbers_within_fsrs_bounds(tmp_path):
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    path = tmp_path / "config.toml"
+    good = list(DEFAULT_PARAMETERS)
+    path.write_text(f"parameters = {good}\n", "utf-8")
+    assert load_config(path).defaults.parameters == tuple(good)
+    bad = good[:4] + [0.5] + good[5:]  # w4 below its lower bound 1.0
+    path.write_text(f"parameters = [1, 2]\n[deck.\"面试\"]\nparameters = {bad}\n", "utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert list(error.value.problems) == [
+        f"{path}:1: parameters: must be a list of 21 numbers (FSRS-6 parameters)",
+        f"{path}:3: deck.\"面试\".parameters: w4 = 0.5 is outside fsrs's range 1.0–10.0",
+    ]
+
+
+def test_update_config_replaces_or_adds_keys_and_keeps_everything_else(tmp_path):
+    from interview_srs.config import update_config
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "# my settings\n"
+        "desired_retention = 0.9  # default\n"
+        "parameters = [\n  1, 2,\n  3,\n]\n"
+        "fuzz = false\n"
+        "\n"
+        "[deck.\"面试\"]  # stricter\n"
+        "desired_retention = 0.95\n",
+        "utf-8",
+    )
+    weights = [0.5, 1.5, 3.0, 15.0, 7.0, 0.5, 1.5, 0.01, 1.5, 0.1, 1.0, 1.9, 0.1, 0.3, 2.3, 0.2, 3.0, 0.5, 0.3, 0.1, 0.2]
+    with pytest.raises(ConfigError):  # the 3-number list is invalid: nothing is written before validation
+        load_config(path)
+    update_config(path, {"parameters": weights, "desired_retention": 0.85, "new_per_day": 5})
+    assert path.read_text("utf-8") == (
+        "# my settings\n"
+        "desired_retention = 0.85\n"
+        f"parameters = [{', '.join(repr(w) for w in weights)}]\n"
+        "fuzz = false\n"
+        "\n"
+        "new_per_day = 5\n"
+        "[deck.\"面试\"]  # stricter\n"
+        "desired_retention = 0.95\n"
+    )
+    config = load_config(path)
+    assert config.defaults.parameters == tuple(weights) and config.new_per_day == 5
+    assert config.for_deck("面试::快手").desired_retention == 0.95
+
+    before = path.read_text("utf-8")
+    with pytest.raises(ConfigError):
+        update_config(path, {"desired_retention": 1.5})
+    assert path.read_text("utf-8") == before
+    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]

@@ -186,3 +186,19 @@ def test_answer_times_per_deck_and_the_slowest_cards(store):
         "  xhs-abusive-user  1:10 / 1:00 !",
         "  ant-mob1-3  0:40 / 1:00",
     ]
+def test_retrievability_follows_the_decay_of_the_configured_parameters(store):
+    from dataclasses import replace
+
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    rate(store, "ant-mob1-3", 3, T0)
+    rate(store, "ant-mob1-3", 3, T0 + timedelta(minutes=10))
+    at = T0 + timedelta(days=20)
+    steep = tuple(DEFAULT_PARAMETERS[:20]) + (0.6,)
+    config = replace(CONFIG, defaults=replace(CONFIG.defaults, parameters=steep))
+    state = store.state("ant-mob1-3")
+    expected = fsrs.Scheduler(parameters=steep).get_card_retrievability(to_fsrs(state, at), at)
+    assert collect(store, config, CardFilter(), at, DAY).average_retrievability == pytest.approx(expected)
+    default = fsrs.Scheduler().get_card_retrievability(to_fsrs(state, at), at)
+    assert collect(store, CONFIG, CardFilter(), at, DAY).average_retrievability == pytest.approx(default)
+    assert abs(expected - default) > 0.01

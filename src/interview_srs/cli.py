@@ -488,6 +488,91 @@ def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[s
     echo(_with_home(cards_dir, store_path, lambda home, _at: set_suspended(home.store, card_ids, False)))
 
 
+# -- Anki sync, optimisation, export -------------------------------------------------------------
+
+
+@cli.command("sync-anki")
+@click.argument("path", type=click.Path(path_type=Path))
+@CARDS_OPTION
+@STORE_OPTION
+@click.option("--use-anki-params", is_flag=True, help="Store the collection's FSRS parameters and desired retention in config.toml.")
+@click.option("--write", is_flag=True, help="Also write the terminal answers Anki lacks into the collection (needs interview-srs[anki]).")
+def sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_anki_params: bool, write: bool) -> None:
+    """Bring answers given in Anki into the store (and, with --write, the other way)."""
+    from interview_srs import anki_sync
+
+    def run(home, _at) -> list[str]:
+        result = anki_sync.sync_from_anki(path, home, use_anki_params=use_anki_params)
+        lines = anki_sync.format_sync(result, use_anki_params)
+        if write:
+            from interview_srs import anki_write
+
+            lines.extend(anki_write.format_write(anki_write.write_to_anki(path, home)))
+        return lines
+
+    try:
+        lines = _with_home(cards_dir, store_path, run)
+    except anki_sync.AnkiSyncError as error:
+        raise click.ClickException(_clean(str(error))) from None
+    for line in lines:
+        click.echo(_clean(line))
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="json: cards and reviews; csv: one row per answer (FSRS optimizer columns first).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file (atomically) instead of standard output.")
+def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: Path | None) -> None:
+    """Export the review log and card states (JSON or CSV)."""
+    from interview_srs import export as exporter
+
+    text = _with_home(cards_dir, store_path, lambda home, at: exporter.render(home.store, fmt, at))
+    if out_file is None:
+        click.echo(_clean(text) if sys.stdout.isatty() else text, nl=False)
+        return
+    try:
+        exporter.write_atomically(out_file, text)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {out_file}: {error.strerror or error}") from None
+    click.echo(_clean(f"Wrote {out_file}."))
+
+
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.option("--yes", is_flag=True, help="Store the fitted parameters in config.toml without asking.")
+def optimize(cards_dir: Path | None, store_path: Path | None, yes: bool) -> None:
+    """Fit FSRS parameters to your review log (needs interview-srs[optimizer])."""
+    from interview_srs import optimize as optimizer
+    from interview_srs.config import update_config
+
+    home, history = _with_home(cards_dir, store_path, lambda home, _at: (home, optimizer.load_history(home.store)))
+    counted = optimizer.counted_reviews(history)
+    if counted < optimizer.MIN_REVIEWS:
+        click.echo(optimizer.too_few_message(counted))
+        return
+    try:
+        result = optimizer.fit(history, home.config.defaults.parameters)
+    except optimizer.OptimizerMissing as error:
+        raise click.ClickException(str(error)) from None
+    for line in optimizer.format_fit(result, home.config.defaults.desired_retention):
+        click.echo(line)
+    if not yes and not click.confirm("Store the new parameters in config.toml?", default=False):
+        click.echo("Nothing was changed.")
+        return
+    _review_errors(lambda: update_config(home.config_path, {"parameters": list(result.new)}))
+    click.echo(_clean(f"Stored the new parameters in {home.config_path}."))
+
+
+def _clean(text: str) -> str:
+    """Paths and names from files reach the terminal without control sequences."""
+    from interview_srs.render import clean
+
+    return clean(text)
+
+
 def main() -> None:
     """Run the CLI; closed or failing standard streams and Ctrl-C end in one line, not a traceback."""
     if sys.stdout is None:

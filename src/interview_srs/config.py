@@ -9,6 +9,7 @@ Every key is optional; a missing file means all defaults. Example::
     new_per_day = 20                 # new cards introduced per study day
     day_starts_at = 4                # local hour at which a new study day begins (0–23)
     fuzz = true                      # spread intervals a little, as Anki does
+    parameters = [0.212, 1.2931, …]  # FSRS-6's 21 weights; absent: fsrs's defaults
     leech_threshold = 8              # lapses after which a card is marked a leech (Anki's default)
     card_folders = ["~/my-cards"]    # your own card folders, read with the bundled bank
     timezone = "Asia/Shanghai"       # IANA name for study days and interview times
@@ -24,7 +25,10 @@ Every key is optional; a missing file means all defaults. Example::
     interview_target = 0.97
 
 A deck section may set `desired_retention`, `learning_steps`, `relearning_steps`,
-`maximum_interval`, `new_per_day` and `interview_target`. Problems are collected and reported together, each with the file and
+`maximum_interval`, `new_per_day`, `interview_target` and `parameters`. `parameters` are the
+FSRS-6 model weights (w0–w20, the last being the forgetting curve's decay), as `srs optimize`
+fits them or `srs sync-anki --use-anki-params` copies them from Anki's deck options; each must
+lie within fsrs's bounds. Problems are collected and reported together, each with the file and
 line where it was found.
 """
 
@@ -39,8 +43,9 @@ CONFIG_NAME = "config.toml"
 
 DECK_KEYS = (
     "desired_retention", "learning_steps", "relearning_steps", "maximum_interval", "new_per_day",
-    "interview_target",
+    "interview_target", "parameters",
 )
+PARAMETER_COUNT = 21
 TOP_KEYS = DECK_KEYS + (
     "day_starts_at", "fuzz", "leech_threshold", "card_folders", "timezone", "final_pass_days",
     "answer_seconds", "deck",
@@ -69,6 +74,7 @@ class DeckSettings:
     maximum_interval: int = 36500
     new_per_day: int | None = None  # a deck section's own limit; None: the top-level new_per_day
     interview_target: float = 0.95  # not an FSRS setting: the planner's goal (planner.py)
+    parameters: tuple[float, ...] | None = None  # None: fsrs's default parameters
 
     def to_dict(self) -> dict:
         values = {
@@ -77,6 +83,7 @@ class DeckSettings:
             "relearning_steps": [format_step(s) for s in self.relearning_steps],
             "maximum_interval": self.maximum_interval,
             "interview_target": self.interview_target,
+            "parameters": list(self.parameters) if self.parameters is not None else None,
         }
         if self.new_per_day is not None:
             values["new_per_day"] = self.new_per_day
@@ -223,6 +230,69 @@ def load_config(path: Path) -> Config:
     return Config.from_dict(data, str(path), text)
 
 
+def update_config(path: Path, values: dict[str, float | list[float]]) -> None:
+    """Set top-level keys of config.toml, keeping every other line and comment as it was.
+
+    A key already set before the first table is replaced in place (its whole value, even an
+    array over several lines; a comment on that line is lost); a new key goes just before the
+    first table. The result is validated before it atomically replaces the file.
+    """
+    import os
+    import tempfile
+    import tomllib
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    for key, value in values.items():
+        table = next((i for i, line in enumerate(lines) if re.match(r"^\s*\[", line)), len(lines))
+        line = f"{key} = {_toml(value)}\n"
+        start = next((i for i in range(table) if re.match(rf"^\s*{re.escape(key)}\s*=", lines[i])), None)
+        if start is None:
+            lines.insert(table, line)
+        else:
+            lines[start:_value_end(lines, start)] = [line]
+    new_text = "".join(lines)
+    Config.from_dict(tomllib.loads(new_text), str(path), new_text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(new_text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _toml(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return repr(float(value)) if isinstance(value, float) else str(value)
+
+
+def _value_end(lines: list[str], start: int) -> int:
+    """The index after the last line of the value assigned on `lines[start]` (arrays may span lines)."""
+    depth, index = 0, start
+    while index < len(lines):
+        code = lines[index].split("#", 1)[0] if '"' not in lines[index] else lines[index]
+        if index == start:
+            code = code.split("=", 1)[1]
+        depth += code.count("[") - code.count("]")
+        index += 1
+        if depth <= 0:
+            return index
+    return index
+
+
 def parse_step(value: object) -> timedelta | None:
     """'1m', '10m', '1h', '1d', '30s' -> timedelta; None when the value is not a step."""
     if not isinstance(value, str):
@@ -280,6 +350,13 @@ def _deck_settings(data: dict, base: DeckSettings, problem, section: str | None)
             problem("interview_target", f"must be a number from 0.5 to 0.99 (got {_show(value)})", section)
         else:
             changes["interview_target"] = float(value)
+    if "parameters" in data:
+        value = data["parameters"]
+        message = parameters_problem(value)
+        if message:
+            problem("parameters", message, section)
+        else:
+            changes["parameters"] = tuple(float(v) for v in value)
     return replace(base, **changes)
 
 
@@ -294,6 +371,22 @@ def _valid_zone(name: object) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def parameters_problem(value: object) -> str | None:
+    """Why `value` is not a valid list of FSRS-6 parameters (None when it is)."""
+    if (
+        not isinstance(value, list)
+        or len(value) != PARAMETER_COUNT
+        or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in value)
+    ):
+        return f"must be a list of {PARAMETER_COUNT} numbers (FSRS-6 parameters)"
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    for index, (v, low, high) in enumerate(zip(value, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS)):
+        if not low <= v <= high:
+            return f"w{index} = {v} is outside fsrs's range {low}–{high}"
+    return None
 
 
 def _integer(data: dict, key: str, default: int, low: int, high: int, problem) -> int:
@@ -344,4 +437,14 @@ def _reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or exc.__class__.__name__
 
 
-__all__ = ["CONFIG_NAME", "Config", "ConfigError", "DeckSettings", "format_step", "load_config", "parse_step"]
+__all__ = [
+    "CONFIG_NAME",
+    "Config",
+    "ConfigError",
+    "DeckSettings",
+    "format_step",
+    "load_config",
+    "parameters_problem",
+    "parse_step",
+    "update_config",
+]

@@ -202,6 +202,7 @@ class Schedulers:
             import fsrs
 
             self._built[settings] = fsrs.Scheduler(
+                parameters=settings.parameters or fsrs.scheduler.DEFAULT_PARAMETERS,
                 desired_retention=settings.desired_retention,
                 learning_steps=settings.learning_steps,
                 relearning_steps=settings.relearning_steps,
@@ -278,6 +279,11 @@ def default_decay() -> float:
     from fsrs.scheduler import DEFAULT_PARAMETERS
 
     return DEFAULT_PARAMETERS[20]
+
+
+def decay_of(settings: DeckSettings) -> float:
+    """The forgetting curve's decay (w20) of a deck's parameters (fsrs's default without any)."""
+    return settings.parameters[20] if settings.parameters else default_decay()
 
 
 def format_interval(interval: timedelta) -> str:

@@ -66,8 +66,11 @@ and mtime_ns are unchanged is not read again, one whose bytes hash the same is n
     last_review_before_ms — the card's state before the answer
     state_after, step_after, stability_after, difficulty_after, due_after_ms — after it
     (the after-state's last review is reviewed_ms)
-    anki_revlog_id INTEGER UNIQUE — Anki's revlog id for an imported answer (NULL otherwise), so
-        importing the same collection twice adds nothing (migration 2)
+    anki_revlog_id INTEGER UNIQUE — Anki's revlog id for an imported answer, or the one Anki gave
+        a terminal/mock answer written to it by `srs sync-anki --write` (NULL otherwise), so
+        importing the same collection twice adds nothing (migration 2). `store/anki_history.py`
+        inserts Anki's answers and replays a card's history (rewriting its rows' states);
+        `store/review_history.py` reads the whole log for export and optimisation.
 
 `interviews` — interviews the planner prepares for (migration 3; SQL in store/interviews.py).
     name TEXT PK — the user's label, e.g. 快手
