@@ -340,3 +340,9 @@ def test_problems_print_without_terminal_escapes(personal):
     (problem,) = personal.answer("x").problems
     assert "\x1b" not in str(problem) and "\x07" not in str(problem)
     assert str(problem).startswith("answers/x.md:1: [[evil")
+
+
+def test_an_editor_value_that_does_not_parse_is_a_message_not_a_traceback(cards_dir, home):
+    result = run_cli("answer", "--cards", str(cards_dir), "ant-biggest-challenge", home=home, editor='vim "unclosed')
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "cannot run $EDITOR (vim \"unclosed): No closing quotation" in result.output

@@ -346,7 +346,11 @@ def edit_file(path: Path, environ, line: int = 1) -> str | None:
     if not editor:
         raise NoEditor()
     try:
-        subprocess.run(editor_command(editor, str(path), line), check=False)
+        command = editor_command(editor, str(path), line)
+    except ValueError as exc:  # shlex: an unclosed quote or a trailing backslash
+        return f"cannot run $EDITOR ({editor}): {exc}"
+    try:
+        subprocess.run(command, check=False)
     except OSError as exc:
         return f"{editor}: {exc.strerror or exc}"
     return None
