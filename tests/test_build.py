@@ -401,12 +401,15 @@ def test_kill_9_at_any_moment_leaves_old_or_complete_new_decks_and_no_leftovers_
     # What a completed build writes (builds are reproducible with SOURCE_DATE_EPOCH).
     reference.mkdir()
     (reference / "build-state.json").write_bytes(old["build-state.json"])
+    started = time.monotonic()
     assert srs_build(cards, reference, SOURCE_DATE_EPOCH=str(T0 + 1)).returncode == 0
+    duration = time.monotonic() - started
     new = snapshot(reference)
     environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), "SOURCE_DATE_EPOCH": str(T0 + 1)}
     command = [sys.executable, "-m", "interview_srs", "build", "--cards", str(cards), "--out", str(out)]
     outcomes = []
-    for delay in (0.3, 0.6, 0.9, 1.2, 1.6, 2.0):
+    for fraction in (0.15, 0.3, 0.45, 0.6, 0.7, 0.8, 0.9, 0.95, 1.1):  # of a whole build's time
+        delay = duration * fraction
         child = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         child.send_signal(signal.SIGKILL)
