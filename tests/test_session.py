@@ -16,7 +16,8 @@ import pytest
 
 from interview_srs.config import Config
 from interview_srs.scheduler import Schedulers
-from interview_srs.session import Summary, editor_command, format_duration
+from interview_srs.session import Summary
+from interview_srs.terminal import editor_command, format_duration
 from interview_srs.store import Store
 
 from conftest import REPO, review_log, write_file

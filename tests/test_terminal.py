@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from interview_srs.cli import cli
 from interview_srs.terminal import json_safe, one_line, printable
 
-from conftest import ANT_YAML, write_file
+from conftest import write_file
 
 HOSTILE = [
     "\x1b]0;pwned\x07",  # OSC: window title

@@ -32,7 +32,7 @@ from typing import TextIO
 from interview_srs import render
 from interview_srs.personal import Personal
 from interview_srs.scheduler import NEW, Schedulers
-from interview_srs.session import QUIT, Terminal, format_duration
+from interview_srs.terminal import QUIT, Terminal, format_duration
 from interview_srs.store import CardFilter, Store
 from interview_srs.store import mocks
 from interview_srs.texts import Texts
@@ -291,7 +291,6 @@ class MockInterview:
             if self.wait_done(started, target) == QUIT:
                 return QUIT
         spoken = time.monotonic() - started
-        overran = spoken > target
         coverage = None
         if typed is not None:
             from interview_srs import coverage as cov

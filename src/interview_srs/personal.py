@@ -340,7 +340,7 @@ def edit_file(path: Path, environ, line: int = 1) -> str | None:
     Raises NoEditor when none is set (the caller knows how to say where the file is)."""
     import subprocess
 
-    from interview_srs.session import editor_command
+    from interview_srs.terminal import editor_command
 
     editor = environ.get("VISUAL") or environ.get("EDITOR")
     if not editor:

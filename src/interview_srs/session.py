@@ -19,22 +19,18 @@ Each answer is committed to the store before the next card is shown (see store.p
 from __future__ import annotations
 
 import os
-import select
-import shlex
-import shutil
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from interview_srs import pager, planner, render
-from interview_srs.terminal import printable
+from interview_srs.terminal import QUIT, Terminal, editor_command, format_duration, printable
 from interview_srs.scheduler import (
     LEARN_AHEAD,
     NEW,
@@ -51,8 +47,6 @@ from interview_srs.texts import Texts
 if TYPE_CHECKING:  # imported by review() itself: importing this module (mock, edit_file) needs no personal.py
     from interview_srs.personal import Personal
 
-MAX_WIDTH = 100
-QUIT = "q"
 SCRIPTED_RETRIES = 6  # without a keyboard to give up with, a busy store is retried this many times
 UNDONE = "undone"  # the reason shown for a card whose answer was taken back
 
@@ -113,190 +107,6 @@ class Summary:
         if self.new_in_bank:
             lines.append(texts.summary_bank.format(left=self.new_in_bank))
         return lines
-
-
-def format_duration(seconds: float) -> str:
-    """"0:42", "3:05", "1:02:03"."""
-    whole = int(round(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-class Terminal:
-    """Keys in, text out. Interactive (a tty: raw keys) or scripted (one key per line)."""
-
-    def __init__(self, stdin: TextIO, stdout: TextIO):
-        self.stdin = stdin
-        self.stdout = stdout
-        self.interactive = _isatty(stdin)
-        self.styled = _isatty(stdout) and os.environ.get("NO_COLOR", "") == ""
-        self.style = render.Style(self.styled)
-        self._resized: int | None = None  # see resize_signals
-        self.windows = os.name == "nt"  # no termios, select() or SIGWINCH: see winkeys.py
-        self.drawn_size: tuple[int, int] | None = None
-
-    def width(self) -> int:
-        columns = shutil.get_terminal_size((80, 24)).columns if _isatty(self.stdout) else 80
-        return max(20, min(columns - 1, MAX_WIDTH))
-
-    def height(self) -> int | None:
-        """Lines a screen may use on a terminal (one is left for the timer); None when the
-        output is not a terminal, which never scrolls."""
-        if not (self.interactive and _isatty(self.stdout)):
-            return None
-        return max(5, shutil.get_terminal_size((80, 24)).lines - 1)
-
-    def write(self, text: str = "") -> None:
-        self.stdout.write(text)
-        self.stdout.flush()
-
-    def line(self, text: str = "") -> None:
-        self.write(text + "\n")
-
-    def clear(self) -> None:
-        self.drawn_size = tuple(shutil.get_terminal_size((80, 24)))  # Windows notices resizes by it
-        if self.styled:
-            self.write("\x1b[H\x1b[2J")
-        else:
-            self.line()
-
-    @contextmanager
-    def keys(self):
-        """Raw key mode for the duration of the block (on a terminal)."""
-        if not self.interactive:
-            yield
-            return
-        if self.windows:  # msvcrt reads single keys without echo as it is
-            from interview_srs import winkeys
-
-            if self.styled:
-                winkeys.enable_ansi()
-            yield
-            return
-        import termios
-        import tty
-
-        fd = self.stdin.fileno()
-        saved = termios.tcgetattr(fd)
-        with resize_signals() as self._resized:
-            try:
-                tty.setcbreak(fd)
-                yield
-            finally:
-                termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-
-    @contextmanager
-    def cooked(self):
-        """Normal terminal mode (for running an editor) inside a `keys` block."""
-        if not self.interactive or self.windows:
-            yield
-            return
-        import termios
-
-        fd = self.stdin.fileno()
-        raw = termios.tcgetattr(fd)
-        try:
-            yield
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, raw)
-
-    def read_key(self, timeout: float | None = None) -> str | None:
-        """One key: " ", "\\n", a character, a scroll key (pager.UP, ...), QUIT at end of input,
-        pager.RESIZE when the terminal was resized; None when `timeout` passes."""
-        if not self.interactive:
-            line = self.stdin.readline()
-            if line == "":
-                return QUIT
-            line = line.rstrip("\r\n")
-            word = line.strip().lower()
-            if line == "" or word in ("enter", "return"):
-                return "\n"
-            if word in ("", "space"):
-                return " "
-            return word[0]
-        if self.windows:
-            from interview_srs import winkeys
-
-            return winkeys.read_key(timeout, self.drawn_size)
-        fd = self.stdin.fileno()
-        wake = [self._resized] if self._resized is not None else []
-        ready, _, _ = select.select([fd, *wake], [], [], timeout)
-        if not ready:
-            return None
-        if fd not in ready:
-            _drain(self._resized)
-            return pager.RESIZE
-        data = os.read(fd, 32)
-        if data in (b"", b"\x04"):
-            return QUIT
-        if data == b"\x03":
-            raise KeyboardInterrupt
-        if data in (b"\r", b"\n", b"\r\n"):
-            return "\n"
-        if data.startswith(b"\x1b"):
-            return _ESCAPE_KEYS.get(data, "\x1b")
-        return data[:1].decode("ascii", "replace")
-
-
-_ESCAPE_KEYS = {
-    b"\x1b[A": pager.UP, b"\x1bOA": pager.UP, b"\x1b[B": pager.DOWN, b"\x1bOB": pager.DOWN,
-    b"\x1b[5~": pager.PAGE_UP, b"\x1b[6~": pager.PAGE_DOWN,
-}
-
-
-@contextmanager
-def resize_signals():
-    """A file descriptor that becomes readable when the terminal is resized (SIGWINCH), so the
-    key loop wakes up and redraws at once; None where there is no SIGWINCH."""
-    import signal
-
-    if not hasattr(signal, "SIGWINCH"):
-        yield None
-        return
-    read_end, write_end = os.pipe()
-    os.set_blocking(read_end, False)
-    os.set_blocking(write_end, False)
-
-    def on_resize(_signum, _frame):
-        try:
-            os.write(write_end, b"w")
-        except BlockingIOError:  # already signalled and not yet read
-            pass
-
-    previous = signal.signal(signal.SIGWINCH, on_resize)
-    try:
-        yield read_end
-    finally:
-        signal.signal(signal.SIGWINCH, previous)
-        os.close(read_end)
-        os.close(write_end)
-
-
-def _drain(fd: int) -> None:
-    try:
-        while os.read(fd, 64):
-            pass
-    except BlockingIOError:
-        pass
-
-
-def _isatty(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def editor_command(editor: str, path: str, line: int) -> list[str]:
-    """The command that opens `path` at `line` in `editor` ($VISUAL / $EDITOR)."""
-    words = shlex.split(editor)
-    name = Path(words[0]).name if words else ""
-    if name in ("code", "code-insiders", "codium", "cursor"):
-        return words + ["--goto", f"{path}:{line}"]
-    if name in ("subl", "zed", "hx", "helix"):
-        return words + [f"{path}:{line}"]
-    return words + [f"+{line}", path]  # vi, vim, nvim, nano, emacs, micro, kak, ...
 
 
 class Session:

@@ -349,7 +349,7 @@ def _kind(store: Store, card_id: str) -> str:
 
 def render_answer_times(times: AnswerTimes, texts: Texts) -> list[str]:
     from interview_srs.render import clean
-    from interview_srs.session import format_duration
+    from interview_srs.terminal import format_duration
 
     if not times.decks:
         return [texts.stats_answer_times_none]
