@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,18 @@ def test_show_prints_the_card_its_state_recall_and_history(cards_dir, home):
         f"State: review · due {state.due:%Y-%m-%d %H:%M} · stability {state.stability:.1f} d · "
         f"difficulty {state.difficulty:.1f} · lapses 0"
     )
-    assert tail[1].startswith("Predicted recall now: ") and tail[1].endswith("% (target 90%)")
+    from interview_srs.readiness import recall_at
+
+    moment = datetime.fromisoformat(later)
+    assert tail[1] == f"Predicted recall now: {recall_at(state, moment) * 100:.0f}% (target 90%)"
+    # the deck's own FSRS parameters (here a much steeper forgetting curve) are the ones used
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    steep = list(DEFAULT_PARAMETERS[:20]) + [0.8]
+    (home / "config.toml").write_text(f'fuzz = false\n[deck."面试::蚂蚁集团"]\nparameters = {steep}\n', "utf-8")
+    steep_line = srs(cards_dir, home, "show", "ant-biggest-challenge", now=later).output.splitlines()[-3]
+    assert steep_line == f"Predicted recall now: {recall_at(state, moment, steep) * 100:.0f}% (target 90%)"
+    assert recall_at(state, moment, steep) != recall_at(state, moment)
     assert tail[2] == "History (1 answer):"
     days = (state.due - state.last_review).days
     assert tail[3] == f"  2025-03-01 10:00  Easy     0s  new → review, next in {days}d"

@@ -139,7 +139,8 @@ def reports(store: Store, config: Config, now: datetime) -> list[InterviewReport
     result = []
     for interview in planner.upcoming(load_interviews(store), now):
         mine = [
-            (c, recall_at(c.state, interview.at), config.for_deck(c.deck).interview_target)
+            (c, recall_at(c.state, interview.at, config.for_deck(c.deck).parameters),
+             config.for_deck(c.deck).interview_target)
             for c in cards if c.deck in interview.decks
         ]
         summary = readiness((r, c.state.state == NEW, target) for c, r, target in mine)
@@ -245,7 +246,7 @@ def remove_command(cards_dir: Path, store_path: Path | None, name: str,
 
 def countdown(
     store: Store, interviews: tuple[planner.Interview, ...], deck: str, now: datetime,
-    zone: tzinfo | None,
+    zone: tzinfo | None, params_of=lambda deck: None,
 ) -> tuple[str, int, float] | None:
     """For the review header: the upcoming interview covering `deck` (else the next one), the
     calendar days until it in `zone`, and its readiness; None without upcoming interviews."""
@@ -257,7 +258,9 @@ def countdown(
         return None
     interview = next((i for i in ahead if deck in i.decks), ahead[0])
     cards = studied_cards(store, CardFilter(decks=tuple(sorted(interview.decks))))
-    mean = readiness((recall_at(c.state, interview.at), c.state.state == NEW, 0.0) for c in cards).mean
+    mean = readiness(
+        (recall_at(c.state, interview.at, params_of(c.deck)), c.state.state == NEW, 0.0) for c in cards
+    ).mean
     days = (_local(interview.at, zone).date() - _local(now, zone).date()).days
     return interview.name, days, mean or 0.0
 

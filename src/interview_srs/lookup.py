@@ -11,7 +11,8 @@ from datetime import datetime
 
 from interview_srs import render
 from interview_srs.config import Config
-from interview_srs.scheduler import NEW, STATE_NAMES, StudyDay, default_decay, format_interval, retrievability
+from interview_srs.readiness import recall_at
+from interview_srs.scheduler import NEW, STATE_NAMES, StudyDay, format_interval
 from interview_srs.store import Store, StoreError
 from interview_srs.store import lookups
 from interview_srs.texts import Texts
@@ -56,7 +57,7 @@ def show_text(store: Store, card_id: str, texts: Texts, config: Config, at: date
             f"stability {state.stability:.1f} d · difficulty {state.difficulty:.1f} · "
             f"lapses {lapse_count}" + _joined(status)
         )
-        recall = retrievability(state.stability, state.last_review, at, default_decay())
+        recall = recall_at(state, at, config.for_deck(card.deck).parameters)
         desired = config.for_deck(card.deck).desired_retention
         lines.append(f"Predicted recall now: {recall * 100:.0f}% (target {desired * 100:.0f}%)")
     if lapse_count >= config.leech_threshold:

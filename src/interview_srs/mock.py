@@ -105,15 +105,15 @@ def target_seconds(kind: str, back: dict, question: str = "") -> int:
     return TARGET_SECONDS["star" if star else "outline"]
 
 
-def predicted_recall(state: int, stability: float | None, last_review_ms: int | None, at_ms: int,
-                     decay: float) -> float:
-    """FSRS retrievability at `at_ms` (readiness.py will own this; see the report); a card never
-    reviewed counts as NEW_CARD_RECALL."""
-    from interview_srs.scheduler import retrievability_ms
+def predicted_recall(row: mocks.CardRow, at: datetime, params=None) -> float:
+    """FSRS predicted recall at `at` (readiness.recall_at, with the deck's parameters); a card
+    never reviewed counts as NEW_CARD_RECALL, so unseen cards are neither favoured nor avoided."""
+    from interview_srs.readiness import recall_at
+    from interview_srs.scheduler import CardState, from_ms
 
-    if state == NEW or stability is None or last_review_ms is None:
+    if row.state == NEW or row.stability is None or row.last_review_ms is None:
         return NEW_CARD_RECALL
-    return retrievability_ms(stability, last_review_ms, at_ms, decay)
+    return recall_at(CardState(row.state, stability=row.stability, last_review=from_ms(row.last_review_ms)), at, params)
 
 
 def choose(candidates: Sequence[Candidate], count: int, rng: random.Random) -> list[Candidate]:
@@ -427,18 +427,16 @@ def interview_filter(store: Store, name: str) -> CardFilter:
     return CardFilter(decks=tuple(sorted(found[name].decks)))
 
 
-def candidates(store: Store, filt: CardFilter, at: datetime) -> list[Candidate]:
-    """Every present, unsuspended card of the filter that belongs in an interview round."""
-    from interview_srs.scheduler import default_decay, to_ms
-
-    decay, at_ms = default_decay(), to_ms(at)
+def candidates(store: Store, filt: CardFilter, at: datetime, params_of=lambda deck: None) -> list[Candidate]:
+    """Every present, unsuspended card of the filter that belongs in an interview round;
+    `params_of(deck)` gives a deck's FSRS parameters (None: fsrs's defaults)."""
     rows = [(row, kind_of(row.tags, row.question)) for row in mocks.card_rows(store, filt)]
     rows = [(row, kind) for row, kind in rows if kind is not None]
     times = mocks.answer_seconds(store, [row.id for row, _kind in rows])
     found = []
     for row, kind in rows:
         target = target_seconds(kind, row.back, row.question)
-        recall = predicted_recall(row.state, row.stability, row.last_review_ms, at_ms, decay)
+        recall = predicted_recall(row, at, params_of(row.deck))
         found.append(Candidate(row.id, kind, target, recall, times.get(row.id, 0.0) / target))
     return found
 
@@ -479,7 +477,8 @@ def mock(
             scope = f"deck:{deck}" if deck else "all"
         seed = seed if seed is not None else _seed(environ)
         rng = random.Random(seed)
-        chosen = choose(candidates(home.store, filt, clock()), questions, rng)
+        params_of = lambda deck: home.config.for_deck(deck).parameters  # noqa: E731
+        chosen = choose(candidates(home.store, filt, clock(), params_of), questions, rng)
         if not chosen:
             raise MockError("no interview questions in the chosen decks")
         idf = None

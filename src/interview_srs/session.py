@@ -158,6 +158,7 @@ class Session:
             final_pass_days=config.final_pass_days,
             target_of=lambda deck: config.for_deck(deck).interview_target,
             deck_new_of=self.limits.deck_new or (lambda deck: None),
+            params_of=lambda deck: config.for_deck(deck).parameters,
         )
         coming = planner.upcoming(self.interviews, at)
         cards = queries.plan_cards(
@@ -420,7 +421,9 @@ class Session:
             return ""
         from interview_srs.interviews import countdown
 
-        found = countdown(self.store, self.interviews, card.deck, self.clock(), self.study_day.zone)
+        config = self.schedulers.config
+        found = countdown(self.store, self.interviews, card.deck, self.clock(), self.study_day.zone,
+                          lambda deck: config.for_deck(deck).parameters)
         if found is None:
             return ""
         name, days, readiness = found

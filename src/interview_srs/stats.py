@@ -393,11 +393,12 @@ def forecast_at(store: Store, config: Config, filt: CardFilter, at: datetime) ->
     from interview_srs.store.queries import studied_cards
 
     cards = studied_cards(store, filt)
+    params_of = lambda deck: config.for_deck(deck).parameters  # noqa: E731
     per_deck = deck_readiness(
-        ((c.deck, c.state) for c in cards), at, lambda deck: config.for_deck(deck).interview_target
+        ((c.deck, c.state) for c in cards), at, lambda deck: config.for_deck(deck).interview_target, params_of
     )
     weakest = sorted(
-        ((c.id, c.deck, recall_at(c.state, at)) for c in cards if c.state.state != NEW),
+        ((c.id, c.deck, recall_at(c.state, at, params_of(c.deck))) for c in cards if c.state.state != NEW),
         key=lambda r: (r[2], r[0]),
     )
     return Forecast(at, tuple(per_deck.items()), tuple(weakest[:WEAKEST]))

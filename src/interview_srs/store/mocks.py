@@ -94,6 +94,7 @@ class CardRow:
     state: int
     stability: float | None
     last_review_ms: int | None
+    deck: str = ""
 
 
 def card_rows(store, filt) -> list[CardRow]:
@@ -102,7 +103,7 @@ def card_rows(store, filt) -> list[CardRow]:
     return [
         CardRow(row[0], tuple(json.loads(row[1])), row[2], json.loads(row[3]), *row[4:])
         for row in store.conn.execute(
-            "SELECT id, tags, question, back, state, stability, last_review_ms FROM cards "
+            "SELECT id, tags, question, back, state, stability, last_review_ms, deck FROM cards "
             f"WHERE {where} AND suspended = 0 ORDER BY deck, file, line, id",
             params,
         )
