@@ -177,3 +177,19 @@ def test_search_and_show_are_sanitised(tampered_home, cards_dir):
     shown = invoke("show", "--cards", str(cards_dir), "ant-biggest-challenge", home=tampered_home)
     assert "在实习期间" in shown
     assert_clean(shown)
+
+
+def test_export_sync_anki_and_optimize_messages_are_sanitised(tampered_home, cards_dir, tmp_path):
+    target = tmp_path / f"out{EVERY}.csv"
+    output = invoke("export", "--cards", str(cards_dir), "--format", "csv", "--out", str(target), home=tampered_home)
+    assert output.startswith("Wrote ") and target.exists()
+    assert_clean(output)
+    assert EVERY in target.read_text("utf-8")  # the file keeps the data as stored
+    not_a_collection = tmp_path / f"notes{EVERY}.txt"
+    not_a_collection.write_text("hello", "utf-8")
+    output = invoke("sync-anki", str(not_a_collection), "--cards", str(cards_dir), home=tampered_home)
+    assert output.startswith("Error: ")
+    assert_clean(output)
+    output = invoke("optimize", "--cards", str(cards_dir), home=tampered_home)
+    assert "review" in output
+    assert_clean(output)

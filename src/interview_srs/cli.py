@@ -513,9 +513,9 @@ def sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_a
     try:
         lines = _with_home(cards_dir, store_path, run)
     except anki_sync.AnkiSyncError as error:
-        raise click.ClickException(_clean(str(error))) from None
+        raise UserError(error) from None
     for line in lines:
-        click.echo(_clean(line))
+        echo(line)
 
 
 @cli.command()
@@ -530,13 +530,14 @@ def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: 
 
     text = _with_home(cards_dir, store_path, lambda home, at: exporter.render(home.store, fmt, at))
     if out_file is None:
-        click.echo(_clean(text) if sys.stdout.isatty() else text, nl=False)
+        # A file or pipe gets the data as stored; a terminal never gets its control sequences.
+        click.echo(printable(text) if sys.stdout.isatty() else text, nl=False)
         return
     try:
         exporter.write_atomically(out_file, text)
     except OSError as error:
-        raise click.ClickException(f"cannot write {out_file}: {error.strerror or error}") from None
-    click.echo(_clean(f"Wrote {out_file}."))
+        raise UserError(f"cannot write {out_file}: {error.strerror or error}") from None
+    echo(f"Wrote {out_file}.")
 
 
 @cli.command()
@@ -556,21 +557,14 @@ def optimize(cards_dir: Path | None, store_path: Path | None, yes: bool) -> None
     try:
         result = optimizer.fit(history, home.config.defaults.parameters)
     except optimizer.OptimizerMissing as error:
-        raise click.ClickException(str(error)) from None
+        raise UserError(error) from None
     for line in optimizer.format_fit(result, home.config.defaults.desired_retention):
-        click.echo(line)
+        echo(line)
     if not yes and not click.confirm("Store the new parameters in config.toml?", default=False):
         click.echo("Nothing was changed.")
         return
     _review_errors(lambda: update_config(home.config_path, {"parameters": list(result.new)}))
-    click.echo(_clean(f"Stored the new parameters in {home.config_path}."))
-
-
-def _clean(text: str) -> str:
-    """Paths and names from files reach the terminal without control sequences."""
-    from interview_srs.render import clean
-
-    return clean(text)
+    echo(f"Stored the new parameters in {home.config_path}.")
 
 
 def main() -> None:
