@@ -395,3 +395,39 @@ def test_decks_without_interview_questions_are_refused(tmp_path, home):
     result = run(only(tmp_path, "prep"), home, "")
     assert result.exit_code == 1
     assert result.stderr == "Error: no interview questions in the chosen decks\n"
+
+
+def busy_for(monkeypatch, times: int) -> list[int]:
+    """Fault injection: the store's answer transaction finds the store busy `times` times."""
+    from interview_srs.store import StoreBusy
+
+    original = Store.record_answer
+    calls = [0]
+
+    def flaky(self, *args, **kwargs):
+        calls[0] += 1
+        if calls[0] <= times:
+            raise StoreBusy(self.path)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "record_answer", flaky)
+    return calls
+
+
+def test_a_rating_given_while_the_store_is_busy_is_retried_until_stored(mock_cards, home, monkeypatch):
+    calls = busy_for(monkeypatch, 2)
+    result = run(mock_cards, home, " \n3\nq\n", "--questions", "2")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("The store is busy (another program is writing to it); retrying.") == 2
+    assert calls[0] == 3 and [row[1] for row in review_log(home)] == [3]
+    assert "NOT saved" not in result.output
+    first = mock_rows(home)[1][0]
+    assert (first[4], first[5]) == (3, 1)  # the report line followed the rating
+
+
+def test_giving_up_on_a_busy_store_in_a_mock_says_the_rating_was_not_saved(mock_cards, home, monkeypatch):
+    busy_for(monkeypatch, 100)
+    result = run(mock_cards, home, " \n3\n", "--questions", "2")
+    assert result.exit_code == 0, result.output
+    assert "was NOT saved: the store stayed busy." in result.output
+    assert review_log(home) == []

@@ -193,3 +193,50 @@ def test_export_sync_anki_and_optimize_messages_are_sanitised(tampered_home, car
     output = invoke("optimize", "--cards", str(cards_dir), home=tampered_home)
     assert "review" in output
     assert_clean(output)
+
+
+class FakeTerminal:
+    def __init__(self, interactive: bool, keys: list[str]):
+        self.interactive, self.keys, self.lines = interactive, keys, []
+
+    def line(self, text: str = "") -> None:
+        self.lines.append(text)
+
+    def read_key(self, timeout=None):
+        return self.keys.pop(0) if self.keys else None
+
+
+class Busy(Exception):
+    pass
+
+
+def failing(times: int):
+    calls = []
+
+    def write():
+        calls.append(1)
+        if len(calls) <= times:
+            raise Busy
+        return "stored"
+
+    return write, calls
+
+
+def test_retry_while_busy_keeps_trying_until_the_write_goes_through():
+    from interview_srs.terminal import retry_while_busy
+
+    write, calls = failing(3)
+    term = FakeTerminal(True, [None, "x", None])
+    assert retry_while_busy(term, "busy", write, Busy) == "stored"
+    assert (len(calls), term.lines) == (4, ["busy"] * 3)
+
+
+def test_retry_while_busy_gives_up_on_q_or_after_the_scripted_tries():
+    from interview_srs.terminal import SCRIPTED_RETRIES, retry_while_busy
+
+    write, calls = failing(100)
+    assert retry_while_busy(FakeTerminal(True, [None, "q"]), "busy", write, Busy) is None
+    assert len(calls) == 2
+    write, calls = failing(100)
+    assert retry_while_busy(FakeTerminal(False, []), "busy", write, Busy) is None
+    assert len(calls) == SCRIPTED_RETRIES

@@ -32,8 +32,8 @@ from typing import TextIO
 from interview_srs import render
 from interview_srs.personal import Personal
 from interview_srs.scheduler import NEW, Schedulers
-from interview_srs.terminal import QUIT, Terminal, format_duration
-from interview_srs.store import CardFilter, Store
+from interview_srs.terminal import QUIT, Terminal, format_duration, retry_while_busy
+from interview_srs.store import CardFilter, Store, StoreBusy
 from interview_srs.store import mocks
 from interview_srs.texts import Texts
 
@@ -308,15 +308,28 @@ class MockInterview:
                 break
             self.term.line(style.dim(self.texts.rate_hint))
         at = self.clock()
-        answer = self.store.record_answer(
-            card.id, rating, at, int(spoken * 1000),
-            lambda before: self.schedulers.answer(card.id, card.deck, before, rating, at),
-            session=self.session, expected=card.schedule, source="mock",
+        answer = retry_while_busy(
+            self.term, self.texts.store_busy,
+            lambda: self.store.record_answer(
+                card.id, rating, at, int(spoken * 1000),
+                lambda before: self.schedulers.answer(card.id, card.deck, before, rating, at),
+                session=self.session, expected=card.schedule, source="mock",
+            ),
+            StoreBusy,
         )
+        if answer is None:
+            self.term.line(self.texts.not_saved.format(card=card.id))
+            return QUIT
         missed = None if coverage is None else [p.label for p in coverage.missed]
-        mocks.record_question(self.store, run_id, position, spoken_ms=int(spoken * 1000), rating=rating,
-                              review_log_id=answer.log_id, followup=followup["q"] if followup else None,
-                              missed=missed)
+        # The rating is stored; its line in the mock report follows (a busy store is waited for).
+        retry_while_busy(
+            self.term, self.texts.store_busy,
+            lambda: mocks.record_question(
+                self.store, run_id, position, spoken_ms=int(spoken * 1000), rating=rating,
+                review_log_id=answer.log_id, followup=followup["q"] if followup else None, missed=missed,
+            ),
+            StoreBusy,
+        )
         topics = tuple(t for t in TOPIC_TAGS if t in card.tags) or (card.deck.split("::")[-1],)
         self.results.append(QuestionResult(position, card.id, card.question, candidate.kind, topics, target,
                                            spoken, rating, None if missed is None else tuple(missed)))

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from interview_srs import pager, planner, render
-from interview_srs.terminal import QUIT, Terminal, editor_command, format_duration, printable
+from interview_srs.terminal import QUIT, Terminal, editor_command, format_duration, printable, retry_while_busy
 from interview_srs.scheduler import (
     LEARN_AHEAD,
     NEW,
@@ -47,7 +47,6 @@ from interview_srs.texts import Texts
 if TYPE_CHECKING:  # imported by review() itself: importing this module (mock, edit_file) needs no personal.py
     from interview_srs.personal import Personal
 
-SCRIPTED_RETRIES = 6  # without a keyboard to give up with, a busy store is retried this many times
 UNDONE = "undone"  # the reason shown for a card whose answer was taken back
 
 
@@ -460,31 +459,24 @@ class Session:
         stored or the user gives up (QUIT, after saying the answer was not saved)."""
         at = self.clock()
         duration = int((time.monotonic() - started) * 1000)
-        attempts = 0
-        while True:
-            try:
-                answer = self.store.record_answer(
-                    card.id,
-                    rating,
-                    at,
-                    duration,
-                    lambda before: self.schedulers.answer(card.id, card.deck, before, rating, at),
-                    session=self.id,
-                    expected=card.schedule,
-                )
-                break
-            except StoreBusy:
-                attempts += 1
-                self.term.line(self.texts.store_busy)
-                gave_up = (
-                    self.term.read_key(timeout=1.0) == QUIT
-                    if self.term.interactive
-                    else attempts >= SCRIPTED_RETRIES
-                )
-                if gave_up:
-                    self.unsaved.append(card.id)
-                    self._put_back()
-                    return QUIT
+        answer = retry_while_busy(
+            self.term,
+            self.texts.store_busy,
+            lambda: self.store.record_answer(
+                card.id,
+                rating,
+                at,
+                duration,
+                lambda before: self.schedulers.answer(card.id, card.deck, before, rating, at),
+                session=self.id,
+                expected=card.schedule,
+            ),
+            StoreBusy,
+        )
+        if answer is None:
+            self.unsaved.append(card.id)
+            self._put_back()
+            return QUIT
         self.summary.answers.append(answer)
         self.undo_stack.append(("answer", answer))
         self.current = None

@@ -27,6 +27,7 @@ from interview_srs import pager
 
 MAX_WIDTH = 100
 QUIT = "q"
+SCRIPTED_RETRIES = 6  # without a keyboard to give up with, a busy store is retried this many times
 
 _ESCAPES = re.compile(
     r"\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL / ST
@@ -249,3 +250,19 @@ def editor_command(editor: str, path: str, line: int) -> list[str]:
     if name in ("subl", "zed", "hx", "helix"):
         return words + [f"{path}:{line}"]
     return words + [f"+{line}", path]  # vi, vim, nvim, nano, emacs, micro, kak, ...
+
+
+def retry_while_busy(term: Terminal, busy_message: str, write, busy_error: type[Exception]):
+    """Run `write` (a store transaction) until it goes through; while the store is busy, say so
+    and retry, so an answer given is kept until it is stored. Returns its result, or None when
+    the user gave up (q on a terminal; a scripted session after SCRIPTED_RETRIES tries)."""
+    attempts = 0
+    while True:
+        try:
+            return write()
+        except busy_error:
+            attempts += 1
+            term.line(busy_message)
+            gave_up = term.read_key(timeout=1.0) == QUIT if term.interactive else attempts >= SCRIPTED_RETRIES
+            if gave_up:
+                return None
