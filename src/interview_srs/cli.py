@@ -527,6 +527,7 @@ def sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_a
 def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: Path | None) -> None:
     """Export the review log and card states (JSON or CSV)."""
     from interview_srs import export as exporter
+    from interview_srs import output_set
 
     text = _with_home(cards_dir, store_path, lambda home, at: exporter.render(home.store, fmt, at))
     if out_file is None:
@@ -534,7 +535,7 @@ def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: 
         click.echo(printable(text) if sys.stdout.isatty() else text, nl=False)
         return
     try:
-        exporter.write_atomically(out_file, text)
+        output_set.write_text(out_file, text)
     except OSError as error:
         raise UserError(f"cannot write {out_file}: {error.strerror or error}") from None
     echo(f"Wrote {out_file}.")

@@ -237,8 +237,6 @@ def update_config(path: Path, values: dict[str, float | list[float]]) -> None:
     array over several lines; a comment on that line is lost); a new key goes just before the
     first table. The result is validated before it atomically replaces the file.
     """
-    import os
-    import tempfile
     import tomllib
 
     path = Path(path)
@@ -259,18 +257,10 @@ def update_config(path: Path, values: dict[str, float | list[float]]) -> None:
             lines[start:_value_end(lines, start)] = [line]
     new_text = "".join(lines)
     Config.from_dict(tomllib.loads(new_text), str(path), new_text)
+    from interview_srs.output_set import write_text
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(new_text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_text(path, new_text)
 
 
 def _toml(value) -> str:

@@ -20,10 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from datetime import datetime
-from pathlib import Path
 
 from interview_srs.scheduler import STATE_NAMES, from_ms
 
@@ -84,24 +81,8 @@ def render(store, fmt: str, at: datetime) -> str:
     return buffer.getvalue()
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder and a rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def _iso(ms: int | None) -> str | None:
     return from_ms(ms).isoformat() if ms is not None else None
 
 
-__all__ = ["FORMATS", "REVIEW_COLUMNS", "cards", "render", "reviews", "write_atomically"]
+__all__ = ["FORMATS", "REVIEW_COLUMNS", "cards", "render", "reviews"]

@@ -58,6 +58,19 @@ class OutputSet:
         self.pending = []
 
 
+def write_text(path: Path, text: str) -> None:
+    """One text file replaced atomically (an output set of one), flushed to disk before the
+    rename: a crash leaves the old file or the new one, never half of either."""
+    path = Path(path)
+    with OutputSet(path.parent) as outputs:
+        temporary = outputs.temporary(path, prefix=f".{path.name}-", suffix=".tmp")
+        with open(temporary, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        outputs.commit()
+
+
 def remove_leftovers(folder: Path) -> list[str]:
     """Delete temporary files of earlier builds that were killed; returns their names."""
     removed = []
@@ -88,4 +101,4 @@ def _umask() -> int:
     return mask
 
 
-__all__ = ["LEFTOVER_PATTERNS", "OutputSet", "remove_leftovers", "write_failure"]
+__all__ = ["LEFTOVER_PATTERNS", "OutputSet", "remove_leftovers", "write_failure", "write_text"]

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from interview_srs.scheduler import CardState, from_ms, to_ms
+from interview_srs.scheduler import CardState, from_ms
+from interview_srs.store import _state_values
 
 # (card id, deck, before, rating, at) -> after
 Schedule = Callable[[str, str, CardState, int, datetime], CardState]
@@ -85,13 +86,13 @@ def replay(conn: sqlite3.Connection, card_id: str, schedule: Schedule) -> CardSt
             "UPDATE review_log SET state_before = ?, step_before = ?, stability_before = ?, "
             "difficulty_before = ?, due_before_ms = ?, last_review_before_ms = ?, state_after = ?, "
             "step_after = ?, stability_after = ?, difficulty_after = ?, due_after_ms = ? WHERE id = ?",
-            (*_values(state), *_values(after)[:5], log_id),
+            (*_state_values(state), *_state_values(after)[:5], log_id),
         )
         state = after
     conn.execute(
         "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due_ms = ?, "
         "last_review_ms = ? WHERE id = ?",
-        (*_values(state), card_id),
+        (*_state_values(state), card_id),
     )
     return state
 
@@ -114,17 +115,6 @@ def mark_sent(store, sent: Iterable[tuple[int, int]]) -> None:
     """Record the revlog id Anki gave each (log id, revlog id) written to it."""
     with store.write() as conn:
         conn.executemany("UPDATE review_log SET anki_revlog_id = ? WHERE id = ?", [(rid, lid) for lid, rid in sent])
-
-
-def _values(state: CardState) -> tuple:
-    return (
-        state.state,
-        state.step,
-        state.stability,
-        state.difficulty,
-        to_ms(state.due) if state.due is not None else None,
-        to_ms(state.last_review) if state.last_review is not None else None,
-    )
 
 
 __all__ = ["ImportResult", "NewAnswer", "import_answers", "known_revlog_ids", "mark_sent", "replay", "unsent_answers"]
