@@ -280,7 +280,8 @@ def _write_outputs(
     for output, temporary in to_write:
         package_sha[output.name] = _file_sha(temporary)
     outputs = {
-        output.name: {"inputs": output.inputs_hash, "sha256": package_sha[output.name]}
+        # "deck": what `srs build` tells the user to import, without opening the package again
+        output.name: {"inputs": output.inputs_hash, "sha256": package_sha[output.name], "deck": output.label}
         for output in plan.outputs
     }
     return outputs, {output.name for output, _ in to_write}

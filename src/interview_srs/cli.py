@@ -154,7 +154,9 @@ def build(cards_dir: Path | None, out_dir: Path, verify: bool, answers_dir: str 
     from interview_srs.decks import import_lines
 
     echo(format_build_report(report, out_dir))
-    echo("\n".join(import_lines(out_dir, sorted(builder.read_state(out_dir).outputs))))
+    outputs = builder.read_state(out_dir).outputs
+    known = {name: (record["deck"],) for name, record in outputs.items() if "deck" in record}
+    echo("\n".join(import_lines(out_dir, sorted(outputs), known)))
 
 
 def format_personal_report(report) -> str:

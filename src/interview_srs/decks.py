@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,16 +45,24 @@ def package_decks(path: Path) -> tuple[str, ...]:
     return tuple(sorted(name for name in names if name != "Default"))
 
 
-def packages(folder: Path, names: list[str] | None = None) -> list[Package]:
-    """The packages in `folder` (or those named), the all-in-one first."""
+def packages(folder: Path, names: list[str] | None = None,
+             known: Mapping[str, tuple[str, ...]] | None = None) -> list[Package]:
+    """The packages in `folder` (or those named), the all-in-one first. `known` maps a file name
+    to its decks when the caller knows them (a build's state), which spares opening the package."""
+    known = known or {}
     paths = [folder / name for name in names] if names is not None else sorted(folder.glob("*.apkg"))
-    found = [Package(path, package_decks(path)) for path in paths if path.is_file()]
+    found = [
+        Package(path, known[path.name] if path.name in known else package_decks(path))
+        for path in paths
+        if path.is_file()
+    ]
     return sorted(found, key=lambda p: (p.path.name != EVERYTHING, p.path.name))
 
 
-def import_lines(folder: Path, names: list[str] | None = None) -> list[str]:
+def import_lines(folder: Path, names: list[str] | None = None,
+                 known: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
     """What to import into Anki: the all-in-one package, then one per company/source."""
-    found = packages(folder, names)
+    found = packages(folder, names, known)
     if not found:
         return []
     lines = ["Import into Anki (File > Import, or open the file):"]
