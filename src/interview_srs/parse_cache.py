@@ -75,7 +75,8 @@ def store_value(key: str, value, folder: Path) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=target.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(value, handle, ensure_ascii=False, separators=(",", ":"))
+                # dumps, not dump: json.dump streams through the pure-Python encoder
+                handle.write(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
             os.replace(tmp, target)
         except BaseException:
             os.unlink(tmp)
