@@ -101,8 +101,10 @@ def pitfall_echoes(card: Card) -> list[tuple[str, str]]:
             )
             continue
         grams = _bigrams(pitfall)
+        if len(grams) < 4:
+            continue
         for index, point in enumerate(points, start=1):
-            if len(grams) >= 4 and len(grams & _bigrams(point)) >= PITFALL_ECHO * len(grams):
+            if len(grams & _bigrams(point)) >= PITFALL_ECHO * len(grams):
                 where = f"outline point {index}" if index <= len(card.outline) else "a STAR prompt"
                 echoes.append(
                     (f"pitfalls[{number}]", f"repeats {where}; name a real failure mode (what goes wrong in the room) instead")
@@ -149,7 +151,7 @@ def _bigrams(question: str) -> frozenset[str]:
     text = _NOT_CONTENT.sub("", question.casefold())
     if len(text) < 2:
         return frozenset([text])
-    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+    return frozenset(map(str.__add__, text, text[1:]))  # every adjacent pair, built in C
 
 
 def near_duplicate_warnings(bank: Bank, threshold: float = NEAR_DUPLICATE_SIMILARITY) -> list[QualityWarning]:
