@@ -106,3 +106,16 @@ def review_log(home: Path, columns: str = "card_id, rating, state_before, state_
 def _parse_cache_per_session(tmp_path_factory, monkeypatch):
     """Keep the parse cache out of the user's cache folder (one shared folder for the run)."""
     monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "parse-cache"))
+
+
+@pytest.fixture
+def utc(monkeypatch):
+    """The process's local time zone set to UTC for the test (TZ and tzset), then restored, so
+    dates printed in local time are the same on every machine."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

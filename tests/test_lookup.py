@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -16,12 +15,8 @@ NOW = "2025-03-01T10:00:00+00:00"
 
 
 @pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def _utc(utc):
+    """Every test here runs with the machine's clock on UTC (see conftest.utc)."""
 
 
 def srs(cards_dir: Path, home: Path, *args: str, keys: str | None = None, now: str = NOW):

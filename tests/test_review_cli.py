@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -21,12 +20,8 @@ DAY2 = "2025-03-02T10:00:00+00:00"
 
 
 @pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def _utc(utc):
+    """Every test here runs with the machine's clock on UTC (see conftest.utc)."""
 
 
 def run(cards_dir: Path, home: Path, keys: str, *args: str, now: str = DAY1, **env):

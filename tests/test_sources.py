@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -52,15 +51,6 @@ def test_elsewhere_the_bundled_bank_plus_your_own_cards(tmp_path):
     assert sources.folders == (bank, home / "cards", Path("~/more").expanduser(), home / "extra", Path("/abs/cards"))
     assert sources.owns(str(home / "cards" / "a.yaml")) and not sources.owns(str(tmp_path / "x.yaml"))
     assert sources.owns("/old/venv/lib/python3.11/site-packages/interview_srs/bank/cards/ant.yaml")
-
-
-@pytest.fixture
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_your_own_cards_are_reviewed_with_the_bank_from_any_folder(tmp_path, monkeypatch, utc):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -58,12 +57,8 @@ def test_json_safe_escapes_instead_of_dropping():
 
 
 @pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def _utc(utc):
+    """Every test here runs with the machine's clock on UTC (see conftest.utc)."""
 
 
 def invoke(*args: str, home: Path | None = None, keys: str = "", **env) -> str:
