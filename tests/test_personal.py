@@ -216,8 +216,8 @@ def fake_editor(tmp_path: Path) -> str:
     return f"{sys.executable} {script}"
 
 
-def run_cli(*args: str, home: Path, editor: str | None = None):
-    env = {"SRS_HOME": str(home), "SRS_NOW": "2025-03-01T10:00:00+00:00", "EDITOR": editor, "VISUAL": None}
+def run_cli(*args: str, home: Path, editor: str | None = None, **extra):
+    env = {"SRS_HOME": str(home), "SRS_NOW": "2025-03-01T10:00:00+00:00", "EDITOR": editor, "VISUAL": None, **extra}
     return CliRunner().invoke(cli, list(args), env=env)
 
 
@@ -295,6 +295,17 @@ def test_srs_stories_lists_stories_their_cards_and_the_gaps(cards_dir, home):
     assert data["behavioural_without_answer"] == {"面试::蚂蚁集团::用户运营": ["ant-biggest-challenge"]}
     assert data["answers"] == [{"card": "ant-mob1-3", "deck": "面试::蚂蚁集团::用户运营", "file": "answers/ant-mob1-3.md",
                                 "written": True, "stories": ["双十一"]}]
+    chinese = run_cli("stories", "--cards", str(cards_dir), home=home, LANG="zh_CN.UTF-8", LC_ALL=None, LC_MESSAGES=None)
+    assert chinese.stdout.splitlines() == [
+        f"故事（{home / 'stories'}）：2 个",
+        "  spare   （还没有答案引用）",
+        "  双十一  ant-mob1-3",
+        "已写答案：1 篇；行为题已作答：0/1",
+        "还没有你自己答案的行为题：",
+        "  面试::蚂蚁集团::用户运营 (1)",
+        "    ant-biggest-challenge  在实习期间遇到的最大挑战是什么？",
+        "用 `srs answer 卡片ID` 写答案，用 `srs answer --story 故事名` 写故事。",
+    ]
 
 
 def test_srs_answer_in_a_real_terminal_runs_the_editor_there(cards_dir, home, tmp_path):

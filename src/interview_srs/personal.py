@@ -401,11 +401,14 @@ def answer_command(cards_dir: Path, store_path: Path | None, answers_dir: Path |
         raise PersonalError(f"cannot write in {personal.root}: {exc.strerror or exc}") from None
     finally:
         home.store.close()  # not held open while the editor runs
-    lines = [f"{path}{' (new, pre-filled)' if created else ''}"]
+    from interview_srs.texts import texts_for
+
+    texts = texts_for(environ)
+    lines = [f"{path}{texts.answer_new if created else ''}"]
     try:
         failure = edit_file(path, environ)
     except NoEditor:
-        failure = "set $EDITOR (or $VISUAL) to open it in your editor"
+        failure = texts.answer_no_editor
     if failure:
         lines.append(failure)
     text = personal.read(path) or ""
@@ -452,22 +455,24 @@ def stories_report(cards_dir: Path, store_path: Path | None, answers_dir: Path |
         }
         return Output((json_safe(json.dumps(data, ensure_ascii=False, indent=2)),), problems)
     from interview_srs.render import cell_width, clean
+    from interview_srs.texts import texts_for
 
-    lines = [f"Stories in {personal.root / STORIES}: {len(users)}"]
+    texts = texts_for(environ)
+    lines = [texts.stories_title.format(folder=personal.root / STORIES, count=len(users))]
     width = max((cell_width(name) for name in users), default=0)
     for name, ids in sorted(users.items()):
-        used = ", ".join(ids) if ids else "(not used by any answer yet)"
+        used = ", ".join(ids) if ids else texts.stories_unused
         lines.append(f"  {clean(name)}{' ' * (width - cell_width(name))}  {used}")
     written = sum(1 for a in answers if a["written"])
     star_cards = sum(1 for card in cards if card.back.get("star"))
     unanswered = sum(len(group) for group in missing.values())
-    lines.append(f"Answers written: {written}; behavioural cards answered: {star_cards - unanswered} of {star_cards}")
+    lines.append(texts.stories_summary.format(written=written, answered=star_cards - unanswered, total=star_cards))
     if missing:
-        lines.append("Behavioural cards without your answer:")
+        lines.append(texts.stories_missing)
         for deck, group in sorted(missing.items()):
             lines.append(f"  {clean(deck)} ({len(group)})")
             lines.extend(f"    {card.id}  {clean(card.question)}" for card in group)
-        lines.append("Write one with `srs answer CARD-ID`, a story with `srs answer --story NAME`.")
+        lines.append(texts.stories_hint)
     return Output(tuple(lines), problems)
 
 

@@ -85,6 +85,13 @@ class Texts:
     stats_at_title: str  # {at}
     stats_at_columns: tuple[str, ...]  # deck, cards, never seen, mean, lowest, below target
     stats_weakest: str
+    stories_title: str  # {folder} {count}
+    stories_unused: str
+    stories_summary: str  # {written} {answered} {total}
+    stories_missing: str
+    stories_hint: str
+    answer_new: str
+    answer_no_editor: str
     mock_progress: str  # {position} {count} {target}
     mock_speak_keys: str
     mock_type_prompt: str
@@ -179,6 +186,13 @@ EN = Texts(
     stats_at_title="Predicted recall at {at}",
     stats_at_columns=("Deck", "Cards", "Never seen", "Mean", "Lowest", "Below target"),
     stats_weakest="Weakest cards",
+    stories_title="Stories in {folder}: {count}",
+    stories_unused="(not used by any answer yet)",
+    stories_summary="Answers written: {written}; behavioural cards answered: {answered} of {total}",
+    stories_missing="Behavioural cards without your answer:",
+    stories_hint="Write one with `srs answer CARD-ID`, a story with `srs answer --story NAME`.",
+    answer_new=" (new, pre-filled)",
+    answer_no_editor="set $EDITOR (or $VISUAL) to open it in your editor",
     mock_progress="Mock interview · question {position} of {count} · target {target}",
     mock_speak_keys="Answer aloud; Space/Enter when you have finished · q stop",
     mock_type_prompt="Type your answer; an empty line ends it (q alone stops).",
@@ -273,6 +287,13 @@ ZH = Texts(
     stats_at_title="{at} 的预测记忆率",
     stats_at_columns=("牌组", "卡片", "未学", "平均", "最低", "低于目标"),
     stats_weakest="最薄弱的卡片",
+    stories_title="故事（{folder}）：{count} 个",
+    stories_unused="（还没有答案引用）",
+    stories_summary="已写答案：{written} 篇；行为题已作答：{answered}/{total}",
+    stories_missing="还没有你自己答案的行为题：",
+    stories_hint="用 `srs answer 卡片ID` 写答案，用 `srs answer --story 故事名` 写故事。",
+    answer_new="（新建，已预填）",
+    answer_no_editor="设置 $EDITOR（或 $VISUAL）即可用你的编辑器打开它",
     mock_progress="模拟面试 · 第 {position}/{count} 题 · 目标用时 {target}",
     mock_speak_keys="请出声作答；答完按空格/回车 · q 结束",
     mock_type_prompt="请输入你的回答；空行结束（单独输入 q 结束面试）。",
