@@ -119,3 +119,28 @@ def utc(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+def older_store(path: Path, applied: tuple[int, ...], *, rating: int = 3, source: str = "terminal") -> Path:
+    """A store as an older interview-srs left it: only the migrations numbered in `applied`,
+    recorded as such, with one card ('c1') and one answer to it (duration 5 s, stability 2.5)."""
+    from interview_srs.store import _statements
+    from interview_srs.store.schema import MIGRATIONS
+
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                       "applied_ms INTEGER NOT NULL) STRICT")
+    for number, name, script in MIGRATIONS:
+        if number in applied:
+            for statement in _statements(script):
+                connection.execute(statement)
+            connection.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (number, name))
+    connection.execute(f"PRAGMA user_version = {max(applied)}")
+    connection.execute("INSERT INTO cards (id, deck, company, role, tags, question, back, file, line, column, "
+                       "added_ms) VALUES ('c1', 'd', '', '', '[]', 'q', '{}', 'f', 1, 1, 0)")
+    connection.execute("INSERT INTO review_log (card_id, rating, reviewed_ms, duration_ms, source, session, "
+                       "state_before, state_after, stability_after, difficulty_after, due_after_ms) "
+                       "VALUES ('c1', ?, 1000, 5000, ?, 's', 0, 1, 2.5, 5.0, 2000)", (rating, source))
+    connection.commit()
+    connection.close()
+    return path

@@ -16,11 +16,11 @@ from click.testing import CliRunner
 
 from interview_srs.cli import cli
 from interview_srs.session import review
-from interview_srs.store import SCHEMA_VERSION, Store, _statements
+from interview_srs.store import SCHEMA_VERSION, Store
 from interview_srs.store import interviews as rows
 from interview_srs.store.schema import MIGRATIONS
 
-from conftest import review_log, write_file
+from conftest import older_store, review_log, write_file
 
 NOW = "2026-11-23T10:00:00+08:00"
 KS_YAML_HEAD = "deck: 面试::快手::营销服务\ncompany: 快手\ncards:\n"
@@ -120,23 +120,7 @@ def test_the_time_zone_setting_places_the_interview(cards_dir, home):
 def test_an_older_store_gets_the_interviews_table_keeping_everything(tmp_path, applied):
     """Migration numbers were reserved per feature; 4 (mock interviews) landed before 3, so a
     store at version 4 may lack 3: opening it applies 3 all the same."""
-    path = tmp_path / "store.sqlite3"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                 "applied_ms INTEGER NOT NULL) STRICT")
-    for number, name, script in MIGRATIONS:
-        if number in applied:
-            for statement in _statements(script):
-                conn.execute(statement)
-            conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (number, name))
-    conn.execute(f"PRAGMA user_version = {max(applied)}")
-    conn.execute("INSERT INTO cards (id, deck, company, role, tags, question, back, file, line, column, "
-                 "added_ms) VALUES ('c1', 'd', '', '', '[]', 'q', '{}', 'f', 1, 1, 0)")
-    conn.execute("INSERT INTO review_log (card_id, rating, reviewed_ms, duration_ms, source, session, "
-                 "state_before, state_after, stability_after, difficulty_after, due_after_ms) "
-                 "VALUES ('c1', 3, 1000, 5000, 'terminal', 's', 0, 1, 2.5, 5.0, 2000)")
-    conn.commit()
-    conn.close()
+    path = older_store(tmp_path / "store.sqlite3", applied)
     with Store.open(path) as store:
         assert store.schema_version() == SCHEMA_VERSION
         assert [r[0] for r in store.conn.execute("SELECT version FROM schema_migrations ORDER BY version")] == [

@@ -27,7 +27,7 @@ from interview_srs.store import (
     list_card_files,
 )
 
-from conftest import XHS_YAML, write_file
+from conftest import XHS_YAML, older_store, write_file
 
 T0 = datetime(2025, 3, 1, 1, 0, tzinfo=timezone.utc)
 NO_FUZZ = Config(fuzz=False)
@@ -168,7 +168,7 @@ def test_edited_removed_and_restored_cards_keep_their_history(store, cards_dir):
     report = store.sync(cards_dir, T0)
     assert report.hidden == ("ant-mob1-3",)
     assert not store.card("ant-mob1-3").present
-    assert store.new_ids(CardFilter(), T0, 10) == ["ant-biggest-challenge", "xhs-abusive-user"]
+    assert new_ids(store, CardFilter(), T0, 10) == ["ant-biggest-challenge", "xhs-abusive-user"]
     assert [a.log_id for a in store.log("ant-mob1-3")] == [first.log_id]
     # restore it: back with its history and state
     path.write_text(original, "utf-8")
@@ -287,20 +287,27 @@ def test_answering_from_a_stale_screen_builds_on_the_current_state(store, cards_
     assert [a.before for a in store.log()] == [shown, first.after]
 
 
+def new_ids(store: Store, filt: CardFilter, at: datetime, limit: int) -> list[str]:
+    """The new cards a session may show at `at`, as the planner reads them (file order)."""
+    from interview_srs.store.queries import plan_cards
+
+    return [c.id for c in plan_cards(store, filt, at, at, new_limit=limit) if c.state.state == 0]
+
+
 def test_bury_hides_a_card_until_the_given_time(store, cards_dir):
     store.sync(cards_dir, T0)
     until = T0 + timedelta(days=1)
     assert store.bury("ant-mob1-3", until) is None
-    assert "ant-mob1-3" not in store.new_ids(CardFilter(), T0, 10)
-    assert "ant-mob1-3" in store.new_ids(CardFilter(), until, 10)
+    assert "ant-mob1-3" not in new_ids(store, CardFilter(), T0, 10)
+    assert "ant-mob1-3" in new_ids(store, CardFilter(), until, 10)
     assert store.bury("ant-mob1-3", None) == until
 
 
 def test_filters_select_decks_and_tags(store, cards_dir):
     store.sync(cards_dir, T0)
-    assert store.new_ids(CardFilter(decks=("面试::小红书::客服",)), T0, 10) == ["xhs-abusive-user"]
-    assert store.new_ids(CardFilter(tag="业务"), T0, 10) == ["ant-mob1-3"]
-    assert store.new_ids(CardFilter(tag="蚂蚁集团"), T0, 1) == ["ant-biggest-challenge"]
+    assert new_ids(store, CardFilter(decks=("面试::小红书::客服",)), T0, 10) == ["xhs-abusive-user"]
+    assert new_ids(store, CardFilter(tag="业务"), T0, 10) == ["ant-mob1-3"]
+    assert new_ids(store, CardFilter(tag="蚂蚁集团"), T0, 1) == ["ant-biggest-challenge"]
 
 
 def test_due_reviews_come_lowest_retrievability_first(store, cards_dir):
@@ -364,24 +371,7 @@ def test_stored_state_equals_a_direct_fsrs_replay_and_undo_is_exact(cards_dir, s
 
 def test_a_version_1_store_upgrades_in_place_keeping_every_answer(tmp_path):
     """Migration 2 rebuilds review_log (new source 'mock', anki_revlog_id); nothing is lost."""
-    from interview_srs.store.schema import MIGRATIONS
-    from interview_srs.store import _statements
-
-    path = tmp_path / "store.sqlite3"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                 "applied_ms INTEGER NOT NULL) STRICT")
-    for statement in _statements(MIGRATIONS[0][2]):
-        conn.execute(statement)
-    conn.execute("INSERT INTO schema_migrations VALUES (1, 'v1', 0)")
-    conn.execute("PRAGMA user_version = 1")
-    conn.execute("INSERT INTO cards (id, deck, company, role, tags, question, back, file, line, column, "
-                 "added_ms) VALUES ('c1', 'd', '', '', '[]', 'q', '{}', 'f', 1, 1, 0)")
-    conn.execute("INSERT INTO review_log (card_id, rating, reviewed_ms, duration_ms, source, session, "
-                 "state_before, state_after, stability_after, difficulty_after, due_after_ms) "
-                 "VALUES ('c1', 3, 1000, 5000, 'terminal', 's', 0, 1, 2.5, 5.0, 2000)")
-    conn.commit()
-    conn.close()
+    path = older_store(tmp_path / "store.sqlite3", (1,))
 
     with Store.open(path) as store:
         assert store.schema_version() == SCHEMA_VERSION
@@ -510,28 +500,9 @@ def test_removal_is_judged_per_source(tmp_path, operations):
 
 def test_a_version_2_store_gains_the_mock_tables_keeping_every_answer(tmp_path):
     """Migration 4 adds mock_runs and mock_questions; cards and the review log are untouched."""
-    from interview_srs.store import _statements
     from interview_srs.store import mocks
-    from interview_srs.store.schema import MIGRATIONS
 
-    path = tmp_path / "store.sqlite3"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                 "applied_ms INTEGER NOT NULL) STRICT")
-    for number, name, script in MIGRATIONS:
-        if number > 2:
-            break
-        for statement in _statements(script):
-            conn.execute(statement)
-        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (number, name))
-    conn.execute("PRAGMA user_version = 2")
-    conn.execute("INSERT INTO cards (id, deck, company, role, tags, question, back, file, line, column, "
-                 "added_ms) VALUES ('c1', 'd', '', '', '[]', 'q', '{}', 'f', 1, 1, 0)")
-    conn.execute("INSERT INTO review_log (card_id, rating, reviewed_ms, duration_ms, source, session, "
-                 "state_before, state_after, stability_after, difficulty_after, due_after_ms) "
-                 "VALUES ('c1', 4, 1000, 5000, 'mock', 's', 0, 2, 2.5, 5.0, 2000)")
-    conn.commit()
-    conn.close()
+    path = older_store(tmp_path / "store.sqlite3", (1, 2), rating=4, source="mock")
 
     with Store.open(path) as store:
         assert store.schema_version() == SCHEMA_VERSION

@@ -13,7 +13,7 @@ When standard input is not a terminal, one key per line: an empty line is Enter,
 only spaces (or the word `space`) is Space, otherwise the first character counts — so a whole
 session can be driven from a file or a test.
 
-Each answer is committed to the store before the next card is shown (see store.py).
+Each answer is committed to the store before the next card is shown (see store/__init__.py).
 """
 
 from __future__ import annotations

@@ -565,17 +565,6 @@ class Store:
             params + [to_ms(at)],
         )
 
-    def new_ids(self, filt: CardFilter, at: datetime, limit: int) -> list[str]:
-        """New cards in file order (deck file, then position in it)."""
-        where, params = self._available(filt, at)
-        return [
-            r[0]
-            for r in self.conn.execute(
-                f"SELECT id FROM cards WHERE {where} AND state = 0 ORDER BY file, line, id LIMIT ?",
-                params + [limit],
-            )
-        ]
-
     def due_count(self, filt: CardFilter, at: datetime, before: datetime) -> int:
         """Cards (not new) that will be due before `before`, counting buried ones as of then."""
         where, params = self._available(filt, before)

@@ -68,7 +68,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX review_log_time ON review_log (reviewed_ms);
         """,
     ),
-
     (
         2,
         "review sources: mock interviews, and Anki revlog ids for imported answers",
