@@ -10,8 +10,8 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interview_srs.readiness import DEFAULT_DECAY, deck_readiness, readiness, recall_at
-from interview_srs.scheduler import REVIEW, CardState, to_fsrs
+from interview_srs.readiness import DEFAULT_DECAY, deck_readiness, readiness, recall_at, recall_ms
+from interview_srs.scheduler import REVIEW, CardState, to_fsrs, to_ms
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
 
@@ -60,3 +60,12 @@ def test_readiness_sums_up_a_deck():
     mixed = readiness([(0.97, False, 0.95), (0.9, False, 0.85)])
     assert (mixed.below_target, mixed.target) == (0, None)
     assert readiness([]).mean is None
+
+
+def test_recall_on_store_values_matches_fsrs():
+    scheduler = fsrs.Scheduler()
+    state = CardState(REVIEW, None, 12.5, 5.0, T0, T0)
+    for days in (0, 1, 7, 30, 365):
+        at = T0 + timedelta(days=days, hours=5)
+        expected = scheduler.get_card_retrievability(to_fsrs(state, at), at)
+        assert recall_ms(12.5, to_ms(T0), to_ms(at), scheduler.parameters) == pytest.approx(expected, rel=1e-12)

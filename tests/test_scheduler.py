@@ -21,7 +21,6 @@ from interview_srs.scheduler import (
     from_ms,
     fuzzed_interval,
     now,
-    retrievability,
     to_fsrs,
     to_ms,
 )
@@ -117,15 +116,6 @@ def test_fuzz_stays_within_the_fsrs_range(days, seed):
         seen.add(scheduler._get_fuzzed_interval(interval=interval).days)
     assert min(seen) - 1 <= fuzzed.days <= max(seen) + 1
     assert fuzzed == fuzzed_interval(interval, 36500, seed)  # deterministic
-
-
-def test_retrievability_matches_fsrs():
-    scheduler = fsrs.Scheduler()
-    state = CardState(REVIEW, None, 12.5, 5.0, T0, T0)
-    for days in (0, 1, 7, 30, 365):
-        at = T0 + timedelta(days=days, hours=5)
-        expected = scheduler.get_card_retrievability(to_fsrs(state, at), at)
-        assert retrievability(12.5, T0, at, scheduler.parameters[20]) == pytest.approx(expected, rel=1e-12)
 
 
 @pytest.mark.parametrize(

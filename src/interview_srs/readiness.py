@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from interview_srs.scheduler import NEW, CardState
+from interview_srs.scheduler import NEW, CardState, to_ms
 
 DAY_MS = 86_400_000
 # fsrs.scheduler.DEFAULT_PARAMETERS[20], the FSRS-6 default decay (a test checks they agree);
@@ -37,10 +37,15 @@ def recall_at(state: CardState, when: datetime, params: Sequence[float] | None =
     """
     if state.state == NEW or state.stability is None or state.last_review is None:
         return 0.0
+    return recall_ms(state.stability, to_ms(state.last_review), to_ms(when), params)
+
+
+def recall_ms(stability: float, last_review_ms: int, at_ms: int, params: Sequence[float] | None = None) -> float:
+    """`recall_at` on the store's raw values (milliseconds), for loops over many cards."""
     decay = decay_of(params)
     factor = 0.9 ** (1 / -decay) - 1
-    elapsed = max(0, (when - state.last_review).days)
-    return (1 + factor * elapsed / state.stability) ** -decay
+    elapsed = max(0, (at_ms - last_review_ms) // DAY_MS)
+    return (1 + factor * elapsed / stability) ** -decay
 
 
 @dataclass(frozen=True)
@@ -95,4 +100,4 @@ def deck_readiness(
     return {deck: readiness(values) for deck, values in sorted(grouped.items())}
 
 
-__all__ = ["DEFAULT_DECAY", "Readiness", "decay_of", "deck_readiness", "readiness", "recall_at"]
+__all__ = ["DEFAULT_DECAY", "Readiness", "decay_of", "deck_readiness", "readiness", "recall_at", "recall_ms"]

@@ -259,33 +259,6 @@ def _seed(card_id: str, before: CardState) -> bytes:
     return hashlib.sha256(f"{card_id}\0{last}".encode()).digest()
 
 
-def retrievability(
-    stability: float | None, last_review: datetime | None, at: datetime, decay: float
-) -> float:
-    """FSRS's predicted recall probability at `at` (as fsrs computes it: whole elapsed days)."""
-    if stability is None or last_review is None:
-        return 0.0
-    return retrievability_ms(stability, to_ms(last_review), to_ms(at), decay)
-
-
-def retrievability_ms(stability: float, last_review_ms: int, at_ms: int, decay: float) -> float:
-    """`retrievability` on store values (milliseconds), for loops over many cards."""
-    factor = 0.9 ** (1 / -decay) - 1
-    elapsed = max(0, (at_ms - last_review_ms) // 86_400_000)
-    return (1 + factor * elapsed / stability) ** -decay
-
-
-def default_decay() -> float:
-    from fsrs.scheduler import DEFAULT_PARAMETERS
-
-    return DEFAULT_PARAMETERS[20]
-
-
-def decay_of(settings: DeckSettings) -> float:
-    """The forgetting curve's decay (w20) of a deck's parameters (fsrs's default without any)."""
-    return settings.parameters[20] if settings.parameters else default_decay()
-
-
 def format_interval(interval: timedelta) -> str:
     """Like Anki's answer buttons: "<1m", "<10m", "<1.5h", "1d", "12d", "3.2mo", "1.5y".
 
@@ -332,8 +305,6 @@ __all__ = [
     "fuzzed_interval",
     "local_zone",
     "now",
-    "retrievability",
-    "retrievability_ms",
     "to_fsrs",
     "to_ms",
 ]

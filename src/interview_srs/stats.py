@@ -31,7 +31,6 @@ from interview_srs.scheduler import (
     STATE_NAMES,
     StudyDay,
     from_ms,
-    retrievability_ms,
     to_ms,
 )
 from interview_srs.store import CardFilter, Store
@@ -122,10 +121,10 @@ def collect(
     with_cards: bool = True,
 ) -> Stats:
     """The figures at `at`; `with_cards` adds every card's FSRS state (for --json)."""
-    from interview_srs.scheduler import decay_of
+    from interview_srs.readiness import recall_ms
     from interview_srs.store.lookups import leeches
 
-    decays: dict[str, float] = {}  # per deck: config.toml may give decks their own parameters
+    params: dict[str, object] = {}  # per deck: config.toml may give decks their own parameters
     today = study_day.date_of(at)
     starts = [to_ms(study_day.start(today + timedelta(days=i))) for i in range(DAYS + 1)]
     day_end = starts[1]
@@ -146,8 +145,9 @@ def collect(
         counts["buried"] += buried
         r = None
         if state != NEW:
-            decay = decays.get(deck) or decays.setdefault(deck, decay_of(config.for_deck(deck)))
-            r = retrievability_ms(stability, last_ms, at_ms, decay)
+            if deck not in params:
+                params[deck] = config.for_deck(deck).parameters
+            r = recall_ms(stability, last_ms, at_ms, params[deck])
             r_sum += r
             r_count += 1
             if not suspended:
