@@ -7,6 +7,8 @@ import html
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from anki.scheduler.v3 import CardAnswer
 
@@ -110,7 +112,11 @@ def answer_first_card(col: Collection) -> int:
     return card.id
 
 
-def test_reimport_after_editing_two_cards_updates_exactly_those_in_place(cards_dir, tmp_path, collection):
+@pytest.mark.parametrize("patch", [True, False], ids=["patched", "written-afresh"])
+def test_reimport_after_editing_two_cards_updates_exactly_those_in_place(cards_dir, tmp_path, collection, monkeypatch, patch):
+    patched = []
+    real_patch = anki_export.patch_package_to
+    monkeypatch.setattr(anki_export, "patch_package_to", lambda *a, **k: patched.append(a[0]) or real_patch(*a, **k))
     out = tmp_path / "decks"
     build(cards_dir, out, now=T0)
     import_package(collection, out / "interview-srs-all.apkg")
@@ -121,7 +127,8 @@ def test_reimport_after_editing_two_cards_updates_exactly_those_in_place(cards_d
 
     edit(cards_dir / "ant.yaml", "用来评估获客渠道质量", "用来评估获客渠道质量与首刷激励")
     edit(cards_dir / "xhs.yaml", "保持冷静，对事不对人", "先稳住情绪，对事不对人")
-    build(cards_dir, out, now=LATER)
+    build(cards_dir, out, now=LATER, patch=patch)
+    assert len(patched) == (3 if patch else 0)  # ant, xhs and the combined package
     log = import_package(collection, out / "interview-srs-all.apkg")
 
     assert sorted(note.fields[anki_export.FIELDS.index("Id")] for note in log.updated) == ["ant-mob1-3", "xhs-abusive-user"]
@@ -191,6 +198,14 @@ def test_deck_ids_and_guids_are_stable_functions_of_names_and_ids():
     assert 0 < anki_export.deck_id("x") < 2**53
     assert anki_export.note_guid("ant-mob1-3") == anki_export.note_guid("ant-mob1-3")
     assert anki_export.note_guid("ant-mob1-3") != anki_export.note_guid("ant-mob1-4")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_guids_are_the_ones_genanki_gave_the_published_decks(card_id):
+    import genanki
+
+    assert anki_export.note_guid(card_id) == genanki.guid_for(anki_export.GUID_NAMESPACE, card_id)
 
 
 def test_the_card_style_keeps_headings_above_labels_and_the_footer_readable():

@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from interview_srs import anki_export
+from interview_srs import anki_export, package_zip
 from interview_srs.build import (
     BuildError,
     build,
@@ -317,24 +319,26 @@ def test_a_full_disk_leaves_every_previous_output_byte_identical(cards_dir, tmp_
     assert snapshot(out) != before and leftovers(out) == []
 
 
-def test_a_failure_while_writing_any_package_replaces_nothing(cards_dir, tmp_path, monkeypatch):
+@pytest.mark.parametrize("patch", [True, False], ids=["patching", "writing-afresh"])
+def test_a_failure_while_writing_any_package_replaces_nothing(cards_dir, tmp_path, monkeypatch, patch):
     out = tmp_path / "out"
     build(cards_dir, out, now=T0)
     before = snapshot(out)
     edit(cards_dir / "ant.yaml", "用来评估获客渠道质量", "用来评估获客渠道质量与首刷激励")
     edit(cards_dir / "xhs.yaml", "保持冷静", "先稳住情绪")
-    real = anki_export.write_package_to
+    real = package_zip.write
     calls = []
 
-    def fails_on_the_second(path, decks, mod):
+    def fails_on_the_second(path, *args, **kwargs):
         calls.append(path)
         if len(calls) == 2:
             raise OSError(30, "Read-only file system")
-        real(path, decks, mod)
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(anki_export, "write_package_to", fails_on_the_second)
+    monkeypatch.setattr(package_zip, "write", fails_on_the_second)
     with pytest.raises(BuildError, match="Read-only file system; the previous decks are unchanged"):
-        build(cards_dir, out, now=T0 + 1)
+        build(cards_dir, out, now=T0 + 1, patch=patch)
+    assert len(calls) >= 2
     assert snapshot(out) == before
     assert leftovers(out) == []
 
@@ -480,9 +484,6 @@ def test_a_cards_folder_that_is_a_symlink_loop_is_one_line(tmp_path):
     )
 
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
@@ -503,3 +504,88 @@ def test_any_json_in_the_build_state_is_read_or_refused_with_build_error(tmp_pat
         assert "\n" not in str(error)
         return
     assert all(isinstance(stamp.mod, int) for stamp in state.notes.values())
+
+
+# -- patching: what a rebuild that changes the previous packages writes ---------------------------
+
+
+def bank_files(files: dict[str, list[dict]]) -> dict[str, str]:
+    """YAML text for each file of a small bank; the first file covers document 000 in full."""
+    texts = {}
+    for number, (name, cards) in enumerate(files.items()):
+        lines = [f"deck: 面试::补丁{number}", *(["documents: ['000']"] if number == 0 else []), "cards:"]
+        for card in cards:
+            lines += [
+                f"  - id: {card['id']}",
+                f"    question: {card['question']}",
+                f"    outline: [{card['point']}]",
+                f"    sources: ['{card['source']}']",
+            ]
+        texts[name] = "\n".join(lines) + "\n"
+    return texts
+
+
+EDITS = st.lists(
+    st.tuples(st.sampled_from(["edit", "add", "remove", "move", "cite", "swap"]), st.integers(0, 1),
+              st.integers(0, 50), st.integers(0, 50)),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(edits=EDITS)
+def test_a_patched_package_holds_exactly_what_a_fresh_write_would(tmp_path_factory, edits):
+    """Any edits, additions, removals, moves between files, reorders and changes of the cited
+    document (which moves a note in and out of another file's package): after each, the packages
+    patched from the previous ones import as the packages written afresh from the same state."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("patch")
+    files = {
+        "a.yaml": [{"id": f"a-{i}", "question": f"甲{i}？", "point": f"甲点{i}", "source": f"00{i % 2}#{i}"} for i in range(3)],
+        "b.yaml": [{"id": f"b-{i}", "question": f"乙{i}？", "point": f"乙点{i}", "source": f"00{i % 2}#{i}"} for i in range(3)],
+    }
+    cards, patched, fresh = root / "cards", root / "patched", root / "fresh"
+
+    def write_bank():
+        for name, text in bank_files(files).items():
+            write_file(cards / name, text)
+
+    write_bank()
+    build(cards, patched, now=T0)
+    patches = []
+    real_patch = anki_export.patch_package_to
+    with pytest.MonkeyPatch.context() as monkey:
+        monkey.setattr(anki_export, "patch_package_to", lambda *a, **k: patches.append(a[0]) or real_patch(*a, **k))
+        for step, (kind, which, i, j) in enumerate(edits, start=1):
+            names = sorted(files)
+            here, there = files[names[which]], files[names[1 - which]]
+            if kind == "edit" and here:
+                here[i % len(here)]["point"] += "改"
+            elif kind == "add":
+                here.insert(i % (len(here) + 1), {"id": f"n-{step}", "question": f"新{step}？", "point": "新点", "source": "000#9"})
+            elif kind == "remove" and len(here) > 1:
+                here.pop(i % len(here))
+            elif kind == "move" and len(here) > 1:
+                there.insert(j % (len(there) + 1), here.pop(i % len(here)))
+            elif kind == "cite" and here:
+                card = here[i % len(here)]
+                card["source"] = "001#1" if card["source"].startswith("000") else "000#1"
+            elif kind == "swap" and here:
+                a, b = i % len(here), j % len(here)
+                here[a], here[b] = here[b], here[a]
+            write_bank()
+            shutil.rmtree(fresh, ignore_errors=True)
+            shutil.copytree(patched, fresh)
+            patches.clear()
+            report = build(cards, patched, now=T0 + step)
+            build(cards, fresh, now=T0 + step, patch=False)
+            # every package rewritten was patched: same note type, same decks, base in the cache
+            assert len(patches) == sum(d.written for d in report.decks)
+            ours, theirs = read_state(patched), read_state(fresh)
+            assert (ours.note_type, ours.notes, ours.sources) == (theirs.note_type, theirs.notes, theirs.sources)
+            assert {k: v["inputs"] for k, v in ours.outputs.items()} == {k: v["inputs"] for k, v in theirs.outputs.items()}
+            assert sorted(p.name for p in patched.iterdir()) == sorted(p.name for p in fresh.iterdir())
+            for package in sorted(fresh.glob("*.apkg")):
+                assert anki_export.package_digest(patched / package.name) == anki_export.package_digest(package), package.name

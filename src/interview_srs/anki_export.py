@@ -18,9 +18,12 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 from pathlib import Path
 
+from interview_srs import package_zip
 from interview_srs.cards import Card, DeckFile
 from interview_srs.source_refs import source_line
 
@@ -31,9 +34,6 @@ GUID_NAMESPACE = "interview-srs"
 # Note and card ids inside a package, and card mtimes, count from this fixed instant so that
 # packages are reproducible; Anki keeps its own ids when a note already exists.
 ID_EPOCH = 1_700_000_000
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-# Level 1 is ~3x faster than the default and only ~5% larger on these text-heavy collections.
-ZIP_LEVEL = 1
 
 # Note type v2. The first fourteen fields are v1's, in v1's order; the rest were added once, for
 # everything the interview features need. `Extra` is rendered as-is at the end of the back, so a
@@ -161,10 +161,21 @@ def deck_id(deck_name: str) -> int:
 
 
 def note_guid(card_id: str) -> str:
-    """From the card id only, so editing a card's text updates the same Anki note."""
-    import genanki
+    """From the card id only, so editing a card's text updates the same Anki note.
 
-    return genanki.guid_for(GUID_NAMESPACE, card_id)
+    The same value as genanki.guid_for(GUID_NAMESPACE, card_id), the first release's GUIDs,
+    computed here so that a rebuild that only patches packages never imports genanki.
+    """
+    number = int.from_bytes(hashlib.sha256(f"{GUID_NAMESPACE}__{card_id}".encode("utf-8")).digest()[:8], "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, len(_BASE91))
+        digits.append(_BASE91[digit])
+    return "".join(reversed(digits))
+
+
+# Anki's base-91 alphabet for GUIDs, as genanki.util has it.
+_BASE91 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
 
 
 def _paragraph(text: str) -> str:
@@ -237,30 +248,40 @@ class DeckContent:
     notes: tuple[NoteRow, ...]
 
 
-def write_package(path: Path, decks: list[DeckContent], note_type_mod: int) -> None:
-    """Write an .apkg to `path` atomically (temporary file in the same folder, then rename)."""
-    path = Path(path)
-    fd, zip_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=TEMP_PACKAGE_SUFFIX, dir=path.parent)
-    os.close(fd)
-    try:
-        write_package_to(Path(zip_name), decks, note_type_mod)
-        os.replace(zip_name, path)
-    finally:
-        if os.path.exists(zip_name):
-            os.unlink(zip_name)
-
-
 # Scratch files of a package being written; a build removes any that a killed build left behind.
 TEMP_COLLECTION_PREFIX = ".collection-"
 TEMP_PACKAGE_SUFFIX = ".apkg.tmp"
 
 
-def write_package_to(zip_path: Path, decks: list[DeckContent], note_type_mod: int) -> None:
+# guid -> (note id, mod, deck id, due) of every note in a package: what patching it starts from
+NoteIndex = dict[str, tuple[int, int, int, int]]
+
+
+@dataclass(frozen=True)
+class Written:
+    """A package just written, with what a later build needs to patch it instead."""
+
+    layout: package_zip.Layout
+    collection: Path  # its collection, a scratch file the caller keeps or removes
+    notes: NoteIndex
+
+
+class PlacedNote(Protocol):
+    """A note's place in a package being patched: its row is only needed if it changed."""
+
+    guid: str
+    mod: int
+
+
+def write_package_to(
+    zip_path: Path, decks: list[DeckContent], note_type_mod: int, keep_collection: bool = False
+) -> Written:
     """Write a complete .apkg to `zip_path` (an existing temporary file the caller renames).
 
     genanki builds the collection (schema, deck and note type records); the notes and cards
     are inserted in bulk, which is several times faster than genanki's note-by-note path and
-    lets each note carry its own `mod`. The scratch collection beside it is always removed.
+    lets each note carry its own `mod`. The scratch collection beside it is removed unless
+    `keep_collection`, when the caller takes it (see package_cache.py).
     """
     import genanki
 
@@ -271,25 +292,119 @@ def write_package_to(zip_path: Path, decks: list[DeckContent], note_type_mod: in
         gdeck = genanki.Deck(deck_id(deck.name), deck.name)
         gdeck.add_model(model)
         genanki_decks.append(gdeck)
-    fd, db_name = tempfile.mkstemp(prefix=TEMP_COLLECTION_PREFIX, suffix=".anki2", dir=path.parent)
-    os.close(fd)
+    db_name = _scratch_collection(path.parent)
     try:
         connection = sqlite3.connect(db_name)
         try:
             cursor = connection.cursor()
-            # A scratch file that is zipped and deleted: durability would only cost fsyncs.
-            cursor.execute("PRAGMA journal_mode = OFF")
-            cursor.execute("PRAGMA synchronous = OFF")
+            _no_durability(cursor)
             genanki.Package(genanki_decks).write_to_db(cursor, ID_EPOCH, itertools.count(ID_EPOCH * 1000))
             _stamp_note_type(cursor, note_type_mod)
             _insert_notes(cursor, decks)
             connection.commit()
         finally:
             connection.close()
-        _write_zip(path, Path(db_name))
-    finally:
-        if os.path.exists(db_name):
-            os.unlink(db_name)
+        layout = package_zip.write(path, db_name)
+    except BaseException:
+        db_name.unlink(missing_ok=True)
+        raise
+    if not keep_collection:
+        db_name.unlink(missing_ok=True)
+    first_id = ID_EPOCH * 1000 + 1_000_000
+    notes = {
+        note.guid: (first_id + 2 * position, note.mod, did, position)
+        for position, (did, note) in enumerate((deck_id(deck.name), note) for deck in decks for note in deck.notes)
+    }
+    return Written(layout, db_name, notes)
+
+
+def patch_package_to(
+    zip_path: Path,
+    previous: package_zip.Previous,
+    old_notes: NoteIndex,
+    decks: list[tuple[str, Sequence[PlacedNote]]],
+    row_of: Callable[[PlacedNote], NoteRow],
+    keep_collection: bool = False,
+) -> Written:
+    """Write to `zip_path` the package of `decks`, made by changing the `previous` one.
+
+    The previous package, whose notes are `old_notes`, must have the same note type `mod` and
+    the same decks, in order. Notes whose `mod` is unchanged are unchanged (build.py moves a note's `mod` exactly when
+    its content changes), so only new and changed notes are rewritten, through `row_of`; the
+    others at most move. What Anki imports is then what `write_package_to` would have written
+    (package_digest compares equal), though the bytes differ: SQLite places rows differently.
+    """
+    path = Path(zip_path)
+    db_name = _scratch_collection(path.parent)
+    try:
+        shutil.copyfile(previous.collection, db_name)
+        connection = sqlite3.connect(db_name)
+        try:
+            cursor = connection.cursor()
+            _no_durability(cursor)
+            notes = _apply_changes(cursor, old_notes, decks, row_of)
+            connection.commit()
+        finally:
+            connection.close()
+        layout = package_zip.write(path, db_name, previous)
+    except BaseException:
+        db_name.unlink(missing_ok=True)
+        raise
+    if not keep_collection:
+        db_name.unlink(missing_ok=True)
+    return Written(layout, db_name, notes)
+
+
+def _apply_changes(
+    cursor: sqlite3.Cursor,
+    old: NoteIndex,
+    decks: list[tuple[str, Sequence[PlacedNote]]],
+    row_of: Callable[[PlacedNote], NoteRow],
+) -> NoteIndex:
+    """Turn the collection holding `old` into one holding `decks`; returns the new NoteIndex."""
+    last_id = max((nid for nid, _mod, _did, _due in old.values()), default=ID_EPOCH * 1000)
+    fresh_ids = itertools.count(last_id + 2, 2)  # a note's card takes the id after the note's
+    changed, moved, added, notes = [], [], [], {}
+    for position, (did, note) in enumerate((deck_id(name), note) for name, placed in decks for note in placed):
+        before = old.get(note.guid)
+        if before is None:
+            nid = next(fresh_ids)
+            added.append((nid, did, position, row_of(note)))
+            notes[note.guid] = (nid, note.mod, did, position)
+            continue
+        nid, mod, old_did, due = before
+        notes[note.guid] = (nid, note.mod, did, position)
+        if mod != note.mod:
+            row = row_of(note)
+            changed.append((row.mod, _tags_text(row), "\x1f".join(row.fields), row.fields[0], nid))
+        if (old_did, due) != (did, position):
+            moved.append((did, position, nid))
+    gone = [(old[guid][0],) for guid in old.keys() - notes.keys()]
+    cursor.executemany("DELETE FROM cards WHERE nid = ?", gone)
+    cursor.executemany("DELETE FROM notes WHERE id = ?", gone)
+    cursor.executemany("UPDATE notes SET mod = ?, tags = ?, flds = ?, sfld = ? WHERE id = ?", changed)
+    cursor.executemany("UPDATE cards SET did = ?, due = ? WHERE nid = ?", moved)
+    cursor.executemany(
+        "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (_note_values(nid, row) for nid, _did, _position, row in added),
+    )
+    cursor.executemany(
+        "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (_card_values(nid + 1, nid, did, position) for nid, did, position, _row in added),
+    )
+    return notes
+
+
+def _scratch_collection(folder: Path) -> Path:
+    fd, name = tempfile.mkstemp(prefix=TEMP_COLLECTION_PREFIX, suffix=".anki2", dir=folder)
+    os.close(fd)
+    return Path(name)
+
+
+def _no_durability(cursor: sqlite3.Cursor) -> None:
+    """A scratch file that is zipped and then dropped or cached: durability would only cost fsyncs."""
+    cursor.execute("PRAGMA journal_mode = OFF")
+    cursor.execute("PRAGMA synchronous = OFF")
 
 
 def _stamp_note_type(cursor: sqlite3.Cursor, note_type_mod: int) -> None:
@@ -299,46 +414,33 @@ def _stamp_note_type(cursor: sqlite3.Cursor, note_type_mod: int) -> None:
     cursor.execute("UPDATE col SET models = ?", (json.dumps(models, ensure_ascii=False, sort_keys=True),))
 
 
+def _tags_text(note: NoteRow) -> str:
+    return f" {' '.join(note.tags)} " if note.tags else ""
+
+
+def _note_values(nid: int, note: NoteRow) -> tuple:
+    return (nid, note.guid, MODEL_ID, note.mod, -1, _tags_text(note), "\x1f".join(note.fields), note.fields[0], 0, 0, "")
+
+
+def _card_values(cid: int, nid: int, did: int, position: int) -> tuple:
+    # `due` is the new-card position: Anki introduces new cards in the order of the files.
+    return (cid, nid, did, 0, ID_EPOCH, -1, 0, 0, position, 0, 0, 0, 0, 0, 0, 0, 0, "")
+
+
 def _insert_notes(cursor: sqlite3.Cursor, decks: list[DeckContent]) -> None:
     """Rows are generated as SQLite consumes them, so a large bank is never held twice."""
     first_id = ID_EPOCH * 1000 + 1_000_000
     placed = [(position, deck_id(deck.name), note) for position, (deck, note) in enumerate(
         (deck, note) for deck in decks for note in deck.notes
     )]
-    note_rows = (
-        (first_id + 2 * position, note.guid, MODEL_ID, note.mod, -1,
-         f" {' '.join(note.tags)} " if note.tags else "", "\x1f".join(note.fields), note.fields[0], 0, 0, "")
-        for position, _did, note in placed
+    cursor.executemany(
+        "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (_note_values(first_id + 2 * position, note) for position, _did, note in placed),
     )
-    # `due` is the new-card position: Anki introduces new cards in the order of the files.
-    card_rows = (
-        (first_id + 2 * position + 1, first_id + 2 * position, did, 0, ID_EPOCH, -1, 0, 0, position,
-         0, 0, 0, 0, 0, 0, 0, 0, "")
-        for position, did, _note in placed
+    cursor.executemany(
+        "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (_card_values(first_id + 2 * position + 1, first_id + 2 * position, did, position) for position, did, _note in placed),
     )
-    cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
-    cursor.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
-
-
-def _write_zip(zip_path: Path, db_path: Path) -> None:
-    """A zip whose bytes depend only on its contents: fixed dates, order and permissions.
-
-    The collection is streamed from disk: on a large bank it is the biggest thing a build holds.
-    Deflate's output does not depend on how its input is split, so the bytes are the same as
-    compressing it in one piece.
-    """
-    with zipfile.ZipFile(zip_path, "w") as archive:
-        for name in ("collection.anki2", "media"):
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info._compresslevel = ZIP_LEVEL  # noqa: SLF001 - the only way to set it for archive.open
-            info.external_attr = 0o644 << 16
-            with archive.open(info, "w") as target:
-                if name == "media":
-                    target.write(b"{}")
-                    continue
-                with open(db_path, "rb") as source:
-                    shutil.copyfileobj(source, target, 1 << 20)
 
 
 def package_digest(path: Path) -> str:

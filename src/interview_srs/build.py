@@ -11,19 +11,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
-import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
-from interview_srs import anki_export, parse_cache
+from interview_srs import anki_export, package_cache, package_zip, parse_cache
+from interview_srs.bank_index import Index, IndexedFile, index_of, load_index, render_deck
 from interview_srs.card_paths import COMBINED_STEM, package_name
+from interview_srs.cards import card_files, load_bank
 from interview_srs.output_set import STATE_TEMP_PREFIX, OutputSet, remove_leftovers, write_failure
-from interview_srs.cards import Bank, DeckFile, card_files, load_bank
 
 STATE_FILE = "build-state.json"
 STATE_FORMAT = 1
@@ -36,8 +38,9 @@ class BuildError(Exception):
     """A build that cannot go ahead; the message is for the user."""
 
 
-@dataclass(frozen=True)
-class Stamp:
+class Stamp(NamedTuple):
+    """A note's content hash and the `mod` given to it (a tuple: a large bank has many)."""
+
     hash: str
     mod: int
 
@@ -56,8 +59,8 @@ class BuildState:
     def to_dict(self) -> dict:
         return {
             "format": STATE_FORMAT,
-            "note_type": None if self.note_type is None else vars(self.note_type),
-            "notes": {key: vars(stamp) for key, stamp in sorted(self.notes.items())},
+            "note_type": None if self.note_type is None else self.note_type._asdict(),
+            "notes": {key: stamp._asdict() for key, stamp in sorted(self.notes.items())},
             "outputs": dict(sorted(self.outputs.items())),
             "sources": dict(sorted(self.sources.items())),
         }
@@ -72,7 +75,7 @@ class BuildState:
         note_type = data.get("note_type")
         return cls(
             note_type=None if note_type is None else _stamp(note_type, "note_type"),
-            notes={key: _stamp(value, f"notes.{key}") for key, value in _object(data, "notes").items()},
+            notes=_stamps(_object(data, "notes")),
             outputs={
                 name: _strings(record, f"outputs.{name}") for name, record in _object(data, "outputs").items()
             },
@@ -108,15 +111,26 @@ def _cut(where: str) -> str:
 
 
 def _stamp(value: object, where: str) -> Stamp:
-    if not (
-        isinstance(value, dict)
-        and set(value) == {"hash", "mod"}
-        and isinstance(value["hash"], str)
-        and type(value["mod"]) is int
-        and 0 <= value["mod"] <= MAX_CLOCK
-    ):
+    if not _is_stamp(value):
         raise ValueError(f"{_cut(where)}: expected {{\"hash\": text, \"mod\": seconds}}")
     return Stamp(value["hash"], value["mod"])
+
+
+def _is_stamp(value: object) -> bool:
+    return (
+        type(value) is dict
+        and len(value) == 2
+        and type(value.get("hash")) is str
+        and type(value.get("mod")) is int
+        and 0 <= value["mod"] <= MAX_CLOCK
+    )
+
+
+def _stamps(notes: dict) -> dict[str, Stamp]:
+    """Every note's stamp; the checks are inlined, as a large bank has tens of thousands."""
+    if all(map(_is_stamp, notes.values())):
+        return {key: Stamp(value["hash"], value["mod"]) for key, value in notes.items()}
+    return {key: _stamp(value, f"notes.{key}") for key, value in notes.items()}
 
 
 def read_state(out_dir: Path, name: str = STATE_FILE) -> BuildState:
@@ -155,6 +169,7 @@ class BuildReport:
     removed: tuple[str, ...]
     note_type_changed: bool
     up_to_date: bool
+    packages: dict[str, str] = field(default_factory=dict)  # package name -> its deck, for import
 
 
 # Shared with `srs check`, which reports two files that would write the same package.
@@ -166,11 +181,6 @@ def safe_output_path(out_dir: Path, name: str) -> Path:
     if target.parent != out_dir.resolve():
         raise BuildError(f"refusing to write {name}: outside {out_dir}")
     return target
-
-
-def card_hash(deck: DeckFile, fields: list[str], tags: tuple[str, ...]) -> str:
-    payload = json.dumps([deck.deck, fields, list(tags)], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _file_sha(path: Path) -> str:
@@ -196,12 +206,14 @@ def _recorded_package_sha(path: Path, recorded: dict[str, str]) -> str | None:
     return sha if sha == recorded.get("sha256") else None
 
 
-def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport:
+def build(cards_dir: Path, out_dir: Path, now: int | None = None, patch: bool = True) -> BuildReport:
     """Build every deck that is out of date, then record the new state.
 
     Nothing is written unless every card file is valid, and the packages and the build state
     are renamed into place together once all are complete (output_set.py), so a failed build
-    leaves the previous decks as they were.
+    leaves the previous decks as they were. With `patch`, a package is made by changing the
+    previous one where package_cache.py still has its collection, and the new ones are kept
+    there for the next build.
     """
     cards_dir, out_dir = Path(cards_dir), Path(out_dir)
     now = build_clock() if now is None else now
@@ -214,25 +226,29 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
     state = read_state(out_dir)
     sources = _source_hashes(cards_dir) if cards_dir.is_dir() else {}
     if _nothing_changed(sources, out_dir, state):
-        return BuildReport(decks=(), removed=(), note_type_changed=False, up_to_date=True)
-    # The cards are not needed once planned: dropping them keeps a large build's memory down.
-    plan = plan_build(load_bank(cards_dir), state, now, cached_renderer(cards_dir, sources))
+        return BuildReport(decks=(), removed=(), note_type_changed=False, up_to_date=True, packages=_labels(state))
+    index = load_index(cards_dir, sources)
+    plan = plan_build(index.files, state, now)
+    written: dict[str, anki_export.Written] = {}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out_dir)
         with OutputSet(out_dir) as files:
-            outputs, written = _write_outputs(plan, state, out_dir, files)
+            outputs, written = _write_outputs(plan, state, out_dir, files, index, patch)
             new_state = BuildState(note_type=plan.note_type, notes=plan.stamps, outputs=outputs, sources=sources)
             state_temp = files.temporary(out_dir / STATE_FILE, STATE_TEMP_PREFIX)
             state_temp.write_text(state_text(new_state), "utf-8")
             files.commit()
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, package_zip.PackageTooLarge) as exc:
+        for package in written.values():  # their collections were to be kept
+            package.collection.unlink(missing_ok=True)
         raise BuildError(write_failure(out_dir, exc)) from None
+    _keep_collections(plan, state, outputs, written, patch)
     reports = tuple(
         DeckReport(
             deck=output.label,
             output=output.name,
-            cards=sum(len(d.notes) for d in output.decks),
+            cards=sum(len(notes) for _name, notes in output.decks),
             new=output.new,
             changed=output.changed,
             written=output.name in written,
@@ -245,46 +261,102 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None) -> BuildReport
             safe_output_path(out_dir, stale).unlink(missing_ok=True)
         except OSError as exc:
             raise BuildError(f"the decks are built, but {out_dir / stale} could not be removed: {exc.strerror}") from None
-    parse_cache.prune(parse_cache.cache_dir())
+    if index.rendered:  # something new was cached
+        parse_cache.prune(parse_cache.cache_dir())
     return BuildReport(
         decks=reports,
         removed=tuple(sorted(set(state.notes) - set(plan.stamps))),
         note_type_changed=state.note_type is None or state.note_type.hash != plan.note_type.hash,
         up_to_date=False,
+        packages=_labels(BuildState(outputs=outputs)),
     )
 
 
+def _labels(state: BuildState) -> dict[str, str]:
+    """Package name -> the deck it holds ("" when an older state did not record it)."""
+    return {name: record.get("deck", "") for name, record in state.outputs.items()}
+
+
 def _write_outputs(
-    plan: BuildPlan, state: BuildState, out_dir: Path, files: OutputSet
-) -> tuple[dict[str, dict[str, str]], set[str]]:
+    plan: BuildPlan, state: BuildState, out_dir: Path, files: OutputSet, index: Index, patch: bool
+) -> tuple[dict[str, dict[str, str]], dict[str, anki_export.Written]]:
     """Write every package whose inputs changed to a temporary file of `files`; returns the
-    outputs' record for the build state and the names written."""
+    outputs' record for the build state and the packages written."""
     package_sha: dict[str, str] = {}  # output name -> sha256 of the package it will be
-    to_write = []
+    jobs = []
     for output in plan.outputs:
         target = safe_output_path(out_dir, output.name)
         previous = state.outputs.get(output.name, {})
         sha = _recorded_package_sha(target, previous)
         if sha is not None and previous.get("inputs") == output.inputs_hash:
             package_sha[output.name] = sha
-        else:
-            temporary = files.temporary(target, f".{Path(output.name).stem}-", anki_export.TEMP_PACKAGE_SUFFIX)
-            to_write.append((output, temporary))
+            continue
+        temporary = files.temporary(target, f".{Path(output.name).stem}-", anki_export.TEMP_PACKAGE_SUFFIX)
+        base = package_cache.base_for(target, sha) if patch and sha is not None else None
+        if base is not None and (base.note_type_mod, base.decks) != (plan.note_type.mod, output.deck_names):
+            base = None
+        jobs.append((output, temporary, base))
+    rows = _NoteRows(index)
+
+    def write(output: PlannedOutput, temporary: Path, base: package_cache.Base | None) -> anki_export.Written:
+        if base is not None:
+            return anki_export.patch_package_to(
+                temporary, base.previous, base.notes, list(output.decks), rows.row, keep_collection=patch
+            )
+        decks = [anki_export.DeckContent(name, tuple(rows.row(n) for n in notes)) for name, notes in output.decks]
+        return anki_export.write_package_to(temporary, decks, plan.note_type.mod, keep_collection=patch)
+
     # sqlite and zlib release the GIL, so packages are written side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for future in [
-            pool.submit(anki_export.write_package_to, temporary, list(output.decks), plan.note_type.mod)
-            for output, temporary in to_write
-        ]:
-            future.result()
-    for output, temporary in to_write:
+        futures = [(output, temporary, pool.submit(write, output, temporary, base)) for output, temporary, base in jobs]
+    failures = [future.exception() for _output, _temporary, future in futures if future.exception()]
+    if failures:
+        for _output, _temporary, future in futures:  # the collections the others were to keep
+            if not future.exception():
+                future.result().collection.unlink(missing_ok=True)
+        raise failures[0]
+    written = {output.name: future.result() for output, _temporary, future in futures}
+    for output, temporary, _future in futures:
         package_sha[output.name] = _file_sha(temporary)
     outputs = {
         # "deck": what `srs build` tells the user to import, without opening the package again
         output.name: {"inputs": output.inputs_hash, "sha256": package_sha[output.name], "deck": output.label}
         for output in plan.outputs
     }
-    return outputs, {output.name for output, _ in to_write}
+    return outputs, written
+
+
+def _keep_collections(
+    plan: BuildPlan,
+    state: BuildState,
+    outputs: dict[str, dict[str, str]],
+    written: dict[str, anki_export.Written],
+    patch: bool,
+) -> None:
+    """Hand the collections of the packages just written to the cache, in place of the old ones."""
+    if not patch:
+        return
+    by_name = {output.name: output for output in plan.outputs}
+    for name, package in written.items():
+        package_cache.keep(outputs[name]["sha256"], package, by_name[name].deck_names, plan.note_type.mod)
+        replaced = state.outputs.get(name, {}).get("sha256")
+        if replaced and replaced != outputs[name]["sha256"]:
+            package_cache.forget(replaced)
+    package_cache.prune()
+
+
+class _NoteRows:
+    """Notes as they go into a package: each file's rendered notes, fetched once, when needed."""
+
+    def __init__(self, index: Index):
+        self.index = index
+        self.lock = threading.Lock()
+
+    def row(self, note: Placed) -> anki_export.NoteRow:
+        file = self.index.files[note.home]
+        with self.lock:
+            rendered = self.index.notes_of(file)[note.row]
+        return anki_export.NoteRow(rendered.guid, rendered.fields, rendered.tags, note.mod)
 
 
 def _nothing_changed(sources: dict[str, str], out_dir: Path, state: BuildState) -> bool:
@@ -303,19 +375,24 @@ def state_text(state: BuildState) -> str:
 
     Indented JSON goes through the pure-Python encoder, which on a 10,000-card bank cost more
     than the rest of a one-edit rebuild's bookkeeping; the notes, nearly all of the file, are
-    written here with the C encoder for the strings.
+    written here directly, quoting through json.dumps only texts that need escapes.
     """
-    data = state.to_dict()
-    notes = data["notes"]
+    data = replace(state, notes={}).to_dict()
     marker = "\u0000notes\u0000"
     data["notes"] = marker
     text = json.dumps(data, ensure_ascii=False, indent=1)
-    block = "{}" if not notes else "{\n" + ",\n".join(
-        f'  {json.dumps(key, ensure_ascii=False)}: {{\n   "hash": {json.dumps(value["hash"], ensure_ascii=False)},'
-        f'\n   "mod": {json.dumps(value["mod"])}\n  }}'
-        for key, value in notes.items()
+    block = "{}" if not state.notes else "{\n" + ",\n".join(
+        f'  {_quoted(key)}: {{\n   "hash": {_quoted(stamp.hash)},\n   "mod": {stamp.mod}\n  }}'
+        for key, stamp in sorted(state.notes.items())
     ) + "\n }"
     return text.replace(json.dumps(marker), block, 1) + "\n"
+
+
+_PLAIN = re.compile(r"[a-z0-9-]*\Z")  # card ids and hex hashes: JSON quotes them as they are
+
+
+def _quoted(text: str) -> str:
+    return f'"{text}"' if _PLAIN.match(text) else json.dumps(text, ensure_ascii=False)
 
 
 def build_clock(environ: dict | None = None) -> int:
@@ -332,15 +409,31 @@ def build_clock(environ: dict | None = None) -> int:
     return int(pinned)
 
 
+class Placed(NamedTuple):
+    """A note's place in a package, and where its rendered fields are (bank_index.py).
+
+    A named tuple rather than a frozen dataclass: a large bank makes one per note per
+    package, and a tuple is made several times faster."""
+
+    guid: str
+    mod: int
+    home: int  # the card file's position in the bank
+    row: int  # the card's position in its file
+
+
 @dataclass(frozen=True)
 class PlannedOutput:
     name: str
     label: str
-    decks: tuple[anki_export.DeckContent, ...]
+    decks: tuple[tuple[str, tuple[Placed, ...]], ...]  # (deck name, its notes), in package order
     inputs_hash: str
     new: tuple[str, ...]
     changed: tuple[str, ...]
     borrowed: int = 0  # notes whose home is another file, carried because they cite its documents
+
+    @property
+    def deck_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _notes in self.decks)
 
 
 @dataclass(frozen=True)
@@ -350,59 +443,7 @@ class BuildPlan:
     outputs: tuple[PlannedOutput, ...]
 
 
-@dataclass(frozen=True)
-class RenderedNote:
-    """A card as Anki will store it, before its `mod` is decided."""
-
-    guid: str
-    fields: tuple[str, ...]
-    tags: tuple[str, ...]
-    digest: str  # card_hash of the fields and tags
-
-
-def render_deck(deck: DeckFile, answers: dict[str, str] | None = None) -> list[RenderedNote]:
-    """Every card of a file as a note: HTML fields, tags and content hash, in file order.
-
-    `answers` (card id -> HTML) fills the MyAnswer field: only the personal package has them."""
-    rendered = []
-    for card in deck.cards:
-        fields = tuple(anki_export.note_fields(deck, card, (answers or {}).get(card.id, "")))
-        tags = deck.tags_for(card)
-        rendered.append(RenderedNote(anki_export.note_guid(card.id), fields, tags, card_hash(deck, list(fields), tags)))
-    return rendered
-
-
-def cached_renderer(cards_dir: Path, sources: dict[str, str]) -> Callable[[DeckFile], list[RenderedNote]]:
-    """`render_deck` through the parse cache: a file with the same bytes renders the same notes.
-
-    Rendering is most of a rebuild's planning time, and after editing one card only one file
-    has new bytes. The key covers every module whose code shapes the result.
-    """
-    from interview_srs import cards, source_refs
-
-    folder = parse_cache.cache_dir()
-    version = parse_cache.code_version(cards, anki_export, source_refs, sys.modules[__name__])
-
-    def render(deck: DeckFile) -> list[RenderedNote]:
-        sha = sources.get(deck.path.relative_to(cards_dir).as_posix())
-        key = f"rendered:{version}:{sha}"
-        cached = parse_cache.load_value(key, folder) if sha else None
-        if isinstance(cached, list) and len(cached) == len(deck.cards):
-            try:
-                return [RenderedNote(guid, tuple(fields), tuple(tags), digest) for guid, fields, tags, digest in cached]
-            except (TypeError, ValueError):
-                pass
-        rendered = render_deck(deck)
-        if sha:
-            parse_cache.store_value(key, [[n.guid, n.fields, n.tags, n.digest] for n in rendered], folder)
-        return rendered
-
-    return render
-
-
-def plan_build(
-    bank: Bank, state: BuildState, now: int, render: Callable[[DeckFile], list[RenderedNote]] = render_deck
-) -> BuildPlan:
+def plan_build(files: tuple[IndexedFile, ...], state: BuildState, now: int) -> BuildPlan:
     """Decide every note's `mod` and what each output file holds; pure, so it is easy to test."""
     type_hash = anki_export.note_type_hash()
     previous_type = state.note_type
@@ -413,50 +454,50 @@ def plan_build(
         note_type = Stamp(type_hash, max(now, floor))
     stamps: dict[str, Stamp] = {}
     content_hash: dict[str, str] = {}  # note guid -> hash of its content
-    contents = []
+    contents: list[tuple[IndexedFile, tuple[Placed, ...]]] = []
     per_deck_new: dict[str, list[str]] = {}
     per_deck_changed: dict[str, list[str]] = {}
-    for deck in bank.decks:
+    for home, file in enumerate(files):
         notes = []
-        for card, rendered in zip(deck.cards, render(deck)):
-            fields, tags, digest, guid = rendered.fields, rendered.tags, rendered.digest, rendered.guid
+        for row, card in enumerate(file.cards):
             old = state.notes.get(card.id)
-            if old is not None and old.hash == digest:
+            if old is not None and old.hash == card.digest:
                 stamp = old
             else:
-                stamp = Stamp(digest, max(now, old.mod + 1) if old else now)
-                (per_deck_changed if old else per_deck_new).setdefault(deck.deck, []).append(card.id)
+                stamp = Stamp(card.digest, max(now, old.mod + 1) if old else now)
+                (per_deck_changed if old else per_deck_new).setdefault(file.deck, []).append(card.id)
             stamps[card.id] = stamp
-            content_hash[guid] = digest
-            notes.append(anki_export.NoteRow(guid, tuple(fields), tags, stamp.mod))
-        contents.append((deck, anki_export.DeckContent(deck.deck, tuple(notes))))
+            content_hash[card.guid] = card.digest
+            notes.append(Placed(card.guid, stamp.mod, home, row))
+        contents.append((file, tuple(notes)))
 
-    def inputs_hash(decks: list[anki_export.DeckContent]) -> str:
+    def inputs_hash(decks: list[tuple[str, tuple[Placed, ...]]]) -> str:
         payload = [note_type.hash, note_type.mod] + [
-            [d.name, [[n.guid, n.mod, content_hash[n.guid]] for n in d.notes]] for d in decks
+            [name, [[n.guid, n.mod, content_hash[n.guid]] for n in notes]] for name, notes in decks
         ]
         return hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()
 
     outputs = []
     names = set()
-    for deck, content in contents:
-        name = output_name(deck.path.stem)
+    for file, notes in contents:
+        name = output_name(file.path.stem)
         if name in names or name == output_name(COMBINED_STEM):
-            raise BuildError(f"{deck.display_path}: its deck file name {name} clashes with another output; rename the card file")
+            raise BuildError(f"{file.display_path}: its deck file name {name} clashes with another output; rename the card file")
         names.add(name)
-        package = anki_export.DeckContent(content.name, content.notes + borrowed_notes(deck, contents))
+        borrowed = borrowed_notes(file, contents)
+        package = ((file.deck, notes + borrowed),)
         outputs.append(
             PlannedOutput(
                 name=name,
-                label=deck.deck,
-                decks=(package,),
-                inputs_hash=inputs_hash([package]),
-                new=tuple(per_deck_new.get(deck.deck, ())),
-                changed=tuple(per_deck_changed.get(deck.deck, ())),
-                borrowed=len(package.notes) - len(content.notes),
+                label=file.deck,
+                decks=package,
+                inputs_hash=inputs_hash(list(package)),
+                new=tuple(per_deck_new.get(file.deck, ())),
+                changed=tuple(per_deck_changed.get(file.deck, ())),
+                borrowed=len(borrowed),
             )
         )
-    everything = [content for _, content in contents]
+    everything = [(file.deck, notes) for file, notes in contents]
     outputs.append(
         PlannedOutput(
             name=output_name(COMBINED_STEM),
@@ -471,23 +512,23 @@ def plan_build(
 
 
 def borrowed_notes(
-    deck: DeckFile, contents: list[tuple[DeckFile, anki_export.DeckContent]]
-) -> tuple[anki_export.NoteRow, ...]:
-    """The notes of other files that cite one of `deck.documents`, in bank order.
+    file: IndexedFile, contents: list[tuple[IndexedFile, tuple[Placed, ...]]]
+) -> tuple[Placed, ...]:
+    """The notes of other files that cite one of `file.documents`, in bank order.
 
     They go into this file's package, in this file's deck, so that a candidate who imports one
     company's package gets every question that company's sources asked. The note itself (guid,
     fields, mod) is the same in every package, so importing several packages never conflicts;
     Anki keeps a card in the deck of the package imported first.
     """
-    if not deck.documents:
+    if not file.documents:
         return ()
-    wanted = set(deck.documents)
+    wanted = set(file.documents)
     return tuple(
         note
-        for other, content in contents
-        if other is not deck
-        for card, note in zip(other.cards, content.notes)
+        for other, notes in contents
+        if other is not file
+        for card, note in zip(other.cards, notes)
         if wanted.intersection(card.documents)
     )
 
@@ -505,7 +546,7 @@ def stale_outputs(cards_dir: Path, out_dir: Path) -> list[str]:
         if (out_dir / STATE_FILE).exists():
             (scratch / STATE_FILE).write_bytes((out_dir / STATE_FILE).read_bytes())
         # A clock just past every recorded stamp: a card whose content changed gets a new mod, so it shows up.
-        report = build(cards_dir, scratch, now=max([s.mod for s in state.notes.values()] + [0]) + 1)
+        report = build(cards_dir, scratch, now=max([s.mod for s in state.notes.values()] + [0]) + 1, patch=False)
         stale = []
         for deck in report.decks:
             committed = out_dir / deck.output
@@ -572,7 +613,9 @@ def build_personal(cards_dir: Path, answers_dir: Path, out_dir: Path, now: int |
             f"{count} problem{'s' if count != 1 else ''} in your answers; nothing was written."]))
     warnings = [str(p) for p in personal.check([card.id for _deck, card in bank.cards()])]
     state = read_state(out_dir, PERSONAL_STATE)
-    plan = plan_build(bank, state, now, lambda deck: render_deck(deck, answers))
+    rendered = {deck.path: render_deck(deck, answers) for deck in bank.decks}
+    index = Index(tuple(index_of(deck, rendered[deck.path]) for deck in bank.decks), rendered)
+    plan = plan_build(index.files, state, now)
     (output,) = [o for o in plan.outputs if o.name == output_name(COMBINED_STEM)]
     target = safe_output_path(out_dir, PERSONAL_PACKAGE)
     previous = state.outputs.get(PERSONAL_PACKAGE, {})
@@ -584,13 +627,15 @@ def build_personal(cards_dir: Path, answers_dir: Path, out_dir: Path, now: int |
         with OutputSet(out_dir) as files:
             if written:
                 temporary = files.temporary(target, f".{target.stem}-", anki_export.TEMP_PACKAGE_SUFFIX)
-                anki_export.write_package_to(temporary, list(output.decks), plan.note_type.mod)
+                rows = _NoteRows(index)
+                decks = [anki_export.DeckContent(name, tuple(rows.row(n) for n in notes)) for name, notes in output.decks]
+                anki_export.write_package_to(temporary, decks, plan.note_type.mod)
                 sha = _file_sha(temporary)
             new_state = BuildState(note_type=plan.note_type, notes=plan.stamps,
                                    outputs={PERSONAL_PACKAGE: {"inputs": output.inputs_hash, "sha256": sha}})
             files.temporary(out_dir / PERSONAL_STATE, STATE_TEMP_PREFIX).write_text(state_text(new_state), "utf-8")
             files.commit()
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, package_zip.PackageTooLarge) as exc:
         raise BuildError(write_failure(out_dir, exc)) from None
     return PersonalReport(
         output=target,

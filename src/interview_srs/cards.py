@@ -187,21 +187,13 @@ def load_bank(cards_dir: Path, use_cache: bool = True) -> Bank:
     Files parsed before with the same bytes come from the parse cache (parse_cache.py).
     """
     cards_dir = Path(cards_dir)
-    shown_dir = display_name(cards_dir)
-    if not cards_dir.is_dir():
-        message = "cards folder not found"
-        if cards_dir.is_symlink():
-            message += " (a symbolic link that leads nowhere, or to itself)"
-        raise CardsError([Problem(Location(shown_dir, 1, 1), message)])
-    paths = card_files(cards_dir)
-    if not paths:
-        raise CardsError(
-            [Problem(Location(shown_dir, 1, 1), "no card files (*.yaml) in this folder")]
-        )
+    problem = folder_problem(cards_dir)
+    if problem:
+        raise CardsError([problem])
     problems: list[Problem] = []
     decks: list[DeckFile] = []
     folder = parse_cache.cache_dir() if use_cache else None
-    for path in paths:
+    for path in card_files(cards_dir):
         try:
             data = path.read_bytes()
         except OSError as exc:  # unreadable, or removed since it was listed
@@ -214,8 +206,25 @@ def load_bank(cards_dir: Path, use_cache: bool = True) -> Bank:
     problems.extend(cross_file_problems(decks))
     problems.extend(package_name_problems(decks))
     if problems:
-        raise CardsError(sorted(problems, key=_problem_order))
+        raise CardsError(sorted_problems(problems))
     return Bank(tuple(decks))
+
+
+def folder_problem(cards_dir: Path) -> Problem | None:
+    """Why `cards_dir` has no card files to read, or None when it has some."""
+    if not cards_dir.is_dir():
+        message = "cards folder not found"
+        if cards_dir.is_symlink():
+            message += " (a symbolic link that leads nowhere, or to itself)"
+        return Problem(Location(display_name(cards_dir), 1, 1), message)
+    if not card_files(cards_dir):
+        return Problem(Location(display_name(cards_dir), 1, 1), "no card files (*.yaml) in this folder")
+    return None
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """In the order of files, then lines: how every command lists them."""
+    return sorted(problems, key=_problem_order)
 
 
 def package_name_problems(decks: list[DeckFile]) -> list[Problem]:
@@ -246,22 +255,24 @@ def _problem_order(problem: Problem) -> tuple:
 
 
 def cross_file_problems(decks: list[DeckFile]) -> list[Problem]:
-    """Problems only visible across files: repeated ids and clashing deck names."""
+    """Problems only visible across files: repeated ids and clashing deck names.
+
+    Reads only names, ids and locations, so a build passes its index (bank_index.py) instead."""
     problems: list[Problem] = []
-    first_id: dict[str, Location] = {}
+    first_id: dict[str, Card] = {}  # the location is only made for a message
     for deck in decks:
         for card in deck.cards:
             if card.id in first_id:
                 problems.append(
                     Problem(
                         card.location,
-                        f"duplicate id '{card.id}' (first used at {first_id[card.id]})",
+                        f"duplicate id '{card.id}' (first used at {first_id[card.id].location})",
                         card.id,
                         "id",
                     )
                 )
             else:
-                first_id[card.id] = card.location
+                first_id[card.id] = card
     # Anki compares deck names without regard to case, so these would merge into one deck.
     first_deck: dict[str, DeckFile] = {}
     for deck in decks:

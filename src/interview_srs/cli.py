@@ -154,9 +154,8 @@ def build(cards_dir: Path | None, out_dir: Path, verify: bool, answers_dir: str 
     from interview_srs.decks import import_lines
 
     echo(format_build_report(report, out_dir))
-    outputs = builder.read_state(out_dir).outputs
-    known = {name: (record["deck"],) for name, record in outputs.items() if "deck" in record}
-    echo("\n".join(import_lines(out_dir, sorted(outputs), known)))
+    known = {name: (deck,) for name, deck in report.packages.items() if deck}
+    echo("\n".join(import_lines(out_dir, sorted(report.packages), known)))
 
 
 def format_personal_report(report) -> str:

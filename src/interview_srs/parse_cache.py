@@ -69,20 +69,24 @@ def load_value(key: str, folder: Path):
 
 def store_value(key: str, value, folder: Path) -> None:
     """Store a JSON value; any failure to write is ignored (the cache is optional)."""
-    target = entry_path(key, folder)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                # dumps, not dump: json.dump streams through the pure-Python encoder
-                handle.write(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-            os.replace(tmp, target)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        # dumps, not dump: json.dump streams through the pure-Python encoder
+        write_atomically(entry_path(key, folder), json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     except OSError:
         return
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write `text` to a temporary file beside `target`, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def load(data: bytes, path: Path, shown: str, folder: Path):
@@ -102,7 +106,7 @@ def store(data: bytes, deck, folder: Path) -> None:
 def prune(folder: Path, keep: int = MAX_ENTRIES) -> None:
     """Drop the least recently written entries beyond `keep` (called after a build)."""
     try:
-        entries = sorted(folder.glob("*/*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = sorted(folder.glob("??/*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[keep:]:
             old.unlink(missing_ok=True)
     except OSError:

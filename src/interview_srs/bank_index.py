@@ -1,0 +1,246 @@
+"""What a build needs of each card file, cached by the file's bytes.
+
+A build decides every note's `mod` and every package's contents from the cards' ids, GUIDs,
+content hashes and cited documents; only the notes it writes need their fields. Cached per
+file's bytes (in the parse cache folder), this index lets a rebuild of a large bank read a small
+entry for each unchanged file instead of parsing and rendering it; the rendered notes are
+cached beside it, for packages that must be written in full.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from interview_srs import anki_export, parse_cache
+from interview_srs.cards import (
+    CardsError,
+    DeckFile,
+    Problem,
+    card_files,
+    cross_file_problems,
+    display_name,
+    folder_problem,
+    package_name_problems,
+    parse_file,
+    sorted_problems,
+)
+from interview_srs.problems import Location
+
+
+@dataclass(frozen=True)
+class RenderedNote:
+    """A card as Anki will store it, before its `mod` is decided."""
+
+    guid: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    digest: str  # card_hash of the fields and tags
+
+
+class IndexedCard(NamedTuple):
+    """A named tuple, not a frozen dataclass: a rebuild makes one per card, and tuples are
+    made several times faster; the location is made only for a message that needs it."""
+
+    id: str
+    guid: str
+    digest: str
+    documents: tuple[str, ...]  # the source documents the card cites
+    shown: str  # the file, as messages name it
+    line: int
+    column: int
+
+    @property
+    def location(self) -> Location:
+        return Location(self.shown, self.line, self.column)
+
+
+@dataclass(frozen=True)
+class IndexedFile:
+    """One card file as a build sees it; read like a DeckFile by the checks across files."""
+
+    path: Path
+    display_path: str
+    deck: str
+    location: Location
+    documents: tuple[str, ...]  # documents this file's package covers in full
+    cards: tuple[IndexedCard, ...]
+    sha: str  # of the file's bytes: the key of its cached rendered notes
+
+
+def card_hash(deck: DeckFile, fields: list[str], tags: tuple[str, ...]) -> str:
+    payload = json.dumps([deck.deck, fields, list(tags)], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def render_deck(deck: DeckFile, answers: dict[str, str] | None = None) -> list[RenderedNote]:
+    """Every card of a file as a note: HTML fields, tags and content hash, in file order.
+
+    `answers` (card id -> HTML) fills the MyAnswer field: only the personal package has them."""
+    rendered = []
+    for card in deck.cards:
+        fields = tuple(anki_export.note_fields(deck, card, (answers or {}).get(card.id, "")))
+        tags = deck.tags_for(card)
+        rendered.append(RenderedNote(anki_export.note_guid(card.id), fields, tags, card_hash(deck, list(fields), tags)))
+    return rendered
+
+
+def index_of(deck: DeckFile, rendered: list[RenderedNote], sha: str = "") -> IndexedFile:
+    return IndexedFile(
+        path=deck.path,
+        display_path=deck.display_path,
+        deck=deck.deck,
+        location=deck.location,
+        documents=deck.documents,
+        cards=tuple(
+            IndexedCard(card.id, note.guid, note.digest, card.documents, deck.display_path, card.location.line,
+                        card.location.column)
+            for card, note in zip(deck.cards, rendered)
+        ),
+        sha=sha,
+    )
+
+
+@dataclass
+class Index:
+    """Every file of the bank, and the rendered notes of those parsed just now."""
+
+    files: tuple[IndexedFile, ...]
+    rendered: dict[Path, list[RenderedNote]]
+
+    def notes_of(self, file: IndexedFile) -> list[RenderedNote]:
+        """The file's rendered notes: held, cached, or (the cache was cleared) rendered again."""
+        notes = self.rendered.get(file.path)
+        if notes is None:
+            notes = _cached_notes(file) or _render_again(file)
+            self.rendered[file.path] = notes
+        return notes
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Every module whose code shapes an index entry or a rendered note."""
+    from interview_srs import cards, problems, source_refs
+
+    return parse_cache.code_version(cards, problems, anki_export, source_refs, sys.modules[__name__])
+
+
+def load_index(cards_dir: Path, sources: dict[str, str]) -> Index:
+    """The index of every card file in `cards_dir`; CardsError, as load_bank, when any is invalid.
+
+    `sources` maps a file's name (relative to `cards_dir`) to the sha256 of its bytes, read just
+    before: an unchanged file is taken from the cache by it. A file parsed now is keyed by the
+    bytes actually read.
+    """
+    cards_dir = Path(cards_dir)
+    problem = folder_problem(cards_dir)
+    if problem:
+        raise CardsError([problem])
+    folder = parse_cache.cache_dir()
+    files: list[IndexedFile] = []
+    rendered: dict[Path, list[RenderedNote]] = {}
+    problems: list[Problem] = []
+    for path in card_files(cards_dir):
+        shown = display_name(path)
+        sha = sources.get(path.relative_to(cards_dir).as_posix(), "")
+        cached = _cached_index(sha, path, shown, folder) if sha else None
+        if cached is not None:
+            files.append(cached)
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:  # unreadable, or removed since it was listed
+            problems.append(Problem(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}"))
+            continue
+        deck, file_problems = parse_file(data, path, shown, folder)
+        problems.extend(file_problems)
+        if deck is None:
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        notes = render_deck(deck)
+        indexed = index_of(deck, notes, sha)
+        if not file_problems:
+            _store(indexed, notes, folder)
+        files.append(indexed)
+        rendered[path] = notes
+    problems.extend(cross_file_problems(files))
+    problems.extend(package_name_problems(files))
+    if problems:
+        raise CardsError(sorted_problems(problems))
+    return Index(tuple(files), rendered)
+
+
+def _index_key(sha: str) -> str:
+    return f"index:{code_version()}:{sha}"
+
+
+def _notes_key(sha: str) -> str:
+    return f"rendered:{code_version()}:{sha}"
+
+
+def _store(file: IndexedFile, notes: list[RenderedNote], folder: Path) -> None:
+    parse_cache.store_value(
+        _index_key(file.sha),
+        {
+            "deck": file.deck,
+            "at": [file.location.line, file.location.column],
+            "documents": list(file.documents),
+            "cards": [
+                [c.id, c.line, c.column, c.guid, c.digest, list(c.documents)] for c in file.cards
+            ],
+        },
+        folder,
+    )
+    parse_cache.store_value(_notes_key(file.sha), [[n.guid, n.fields, n.tags, n.digest] for n in notes], folder)
+
+
+def _cached_index(sha: str, path: Path, shown: str, folder: Path) -> IndexedFile | None:
+    entry = parse_cache.load_value(_index_key(sha), folder)
+    try:
+        line, column = entry["at"]
+        cards = tuple(
+            IndexedCard(card_id, guid, digest, tuple(documents), shown, card_line, card_column)
+            for card_id, card_line, card_column, guid, digest, documents in entry["cards"]
+        )
+        indexed = IndexedFile(
+            path=path,
+            display_path=shown,
+            deck=entry["deck"],
+            location=Location(shown, int(line), int(column)),
+            documents=tuple(entry["documents"]),
+            cards=cards,
+            sha=sha,
+        )
+    except (TypeError, ValueError, KeyError):  # None (a miss), or an entry of another shape
+        return None
+    texts = [indexed.deck, *indexed.documents] + [t for c in cards for t in (c.id, c.guid, c.digest, *c.documents)]
+    numbers = [n for c in cards for n in (c.line, c.column)]
+    if not (all(type(t) is str for t in texts) and all(type(n) is int for n in numbers)):
+        return None
+    return indexed
+
+
+def _cached_notes(file: IndexedFile) -> list[RenderedNote] | None:
+    entry = parse_cache.load_value(_notes_key(file.sha), parse_cache.cache_dir()) if file.sha else None
+    try:
+        notes = [RenderedNote(guid, tuple(fields), tuple(tags), digest) for guid, fields, tags, digest in entry]
+    except (TypeError, ValueError):
+        return None
+    # Only an entry that agrees with the index is used: a mismatch would put wrong text in a package.
+    if [(n.guid, n.digest) for n in notes] != [(c.guid, c.digest) for c in file.cards]:
+        return None
+    return notes
+
+
+def _render_again(file: IndexedFile) -> list[RenderedNote]:
+    data = file.path.read_bytes()
+    deck, problems = parse_file(data, file.path, file.display_path, None)
+    notes = render_deck(deck) if deck is not None and not problems else []
+    if [(n.guid, n.digest) for n in notes] != [(c.guid, c.digest) for c in file.cards]:
+        raise CardsError([Problem(file.location, "the file changed while the decks were being built; build again")])
+    return notes
