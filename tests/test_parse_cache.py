@@ -54,7 +54,11 @@ def test_files_with_problems_are_never_cached(cards_dir, tmp_path, monkeypatch):
         with pytest.raises(CardsError) as error:
             load_bank(cards_dir)
         assert [str(p) for p in error.value.problems] == [f"{cards.display_name(cards_dir / 'bad.yaml')}:2:8: cards: is an empty list"]
-    assert len(entries(tmp_path / "fresh-cache")) == 2  # the two good files only
+    folder = tmp_path / "fresh-cache"
+    stored = {path.name for path in cards_dir.glob("*.yaml")
+              if parse_cache.entry_path(parse_cache.parse_key(path.read_bytes()), folder).exists()}
+    assert stored == {"ant.yaml", "xhs.yaml"}  # the two good files only
+    assert len(entries(folder)) == 4  # and which of their versions was parsed last
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"deck": 1}', b"[]", b'{"cards": [{"id": null}]}'])

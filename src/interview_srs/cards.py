@@ -295,14 +295,31 @@ def cross_file_problems(decks: list[DeckFile]) -> list[Problem]:
 def parse_file(
     data: bytes, path: Path, shown: str, cache_folder: Path | None
 ) -> tuple[DeckFile | None, list[Problem]]:
-    """`parse_deck_file` through the parse cache in `cache_folder` (None: no cache)."""
-    if cache_folder is not None:
-        cached = parse_cache.load(data, path, shown, cache_folder)
-        if cached is not None:
-            return cached, []
+    """`parse_deck_file` through the parse cache in `cache_folder` (None: no cache).
+
+    A file not in the cache whose earlier version is has only its changed cards composed
+    (card_pieces.py); the result is the same.
+    """
+    if cache_folder is None:
+        return parse_deck_file(data, path, shown)
+    cached = parse_cache.load(data, path, shown, cache_folder)
+    if cached is not None:
+        return cached, []
+    from interview_srs import card_pieces  # it builds on this module's parser
+
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        text = None
+    previous = parse_cache.latest_runs(path, cache_folder) if text else {}
+    done = card_pieces.parse(text, path, shown, previous, parse_cache.card_from_json) if previous else None
+    if done is not None:
+        deck, runs = done
+        parse_cache.store(data, deck, cache_folder, path, runs)
+        return deck, []
     deck, problems = parse_deck_file(data, path, shown)
-    if cache_folder is not None and deck is not None and not problems:
-        parse_cache.store(data, deck, cache_folder)
+    if deck is not None and not problems:
+        parse_cache.store(data, deck, cache_folder, path, card_pieces.runs_of(text, deck))
     return deck, problems
 
 
@@ -604,7 +621,9 @@ class _FileParser:
             return None
         return tags
 
-    def deck_file(self, root: yaml.Node) -> DeckFile | None:
+    def deck_file(self, root: yaml.Node, parsed_cards: tuple[Card, ...] | None = None) -> DeckFile | None:
+        """The file's DeckFile; `parsed_cards` are its cards when they were parsed apart
+        (card_pieces.py), and the `cards` key then only has to be there."""
         entries = self.mapping(root, FILE_KEYS, None, None)
         if entries is None:
             return None
@@ -621,7 +640,10 @@ class _FileParser:
         }
         tags = self.tags(entries["tags"][1], None, "tags") if "tags" in entries else ()
         documents = self.documents(entries["documents"][1]) if "documents" in entries else ()
-        cards = self.cards(entries["cards"][1]) if "cards" in entries else None
+        if "cards" not in entries:
+            cards = None
+        else:
+            cards = self.cards(entries["cards"][1]) if parsed_cards is None else parsed_cards
         if deck_name is None or cards is None or tags is None or documents is None or None in optional.values():
             return None
         return DeckFile(

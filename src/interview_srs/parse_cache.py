@@ -98,9 +98,30 @@ def load(data: bytes, path: Path, shown: str, folder: Path):
         return None
 
 
-def store(data: bytes, deck, folder: Path) -> None:
-    """Remember a successful parse."""
-    store_value(parse_key(data), _deck_to_json(deck), folder)
+def store(data: bytes, deck, folder: Path, path: Path | None = None, runs: list | None = None) -> None:
+    """Remember a successful parse; with `path`, as the latest parse of that file, whose `runs`
+    (card_pieces.py) let its next version reuse the cards that did not change."""
+    entry = _deck_to_json(deck)
+    if runs is not None:
+        entry["runs"] = runs
+    key = parse_key(data)
+    store_value(key, entry, folder)
+    if path is not None:
+        store_value(_latest_key(path), key, folder)
+
+
+def latest_runs(path: Path, folder: Path) -> dict[str, tuple[dict, int]]:
+    """Run hash -> (card as stored, its line within the run) from the latest parse of `path`."""
+    key = load_value(_latest_key(path), folder)
+    entry = load_value(key, folder) if isinstance(key, str) else None
+    try:
+        return {digest: (card, int(relative)) for card, (digest, relative) in zip(entry["cards"], entry["runs"])}
+    except (TypeError, KeyError, ValueError):
+        return {}
+
+
+def _latest_key(path: Path) -> str:
+    return f"latest:{parser_version()}:{os.path.abspath(path)}"
 
 
 def prune(folder: Path, keep: int = MAX_ENTRIES) -> None:
@@ -132,38 +153,38 @@ def _deck_to_json(deck) -> dict:
     }
 
 
+def card_from_json(item: dict, shown: str):
+    """A card as `_deck_to_json` stores it; KeyError, TypeError or ValueError when it is not."""
+    from interview_srs.cards import STAR_PARTS, Card, Followup, Star
+
+    line, column = item["at"]
+    star = item.get("star")
+    return Card(
+        id=item["id"],
+        question=item["question"],
+        location=Location(shown, int(line), int(column)),
+        star=Star(*(tuple(star[name]) for name in STAR_PARTS)) if star else None,
+        outline=tuple(item.get("outline", ())),
+        assesses=item.get("assesses", ""),
+        pitfalls=tuple(item.get("pitfalls", ())),
+        example=item.get("example", ""),
+        tags=tuple(item.get("tags", ())),
+        sources=tuple(item.get("sources", ())),
+        followups=tuple(Followup(f["q"], f["cue"]) for f in item.get("followups", ())),
+        as_of=item.get("as_of", ""),
+    )
+
+
 def _deck_from_json(payload: dict, path: Path, shown: str):
-    from interview_srs.cards import STAR_PARTS, Card, DeckFile, Followup, Star
+    from interview_srs.cards import DeckFile
 
-    def at(pair: list) -> Location:
-        line, column = pair
-        return Location(shown, int(line), int(column))
-
-    cards = []
-    for item in payload["cards"]:
-        star = item.get("star")
-        cards.append(
-            Card(
-                id=item["id"],
-                question=item["question"],
-                location=at(item["at"]),
-                star=Star(*(tuple(star[name]) for name in STAR_PARTS)) if star else None,
-                outline=tuple(item.get("outline", ())),
-                assesses=item.get("assesses", ""),
-                pitfalls=tuple(item.get("pitfalls", ())),
-                example=item.get("example", ""),
-                tags=tuple(item.get("tags", ())),
-                sources=tuple(item.get("sources", ())),
-                followups=tuple(Followup(f["q"], f["cue"]) for f in item.get("followups", ())),
-                as_of=item.get("as_of", ""),
-            )
-        )
+    line, column = payload["at"]
     return DeckFile(
         path=path,
         display_path=shown,
         deck=payload["deck"],
-        cards=tuple(cards),
-        location=at(payload["at"]),
+        cards=tuple(card_from_json(item, shown) for item in payload["cards"]),
+        location=Location(shown, int(line), int(column)),
         company=payload["company"],
         role=payload["role"],
         tags=tuple(payload["tags"]),
