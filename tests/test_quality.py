@@ -450,3 +450,37 @@ def test_thousands_of_near_identical_questions_are_bounded():
     assert time.perf_counter() - started < 15  # ~3 s alone; quadratic took minutes
     assert 3000 < len(warnings) <= 3999  # at most one per question, never one per pair
     assert len({w.problem.card for w in warnings}) == len(warnings)
+
+
+# -- the cache: the same warnings, computed once ----------------------------------------------------
+
+
+def test_cached_warnings_are_the_warnings_and_are_not_computed_again(tmp_path, monkeypatch):
+    """A bank with every kind of warning, checked with an empty cache, then a warm one: the
+    same lines both times and without the cache; the warm check computes nothing again."""
+    import dataclasses
+
+    from interview_srs import quality
+
+    long_pitfall = "只讲过程，不讲结果"
+    cards = [
+        card("a", 3, "如何提升用户留存率并降低流失？", pitfalls=(long_pitfall,), outline=("一", "二")),
+        card("b", 9, "如何提升用户留存率并降低流失率？", outline=("同一句话出现在很多卡上", "二", "三")),
+        card("c", 15, "讲一次跨部门协作", star=Star(("情境",), ("任务",), ("行动",), ("结果",)), followups=()),
+        card("d", 21, "别的问题？", outline=("同一句话出现在很多卡上", "二", "三"), as_of="2020-01"),
+        card("e", 27, "另一题？", outline=("同一句话出现在很多卡上", "二", "三")),
+    ]
+    deck = DeckFile(Path(SHOWN), SHOWN, "面试::测试", tuple(cards), Location(SHOWN, 1, 7), digest="f" * 64)
+    bank = Bank((deck,))
+    moved = Bank((dataclasses.replace(deck, cards=tuple(
+        dataclasses.replace(c, location=Location(SHOWN, c.location.line + 100, 5)) for c in cards)),))
+    fresh, moved_fresh = [str(w) for w in content_warnings(bank)], [str(w) for w in content_warnings(moved)]
+    assert {"back", "outline", "followups", "as_of", "question", "pitfalls[1]"} <= {
+        w.problem.field for w in content_warnings(bank)
+    }
+    assert [str(w) for w in content_warnings(bank, cache_folder=tmp_path)] == fresh
+    for name in ("card_findings", "repeated_lines", "near_duplicates"):
+        monkeypatch.setattr(quality, name, lambda *a, **k: pytest.fail("computed again"))
+    assert [str(w) for w in content_warnings(bank, cache_folder=tmp_path)] == fresh
+    # the same texts on other lines: the cached findings name the cards where they are now
+    assert [str(w) for w in content_warnings(moved, cache_folder=tmp_path)] == moved_fresh != fresh

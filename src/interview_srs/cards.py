@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -157,6 +158,7 @@ class DeckFile:
     # Source documents this deck covers in full: its package also carries every card of other
     # files that cites one of them, so a company's package has all of that company's questions.
     documents: tuple[str, ...] = ()
+    digest: str = ""  # sha256 of the file's bytes: what results computed from it are cached by
 
     def tags_for(self, card: Card) -> tuple[str, ...]:
         """File tags then card tags, without repeats, in a stable order."""
@@ -315,6 +317,7 @@ def parse_file(
     done = card_pieces.parse(text, path, shown, previous, parse_cache.card_from_json) if previous else None
     if done is not None:
         deck, runs = done
+        deck = replace(deck, digest=hashlib.sha256(data).hexdigest())
         parse_cache.store(data, deck, cache_folder, path, runs)
         return deck, []
     deck, problems = parse_deck_file(data, path, shown)
@@ -376,7 +379,8 @@ def parse_deck_file(
     # Characters Anki refuses can only come from escapes (YAML refuses them raw), and a value can
     # only hold a line separator the text has: most files need no check of each value.
     suspect = "\\" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
-    return _FileParser(path, shown, problems, suspect).deck_file(root), problems
+    deck = _FileParser(path, shown, problems, suspect).deck_file(root)
+    return (None if deck is None else replace(deck, digest=hashlib.sha256(data).hexdigest())), problems
 
 
 class _Positions:

@@ -93,7 +93,9 @@ def check(cards_dir: Path, strict: bool) -> None:
         bank = load_bank(cards_dir)
     except CardsError as error:
         _fail_with_problems(error, wrote_nothing=False)
-    warnings = content_warnings(bank)
+    from interview_srs.parse_cache import cache_dir
+
+    warnings = content_warnings(bank, cache_folder=cache_dir())
     for warning in warnings:
         echo(str(warning), err=True)
     cards = sum(len(deck.cards) for deck in bank.decks)

@@ -91,9 +91,10 @@ def write_atomically(target: Path, text: str) -> None:
 
 def load(data: bytes, path: Path, shown: str, folder: Path):
     """The cached DeckFile for these bytes, placed at `path`/`shown`; None when not cached."""
-    payload = load_value(parse_key(data), folder)
+    key = parse_key(data)
+    payload = load_value(key, folder)
     try:
-        return None if payload is None else _deck_from_json(payload, path, shown)
+        return None if payload is None else _deck_from_json(payload, path, shown, key.rsplit(":", 1)[1])
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -175,7 +176,7 @@ def card_from_json(item: dict, shown: str):
     )
 
 
-def _deck_from_json(payload: dict, path: Path, shown: str):
+def _deck_from_json(payload: dict, path: Path, shown: str, digest: str):
     from interview_srs.cards import DeckFile
 
     line, column = payload["at"]
@@ -190,4 +191,5 @@ def _deck_from_json(payload: dict, path: Path, shown: str):
         tags=tuple(payload["tags"]),
         source=payload["source"],
         documents=tuple(payload["documents"]),
+        digest=digest,
     )

@@ -7,12 +7,18 @@ companies should be one card with two sources, so that it is learnt once.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
+from interview_srs import parse_cache
 from interview_srs.cards import Bank, Card, Problem
 
 MAX_BACK_CHARS = 450
@@ -56,28 +62,67 @@ def back_length(card: Card) -> int:
     return sum(len(part) for part in parts)
 
 
-def content_warnings(bank: Bank, today: date | None = None) -> list[QualityWarning]:
-    """Every warning for the bank; `today` (default: the real date) dates the `as_of` check."""
+def content_warnings(bank: Bank, today: date | None = None, cache_folder: Path | None = None) -> list[QualityWarning]:
+    """Every warning for the bank; `today` (default: the real date) dates the `as_of` check.
+
+    With `cache_folder` (the parse cache's), what does not depend on the date is cached: each
+    file's own warnings by its bytes, the warnings across files by the texts they compare. A
+    check after editing one card then computes that file's warnings and little else.
+    """
     today = date.today() if today is None else today
     warnings = []
-    for _, card in bank.cards():
-        def warn(field_name: str, message: str) -> None:
-            warnings.append(QualityWarning(Problem(card.location, message, card.id, field_name)))
-
-        length = back_length(card)
-        if length > MAX_BACK_CHARS:
-            warn("back", f"{length} characters; keep it under {MAX_BACK_CHARS} so it reads in a minute")
-        if len(card.example) > MAX_EXAMPLE_CHARS:
-            warn("example", f"{len(card.example)} characters; condense it to under {MAX_EXAMPLE_CHARS}")
-        low, high = OUTLINE_POINTS
-        if card.outline and not low <= len(card.outline) <= high:
-            warn("outline", f"{len(card.outline)} points; aim for {low} to {high}")
-        for field_name, message in followup_gaps(bank, card) + pitfall_echoes(card) + staleness(card, today):
-            warn(field_name, message)
-    return warnings + repeated_line_warnings(bank) + near_duplicate_warnings(bank)
+    for deck in bank.decks:
+        found: list[list] = _cached(
+            cache_folder,
+            f"card-warnings:{deck.digest}" if deck.digest else "",
+            lambda: [[i, field, message] for i, card in enumerate(deck.cards) for field, message in card_findings(card)],
+        )
+        by_card = defaultdict(list)
+        for i, field_name, message in found:
+            by_card[i].append((field_name, message))
+        for i, card in enumerate(deck.cards):
+            for field_name, message in by_card[i] + staleness(card, today):
+                warnings.append(QualityWarning(Problem(card.location, message, card.id, field_name)))
+    return warnings + repeated_line_warnings(bank, cache_folder) + near_duplicate_warnings(bank, cache_folder=cache_folder)
 
 
-def followup_gaps(bank: Bank, card: Card) -> list[tuple[str, str]]:
+def card_findings(card: Card) -> list[tuple[str, str]]:
+    """(field, message) for what is wrong with one card on its own, whatever the date."""
+    found = []
+    length = back_length(card)
+    if length > MAX_BACK_CHARS:
+        found.append(("back", f"{length} characters; keep it under {MAX_BACK_CHARS} so it reads in a minute"))
+    if len(card.example) > MAX_EXAMPLE_CHARS:
+        found.append(("example", f"{len(card.example)} characters; condense it to under {MAX_EXAMPLE_CHARS}"))
+    low, high = OUTLINE_POINTS
+    if card.outline and not low <= len(card.outline) <= high:
+        found.append(("outline", f"{len(card.outline)} points; aim for {low} to {high}"))
+    return found + followup_gaps(card) + pitfall_echoes(card)
+
+
+@lru_cache(maxsize=1)
+def _version() -> str:
+    return parse_cache.code_version(sys.modules[__name__])
+
+
+def _cached(folder: Path | None, key: str, compute):
+    """`compute()`, a JSON value, through the parse cache when there is a folder and a key."""
+    if folder is None or not key:
+        return compute()
+    full_key = f"quality:{_version()}:{key}"
+    value = parse_cache.load_value(full_key, folder)
+    if value is None:
+        value = compute()
+        parse_cache.store_value(full_key, value, folder)
+    return value
+
+
+def _texts_key(kind: str, texts) -> str:
+    """A key for findings that depend only on `texts`, in order."""
+    return f"{kind}:{hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode('utf-8')).hexdigest()}"
+
+
+def followup_gaps(card: Card) -> list[tuple[str, str]]:
     """Behavioural, project and scenario cards need follow-ups: that is where interviews are lost."""
     low, high = FOLLOWUPS
     count = len(card.followups)
@@ -125,26 +170,33 @@ def staleness(card: Card, today: date) -> list[tuple[str, str]]:
     return []
 
 
-def repeated_line_warnings(bank: Bank) -> list[QualityWarning]:
+def repeated_line_warnings(bank: Bank, cache_folder: Path | None = None) -> list[QualityWarning]:
     """One warning per line of text that stands on REPEATED_LINE_CARDS or more cards (boilerplate)."""
-    places: dict[str, list[Card]] = defaultdict(list)
-    for _, card in bank.cards():
-        lines = list(card.outline) + list(card.pitfalls)
-        if card.star:
-            lines += [text for _, texts in card.star.parts() for text in texts]
-        for key in dict.fromkeys(_NOT_CONTENT.sub("", line.casefold()) for line in lines):
-            if len(key) >= 6:
-                places[key].append(card)
+    cards = [card for _, card in bank.cards()]
+    lines = [
+        list(card.outline) + list(card.pitfalls) + ([t for _, texts in card.star.parts() for t in texts] if card.star else [])
+        for card in cards
+    ]
+    found = _cached(cache_folder, _texts_key("repeated", lines), lambda: repeated_lines(lines))
     warnings = []
-    for key, cards in places.items():
-        if len(cards) >= REPEATED_LINE_CARDS:
-            others = ", ".join(card.id for card in cards[1:6]) + (", …" if len(cards) > 6 else "")
-            message = (
-                f"the same line stands on {len(cards)} cards (also {others}); "
-                "keep it where it matters and say something specific elsewhere"
-            )
-            warnings.append(QualityWarning(Problem(cards[0].location, message, cards[0].id, "back")))
+    for first, count, others in found:
+        named = ", ".join(cards[k].id for k in others[:5]) + (", …" if count > 6 else "")
+        message = (
+            f"the same line stands on {count} cards (also {named}); "
+            "keep it where it matters and say something specific elsewhere"
+        )
+        warnings.append(QualityWarning(Problem(cards[first].location, message, cards[first].id, "back")))
     return warnings
+
+
+def repeated_lines(lines: list[list[str]]) -> list[list]:
+    """[first card, how many cards, the next few cards] for each line on enough cards."""
+    places: dict[str, list[int]] = defaultdict(list)
+    for index, card_lines in enumerate(lines):
+        for key in dict.fromkeys(_NOT_CONTENT.sub("", line.casefold()) for line in card_lines):
+            if len(key) >= 6:
+                places[key].append(index)
+    return [[found[0], len(found), found[1:6]] for found in places.values() if len(found) >= REPEATED_LINE_CARDS]
 
 
 def _bigrams(question: str) -> frozenset[str]:
@@ -154,7 +206,19 @@ def _bigrams(question: str) -> frozenset[str]:
     return frozenset(map(str.__add__, text, text[1:]))  # every adjacent pair, built in C
 
 
-def near_duplicate_warnings(bank: Bank, threshold: float = NEAR_DUPLICATE_SIMILARITY) -> list[QualityWarning]:
+def near_duplicate_warnings(
+    bank: Bank, threshold: float = NEAR_DUPLICATE_SIMILARITY, cache_folder: Path | None = None
+) -> list[QualityWarning]:
+    """One warning per question too like an earlier one (see near_duplicates)."""
+    cards = [card for _, card in bank.cards()]
+    questions = [card.question for card in cards]
+    found = _cached(
+        cache_folder, _texts_key(f"near-duplicates:{threshold!r}", questions), lambda: near_duplicates(questions, threshold)
+    )
+    return [_near_duplicate_warning(cards, *finding) for finding in found]
+
+
+def near_duplicates(questions: list[str], threshold: float = NEAR_DUPLICATE_SIMILARITY) -> list[list]:
     """Questions whose IDF-weighted character-bigram Jaccard similarity to an earlier one reaches
     `threshold`: one warning per question, naming the most alike earlier card and counting the rest.
 
@@ -166,16 +230,15 @@ def near_duplicate_warnings(bank: Bank, threshold: float = NEAR_DUPLICATE_SIMILA
     reported on that first card). At most MAX_SCANNED index entries are read per question, which
     bounds time and memory even for thousands of near-identical questions.
     """
-    cards = [card for _, card in bank.cards()]
-    grams = [_bigrams(card.question) for card in cards]
+    grams = [_bigrams(question) for question in questions]
     frequency = Counter(g for gram_set in grams for g in gram_set)
-    weight = {g: math.log(1 + len(cards) / df) for g, df in frequency.items()}
+    weight = {g: math.log(1 + len(questions) / df) for g, df in frequency.items()}
     totals = [sum(weight[g] for g in gram_set) for gram_set in grams]
-    too_common = max(MAX_POSTINGS, len(cards) // 50)
+    too_common = max(MAX_POSTINGS, len(questions) // 50)
     index: dict[str, list[int]] = {}  # bigram -> first card of each distinct question
     first_with: dict[frozenset[str], int] = {}
     copies: dict[int, list[int]] = {}  # first card of a question -> every card asking it, in order
-    warnings = []
+    found = []  # [question, similarity, most alike earlier question, how many alike, a few of them]
     for i, gram_set in enumerate(grams):
         first = first_with.get(gram_set)
         if first is not None:
@@ -213,18 +276,20 @@ def near_duplicate_warnings(bank: Bank, threshold: float = NEAR_DUPLICATE_SIMILA
             for g in selective:
                 index.setdefault(g, []).append(i)
         if alike:
-            warnings.append(_near_duplicate_warning(cards, i, alike, copies))
-    return warnings
+            alike.sort(key=lambda entry: (-entry[0], entry[1]))
+            similarity, best, _count = alike[0]
+            total = sum(count for _s, _j, count in alike)
+            named = [k for _s, j, count in alike for k in copies[j][:count]][1 : MAX_NAMED + 2]
+            found.append([i, similarity, best, total, named])
+    return found
 
 
-def _near_duplicate_warning(cards: list[Card], i: int, alike: list[tuple[float, int, int]], copies) -> QualityWarning:
-    alike.sort(key=lambda entry: (-entry[0], entry[1]))
-    similarity, best, _count = alike[0]
-    total = sum(count for _s, _j, count in alike)
-    named = [cards[k].id for _s, j, count in alike for k in copies[j][:count]][1 : MAX_NAMED + 2]
+def _near_duplicate_warning(
+    cards: list[Card], i: int, similarity: float, best: int, total: int, named: list[int]
+) -> QualityWarning:
     more = ""
     if total > 1:
-        listed = ", ".join(named[:MAX_NAMED]) + (", …" if total - 1 > MAX_NAMED else "")
+        listed = ", ".join(cards[k].id for k in named[:MAX_NAMED]) + (", …" if total - 1 > MAX_NAMED else "")
         more = f", and of {total - 1} more ({listed})"
     first = cards[best]
     return QualityWarning(
