@@ -18,9 +18,9 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from pathlib import Path
 
 from interview_srs import package_zip
@@ -232,20 +232,30 @@ def note_fields(deck: DeckFile, card: Card, my_answer_html: str = "") -> list[st
     ]
 
 
-@dataclass(frozen=True)
-class NoteRow:
-    """One note as it goes into a package: what Anki stores, with the mod time decided."""
+class NoteRow(NamedTuple):
+    """One note as it goes into a package: its fields and tags as Anki stores them (`flds`
+    joined by U+001F, `tags` space-separated with a space at each end), with `mod` decided.
+
+    Joined, a note is two strings rather than twenty: a large build holds every note."""
 
     guid: str
-    fields: tuple[str, ...]
-    tags: tuple[str, ...]
+    flds: str
+    tags: str
     mod: int
+
+
+def fields_text(fields) -> str:
+    return "\x1f".join(fields)
+
+
+def tags_text(tags) -> str:
+    return f" {' '.join(tags)} " if tags else ""
 
 
 @dataclass(frozen=True)
 class DeckContent:
     name: str
-    notes: tuple[NoteRow, ...]
+    notes: Iterable[NoteRow]  # read once: may be a generator
 
 
 # Scratch files of a package being written; a build removes any that a killed build left behind.
@@ -300,7 +310,7 @@ def write_package_to(
             _no_durability(cursor)
             genanki.Package(genanki_decks).write_to_db(cursor, ID_EPOCH, itertools.count(ID_EPOCH * 1000))
             _stamp_note_type(cursor, note_type_mod)
-            _insert_notes(cursor, decks)
+            notes = _insert_notes(cursor, decks)
             connection.commit()
         finally:
             connection.close()
@@ -310,11 +320,6 @@ def write_package_to(
         raise
     if not keep_collection:
         db_name.unlink(missing_ok=True)
-    first_id = ID_EPOCH * 1000 + 1_000_000
-    notes = {
-        note.guid: (first_id + 2 * position, note.mod, did, position)
-        for position, (did, note) in enumerate((deck_id(deck.name), note) for deck in decks for note in deck.notes)
-    }
     return Written(layout, db_name, notes)
 
 
@@ -376,7 +381,7 @@ def _apply_changes(
         notes[note.guid] = (nid, note.mod, did, position)
         if mod != note.mod:
             row = row_of(note)
-            changed.append((row.mod, _tags_text(row), "\x1f".join(row.fields), row.fields[0], nid))
+            changed.append((row.mod, row.tags, row.flds, _sort_field(row), nid))
         if (old_did, due) != (did, position):
             moved.append((did, position, nid))
     gone = [(old[guid][0],) for guid in old.keys() - notes.keys()]
@@ -414,12 +419,15 @@ def _stamp_note_type(cursor: sqlite3.Cursor, note_type_mod: int) -> None:
     cursor.execute("UPDATE col SET models = ?", (json.dumps(models, ensure_ascii=False, sort_keys=True),))
 
 
-def _tags_text(note: NoteRow) -> str:
-    return f" {' '.join(note.tags)} " if note.tags else ""
+def _sort_field(note: NoteRow) -> str:
+    return note.flds.split("\x1f", 1)[0]
 
 
 def _note_values(nid: int, note: NoteRow) -> tuple:
-    return (nid, note.guid, MODEL_ID, note.mod, -1, _tags_text(note), "\x1f".join(note.fields), note.fields[0], 0, 0, "")
+    # A copy of the fields, not the held string: binding text makes CPython keep a UTF-8 copy
+    # inside the string bound, and a large build holds every note's fields until it ends.
+    flds = note.flds.encode("utf-8").decode("utf-8")
+    return (nid, note.guid, MODEL_ID, note.mod, -1, note.tags, flds, _sort_field(note), 0, 0, "")
 
 
 def _card_values(cid: int, nid: int, did: int, position: int) -> tuple:
@@ -427,20 +435,30 @@ def _card_values(cid: int, nid: int, did: int, position: int) -> tuple:
     return (cid, nid, did, 0, ID_EPOCH, -1, 0, 0, position, 0, 0, 0, 0, 0, 0, 0, 0, "")
 
 
-def _insert_notes(cursor: sqlite3.Cursor, decks: list[DeckContent]) -> None:
-    """Rows are generated as SQLite consumes them, so a large bank is never held twice."""
+def _insert_notes(cursor: sqlite3.Cursor, decks: list[DeckContent]) -> NoteIndex:
+    """Insert every note and its card; returns where each went.
+
+    Each deck's notes are read once, as SQLite consumes them, so they may be generated on the
+    fly: a large bank's notes are never all held as rows."""
     first_id = ID_EPOCH * 1000 + 1_000_000
-    placed = [(position, deck_id(deck.name), note) for position, (deck, note) in enumerate(
-        (deck, note) for deck in decks for note in deck.notes
-    )]
-    cursor.executemany(
-        "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        (_note_values(first_id + 2 * position, note) for position, _did, note in placed),
-    )
+    placed: NoteIndex = {}
+
+    def note_rows():
+        position = 0
+        for deck in decks:
+            did = deck_id(deck.name)
+            for note in deck.notes:
+                nid = first_id + 2 * position
+                placed[note.guid] = (nid, note.mod, did, position)
+                yield _note_values(nid, note)
+                position += 1
+
+    cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows())
     cursor.executemany(
         "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (_card_values(first_id + 2 * position + 1, first_id + 2 * position, did, position) for position, did, _note in placed),
+        (_card_values(nid + 1, nid, did, position) for nid, _mod, did, position in placed.values()),
     )
+    return placed
 
 
 def package_digest(path: Path) -> str:

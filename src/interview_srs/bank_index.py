@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,13 +36,12 @@ from interview_srs.cards import (
 from interview_srs.problems import Location
 
 
-@dataclass(frozen=True)
-class RenderedNote:
-    """A card as Anki will store it, before its `mod` is decided."""
+class RenderedNote(NamedTuple):
+    """A card as Anki will store it (anki_export.NoteRow's texts), before its `mod` is decided."""
 
     guid: str
-    fields: tuple[str, ...]
-    tags: tuple[str, ...]
+    flds: str
+    tags: str
     digest: str  # card_hash of the fields and tags
 
 
@@ -86,7 +88,10 @@ def render_deck(deck: DeckFile, answers: dict[str, str] | None = None) -> list[R
     for card in deck.cards:
         fields = tuple(anki_export.note_fields(deck, card, (answers or {}).get(card.id, "")))
         tags = deck.tags_for(card)
-        rendered.append(RenderedNote(anki_export.note_guid(card.id), fields, tags, card_hash(deck, list(fields), tags)))
+        rendered.append(RenderedNote(
+            anki_export.note_guid(card.id), anki_export.fields_text(fields), anki_export.tags_text(tags),
+            card_hash(deck, list(fields), tags),
+        ))
     return rendered
 
 
@@ -142,37 +147,74 @@ def load_index(cards_dir: Path, sources: dict[str, str]) -> Index:
     if problem:
         raise CardsError([problem])
     folder = parse_cache.cache_dir()
-    files: list[IndexedFile] = []
-    rendered: dict[Path, list[RenderedNote]] = {}
-    problems: list[Problem] = []
-    for path in card_files(cards_dir):
+    found: dict[Path, IndexedFile] = {}
+    to_parse: list[tuple[Path, str]] = []
+    paths = card_files(cards_dir)
+    for path in paths:
         shown = display_name(path)
         sha = sources.get(path.relative_to(cards_dir).as_posix(), "")
         cached = _cached_index(sha, path, shown, folder) if sha else None
         if cached is not None:
-            files.append(cached)
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:  # unreadable, or removed since it was listed
-            problems.append(Problem(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}"))
-            continue
-        deck, file_problems = parse_file(data, path, shown, folder)
+            found[path] = cached
+        else:
+            to_parse.append((path, shown))
+    rendered: dict[Path, list[RenderedNote]] = {}
+    problems: list[Problem] = []
+    for (path, _shown), (indexed, notes, file_problems) in zip(to_parse, _parse_all(to_parse, folder)):
         problems.extend(file_problems)
-        if deck is None:
-            continue
-        sha = hashlib.sha256(data).hexdigest()
-        notes = render_deck(deck)
-        indexed = index_of(deck, notes, sha)
-        if not file_problems:
-            _store(indexed, notes, folder)
-        files.append(indexed)
-        rendered[path] = notes
+        if indexed is not None:
+            found[path] = indexed
+            rendered[path] = notes
+    files = [found[path] for path in paths if path in found]
     problems.extend(cross_file_problems(files))
     problems.extend(package_name_problems(files))
     if problems:
         raise CardsError(sorted_problems(problems))
     return Index(tuple(files), rendered)
+
+
+# Below this many bytes to parse, starting worker processes costs more than it saves.
+PARALLEL_BYTES = 2_000_000
+
+
+def _parse_all(jobs: list[tuple[Path, str]], folder: Path) -> list[tuple]:
+    """`_parse_one` for each job, in order; on every core when there is much to parse.
+
+    Composing YAML holds the GIL, so threads would not help; a first build of a large bank
+    spends most of its time here. Where processes cannot be started, the files are parsed here.
+    """
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers > 1 and sum(_size(path) for path, _shown in jobs) > PARALLEL_BYTES:
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                return list(pool.map(_parse_one, jobs, [folder] * len(jobs)))
+        except (OSError, BrokenProcessPool):
+            pass
+    return [_parse_one(job, folder) for job in jobs]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _parse_one(job: tuple[Path, str], folder: Path) -> tuple[IndexedFile | None, list[RenderedNote], list[Problem]]:
+    """Parse, check and render one file, caching what it found; (index, notes, problems)."""
+    path, shown = job
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # unreadable, or removed since it was listed
+        return None, [], [Problem(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}")]
+    deck, problems = parse_file(data, path, shown, folder)
+    if deck is None:
+        return None, [], problems
+    notes = render_deck(deck)
+    indexed = index_of(deck, notes, deck.digest)
+    if not problems:
+        _store(indexed, notes, folder)
+    return indexed, notes, problems
 
 
 def _index_key(sha: str) -> str:
@@ -196,7 +238,7 @@ def _store(file: IndexedFile, notes: list[RenderedNote], folder: Path) -> None:
         },
         folder,
     )
-    parse_cache.store_value(_notes_key(file.sha), [[n.guid, n.fields, n.tags, n.digest] for n in notes], folder)
+    parse_cache.store_value(_notes_key(file.sha), [list(n) for n in notes], folder)
 
 
 def _cached_index(sha: str, path: Path, shown: str, folder: Path) -> IndexedFile | None:
@@ -228,7 +270,9 @@ def _cached_index(sha: str, path: Path, shown: str, folder: Path) -> IndexedFile
 def _cached_notes(file: IndexedFile) -> list[RenderedNote] | None:
     entry = parse_cache.load_value(_notes_key(file.sha), parse_cache.cache_dir()) if file.sha else None
     try:
-        notes = [RenderedNote(guid, tuple(fields), tuple(tags), digest) for guid, fields, tags, digest in entry]
+        notes = [RenderedNote(guid, flds, tags, digest) for guid, flds, tags, digest in entry]
+        if not all(type(text) is str for note in notes for text in note):
+            return None
     except (TypeError, ValueError):
         return None
     # Only an entry that agrees with the index is used: a mismatch would put wrong text in a package.

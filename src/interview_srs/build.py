@@ -303,7 +303,7 @@ def _write_outputs(
             return anki_export.patch_package_to(
                 temporary, base.previous, base.notes, list(output.decks), rows.row, keep_collection=patch
             )
-        decks = [anki_export.DeckContent(name, tuple(rows.row(n) for n in notes)) for name, notes in output.decks]
+        decks = [anki_export.DeckContent(name, map(rows.row, notes)) for name, notes in output.decks]
         return anki_export.write_package_to(temporary, decks, plan.note_type.mod, keep_collection=patch)
 
     # sqlite and zlib release the GIL, so packages are written side by side.
@@ -356,7 +356,7 @@ class _NoteRows:
         file = self.index.files[note.home]
         with self.lock:
             rendered = self.index.notes_of(file)[note.row]
-        return anki_export.NoteRow(rendered.guid, rendered.fields, rendered.tags, note.mod)
+        return anki_export.NoteRow(rendered.guid, rendered.flds, rendered.tags, note.mod)
 
 
 def _nothing_changed(sources: dict[str, str], out_dir: Path, state: BuildState) -> bool:
@@ -628,7 +628,7 @@ def build_personal(cards_dir: Path, answers_dir: Path, out_dir: Path, now: int |
             if written:
                 temporary = files.temporary(target, f".{target.stem}-", anki_export.TEMP_PACKAGE_SUFFIX)
                 rows = _NoteRows(index)
-                decks = [anki_export.DeckContent(name, tuple(rows.row(n) for n in notes)) for name, notes in output.decks]
+                decks = [anki_export.DeckContent(name, map(rows.row, notes)) for name, notes in output.decks]
                 anki_export.write_package_to(temporary, decks, plan.note_type.mod)
                 sha = _file_sha(temporary)
             new_state = BuildState(note_type=plan.note_type, notes=plan.stamps,

@@ -25,26 +25,25 @@ import yaml
 
 from interview_srs.problems import Location
 
-_CARDS_LINE = re.compile(r"cards: *\Z")
-
-
 @dataclass(frozen=True)
 class Pieces:
-    """A file's lines as a header and one run per card."""
+    """A file's text as a header and one run per card."""
 
-    lines: list[str]
-    header_end: int  # the header is lines[:header_end], ending with the `cards:` line
-    starts: tuple[int, ...]  # first line (0-based) of each card's run
+    text: str
+    header_end: int  # the header is text[:header_end], ending with the `cards:` line
+    offsets: tuple[int, ...]  # where each card's run starts in the text
+    starts: tuple[int, ...]  # the line (0-based) each run starts on
 
-    def text(self, number: int) -> str:
-        end = self.starts[number + 1] if number + 1 < len(self.starts) else len(self.lines)
-        return "\n".join(self.lines[self.starts[number] : end]) + "\n"
+    def run(self, number: int) -> str:
+        end = self.offsets[number + 1] if number + 1 < len(self.offsets) else len(self.text)
+        run = self.text[self.offsets[number] : end]
+        return run if run.endswith("\n") else run + "\n"
 
     def header(self) -> str:
-        return "\n".join(self.lines[: self.header_end]) + "\n"
+        return self.text[: self.header_end]
 
     def hashes(self) -> list[str]:
-        return [hashlib.sha256(self.text(n).encode("utf-8")).hexdigest() for n in range(len(self.starts))]
+        return [hashlib.sha256(self.run(n).encode("utf-8")).hexdigest() for n in range(len(self.offsets))]
 
     def runs(self, cards) -> list[tuple[str, int]]:
         """(hash of its run, its line relative to the run's first) for each card, in order."""
@@ -54,32 +53,45 @@ class Pieces:
 
 
 def split(text: str) -> Pieces | None:
-    """The file as a header and card runs, or None when its layout is not the usual one."""
+    """The file as a header and card runs, or None when its layout is not the usual one.
+
+    Regular expressions over the whole text rather than a loop over its lines: a large file
+    has hundreds of thousands of lines.
+    """
     if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
         return None  # YAML breaks lines at these too; counting lines at LF alone would misplace them
     if text.startswith(("---", "...", "%")) or "\n---" in text or "\n..." in text or "\n%" in text:
         return None  # document markers and directives
-    lines = text.split("\n")
-    headers = [i for i, line in enumerate(lines) if line.startswith("cards:") and _CARDS_LINE.match(line)]
+    headers = list(_CARDS_LINE.finditer(text))
     if len(headers) != 1:
         return None
-    indent = None
-    starts = []
-    for number in range(headers[0] + 1, len(lines)):
-        line = lines[number]
-        body = line.lstrip(" ")
-        if not body or body.startswith("#"):
-            continue
-        width = len(line) - len(body)
-        if indent is None:
-            indent = width
-        if width == indent and body.startswith("- "):
-            starts.append(number)
-        elif width <= indent:
-            return None  # a key after the cards, or an item of another shape
-    if not starts:
+    header_end = headers[0].end() + 1
+    first = _CONTENT_LINE.search(text, header_end)
+    if first is None:
         return None
-    return Pieces(lines, headers[0] + 1, tuple(starts))
+    indent = len(first.group(1))
+    if _outside_the_list(indent).search(text, header_end):
+        return None  # a key after the cards, or an item of another shape
+    offsets = [match.start() for match in re.finditer(rf"^ {{{indent}}}- ", text[header_end:], re.M)]
+    if not offsets or offsets[0] != first.start() - header_end:
+        return None
+    offsets = [header_end + offset for offset in offsets]
+    starts, line, previous = [], text.count("\n", 0, header_end), header_end
+    for offset in offsets:
+        line += text.count("\n", previous, offset)
+        starts.append(line)
+        previous = offset
+    return Pieces(text, header_end, tuple(offsets), tuple(starts))
+
+
+_CARDS_LINE = re.compile(r"^cards: *$", re.M)
+_CONTENT_LINE = re.compile(r"^( *)[^ #\n]", re.M)  # the first line that is neither blank nor a comment
+
+
+def _outside_the_list(indent: int) -> re.Pattern:
+    """A line that is neither blank, a comment, an item at `indent`, nor inside an item."""
+    shallower = rf"^ {{0,{indent - 1}}}[^ #\n]|" if indent else ""
+    return re.compile(rf"{shallower}^ {{{indent}}}(?!- )[^ #\n]", re.M)
 
 
 def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], card_from_json):
@@ -109,7 +121,7 @@ def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], ca
             card = card_from_json(item, shown)
             parsed.append(replace(card, location=Location(shown, start + 1 + relative, card.location.column)))
             continue
-        piece = pieces.text(number)
+        piece = pieces.run(number)
         parser.suspect = "\\" in piece
         try:
             root = yaml.compose(piece, Loader=cards._SafeLoader)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from interview_srs.render import clean
+from interview_srs.terminal import printable
 
 EVERYTHING = "interview-srs-all.apkg"  # build.COMBINED_STEM's package (tested)
 
@@ -73,7 +73,7 @@ def import_lines(folder: Path, names: list[str] | None = None,
     if rest:
         lines.append("  or one deck at a time:" if everything else "  one deck at a time:")
         width = max(len(str(p.path)) for p in rest)
-        lines += [f"    {str(p.path):<{width}}  {clean(', '.join(p.decks))}" for p in rest]
+        lines += [f"    {str(p.path):<{width}}  {printable(', '.join(p.decks))}" for p in rest]
     return lines
 
 

@@ -1,0 +1,76 @@
+"""The build's index of the bank: the same whether files are parsed here, in workers, or cached."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from interview_srs import bank_index
+from interview_srs.build import _source_hashes
+from interview_srs.cards import CardsError
+
+from conftest import write_file
+
+
+def bank(folder: Path, files: int = 4) -> Path:
+    for number in range(files):
+        cards = "".join(
+            f"  - id: f{number}-c{i}\n    question: 第{number}组第{i}题？\n    outline: [要点{i}]\n" for i in range(3)
+        )
+        write_file(folder / f"f{number}.yaml", f"deck: 面试::索引{number}\ncards:\n{cards}")
+    return folder
+
+
+def index_of_folder(folder: Path) -> bank_index.Index:
+    return bank_index.load_index(folder, _source_hashes(folder))
+
+
+def test_files_parsed_in_workers_index_as_files_parsed_here(tmp_path, monkeypatch):
+    folder = bank(tmp_path / "cards")
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "here"))
+    here = index_of_folder(folder)
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "workers"))
+    monkeypatch.setattr(bank_index, "PARALLEL_BYTES", 0)
+    workers = index_of_folder(folder)
+    assert workers.files == here.files and workers.rendered == here.rendered
+    assert [f.deck for f in workers.files] == [f"面试::索引{n}" for n in range(4)]
+    cached = index_of_folder(folder)  # everything from the cache now: nothing rendered
+    assert cached.files == here.files and cached.rendered == {}
+    assert [cached.notes_of(f) for f in cached.files] == [here.rendered[f.path] for f in here.files]
+
+
+def test_without_worker_processes_the_files_are_parsed_here(tmp_path, monkeypatch):
+    folder = bank(tmp_path / "cards")
+    monkeypatch.setattr(bank_index, "PARALLEL_BYTES", 0)
+
+    def no_processes(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(bank_index, "ProcessPoolExecutor", no_processes)
+    assert len(index_of_folder(folder).files) == 4
+
+
+def test_problems_found_in_workers_are_reported_in_file_order(tmp_path, monkeypatch):
+    folder = bank(tmp_path / "cards")
+    write_file(folder / "f1.yaml", "deck: 面试::索引1\ncards: []\n")
+    write_file(folder / "f3.yaml", "deck: 面试::索引0\ncards:\n  - id: f0-c0\n    question: 重复？\n    outline: [点]\n")
+    monkeypatch.setattr(bank_index, "PARALLEL_BYTES", 0)
+    with pytest.raises(CardsError) as error:
+        index_of_folder(folder)
+    messages = [str(p) for p in error.value.problems]
+    assert [m.split(":")[0].rsplit("/", 1)[-1] for m in messages] == ["f1.yaml", "f3.yaml", "f3.yaml"]
+    assert "cards: is an empty list" in messages[0]
+    assert any("duplicate id 'f0-c0'" in m for m in messages) and any("deck '面试::索引0'" in m for m in messages)
+
+
+def test_a_cached_rendering_that_disagrees_with_the_index_is_not_used(tmp_path, monkeypatch):
+    folder = bank(tmp_path / "cards", files=1)
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "cache"))
+    first = index_of_folder(folder)
+    (file,) = first.files
+    from interview_srs import parse_cache
+
+    parse_cache.store_value(bank_index._notes_key(file.sha), [["x", "y", "", "z"]], parse_cache.cache_dir())
+    again = index_of_folder(folder)
+    assert again.notes_of(again.files[0]) == first.rendered[file.path]  # rendered afresh
