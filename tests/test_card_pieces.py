@@ -154,3 +154,21 @@ def test_a_cache_entry_without_runs_is_no_help_but_no_harm(tmp_path):
     text = "deck: 面试::片段\ncards:\n  - id: a\n    question: 问？\n    outline: [点]\n"
     parse_file(text.encode("utf-8"), path, "f.yaml", tmp_path)
     assert len(parse_cache.latest_runs(path, tmp_path)) == 1
+
+
+def test_a_damaged_earlier_parse_falls_back_to_parsing_the_whole_file(tmp_path):
+    import json
+
+    path = tmp_path / "f.yaml"
+    text = "deck: 面试::片段\ncards:\n  - id: a\n    question: 问？\n    outline: [点]\n  - id: b\n    question: 二？\n    outline: [点]\n"
+    parse_file(text.encode("utf-8"), path, "f.yaml", tmp_path)
+    key = parse_cache.load_value(parse_cache._latest_key(path), tmp_path)
+    entry = parse_cache.load_value(key, tmp_path)
+    for damage in ({"id": "a", "question": 5, "at": [3, 5]}, [1, 2], {"at": "x"}, {"id": "a", "question": "问？", "at": [3, 5], "star": 3}):
+        entry["cards"][0] = damage
+        parse_cache.entry_path(key, tmp_path).write_text(json.dumps(entry), "utf-8")
+        edited = text.replace("二？", "第二？")
+        assert parse_file(edited.encode("utf-8"), path, "f.yaml", tmp_path) == parse_whole(edited, path)
+        parse_file(text.encode("utf-8"), path, "f.yaml", tmp_path)  # remembered again, then damaged again
+        key = parse_cache.load_value(parse_cache._latest_key(path), tmp_path)
+        entry = parse_cache.load_value(key, tmp_path)

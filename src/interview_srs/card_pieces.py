@@ -118,7 +118,10 @@ def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], ca
         known = previous.get(digest)
         if known is not None:
             item, relative = known
-            card = card_from_json(item, shown)
+            try:
+                card = card_from_json(item, shown)
+            except (KeyError, TypeError, ValueError, AttributeError):  # a damaged cache entry
+                return None
             parsed.append(replace(card, location=Location(shown, start + 1 + relative, card.location.column)))
             continue
         piece = pieces.run(number)

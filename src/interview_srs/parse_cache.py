@@ -155,12 +155,13 @@ def _deck_to_json(deck) -> dict:
 
 
 def card_from_json(item: dict, shown: str):
-    """A card as `_deck_to_json` stores it; KeyError, TypeError or ValueError when it is not."""
+    """A card as `_deck_to_json` stores it; KeyError, TypeError, ValueError or AttributeError
+    when the entry is not one (damaged, or from elsewhere)."""
     from interview_srs.cards import STAR_PARTS, Card, Followup, Star
 
     line, column = item["at"]
     star = item.get("star")
-    return Card(
+    card = Card(
         id=item["id"],
         question=item["question"],
         location=Location(shown, int(line), int(column)),
@@ -174,6 +175,13 @@ def card_from_json(item: dict, shown: str):
         followups=tuple(Followup(f["q"], f["cue"]) for f in item.get("followups", ())),
         as_of=item.get("as_of", ""),
     )
+    texts = [card.id, card.question, card.assesses, card.example, card.as_of, *card.outline, *card.pitfalls,
+             *card.tags, *card.sources, *(t for f in card.followups for t in (f.q, f.cue))]
+    if card.star is not None:
+        texts += [t for _name, part in card.star.parts() for t in part]
+    if not all(type(t) is str for t in texts):
+        raise ValueError("a card entry holds something other than text")
+    return card
 
 
 def _deck_from_json(payload: dict, path: Path, shown: str, digest: str):
