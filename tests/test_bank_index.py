@@ -47,7 +47,9 @@ def test_without_worker_processes_the_files_are_parsed_here(tmp_path, monkeypatc
     def no_processes(*args, **kwargs):
         raise OSError(38, "Function not implemented")
 
-    monkeypatch.setattr(bank_index, "ProcessPoolExecutor", no_processes)
+    import concurrent.futures.process
+
+    monkeypatch.setattr(concurrent.futures.process, "ProcessPoolExecutor", no_processes)
     assert len(index_of_folder(folder).files) == 4
 
 

@@ -589,3 +589,24 @@ def test_a_patched_package_holds_exactly_what_a_fresh_write_would(tmp_path_facto
             assert sorted(p.name for p in patched.iterdir()) == sorted(p.name for p in fresh.iterdir())
             for package in sorted(fresh.glob("*.apkg")):
                 assert anki_export.package_digest(patched / package.name) == anki_export.package_digest(package), package.name
+
+
+def test_the_committed_decks_are_up_to_date_by_the_inputs_they_record():
+    """Every package's inputs are hashed as the build that wrote decks/ hashed them: a change in
+    how would make every curator's next build rewrite every package."""
+    from interview_srs.bank_index import load_index
+    from interview_srs.build import _source_hashes, plan_build
+
+    repo = Path(__file__).resolve().parent.parent
+    state = read_state(repo / "decks")
+    index = load_index(repo / "cards", _source_hashes(repo / "cards"))
+    plan = plan_build(index.files, state, now=max(s.mod for s in state.notes.values()) + 1)
+    assert {o.name: o.inputs_hash for o in plan.outputs} == {name: r["inputs"] for name, r in state.outputs.items()}
+
+
+@settings(max_examples=500)
+@given(st.text())
+def test_json_text_is_json_dumps(text):
+    from interview_srs.build import json_text
+
+    assert json_text(text) == json.dumps(text)

@@ -33,7 +33,7 @@ def test_a_package_holds_the_collection_and_an_empty_media_list(tmp_path):
 
 
 def test_only_the_chunks_that_changed_are_compressed_again(tmp_path, monkeypatch):
-    old = bytes(range(256)) * 20_000  # five chunks
+    old = bytes(range(256)) * (5 * package_zip.CHUNK // 256) + b"tail"  # six chunks
     before = write_bytes(tmp_path / "old.anki2", old)
     layout = package_zip.write(tmp_path / "old.apkg", before)
     new = bytearray(old)
@@ -73,7 +73,20 @@ def test_reusing_chunks_gives_the_bytes_of_a_fresh_write(tmp_path_factory, old, 
 
 def test_a_layout_from_elsewhere_is_refused():
     with pytest.raises(ValueError):
-        package_zip.Layout.from_dict({"data_offset": -1, "chunk_sizes": [3]})
+        package_zip.Layout.from_dict({"data_offset": -1, "chunk_sizes": [3], "chunk": 8})
     with pytest.raises(ValueError):
-        package_zip.Layout.from_dict({"data_offset": 47, "chunk_sizes": ["3"]})
-    assert package_zip.Layout.from_dict({"data_offset": 47, "chunk_sizes": [3, 4]}).chunk_sizes == (3, 4)
+        package_zip.Layout.from_dict({"data_offset": 47, "chunk_sizes": ["3"], "chunk": 8})
+    with pytest.raises(KeyError):  # from before chunks had a recorded size
+        package_zip.Layout.from_dict({"data_offset": 47, "chunk_sizes": [3, 4]})
+    assert package_zip.Layout.from_dict({"data_offset": 47, "chunk_sizes": [3, 4], "chunk": 8}).chunk_sizes == (3, 4)
+
+
+def test_a_package_written_with_another_chunk_size_is_compressed_afresh(tmp_path, monkeypatch):
+    data = bytes(range(256)) * 4000
+    before = write_bytes(tmp_path / "old.anki2", data)
+    with pytest.MonkeyPatch.context() as other:
+        other.setattr(package_zip, "CHUNK", 1000)
+        layout = package_zip.write(tmp_path / "old.apkg", before)
+    package_zip.write(tmp_path / "reused.apkg", before, package_zip.Previous(before, tmp_path / "old.apkg", layout))
+    package_zip.write(tmp_path / "fresh.apkg", before)
+    assert (tmp_path / "reused.apkg").read_bytes() == (tmp_path / "fresh.apkg").read_bytes()

@@ -13,8 +13,6 @@ import hashlib
 import json
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -185,6 +183,9 @@ def _parse_all(jobs: list[tuple[Path, str]], folder: Path) -> list[tuple]:
     """
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1 and sum(_size(path) for path, _shown in jobs) > PARALLEL_BYTES:
+        # imported here: multiprocessing costs ~20 ms to import, and a rebuild seldom needs it
+        from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
+
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 return list(pool.map(_parse_one, jobs, [folder] * len(jobs)))

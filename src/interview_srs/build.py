@@ -453,7 +453,7 @@ def plan_build(files: tuple[IndexedFile, ...], state: BuildState, now: int) -> B
         floor = previous_type.mod + 1 if previous_type else now
         note_type = Stamp(type_hash, max(now, floor))
     stamps: dict[str, Stamp] = {}
-    content_hash: dict[str, str] = {}  # note guid -> hash of its content
+    items: dict[str, str] = {}  # note guid -> JSON of [guid, mod, content hash], for inputs_hash
     contents: list[tuple[IndexedFile, tuple[Placed, ...]]] = []
     per_deck_new: dict[str, list[str]] = {}
     per_deck_changed: dict[str, list[str]] = {}
@@ -467,15 +467,17 @@ def plan_build(files: tuple[IndexedFile, ...], state: BuildState, now: int) -> B
                 stamp = Stamp(card.digest, max(now, old.mod + 1) if old else now)
                 (per_deck_changed if old else per_deck_new).setdefault(file.deck, []).append(card.id)
             stamps[card.id] = stamp
-            content_hash[card.guid] = card.digest
+            items[card.guid] = f"[{json_text(card.guid)}, {stamp.mod}, {json_text(card.digest)}]"
             notes.append(Placed(card.guid, stamp.mod, home, row))
         contents.append((file, tuple(notes)))
 
     def inputs_hash(decks: list[tuple[str, tuple[Placed, ...]]]) -> str:
-        payload = [note_type.hash, note_type.mod] + [
-            [name, [[n.guid, n.mod, content_hash[n.guid]] for n in notes]] for name, notes in decks
+        """sha256 of json.dumps([type hash, type mod, [deck, [[guid, mod, content hash], …]], …]),
+        written out from each note's piece: a large bank has tens of thousands."""
+        parts = [json_text(note_type.hash), str(note_type.mod)] + [
+            f"[{json_text(name)}, [{', '.join(items[n.guid] for n in notes)}]]" for name, notes in decks
         ]
-        return hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"[{', '.join(parts)}]".encode("utf-8")).hexdigest()
 
     outputs = []
     names = set()
@@ -509,6 +511,13 @@ def plan_build(files: tuple[IndexedFile, ...], state: BuildState, now: int) -> B
         )
     )
     return BuildPlan(note_type=note_type, stamps=stamps, outputs=tuple(outputs))
+
+
+def json_text(text: str) -> str:
+    """`json.dumps(text)`, without its call for the usual texts (ids, GUIDs, hashes)."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text)
 
 
 def borrowed_notes(
