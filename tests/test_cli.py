@@ -270,3 +270,16 @@ def test_absurd_numbers_and_nested_config_give_one_line(cards_dir, home, args, e
     result = shell(f"printf ' \\n3\\nq\\n' | srs {' '.join(args)} --cards CARDS", home, cards_dir,
                    SRS_NOW=env.get("SRS_NOW", "2025-03-01T10:00:00+00:00"))
     assert one_line_error(result).startswith(expected)
+
+
+def test_build_and_check_leave_the_cycle_collector_as_they_found_it(cards_dir, tmp_path):
+    import gc
+
+    from click.testing import CliRunner
+
+    from interview_srs.cli import cli
+
+    assert gc.isenabled()
+    for args in (["check", "--cards", str(cards_dir)], ["build", "--cards", str(cards_dir), "--out", str(tmp_path / "o")]):
+        assert CliRunner().invoke(cli, args).exit_code == 0
+        assert gc.isenabled()

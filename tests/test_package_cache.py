@@ -104,9 +104,43 @@ def test_prune_keeps_the_newest_collections(tmp_path, monkeypatch):
     folder = package_cache.folder()
     folder.mkdir(parents=True)
     for number in range(5):
-        for suffix in (".anki2", ".json"):
+        for suffix in (".anki2", ".json", ".files"):
             path = folder / f"{number}{suffix}"
             path.write_text("x")
             os.utime(path, (1000 + number, 1000 + number))
     package_cache.prune(keep_entries=2)
-    assert sorted(p.name for p in folder.iterdir()) == ["3.anki2", "3.json", "4.anki2", "4.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["3.anki2", "3.files", "3.json", "4.anki2", "4.files", "4.json"]
+
+
+def test_a_package_is_taken_as_written_only_while_it_is_the_same_file(built):
+    cards, out = built
+    package = out / "cache.apkg"
+    sha = recorded(out, "cache.apkg")
+    assert package_cache.unchanged(package, sha)
+    data = package.read_bytes()
+    replaced = out / "copy.tmp"
+    replaced.write_bytes(data)
+    os.replace(replaced, package)  # the same bytes, another file
+    assert not package_cache.unchanged(package, sha)
+    package.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # tampered in place
+    report = build(cards, out, now=T0 + 1)
+    assert {d.output for d in report.decks if d.written} == {"cache.apkg"}
+    assert package.read_bytes() == data  # written again, from the same inputs
+
+
+def test_a_collection_touched_since_it_was_kept_is_not_used(built):
+    _cards, out = built
+    sha = recorded(out, "cache.apkg")
+    collection = (package_cache.folder() / sha).with_suffix(".anki2")
+    os.utime(collection, ns=(1, 1))
+    assert package_cache.base_for(out / "cache.apkg", sha) is None
+
+
+def test_a_package_hashed_once_is_known_the_next_time(built):
+    cards, out = built
+    sha = recorded(out, "cache.apkg")
+    for record in package_cache.folder().glob("*.files"):
+        record.unlink()  # as after an upgrade from a version that kept no record
+    assert not package_cache.unchanged(out / "cache.apkg", sha)
+    assert build(cards, out, now=T0 + 1).up_to_date  # hashed every package, and noted them
+    assert package_cache.unchanged(out / "cache.apkg", sha)

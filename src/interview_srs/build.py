@@ -202,8 +202,13 @@ def _recorded_package_sha(path: Path, recorded: dict[str, str]) -> str | None:
     """The package's hash when it is still the file this tool wrote last time, else None."""
     if not path.exists():
         return None
+    if recorded.get("sha256") and package_cache.unchanged(path, recorded["sha256"]):
+        return recorded["sha256"]
     sha = _file_sha(path)
-    return sha if sha == recorded.get("sha256") else None
+    if sha != recorded.get("sha256"):
+        return None
+    package_cache.remember(path, sha)
+    return sha
 
 
 def build(cards_dir: Path, out_dir: Path, now: int | None = None, patch: bool = True) -> BuildReport:
@@ -243,7 +248,7 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None, patch: bool = 
         for package in written.values():  # their collections were to be kept
             package.collection.unlink(missing_ok=True)
         raise BuildError(write_failure(out_dir, exc)) from None
-    _keep_collections(plan, state, outputs, written, patch)
+    _keep_collections(out_dir, plan, state, outputs, written, patch)
     reports = tuple(
         DeckReport(
             deck=output.label,
@@ -327,6 +332,7 @@ def _write_outputs(
 
 
 def _keep_collections(
+    out_dir: Path,
     plan: BuildPlan,
     state: BuildState,
     outputs: dict[str, dict[str, str]],
@@ -338,7 +344,9 @@ def _keep_collections(
         return
     by_name = {output.name: output for output in plan.outputs}
     for name, package in written.items():
-        package_cache.keep(outputs[name]["sha256"], package, by_name[name].deck_names, plan.note_type.mod)
+        package_cache.keep(
+            outputs[name]["sha256"], package, by_name[name].deck_names, plan.note_type.mod, out_dir / name
+        )
         replaced = state.outputs.get(name, {}).get("sha256")
         if replaced and replaced != outputs[name]["sha256"]:
             package_cache.forget(replaced)

@@ -4,8 +4,9 @@ Rewriting the package that holds every deck is most of a one-card rebuild of a l
 With the package's collection kept here (beside the parse cache) and the layout of its zip, the
 next build changes only the notes that changed and recompresses only the chunks those changes
 touched (anki_export.patch_package_to, package_zip.py). An entry is keyed by the sha256 of the
-package file, which the build state records, and is checked against the CRC the package holds,
-so it is only ever used with the exact package it came from. Like the parse cache it is an
+package file, which the build state records, and remembers the size, modification time and inode
+of that package and of the collection kept: an entry is only used while both are the files it
+describes. Like the parse cache it is an
 optimisation only: a missing or damaged entry means a full write, and the folder can be
 deleted at any time.
 """
@@ -15,9 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import struct
 import tempfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,32 +53,58 @@ def base_for(package: Path, sha: str) -> Base | None:
         if not all(type(value) is int for row in notes.values() for value in row):
             return None
         collection = entry.with_suffix(".anki2")
-        if not _matches(collection, package):
+        if _identity(collection) != record["collection"]:
             return None
     except (OSError, ValueError, KeyError, TypeError):  # TypeError: a row of another shape
         return None
     return Base(package_zip.Previous(collection, package, layout), decks, note_type_mod, notes)
 
 
-def _matches(collection: Path, package: Path) -> bool:
-    """Whether `collection` has the CRC and size that `package` records for its collection."""
-    with open(package, "rb") as zipped:
-        header = zipped.read(30)
-    if len(header) < 30:
+def unchanged(package: Path, sha: str) -> bool:
+    """Whether `package` is still the file whose sha256 is `sha` that a build wrote there: the
+    same size, modification time and inode as then, which spares a large bank's rebuild from
+    reading every package to hash it. Without a record it says no, and the caller hashes."""
+    try:
+        return _identity(package) == _packages(folder() / sha).get(str(package.resolve()))
+    except OSError:
         return False
-    (signature,) = struct.unpack_from("<I", header)
-    crc, _compressed, size = struct.unpack_from("<III", header, 14)
-    if signature != 0x04034B50 or collection.stat().st_size != size:
-        return False
-    checksum = 0
-    with open(collection, "rb") as source:
-        while chunk := source.read(package_zip.CHUNK):
-            checksum = zlib.crc32(chunk, checksum)
-    return checksum == crc
 
 
-def keep(sha: str, package: anki_export.Written, decks: tuple[str, ...], note_type_mod: int) -> None:
-    """Move the collection of `package` (a scratch file) into the cache, as the base of `sha`."""
+def remember(package: Path, sha: str) -> None:
+    """Note that `package` is the file whose sha256 is `sha`, so the next build need not hash it.
+
+    Kept apart from the collection's record (`<sha>.files`), which a large bank makes large:
+    every build reads this for every package."""
+    entry = folder() / sha
+    try:
+        # every file with these bytes: a one-file bank's package and the combined one match
+        files = {**_packages(entry), str(package.resolve()): _identity(package)}
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        parse_cache.write_atomically(entry.with_suffix(".files"), json.dumps(files))
+    except OSError:
+        pass
+
+
+def _packages(entry: Path) -> dict:
+    """Package file -> its identity when written or hashed (empty when there is no record)."""
+    try:
+        files = json.loads(entry.with_suffix(".files").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return files if isinstance(files, dict) else {}
+
+
+def _identity(path: Path) -> list[int]:
+    """What changes when a file is written or replaced: size, modification time, inode, device."""
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev]
+
+
+def keep(
+    sha: str, package: anki_export.Written, decks: tuple[str, ...], note_type_mod: int, written_to: Path
+) -> None:
+    """Move the collection of `package` (a scratch file) into the cache, as the base of `sha`,
+    the package now at `written_to`."""
     collection = package.collection
     entry = folder() / sha
     try:
@@ -99,8 +124,10 @@ def keep(sha: str, package: anki_export.Written, decks: tuple[str, ...], note_ty
             "decks": list(decks),
             "note_type_mod": note_type_mod,
             "notes": [[guid, *row] for guid, row in package.notes.items()],
+            "collection": _identity(entry.with_suffix(".anki2")),
         }
         parse_cache.write_atomically(entry.with_suffix(".json"), json.dumps(record))
+        remember(written_to, sha)
     except OSError:
         pass
     finally:
@@ -109,7 +136,7 @@ def keep(sha: str, package: anki_export.Written, decks: tuple[str, ...], note_ty
 
 def forget(sha: str) -> None:
     """Drop the base of a package that has just been replaced."""
-    for suffix in (".json", ".anki2"):
+    for suffix in (".json", ".anki2", ".files"):
         try:
             (folder() / sha).with_suffix(suffix).unlink(missing_ok=True)
         except OSError:
@@ -117,11 +144,15 @@ def forget(sha: str) -> None:
 
 
 def prune(keep_entries: int = MAX_ENTRIES) -> None:
-    """Drop the least recently written collections beyond `keep_entries`, and stray files."""
+    """Drop the least recently written entries beyond `keep_entries`: record, collection, files."""
     try:
-        entries = sorted(folder().glob("*.anki2"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[keep_entries:]:
-            old.with_suffix(".json").unlink(missing_ok=True)
-            old.unlink(missing_ok=True)
+        newest: dict[Path, float] = {}
+        for path in folder().iterdir():
+            if path.suffix in (".json", ".anki2", ".files"):
+                stem = path.with_suffix("")
+                newest[stem] = max(newest.get(stem, 0.0), path.stat().st_mtime)
+        for stem in sorted(newest, key=newest.__getitem__, reverse=True)[keep_entries:]:
+            for suffix in (".anki2", ".json", ".files"):
+                stem.with_suffix(suffix).unlink(missing_ok=True)
     except OSError:
         pass
