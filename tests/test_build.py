@@ -610,3 +610,25 @@ def test_json_text_is_json_dumps(text):
     from interview_srs.build import json_text
 
     assert json_text(text) == json.dumps(text)
+
+
+def test_a_card_file_is_hashed_again_whenever_it_may_have_changed(cards_dir, tmp_path, monkeypatch):
+    """Files are not read while their size, time and inode are as when last hashed; an edit, a
+    replacement or a touch makes them read again, so the build always sees the bytes there."""
+    import os
+
+    from interview_srs import build as builder
+
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    read = []
+    real = builder._file_sha
+    monkeypatch.setattr(builder, "_file_sha", lambda path: read.append(Path(path).name) or real(path))
+    assert build(cards_dir, out, now=T0 + 1).up_to_date
+    assert [name for name in read if name.endswith(".yaml")] == []
+    text = (cards_dir / "xhs.yaml").read_text("utf-8")
+    (cards_dir / "xhs.yaml").write_text(text.replace("保持冷静", "先稳住"), "utf-8")  # same size? no matter
+    os.utime(cards_dir / "ant.yaml", ns=(1, 1))
+    report = build(cards_dir, out, now=T0 + 2)
+    assert sorted(name for name in read if name.endswith(".yaml")) == ["ant.yaml", "xhs.yaml"]
+    assert {d.output for d in report.decks if d.written} == {"xhs.apkg", "interview-srs-all.apkg"}

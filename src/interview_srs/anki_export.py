@@ -367,6 +367,19 @@ def _apply_changes(
     row_of: Callable[[PlacedNote], NoteRow],
 ) -> NoteIndex:
     """Turn the collection holding `old` into one holding `decks`; returns the new NoteIndex."""
+    placed = [note for _name, notes in decks for note in notes]
+    dids = [did for name, notes in decks for did in [deck_id(name)] * len(notes)]
+    if [note.guid for note in placed] == list(old) and dids == [row[2] for row in old.values()]:
+        # The usual rebuild: the same notes in the same places, a few with new contents.
+        rows = [row_of(note) for note, (_nid, mod, _did, _due) in zip(placed, old.values()) if note.mod != mod]
+        cursor.executemany(
+            "UPDATE notes SET mod = ?, tags = ?, flds = ?, sfld = ? WHERE id = ?",
+            [(row.mod, row.tags, row.flds, _sort_field(row), old[row.guid][0]) for row in rows],
+        )
+        for row in rows:
+            nid, _mod, did, due = old[row.guid]
+            old[row.guid] = (nid, row.mod, did, due)
+        return old
     last_id = max((nid for nid, _mod, _did, _due in old.values()), default=ID_EPOCH * 1000)
     fresh_ids = itertools.count(last_id + 2, 2)  # a note's card takes the id after the note's
     changed, moved, added, notes = [], [], [], {}

@@ -188,13 +188,31 @@ def _file_sha(path: Path) -> str:
 
 
 def _source_hashes(cards_dir: Path) -> dict[str, str]:
-    """Each card file's hash; "" for a file that cannot be read (load_bank then says why)."""
-    hashes = {}
+    """Each card file's hash; "" for a file that cannot be read (load_bank then says why).
+
+    A file with the size, modification time and inode it had when last hashed here is not read
+    again (the record is in the parse cache): most of a large bank is unchanged between builds.
+    """
+    folder = parse_cache.cache_dir()
+    key = f"sources:{os.path.abspath(cards_dir)}"
+    known = parse_cache.load_value(key, folder)
+    known = known if isinstance(known, dict) else {}
+    hashes, identities = {}, {}
     for path in card_files(cards_dir):
+        name = path.relative_to(cards_dir).as_posix()
         try:
-            hashes[path.relative_to(cards_dir).as_posix()] = _file_sha(path)
+            info = path.stat()
+            identity = [info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev]
+            before = known.get(name)
+            if isinstance(before, dict) and before.get("stat") == identity and isinstance(before.get("sha"), str):
+                hashes[name] = before["sha"]
+            else:
+                hashes[name] = _file_sha(path)
+            identities[name] = {"stat": identity, "sha": hashes[name]}
         except OSError:
-            hashes[path.relative_to(cards_dir).as_posix()] = ""
+            hashes[name] = ""
+    if identities != known:
+        parse_cache.store_value(key, identities, folder)
     return hashes
 
 
