@@ -127,9 +127,22 @@ def _is_stamp(value: object) -> bool:
 
 
 def _stamps(notes: dict) -> dict[str, Stamp]:
-    """Every note's stamp; the checks are inlined, as a large bank has tens of thousands."""
-    if all(map(_is_stamp, notes.values())):
-        return {key: Stamp(value["hash"], value["mod"]) for key, value in notes.items()}
+    """Every note's stamp. A large bank has tens of thousands, so they are checked all at once
+    first; only a state that fails is checked one by one, to say where."""
+    values = notes.values()
+    if set(map(type, values)) <= {dict} and set(map(len, values)) <= {2}:
+        try:
+            stamps = {key: Stamp(value["hash"], value["mod"]) for key, value in notes.items()}
+        except KeyError:
+            stamps = None
+        if stamps is not None:
+            mods = [stamp.mod for stamp in stamps.values()]
+            if (
+                set(map(type, (stamp.hash for stamp in stamps.values()))) <= {str}
+                and set(map(type, mods)) <= {int}
+                and (not mods or 0 <= min(mods) and max(mods) <= MAX_CLOCK)
+            ):
+                return stamps
     return {key: _stamp(value, f"notes.{key}") for key, value in notes.items()}
 
 
@@ -407,9 +420,13 @@ def state_text(state: BuildState) -> str:
     marker = "\u0000notes\u0000"
     data["notes"] = marker
     text = json.dumps(data, ensure_ascii=False, indent=1)
-    block = "{}" if not state.notes else "{\n" + ",\n".join(
-        f'  {_quoted(key)}: {{\n   "hash": {_quoted(stamp.hash)},\n   "mod": {stamp.mod}\n  }}'
-        for key, stamp in sorted(state.notes.items())
+    notes = sorted(state.notes.items())
+    # Card ids and hex hashes, the usual texts, need no escapes: one check for all of them.
+    plain = _PLAIN.match("".join(key + stamp.hash for key, stamp in notes)) is not None
+    quoted = (lambda text: f'"{text}"') if plain else _quoted
+    block = "{}" if not notes else "{\n" + ",\n".join(
+        f'  {quoted(key)}: {{\n   "hash": {quoted(stamp.hash)},\n   "mod": {stamp.mod}\n  }}'
+        for key, stamp in notes
     ) + "\n }"
     return text.replace(json.dumps(marker), block, 1) + "\n"
 
@@ -493,7 +510,8 @@ def plan_build(files: tuple[IndexedFile, ...], state: BuildState, now: int) -> B
                 stamp = Stamp(card.digest, max(now, old.mod + 1) if old else now)
                 (per_deck_changed if old else per_deck_new).setdefault(file.deck, []).append(card.id)
             stamps[card.id] = stamp
-            items[card.guid] = f"[{json_text(card.guid)}, {stamp.mod}, {json_text(card.digest)}]"
+            # GUIDs (base 91) and content hashes (hex) need no escapes in JSON
+            items[card.guid] = f'["{card.guid}", {stamp.mod}, "{card.digest}"]'
             notes.append(Placed(card.guid, stamp.mod, home, row))
         contents.append((file, tuple(notes)))
 

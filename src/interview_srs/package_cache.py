@@ -13,6 +13,7 @@ deleted at any time.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -50,7 +51,7 @@ def base_for(package: Path, sha: str) -> Base | None:
         notes = {guid: (nid, mod, did, due) for guid, nid, mod, did, due in record["notes"]}
         if not (all(isinstance(d, str) for d in decks) and type(note_type_mod) is int):
             return None
-        if not all(type(value) is int for row in notes.values() for value in row):
+        if not set(map(type, itertools.chain.from_iterable(notes.values()))) <= {int}:
             return None
         collection = entry.with_suffix(".anki2")
         if _identity(collection) != record["collection"]:

@@ -128,7 +128,10 @@ def _latest_key(path: Path) -> str:
 def prune(folder: Path, keep: int = MAX_ENTRIES) -> None:
     """Drop the least recently written entries beyond `keep` (called after a build)."""
     try:
-        entries = sorted(folder.glob("??/*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = list(folder.glob("??/*.json"))
+        if len(entries) <= keep:
+            return  # the usual case, without a stat of every entry
+        entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[keep:]:
             old.unlink(missing_ok=True)
     except OSError:
