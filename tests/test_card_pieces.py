@@ -107,7 +107,10 @@ def test_a_file_parsed_by_its_changed_cards_is_the_file_parsed_whole(tmp_path_fa
     before = joined(header, cards)
     assume(parse_file(before.encode("utf-8"), path, "f.yaml", folder)[1] == [])  # remembered
     after = data.draw(edit(header, cards))
-    assert parse_file(after.encode("utf-8"), path, "f.yaml", folder) == parse_whole(after, path)
+    whole = parse_whole(after, path)
+    assert parse_file(after.encode("utf-8"), path, "f.yaml", folder) == whole
+    # and what was stored for it is that parse too, for the next edit to build on
+    assert parse_cache.load(after.encode("utf-8"), path, "f.yaml", folder) == (whole[0] if not whole[1] else None)
 
 
 def test_an_edit_to_one_card_composes_only_that_card(tmp_path, monkeypatch):

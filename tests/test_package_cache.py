@@ -74,8 +74,10 @@ def test_a_damaged_collection_is_not_used(built):
     "change",
     [
         lambda r: r.update(layout={"data_offset": "x", "chunk_sizes": []}),
-        lambda r: r.update(notes=[["guid", 1, 2, 3]]),
-        lambda r: r.update(notes=[["guid", "1", 2, 3, 4]]),
+        lambda r: r.update(notes={"guids": "a\nb", "numbers": [1, 2, 3, 4]}),
+        lambda r: r.update(notes={"guids": "a", "numbers": ["1", 2, 3, 4]}),
+        lambda r: r.update(notes={"guids": 5, "numbers": []}),
+        lambda r: r.update(notes=[["guid", 1, 2, 3, 4]]),
         lambda r: r.update(decks=[1]),
         lambda r: r.pop("note_type_mod"),
     ],

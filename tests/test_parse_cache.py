@@ -86,3 +86,14 @@ def test_prune_keeps_the_newest_entries(tmp_path):
         os.utime(entry, (1_000 + number, 1_000 + number))
     parse_cache.prune(folder, keep=2)
     assert [p.name for p in entries(folder)] == ["3.json", "4.json"]
+
+
+def test_pruning_now_and_then_prunes_every_so_many_calls(tmp_path, monkeypatch):
+    pruned = []
+    monkeypatch.setattr(parse_cache, "prune", lambda folder, keep=0: pruned.append(folder))
+    for _ in range(2 * parse_cache.PRUNE_EVERY + 1):
+        parse_cache.prune_now_and_then(tmp_path)
+    assert len(pruned) == 3  # the first call (no counter yet), then every PRUNE_EVERY-th
+    (tmp_path / "prune-counter").write_text("garbage", "ascii")
+    parse_cache.prune_now_and_then(tmp_path)
+    assert len(pruned) == 4

@@ -298,7 +298,7 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None, patch: bool = 
         except OSError as exc:
             raise BuildError(f"the decks are built, but {out_dir / stale} could not be removed: {exc.strerror}") from None
     if index.rendered:  # something new was cached
-        parse_cache.prune(parse_cache.cache_dir())
+        parse_cache.prune_now_and_then(parse_cache.cache_dir())
     return BuildReport(
         decks=reports,
         removed=tuple(sorted(set(state.notes) - set(plan.stamps))),

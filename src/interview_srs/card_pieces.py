@@ -95,10 +95,12 @@ def _outside_the_list(indent: int) -> re.Pattern:
 
 
 def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], card_from_json):
-    """(DeckFile, runs) of `text`, composing only runs not in `previous`; None to parse it whole.
+    """(DeckFile, runs, reused) of `text`, composing only runs not in `previous`; None to parse
+    it whole.
 
     `previous` maps a run's hash to (the card parsed from it, as parse_cache stores cards, and
-    the card's line relative to the run's first line); `runs` is the same for this text.
+    the card's line relative to the run's first line); `runs` is the same for this text, and
+    `reused` has each card's stored form where it came from `previous` (None where composed).
     """
     from interview_srs import cards
 
@@ -114,6 +116,7 @@ def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], ca
     parser = cards._FileParser(path, shown, problems, suspect=False)
     hashes = pieces.hashes()
     parsed: list = []
+    reused: list = []  # for each card, its stored form when it came from the last parse
     for number, (digest, start) in enumerate(zip(hashes, pieces.starts)):
         known = previous.get(digest)
         if known is not None:
@@ -123,6 +126,7 @@ def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], ca
             except (KeyError, TypeError, ValueError, AttributeError):  # a damaged cache entry
                 return None
             parsed.append(replace(card, location=Location(shown, start + 1 + relative, card.location.column)))
+            reused.append(item)
             continue
         piece = pieces.run(number)
         parser.suspect = "\\" in piece
@@ -136,6 +140,7 @@ def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], ca
         if card is None or problems:
             return None
         parsed.append(replace(card, location=Location(shown, card.location.line + start, card.location.column)))
+        reused.append(None)
     try:
         header = yaml.compose(pieces.header(), Loader=cards._SafeLoader)
     except (yaml.YAMLError, RecursionError):
@@ -144,7 +149,7 @@ def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], ca
     deck = parser.deck_file(header, tuple(parsed)) if header is not None else None
     if deck is None or problems:
         return None
-    return deck, pieces.runs(deck.cards)
+    return deck, pieces.runs(deck.cards), reused
 
 
 def runs_of(text: str, deck) -> list[tuple[str, int]] | None:

@@ -316,9 +316,9 @@ def parse_file(
     previous = parse_cache.latest_runs(path, cache_folder) if text else {}
     done = card_pieces.parse(text, path, shown, previous, parse_cache.card_from_json) if previous else None
     if done is not None:
-        deck, runs = done
+        deck, runs, reused = done
         deck = replace(deck, digest=hashlib.sha256(data).hexdigest())
-        parse_cache.store(data, deck, cache_folder, path, runs)
+        parse_cache.store(data, deck, cache_folder, path, runs, reused)
         return deck, []
     deck, problems = parse_deck_file(data, path, shown)
     if deck is not None and not problems:

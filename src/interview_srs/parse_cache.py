@@ -23,6 +23,7 @@ from interview_srs.problems import Location
 
 APP_NAME = "interview-srs"
 MAX_ENTRIES = 2_000  # beyond this the oldest entries are dropped
+PRUNE_EVERY = 16  # builds between two prunings
 
 
 def cache_dir(environ: dict | None = None) -> Path:
@@ -99,10 +100,13 @@ def load(data: bytes, path: Path, shown: str, folder: Path):
         return None
 
 
-def store(data: bytes, deck, folder: Path, path: Path | None = None, runs: list | None = None) -> None:
+def store(
+    data: bytes, deck, folder: Path, path: Path | None = None, runs: list | None = None, reused: list | None = None
+) -> None:
     """Remember a successful parse; with `path`, as the latest parse of that file, whose `runs`
-    (card_pieces.py) let its next version reuse the cards that did not change."""
-    entry = _deck_to_json(deck)
+    (card_pieces.py) let its next version reuse the cards that did not change. `reused` has
+    the stored form of cards taken from the last parse, so they are not turned to data again."""
+    entry = _deck_to_json(deck, reused)
     if runs is not None:
         entry["runs"] = runs
     key = parse_key(data)
@@ -138,7 +142,24 @@ def prune(folder: Path, keep: int = MAX_ENTRIES) -> None:
         return
 
 
-def _deck_to_json(deck) -> dict:
+def prune_now_and_then(folder: Path, every: int = PRUNE_EVERY) -> None:
+    """`prune` after every `every`-th call: listing a full cache costs a one-card rebuild more
+    than the rest of its bookkeeping, and each rebuild adds only a few entries."""
+    counter = folder / "prune-counter"
+    try:
+        count = int(counter.read_text("ascii")) + 1
+    except (OSError, ValueError):
+        count = every  # no counter yet: prune, and start counting
+    try:
+        write_atomically(counter, str(0 if count >= every else count))
+    except OSError:
+        pass
+    if count >= every:
+        prune(folder)
+
+
+def _deck_to_json(deck, reused: list | None = None) -> dict:
+    reused = reused or [None] * len(deck.cards)
     return {
         "deck": deck.deck,
         "company": deck.company,
@@ -148,11 +169,11 @@ def _deck_to_json(deck) -> dict:
         "documents": list(deck.documents),
         "at": [deck.location.line, deck.location.column],
         "cards": [
-            {
+            {**stored, "at": [card.location.line, card.location.column]} if stored is not None else {
                 "at": [card.location.line, card.location.column],
                 **{key: value for key, value in card.content().items() if value not in ("", [], None)},
             }
-            for card in deck.cards
+            for card, stored in zip(deck.cards, reused)
         ],
     }
 
