@@ -33,11 +33,24 @@ def test_files_parsed_in_workers_index_as_files_parsed_here(tmp_path, monkeypatc
     monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "workers"))
     monkeypatch.setattr(bank_index, "PARALLEL_BYTES", 0)
     workers = index_of_folder(folder)
-    assert workers.files == here.files and workers.rendered == here.rendered
+    assert workers.files == here.files
+    assert workers.rendered == {}  # cached by the workers, read as packages are written
+    assert [workers.notes_of(f) for f in workers.files] == [here.rendered[f.path] for f in here.files]
     assert [f.deck for f in workers.files] == [f"面试::索引{n}" for n in range(4)]
     cached = index_of_folder(folder)  # everything from the cache now: nothing rendered
     assert cached.files == here.files and cached.rendered == {}
     assert [cached.notes_of(f) for f in cached.files] == [here.rendered[f.path] for f in here.files]
+
+
+def test_notes_that_cannot_be_cached_come_back_from_the_workers(tmp_path, monkeypatch):
+    folder = bank(tmp_path / "cards")
+    monkeypatch.setattr(bank_index, "PARALLEL_BYTES", 0)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", "utf-8")
+    monkeypatch.setenv("SRS_CACHE_DIR", str(blocked))
+    index = index_of_folder(folder)
+    assert len(index.rendered) == 4
+    assert [len(index.notes_of(f)) for f in index.files] == [3, 3, 3, 3]
 
 
 def test_without_worker_processes_the_files_are_parsed_here(tmp_path, monkeypatch):

@@ -117,11 +117,15 @@ class Index:
     rendered: dict[Path, list[RenderedNote]]
 
     def notes_of(self, file: IndexedFile) -> list[RenderedNote]:
-        """The file's rendered notes: held, cached, or (the cache was cleared) rendered again."""
+        """The file's rendered notes: held, read from the cache, or (not there) rendered again.
+
+        Notes read from the cache are not held: a first build of a large bank reads each file's
+        notes as its packages are written, rather than holding every note at once."""
         notes = self.rendered.get(file.path)
         if notes is None:
-            notes = _cached_notes(file) or _render_again(file)
-            self.rendered[file.path] = notes
+            notes = _cached_notes(file)
+        if notes is None:
+            notes = self.rendered[file.path] = _render_again(file)
         return notes
 
 
@@ -162,7 +166,8 @@ def load_index(cards_dir: Path, sources: dict[str, str]) -> Index:
         problems.extend(file_problems)
         if indexed is not None:
             found[path] = indexed
-            rendered[path] = notes
+            if notes is not None:
+                rendered[path] = notes
     files = [found[path] for path in paths if path in found]
     problems.extend(cross_file_problems(files))
     problems.extend(package_name_problems(files))
@@ -188,10 +193,11 @@ def _parse_all(jobs: list[tuple[Path, str]], folder: Path) -> list[tuple]:
 
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                return list(pool.map(_parse_one, jobs, [folder] * len(jobs)))
+                # notes come back only when they could not be cached: see Index.notes_of
+                return list(pool.map(_parse_one, jobs, [folder] * len(jobs), [False] * len(jobs)))
         except (OSError, BrokenProcessPool):
             pass
-    return [_parse_one(job, folder) for job in jobs]
+    return [_parse_one(job, folder, True) for job in jobs]
 
 
 def _size(path: Path) -> int:
@@ -201,21 +207,24 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _parse_one(job: tuple[Path, str], folder: Path) -> tuple[IndexedFile | None, list[RenderedNote], list[Problem]]:
-    """Parse, check and render one file, caching what it found; (index, notes, problems)."""
+def _parse_one(
+    job: tuple[Path, str], folder: Path, keep_notes: bool
+) -> tuple[IndexedFile | None, list[RenderedNote] | None, list[Problem]]:
+    """Parse, check and render one file, caching what it found; (index, notes, problems).
+
+    The notes are returned when `keep_notes`, or when they could not be cached."""
     path, shown = job
     try:
         data = path.read_bytes()
     except OSError as exc:  # unreadable, or removed since it was listed
-        return None, [], [Problem(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}")]
+        return None, None, [Problem(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}")]
     deck, problems = parse_file(data, path, shown, folder)
     if deck is None:
-        return None, [], problems
+        return None, None, problems
     notes = render_deck(deck)
     indexed = index_of(deck, notes, deck.digest)
-    if not problems:
-        _store(indexed, notes, folder)
-    return indexed, notes, problems
+    cached = not problems and _store(indexed, notes, folder)
+    return indexed, (notes if keep_notes or not cached else None), problems
 
 
 def _index_key(sha: str) -> str:
@@ -226,8 +235,9 @@ def _notes_key(sha: str) -> str:
     return f"rendered:{code_version()}:{sha}"
 
 
-def _store(file: IndexedFile, notes: list[RenderedNote], folder: Path) -> None:
-    parse_cache.store_value(
+def _store(file: IndexedFile, notes: list[RenderedNote], folder: Path) -> bool:
+    """Cache the file's index and notes; whether both were written."""
+    indexed = parse_cache.store_value(
         _index_key(file.sha),
         {
             "deck": file.deck,
@@ -239,7 +249,7 @@ def _store(file: IndexedFile, notes: list[RenderedNote], folder: Path) -> None:
         },
         folder,
     )
-    parse_cache.store_value(_notes_key(file.sha), [list(n) for n in notes], folder)
+    return parse_cache.store_value(_notes_key(file.sha), [list(n) for n in notes], folder) and indexed
 
 
 def _cached_index(sha: str, path: Path, shown: str, folder: Path) -> IndexedFile | None:

@@ -385,16 +385,21 @@ def _keep_collections(
 
 
 class _NoteRows:
-    """Notes as they go into a package: each file's rendered notes, fetched once, when needed."""
+    """Notes as they go into a package, read a file at a time (Index.notes_of).
+
+    A package lists its notes file by file, so each writing thread keeps the notes of the file
+    it is in: a large first build holds a file's notes per thread, not every note."""
 
     def __init__(self, index: Index):
         self.index = index
-        self.lock = threading.Lock()
+        self.current = threading.local()
 
     def row(self, note: Placed) -> anki_export.NoteRow:
-        file = self.index.files[note.home]
-        with self.lock:
-            rendered = self.index.notes_of(file)[note.row]
+        current = self.current
+        if getattr(current, "home", None) != note.home:
+            current.notes = self.index.notes_of(self.index.files[note.home])
+            current.home = note.home
+        rendered = current.notes[note.row]
         return anki_export.NoteRow(rendered.guid, rendered.flds, rendered.tags, note.mod)
 
 

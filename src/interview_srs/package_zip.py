@@ -4,18 +4,15 @@ Compressing the collection is the slowest step of writing a large package. Defla
 independent chunks (each ends with a full flush, so none refers to bytes before it, as pigz
 does), the compressed bytes of a chunk depend only on that chunk's bytes. So a rebuild that
 changed a few pages of a 20 MB collection recompresses two or three chunks and copies the rest
-from the previous package, and a fresh build compresses the chunks on every core at once.
-Either way the zip's bytes depend only on the collection's bytes: fixed dates, order and
-permissions, no data descriptors.
+from the previous package. Either way the zip's bytes depend only on the collection's bytes:
+fixed dates, order and permissions, no data descriptors.
 """
 
 from __future__ import annotations
 
 import struct
 import zlib
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,42 +88,30 @@ def _reusable(previous: Previous | None) -> Iterator[tuple[bytes, int, int] | No
         offset += size
 
 
-def write(zip_path: Path, collection: Path, previous: Previous | None = None, workers: int = 2) -> Layout:
+def write(zip_path: Path, collection: Path, previous: Previous | None = None) -> Layout:
     """Write the package at `zip_path` holding `collection` and an empty media list.
 
     A chunk whose bytes equal the same chunk of `previous` is copied from its package rather
-    than compressed again; the result is the same bytes either way. At most a few chunks are
-    held at once, whatever the collection's size.
+    than compressed again; the result is the same bytes either way. One chunk is held at a
+    time. Chunks are compressed here, one after another: a build writes several packages side
+    by side, so more threads per package would only hold more memory.
     """
     crc, total, sizes = 0, 0, []
     old = _reusable(previous)
-    in_flight: deque = deque()  # compressed bytes, or futures of them, in chunk order
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool, open(zip_path, "wb") as target, (
-        open(previous.package, "rb") if previous else _NoFile()
-    ) as old_package:
+    with open(zip_path, "wb") as target, (open(previous.package, "rb") if previous else _NoFile()) as old_package:
         header = _local_header(COLLECTION, 0, 0, 0)
         target.write(header)  # rewritten below, once the sizes and checksum are known
-
-        def write_oldest() -> None:
-            item = in_flight.popleft()
-            data = item if isinstance(item, bytes) else item.result()
-            sizes.append(len(data))
-            target.write(data)
-
         for chunk in _chunks(collection):
             crc = zlib.crc32(chunk, crc)
             total += len(chunk)
             before = next(old, None)
             if before is not None and before[0] == chunk:
                 old_package.seek(before[1])
-                in_flight.append(old_package.read(before[2]))
+                data = old_package.read(before[2])
             else:
-                # zlib releases the GIL, so chunks compress on every core at once.
-                in_flight.append(pool.submit(deflate_chunk, chunk))
-            while len(in_flight) > 2 * workers:
-                write_oldest()
-        while in_flight:
-            write_oldest()
+                data = deflate_chunk(chunk)
+            sizes.append(len(data))
+            target.write(data)
         target.write(_FINAL_BLOCK)
         compressed = sum(sizes) + len(_FINAL_BLOCK)
         if total > _LIMIT or compressed > _LIMIT:

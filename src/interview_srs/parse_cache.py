@@ -68,13 +68,14 @@ def load_value(key: str, folder: Path):
         return None
 
 
-def store_value(key: str, value, folder: Path) -> None:
-    """Store a JSON value; any failure to write is ignored (the cache is optional)."""
+def store_value(key: str, value, folder: Path) -> bool:
+    """Store a JSON value; whether it was written (a failure is not an error: the cache is optional)."""
     try:
         # dumps, not dump: json.dump streams through the pure-Python encoder
         write_atomically(entry_path(key, folder), json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     except OSError:
-        return
+        return False
+    return True
 
 
 def write_atomically(target: Path, text: str) -> None:
