@@ -89,3 +89,29 @@ def test_a_cached_rendering_that_disagrees_with_the_index_is_not_used(tmp_path, 
     parse_cache.store_value(bank_index._notes_key(file.sha), [["x", "y", "", "z"]], parse_cache.cache_dir())
     again = index_of_folder(folder)
     assert again.notes_of(again.files[0]) == first.rendered[file.path]  # rendered afresh
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda e: e.update(ids=e["ids"][:-1]),
+        lambda e: e.update(lines=["3"] * len(e["lines"])),
+        lambda e: e.update(cited=[5] * len(e["cited"])),
+        lambda e: e.update(cited=[[5]] * len(e["cited"])),
+        lambda e: e.update(deck=7),
+        lambda e: e.pop("guids"),
+        lambda e: e.update(at="x"),
+    ],
+)
+def test_a_damaged_index_entry_is_a_miss(tmp_path, monkeypatch, damage):
+    from interview_srs import parse_cache
+
+    folder = bank(tmp_path / "cards", files=1)
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "cache"))
+    first = index_of_folder(folder)
+    key = bank_index._index_key(first.files[0].sha)
+    entry = parse_cache.load_value(key, parse_cache.cache_dir())
+    damage(entry)
+    parse_cache.store_value(key, entry, parse_cache.cache_dir())
+    again = index_of_folder(folder)
+    assert again.files == first.files and again.rendered  # parsed afresh

@@ -632,3 +632,27 @@ def test_a_card_file_is_hashed_again_whenever_it_may_have_changed(cards_dir, tmp
     report = build(cards_dir, out, now=T0 + 2)
     assert sorted(name for name in read if name.endswith(".yaml")) == ["ant.yaml", "xhs.yaml"]
     assert {d.output for d in report.decks if d.written} == {"xhs.apkg", "interview-srs-all.apkg"}
+
+
+def test_the_state_is_read_from_its_compact_copy_only_while_the_file_is_unchanged(cards_dir, tmp_path):
+    from interview_srs import build as builder
+
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    path = out / "build-state.json"
+    from_file = builder.BuildState.from_dict(json.loads(path.read_text("utf-8")))
+    assert builder._known_state(path) == from_file == read_state(out)
+    # the file replaced (as by `git checkout`): its text is read, whatever the copy says
+    text = path.read_text("utf-8").replace(f'"mod": {T0}', f'"mod": {T0 - 5}')
+    path.write_text(text, "utf-8")
+    assert builder._known_state(path) is None
+    assert {s.mod for s in read_state(out).notes.values()} == {T0 - 5}
+    # a damaged copy is no help and no harm
+    build(cards_dir, out, now=T0 + 1)
+    from interview_srs import parse_cache
+
+    key = builder._state_key(path)
+    copy = parse_cache.load_value(key, parse_cache.cache_dir())
+    parse_cache.store_value(key, {**copy, "mods": copy["mods"][:-1]}, parse_cache.cache_dir())
+    assert builder._known_state(path) is None
+    assert read_state(out) == builder.BuildState.from_dict(json.loads(path.read_text("utf-8")))

@@ -10,6 +10,7 @@ cached beside it, for packages that must be written in full.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sys
@@ -236,16 +237,23 @@ def _notes_key(sha: str) -> str:
 
 
 def _store(file: IndexedFile, notes: list[RenderedNote], folder: Path) -> bool:
-    """Cache the file's index and notes; whether both were written."""
+    """Cache the file's index and notes; whether both were written.
+
+    The index is kept by column (all ids, all lines, …): a rebuild reads one per unchanged
+    file, and flat lists are read and checked in bulk."""
+    cards = file.cards
     indexed = parse_cache.store_value(
         _index_key(file.sha),
         {
             "deck": file.deck,
             "at": [file.location.line, file.location.column],
             "documents": list(file.documents),
-            "cards": [
-                [c.id, c.line, c.column, c.guid, c.digest, list(c.documents)] for c in file.cards
-            ],
+            "ids": [c.id for c in cards],
+            "lines": [c.line for c in cards],
+            "columns": [c.column for c in cards],
+            "guids": [c.guid for c in cards],
+            "digests": [c.digest for c in cards],
+            "cited": [list(c.documents) for c in cards],
         },
         folder,
     )
@@ -256,26 +264,29 @@ def _cached_index(sha: str, path: Path, shown: str, folder: Path) -> IndexedFile
     entry = parse_cache.load_value(_index_key(sha), folder)
     try:
         line, column = entry["at"]
-        cards = tuple(
-            IndexedCard(card_id, guid, digest, tuple(documents), shown, card_line, card_column)
-            for card_id, card_line, card_column, guid, digest, documents in entry["cards"]
-        )
-        indexed = IndexedFile(
+        ids, lines, columns = entry["ids"], entry["lines"], entry["columns"]
+        guids, digests, cited = entry["guids"], entry["digests"], entry["cited"]
+        documents = tuple(entry["documents"])
+        if not (
+            len(ids) == len(lines) == len(columns) == len(guids) == len(digests) == len(cited)
+            and set(map(type, itertools.chain(ids, guids, digests, documents, [entry["deck"]]))) <= {str}
+            and set(map(type, itertools.chain(lines, columns, [line, column]))) <= {int}
+            and set(map(type, cited)) <= {list}
+            and set(map(type, itertools.chain.from_iterable(cited))) <= {str}
+        ):
+            return None
+        cards = tuple(map(IndexedCard, ids, guids, digests, map(tuple, cited), itertools.repeat(shown), lines, columns))
+        return IndexedFile(
             path=path,
             display_path=shown,
             deck=entry["deck"],
-            location=Location(shown, int(line), int(column)),
-            documents=tuple(entry["documents"]),
+            location=Location(shown, line, column),
+            documents=documents,
             cards=cards,
             sha=sha,
         )
     except (TypeError, ValueError, KeyError):  # None (a miss), or an entry of another shape
         return None
-    texts = [indexed.deck, *indexed.documents] + [t for c in cards for t in (c.id, c.guid, c.digest, *c.documents)]
-    numbers = [n for c in cards for n in (c.line, c.column)]
-    if not (all(type(t) is str for t in texts) and all(type(n) is int for n in numbers)):
-        return None
-    return indexed
 
 
 def _cached_notes(file: IndexedFile) -> list[RenderedNote] | None:
