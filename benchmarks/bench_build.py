@@ -85,6 +85,11 @@ BARE_SCRIPT = textwrap.dedent(
     """
 )
 
+# `srs` as a user runs it, the script installed beside this interpreter (the bare script, too, is
+# run as a file); `python -m interview_srs` where the project is not installed.
+_SCRIPT = Path(sys.executable).with_name("srs.exe" if os.name == "nt" else "srs")
+SRS = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "interview_srs"]
+
 MEASURE = (
     "import resource, subprocess, sys, time;"
     "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True);"
@@ -123,14 +128,14 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=FILES, help="card files the cards are spread over")
     args = parser.parse_args()
     _compile_package()
-    srs = [sys.executable, "-m", "interview_srs", "build"]
+    srs = [*SRS, "build"]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         cards = root / "cards"
         synthetic_bank(cards, args.cards, files=args.files)
         bare = root / "bare.py"
         bare.write_text(BARE_SCRIPT, "utf-8")
-        check = [sys.executable, "-m", "interview_srs", "check", "--cards", str(cards)]
+        check = [*SRS, "check", "--cards", str(cards)]
         ours, theirs, noop, one_edit, check_cold, check_warm, check_question = [], [], [], [], [], [], []
         for run in range(args.runs):
             out = root / f"decks-{run}"
@@ -151,7 +156,7 @@ def main() -> None:
         def median(rows: list[tuple[float, float]], i: int) -> float:
             return statistics.median(r[i] for r in rows)
 
-        print(f"synthetic bank: {args.cards} cards in {args.files} files; {args.runs} runs, medians")
+        print(f"synthetic bank: {args.cards} cards in {args.files} files; {args.runs} runs, medians; srs run as {' '.join(SRS)}")
         print(f"srs build (full)        {median(ours, 0):7.3f} s   peak {median(ours, 1):6.1f} MiB")
         print(f"bare genanki script     {median(theirs, 0):7.3f} s   peak {median(theirs, 1):6.1f} MiB")
         print(f"ratio srs/bare          {median(ours, 0) / median(theirs, 0):7.2f} x  (target <= 1.0)")
