@@ -6,9 +6,8 @@ next build changes only the notes that changed and recompresses only the chunks 
 touched (anki_export.patch_package_to, package_zip.py). An entry is keyed by the sha256 of the
 package file, which the build state records, and remembers the size, modification time and inode
 of that package and of the collection kept: an entry is only used while both are the files it
-describes. Like the parse cache it is an
-optimisation only: a missing or damaged entry means a full write, and the folder can be
-deleted at any time.
+describes. Like the parse cache it is an optimisation only: a missing or damaged entry means a
+full write, and the folder can be deleted at any time.
 """
 
 from __future__ import annotations
