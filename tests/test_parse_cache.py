@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -23,8 +24,8 @@ def test_a_cached_file_loads_equal_to_a_fresh_parse_for_every_bank_file(tmp_path
         data = path.read_bytes()
         fresh, problems = cards.parse_deck_file(data, path, "cards/x.yaml")
         assert problems == []
-        parse_cache.store(data, fresh, folder)
-        assert parse_cache.load(data, path, "cards/x.yaml", folder) == fresh
+        parse_cache.store(fresh, folder)
+        assert parse_cache.load(hashlib.sha256(data).hexdigest(), path, "cards/x.yaml", folder) == fresh
 
 
 def test_the_second_load_is_served_from_the_cache(cards_dir, monkeypatch):

@@ -295,32 +295,19 @@ def write_package_to(
     """
     import genanki
 
-    path = Path(zip_path)
     model = note_type()
     genanki_decks = []
     for deck in decks:
         gdeck = genanki.Deck(deck_id(deck.name), deck.name)
         gdeck.add_model(model)
         genanki_decks.append(gdeck)
-    db_name = _scratch_collection(path.parent)
-    try:
-        connection = sqlite3.connect(db_name)
-        try:
-            cursor = connection.cursor()
-            _no_durability(cursor)
-            genanki.Package(genanki_decks).write_to_db(cursor, ID_EPOCH, itertools.count(ID_EPOCH * 1000))
-            _stamp_note_type(cursor, note_type_mod)
-            notes = _insert_notes(cursor, decks)
-            connection.commit()
-        finally:
-            connection.close()
-        layout = package_zip.write(path, db_name)
-    except BaseException:
-        db_name.unlink(missing_ok=True)
-        raise
-    if not keep_collection:
-        db_name.unlink(missing_ok=True)
-    return Written(layout, db_name, notes)
+
+    def fill(cursor: sqlite3.Cursor) -> NoteIndex:
+        genanki.Package(genanki_decks).write_to_db(cursor, ID_EPOCH, itertools.count(ID_EPOCH * 1000))
+        _stamp_note_type(cursor, note_type_mod)
+        return _insert_notes(cursor, decks)
+
+    return _package_from(Path(zip_path), fill, keep_collection)
 
 
 def patch_package_to(
@@ -334,20 +321,35 @@ def patch_package_to(
     """Write to `zip_path` the package of `decks`, made by changing the `previous` one.
 
     The previous package, whose notes are `old_notes`, must have the same note type `mod` and
-    the same decks, in order. Notes whose `mod` is unchanged are unchanged (build.py moves a note's `mod` exactly when
-    its content changes), so only new and changed notes are rewritten, through `row_of`; the
-    others at most move. What Anki imports is then what `write_package_to` would have written
-    (package_digest compares equal), though the bytes differ: SQLite places rows differently.
+    the same decks, in order. Notes whose `mod` is unchanged are unchanged (build.py moves a
+    note's `mod` exactly when its content changes), so only new and changed notes are
+    rewritten, through `row_of`; the others at most move. What Anki imports is then what
+    `write_package_to` would have written (package_digest compares equal), though the bytes
+    differ: SQLite places rows differently.
     """
-    path = Path(zip_path)
+    return _package_from(
+        Path(zip_path), lambda cursor: _apply_changes(cursor, old_notes, decks, row_of), keep_collection, previous
+    )
+
+
+def _package_from(
+    path: Path,
+    fill: Callable[[sqlite3.Cursor], NoteIndex],
+    keep_collection: bool,
+    previous: package_zip.Previous | None = None,
+) -> Written:
+    """A scratch collection beside `path` (empty, or a copy of `previous`'s) that `fill`
+    writes, zipped to `path`; the scratch file is removed on failure, and after unless
+    `keep_collection`."""
     db_name = _scratch_collection(path.parent)
     try:
-        shutil.copyfile(previous.collection, db_name)
+        if previous is not None:
+            shutil.copyfile(previous.collection, db_name)
         connection = sqlite3.connect(db_name)
         try:
             cursor = connection.cursor()
             _no_durability(cursor)
-            notes = _apply_changes(cursor, old_notes, decks, row_of)
+            notes = fill(cursor)
             connection.commit()
         finally:
             connection.close()

@@ -24,10 +24,9 @@ from interview_srs.cards import (
     CardsError,
     DeckFile,
     Problem,
-    card_files,
     cross_file_problems,
     display_name,
-    folder_problem,
+    listed_card_files,
     package_name_problems,
     parse_file,
     sorted_problems,
@@ -146,13 +145,10 @@ def load_index(cards_dir: Path, sources: dict[str, str]) -> Index:
     bytes actually read.
     """
     cards_dir = Path(cards_dir)
-    problem = folder_problem(cards_dir)
-    if problem:
-        raise CardsError([problem])
+    paths = listed_card_files(cards_dir)
     folder = parse_cache.cache_dir()
     found: dict[Path, IndexedFile] = {}
     to_parse: list[tuple[Path, str]] = []
-    paths = card_files(cards_dir)
     for path in paths:
         shown = display_name(path)
         sha = sources.get(path.relative_to(cards_dir).as_posix(), "")

@@ -189,13 +189,11 @@ def load_bank(cards_dir: Path, use_cache: bool = True) -> Bank:
     Files parsed before with the same bytes come from the parse cache (parse_cache.py).
     """
     cards_dir = Path(cards_dir)
-    problem = folder_problem(cards_dir)
-    if problem:
-        raise CardsError([problem])
+    paths = listed_card_files(cards_dir)
     problems: list[Problem] = []
     decks: list[DeckFile] = []
     folder = parse_cache.cache_dir() if use_cache else None
-    for path in card_files(cards_dir):
+    for path in paths:
         try:
             data = path.read_bytes()
         except OSError as exc:  # unreadable, or removed since it was listed
@@ -212,16 +210,17 @@ def load_bank(cards_dir: Path, use_cache: bool = True) -> Bank:
     return Bank(tuple(decks))
 
 
-def folder_problem(cards_dir: Path) -> Problem | None:
-    """Why `cards_dir` has no card files to read, or None when it has some."""
+def listed_card_files(cards_dir: Path) -> list[Path]:
+    """The card files in `cards_dir`; CardsError when it is not a folder or holds none."""
     if not cards_dir.is_dir():
         message = "cards folder not found"
         if cards_dir.is_symlink():
             message += " (a symbolic link that leads nowhere, or to itself)"
-        return Problem(Location(display_name(cards_dir), 1, 1), message)
-    if not card_files(cards_dir):
-        return Problem(Location(display_name(cards_dir), 1, 1), "no card files (*.yaml) in this folder")
-    return None
+        raise CardsError([Problem(Location(display_name(cards_dir), 1, 1), message)])
+    paths = card_files(cards_dir)
+    if not paths:
+        raise CardsError([Problem(Location(display_name(cards_dir), 1, 1), "no card files (*.yaml) in this folder")])
+    return paths
 
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:
@@ -304,7 +303,8 @@ def parse_file(
     """
     if cache_folder is None:
         return parse_deck_file(data, path, shown)
-    cached = parse_cache.load(data, path, shown, cache_folder)
+    digest = hashlib.sha256(data).hexdigest()  # the cache key, and the DeckFile's digest
+    cached = parse_cache.load(digest, path, shown, cache_folder)
     if cached is not None:
         return cached, []
     from interview_srs import card_pieces  # it builds on this module's parser
@@ -317,19 +317,21 @@ def parse_file(
     done = card_pieces.parse(text, path, shown, previous, parse_cache.card_from_json) if previous else None
     if done is not None:
         deck, runs, reused = done
-        deck = replace(deck, digest=hashlib.sha256(data).hexdigest())
-        parse_cache.store(data, deck, cache_folder, path, runs, reused)
+        deck = replace(deck, digest=digest)
+        parse_cache.store(deck, cache_folder, path, runs, reused)
         return deck, []
-    deck, problems = parse_deck_file(data, path, shown)
+    deck, problems = parse_deck_file(data, path, shown, digest)
     if deck is not None and not problems:
-        parse_cache.store(data, deck, cache_folder, path, card_pieces.runs_of(text, deck))
+        parse_cache.store(deck, cache_folder, path, card_pieces.runs_of(text, deck))
     return deck, problems
 
 
 def parse_deck_file(
-    data: bytes, path: Path, shown: str
+    data: bytes, path: Path, shown: str, digest: str = ""
 ) -> tuple[DeckFile | None, list[Problem]]:
-    """Parse one card file's bytes; return the deck (if usable) and the problems found."""
+    """Parse one card file's bytes; return the deck (if usable) and the problems found.
+
+    `digest` is the sha256 of `data` when the caller has it already."""
     problems: list[Problem] = []
 
     def at(line: int, column: int, message: str, field_name: str | None = None) -> None:
@@ -380,7 +382,9 @@ def parse_deck_file(
     # only hold a line separator the text has: most files need no check of each value.
     suspect = "\\" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
     deck = _FileParser(path, shown, problems, suspect).deck_file(root)
-    return (None if deck is None else replace(deck, digest=hashlib.sha256(data).hexdigest())), problems
+    if deck is not None:
+        deck = replace(deck, digest=digest or hashlib.sha256(data).hexdigest())
+    return deck, problems
 
 
 class _Positions:

@@ -57,7 +57,12 @@ def entry_path(key: str, folder: Path) -> Path:
 
 
 def parse_key(data: bytes) -> str:
-    return f"parsed:{parser_version()}:{hashlib.sha256(data).hexdigest()}"
+    return _parse_key(hashlib.sha256(data).hexdigest())
+
+
+def _parse_key(digest: str) -> str:
+    """The key of the parse of bytes whose sha256 is `digest`."""
+    return f"parsed:{parser_version()}:{digest}"
 
 
 def load_value(key: str, folder: Path):
@@ -91,26 +96,25 @@ def write_atomically(target: Path, text: str) -> None:
         raise
 
 
-def load(data: bytes, path: Path, shown: str, folder: Path):
-    """The cached DeckFile for these bytes, placed at `path`/`shown`; None when not cached."""
-    key = parse_key(data)
-    payload = load_value(key, folder)
+def load(digest: str, path: Path, shown: str, folder: Path):
+    """The cached DeckFile for the bytes whose sha256 is `digest`, placed at `path`/`shown`;
+    None when not cached."""
+    payload = load_value(_parse_key(digest), folder)
     try:
-        return None if payload is None else _deck_from_json(payload, path, shown, key.rsplit(":", 1)[1])
+        return None if payload is None else _deck_from_json(payload, path, shown, digest)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def store(
-    data: bytes, deck, folder: Path, path: Path | None = None, runs: list | None = None, reused: list | None = None
-) -> None:
-    """Remember a successful parse; with `path`, as the latest parse of that file, whose `runs`
-    (card_pieces.py) let its next version reuse the cards that did not change. `reused` has
-    the stored form of cards taken from the last parse, so they are not turned to data again."""
+def store(deck, folder: Path, path: Path | None = None, runs: list | None = None, reused: list | None = None) -> None:
+    """Remember a successful parse, keyed by the digest of its bytes; with `path`, as the latest
+    parse of that file, whose `runs` (card_pieces.py) let its next version reuse the cards that
+    did not change. `reused` has the stored form of cards taken from the last parse, so they
+    are not turned to data again."""
     entry = _deck_to_json(deck, reused)
     if runs is not None:
         entry["runs"] = runs
-    key = parse_key(data)
+    key = _parse_key(deck.digest)
     store_value(key, entry, folder)
     if path is not None:
         store_value(_latest_key(path), key, folder)
