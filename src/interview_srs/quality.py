@@ -12,10 +12,12 @@ import json
 import math
 import re
 import sys
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import accumulate, chain
 from pathlib import Path
 
 from interview_srs import parse_cache
@@ -25,8 +27,6 @@ MAX_BACK_CHARS = 450
 MAX_EXAMPLE_CHARS = 300
 OUTLINE_POINTS = (3, 7)
 NEAR_DUPLICATE_SIMILARITY = 0.65
-ALWAYS_INDEXED = 3  # a question's rarest bigrams are indexed even when common, so no card goes unchecked
-MAX_POSTINGS = 200  # a bigram in more questions than this says nothing about duplicates
 MAX_SCANNED = 600  # index entries read per question: bounds adversarial banks to seconds
 MAX_NAMED = 3  # other alike cards named in a near-duplicate warning (the rest are counted)
 # Interviewers push on behavioural and scenario answers; 2-4 likely follow-ups is what a card
@@ -199,11 +199,17 @@ def repeated_lines(lines: list[list[str]]) -> list[list]:
     return [[found[0], len(found), found[1:6]] for found in places.values() if len(found) >= REPEATED_LINE_CARDS]
 
 
-def _bigrams(question: str) -> frozenset[str]:
-    text = _NOT_CONTENT.sub("", question.casefold())
-    if len(text) < 2:
-        return frozenset([text])
-    return frozenset(map(str.__add__, text, text[1:]))  # every adjacent pair, built in C
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(_ordered_bigrams(text))
+
+
+def _ordered_bigrams(text: str) -> dict[str, None]:
+    """The adjacent pairs of the text's letters and digits (case-folded), each once, in the
+    order they first occur; a text shorter than two stands alone."""
+    content = _NOT_CONTENT.sub("", text.casefold())
+    if len(content) < 2:
+        return {content: None}
+    return dict.fromkeys(map(str.__add__, content, content[1:]))  # every adjacent pair, built in C
 
 
 def near_duplicate_warnings(
@@ -223,65 +229,84 @@ def near_duplicates(questions: list[str], threshold: float = NEAR_DUPLICATE_SIMI
     `threshold`: one warning per question, naming the most alike earlier card and counting the rest.
 
     Weighting by rarity keeps shared boilerplate ("快手营销服务平台在帮助品牌商家…") from
-    making different questions look alike. Candidates come from an inverted index over the
-    bigrams that are not everywhere, so a 10,000-card bank is not compared pair by pair.
-    Questions with the same bigrams are one entry of the index: a question repeated 4,000 times
-    is compared once, and each copy is reported against the first (its other likenesses are
-    reported on that first card). At most MAX_SCANNED index entries are read per question, which
-    bounds time and memory even for thousands of near-identical questions.
+    making different questions look alike. A 10,000-card bank is not compared pair by pair:
+    candidates come from prefix filtering. Order all bigrams rarest first; a question's prefix
+    is its rarest bigrams up to where the rest weighs less than `threshold` of its total. Two
+    questions that alike share more than that of each one's weight, so the first bigram they
+    share lies in both prefixes: indexing prefixes only finds every alike pair, and a bigram no
+    other question has is never indexed at all. Questions with the same bigrams are one entry of
+    the index: a question repeated 4,000 times is compared once, and each copy is reported
+    against the first (its other likenesses are reported on that first card). At most
+    MAX_SCANNED index entries are read per question, which bounds time and memory even for
+    thousands of near-identical questions.
     """
-    grams = [_bigrams(question) for question in questions]
-    frequency = Counter(g for gram_set in grams for g in gram_set)
-    weight = {g: math.log(1 + len(questions) / df) for g, df in frequency.items()}
-    totals = [sum(weight[g] for g in gram_set) for gram_set in grams]
-    too_common = max(MAX_POSTINGS, len(questions) // 50)
-    index: dict[str, list[int]] = {}  # bigram -> first card of each distinct question
-    first_with: dict[frozenset[str], int] = {}
+    grams = [_ordered_bigrams(question) for question in questions]
+    frequency = Counter(chain.from_iterable(grams))
+    # Ties in the order first seen, reading the questions in order: a total order that does not
+    # depend on string hashing, so a bank that exhausts the budget below gets the same warnings
+    # from every run.
+    rarest_first = sorted(frequency, key=frequency.__getitem__)
+    rank = {g: r for r, g in enumerate(rarest_first)}
+    counts = [frequency[g] for g in rarest_first]
+    weight_at = [math.log(1 + len(questions) / df) for df in counts]
+    shared_by_several = bisect_right(counts, 1)  # ranks below this are in one question only
+    lowest = threshold - 1e-9  # floating-point slack: a prefix a little too long is still exact
+    index: defaultdict[int, list[int]] = defaultdict(list)  # bigram rank -> first card of each distinct question
+    ranks_of: dict[int, list[int]] = {}
+    totals: dict[int, float] = {}
+    first_with: dict[tuple[int, ...], int] = {}  # a question's bigrams -> the first card asking it
     copies: dict[int, list[int]] = {}  # first card of a question -> every card asking it, in order
     found = []  # [question, similarity, most alike earlier question, how many alike, a few of them]
-    for i, gram_set in enumerate(grams):
-        first = first_with.get(gram_set)
-        if first is not None:
+    for i, question_grams in enumerate(grams):
+        ranks = sorted(map(rank.__getitem__, question_grams))
+        first = first_with.setdefault(tuple(ranks), i)
+        if first != i:
             alike = [(1.0, first, len(copies[first]))]  # (similarity, question, copies so far)
             copies[first].append(i)
         else:
-            first_with[gram_set] = i
             copies[i] = [i]
-            by_rarity = sorted(sorted(gram_set), key=frequency.__getitem__)
-            selective = by_rarity[:ALWAYS_INDEXED] + [g for g in by_rarity[ALWAYS_INDEXED:] if frequency[g] <= too_common]
-            # Weight shared with each candidate through bigrams every question containing them
-            # indexes (not too common) and whose postings were read in full: exact for those, so
-            # `unseen` bounds the rest and most candidates are ruled out without a set operation.
-            shared_seen: dict[int, float] = defaultdict(float)
-            unseen = totals[i]
-            budget = MAX_SCANNED
-            for g in selective:
-                postings = index.get(g, ())
-                if budget >= len(postings) and frequency[g] <= too_common:
-                    unseen -= weight[g]
-                for j in postings[:budget]:
-                    shared_seen[j] += weight[g]
-                budget -= min(budget, len(postings))
-                if not budget:
-                    break
+            running = list(accumulate(map(weight_at.__getitem__, ranks)))
+            total = running[-1]
+            prefix = ranks[bisect_left(ranks, shared_by_several) : bisect_right(running, (1 - lowest) * total) + 1]
+            found_in = list(filter(None, map(index.get, prefix)))
+            if sum(map(len, found_in)) <= MAX_SCANNED:
+                candidates = set(chain.from_iterable(found_in))
+            else:
+                candidates = _first_scanned(found_in)
             alike = []
-            for j in sorted(shared_seen):
-                most = shared_seen[j] + unseen
-                if most < totals[i] + totals[j] - most and most / (totals[i] + totals[j] - most) < threshold - 1e-9:
-                    continue
-                shared = sum(weight[g] for g in gram_set & grams[j])
-                similarity = shared / (totals[i] + totals[j] - shared)
-                if similarity >= threshold:
-                    alike.append((similarity, j, len(copies[j])))
-            for g in selective:
-                index.setdefault(g, []).append(i)
+            if candidates:
+                mine = set(ranks)
+                for j in candidates:  # any order: `alike` is sorted below
+                    other = totals[j]
+                    if min(total, other) < lowest * max(total, other):
+                        continue  # too different in size to be alike
+                    shared = sum(map(weight_at.__getitem__, mine.intersection(ranks_of[j])))
+                    similarity = shared / (total + other - shared)
+                    if similarity >= threshold:
+                        alike.append((similarity, j, len(copies[j])))
+            for r in prefix:
+                index[r].append(i)
+            ranks_of[i] = ranks
+            totals[i] = total
         if alike:
             alike.sort(key=lambda entry: (-entry[0], entry[1]))
             similarity, best, _count = alike[0]
-            total = sum(count for _s, _j, count in alike)
+            total_alike = sum(count for _s, _j, count in alike)
             named = [k for _s, j, count in alike for k in copies[j][:count]][1 : MAX_NAMED + 2]
-            found.append([i, similarity, best, total, named])
+            found.append([i, similarity, best, total_alike, named])
     return found
+
+
+def _first_scanned(postings: list[list[int]]) -> set[int]:
+    """The questions in the first MAX_SCANNED entries of `postings`, read in order."""
+    scanned: set[int] = set()
+    budget = MAX_SCANNED
+    for entries in postings:
+        scanned.update(entries[:budget])
+        budget -= min(budget, len(entries))
+        if not budget:
+            break
+    return scanned
 
 
 def _near_duplicate_warning(
