@@ -122,10 +122,9 @@ def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], ca
         if known is not None:
             item, relative = known
             try:
-                card = card_from_json(item, shown)
+                parsed.append(card_from_json(item, shown, start + 1 + relative))
             except (KeyError, TypeError, ValueError, AttributeError):  # a damaged cache entry
                 return None
-            parsed.append(replace(card, location=Location(shown, start + 1 + relative, card.location.column)))
             reused.append(item)
             continue
         piece = pieces.run(number)

@@ -17,6 +17,7 @@ import json
 import os
 import tempfile
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from interview_srs.problems import Location
@@ -183,34 +184,42 @@ def _deck_to_json(deck, reused: list | None = None) -> dict:
     }
 
 
-def card_from_json(item: dict, shown: str):
-    """A card as `_deck_to_json` stores it; KeyError, TypeError, ValueError or AttributeError
-    when the entry is not one (damaged, or from elsewhere)."""
+def card_from_json(item: dict, shown: str, line: int | None = None):
+    """A card as `_deck_to_json` stores it, at `line` if given (a card moved within its file);
+    KeyError, TypeError, ValueError or AttributeError when the entry is not one (damaged, or from
+    elsewhere)."""
     from interview_srs.cards import STAR_PARTS, Card, Followup, Star
 
-    line, column = item["at"]
+    stored_line, column = item["at"]
     star = item.get("star")
+    if star:
+        star = Star(*(tuple(star[name]) for name in STAR_PARTS))
+        _all_text(chain(star.situation, star.task, star.action, star.result))
+    outline = tuple(item.get("outline", ()))
+    pitfalls = tuple(item.get("pitfalls", ()))
+    tags = tuple(item.get("tags", ()))
+    sources = tuple(item.get("sources", ()))
+    followups = tuple(Followup(f["q"], f["cue"]) for f in item.get("followups", ()))
     card = Card(
         id=item["id"],
         question=item["question"],
-        location=Location(shown, int(line), int(column)),
-        star=Star(*(tuple(star[name]) for name in STAR_PARTS)) if star else None,
-        outline=tuple(item.get("outline", ())),
+        location=Location(shown, int(stored_line if line is None else line), int(column)),
+        star=star or None,
+        outline=outline,
         assesses=item.get("assesses", ""),
-        pitfalls=tuple(item.get("pitfalls", ())),
+        pitfalls=pitfalls,
         example=item.get("example", ""),
-        tags=tuple(item.get("tags", ())),
-        sources=tuple(item.get("sources", ())),
-        followups=tuple(Followup(f["q"], f["cue"]) for f in item.get("followups", ())),
+        tags=tags,
+        sources=sources,
+        followups=followups,
         as_of=item.get("as_of", ""),
     )
-    texts = [card.id, card.question, card.assesses, card.example, card.as_of, *card.outline, *card.pitfalls,
-             *card.tags, *card.sources, *(t for f in card.followups for t in (f.q, f.cue))]
-    if card.star is not None:
-        texts += [t for _name, part in card.star.parts() for t in part]
-    if not all(type(t) is str for t in texts):
-        raise ValueError("a card entry holds something other than text")
+    _all_text((card.id, card.question, card.assesses, card.example, card.as_of, *outline, *pitfalls, *tags, *sources,
+               *chain.from_iterable((f.q, f.cue) for f in followups)))
     return card
+
+
+_all_text = "".join  # TypeError unless every item is text: the check in one C call
 
 
 def _deck_from_json(payload: dict, path: Path, shown: str, digest: str):
