@@ -527,13 +527,7 @@ def test_thousands_of_questions_made_of_common_bigrams_only_are_bounded():
 # -- the cache: the same warnings, computed once ----------------------------------------------------
 
 
-def test_cached_warnings_are_the_warnings_and_are_not_computed_again(tmp_path, monkeypatch):
-    """A bank with every kind of warning, checked with an empty cache, then a warm one: the
-    same lines both times and without the cache; the warm check computes nothing again."""
-    import dataclasses
-
-    from interview_srs import quality
-
+def bank_with_every_warning() -> Bank:
     long_pitfall = "只讲过程，不讲结果"
     cards = [
         card("a", 3, "如何提升用户留存率并降低流失？", pitfalls=(long_pitfall,), outline=("一", "二")),
@@ -542,8 +536,19 @@ def test_cached_warnings_are_the_warnings_and_are_not_computed_again(tmp_path, m
         card("d", 21, "别的问题？", outline=("同一句话出现在很多卡上", "二", "三"), as_of="2020-01"),
         card("e", 27, "另一题？", outline=("同一句话出现在很多卡上", "二", "三")),
     ]
-    deck = DeckFile(Path(SHOWN), SHOWN, "面试::测试", tuple(cards), Location(SHOWN, 1, 7), digest="f" * 64)
-    bank = Bank((deck,))
+    return Bank((DeckFile(Path(SHOWN), SHOWN, "面试::测试", tuple(cards), Location(SHOWN, 1, 7), digest="f" * 64),))
+
+
+def test_cached_warnings_are_the_warnings_and_are_not_computed_again(tmp_path, monkeypatch):
+    """A bank with every kind of warning, checked with an empty cache, then a warm one: the
+    same lines both times and without the cache; the warm check computes nothing again."""
+    import dataclasses
+
+    from interview_srs import quality
+
+    bank = bank_with_every_warning()
+    (deck,) = bank.decks
+    cards = deck.cards
     moved = Bank((dataclasses.replace(deck, cards=tuple(
         dataclasses.replace(c, location=Location(SHOWN, c.location.line + 100, 5)) for c in cards)),))
     fresh, moved_fresh = [str(w) for w in content_warnings(bank)], [str(w) for w in content_warnings(moved)]
@@ -556,3 +561,30 @@ def test_cached_warnings_are_the_warnings_and_are_not_computed_again(tmp_path, m
     assert [str(w) for w in content_warnings(bank, cache_folder=tmp_path)] == fresh
     # the same texts on other lines: the cached findings name the cards where they are now
     assert [str(w) for w in content_warnings(moved, cache_folder=tmp_path)] == moved_fresh != fresh
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "not json",
+        '"text"',
+        "[[99, 1, []]]",
+        '[[0, 1.0, 99, 1, []]]',
+        '[[0, 1.0, 0, 1, [5000]]]',
+        '[[0, "back", "x", 4]]',
+        '{"findings": [[7, "back", "x"]], "lines": "k"}',
+        '{"findings": [[0, 1, 2]], "lines": "k"}',
+        '{"findings": [], "lines": 5}',
+    ],
+)
+def test_a_damaged_cache_entry_is_computed_again_not_trusted(tmp_path, stored):
+    """Whatever a cached finding was replaced with, the check prints the fresh warnings."""
+    bank = bank_with_every_warning()
+    fresh = [str(w) for w in content_warnings(bank)]
+    content_warnings(bank, cache_folder=tmp_path)
+    entries = list(tmp_path.glob("??/*.json"))
+    assert len(entries) == 3  # the file's findings, repeated lines, near-duplicates
+    for entry in entries:
+        entry.write_text(stored, "utf-8")
+    assert [str(w) for w in content_warnings(bank, cache_folder=tmp_path)] == fresh
+    assert [str(w) for w in content_warnings(bank, cache_folder=tmp_path)] == fresh  # stored again, sound

@@ -21,7 +21,7 @@ from itertools import accumulate, chain
 from pathlib import Path
 
 from interview_srs import parse_cache
-from interview_srs.cards import Bank, Card, Problem
+from interview_srs.cards import Bank, Card, DeckFile, Problem
 
 MAX_BACK_CHARS = 450
 MAX_EXAMPLE_CHARS = 300
@@ -71,19 +71,47 @@ def content_warnings(bank: Bank, today: date | None = None, cache_folder: Path |
     """
     today = date.today() if today is None else today
     warnings = []
+    lines_hashes = []
     for deck in bank.decks:
-        found: list[list] = _cached(
-            cache_folder,
-            f"card-warnings:{deck.digest}" if deck.digest else "",
-            lambda: [[i, field, message] for i, card in enumerate(deck.cards) for field, message in card_findings(card)],
-        )
+        findings, lines_hash = _file_findings(deck, cache_folder)
+        lines_hashes.append(lines_hash)
         by_card = defaultdict(list)
-        for i, field_name, message in found:
+        for i, field_name, message in findings:
             by_card[i].append((field_name, message))
         for i, card in enumerate(deck.cards):
             for field_name, message in by_card[i] + staleness(card, today):
                 warnings.append(QualityWarning(Problem(card.location, message, card.id, field_name)))
-    return warnings + repeated_line_warnings(bank, cache_folder) + near_duplicate_warnings(bank, cache_folder=cache_folder)
+    lines_key = "repeated:" + hashlib.sha256(" ".join(lines_hashes).encode("ascii")).hexdigest()
+    return (
+        warnings
+        + repeated_line_warnings(bank, cache_folder, lines_key)
+        + near_duplicate_warnings(bank, cache_folder=cache_folder)
+    )
+
+
+def _file_findings(deck: DeckFile, folder: Path | None) -> tuple[list, str]:
+    """[card index, field, message] for each card of the file on its own, and a hash of the
+    file's lines, which keys the repeated-line findings without hashing every file's text."""
+
+    def compute() -> dict:
+        findings = [[i, field, message] for i, card in enumerate(deck.cards) for field, message in card_findings(card)]
+        return {"findings": findings, "lines": _texts_key("lines", _card_lines(deck.cards))}
+
+    def valid(value) -> bool:
+        return (
+            isinstance(value, dict)
+            and isinstance(value.get("lines"), str)
+            and isinstance(value.get("findings"), list)
+            and all(_is_row(row, (int, str, str)) and 0 <= row[0] < len(deck.cards) for row in value["findings"])
+        )
+
+    value = _cached(folder, f"file-findings:{deck.digest}" if deck.digest else "", compute, valid)
+    return value["findings"], value["lines"]
+
+
+def _is_row(row, types: tuple) -> bool:
+    """Whether `row`, read from the cache, is a list of values of exactly these types."""
+    return type(row) is list and len(row) == len(types) and all(type(v) is t for v, t in zip(row, types))
 
 
 def card_findings(card: Card) -> list[tuple[str, str]]:
@@ -105,13 +133,14 @@ def _version() -> str:
     return parse_cache.code_version(sys.modules[__name__])
 
 
-def _cached(folder: Path | None, key: str, compute):
-    """`compute()`, a JSON value, through the parse cache when there is a folder and a key."""
+def _cached(folder: Path | None, key: str, compute, valid=lambda value: True):
+    """`compute()`, a JSON value, through the parse cache when there is a folder and a key. A
+    stored value that is not `valid` (a damaged or foreign entry) is computed again."""
     if folder is None or not key:
         return compute()
     full_key = f"quality:{_version()}:{key}"
     value = parse_cache.load_value(full_key, folder)
-    if value is None:
+    if value is None or not valid(value):
         value = compute()
         parse_cache.store_value(full_key, value, folder)
     return value
@@ -170,14 +199,27 @@ def staleness(card: Card, today: date) -> list[tuple[str, str]]:
     return []
 
 
-def repeated_line_warnings(bank: Bank, cache_folder: Path | None = None) -> list[QualityWarning]:
-    """One warning per line of text that stands on REPEATED_LINE_CARDS or more cards (boilerplate)."""
+def repeated_line_warnings(
+    bank: Bank, cache_folder: Path | None = None, lines_key: str = ""
+) -> list[QualityWarning]:
+    """One warning per line of text that stands on REPEATED_LINE_CARDS or more cards (boilerplate).
+
+    `lines_key` names the bank's lines when the caller has a cheaper key than their hash."""
     cards = [card for _, card in bank.cards()]
-    lines = [
-        list(card.outline) + list(card.pitfalls) + ([t for _, texts in card.star.parts() for t in texts] if card.star else [])
-        for card in cards
-    ]
-    found = _cached(cache_folder, _texts_key("repeated", lines), lambda: repeated_lines(lines))
+    lines = None if lines_key else _card_lines(cards)
+
+    def valid(found) -> bool:
+        return isinstance(found, list) and all(
+            _is_row(row, (int, int, list)) and all(type(k) is int and 0 <= k < len(cards) for k in [row[0], *row[2]])
+            for row in found
+        )
+
+    found = _cached(
+        cache_folder,
+        lines_key or _texts_key("repeated", lines),
+        lambda: repeated_lines(_card_lines(cards) if lines is None else lines),
+        valid,
+    )
     warnings = []
     for first, count, others in found:
         named = ", ".join(cards[k].id for k in others[:5]) + (", …" if count > 6 else "")
@@ -187,6 +229,14 @@ def repeated_line_warnings(bank: Bank, cache_folder: Path | None = None) -> list
         )
         warnings.append(QualityWarning(Problem(cards[first].location, message, cards[first].id, "back")))
     return warnings
+
+
+def _card_lines(cards) -> list[list[str]]:
+    """The lines of each card that boilerplate shows up in: outline, pitfalls and STAR prompts."""
+    return [
+        list(card.outline) + list(card.pitfalls) + ([t for _, texts in card.star.parts() for t in texts] if card.star else [])
+        for card in cards
+    ]
 
 
 def repeated_lines(lines: list[list[str]]) -> list[list]:
@@ -218,8 +268,19 @@ def near_duplicate_warnings(
     """One warning per question too like an earlier one (see near_duplicates)."""
     cards = [card for _, card in bank.cards()]
     questions = [card.question for card in cards]
+
+    def valid(found) -> bool:
+        return isinstance(found, list) and all(
+            _is_row(row, (int, float, int, int, list))
+            and all(type(k) is int and 0 <= k < len(cards) for k in [row[0], row[2], *row[4]])
+            for row in found
+        )
+
     found = _cached(
-        cache_folder, _texts_key(f"near-duplicates:{threshold!r}", questions), lambda: near_duplicates(questions, threshold)
+        cache_folder,
+        _texts_key(f"near-duplicates:{threshold!r}", questions),
+        lambda: near_duplicates(questions, threshold),
+        valid,
     )
     return [_near_duplicate_warning(cards, *finding) for finding in found]
 
