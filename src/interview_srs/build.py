@@ -19,7 +19,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from interview_srs import anki_export, package_cache, package_zip, parse_cache
 from interview_srs.bank_index import Index, IndexedFile, index_of, load_index, render_deck
@@ -316,10 +316,13 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None, patch: bool = 
         out_dir.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out_dir)
         with OutputSet(out_dir) as files:
-            outputs, written = _write_outputs(plan, state, out_dir, files, index, patch)
+            # the notes, most of the state file, are written out while the packages are
+            outputs, written, notes = _write_outputs(
+                plan, state, out_dir, files, index, patch, meanwhile=lambda: notes_text(plan.stamps)
+            )
             new_state = BuildState(note_type=plan.note_type, notes=plan.stamps, outputs=outputs, sources=sources)
             state_temp = files.temporary(out_dir / STATE_FILE, STATE_TEMP_PREFIX)
-            state_temp.write_text(state_text(new_state), "utf-8")
+            state_temp.write_text(state_text(new_state, notes), "utf-8")
             files.commit()
         plain = "\n" not in "".join(new_state.notes) + "".join(s.hash for s in new_state.notes.values())
         if patch and plain:  # a scratch build (--verify) leaves no copy behind
@@ -363,10 +366,11 @@ def _labels(state: BuildState) -> dict[str, str]:
 
 
 def _write_outputs(
-    plan: BuildPlan, state: BuildState, out_dir: Path, files: OutputSet, index: Index, patch: bool
-) -> tuple[dict[str, dict[str, str]], dict[str, anki_export.Written]]:
+    plan: BuildPlan, state: BuildState, out_dir: Path, files: OutputSet, index: Index, patch: bool, meanwhile
+) -> tuple[dict[str, dict[str, str]], dict[str, anki_export.Written], Any]:
     """Write every package whose inputs changed to a temporary file of `files`; returns the
-    outputs' record for the build state and the packages written."""
+    outputs' record for the build state, the packages written, and what `meanwhile()` returned:
+    work done on this thread while the packages are written on others."""
     package_sha: dict[str, str] = {}  # output name -> sha256 of the package it will be
     jobs = []
     for output in plan.outputs:
@@ -383,32 +387,37 @@ def _write_outputs(
         jobs.append((output, temporary, base))
     rows = _NoteRows(index)
 
-    def write(output: PlannedOutput, temporary: Path, base: package_cache.Base | None) -> anki_export.Written:
+    def write(
+        output: PlannedOutput, temporary: Path, base: package_cache.Base | None
+    ) -> tuple[anki_export.Written, str]:
         if base is not None:
-            return anki_export.patch_package_to(
+            package = anki_export.patch_package_to(
                 temporary, base.previous, base.notes, list(output.decks), rows.row, keep_collection=patch
             )
-        decks = [anki_export.DeckContent(name, map(rows.row, notes)) for name, notes in output.decks]
-        return anki_export.write_package_to(temporary, decks, plan.note_type.mod, keep_collection=patch)
+        else:
+            decks = [anki_export.DeckContent(name, map(rows.row, notes)) for name, notes in output.decks]
+            package = anki_export.write_package_to(temporary, decks, plan.note_type.mod, keep_collection=patch)
+        return package, _file_sha(temporary)
 
-    # sqlite and zlib release the GIL, so packages are written side by side.
+    # sqlite, zlib and hashlib release the GIL, so packages are written and hashed side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = [(output, temporary, pool.submit(write, output, temporary, base)) for output, temporary, base in jobs]
-    failures = [future.exception() for _output, _temporary, future in futures if future.exception()]
+        futures = [(output, pool.submit(write, output, temporary, base)) for output, temporary, base in jobs]
+        done_meanwhile = meanwhile()
+    failures = [future.exception() for _output, future in futures if future.exception()]
     if failures:
-        for _output, _temporary, future in futures:  # the collections the others were to keep
+        for _output, future in futures:  # the collections the others were to keep
             if not future.exception():
-                future.result().collection.unlink(missing_ok=True)
+                future.result()[0].collection.unlink(missing_ok=True)
         raise failures[0]
-    written = {output.name: future.result() for output, _temporary, future in futures}
-    for output, temporary, _future in futures:
-        package_sha[output.name] = _file_sha(temporary)
+    written = {}
+    for output, future in futures:
+        written[output.name], package_sha[output.name] = future.result()
     outputs = {
         # "deck": what `srs build` tells the user to import, without opening the package again
         output.name: {"inputs": output.inputs_hash, "sha256": package_sha[output.name], "deck": output.label}
         for output in plan.outputs
     }
-    return outputs, written
+    return outputs, written, done_meanwhile
 
 
 def _keep_collections(
@@ -463,26 +472,31 @@ def _nothing_changed(sources: dict[str, str], out_dir: Path, state: BuildState) 
     )
 
 
-def state_text(state: BuildState) -> str:
+def state_text(state: BuildState, notes: str | None = None) -> str:
     """`json.dumps(state.to_dict(), indent=1)`, character for character, without its slow path.
 
     Indented JSON goes through the pure-Python encoder, which on a 10,000-card bank cost more
     than the rest of a one-edit rebuild's bookkeeping; the notes, nearly all of the file, are
-    written here directly, quoting through json.dumps only texts that need escapes.
+    written by `notes_text` (`notes`, when the caller wrote them already).
     """
     data = replace(state, notes={}).to_dict()
     marker = "\u0000notes\u0000"
     data["notes"] = marker
     text = json.dumps(data, ensure_ascii=False, indent=1)
-    notes = sorted(state.notes.items())
+    return text.replace(json.dumps(marker), notes_text(state.notes) if notes is None else notes, 1) + "\n"
+
+
+def notes_text(notes: dict[str, Stamp]) -> str:
+    """The state's notes as `json.dumps(..., indent=1)` writes them one level in, quoting through
+    json.dumps only texts that need escapes."""
+    ordered = sorted(notes.items())
     # Card ids and hex hashes, the usual texts, need no escapes: one check for all of them.
-    plain = _PLAIN.match("".join(key + stamp.hash for key, stamp in notes)) is not None
+    plain = _PLAIN.match("".join(key + stamp.hash for key, stamp in ordered)) is not None
     quoted = (lambda text: f'"{text}"') if plain else _quoted
-    block = "{}" if not notes else "{\n" + ",\n".join(
+    return "{}" if not ordered else "{\n" + ",\n".join(
         f'  {quoted(key)}: {{\n   "hash": {quoted(stamp.hash)},\n   "mod": {stamp.mod}\n  }}'
-        for key, stamp in notes
+        for key, stamp in ordered
     ) + "\n }"
-    return text.replace(json.dumps(marker), block, 1) + "\n"
 
 
 _PLAIN = re.compile(r"[a-z0-9-]*\Z")  # card ids and hex hashes: JSON quotes them as they are
