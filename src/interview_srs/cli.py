@@ -98,22 +98,18 @@ def _curator_cards(cards_dir: Path | None) -> Path:
 def check(cards_dir: Path, strict: bool) -> None:
     """Validate the card files; warn about near-duplicates and over-long backs."""
     _without_cycle_collection()
-    from interview_srs.cards import CardsError, load_bank
-    from interview_srs.quality import content_warnings
+    from interview_srs.cards import CardsError
+    from interview_srs.check import check_cards
 
     cards_dir = _curator_cards(cards_dir)
     try:
-        bank = load_bank(cards_dir)
+        report = check_cards(cards_dir)
     except CardsError as error:
         _fail_with_problems(error, wrote_nothing=False)
-    from interview_srs.parse_cache import cache_dir
-
-    warnings = content_warnings(bank, cache_folder=cache_dir())
-    for warning in warnings:
+    for warning in report.warnings:
         echo(str(warning), err=True)
-    cards = sum(len(deck.cards) for deck in bank.decks)
-    click.echo(f"{cards} cards in {len(bank.decks)} decks: ok, {len(warnings)} warnings.")
-    if strict and warnings:
+    click.echo(f"{report.cards} cards in {report.decks} decks: ok, {len(report.warnings)} warnings.")
+    if strict and report.warnings:
         sys.exit(1)
 
 

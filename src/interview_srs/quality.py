@@ -17,11 +17,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate, chain, repeat
 from pathlib import Path
+from typing import Callable, Iterable, NamedTuple
 
 from interview_srs import parse_cache
 from interview_srs.cards import Bank, Card, DeckFile, Problem
+from interview_srs.problems import Location
 
 MAX_BACK_CHARS = 450
 MAX_EXAMPLE_CHARS = 300
@@ -62,6 +64,36 @@ def back_length(card: Card) -> int:
     return sum(len(part) for part in parts)
 
 
+class CardView(NamedTuple):
+    """What the warnings name of a card, and its `as_of` (dated anew on every check)."""
+
+    id: str
+    question: str
+    as_of: str
+    shown: str  # the file, as messages name it
+    line: int
+    column: int
+
+    @property
+    def location(self) -> Location:
+        return Location(self.shown, self.line, self.column)
+
+
+@dataclass(frozen=True)
+class FileView:
+    """What the warnings need of one card file, cached by its bytes; read like a DeckFile by the
+    checks across files (cards.cross_file_problems), so `srs check` reads this small entry for an
+    unchanged file instead of every card's text."""
+
+    path: Path
+    display_path: str
+    deck: str
+    location: Location
+    cards: tuple[CardView, ...]
+    findings: tuple[tuple[int, str, str], ...]  # (card index, field, message): each card on its own
+    lines_hash: str  # of the lines boilerplate shows up in: keys the repeated-line findings
+
+
 def content_warnings(bank: Bank, today: date | None = None, cache_folder: Path | None = None) -> list[QualityWarning]:
     """Every warning for the bank; `today` (default: the real date) dates the `as_of` check.
 
@@ -69,44 +101,92 @@ def content_warnings(bank: Bank, today: date | None = None, cache_folder: Path |
     file's own warnings by its bytes, the warnings across files by the texts they compare. A
     check after editing one card then computes that file's warnings and little else.
     """
+    views = [file_view(deck, cache_folder) for deck in bank.decks]
+    return view_warnings(views, lambda: bank.decks, today, cache_folder)
+
+
+def view_warnings(
+    views: list[FileView], decks: Callable[[], Iterable[DeckFile]], today: date | None, cache_folder: Path | None
+) -> list[QualityWarning]:
+    """`content_warnings` from the files' views; `decks()` gives the full files, in the same
+    order, when the repeated-line findings are not cached."""
     today = date.today() if today is None else today
     warnings = []
-    lines_hashes = []
-    for deck in bank.decks:
-        findings, lines_hash = _file_findings(deck, cache_folder)
-        lines_hashes.append(lines_hash)
+    for view in views:
         by_card = defaultdict(list)
-        for i, field_name, message in findings:
+        for i, field_name, message in view.findings:
             by_card[i].append((field_name, message))
-        for i, card in enumerate(deck.cards):
+        for i, card in enumerate(view.cards):
             for field_name, message in by_card[i] + staleness(card, today):
                 warnings.append(QualityWarning(Problem(card.location, message, card.id, field_name)))
-    lines_key = "repeated:" + hashlib.sha256(" ".join(lines_hashes).encode("ascii")).hexdigest()
-    return (
-        warnings
-        + repeated_line_warnings(bank, cache_folder, lines_key)
-        + near_duplicate_warnings(bank, cache_folder=cache_folder)
+    cards = [card for view in views for card in view.cards]
+    lines_key = "repeated:" + hashlib.sha256(" ".join(view.lines_hash for view in views).encode("ascii")).hexdigest()
+    repeated = _repeated_line_warnings(
+        cards, lambda: _card_lines(card for deck in decks() for card in deck.cards), cache_folder, lines_key
     )
+    return warnings + repeated + _near_duplicate_warnings(cards, NEAR_DUPLICATE_SIMILARITY, cache_folder)
 
 
-def _file_findings(deck: DeckFile, folder: Path | None) -> tuple[list, str]:
-    """[card index, field, message] for each card of the file on its own, and a hash of the
-    file's lines, which keys the repeated-line findings without hashing every file's text."""
+def file_view(deck: DeckFile, folder: Path | None) -> FileView:
+    """The file's view, its findings computed or (same bytes) read from the cache; kept in the
+    cache in full, for `stored_file_view`."""
+    shown = deck.display_path
+    cards = tuple(CardView(c.id, c.question, c.as_of, shown, c.location.line, c.location.column) for c in deck.cards)
 
     def compute() -> dict:
-        findings = [[i, field, message] for i, card in enumerate(deck.cards) for field, message in card_findings(card)]
-        return {"findings": findings, "lines": _texts_key("lines", _card_lines(deck.cards))}
+        return {
+            "deck": deck.deck,
+            "at": [deck.location.line, deck.location.column],
+            "ids": [card.id for card in cards],
+            "questions": [card.question for card in cards],
+            "as_of": [card.as_of for card in cards],
+            "lines": [card.line for card in cards],
+            "columns": [card.column for card in cards],
+            "findings": [[i, field, message] for i, card in enumerate(deck.cards) for field, message in card_findings(card)],
+            "lines_hash": _texts_key("lines", _card_lines(deck.cards)),
+        }
 
-    def valid(value) -> bool:
+    entry = _cached(folder, _view_key(deck.digest) if deck.digest else "", compute, _valid_view)
+    findings = tuple(tuple(row) for row in entry["findings"])
+    return FileView(deck.path, shown, deck.deck, deck.location, cards, findings, entry["lines_hash"])
+
+
+def stored_file_view(digest: str, path: Path, shown: str, folder: Path) -> FileView | None:
+    """The view of a file whose bytes have this sha256, from the cache; None when not there."""
+    entry = _stored(folder, _view_key(digest), _valid_view)
+    if entry is None:
+        return None
+    line, column = entry["at"]
+    cards = tuple(map(CardView, entry["ids"], entry["questions"], entry["as_of"], repeat(shown), entry["lines"], entry["columns"]))
+    findings = tuple(tuple(row) for row in entry["findings"])
+    return FileView(path, shown, entry["deck"], Location(shown, line, column), cards, findings, entry["lines_hash"])
+
+
+def _view_key(digest: str) -> str:
+    return f"file-view:{parse_cache.parser_version()}:{digest}"
+
+
+_AS_OF = re.compile(r"(\d{4}-\d{2})?\Z")
+
+
+def _valid_view(entry) -> bool:
+    """Whether a cached view has the shape `file_view` stores: columns of one length, of the
+    right types, findings that point at its cards, `as_of` that `staleness` can read."""
+    try:
+        columns = [entry[name] for name in ("ids", "questions", "as_of", "lines", "columns")]
+        line, column = entry["at"]
+        count = len(columns[0])
         return (
-            isinstance(value, dict)
-            and isinstance(value.get("lines"), str)
-            and isinstance(value.get("findings"), list)
-            and all(_is_row(row, (int, str, str)) and 0 <= row[0] < len(deck.cards) for row in value["findings"])
+            all(type(c) is list and len(c) == count for c in columns)
+            and type(entry["deck"]) is str and type(entry["lines_hash"]) is str
+            and type(line) is int and type(column) is int
+            and set(map(type, chain(*columns[:3]))) <= {str} and set(map(type, chain(*columns[3:]))) <= {int}
+            and all(_AS_OF.match(as_of) for as_of in columns[2])
+            and type(entry["findings"]) is list
+            and all(_is_row(row, (int, str, str)) and 0 <= row[0] < count for row in entry["findings"])
         )
-
-    value = _cached(folder, f"file-findings:{deck.digest}" if deck.digest else "", compute, valid)
-    return value["findings"], value["lines"]
+    except (TypeError, KeyError, ValueError):
+        return False
 
 
 def _is_row(row, types: tuple) -> bool:
@@ -138,12 +218,17 @@ def _cached(folder: Path | None, key: str, compute, valid=lambda value: True):
     stored value that is not `valid` (a damaged or foreign entry) is computed again."""
     if folder is None or not key:
         return compute()
-    full_key = f"quality:{_version()}:{key}"
-    value = parse_cache.load_value(full_key, folder)
-    if value is None or not valid(value):
+    value = _stored(folder, key, valid)
+    if value is None:
         value = compute()
-        parse_cache.store_value(full_key, value, folder)
+        parse_cache.store_value(f"quality:{_version()}:{key}", value, folder)
     return value
+
+
+def _stored(folder: Path, key: str, valid):
+    """The `valid` value stored under `key` by this version of the code, or None."""
+    value = parse_cache.load_value(f"quality:{_version()}:{key}", folder)
+    return value if value is not None and valid(value) else None
 
 
 def _texts_key(kind: str, texts) -> str:
@@ -187,7 +272,7 @@ def pitfall_echoes(card: Card) -> list[tuple[str, str]]:
     return echoes
 
 
-def staleness(card: Card, today: date) -> list[tuple[str, str]]:
+def staleness(card: Card | CardView, today: date) -> list[tuple[str, str]]:
     if not card.as_of:
         return []
     year, month = (int(part) for part in card.as_of.split("-"))
@@ -199,14 +284,12 @@ def staleness(card: Card, today: date) -> list[tuple[str, str]]:
     return []
 
 
-def repeated_line_warnings(
-    bank: Bank, cache_folder: Path | None = None, lines_key: str = ""
+def _repeated_line_warnings(
+    cards: list[CardView], lines: Callable[[], list[list[str]]], cache_folder: Path | None, key: str
 ) -> list[QualityWarning]:
     """One warning per line of text that stands on REPEATED_LINE_CARDS or more cards (boilerplate).
 
-    `lines_key` names the bank's lines when the caller has a cheaper key than their hash."""
-    cards = [card for _, card in bank.cards()]
-    lines = None if lines_key else _card_lines(cards)
+    `lines()` gives each card's lines, in the order of `cards`; `key` names them in the cache."""
 
     def valid(found) -> bool:
         return isinstance(found, list) and all(
@@ -214,12 +297,7 @@ def repeated_line_warnings(
             for row in found
         )
 
-    found = _cached(
-        cache_folder,
-        lines_key or _texts_key("repeated", lines),
-        lambda: repeated_lines(_card_lines(cards) if lines is None else lines),
-        valid,
-    )
+    found = _cached(cache_folder, key, lambda: repeated_lines(lines()), valid)
     warnings = []
     for first, count, others in found:
         named = ", ".join(cards[k].id for k in others[:5]) + (", …" if count > 6 else "")
@@ -231,7 +309,7 @@ def repeated_line_warnings(
     return warnings
 
 
-def _card_lines(cards) -> list[list[str]]:
+def _card_lines(cards: Iterable[Card]) -> list[list[str]]:
     """The lines of each card that boilerplate shows up in: outline, pitfalls and STAR prompts."""
     return [
         list(card.outline) + list(card.pitfalls) + ([t for _, texts in card.star.parts() for t in texts] if card.star else [])
@@ -266,7 +344,12 @@ def near_duplicate_warnings(
     bank: Bank, threshold: float = NEAR_DUPLICATE_SIMILARITY, cache_folder: Path | None = None
 ) -> list[QualityWarning]:
     """One warning per question too like an earlier one (see near_duplicates)."""
-    cards = [card for _, card in bank.cards()]
+    shown = [(card, deck.display_path) for deck, card in bank.cards()]
+    cards = [CardView(c.id, c.question, c.as_of, path, c.location.line, c.location.column) for c, path in shown]
+    return _near_duplicate_warnings(cards, threshold, cache_folder)
+
+
+def _near_duplicate_warnings(cards: list[CardView], threshold: float, cache_folder: Path | None) -> list[QualityWarning]:
     questions = [card.question for card in cards]
 
     def valid(found) -> bool:
@@ -371,7 +454,7 @@ def _first_scanned(postings: list[list[int]]) -> set[int]:
 
 
 def _near_duplicate_warning(
-    cards: list[Card], i: int, similarity: float, best: int, total: int, named: list[int]
+    cards: list[CardView], i: int, similarity: float, best: int, total: int, named: list[int]
 ) -> QualityWarning:
     more = ""
     if total > 1:

@@ -1,0 +1,179 @@
+"""`srs check` through file views: the same problems and warnings as loading every card."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from interview_srs import cards as cards_module
+from interview_srs import check
+from interview_srs.cards import CardsError, load_bank
+from interview_srs.check import check_cards
+from interview_srs.quality import content_warnings
+
+TODAY = date(2026, 11, 23)
+
+# Two files whose cards give every kind of warning across files: a repeated line, a
+# near-duplicate question, a stale as_of.
+FIRST = """\
+deck: 面试::甲
+cards:
+  - id: a-retention
+    question: 如何提升用户留存率并降低流失？
+    outline: [同一句话出现在很多卡上, 二, 三]
+  - id: a-stale
+    question: 支付宝的产品矩阵有哪些？
+    outline: [花呗, 借呗, 余额宝]
+    as_of: 2020-01
+"""
+SECOND = """\
+deck: 面试::乙
+cards:
+  - id: b-retention
+    question: 如何提升用户留存率并降低流失率？
+    outline: [同一句话出现在很多卡上, 二, 三]
+  - id: b-other
+    question: 讲一次跨部门协作的经历
+    outline: [同一句话出现在很多卡上, 背景, 结果]
+"""
+
+
+@pytest.fixture
+def bank(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(FIRST, "utf-8")
+    (folder / "b.yaml").write_text(SECOND, "utf-8")
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "cache"))
+    return Path("cards")
+
+
+def expected(folder: Path) -> list[str]:
+    """The warnings as loading every card gives them, without any cache."""
+    return [str(w) for w in content_warnings(load_bank(folder, use_cache=False), TODAY)]
+
+
+def checked(folder: Path, use_cache: bool = True) -> list[str]:
+    return [str(w) for w in check_cards(folder, TODAY, use_cache).warnings]
+
+
+def problems(call) -> list[str]:
+    with pytest.raises(CardsError) as caught:
+        call()
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_warnings_are_those_of_the_whole_bank_cold_warm_and_without_a_cache(bank):
+    wanted = expected(bank)
+    assert any("near-duplicate" in w for w in wanted) and any("same line" in w for w in wanted)
+    assert any("as_of" in w for w in wanted)
+    assert checked(bank, use_cache=False) == wanted
+    assert checked(bank) == wanted  # cold: every view made and kept
+    assert checked(bank) == wanted  # warm: every view read back
+    report = check_cards(bank, TODAY)
+    assert (report.cards, report.decks) == (4, 2)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("如何提升用户留存率并降低流失率？", "如何提升新用户的次日留存？"),  # a question: near-duplicates again
+        ("[同一句话出现在很多卡上, 背景, 结果]", "[另一句话, 背景, 结果]"),  # a line: repeated lines again
+        ("讲一次跨部门协作的经历", "讲一次跨部门协作的经历\n    as_of: 2019-05"),  # a date
+        ("  - id: b-other", "  - id: b-moved-down\n    question: 新加的题？\n    outline: [一, 二, 三]\n  - id: b-other"),
+    ],
+    ids=["question", "line", "as-of", "card-added"],
+)
+def test_after_an_edit_the_warnings_are_those_of_the_edited_bank(bank, old, new):
+    checked(bank)
+    path = bank / "b.yaml"
+    path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+    wanted = expected(bank)
+    assert checked(bank) == wanted
+    assert checked(bank) == wanted
+
+
+def test_files_added_and_removed(bank):
+    checked(bank)
+    (bank / "c.yaml").write_text(FIRST.replace("面试::甲", "面试::丙").replace("id: a-", "id: c-"), "utf-8")
+    assert checked(bank) == expected(bank)
+    (bank / "a.yaml").unlink()
+    assert checked(bank) == expected(bank)
+
+
+def test_a_warm_check_parses_only_the_file_that_changed(bank, monkeypatch):
+    checked(bank)
+    path = bank / "b.yaml"
+    path.write_text(path.read_text("utf-8").replace("讲一次", "说一次"), "utf-8")
+    parsed = []
+    parse = cards_module.parse_file
+    monkeypatch.setattr(check, "parse_file", lambda data, p, *rest: parsed.append(p.name) or parse(data, p, *rest))
+    assert checked(bank) == expected(bank)
+    assert parsed == ["b.yaml"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda: "not json",
+        lambda: '[["x"], 5]',
+        lambda: '{"deck": "x"}',
+        lambda: '{"deck": "d", "at": [1, 1], "ids": ["x"], "questions": ["q"], "as_of": ["soon"], "lines": [1], '
+        '"columns": [1], "findings": [], "lines_hash": "h"}',
+        lambda: '{"deck": "d", "at": [1, 1], "ids": ["x"], "questions": ["q"], "as_of": [""], "lines": [1], '
+        '"columns": [1], "findings": [[3, "back", "m"]], "lines_hash": "h"}',
+    ],
+    ids=["not-json", "a-list", "no-columns", "unreadable-as-of", "finding-past-the-cards"],
+)
+def test_a_damaged_cache_is_never_trusted(bank, tmp_path, damage):
+    wanted = expected(bank)
+    checked(bank)
+    for entry in (tmp_path / "cache").glob("??/*.json"):
+        entry.write_text(damage(), "utf-8")
+    assert checked(bank) == wanted
+    assert checked(bank) == wanted
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("c.yaml", FIRST.replace("面试::甲", "面试::丙")),  # ids used again in another file
+        ("c.yaml", SECOND.replace("id: b-", "id: c-")),  # the same deck as b.yaml
+        ("c.yaml", "deck: 面试::丙\ncards:\n  - id: c-1\n    question: [not, text]\n"),  # a bad field
+        ("a_b.yaml", SECOND.replace("面试::乙", "面试::丁").replace("id: b-", "id: d-")),  # no clash: a fine file
+    ],
+    ids=["duplicate-ids", "deck-clash", "bad-field", "fine"],
+)
+def test_problems_are_those_load_bank_finds_whichever_files_are_cached(bank, name, text):
+    checked(bank)  # a.yaml and b.yaml now have cached views
+    (bank / name).write_text(text, "utf-8")
+    try:
+        load_bank(bank, use_cache=False)
+    except CardsError as error:
+        assert problems(lambda: check_cards(bank, TODAY)) == [str(p) for p in error.problems]
+    else:
+        assert checked(bank) == expected(bank)
+
+
+def test_an_unreadable_file_is_a_problem_not_a_crash(bank, monkeypatch):
+    checked(bank)
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda p: (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
+                        if p.name == "b.yaml" else real(p))
+    assert problems(lambda: check_cards(bank, TODAY)) == ["cards/b.yaml:1:1: cannot read the file: Permission denied"]
+
+
+def test_the_question_bank_checks_the_same_both_ways(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(REPO / "cards", tmp_path / "cards")
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "cache"))
+    wanted = expected(Path("cards"))
+    assert checked(Path("cards")) == wanted
+    assert checked(Path("cards")) == wanted
+    report = check_cards(Path("cards"), TODAY)
+    assert report.cards == sum(len(deck.cards) for deck in load_bank(Path("cards"), use_cache=False).decks)
