@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from interview_srs import near_duplicates
 from interview_srs.cards import Bank, Card, DeckFile, Followup, Location, Star, load_bank
 from interview_srs.quality import content_warnings, near_duplicate_warnings
 
@@ -369,8 +370,6 @@ def test_near_duplicates_of_a_few_hundred_questions_match_brute_force(seed, thre
 
 
 def test_a_bank_that_exhausts_the_scan_budget_gets_the_same_warnings_under_any_string_hashing(monkeypatch):
-    from interview_srs import quality
-
     # Fourteen characters only: every bigram is in hundreds of questions, prefixes included,
     # and half the questions are one-character edits of earlier ones.
     rng = random.Random(5)
@@ -384,19 +383,19 @@ def test_a_bank_that_exhausts_the_scan_budget_gets_the_same_warnings_under_any_s
         else:
             questions.append("".join(rng.choice(letters) for _ in range(30)))
     truncated = []
-    scan = quality._first_scanned
-    monkeypatch.setattr(quality, "_first_scanned", lambda postings: truncated.append(1) or scan(postings))
-    expected = quality.near_duplicates(questions)
+    scan = near_duplicates._first_scanned
+    monkeypatch.setattr(near_duplicates, "_first_scanned", lambda postings: truncated.append(1) or scan(postings))
+    expected = near_duplicates.find(questions, 0.65)
     assert truncated, "the bank should exhaust the budget of index entries read per question"
     assert len(expected) > 100
     program = (
-        "import json, sys; from interview_srs.quality import near_duplicates; "
-        "print(json.dumps(near_duplicates(json.loads(sys.stdin.read()))))"
+        "import json, sys; from interview_srs.near_duplicates import find; "
+        "print(json.dumps(find(json.loads(sys.stdin.read()), 0.65)))"
     )
     for seed in ("1", "2"):
         run = subprocess.run(
             [sys.executable, "-c", program], input=json.dumps(questions), capture_output=True, text=True, check=True,
-            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(Path(quality.__file__).parents[1])},
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(Path(near_duplicates.__file__).parents[1])},
         )
         assert json.loads(run.stdout) == expected
 
@@ -556,8 +555,8 @@ def test_cached_warnings_are_the_warnings_and_are_not_computed_again(tmp_path, m
         w.problem.field for w in content_warnings(bank)
     }
     assert [str(w) for w in content_warnings(bank, cache_folder=tmp_path)] == fresh
-    for name in ("card_findings", "repeated_lines", "near_duplicates"):
-        monkeypatch.setattr(quality, name, lambda *a, **k: pytest.fail("computed again"))
+    for module, name in ((quality, "card_findings"), (quality, "repeated_lines"), (near_duplicates, "find")):
+        monkeypatch.setattr(module, name, lambda *a, **k: pytest.fail("computed again"))
     assert [str(w) for w in content_warnings(bank, cache_folder=tmp_path)] == fresh
     # the same texts on other lines: the cached findings name the cards where they are now
     assert [str(w) for w in content_warnings(moved, cache_folder=tmp_path)] == moved_fresh != fresh

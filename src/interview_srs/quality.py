@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 import sys
-from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import accumulate, chain, repeat
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from interview_srs import parse_cache
+from interview_srs import near_duplicates, parse_cache
 from interview_srs.cards import Bank, Card, DeckFile, Problem
 from interview_srs.problems import Location
 
@@ -29,8 +27,6 @@ MAX_BACK_CHARS = 450
 MAX_EXAMPLE_CHARS = 300
 OUTLINE_POINTS = (3, 7)
 NEAR_DUPLICATE_SIMILARITY = 0.65
-MAX_SCANNED = 600  # index entries read per question: bounds adversarial banks to seconds
-MAX_NAMED = 3  # other alike cards named in a near-duplicate warning (the rest are counted)
 # Interviewers push on behavioural and scenario answers; 2-4 likely follow-ups is what a card
 # can carry and a candidate can rehearse.
 FOLLOWUPS = (2, 4)
@@ -41,9 +37,6 @@ PITFALL_ECHO = 0.7  # share of a pitfall's bigrams found in one outline point: a
 ONLY_X_NOT_Y = re.compile(r"^只[^：:—，,；;]{1,16}[，,]?(不|没有?|而不|却不)[^：:—；;]{0,16}[。；;]?$")
 REPEATED_LINE_CARDS = 3  # the same line on this many cards is boilerplate
 STALE_AFTER_MONTHS = 18
-
-_NOT_CONTENT = re.compile(r"[\s\W_]+", re.UNICODE)
-
 
 @dataclass(frozen=True)
 class QualityWarning:
@@ -259,11 +252,11 @@ def pitfall_echoes(card: Card) -> list[tuple[str, str]]:
                 (f"pitfalls[{number}]", "reads as the outline in reverse (只X，不Y); say what goes wrong in the room and why")
             )
             continue
-        grams = _bigrams(pitfall)
+        grams = near_duplicates.bigrams(pitfall)
         if len(grams) < 4:
             continue
         for index, point in enumerate(points, start=1):
-            if len(grams & _bigrams(point)) >= PITFALL_ECHO * len(grams):
+            if len(grams & near_duplicates.bigrams(point)) >= PITFALL_ECHO * len(grams):
                 where = f"outline point {index}" if index <= len(card.outline) else "a STAR prompt"
                 echoes.append(
                     (f"pitfalls[{number}]", f"repeats {where}; name a real failure mode (what goes wrong in the room) instead")
@@ -321,29 +314,16 @@ def repeated_lines(lines: list[list[str]]) -> list[list]:
     """[first card, how many cards, the next few cards] for each line on enough cards."""
     places: dict[str, list[int]] = defaultdict(list)
     for index, card_lines in enumerate(lines):
-        for key in dict.fromkeys(_NOT_CONTENT.sub("", line.casefold()) for line in card_lines):
+        for key in dict.fromkeys(map(near_duplicates.content, card_lines)):
             if len(key) >= 6:
                 places[key].append(index)
     return [[found[0], len(found), found[1:6]] for found in places.values() if len(found) >= REPEATED_LINE_CARDS]
 
 
-def _bigrams(text: str) -> frozenset[str]:
-    return frozenset(_ordered_bigrams(text))
-
-
-def _ordered_bigrams(text: str) -> dict[str, None]:
-    """The adjacent pairs of the text's letters and digits (case-folded), each once, in the
-    order they first occur; a text shorter than two stands alone."""
-    content = _NOT_CONTENT.sub("", text.casefold())
-    if len(content) < 2:
-        return {content: None}
-    return dict.fromkeys(map(str.__add__, content, content[1:]))  # every adjacent pair, built in C
-
-
 def near_duplicate_warnings(
     bank: Bank, threshold: float = NEAR_DUPLICATE_SIMILARITY, cache_folder: Path | None = None
 ) -> list[QualityWarning]:
-    """One warning per question too like an earlier one (see near_duplicates)."""
+    """One warning per question too like an earlier one (see near_duplicates.find)."""
     shown = [(card, deck.display_path) for deck, card in bank.cards()]
     cards = [CardView(c.id, c.question, c.as_of, path, c.location.line, c.location.column) for c, path in shown]
     return _near_duplicate_warnings(cards, threshold, cache_folder)
@@ -362,95 +342,10 @@ def _near_duplicate_warnings(cards: list[CardView], threshold: float, cache_fold
     found = _cached(
         cache_folder,
         _texts_key(f"near-duplicates:{threshold!r}", questions),
-        lambda: near_duplicates(questions, threshold),
+        lambda: near_duplicates.find(questions, threshold),
         valid,
     )
     return [_near_duplicate_warning(cards, *finding) for finding in found]
-
-
-def near_duplicates(questions: list[str], threshold: float = NEAR_DUPLICATE_SIMILARITY) -> list[list]:
-    """Questions whose IDF-weighted character-bigram Jaccard similarity to an earlier one reaches
-    `threshold`: one warning per question, naming the most alike earlier card and counting the rest.
-
-    Weighting by rarity keeps shared boilerplate ("快手营销服务平台在帮助品牌商家…") from
-    making different questions look alike. A 10,000-card bank is not compared pair by pair:
-    candidates come from prefix filtering. Order all bigrams rarest first; a question's prefix
-    is its rarest bigrams up to where the rest weighs less than `threshold` of its total. Two
-    questions that alike share more than that of each one's weight, so the first bigram they
-    share lies in both prefixes: indexing prefixes only finds every alike pair, and a bigram no
-    other question has is never indexed at all. Questions with the same bigrams are one entry of
-    the index: a question repeated 4,000 times is compared once, and each copy is reported
-    against the first (its other likenesses are reported on that first card). At most
-    MAX_SCANNED index entries are read per question, which bounds time and memory even for
-    thousands of near-identical questions.
-    """
-    grams = [_ordered_bigrams(question) for question in questions]
-    frequency = Counter(chain.from_iterable(grams))
-    # Ties in the order first seen, reading the questions in order: a total order that does not
-    # depend on string hashing, so a bank that exhausts the budget below gets the same warnings
-    # from every run.
-    rarest_first = sorted(frequency, key=frequency.__getitem__)
-    rank = {g: r for r, g in enumerate(rarest_first)}
-    counts = [frequency[g] for g in rarest_first]
-    weight_at = [math.log(1 + len(questions) / df) for df in counts]
-    shared_by_several = bisect_right(counts, 1)  # ranks below this are in one question only
-    lowest = threshold - 1e-9  # floating-point slack: a prefix a little too long is still exact
-    index: defaultdict[int, list[int]] = defaultdict(list)  # bigram rank -> first card of each distinct question
-    ranks_of: dict[int, list[int]] = {}
-    totals: dict[int, float] = {}
-    first_with: dict[tuple[int, ...], int] = {}  # a question's bigrams -> the first card asking it
-    copies: dict[int, list[int]] = {}  # first card of a question -> every card asking it, in order
-    found = []  # [question, similarity, most alike earlier question, how many alike, a few of them]
-    for i, question_grams in enumerate(grams):
-        ranks = sorted(map(rank.__getitem__, question_grams))
-        first = first_with.setdefault(tuple(ranks), i)
-        if first != i:
-            alike = [(1.0, first, len(copies[first]))]  # (similarity, question, copies so far)
-            copies[first].append(i)
-        else:
-            copies[i] = [i]
-            running = list(accumulate(map(weight_at.__getitem__, ranks)))
-            total = running[-1]
-            prefix = ranks[bisect_left(ranks, shared_by_several) : bisect_right(running, (1 - lowest) * total) + 1]
-            found_in = list(filter(None, map(index.get, prefix)))
-            if sum(map(len, found_in)) <= MAX_SCANNED:
-                candidates = set(chain.from_iterable(found_in))
-            else:
-                candidates = _first_scanned(found_in)
-            alike = []
-            if candidates:
-                mine = set(ranks)
-                for j in candidates:  # any order: `alike` is sorted below
-                    other = totals[j]
-                    if min(total, other) < lowest * max(total, other):
-                        continue  # too different in size to be alike
-                    shared = sum(map(weight_at.__getitem__, mine.intersection(ranks_of[j])))
-                    similarity = shared / (total + other - shared)
-                    if similarity >= threshold:
-                        alike.append((similarity, j, len(copies[j])))
-            for r in prefix:
-                index[r].append(i)
-            ranks_of[i] = ranks
-            totals[i] = total
-        if alike:
-            alike.sort(key=lambda entry: (-entry[0], entry[1]))
-            similarity, best, _count = alike[0]
-            total_alike = sum(count for _s, _j, count in alike)
-            named = [k for _s, j, count in alike for k in copies[j][:count]][1 : MAX_NAMED + 2]
-            found.append([i, similarity, best, total_alike, named])
-    return found
-
-
-def _first_scanned(postings: list[list[int]]) -> set[int]:
-    """The questions in the first MAX_SCANNED entries of `postings`, read in order."""
-    scanned: set[int] = set()
-    budget = MAX_SCANNED
-    for entries in postings:
-        scanned.update(entries[:budget])
-        budget -= min(budget, len(entries))
-        if not budget:
-            break
-    return scanned
 
 
 def _near_duplicate_warning(
@@ -458,7 +353,8 @@ def _near_duplicate_warning(
 ) -> QualityWarning:
     more = ""
     if total > 1:
-        listed = ", ".join(cards[k].id for k in named[:MAX_NAMED]) + (", …" if total - 1 > MAX_NAMED else "")
+        shown = near_duplicates.MAX_NAMED
+        listed = ", ".join(cards[k].id for k in named[:shown]) + (", …" if total - 1 > shown else "")
         more = f", and of {total - 1} more ({listed})"
     first = cards[best]
     return QualityWarning(
