@@ -17,7 +17,6 @@ import os
 import shutil
 import sqlite3
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
@@ -482,6 +481,8 @@ def package_digest(path: Path) -> str:
     Byte comparison fails across SQLite versions (the file header records the library version),
     so freshness checks compare this instead.
     """
+    import zipfile  # here: only --verify reads packages back, and every build imports this module
+
     with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:
         archive.extract("collection.anki2", tmp)
         connection = sqlite3.connect(Path(tmp) / "collection.anki2")

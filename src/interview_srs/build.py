@@ -243,7 +243,8 @@ def safe_output_path(out_dir: Path, name: str) -> Path:
 
 
 def _file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path, "rb") as file:  # in blocks: a large package is not held whole
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def _source_hashes(cards_dir: Path) -> dict[str, str]:

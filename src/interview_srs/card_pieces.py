@@ -45,11 +45,11 @@ class Pieces:
     def hashes(self) -> list[str]:
         return [hashlib.sha256(self.run(n).encode("utf-8")).hexdigest() for n in range(len(self.offsets))]
 
-    def runs(self, cards) -> list[tuple[str, int]]:
-        """(hash of its run, its line relative to the run's first) for each card, in order."""
-        return [
-            (digest, card.location.line - (start + 1)) for digest, start, card in zip(self.hashes(), self.starts, cards)
-        ]
+    def runs(self, cards, hashes: list[str] | None = None) -> list[tuple[str, int]]:
+        """(hash of its run, its line relative to the run's first) for each card, in order;
+        `hashes` are the runs' hashes when the caller has them already."""
+        hashes = self.hashes() if hashes is None else hashes
+        return [(digest, card.location.line - (start + 1)) for digest, start, card in zip(hashes, self.starts, cards)]
 
 
 def split(text: str) -> Pieces | None:
@@ -148,7 +148,7 @@ def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], ca
     deck = parser.deck_file(header, tuple(parsed)) if header is not None else None
     if deck is None or problems:
         return None
-    return deck, pieces.runs(deck.cards), reused
+    return deck, pieces.runs(deck.cards, hashes), reused
 
 
 def runs_of(text: str, deck) -> list[tuple[str, int]] | None:
