@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,20 @@ def test_a_cached_rendering_that_disagrees_with_the_index_is_not_used(tmp_path, 
     assert again.notes_of(again.files[0]) == first.rendered[file.path]  # rendered afresh
 
 
+def test_a_cached_rendering_holding_a_lone_surrogate_is_not_used(tmp_path, monkeypatch):
+    folder = bank(tmp_path / "cards", files=1)
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "cache"))
+    first = index_of_folder(folder)
+    (file,) = first.files
+    from interview_srs import parse_cache
+
+    notes = [[n.guid, n.flds + "\ud800", n.tags, n.digest] for n in first.rendered[file.path]]
+    entry = parse_cache.entry_path(bank_index._notes_key(file.sha), parse_cache.cache_dir())
+    entry.write_text(json.dumps(notes), "utf-8")  # the surrogate as a JSON escape
+    again = index_of_folder(folder)
+    assert again.notes_of(again.files[0]) == first.rendered[file.path]  # rendered afresh
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -101,6 +116,7 @@ def test_a_cached_rendering_that_disagrees_with_the_index_is_not_used(tmp_path, 
         lambda e: e.update(deck=7),
         lambda e: e.pop("guids"),
         lambda e: e.update(at="x"),
+        lambda e: e.update(ids=["\ud800"] * len(e["ids"])),  # a lone surrogate: JSON holds it, output cannot
     ],
 )
 def test_a_damaged_index_entry_is_a_miss(tmp_path, monkeypatch, damage):
@@ -112,6 +128,7 @@ def test_a_damaged_index_entry_is_a_miss(tmp_path, monkeypatch, damage):
     key = bank_index._index_key(first.files[0].sha)
     entry = parse_cache.load_value(key, parse_cache.cache_dir())
     damage(entry)
-    parse_cache.store_value(key, entry, parse_cache.cache_dir())
+    # written as JSON escapes, so that a lone surrogate is stored as a damaged cache could hold it
+    parse_cache.entry_path(key, parse_cache.cache_dir()).write_text(json.dumps(entry), "utf-8")
     again = index_of_folder(folder)
     assert again.files == first.files and again.rendered  # parsed afresh

@@ -177,3 +177,29 @@ def test_the_question_bank_checks_the_same_both_ways(tmp_path, monkeypatch):
     assert checked(Path("cards")) == wanted
     report = check_cards(Path("cards"), TODAY)
     assert report.cards == sum(len(deck.cards) for deck in load_bank(Path("cards"), use_cache=False).decks)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: entry["questions"].__setitem__(0, "\ud800？"),  # a lone surrogate: cannot be printed
+        lambda entry: entry.update(lines_hash="lines:?"),
+        lambda entry: entry.update({"for": "0" * 64}),  # an entry made for other bytes
+    ],
+    ids=["lone-surrogate", "odd-lines-hash", "other-bytes"],
+)
+def test_a_view_that_is_not_exactly_as_stored_is_not_used(bank, tmp_path, damage):
+    import hashlib
+    import json
+
+    from interview_srs import parse_cache, quality
+
+    wanted = expected(bank)
+    checked(bank)
+    digest = hashlib.sha256((bank / "b.yaml").read_bytes()).hexdigest()
+    key = f"quality:{quality._version()}:{quality._view_key(digest)}"
+    stored = parse_cache.load_value(key, tmp_path / "cache")
+    assert stored is not None and stored["for"] == digest
+    damage(stored)
+    parse_cache.entry_path(key, tmp_path / "cache").write_text(json.dumps(stored), "utf-8")  # \\ud800 escaped
+    assert checked(bank) == wanted

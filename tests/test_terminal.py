@@ -46,6 +46,16 @@ def test_printable_keeps_newlines_and_text_and_one_line_marks_them():
     assert one_line("a\nb\x1b[31m") == "a⏎b"
 
 
+def test_a_lone_surrogate_is_shown_as_a_replacement_character_and_escaped_in_json():
+    # JSON can hold one (a damaged cache or state file); printing it would raise UnicodeEncodeError
+    shown = printable("题\ud800目\udfff")
+    assert shown == "题\ufffd目\ufffd"
+    shown.encode("utf-8")
+    safe = json_safe(json.dumps({"deck": "面试\ud800"}, ensure_ascii=False))
+    safe.encode("utf-8")
+    assert json.loads(safe) == {"deck": "面试\ud800"}
+
+
 def test_json_safe_escapes_instead_of_dropping():
     text = json.dumps({"deck": "面试\x9b31m\u202e"}, ensure_ascii=False)
     safe = json_safe(text)

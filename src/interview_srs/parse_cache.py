@@ -79,7 +79,7 @@ def store_value(key: str, value, folder: Path) -> bool:
     try:
         # dumps, not dump: json.dump streams through the pure-Python encoder
         write_atomically(entry_path(key, folder), json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-    except OSError:
+    except (OSError, ValueError):  # ValueError: text that UTF-8 cannot hold (a lone surrogate)
         return False
     return True
 
@@ -219,7 +219,10 @@ def card_from_json(item: dict, shown: str, line: int | None = None):
     return card
 
 
-_all_text = "".join  # TypeError unless every item is text: the check in one C call
+def _all_text(texts) -> None:
+    """TypeError unless every item is text; UnicodeEncodeError (a ValueError) for a lone
+    surrogate, which JSON can hold and no card file can: printing it would fail."""
+    "".join(texts).encode("utf-8")
 
 
 def _deck_from_json(payload: dict, path: Path, shown: str, digest: str):

@@ -38,6 +38,7 @@ ONLY_X_NOT_Y = re.compile(r"^只[^：:—，,；;]{1,16}[，,]?(不|没有?|而�
 REPEATED_LINE_CARDS = 3  # the same line on this many cards is boilerplate
 STALE_AFTER_MONTHS = 18
 
+
 @dataclass(frozen=True)
 class QualityWarning:
     """Same shape as a Problem, printed with `warning:` in front."""
@@ -113,7 +114,7 @@ def view_warnings(
             for field_name, message in by_card[i] + staleness(card, today):
                 warnings.append(QualityWarning(Problem(card.location, message, card.id, field_name)))
     cards = [card for view in views for card in view.cards]
-    lines_key = "repeated:" + hashlib.sha256(" ".join(view.lines_hash for view in views).encode("ascii")).hexdigest()
+    lines_key = "repeated:" + hashlib.sha256(" ".join(view.lines_hash for view in views).encode("utf-8")).hexdigest()
     repeated = _repeated_line_warnings(
         cards, lambda: _card_lines(card for deck in decks() for card in deck.cards), cache_folder, lines_key
     )
@@ -137,16 +138,17 @@ def file_view(deck: DeckFile, folder: Path | None) -> FileView:
             "columns": [card.column for card in cards],
             "findings": [[i, field, message] for i, card in enumerate(deck.cards) for field, message in card_findings(card)],
             "lines_hash": _texts_key("lines", _card_lines(deck.cards)),
+            "for": deck.digest,
         }
 
-    entry = _cached(folder, _view_key(deck.digest) if deck.digest else "", compute, _valid_view)
+    entry = _cached(folder, _view_key(deck.digest) if deck.digest else "", compute, lambda e: _valid_view(e, deck.digest))
     findings = tuple(tuple(row) for row in entry["findings"])
     return FileView(deck.path, shown, deck.deck, deck.location, cards, findings, entry["lines_hash"])
 
 
 def stored_file_view(digest: str, path: Path, shown: str, folder: Path) -> FileView | None:
     """The view of a file whose bytes have this sha256, from the cache; None when not there."""
-    entry = _stored(folder, _view_key(digest), _valid_view)
+    entry = _stored(folder, _view_key(digest), lambda e: _valid_view(e, digest))
     if entry is None:
         return None
     line, column = entry["at"]
@@ -160,25 +162,30 @@ def _view_key(digest: str) -> str:
 
 
 _AS_OF = re.compile(r"(\d{4}-\d{2})?\Z")
+_HASH_KEY = re.compile(r"lines:[0-9a-f]{64}\Z")
 
 
-def _valid_view(entry) -> bool:
-    """Whether a cached view has the shape `file_view` stores: columns of one length, of the
-    right types, findings that point at its cards, `as_of` that `staleness` can read."""
+def _valid_view(entry, digest: str) -> bool:
+    """Whether a cached view is one `file_view` stored for the bytes whose sha256 is `digest`:
+    columns of one length, of the right types, text that can be printed, findings that point at
+    its cards, `as_of` that `staleness` can read."""
     try:
         columns = [entry[name] for name in ("ids", "questions", "as_of", "lines", "columns")]
         line, column = entry["at"]
         count = len(columns[0])
+        texts = [*chain(*columns[:3]), entry["deck"], *(text for row in entry["findings"] for text in row[1:])]
+        # TypeError unless all are text; a lone surrogate (JSON can hold one) cannot be printed
+        "".join(texts).encode("utf-8")
         return (
-            all(type(c) is list and len(c) == count for c in columns)
-            and type(entry["deck"]) is str and type(entry["lines_hash"]) is str
+            entry["for"] == digest
+            and all(type(c) is list and len(c) == count for c in columns)
             and type(line) is int and type(column) is int
-            and set(map(type, chain(*columns[:3]))) <= {str} and set(map(type, chain(*columns[3:]))) <= {int}
+            and set(map(type, chain(*columns[3:]))) <= {int}
             and all(_AS_OF.match(as_of) for as_of in columns[2])
-            and type(entry["findings"]) is list
+            and _HASH_KEY.match(entry["lines_hash"]) is not None
             and all(_is_row(row, (int, str, str)) and 0 <= row[0] < count for row in entry["findings"])
         )
-    except (TypeError, KeyError, ValueError):
+    except (TypeError, KeyError, ValueError):  # ValueError: UnicodeEncodeError among them
         return False
 
 

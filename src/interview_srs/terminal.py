@@ -40,7 +40,10 @@ _ESCAPES = re.compile(
 # C0 and C1 controls (tab and newline are handled apart), DEL, and the bidirectional
 # overrides/isolates that can make text display differently from what it is.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]")
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\ud800-\udfff]")
+# A lone surrogate: no UTF-8 file holds one, but JSON can (a damaged cache or state file), and
+# writing it to the terminal would fail. Shown as U+FFFD, so that something visibly was there.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def printable(text: object) -> str:
@@ -50,7 +53,7 @@ def printable(text: object) -> str:
         return text  # the common case, without the regular expressions
     text = _ESCAPES.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    return _CONTROLS.sub("", text)
+    return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
 
 
 def one_line(text: object) -> str:
@@ -59,7 +62,8 @@ def one_line(text: object) -> str:
 
 
 def json_safe(text: str) -> str:
-    """JSON text (from json.dumps, which already escapes C0) with C1 and bidi controls escaped too."""
+    """JSON text (from json.dumps, which already escapes C0) with C1 and bidi controls, and lone
+    surrogates, escaped too."""
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
