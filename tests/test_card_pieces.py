@@ -178,3 +178,44 @@ def test_a_damaged_earlier_parse_falls_back_to_parsing_the_whole_file(tmp_path):
         parse_file(text.encode("utf-8"), path, "f.yaml", tmp_path)  # remembered again, then damaged again
         key = parse_cache.load_value(parse_cache._latest_key(path), tmp_path)
         entry = parse_cache.load_value(key, tmp_path)
+
+
+def line_by_line_split(text: str):
+    """What `split` finds, worked out the plain way, one line at a time: (where the header
+    ends, where each run starts, the line each starts on), or None."""
+    if any(mark in text for mark in "\r\x85\u2028\u2029") or text.startswith(("---", "...", "%")):
+        return None
+    lines = text.split("\n")
+    if any(line.startswith(("---", "...", "%")) for line in lines[1:]):
+        return None
+    headers = [n for n, line in enumerate(lines) if line.rstrip(" ") == "cards:"]
+    if len(headers) != 1:
+        return None
+    starts_at = [sum(len(line) + 1 for line in lines[:n]) for n in range(len(lines))]
+    content = [n for n in range(headers[0] + 1, len(lines)) if lines[n].lstrip(" ")[:1] not in ("", "#")]
+    if not content:
+        return None
+    indent = len(lines[content[0]]) - len(lines[content[0]].lstrip(" "))
+    items = []
+    for n in content:
+        depth = len(lines[n]) - len(lines[n].lstrip(" "))
+        if depth < indent or (depth == indent and not lines[n][indent:].startswith("- ")):
+            return None
+        if depth == indent:
+            items.append(n)
+    if items[0] != content[0]:
+        return None
+    return starts_at[headers[0] + 1], tuple(starts_at[n] for n in items), tuple(items)
+
+
+LINES = ["deck: x", "cards:", "cards: ", "cards: []", "  - id: a", "    q: 1", "    - x", "  # c", "# c", "", " ",
+         "- id: z", "  x: 1", "\ttab", " cards:", "  -id", "  - ", "   - id: e", "---", "...x"]
+
+
+@settings(max_examples=3000, deadline=None, database=None)
+@given(st.lists(st.sampled_from(LINES), max_size=10), st.booleans())
+def test_split_finds_the_runs_a_line_by_line_reading_finds(lines, final_break):
+    text = "\n".join(lines) + ("\n" if final_break else "")
+    pieces = card_pieces.split(text)
+    found = None if pieces is None else (pieces.header_end, pieces.offsets, pieces.starts)
+    assert found == line_by_line_split(text)

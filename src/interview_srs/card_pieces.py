@@ -56,26 +56,30 @@ def split(text: str) -> Pieces | None:
     """The file as a header and card runs, or None when its layout is not the usual one.
 
     Regular expressions over the whole text rather than a loop over its lines: a large file
-    has hundreds of thousands of lines.
+    has hundreds of thousands of lines. Each pattern starts with the line break before a line,
+    which the regular expression engine finds by a fast scan for that character; a pattern
+    starting with `^` would be tried at every character.
     """
     if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
         return None  # YAML breaks lines at these too; counting lines at LF alone would misplace them
     if text.startswith(("---", "...", "%")) or "\n---" in text or "\n..." in text or "\n%" in text:
         return None  # document markers and directives
-    headers = list(_CARDS_LINE.finditer(text))
+    # Every line, the first too, follows a line break; at index i of `lined` is text[i - 1], so
+    # the line after the break found at index i starts at index i of `text`.
+    lined = "\n" + text
+    headers = list(_CARDS_LINE.finditer(lined))
     if len(headers) != 1:
         return None
-    header_end = headers[0].end() + 1
-    first = _CONTENT_LINE.search(text, header_end)
+    header_end = headers[0].end()  # `lined[header_end]` is the break that ends the `cards:` line
+    first = _CONTENT_LINE.search(lined, header_end)
     if first is None:
         return None
     indent = len(first.group(1))
-    if _outside_the_list(indent).search(text, header_end):
+    if _outside_the_list(indent).search(lined, header_end):
         return None  # a key after the cards, or an item of another shape
-    offsets = [match.start() for match in re.finditer(rf"^ {{{indent}}}- ", text[header_end:], re.M)]
-    if not offsets or offsets[0] != first.start() - header_end:
+    offsets = [match.start() for match in re.compile(rf"\n {{{indent}}}- ").finditer(lined, header_end)]
+    if not offsets or offsets[0] != first.start():
         return None
-    offsets = [header_end + offset for offset in offsets]
     starts, line, previous = [], text.count("\n", 0, header_end), header_end
     for offset in offsets:
         line += text.count("\n", previous, offset)
@@ -84,14 +88,14 @@ def split(text: str) -> Pieces | None:
     return Pieces(text, header_end, tuple(offsets), tuple(starts))
 
 
-_CARDS_LINE = re.compile(r"^cards: *$", re.M)
-_CONTENT_LINE = re.compile(r"^( *)[^ #\n]", re.M)  # the first line that is neither blank nor a comment
+_CARDS_LINE = re.compile(r"\ncards: *(?=\n|\Z)")
+_CONTENT_LINE = re.compile(r"\n( *)[^ #\n]")  # the first line that is neither blank nor a comment
 
 
 def _outside_the_list(indent: int) -> re.Pattern:
     """A line that is neither blank, a comment, an item at `indent`, nor inside an item."""
-    shallower = rf"^ {{0,{indent - 1}}}[^ #\n]|" if indent else ""
-    return re.compile(rf"{shallower}^ {{{indent}}}(?!- )[^ #\n]", re.M)
+    shallower = rf" {{0,{indent - 1}}}[^ #\n]|" if indent else ""
+    return re.compile(rf"\n(?:{shallower} {{{indent}}}(?!- )[^ #\n])")
 
 
 def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], card_from_json):
