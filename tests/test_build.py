@@ -656,3 +656,73 @@ def test_the_state_is_read_from_its_compact_copy_only_while_the_file_is_unchange
     parse_cache.store_value(key, {**copy, "mods": copy["mods"][:-1]}, parse_cache.cache_dir())
     assert builder._known_state(path) is None
     assert read_state(out) == builder.BuildState.from_dict(json.loads(path.read_text("utf-8")))
+
+
+# -- the combined package's collection, copied while the bank is read ------------------------------
+
+
+@pytest.fixture
+def copies(tmp_path, monkeypatch) -> list:
+    """Each early copy made (the thread it ran on), in a cache folder of the test's own."""
+    import threading
+
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "cache"))
+    made = []
+    real = anki_export.copy_collection
+    monkeypatch.setattr(anki_export, "copy_collection", lambda *a: made.append(threading.current_thread()) or real(*a))
+    return made
+
+
+def scratch_copies(tmp_path: Path) -> list[str]:
+    return [p.name for p in (tmp_path / "cache" / "packages").glob(f"{anki_export.TEMP_COLLECTION_PREFIX}*")]
+
+
+def test_the_combined_package_is_patched_from_a_copy_made_on_another_thread(cards_dir, tmp_path, copies, monkeypatch):
+    import threading
+
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    assert copies == []  # nothing to copy from yet
+    given = {}
+    real_patch = anki_export.patch_package_to
+    monkeypatch.setattr(
+        anki_export, "patch_package_to", lambda *a, **k: given.update({a[0].name: k.get("copy")}) or real_patch(*a, **k)
+    )
+    edit(cards_dir / "ant.yaml", "用来评估获客渠道质量", "用来评估渠道质量")
+    build(cards_dir, out, now=T0 + 1)
+    assert len(copies) == 1 and copies[0] is not threading.main_thread()
+    with_copy = [name for name, copy in given.items() if copy is not None]
+    assert len(given) == 2 and len(with_copy) == 1 and "interview-srs-all" in with_copy[0]  # ant.apkg copies its own
+    assert scratch_copies(tmp_path) == []  # taken over, and kept as the next base
+    assert stale_outputs(cards_dir, out) == []
+
+
+def test_a_copy_the_build_does_not_need_is_removed(cards_dir, tmp_path, copies):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    edit(cards_dir / "ant.yaml", "cards:", "# a comment changes the file, not a card\ncards:")
+    report = build(cards_dir, out, now=T0 + 1)
+    assert not any(d.written for d in report.decks) and len(copies) == 1
+    assert scratch_copies(tmp_path) == []
+
+
+def test_a_copy_made_for_a_build_that_then_fails_is_removed(cards_dir, tmp_path, copies):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    edit(cards_dir / "ant.yaml", "question: 在实习期间遇到的最大挑战是什么？", "question: [not, text]")
+    with pytest.raises(CardsError):
+        build(cards_dir, out, now=T0 + 1)
+    assert len(copies) == 1 and scratch_copies(tmp_path) == []
+
+
+def test_a_copy_that_fails_is_made_again_by_the_writer(cards_dir, tmp_path, copies, monkeypatch):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+
+    def no_space(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(anki_export, "copy_collection", no_space)
+    edit(cards_dir / "ant.yaml", "用来评估获客渠道质量", "用来评估渠道质量")
+    report = build(cards_dir, out, now=T0 + 1)
+    assert report.decks[-1].written and stale_outputs(cards_dir, out) == []

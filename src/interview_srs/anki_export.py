@@ -316,8 +316,10 @@ def patch_package_to(
     decks: list[tuple[str, Sequence[PlacedNote]]],
     row_of: Callable[[PlacedNote], NoteRow],
     keep_collection: bool = False,
+    copy: Path | None = None,
 ) -> Written:
-    """Write to `zip_path` the package of `decks`, made by changing the `previous` one.
+    """Write to `zip_path` the package of `decks`, made by changing the `previous` one (`copy`,
+    when given, is a `copy_collection` of it made already, which this takes over).
 
     The previous package, whose notes are `old_notes`, must have the same note type `mod` and
     the same decks, in order. Notes whose `mod` is unchanged are unchanged (build.py moves a
@@ -327,8 +329,19 @@ def patch_package_to(
     differ: SQLite places rows differently.
     """
     return _package_from(
-        Path(zip_path), lambda cursor: _apply_changes(cursor, old_notes, decks, row_of), keep_collection, previous
+        Path(zip_path), lambda cursor: _apply_changes(cursor, old_notes, decks, row_of), keep_collection, previous, copy
     )
+
+
+def copy_collection(previous: package_zip.Previous, folder: Path) -> Path:
+    """A scratch copy, in `folder`, of the collection of the package a rebuild will patch."""
+    copy = _scratch_collection(folder)
+    try:
+        shutil.copyfile(previous.collection, copy)
+    except BaseException:
+        copy.unlink(missing_ok=True)
+        raise
+    return copy
 
 
 def _package_from(
@@ -336,13 +349,14 @@ def _package_from(
     fill: Callable[[sqlite3.Cursor], NoteIndex],
     keep_collection: bool,
     previous: package_zip.Previous | None = None,
+    copy: Path | None = None,
 ) -> Written:
-    """A scratch collection beside `path` (empty, or a copy of `previous`'s) that `fill`
-    writes, zipped to `path`; the scratch file is removed on failure, and after unless
-    `keep_collection`."""
-    db_name = _scratch_collection(path.parent)
+    """A scratch collection beside `path` (empty, or a copy of `previous`'s: `copy` if made
+    already) that `fill` writes, zipped to `path`; the scratch file is removed on failure, and
+    after unless `keep_collection`."""
+    db_name = _scratch_collection(path.parent) if copy is None else copy
     try:
-        if previous is not None:
+        if previous is not None and copy is None:
             shutil.copyfile(previous.collection, db_name)
         connection = sqlite3.connect(db_name)
         try:
