@@ -66,6 +66,16 @@ def test_build_prints_a_summary_then_reports_nothing_changed(cards_dir, tmp_path
     assert second.stdout.splitlines() == [f"Nothing changed; the decks in {out} are up to date.", *import_advice(out)]
 
 
+def test_build_says_once_how_many_cards_a_package_takes_from_other_decks(cards_dir, tmp_path):
+    ant = cards_dir / "ant.yaml"
+    ant.write_text(ant.read_text("utf-8").replace("source: 测试用卡片\n", "source: 测试用卡片\ndocuments: [\"003\"]\n"), "utf-8")
+    result = run("build", "--cards", str(cards_dir), "--out", str(tmp_path / "decks"))
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("ant.apkg")]
+    assert line.split() == ["ant.apkg", "3", "cards,", "2", "new,", "1", "from", "other", "decks", "written",
+                            "面试::蚂蚁集团::用户运营"]
+
+
 def test_build_names_the_packages_from_its_state_without_opening_them(cards_dir, tmp_path, monkeypatch):
     """Opening every package to read its deck cost a 10,000-card bank 0.2 s per build."""
     from interview_srs import decks

@@ -190,7 +190,6 @@ def format_build_report(report, out_dir: Path) -> str:
         status = "written" if deck.written else "unchanged"
         news = f", {len(deck.new)} new" if deck.new else ""
         news += f", {deck.borrowed} from other decks" if deck.borrowed else ""
-        news += f", {deck.borrowed} from other decks" if deck.borrowed else ""
         changes = f", {len(deck.changed)} changed" if deck.changed else ""
         lines.append(f"{deck.output:<{width}}  {deck.cards:>5} cards{news}{changes}  {status}  {deck.deck}")
     changed = [card for deck in report.decks[:-1] for card in deck.changed]  # the last is the combined deck
