@@ -293,3 +293,40 @@ def test_build_and_check_leave_the_cycle_collector_as_they_found_it(cards_dir, t
     for args in (["check", "--cards", str(cards_dir)], ["build", "--cards", str(cards_dir), "--out", str(tmp_path / "o")]):
         assert CliRunner().invoke(cli, args).exit_code == 0
         assert gc.isenabled()
+
+
+# --------------------------------------------------------------------------- ending without teardown
+
+TEARDOWN_PROBE = (
+    "import atexit, sys; atexit.register(lambda: print('teardown ran', flush=True)); "
+    "sys.argv = ['srs', *sys.argv[1:]]; from interview_srs.cli import main; main()"
+)
+
+
+def probe(*args: str, home) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), "SRS_HOME": str(home)}
+    return subprocess.run([sys.executable, "-c", TEARDOWN_PROBE, *args], capture_output=True, text=True,
+                          env=environment, timeout=120)
+
+
+def test_build_and_check_end_without_the_interpreters_teardown_and_lose_nothing(cards_dir, home, tmp_path):
+    out = tmp_path / "out"
+    built = probe("build", "--cards", str(cards_dir), "--out", str(out), home=home)
+    assert built.returncode == 0, built.stderr
+    assert "teardown ran" not in built.stdout
+    assert built.stdout.splitlines()[0].startswith("ant.apkg")
+    assert built.stdout.splitlines()[4:] == import_advice(out)  # the whole report, flushed
+    assert run("build", "--cards", str(cards_dir), "--out", str(out), "--verify").exit_code == 0  # complete decks
+    write_file(
+        cards_dir / "zz-dup.yaml",
+        "deck: 面试::重复\ncards:\n  - id: dup-one\n    question: 用户私信辱骂客服，你怎么办？！\n"
+        "    outline: [冷静, 回应, 解决]\n",
+    )
+    strict = probe("check", "--cards", str(cards_dir), "--strict", home=home)
+    assert strict.returncode == 1 and "teardown ran" not in strict.stdout
+    assert "near-duplicate" in strict.stderr and strict.stdout == "4 cards in 3 decks: ok, 1 warnings.\n"
+
+
+def test_other_commands_end_as_usual(home):
+    version = probe("--version", home=home)
+    assert version.returncode == 0 and version.stdout.splitlines()[-1] == "teardown ran"
