@@ -726,3 +726,22 @@ def test_a_copy_that_fails_is_made_again_by_the_writer(cards_dir, tmp_path, copi
     edit(cards_dir / "ant.yaml", "用来评估获客渠道质量", "用来评估渠道质量")
     report = build(cards_dir, out, now=T0 + 1)
     assert report.decks[-1].written and stale_outputs(cards_dir, out) == []
+
+
+def test_a_copy_is_removed_when_writing_fails_before_any_package_is_written(cards_dir, tmp_path, copies, monkeypatch):
+    from interview_srs import output_set
+
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    real = output_set.OutputSet.temporary
+
+    def full_for_the_combined_package(self, target, *args, **kwargs):
+        if "interview-srs-all" in Path(target).name:
+            raise OSError(28, "No space left on device")
+        return real(self, target, *args, **kwargs)
+
+    monkeypatch.setattr(output_set.OutputSet, "temporary", full_for_the_combined_package)
+    edit(cards_dir / "ant.yaml", "用来评估获客渠道质量", "用来评估渠道质量")
+    with pytest.raises(BuildError):
+        build(cards_dir, out, now=T0 + 1)
+    assert len(copies) == 1 and scratch_copies(tmp_path) == []

@@ -400,15 +400,16 @@ def _write_outputs(
         base = early.base_for(output.name, target, sha) if patch and sha is not None else None
         if base is not None and (base.note_type_mod, base.decks) != (plan.note_type.mod, output.deck_names):
             base = None
-        jobs.append((output, temporary, base, early.take(base)))
+        jobs.append((output, temporary, base))
     rows = _NoteRows(index)
 
     def write(
-        output: PlannedOutput, temporary: Path, base: package_cache.Base | None, copy: Path | None
+        output: PlannedOutput, temporary: Path, base: package_cache.Base | None
     ) -> tuple[anki_export.Written, str]:
         if base is not None:
             package = anki_export.patch_package_to(
-                temporary, base.previous, base.notes, list(output.decks), rows.row, keep_collection=patch, copy=copy
+                temporary, base.previous, base.notes, list(output.decks), rows.row, keep_collection=patch,
+                copy=early.take(base),  # taken here, so that a copy no writer took is removed
             )
         else:
             decks = [anki_export.DeckContent(name, map(rows.row, notes)) for name, notes in output.decks]
@@ -417,7 +418,7 @@ def _write_outputs(
 
     # sqlite, zlib and hashlib release the GIL, so packages are written and hashed side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = [(job[0], pool.submit(write, *job)) for job in jobs]
+        futures = [(output, pool.submit(write, output, temporary, base)) for output, temporary, base in jobs]
         done_meanwhile = meanwhile()
     failures = [future.exception() for _output, future in futures if future.exception()]
     if failures:
@@ -475,7 +476,8 @@ class _EarlyCopy:
         return package_cache.base_for(target, sha)
 
     def take(self, base: package_cache.Base | None) -> Path | None:
-        """The copy, when `base` is the one copied and the copy worked; the caller then owns the file."""
+        """The copy, when `base` is the one copied and the copy worked; the caller then owns the
+        file. Called by the writing threads: only the one writing the package copied from takes it."""
         if self._copy is None or base is None or base is not self.base:
             return None
         copy, self._copy = self._copy, None
