@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO
 from interview_srs import cards as cards_module
@@ -203,3 +206,84 @@ def test_a_view_that_is_not_exactly_as_stored_is_not_used(bank, tmp_path, damage
     damage(stored)
     parse_cache.entry_path(key, tmp_path / "cache").write_text(json.dumps(stored), "utf-8")  # \\ud800 escaped
     assert checked(bank) == wanted
+
+
+# -- any sequence of edits: the cached check is the fresh one ----------------------------------------
+
+QUESTIONS = ["如何提升用户留存率？", "如何提升用户留存率并降低流失？", "讲一次跨部门协作", "支付宝有哪些产品？", "你为什么想加入我们？"]
+LINES = ["同一句话出现在很多卡上", "先讲结论再讲过程", "用数据说话", "复盘", "背景"]
+
+
+def card_text(card: dict) -> str:
+    lines = [f"  - id: {card['id']}", f"    question: {card['question']}", "    outline:"]
+    lines += [f"      - {line}" for line in card["outline"]]
+    if card.get("as_of"):
+        lines.append(f"    as_of: {card['as_of']}")
+    return "\n".join(lines) + "\n"
+
+
+STEPS = st.tuples(
+    st.sampled_from(["question", "line", "as_of", "add", "remove", "break", "mend", "duplicate-id"]),
+    st.integers(0, 1),  # which file
+    st.integers(0, 20),
+    st.integers(0, 20),
+)
+
+
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(STEPS, min_size=1, max_size=6))
+def test_after_any_edits_the_cached_check_is_the_fresh_one(tmp_path_factory, steps):
+    root = tmp_path_factory.mktemp("edits")
+    folder = root / "cards"
+    folder.mkdir()
+    files = {
+        name: [{"id": f"{name[0]}-{i}", "question": QUESTIONS[(i + k) % 5], "outline": [LINES[i % 5], LINES[(i + 1) % 5], "三"]}
+               for i in range(3)]
+        for k, name in enumerate(["a.yaml", "b.yaml"])
+    }
+    broken = set()
+
+    def write() -> None:
+        for name, cards in files.items():
+            text = f"deck: 面试::{name[0]}\ncards:\n" + "".join(card_text(card) for card in cards)
+            (folder / name).write_text(text + ("  - id: [broken\n" if name in broken else ""), "utf-8")
+
+    previous = os.environ.get("SRS_CACHE_DIR")
+    os.environ["SRS_CACHE_DIR"] = str(root / "cache")
+    try:
+        write()
+        for step, (kind, which, i, j) in enumerate(steps):
+            name = sorted(files)[which]
+            cards = files[name]
+            card = cards[i % len(cards)] if cards else None
+            if kind == "question" and card:
+                card["question"] = QUESTIONS[j % 5] + ("" if j < 10 else "吗？")
+            elif kind == "line" and card:
+                card["outline"][j % 3] = LINES[j % 5]
+            elif kind == "as_of" and card:
+                card["as_of"] = "" if j % 3 == 0 else ("2019-05" if j % 3 == 1 else "2026-10")
+            elif kind == "add":
+                cards.insert(i % (len(cards) + 1), {"id": f"{name[0]}-new-{step}", "question": QUESTIONS[j % 5], "outline": ["一", "二", "三"]})
+            elif kind == "remove" and len(cards) > 1:
+                cards.pop(i % len(cards))
+            elif kind == "break":
+                broken.add(name)
+            elif kind == "mend":
+                broken.discard(name)
+            elif kind == "duplicate-id" and card:
+                other = files[sorted(files)[1 - which]]
+                if other:
+                    card["id"] = other[j % len(other)]["id"]
+            write()
+            try:
+                bank = load_bank(folder, use_cache=False)
+            except CardsError as error:
+                assert problems(lambda: check_cards(folder, TODAY)) == [str(p) for p in error.problems]
+                continue
+            wanted = [str(w) for w in content_warnings(bank, TODAY)]
+            assert [str(w) for w in check_cards(folder, TODAY).warnings] == wanted
+    finally:
+        if previous is None:
+            os.environ.pop("SRS_CACHE_DIR", None)
+        else:
+            os.environ["SRS_CACHE_DIR"] = previous
