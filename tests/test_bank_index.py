@@ -117,6 +117,7 @@ def test_a_cached_rendering_holding_a_lone_surrogate_is_not_used(tmp_path, monke
         lambda e: e.pop("guids"),
         lambda e: e.update(at="x"),
         lambda e: e.update(ids=["\ud800"] * len(e["ids"])),  # a lone surrogate: JSON holds it, output cannot
+        lambda e: e.update(ids="x" * len(e["ids"])),  # text, not a list of ids
     ],
 )
 def test_a_damaged_index_entry_is_a_miss(tmp_path, monkeypatch, damage):

@@ -264,14 +264,14 @@ def _cached_index(sha: str, path: Path, shown: str, folder: Path) -> IndexedFile
         guids, digests, cited = entry["guids"], entry["digests"], entry["cited"]
         documents = tuple(entry["documents"])
         if not (
-            len(ids) == len(lines) == len(columns) == len(guids) == len(digests) == len(cited)
-            and set(map(type, itertools.chain(ids, guids, digests, documents, [entry["deck"]]))) <= {str}
+            all(type(values) is list for values in (ids, lines, columns, guids, digests, cited))
+            and len(ids) == len(lines) == len(columns) == len(guids) == len(digests) == len(cited)
             and set(map(type, itertools.chain(lines, columns, [line, column]))) <= {int}
             and set(map(type, cited)) <= {list}
-            and set(map(type, itertools.chain.from_iterable(cited))) <= {str}
         ):
             return None
-        # a lone surrogate (JSON can hold one, no card file can) would fail when written out
+        # TypeError unless every text is one; a lone surrogate (JSON can hold one, no card file
+        # can) would fail when written out
         "".join(itertools.chain(ids, guids, digests, documents, [entry["deck"]], *cited)).encode("utf-8")
         cards = tuple(map(IndexedCard, ids, guids, digests, map(tuple, cited), itertools.repeat(shown), lines, columns))
         return IndexedFile(
