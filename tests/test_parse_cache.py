@@ -62,7 +62,7 @@ def test_files_with_problems_are_never_cached(cards_dir, tmp_path, monkeypatch):
     assert len(entries(folder)) == 4  # and which of their versions was parsed last
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"deck": 1}', b"[]", b'{"cards": [{"id": null}]}', b'{"deck": "d", "company": "", "role": "", "tags": [], "source": "", "documents": [], "at": [1, 1], "cards": [{"id": "a", "question": 5, "at": [3, 5]}]}', b'{"deck": "d", "company": "", "role": "", "tags": [], "source": "", "documents": [], "at": [1, 1], "cards": [{"id": "a", "question": "\\ud800?", "at": [3, 5]}]}'])
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"deck": 1}', b"[]", b'{"cards": [{"id": null}]}', b'{"deck": "d", "company": "", "role": "", "tags": [], "source": "", "documents": [], "at": [1, 1], "cards": [{"id": "a", "question": 5, "at": [3, 5]}]}', b'{"deck": "d", "company": "", "role": "", "tags": [], "source": "", "documents": [], "at": [1, 1], "cards": [{"id": "a", "question": "\\ud800?", "at": [3, 5]}]}', b'{"deck": 5, "company": "", "role": "", "tags": [], "source": "", "documents": [], "at": [1, 1], "cards": [{"id": "a", "question": "q", "at": [3, 5]}]}', b'{"deck": "d", "company": "", "role": "", "tags": "xy", "source": "", "documents": [], "at": [1, 1], "cards": [{"id": "a", "question": "q", "at": [3, 5]}]}', b'{"deck": "d", "company": "", "role": "", "tags": [], "source": "", "documents": [], "at": [1, 1], "cards": [{"id": "a", "question": "q", "outline": "abc", "at": [3, 5]}]}'])
 def test_a_damaged_entry_is_a_miss(cards_dir, damage):
     first = load_bank(cards_dir)
     folder = Path(os.environ["SRS_CACHE_DIR"])

@@ -193,13 +193,10 @@ def card_from_json(item: dict, shown: str, line: int | None = None):
     stored_line, column = item["at"]
     star = item.get("star")
     if star:
-        star = Star(*(tuple(star[name]) for name in STAR_PARTS))
+        star = Star(*(_listed(star, name) for name in STAR_PARTS))
         _all_text(chain(star.situation, star.task, star.action, star.result))
-    outline = tuple(item.get("outline", ()))
-    pitfalls = tuple(item.get("pitfalls", ()))
-    tags = tuple(item.get("tags", ()))
-    sources = tuple(item.get("sources", ()))
-    followups = tuple(Followup(f["q"], f["cue"]) for f in item.get("followups", ()))
+    outline, pitfalls, tags, sources = (_listed(item, key) for key in ("outline", "pitfalls", "tags", "sources"))
+    followups = tuple(Followup(f["q"], f["cue"]) for f in _listed(item, "followups"))
     card = Card(
         id=item["id"],
         question=item["question"],
@@ -219,6 +216,15 @@ def card_from_json(item: dict, shown: str, line: int | None = None):
     return card
 
 
+def _listed(item: dict, key: str) -> tuple:
+    """The list stored under `key` as a tuple (empty when absent); TypeError for anything else
+    (text would otherwise be taken for a list of its characters)."""
+    value = item.get(key, [])
+    if type(value) is not list:
+        raise TypeError(f"{key} is not a list")
+    return tuple(value)
+
+
 def _all_text(texts) -> None:
     """TypeError unless every item is text; UnicodeEncodeError (a ValueError) for a lone
     surrogate, which JSON can hold and no card file can: printing it would fail."""
@@ -229,6 +235,10 @@ def _deck_from_json(payload: dict, path: Path, shown: str, digest: str):
     from interview_srs.cards import DeckFile
 
     line, column = payload["at"]
+    tags, documents = payload["tags"], payload["documents"]
+    if type(tags) is not list or type(documents) is not list or type(payload["cards"]) is not list:
+        raise TypeError("not a stored deck")
+    _all_text((payload["deck"], payload["company"], payload["role"], payload["source"], *tags, *documents))
     return DeckFile(
         path=path,
         display_path=shown,
@@ -237,8 +247,8 @@ def _deck_from_json(payload: dict, path: Path, shown: str, digest: str):
         location=Location(shown, int(line), int(column)),
         company=payload["company"],
         role=payload["role"],
-        tags=tuple(payload["tags"]),
+        tags=tuple(tags),
         source=payload["source"],
-        documents=tuple(payload["documents"]),
+        documents=tuple(documents),
         digest=digest,
     )
