@@ -287,3 +287,60 @@ def test_after_any_edits_the_cached_check_is_the_fresh_one(tmp_path_factory, ste
             os.environ.pop("SRS_CACHE_DIR", None)
         else:
             os.environ["SRS_CACHE_DIR"] = previous
+
+
+# -- any damage to any cached value: no crash ---------------------------------------------------------
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(allow_nan=False, width=16) | st.text(max_size=4),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(damage=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 10_000), JSON), min_size=1, max_size=12))
+def test_whatever_the_cache_holds_check_and_build_answer_or_fail_cleanly(tmp_path_factory, damage):
+    """Every cached entry (parse, index, rendering, views, findings, packages, state copy), and
+    one field in it, replaced by any JSON: `srs check` and `srs build` give their answer or a
+    located error, never a crash."""
+    import json
+
+    from interview_srs.build import BuildError, build
+
+    root = tmp_path_factory.mktemp("damaged")
+    folder = root / "cards"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(FIRST, "utf-8")
+    (folder / "b.yaml").write_text(SECOND, "utf-8")
+    previous = os.environ.get("SRS_CACHE_DIR")
+    os.environ["SRS_CACHE_DIR"] = str(root / "cache")
+    try:
+        check_cards(folder, TODAY)
+        build(folder, root / "decks", now=1_760_000_000)
+        (folder / "b.yaml").write_text(SECOND.replace("讲一次", "说一次"), "utf-8")  # so a file is parsed again
+        entries = sorted((root / "cache").rglob("*.json"))
+        for which, field, value in damage:
+            entry = entries[which % len(entries)]
+            try:
+                stored = json.loads(entry.read_text("utf-8"))
+            except ValueError:
+                stored = None
+            if isinstance(stored, dict) and stored:
+                stored[sorted(stored)[field % len(stored)]] = value  # one field: the rest still looks right
+            else:
+                stored = value
+            entry.write_text(json.dumps(stored), "utf-8")
+        try:
+            check_cards(folder, TODAY)
+        except CardsError:
+            pass
+        try:
+            build(folder, root / "decks", now=1_760_000_100)
+        except (BuildError, CardsError):
+            pass
+    finally:
+        if previous is None:
+            os.environ.pop("SRS_CACHE_DIR", None)
+        else:
+            os.environ["SRS_CACHE_DIR"] = previous
