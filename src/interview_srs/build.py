@@ -173,9 +173,9 @@ def _known_state(path: Path) -> BuildState | None:
     time and inode): a compact copy in the parse cache is read several times faster than
     the indented file, which a 10,000-card bank makes 1.2 MB."""
     try:
-        info = path.stat()
+        identity = parse_cache.file_identity(path)
         copy = parse_cache.load_value(_state_key(path), parse_cache.cache_dir())
-        if not (isinstance(copy, dict) and copy.get("file") == [info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev]):
+        if not (isinstance(copy, dict) and copy.get("file") == identity):
             return None
         ids, hashes, mods = copy["ids"].split("\n"), copy["hashes"].split("\n"), copy["mods"]
         if not copy["ids"]:
@@ -191,13 +191,13 @@ def _known_state(path: Path) -> BuildState | None:
 def _remember_state(path: Path, state: BuildState) -> None:
     """Keep the compact copy `_known_state` reads (ids and hashes hold no line breaks)."""
     try:
-        info = path.stat()
+        identity = parse_cache.file_identity(path)
     except OSError:
         return
     parse_cache.store_value(
         _state_key(path),
         {
-            "file": [info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev],
+            "file": identity,
             "state": replace(state, notes={}).to_dict(),
             "ids": "\n".join(state.notes),
             "hashes": "\n".join(stamp.hash for stamp in state.notes.values()),
@@ -261,8 +261,7 @@ def _source_hashes(cards_dir: Path) -> dict[str, str]:
     for path in card_files(cards_dir):
         name = path.relative_to(cards_dir).as_posix()
         try:
-            info = path.stat()
-            identity = [info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev]
+            identity = parse_cache.file_identity(path)
             before = known.get(name)
             if isinstance(before, dict) and before.get("stat") == identity and isinstance(before.get("sha"), str):
                 hashes[name] = before["sha"]

@@ -51,7 +51,7 @@ def base_for(package: Path, sha: str) -> Base | None:
         if notes is None or not (all(isinstance(d, str) for d in decks) and type(note_type_mod) is int):
             return None
         collection = entry.with_suffix(".anki2")
-        if _identity(collection) != record["collection"]:
+        if parse_cache.file_identity(collection) != record["collection"]:
             return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):  # a record of another shape
         return None
@@ -77,7 +77,7 @@ def unchanged(package: Path, sha: str) -> bool:
     same size, modification time and inode as then, which spares a large bank's rebuild from
     reading every package to hash it. Without a record it says no, and the caller hashes."""
     try:
-        return _identity(package) == _packages(folder() / sha).get(str(package.resolve()))
+        return parse_cache.file_identity(package) == _packages(folder() / sha).get(str(package.resolve()))
     except OSError:
         return False
 
@@ -90,7 +90,7 @@ def remember(package: Path, sha: str) -> None:
     entry = folder() / sha
     try:
         # every file with these bytes: a one-file bank's package and the combined one match
-        files = {**_packages(entry), str(package.resolve()): _identity(package)}
+        files = {**_packages(entry), str(package.resolve()): parse_cache.file_identity(package)}
         entry.parent.mkdir(parents=True, exist_ok=True)
         parse_cache.write_atomically(entry.with_suffix(".files"), json.dumps(files))
     except OSError:
@@ -104,12 +104,6 @@ def _packages(entry: Path) -> dict:
     except (OSError, ValueError):
         return {}
     return files if isinstance(files, dict) else {}
-
-
-def _identity(path: Path) -> list[int]:
-    """What changes when a file is written or replaced: size, modification time, inode, device."""
-    info = path.stat()
-    return [info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev]
 
 
 def keep(
@@ -136,7 +130,7 @@ def keep(
             "decks": list(decks),
             "note_type_mod": note_type_mod,
             "notes": _notes_to(package.notes),
-            "collection": _identity(entry.with_suffix(".anki2")),
+            "collection": parse_cache.file_identity(entry.with_suffix(".anki2")),
         }
         parse_cache.write_atomically(entry.with_suffix(".json"), json.dumps(record))
         remember(written_to, sha)

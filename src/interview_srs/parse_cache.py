@@ -66,6 +66,13 @@ def _parse_key(digest: str) -> str:
     return f"parsed:{parser_version()}:{digest}"
 
 
+def file_identity(path: Path) -> list[int]:
+    """What changes when a file is written or replaced: size, modification time, inode, device.
+    A cached result about a file is used only while the file still has the identity it had."""
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev]
+
+
 def load_value(key: str, folder: Path):
     """The JSON value stored under `key`, or None (missing, unreadable or not JSON)."""
     try:
