@@ -270,9 +270,7 @@ def _cached_index(sha: str, path: Path, shown: str, folder: Path) -> IndexedFile
             and set(map(type, cited)) <= {list}
         ):
             return None
-        # TypeError unless every text is one; a lone surrogate (JSON can hold one, no card file
-        # can) would fail when written out
-        "".join(itertools.chain(ids, guids, digests, documents, [entry["deck"]], *cited)).encode("utf-8")
+        parse_cache.require_text(itertools.chain(ids, guids, digests, documents, [entry["deck"]], *cited))
         cards = tuple(map(IndexedCard, ids, guids, digests, map(tuple, cited), itertools.repeat(shown), lines, columns))
         return IndexedFile(
             path=path,
@@ -291,8 +289,8 @@ def _cached_notes(file: IndexedFile) -> list[RenderedNote] | None:
     entry = parse_cache.load_value(_notes_key(file.sha), parse_cache.cache_dir()) if file.sha else None
     try:
         notes = [RenderedNote(guid, flds, tags, digest) for guid, flds, tags, digest in entry]
-        "".join(itertools.chain.from_iterable(notes)).encode("utf-8")  # text only, and no lone surrogate
-    except (TypeError, ValueError):  # ValueError: UnicodeEncodeError among them
+        parse_cache.require_text(itertools.chain.from_iterable(notes))
+    except (TypeError, ValueError):
         return None
     # Only an entry that agrees with the index is used: a mismatch would put wrong text in a package.
     if [(n.guid, n.digest) for n in notes] != [(c.guid, c.digest) for c in file.cards]:

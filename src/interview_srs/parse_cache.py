@@ -201,7 +201,7 @@ def card_from_json(item: dict, shown: str, line: int | None = None):
     star = item.get("star")
     if star:
         star = Star(*(_listed(star, name) for name in STAR_PARTS))
-        _all_text(chain(star.situation, star.task, star.action, star.result))
+        require_text(chain(star.situation, star.task, star.action, star.result))
     outline, pitfalls, tags, sources = (_listed(item, key) for key in ("outline", "pitfalls", "tags", "sources"))
     followups = tuple(Followup(f["q"], f["cue"]) for f in _listed(item, "followups"))
     card = Card(
@@ -218,7 +218,7 @@ def card_from_json(item: dict, shown: str, line: int | None = None):
         followups=followups,
         as_of=item.get("as_of", ""),
     )
-    _all_text((card.id, card.question, card.assesses, card.example, card.as_of, *outline, *pitfalls, *tags, *sources,
+    require_text((card.id, card.question, card.assesses, card.example, card.as_of, *outline, *pitfalls, *tags, *sources,
                *chain.from_iterable((f.q, f.cue) for f in followups)))
     return card
 
@@ -232,9 +232,10 @@ def _listed(item: dict, key: str) -> tuple:
     return tuple(value)
 
 
-def _all_text(texts) -> None:
-    """TypeError unless every item is text; UnicodeEncodeError (a ValueError) for a lone
-    surrogate, which JSON can hold and no card file can: printing it would fail."""
+def require_text(texts) -> None:
+    """For values read back from the cache: TypeError unless every item is text, and
+    UnicodeEncodeError (a ValueError) for a lone surrogate, which JSON can hold and no card
+    file can (printing or storing it would fail). One C-level pass over all of them."""
     "".join(texts).encode("utf-8")
 
 
@@ -245,7 +246,7 @@ def _deck_from_json(payload: dict, path: Path, shown: str, digest: str):
     tags, documents = payload["tags"], payload["documents"]
     if type(tags) is not list or type(documents) is not list or type(payload["cards"]) is not list:
         raise TypeError("not a stored deck")
-    _all_text((payload["deck"], payload["company"], payload["role"], payload["source"], *tags, *documents))
+    require_text((payload["deck"], payload["company"], payload["role"], payload["source"], *tags, *documents))
     return DeckFile(
         path=path,
         display_path=shown,

@@ -173,9 +173,9 @@ def _valid_view(entry, digest: str) -> bool:
         columns = [entry[name] for name in ("ids", "questions", "as_of", "lines", "columns")]
         line, column = entry["at"]
         count = len(columns[0])
-        texts = [*chain(*columns[:3]), entry["deck"], *(text for row in entry["findings"] for text in row[1:])]
-        # TypeError unless all are text; a lone surrogate (JSON can hold one) cannot be printed
-        "".join(texts).encode("utf-8")
+        parse_cache.require_text(
+            [*chain(*columns[:3]), entry["deck"], *(text for row in entry["findings"] for text in row[1:])]
+        )
         return (
             entry["for"] == digest
             and all(type(c) is list and len(c) == count for c in columns)
@@ -185,7 +185,7 @@ def _valid_view(entry, digest: str) -> bool:
             and _HASH_KEY.match(entry["lines_hash"]) is not None
             and all(_is_row(row, (int, str, str)) and 0 <= row[0] < count for row in entry["findings"])
         )
-    except (TypeError, KeyError, ValueError):  # ValueError: UnicodeEncodeError among them
+    except (TypeError, KeyError, ValueError):
         return False
 
 
