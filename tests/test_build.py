@@ -610,6 +610,7 @@ def test_json_text_is_json_dumps(text):
     from interview_srs.build import json_text
 
     assert json_text(text) == json.dumps(text)
+    assert json_text(text, ensure_ascii=False) == json.dumps(text, ensure_ascii=False)
 
 
 def test_a_card_file_is_hashed_again_whenever_it_may_have_changed(cards_dir, tmp_path, monkeypatch):

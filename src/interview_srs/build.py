@@ -567,7 +567,7 @@ def notes_text(notes: dict[str, Stamp]) -> str:
     ordered = sorted(notes.items())
     # Card ids and hex hashes, the usual texts, need no escapes: one check for all of them.
     plain = _PLAIN.match("".join(key + stamp.hash for key, stamp in ordered)) is not None
-    quoted = (lambda text: f'"{text}"') if plain else _quoted
+    quoted = (lambda text: f'"{text}"') if plain else (lambda text: json_text(text, ensure_ascii=False))
     return "{}" if not ordered else "{\n" + ",\n".join(
         f'  {quoted(key)}: {{\n   "hash": {quoted(stamp.hash)},\n   "mod": {stamp.mod}\n  }}'
         for key, stamp in ordered
@@ -576,9 +576,6 @@ def notes_text(notes: dict[str, Stamp]) -> str:
 
 _PLAIN = re.compile(r"[a-z0-9-]*\Z")  # card ids and hex hashes: JSON quotes them as they are
 
-
-def _quoted(text: str) -> str:
-    return f'"{text}"' if _PLAIN.match(text) else json.dumps(text, ensure_ascii=False)
 
 
 def build_clock(environ: dict | None = None) -> int:
@@ -700,11 +697,12 @@ def plan_build(files: tuple[IndexedFile, ...], state: BuildState, now: int) -> B
     return BuildPlan(note_type=note_type, stamps=stamps, outputs=tuple(outputs))
 
 
-def json_text(text: str) -> str:
-    """`json.dumps(text)`, without its call for the usual texts (ids, GUIDs, hashes)."""
+def json_text(text: str, ensure_ascii: bool = True) -> str:
+    """`json.dumps(text, ensure_ascii=...)`, without its call for the usual texts (ids, GUIDs,
+    hashes): printable ASCII without quotes or backslashes is quoted as it is either way."""
     if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
         return f'"{text}"'
-    return json.dumps(text)
+    return json.dumps(text, ensure_ascii=ensure_ascii)
 
 
 def borrowed_notes(
