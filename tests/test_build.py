@@ -664,13 +664,20 @@ def test_the_state_is_read_from_its_compact_copy_only_while_the_file_is_unchange
 
 @pytest.fixture
 def copies(tmp_path, monkeypatch) -> list:
-    """Each early copy made (the thread it ran on), in a cache folder of the test's own."""
+    """Each early copy made (the thread it ran on), in a cache folder of the test's own; a
+    writer's own copy goes beside the package, not into the cache, and is not counted."""
     import threading
 
     monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "cache"))
     made = []
     real = anki_export.copy_collection
-    monkeypatch.setattr(anki_export, "copy_collection", lambda *a: made.append(threading.current_thread()) or real(*a))
+
+    def copy(previous, folder):
+        if Path(folder) == tmp_path / "cache" / "packages":
+            made.append(threading.current_thread())
+        return real(previous, folder)
+
+    monkeypatch.setattr(anki_export, "copy_collection", copy)
     return made
 
 
@@ -720,13 +727,19 @@ def test_a_copy_that_fails_is_made_again_by_the_writer(cards_dir, tmp_path, copi
     out = tmp_path / "out"
     build(cards_dir, out, now=T0)
 
-    def no_space(*args):
-        raise OSError(28, "No space left on device")
+    real = anki_export.copy_collection
+    refused = []
 
-    monkeypatch.setattr(anki_export, "copy_collection", no_space)
+    def no_space_in_the_cache(previous, folder):
+        if Path(folder) == tmp_path / "cache" / "packages":
+            refused.append(folder)
+            raise OSError(28, "No space left on device")
+        return real(previous, folder)
+
+    monkeypatch.setattr(anki_export, "copy_collection", no_space_in_the_cache)
     edit(cards_dir / "ant.yaml", "用来评估获客渠道质量", "用来评估渠道质量")
     report = build(cards_dir, out, now=T0 + 1)
-    assert report.decks[-1].written and stale_outputs(cards_dir, out) == []
+    assert len(refused) == 1 and report.decks[-1].written and stale_outputs(cards_dir, out) == []
 
 
 def test_a_copy_is_removed_when_writing_fails_before_any_package_is_written(cards_dir, tmp_path, copies, monkeypatch):

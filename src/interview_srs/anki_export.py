@@ -354,10 +354,13 @@ def _package_from(
     """A scratch collection beside `path` (empty, or a copy of `previous`'s: `copy` if made
     already) that `fill` writes, zipped to `path`; the scratch file is removed on failure, and
     after unless `keep_collection`."""
-    db_name = _scratch_collection(path.parent) if copy is None else copy
+    if copy is not None:
+        db_name = copy
+    elif previous is not None:
+        db_name = copy_collection(previous, path.parent)
+    else:
+        db_name = _scratch_collection(path.parent)
     try:
-        if previous is not None and copy is None:
-            shutil.copyfile(previous.collection, db_name)
         connection = sqlite3.connect(db_name)
         try:
             cursor = connection.cursor()
@@ -387,10 +390,7 @@ def _apply_changes(
     if [note.guid for note in placed] == list(old) and dids == [row[2] for row in old.values()]:
         # The usual rebuild: the same notes in the same places, a few with new contents.
         rows = [row_of(note) for note, (_nid, mod, _did, _due) in zip(placed, old.values()) if note.mod != mod]
-        cursor.executemany(
-            "UPDATE notes SET mod = ?, tags = ?, flds = ?, sfld = ? WHERE id = ?",
-            [(row.mod, row.tags, row.flds, _sort_field(row), old[row.guid][0]) for row in rows],
-        )
+        cursor.executemany(_UPDATE_NOTE, [_update_values(row, old[row.guid][0]) for row in rows])
         for row in rows:
             nid, _mod, did, due = old[row.guid]
             old[row.guid] = (nid, row.mod, did, due)
@@ -408,14 +408,13 @@ def _apply_changes(
         nid, mod, old_did, due = before
         notes[note.guid] = (nid, note.mod, did, position)
         if mod != note.mod:
-            row = row_of(note)
-            changed.append((row.mod, row.tags, row.flds, _sort_field(row), nid))
+            changed.append(_update_values(row_of(note), nid))
         if (old_did, due) != (did, position):
             moved.append((did, position, nid))
     gone = [(old[guid][0],) for guid in old.keys() - notes.keys()]
     cursor.executemany("DELETE FROM cards WHERE nid = ?", gone)
     cursor.executemany("DELETE FROM notes WHERE id = ?", gone)
-    cursor.executemany("UPDATE notes SET mod = ?, tags = ?, flds = ?, sfld = ? WHERE id = ?", changed)
+    cursor.executemany(_UPDATE_NOTE, changed)
     cursor.executemany("UPDATE cards SET did = ?, due = ? WHERE nid = ?", moved)
     cursor.executemany(
         "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -426,6 +425,13 @@ def _apply_changes(
         (_card_values(nid + 1, nid, did, position) for nid, did, position, _row in added),
     )
     return notes
+
+
+_UPDATE_NOTE = "UPDATE notes SET mod = ?, tags = ?, flds = ?, sfld = ? WHERE id = ?"
+
+
+def _update_values(row: NoteRow, nid: int) -> tuple:
+    return (row.mod, row.tags, row.flds, _sort_field(row), nid)
 
 
 def _scratch_collection(folder: Path) -> Path:
