@@ -61,14 +61,14 @@ def _fail_with_problems(error, wrote_nothing: bool = True) -> None:
     sys.exit(1)
 
 
-def _without_cycle_collection() -> None:
-    """`check` and `build` make tens of thousands of objects that live until the process ends,
-    and make no garbage cycles worth finding: the cycle collector's passes over them cost a
-    large bank's rebuild ~30 ms for nothing. Reference counting still frees everything else.
-    Back on when the command ends (the tests run many commands in one process).
+def _holding_the_whole_bank() -> None:
+    """`check` and `build` make tens of thousands of objects that live until the process ends.
 
-    Freeing those objects one by one when the interpreter shuts down costs another ~20 ms, so
-    `main` ends such a command without that teardown (see `_end_now`)."""
+    They make no garbage cycles worth finding, so the cycle collector is off while they run:
+    its passes cost a large bank's rebuild ~30 ms for nothing (reference counting still frees
+    everything else); it is back on when the command ends, as the tests run many commands in
+    one process. Freeing those objects one by one when the interpreter shuts down costs another
+    ~20 ms, so `main` ends such a command without that teardown (see `_end_now`)."""
     import gc
 
     global _skip_teardown
@@ -105,7 +105,7 @@ def _curator_cards(cards_dir: Path | None) -> Path:
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings too.")
 def check(cards_dir: Path, strict: bool) -> None:
     """Validate the card files; warn about near-duplicates and over-long backs."""
-    _without_cycle_collection()
+    _holding_the_whole_bank()
     from interview_srs.cards import CardsError
     from interview_srs.check import check_cards
 
@@ -144,7 +144,7 @@ def check(cards_dir: Path, strict: bool) -> None:
 )
 def build(cards_dir: Path | None, out_dir: Path, verify: bool, answers_dir: str | None) -> None:
     """Compile the cards into Anki decks (one per file, plus one with everything)."""
-    _without_cycle_collection()
+    _holding_the_whole_bank()
     from interview_srs import build as builder
     from interview_srs.cards import CardsError
 
