@@ -48,8 +48,10 @@ FOLLOWUP_KEYS = ("q", "cue")
 AS_OF_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DOCUMENT_PATTERN = re.compile(r"^[0-9A-Za-z_-]+$")
 # Lists and mappings inside each other: a card file needs TYPICAL_DEPTH levels. The C composer
-# recurses once per level; this many levels is far below what overflows a thread's stack.
-MAX_DEPTH = 5000
+# recurses once per level, LibYAML refuses 1,000 levels in newer releases with its own wording,
+# and the pure-Python composer reaches Python's recursion limit below that: refusing far sooner
+# gives every reader the same located message.
+MAX_DEPTH = 100
 TYPICAL_DEPTH = 6
 MAX_SHOWN = 80  # characters of a bad value quoted in a message
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
@@ -447,6 +449,19 @@ def _node_properties_and_depth(text: str) -> list[tuple[yaml.Mark, str]]:
     if not deep and not (("&" in text or "*" in text) and _NODE_PROPERTY.search(text)):
         return []
     found: list[tuple[yaml.Mark, str]] = []
+    too_deep = f"lists and mappings are nested more than {MAX_DEPTH} levels deep (a card file needs {TYPICAL_DEPTH})"
+    try:
+        _scan_events(text, found, too_deep)
+    except yaml.MarkedYAMLError as error:
+        # LibYAML's scanner reads up to 1,024 characters ahead of the events it gives, so a run
+        # of `[` can reach its own nesting limit before this scan reaches MAX_DEPTH.
+        if "nesting depth" not in (error.problem or "") or error.problem_mark is None:
+            raise
+        found.append((error.problem_mark, too_deep))
+    return found
+
+
+def _scan_events(text: str, found: list[tuple[yaml.Mark, str]], too_deep: str) -> None:
     depth = 0
     for event in yaml.parse(text, Loader=_SafeLoader):
         if isinstance(event, yaml.AliasEvent):
@@ -457,14 +472,10 @@ def _node_properties_and_depth(text: str) -> list[tuple[yaml.Mark, str]]:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                found.append(
-                    (event.start_mark, f"lists and mappings are nested more than {MAX_DEPTH} levels deep "
-                     f"(a card file needs {TYPICAL_DEPTH})")
-                )
-                break
+                found.append((event.start_mark, too_deep))
+                return
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    return found
 
 
 def _prefix_longer_than(text: str, width: int) -> bool:
