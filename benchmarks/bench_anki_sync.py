@@ -25,9 +25,9 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src"
 sys.path.insert(0, str(SRC))
 
-from interview_srs.anki_sync import sync_from_anki  # noqa: E402
-from interview_srs.build import build  # noqa: E402
-from interview_srs.home import open_home  # noqa: E402
+from interview_srs.anki.sync import sync_from_anki  # noqa: E402
+from interview_srs.anki.build import build  # noqa: E402
+from interview_srs.store.home import open_home  # noqa: E402
 
 CARDS = 2_000
 FILES = 4

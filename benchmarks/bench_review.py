@@ -29,8 +29,8 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src"
 sys.path.insert(0, str(SRC))
 
-from interview_srs.config import Config  # noqa: E402
-from interview_srs.scheduler import Schedulers, to_ms  # noqa: E402
+from interview_srs.schedule.config import Config  # noqa: E402
+from interview_srs.schedule.scheduler import Schedulers, to_ms  # noqa: E402
 from interview_srs.store import Store  # noqa: E402
 
 CARDS = 10_000

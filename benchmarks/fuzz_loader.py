@@ -108,7 +108,7 @@ def sources() -> list[tuple[str, bytes]]:
 
 def outcome(data: bytes) -> str:
     """'deck', 'problems', or what went wrong ('exception: …', 'unlocated', 'multi-line')."""
-    from interview_srs.cards import parse_deck_file
+    from interview_srs.bank.parse import parse_deck_file
 
     try:
         deck, problems = parse_deck_file(data, Path("cards/x.yaml"), "cards/x.yaml")

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from anki.scheduler.v3 import CardAnswer
 
-from interview_srs import anki_export
-from interview_srs.build import build
-from interview_srs.cards import CardsError, load_bank
+from interview_srs.anki import notes as anki_export
+from interview_srs.anki.build import build
+from interview_srs.bank.parse import CardsError, load_bank
 
 from conftest import write_file
 
@@ -224,7 +224,7 @@ def test_the_card_style_keeps_headings_above_labels_and_the_footer_readable():
 
 
 def test_the_personal_package_updates_the_shared_notes_in_place_and_only_the_edited_answer(cards_dir, tmp_path, collection):
-    from interview_srs.build import build_personal
+    from interview_srs.anki.build import build_personal
 
     out, mine, personal_out = tmp_path / "decks", tmp_path / "mine", tmp_path / "personal"
     build(cards_dir, out, now=T0)

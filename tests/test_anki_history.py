@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interview_srs.config import Config
-from interview_srs.scheduler import Schedulers, to_ms
+from interview_srs.schedule.config import Config
+from interview_srs.schedule.scheduler import Schedulers, to_ms
 from interview_srs.store import Store
 from interview_srs.store.anki_history import NewAnswer, import_answers, replay
 

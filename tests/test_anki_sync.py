@@ -25,8 +25,8 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from click.testing import CliRunner
 from conftest import review_log
 
-from interview_srs.anki_export import note_guid
-from interview_srs.build import build
+from interview_srs.anki.notes import note_guid
+from interview_srs.anki.build import build
 from interview_srs.cli import cli
 
 DAY_S = 86_400
@@ -262,7 +262,7 @@ def test_anki_parameters_are_offered_and_taken_into_the_config(studied, cards_di
     text = (home / "config.toml").read_text("utf-8")
     assert text.startswith("# my settings\nfuzz = false  # predictable\n")
     assert '[deck."面试"]\nmaximum_interval = 300\n' in text
-    from interview_srs.config import load_config
+    from interview_srs.schedule.config import load_config
 
     config = load_config(home / "config.toml")
     assert config.defaults.desired_retention == 0.85
@@ -421,9 +421,9 @@ LAPSE_PLAN = {  # a lapse two days ago (relearning), a card left in learning sin
     ids=["reviews", "lapse-and-learning"],
 )
 def test_write_gives_anki_the_terminal_answers_with_the_state_anki_computes(plan, queues, cards_dir, tmp_path, home):
-    from interview_srs.scheduler import Schedulers
-    from interview_srs.config import Config
-    from interview_srs.home import open_home
+    from interview_srs.schedule.scheduler import Schedulers
+    from interview_srs.schedule.config import Config
+    from interview_srs.store.home import open_home
 
     target = fresh_collection(cards_dir, tmp_path / "target")
     shift_back(target, 30)  # created a month ago, as a real collection would be
@@ -538,7 +538,7 @@ def test_a_folder_of_profiles_names_them(studied, cards_dir, home):
 
 
 def test_fsrs5_parameters_become_fsrs6_as_anki_converts_them():
-    from interview_srs.anki_sync import fsrs6, skip_reason
+    from interview_srs.anki.sync import fsrs6, skip_reason
 
     five = [0.4, 0.9, 2.3, 10.9, 4.9, 0.9, 1.0, 0.02, 1.6, 0.15, 1.0, 1.9, 0.1, 0.3, 2.3, 0.2, 3.0, 0.5, 0.6]
     assert fsrs6([], five) == tuple(five) + (0.0, 0.5)
@@ -592,7 +592,7 @@ def test_a_legacy_backup_schema_11_with_json_deck_options_is_read(studied, cards
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].startswith(f"{backup}: Anki collection (schema 11), 3 interview-srs notes")
     assert sorted(review_log(home, LOG_COLUMNS), key=lambda r: r[2]) == revlog(studied)
-    from interview_srs.config import load_config
+    from interview_srs.schedule.config import load_config
 
     config = load_config(home / "config.toml")
     assert config.defaults.parameters == pytest.approx(weights) and config.defaults.desired_retention == 0.8

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from interview_srs import bank_index
-from interview_srs.build import _source_hashes
-from interview_srs.cards import CardsError
+from interview_srs.anki import bank_index
+from interview_srs.anki.build import _source_hashes
+from interview_srs.bank.parse import CardsError
 
 from conftest import write_file
 
@@ -85,7 +85,7 @@ def test_a_cached_rendering_that_disagrees_with_the_index_is_not_used(tmp_path, 
     monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "cache"))
     first = index_of_folder(folder)
     (file,) = first.files
-    from interview_srs import parse_cache
+    from interview_srs.bank import parse_cache
 
     parse_cache.store_value(bank_index._notes_key(file.sha), [["x", "y", "", "z"]], parse_cache.cache_dir())
     again = index_of_folder(folder)
@@ -97,7 +97,7 @@ def test_a_cached_rendering_holding_a_lone_surrogate_is_not_used(tmp_path, monke
     monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "cache"))
     first = index_of_folder(folder)
     (file,) = first.files
-    from interview_srs import parse_cache
+    from interview_srs.bank import parse_cache
 
     notes = [[n.guid, n.flds + "\ud800", n.tags, n.digest] for n in first.rendered[file.path]]
     entry = parse_cache.entry_path(bank_index._notes_key(file.sha), parse_cache.cache_dir())
@@ -121,7 +121,7 @@ def test_a_cached_rendering_holding_a_lone_surrogate_is_not_used(tmp_path, monke
     ],
 )
 def test_a_damaged_index_entry_is_a_miss(tmp_path, monkeypatch, damage):
-    from interview_srs import parse_cache
+    from interview_srs.bank import parse_cache
 
     folder = bank(tmp_path / "cards", files=1)
     monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "cache"))

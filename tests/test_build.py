@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interview_srs import anki_export, package_zip
-from interview_srs.build import (
+from interview_srs.anki import notes as anki_export, package_zip
+from interview_srs.anki.build import (
     BuildError,
     build,
     output_name,
@@ -18,7 +18,7 @@ from interview_srs.build import (
     safe_output_path,
     stale_outputs,
 )
-from interview_srs.cards import CardsError
+from interview_srs.bank.parse import CardsError
 
 from conftest import write_file
 
@@ -173,7 +173,7 @@ def test_state_file_is_readable_json_with_a_format_version(cards_dir, tmp_path):
 
 
 def test_the_state_file_is_written_exactly_as_indented_json(tmp_path):
-    from interview_srs.build import BuildState, Stamp, read_state, state_text
+    from interview_srs.anki.build import BuildState, Stamp, read_state, state_text
 
     committed = read_state(Path(__file__).resolve().parent.parent / "decks")
     odd = BuildState(note_type=Stamp("h", 1), notes={'引号"\\\\ id': Stamp("x\u2028", 2)}, outputs={}, sources={})
@@ -185,7 +185,7 @@ def test_the_state_file_is_written_exactly_as_indented_json(tmp_path):
 
 
 def test_the_personal_package_is_never_written_into_the_shared_decks_folder(cards_dir, tmp_path):
-    from interview_srs.build import BuildError, build_personal
+    from interview_srs.anki.build import BuildError, build_personal
 
     out = tmp_path / "decks"
     build(cards_dir, out, now=1_760_000_000)
@@ -196,7 +196,7 @@ def test_the_personal_package_is_never_written_into_the_shared_decks_folder(card
 
 
 def test_a_broken_answer_stops_the_personal_build_and_a_gone_card_only_warns(cards_dir, tmp_path):
-    from interview_srs.build import BuildError, build_personal
+    from interview_srs.anki.build import BuildError, build_personal
 
     mine, out = tmp_path / "mine", tmp_path / "personal"
     (mine / "answers").mkdir(parents=True)
@@ -594,8 +594,8 @@ def test_a_patched_package_holds_exactly_what_a_fresh_write_would(tmp_path_facto
 def test_the_committed_decks_are_up_to_date_by_the_inputs_they_record():
     """Every package's inputs are hashed as the build that wrote decks/ hashed them: a change in
     how would make every curator's next build rewrite every package."""
-    from interview_srs.bank_index import load_index
-    from interview_srs.build import _source_hashes, plan_build
+    from interview_srs.anki.bank_index import load_index
+    from interview_srs.anki.build import _source_hashes, plan_build
 
     repo = Path(__file__).resolve().parent.parent
     state = read_state(repo / "decks")
@@ -607,7 +607,7 @@ def test_the_committed_decks_are_up_to_date_by_the_inputs_they_record():
 @settings(max_examples=500)
 @given(st.text())
 def test_json_text_is_json_dumps(text):
-    from interview_srs.build import json_text
+    from interview_srs.anki.build import json_text
 
     assert json_text(text) == json.dumps(text)
     assert json_text(text, ensure_ascii=False) == json.dumps(text, ensure_ascii=False)
@@ -618,7 +618,7 @@ def test_a_card_file_is_hashed_again_whenever_it_may_have_changed(cards_dir, tmp
     replacement or a touch makes them read again, so the build always sees the bytes there."""
     import os
 
-    from interview_srs import build as builder
+    from interview_srs.anki import build as builder
 
     out = tmp_path / "out"
     build(cards_dir, out, now=T0)
@@ -636,7 +636,7 @@ def test_a_card_file_is_hashed_again_whenever_it_may_have_changed(cards_dir, tmp
 
 
 def test_the_state_is_read_from_its_compact_copy_only_while_the_file_is_unchanged(cards_dir, tmp_path):
-    from interview_srs import build as builder
+    from interview_srs.anki import build as builder
 
     out = tmp_path / "out"
     build(cards_dir, out, now=T0)
@@ -650,7 +650,7 @@ def test_the_state_is_read_from_its_compact_copy_only_while_the_file_is_unchange
     assert {s.mod for s in read_state(out).notes.values()} == {T0 - 5}
     # a damaged copy is no help and no harm
     build(cards_dir, out, now=T0 + 1)
-    from interview_srs import parse_cache
+    from interview_srs.bank import parse_cache
 
     key = builder._state_key(path)
     copy = parse_cache.load_value(key, parse_cache.cache_dir())
@@ -743,7 +743,7 @@ def test_a_copy_that_fails_is_made_again_by_the_writer(cards_dir, tmp_path, copi
 
 
 def test_a_copy_is_removed_when_writing_fails_before_any_package_is_written(cards_dir, tmp_path, copies, monkeypatch):
-    from interview_srs import output_set
+    from interview_srs.base import output_set
 
     out = tmp_path / "out"
     build(cards_dir, out, now=T0)

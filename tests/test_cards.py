@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interview_srs.cards import (
+from interview_srs.bank.parse import (
     Card,
     MAX_DEPTH,
     TYPICAL_DEPTH,

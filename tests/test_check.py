@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from interview_srs import cards as cards_module
-from interview_srs import check
-from interview_srs.cards import CardsError, load_bank
-from interview_srs.check import check_cards
-from interview_srs.quality import content_warnings
+from interview_srs.bank import parse as cards_module
+from interview_srs.bank import check
+from interview_srs.bank.parse import CardsError, load_bank
+from interview_srs.bank.check import check_cards
+from interview_srs.bank.quality import content_warnings
 
 TODAY = date(2026, 11, 23)
 
@@ -195,7 +195,7 @@ def test_a_view_that_is_not_exactly_as_stored_is_not_used(bank, tmp_path, damage
     import hashlib
     import json
 
-    from interview_srs import parse_cache, quality
+    from interview_srs.bank import parse_cache, quality
 
     wanted = expected(bank)
     checked(bank)
@@ -306,7 +306,7 @@ def test_whatever_the_cache_holds_check_and_build_answer_or_fail_cleanly(tmp_pat
     located error, never a crash."""
     import json
 
-    from interview_srs.build import BuildError, build
+    from interview_srs.anki.build import BuildError, build
 
     root = tmp_path_factory.mktemp("damaged")
     folder = root / "cards"

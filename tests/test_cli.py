@@ -78,7 +78,7 @@ def test_build_says_once_how_many_cards_a_package_takes_from_other_decks(cards_d
 
 def test_build_names_the_packages_from_its_state_without_opening_them(cards_dir, tmp_path, monkeypatch):
     """Opening every package to read its deck cost a 10,000-card bank 0.2 s per build."""
-    from interview_srs import decks
+    from interview_srs.anki import decks
 
     out = tmp_path / "decks"
     run("build", "--cards", str(cards_dir), "--out", str(out))
@@ -103,7 +103,7 @@ def import_advice(out: Path) -> list[str]:
 
 
 def test_decks_copies_the_bundled_packages_and_names_the_file_to_import(tmp_path, monkeypatch):
-    from interview_srs.sources import bundled
+    from interview_srs.bank.sources import bundled
 
     monkeypatch.chdir(tmp_path)  # not a checkout
     result = run("decks", "--out", "mine")
@@ -197,10 +197,10 @@ def test_module_entry_point_runs(tmp_path):
 
 
 def test_decks_without_bundled_decks_is_a_clear_error(tmp_path, monkeypatch):
-    import interview_srs.sources
+    import interview_srs.bank.sources
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(interview_srs.sources, "bundled", lambda kind: None)
+    monkeypatch.setattr(interview_srs.bank.sources, "bundled", lambda kind: None)
     result = run("decks")
     assert result.exit_code == 1
     assert result.output == "Error: this installation has no bundled decks; pass --cards DIR to build them\n"

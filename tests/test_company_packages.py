@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from interview_srs.anki_export import FIELDS
-from interview_srs.build import output_name
-from interview_srs.cards import load_bank
+from interview_srs.anki.notes import FIELDS
+from interview_srs.anki.build import output_name
+from interview_srs.bank.parse import load_bank
 
 from test_question_bank import expected_references, needs_seeds
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from interview_srs.config import Config, ConfigError, DeckSettings, load_config
+from interview_srs.schedule.config import Config, ConfigError, DeckSettings, load_config
 
 EXAMPLE = """\
 desired_retention = 0.85
@@ -175,7 +175,7 @@ def test_parameters_must_be_21_numbers_within_fsrs_bounds(tmp_path):
 
 
 def test_update_config_replaces_or_adds_keys_and_keeps_everything_else(tmp_path):
-    from interview_srs.config import update_config
+    from interview_srs.schedule.config import update_config
 
     path = tmp_path / "config.toml"
     path.write_text(

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from interview_srs import coverage
-from interview_srs.cards import load_bank
+from interview_srs.review import coverage
+from interview_srs.bank.parse import load_bank
 
 from conftest import REPO
 
@@ -89,7 +89,7 @@ def test_rare_words_weigh_more_than_common_ones(bank_cards):
 
 def test_loading_the_segmenter_prints_nothing():
     # a fresh interpreter: jieba's first load is what logs "Building prefix dict..." by default
-    done = subprocess.run([sys.executable, "-c", "from interview_srs.coverage import words; print(words('结巴分词'))"],
+    done = subprocess.run([sys.executable, "-c", "from interview_srs.review.coverage import words; print(words('结巴分词'))"],
                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO / "src")})
     assert (done.returncode, done.stdout, done.stderr) == (0, "['结巴', '分词']\n", "")
 

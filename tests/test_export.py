@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import review_log
 
 from interview_srs.cli import cli
-from interview_srs.export import REVIEW_COLUMNS
+from interview_srs.store.export import REVIEW_COLUMNS
 
 
 def run(home, *args, input=None, now="2026-12-01T09:00:00+08:00"):

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from interview_srs.cli import cli
-from interview_srs.session import review
+from interview_srs.review.session import review
 from interview_srs.store import SCHEMA_VERSION, Store
 from interview_srs.store import interviews as rows
 from interview_srs.store.schema import MIGRATIONS
@@ -235,7 +235,7 @@ def test_list_figures_come_from_the_stored_states(cards_dir, home, final_pass_da
     scheduler = fsrs.Scheduler()
     with Store.open(home / "store.sqlite3") as store:
         states = {f"ks-{i:03d}": store.state(f"ks-{i:03d}") for i in range(4)}
-    from interview_srs.scheduler import to_fsrs
+    from interview_srs.schedule.scheduler import to_fsrs
 
     expected = {
         card_id: scheduler.get_card_retrievability(to_fsrs(s, at), at) if s.state else 0.0

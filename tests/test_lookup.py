@@ -52,7 +52,7 @@ def test_show_prints_the_card_its_state_recall_and_history(cards_dir, home):
         f"State: review · due {state.due:%Y-%m-%d %H:%M} · stability {state.stability:.1f} d · "
         f"difficulty {state.difficulty:.1f} · lapses 0"
     )
-    from interview_srs.readiness import recall_at
+    from interview_srs.schedule.readiness import recall_at
 
     moment = datetime.fromisoformat(later)
     assert tail[1] == f"Predicted recall now: {recall_at(state, moment) * 100:.0f}% (target 90%)"

@@ -17,9 +17,9 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 from anki.scheduler.v3 import CardAnswer
 
-from interview_srs import anki_export
-from interview_srs.build import build
-from interview_srs.cards import load_bank
+from interview_srs.anki import notes as anki_export
+from interview_srs.anki.build import build
+from interview_srs.bank.parse import load_bank
 
 REPO = Path(__file__).resolve().parent.parent
 PUBLISHED_V1 = REPO / "tests" / "fixtures" / "published-v1"

@@ -18,9 +18,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import review_log
 
-from interview_srs import optimize
+from interview_srs.review import optimize
 from interview_srs.cli import cli
-from interview_srs.config import load_config
+from interview_srs.schedule.config import load_config
 
 TRUE_PARAMETERS = (
     1.5, 4.0, 9.0, 25.0, 6.5, 0.6, 2.2, 0.01, 1.9, 0.25, 0.8, 1.6, 0.08, 0.35, 1.5, 0.3, 2.5,

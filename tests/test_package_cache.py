@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from interview_srs import anki_export, package_cache
-from interview_srs.build import build, read_state
+from interview_srs.anki import notes as anki_export, package_cache
+from interview_srs.anki.build import build, read_state
 
 from conftest import write_file
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interview_srs import package_zip
+from interview_srs.anki import package_zip
 
 
 def write_bytes(path: Path, data: bytes) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from interview_srs.pager import Screen, scrolled, split_header, view
+from interview_srs.terminal.pager import Screen, scrolled, split_header, view
 
 STATUS = "{first}-{last}/{total}"
 

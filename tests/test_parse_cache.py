@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from interview_srs import cards, parse_cache
-from interview_srs.cards import CardsError, load_bank
+from interview_srs.bank import parse as cards, parse_cache
+from interview_srs.bank.parse import CardsError, load_bank
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from interview_srs.cli import cli
-from interview_srs.personal import (
+from interview_srs.personal.answers import (
     Personal,
     PersonalError,
     Problem,

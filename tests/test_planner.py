@@ -9,11 +9,11 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interview_srs import planner
-from interview_srs.config import Config
-from interview_srs.planner import Entry, Interview, PlanCard, Rules, choose, plan
-from interview_srs.readiness import recall_at
-from interview_srs.scheduler import LEARNING, NEW, REVIEW, CardState, Schedulers, StudyDay
+from interview_srs.review import planner
+from interview_srs.schedule.config import Config
+from interview_srs.review.planner import Entry, Interview, PlanCard, Rules, choose, plan
+from interview_srs.schedule.readiness import recall_at
+from interview_srs.schedule.scheduler import LEARNING, NEW, REVIEW, CardState, Schedulers, StudyDay
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # 10:00 in Beijing

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interview_srs import near_duplicates
-from interview_srs.cards import Bank, Card, DeckFile, Followup, Location, Star, load_bank
-from interview_srs.quality import content_warnings, near_duplicate_warnings
+from interview_srs.bank import near_duplicates
+from interview_srs.bank.parse import Bank, Card, DeckFile, Followup, Location, Star, load_bank
+from interview_srs.bank.quality import content_warnings, near_duplicate_warnings
 
 SHOWN = "cards/a.yaml"
 
@@ -389,7 +389,7 @@ def test_a_bank_that_exhausts_the_scan_budget_gets_the_same_warnings_under_any_s
     assert truncated, "the bank should exhaust the budget of index entries read per question"
     assert len(expected) > 100
     program = (
-        "import json, sys; from interview_srs.near_duplicates import find; "
+        "import json, sys; from interview_srs.bank.near_duplicates import find; "
         "print(json.dumps(find(json.loads(sys.stdin.read()), 0.65)))"
     )
     for seed in ("1", "2"):
@@ -543,7 +543,7 @@ def test_cached_warnings_are_the_warnings_and_are_not_computed_again(tmp_path, m
     same lines both times and without the cache; the warm check computes nothing again."""
     import dataclasses
 
-    from interview_srs import quality
+    from interview_srs.bank import quality
 
     bank = bank_with_every_warning()
     (deck,) = bank.decks

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from interview_srs.build import stale_outputs
-from interview_srs.cards import load_bank
-from interview_srs.quality import content_warnings
+from interview_srs.anki.build import stale_outputs
+from interview_srs.bank.parse import load_bank
+from interview_srs.bank.quality import content_warnings
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"

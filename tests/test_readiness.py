@@ -10,8 +10,8 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interview_srs.readiness import DEFAULT_DECAY, deck_readiness, readiness, recall_at, recall_ms
-from interview_srs.scheduler import REVIEW, CardState, to_fsrs, to_ms
+from interview_srs.schedule.readiness import DEFAULT_DECAY, deck_readiness, readiness, recall_at, recall_ms
+from interview_srs.schedule.scheduler import REVIEW, CardState, to_fsrs, to_ms
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
 

@@ -9,7 +9,7 @@ import wcwidth
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interview_srs.render import (
+from interview_srs.terminal.render import (
     Style,
     _tokens,
     answer_lines,
@@ -19,9 +19,9 @@ from interview_srs.render import (
     ratings_line,
     wrap,
 )
-from interview_srs.scheduler import CardState
+from interview_srs.schedule.scheduler import CardState
 from interview_srs.store import StoredCard
-from interview_srs.texts import EN, ZH, texts_for
+from interview_srs.terminal.texts import EN, ZH, texts_for
 
 from conftest import ANT_YAML, REPO, XHS_YAML
 

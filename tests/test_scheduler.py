@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interview_srs.config import Config, DeckSettings
-from interview_srs.scheduler import (
+from interview_srs.schedule.config import Config, DeckSettings
+from interview_srs.schedule.scheduler import (
     REVIEW,
     CardState,
     ClockError,
@@ -140,7 +140,7 @@ def test_intervals_are_written_like_anki(interval, label):
 def test_the_time_zone_comes_from_the_config_else_srs_now_else_the_system():
     from zoneinfo import ZoneInfo
 
-    from interview_srs.scheduler import local_zone
+    from interview_srs.schedule.scheduler import local_zone
 
     assert local_zone(Config(timezone="Asia/Shanghai"), {"SRS_NOW": "2025-03-01T09:00:00-05:00"}) == ZoneInfo("Asia/Shanghai")
     assert local_zone(Config(), {"SRS_NOW": "2025-03-01T09:00:00+08:00"}) == CST

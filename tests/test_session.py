@@ -14,10 +14,10 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from interview_srs.config import Config
-from interview_srs.scheduler import Schedulers
-from interview_srs.session import Summary
-from interview_srs.terminal import editor_command, format_duration
+from interview_srs.schedule.config import Config
+from interview_srs.schedule.scheduler import Schedulers
+from interview_srs.review.session import Summary
+from interview_srs.terminal.screen import editor_command, format_duration
 from interview_srs.store import Store
 
 from conftest import REPO, review_log, write_file
@@ -302,7 +302,7 @@ class ScriptedTerminal:
     """Keys from a list; `interactive` as a real terminal would be (so q gives up on a busy store)."""
 
     def __init__(self, keys: list[str], interactive: bool):
-        from interview_srs.render import Style
+        from interview_srs.terminal.render import Style
 
         self.pending = list(keys)
         self.interactive = interactive
@@ -336,9 +336,9 @@ class ScriptedTerminal:
 
 
 def busy_session(tmp_path: Path, keys: list[str], interactive: bool):
-    from interview_srs.scheduler import StudyDay, now
-    from interview_srs.session import Limits, Session
-    from interview_srs.texts import texts_for
+    from interview_srs.schedule.scheduler import StudyDay, now
+    from interview_srs.review.session import Limits, Session
+    from interview_srs.terminal.texts import texts_for
 
     cards = many_cards(tmp_path / "cards", 3)
     store = Store.open(tmp_path / "home" / "store.sqlite3")

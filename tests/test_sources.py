@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from interview_srs.cli import cli
-from interview_srs.sources import CardSources, bundled, is_checkout, resolve
+from interview_srs.bank.sources import CardSources, bundled, is_checkout, resolve
 
 from conftest import REPO, XHS_YAML, write_file
 

@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta, timezone
 import fsrs
 import pytest
 
-from interview_srs.config import Config
-from interview_srs.scheduler import Schedulers, StudyDay, to_fsrs
-from interview_srs.stats import collect, day_chart, render_text
+from interview_srs.schedule.config import Config
+from interview_srs.schedule.scheduler import Schedulers, StudyDay, to_fsrs
+from interview_srs.review.stats import collect, day_chart, render_text
 from interview_srs.store import CardFilter, Store
-from interview_srs.texts import EN
+from interview_srs.terminal.texts import EN
 
 T0 = datetime(2025, 3, 1, 10, 0, tzinfo=timezone.utc)
 DAY = StudyDay(4, timezone.utc)
@@ -133,8 +133,8 @@ def test_leeches_are_listed_with_their_lapses(store):
 
 
 def test_predicted_recall_at_a_time_per_deck_and_the_weakest_cards(store):
-    from interview_srs.readiness import recall_at
-    from interview_srs.stats import forecast_at, render_forecast
+    from interview_srs.schedule.readiness import recall_at
+    from interview_srs.review.stats import forecast_at, render_forecast
 
     rate(store, "ant-mob1-3", 4, T0)
     rate(store, "xhs-abusive-user", 3, T0)
@@ -160,7 +160,7 @@ def test_predicted_recall_at_a_time_per_deck_and_the_weakest_cards(store):
 
 
 def test_answer_times_per_deck_and_the_slowest_cards(store):
-    from interview_srs.stats import answer_times, render_answer_times
+    from interview_srs.review.stats import answer_times, render_answer_times
 
     schedulers = Schedulers(CONFIG)
     for card_id, seconds in (("ant-biggest-challenge", 150), ("ant-mob1-3", 30), ("ant-mob1-3", 50),

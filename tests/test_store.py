@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interview_srs.cards import CardsError, card_files
-from interview_srs.config import Config
-from interview_srs.scheduler import NEW, CardState, Schedulers, from_fsrs, to_fsrs
+from interview_srs.bank.parse import CardsError, card_files
+from interview_srs.schedule.config import Config
+from interview_srs.schedule.scheduler import NEW, CardState, Schedulers, from_fsrs, to_fsrs
 from interview_srs.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -225,7 +225,7 @@ def test_a_missing_cards_folder_is_reported(store, tmp_path):
 
 
 def _shown(path: Path) -> str:
-    from interview_srs.cards import display_name
+    from interview_srs.bank.parse import display_name
 
     return display_name(path)
 
@@ -318,8 +318,8 @@ def test_due_reviews_come_lowest_retrievability_first(store, cards_dir):
             answer(store, card_id, 3, T0 + timedelta(minutes=6))
             answer(store, card_id, 3, T0 + timedelta(minutes=16))
     later = T0 + timedelta(days=60)
-    from interview_srs.planner import Rules, plan
-    from interview_srs.scheduler import StudyDay
+    from interview_srs.review.planner import Rules, plan
+    from interview_srs.schedule.scheduler import StudyDay
     from interview_srs.store.queries import plan_cards
 
     day = StudyDay(4, timezone.utc)
@@ -447,7 +447,7 @@ def test_a_missing_folder_of_another_source_hides_nothing(store, tmp_path):
 
 
 def test_an_upgraded_bank_in_a_new_place_replaces_the_old_one(store, tmp_path):
-    from interview_srs.sources import CardSources
+    from interview_srs.bank.sources import CardSources
 
     old = _source(tmp_path / "py3.11" / "interview_srs" / "bank" / "cards", "b", {"c1", "gone"})
     new = _source(tmp_path / "py3.13" / "interview_srs" / "bank" / "cards", "b", {"c1"})

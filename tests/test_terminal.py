@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from interview_srs.cli import cli
-from interview_srs.terminal import json_safe, one_line, printable
+from interview_srs.terminal.screen import json_safe, one_line, printable
 
 from conftest import write_file
 
@@ -228,7 +228,7 @@ def failing(times: int):
 
 
 def test_retry_while_busy_keeps_trying_until_the_write_goes_through():
-    from interview_srs.terminal import retry_while_busy
+    from interview_srs.terminal.screen import retry_while_busy
 
     write, calls = failing(3)
     term = FakeTerminal(True, [None, "x", None])
@@ -237,7 +237,7 @@ def test_retry_while_busy_keeps_trying_until_the_write_goes_through():
 
 
 def test_retry_while_busy_gives_up_on_q_or_after_the_scripted_tries():
-    from interview_srs.terminal import SCRIPTED_RETRIES, retry_while_busy
+    from interview_srs.terminal.screen import SCRIPTED_RETRIES, retry_while_busy
 
     write, calls = failing(100)
     assert retry_while_busy(FakeTerminal(True, [None, "q"]), "busy", write, Busy) is None

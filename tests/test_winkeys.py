@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from interview_srs import pager, session, winkeys
+from interview_srs.terminal import pager, winkeys
+
+from interview_srs.review import session
 
 
 class FakeConsole:

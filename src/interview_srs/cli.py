@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from interview_srs import __version__
-from interview_srs.terminal import printable
+from interview_srs.terminal.screen import printable
 
 
 def echo(text: str, err: bool = False) -> None:
@@ -86,7 +86,7 @@ def _curator_cards(cards_dir: Path | None) -> Path:
     cards folder ($SRS_HOME/cards)."""
     if cards_dir is not None:
         return cards_dir
-    from interview_srs.sources import is_checkout
+    from interview_srs.bank.sources import is_checkout
     from interview_srs.store import default_store_path
 
     if is_checkout(Path.cwd()):
@@ -106,8 +106,8 @@ def _curator_cards(cards_dir: Path | None) -> Path:
 def check(cards_dir: Path, strict: bool) -> None:
     """Validate the card files; warn about near-duplicates and over-long backs."""
     _holding_the_whole_bank()
-    from interview_srs.cards import CardsError
-    from interview_srs.check import check_cards
+    from interview_srs.bank.parse import CardsError
+    from interview_srs.bank.check import check_cards
 
     cards_dir = _curator_cards(cards_dir)
     try:
@@ -145,13 +145,13 @@ def check(cards_dir: Path, strict: bool) -> None:
 def build(cards_dir: Path | None, out_dir: Path, verify: bool, answers_dir: str | None) -> None:
     """Compile the cards into Anki decks (one per file, plus one with everything)."""
     _holding_the_whole_bank()
-    from interview_srs import build as builder
-    from interview_srs.cards import CardsError
+    from interview_srs.anki import build as builder
+    from interview_srs.bank.parse import CardsError
 
     cards_dir = _curator_cards(cards_dir)
     try:
         if answers_dir is not None:
-            from interview_srs.personal import default_root
+            from interview_srs.personal.answers import default_root
 
             if verify:
                 raise click.UsageError("--verify checks the shared decks; it does not go with --answers")
@@ -171,7 +171,7 @@ def build(cards_dir: Path | None, out_dir: Path, verify: bool, answers_dir: str 
         _fail_with_problems(error)
     except builder.BuildError as error:
         raise UserError(error) from None
-    from interview_srs.decks import import_lines
+    from interview_srs.anki.decks import import_lines
 
     echo(format_build_report(report, out_dir))
     known = {name: (deck,) for name, deck in report.packages.items() if deck}
@@ -221,9 +221,9 @@ def format_build_report(report, out_dir: Path) -> str:
 )
 def decks(cards_dir: Path | None, out_dir: Path) -> None:
     """Write the Anki decks (the bundled ones, or built from --cards) and say which to import."""
-    from interview_srs.build import BuildError
-    from interview_srs.cards import CardsError
-    from interview_srs.decks import DecksError, get_decks
+    from interview_srs.anki.build import BuildError
+    from interview_srs.bank.parse import CardsError
+    from interview_srs.anki.decks import DecksError, get_decks
 
     try:
         echo(get_decks(out_dir, cards_dir))
@@ -258,9 +258,9 @@ DECK_OPTION = click.option(
 
 def _review_errors(action):
     """Run `action`, turning the library's errors into a message and exit status 1."""
-    from interview_srs.config import ConfigError
-    from interview_srs.problems import CardsError, InputError
-    from interview_srs.scheduler import ClockError
+    from interview_srs.schedule.config import ConfigError
+    from interview_srs.base.problems import CardsError, InputError
+    from interview_srs.schedule.scheduler import ClockError
     from interview_srs.store import StoreError
 
     try:
@@ -293,7 +293,7 @@ def _review_errors(action):
 def review(cards_dir: Path | None, store_path: Path | None, deck: str | None, tag: str | None,
            new: int | None, limit: int | None, ahead: bool, answers_dir: Path | None) -> None:
     """Review due cards in the terminal (FSRS); every answer is saved at once."""
-    from interview_srs.session import review as run_review
+    from interview_srs.review.session import review as run_review
 
     _review_errors(
         lambda: run_review(cards_dir, store_path, deck=deck, tag=tag, new=new, limit=limit,
@@ -313,7 +313,7 @@ def review(cards_dir: Path | None, store_path: Path | None, deck: str | None, ta
 def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: bool,
           at: str | None) -> None:
     """Cards by state, due forecast, reviews per day, retention, retrievability, answer times."""
-    from interview_srs import stats as statistics
+    from interview_srs.review import stats as statistics
 
     echo(_review_errors(
         lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json, at=at)
@@ -340,7 +340,7 @@ def interview_add(cards_dir: Path, store_path: Path | None, name: str, day: str,
 
     Example: srs interview add 快手 2026-12-03 --time 14:00
     """
-    from interview_srs.interviews import add_command
+    from interview_srs.review.interviews import add_command
 
     echo(_review_errors(lambda: add_command(cards_dir, store_path, name, day, clock, decks)))
 
@@ -351,7 +351,7 @@ def interview_add(cards_dir: Path, store_path: Path | None, name: str, day: str,
 @click.option("--json", "as_json", is_flag=True, help="The same as JSON, with every card's predicted recall.")
 def interview_list(cards_dir: Path, store_path: Path | None, as_json: bool) -> None:
     """Upcoming interviews, their readiness and the work left."""
-    from interview_srs.interviews import list_command
+    from interview_srs.review.interviews import list_command
 
     echo(_review_errors(lambda: list_command(cards_dir, store_path, as_json)))
 
@@ -362,7 +362,7 @@ def interview_list(cards_dir: Path, store_path: Path | None, as_json: bool) -> N
 @click.argument("name")
 def interview_remove(cards_dir: Path, store_path: Path | None, name: str) -> None:
     """Remove the interview NAME (normal scheduling resumes)."""
-    from interview_srs.interviews import remove_command
+    from interview_srs.review.interviews import remove_command
 
     echo(_review_errors(lambda: remove_command(cards_dir, store_path, name)))
 
@@ -385,7 +385,7 @@ def _print_output(output) -> None:
 def answer(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, story: str | None,
            card_id: str | None) -> None:
     """Write your own answer to a card (or a story) in $EDITOR."""
-    from interview_srs.personal import PersonalError, answer_command
+    from interview_srs.personal.answers import PersonalError, answer_command
 
     if (card_id is None) == (story is None):
         raise click.UsageError("give a CARD-ID or --story NAME (one of them)")
@@ -404,7 +404,7 @@ def answer(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, s
 @click.option("--json", "as_json", is_flag=True, help="Print the stories, answers and gaps as JSON.")
 def stories(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, as_json: bool) -> None:
     """Your stories, the cards using each, and behavioural cards without your answer."""
-    from interview_srs.personal import stories_report
+    from interview_srs.personal.answers import stories_report
 
     _print_output(_review_errors(lambda: stories_report(cards_dir, store_path, answers_dir, as_json=as_json)))
 
@@ -426,7 +426,7 @@ def stories(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, 
 def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: str | None, questions: int,
          seconds: int | None, typed: bool, answers_dir: Path | None) -> None:
     """A timed mock interview: opener, mixed questions, 反问; ratings go into FSRS."""
-    from interview_srs.mock import MockError, mock as run_mock
+    from interview_srs.review.mock import MockError, mock as run_mock
 
     if deck is not None and interview is not None:
         raise click.UsageError("give --deck or --interview, not both")
@@ -442,8 +442,8 @@ def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: 
 
 def _with_home(cards_dir: Path | None, store_path: Path | None, use):
     """Open the store (synced with the cards), call `use(home, now)`, close it; errors as usual."""
-    from interview_srs.home import open_home
-    from interview_srs.scheduler import now
+    from interview_srs.store.home import open_home
+    from interview_srs.schedule.scheduler import now
 
     def action():
         at = now()
@@ -462,7 +462,7 @@ def _with_home(cards_dir: Path | None, store_path: Path | None, use):
 @click.argument("text")
 def search(cards_dir: Path | None, store_path: Path | None, text: str) -> None:
     """Find cards whose question, answer or tags contain TEXT (any substring, e.g. 两个字)."""
-    from interview_srs.lookup import search_text
+    from interview_srs.commands.lookup import search_text
 
     echo(_with_home(cards_dir, store_path, lambda home, _at: search_text(home.store, text)))
 
@@ -473,9 +473,9 @@ def search(cards_dir: Path | None, store_path: Path | None, text: str) -> None:
 @click.argument("card_id", metavar="ID")
 def show(cards_dir: Path | None, store_path: Path | None, card_id: str) -> None:
     """One card as the review screen shows it, its FSRS state, predicted recall and history."""
-    from interview_srs.lookup import show_text
-    from interview_srs.scheduler import StudyDay
-    from interview_srs.texts import texts_for
+    from interview_srs.commands.lookup import show_text
+    from interview_srs.schedule.scheduler import StudyDay
+    from interview_srs.terminal.texts import texts_for
 
     echo(_with_home(cards_dir, store_path, lambda home, at: show_text(
         home.store, card_id, texts_for(), home.config, at, StudyDay(home.config.day_starts_at))))
@@ -488,7 +488,7 @@ def show(cards_dir: Path | None, store_path: Path | None, card_id: str) -> None:
 @click.argument("card_ids", metavar="ID...", nargs=-1)
 def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, card_ids: tuple[str, ...]) -> None:
     """Keep cards out of reviews until `srs unsuspend` (the `!` key does it during a review)."""
-    from interview_srs.lookup import set_suspended, suspended_text
+    from interview_srs.commands.lookup import set_suspended, suspended_text
 
     if not card_ids and not list_them:
         raise click.UsageError("give the ids of the cards to suspend, or --list")
@@ -503,7 +503,7 @@ def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, ca
 @click.argument("card_ids", metavar="ID...", nargs=-1, required=True)
 def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[str, ...]) -> None:
     """Bring suspended cards back into reviews."""
-    from interview_srs.lookup import set_suspended
+    from interview_srs.commands.lookup import set_suspended
 
     echo(_with_home(cards_dir, store_path, lambda home, _at: set_suspended(home.store, card_ids, False)))
 
@@ -519,13 +519,13 @@ def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[s
 @click.option("--write", is_flag=True, help="Also write the terminal answers Anki lacks into the collection (needs interview-srs[anki]).")
 def sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_anki_params: bool, write: bool) -> None:
     """Bring answers given in Anki into the store (and, with --write, the other way)."""
-    from interview_srs import anki_sync
+    from interview_srs.anki import sync as anki_sync
 
     def run(home, _at) -> list[str]:
         result = anki_sync.sync_from_anki(path, home, use_anki_params=use_anki_params)
         lines = anki_sync.format_sync(result, use_anki_params)
         if write:
-            from interview_srs import anki_write
+            from interview_srs.anki import write as anki_write
 
             lines.extend(anki_write.format_write(anki_write.write_to_anki(path, home)))
         return lines
@@ -546,8 +546,8 @@ def sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_a
 @click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file (atomically) instead of standard output.")
 def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: Path | None) -> None:
     """Export the review log and card states (JSON or CSV)."""
-    from interview_srs import export as exporter
-    from interview_srs import output_set
+    from interview_srs.store import export as exporter
+    from interview_srs.base import output_set
 
     text = _with_home(cards_dir, store_path, lambda home, at: exporter.render(home.store, fmt, at))
     if out_file is None:
@@ -567,8 +567,8 @@ def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: 
 @click.option("--yes", is_flag=True, help="Store the fitted parameters in config.toml without asking.")
 def optimize(cards_dir: Path | None, store_path: Path | None, yes: bool) -> None:
     """Fit FSRS parameters to your review log (needs interview-srs[optimizer])."""
-    from interview_srs import optimize as optimizer
-    from interview_srs.config import update_config
+    from interview_srs.review import optimize as optimizer
+    from interview_srs.schedule.config import update_config
 
     home, history = _with_home(cards_dir, store_path, lambda home, _at: (home, optimizer.load_history(home.store)))
     counted = optimizer.counted_reviews(history)

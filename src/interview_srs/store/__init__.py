@@ -117,7 +117,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from interview_srs.scheduler import CardState, from_ms, to_ms
+from interview_srs.schedule.scheduler import CardState, from_ms, to_ms
 from interview_srs.store.health import IntegrityCheck, StoreBusy, StoreDamaged, StoreError, is_busy, reading
 from interview_srs.store.schema import MIGRATIONS
 
@@ -221,7 +221,7 @@ def default_store_path(environ: dict | None = None) -> Path:
 
 def list_card_files(cards_dir: Path) -> list[Path]:
     """The card files under `cards_dir` (card_paths.card_files: no YAML import needed)."""
-    from interview_srs.card_paths import card_files
+    from interview_srs.bank.card_paths import card_files
 
     return card_files(cards_dir)
 
@@ -407,7 +407,7 @@ class Store:
         return self._resync(current, indexed, stale, removed, at, reread)
 
     def _resync(self, current, indexed, stale, removed, at: datetime, reread=frozenset()) -> SyncReport:
-        from interview_srs import cards as cards_module
+        from interview_srs.bank import parse as cards_module
 
         contents: dict[str, tuple[bytes, str]] = {}
         to_parse: list[str] = []
@@ -731,7 +731,7 @@ class Store:
 def _raise_cards_error(folder: Path) -> None:
     """Raise the CardsError that loading `folder` gives (the card loader, and YAML, are only
     imported when something is wrong or a file changed: start-up time)."""
-    from interview_srs.cards import load_bank
+    from interview_srs.bank.parse import load_bank
 
     load_bank(folder)
 
@@ -798,8 +798,8 @@ def _state_values(state: CardState) -> tuple:
 
 
 def _unreadable(path: Path, error: OSError) -> Exception:
-    from interview_srs.cards import display_name
-    from interview_srs.problems import CardsError, Location, Problem
+    from interview_srs.bank.parse import display_name
+    from interview_srs.base.problems import CardsError, Location, Problem
 
     reason = error.strerror or str(error)
     return CardsError([Problem(Location(display_name(path), 1, 1), f"cannot read the file: {reason}")])

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from interview_srs.scheduler import CardState, from_ms
+from interview_srs.schedule.scheduler import CardState, from_ms
 from interview_srs.store import _state_values
 
 # (card id, deck, before, rating, at) -> after

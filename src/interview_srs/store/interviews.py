@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from interview_srs.scheduler import from_ms, to_ms
+from interview_srs.schedule.scheduler import from_ms, to_ms
 from interview_srs.store import Store, StoreError
 
 

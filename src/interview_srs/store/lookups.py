@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from interview_srs.scheduler import from_ms, to_ms
+from interview_srs.schedule.scheduler import from_ms, to_ms
 from interview_srs.store import CardFilter, Store
 
 

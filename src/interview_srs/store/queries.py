@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from interview_srs.planner import PlanCard
-from interview_srs.scheduler import to_ms
+from interview_srs.review.planner import PlanCard
+from interview_srs.schedule.scheduler import to_ms
 from interview_srs.store import _STATE_COLUMNS, CardFilter, Store, _state
 
 

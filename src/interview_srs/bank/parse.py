@@ -1,0 +1,867 @@
+"""Loading and validating the question bank (the YAML files in cards/).
+
+Every problem in every file is collected before anything is reported, so that one run of
+`srs check` shows the whole list. Each problem carries the file, line and column it was found
+at, because the people fixing cards are editing YAML by hand.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
+
+from interview_srs.bank import parse_cache
+from interview_srs.bank.card_paths import COMBINED_PACKAGE, card_files, package_of
+from interview_srs.base.problems import CardsError, Location, Problem
+from interview_srs.terminal.screen import one_line
+
+try:  # The C loader is several times faster; the pure-Python one is the fallback.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID_LENGTH = 64
+STAR_PARTS = ("situation", "task", "action", "result")
+
+FILE_KEYS = ("deck", "company", "role", "tags", "source", "documents", "cards")
+CARD_KEYS = (
+    "id",
+    "question",
+    "star",
+    "outline",
+    "assesses",
+    "pitfalls",
+    "example",
+    "tags",
+    "sources",
+    "followups",
+    "as_of",
+)
+FOLLOWUP_KEYS = ("q", "cue")
+AS_OF_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+DOCUMENT_PATTERN = re.compile(r"^[0-9A-Za-z_-]+$")
+# Lists and mappings inside each other: a card file needs TYPICAL_DEPTH levels. The C composer
+# recurses once per level, LibYAML refuses 1,000 levels in newer releases with its own wording,
+# and the pure-Python composer reaches Python's recursion limit below that: refusing far sooner
+# gives every reader the same located message.
+MAX_DEPTH = 100
+TYPICAL_DEPTH = 6
+MAX_SHOWN = 80  # characters of a bad value quoted in a message
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# What the YAML reader accepts (PyYAML's `NON_PRINTABLE`, inverted); tabs are reported apart.
+_NOT_YAML_TEXT = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Anchors (&a) and aliases (*a) start after a separator; `R&D` or `**bold**` inside text do not,
+# but they may still match, which only costs an event scan.
+_NODE_PROPERTY = re.compile(r"(?:^|[\s\[{,:])[&*]")
+_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")  # as YAML breaks lines
+# Characters a text value may not hold, whatever the YAML escapes: Anki's importer refuses the
+# field separator U+001F (the whole package fails) and silently drops the other C0 controls
+# and DEL; C1 controls are terminal escapes; a lone surrogate cannot be written as UTF-8.
+_NOT_ANKI_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# In one-line values (deck names, tags, ids, company, role) Anki also drops tabs and newlines.
+_NOT_ONE_LINE = re.compile("[\t\n\r\x85\u2028\u2029]")
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_TAG_NAMES = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true/false",
+    "tag:yaml.org,2002:null": "nothing (null)",
+    "tag:yaml.org,2002:timestamp": "a date",
+    _STR_TAG: "text",
+}
+
+
+@dataclass(frozen=True)
+class Star:
+    """The STAR skeleton of a behavioural answer; each part is one or more prompts."""
+
+    situation: tuple[str, ...]
+    task: tuple[str, ...]
+    action: tuple[str, ...]
+    result: tuple[str, ...]
+
+    def parts(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((name, getattr(self, name)) for name in STAR_PARTS)
+
+
+@dataclass(frozen=True)
+class Followup:
+    """A follow-up question (追问) an interviewer is likely to ask next, with a one-line cue."""
+
+    q: str
+    cue: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """One interview question and the skeleton of its answer.
+
+    `tags` are the card's own tags; `DeckFile.tags_for` adds the file's defaults.
+    """
+
+    id: str
+    question: str
+    location: Location
+    star: Star | None = None
+    outline: tuple[str, ...] = ()
+    assesses: str = ""
+    pitfalls: tuple[str, ...] = ()
+    example: str = ""
+    tags: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    followups: tuple[Followup, ...] = ()
+    as_of: str = ""  # YYYY-MM: when facts that can go stale were last checked
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """The source documents this card cites (`004` for `004#22`), in order, without repeats."""
+        return tuple(dict.fromkeys(source.split("#", 1)[0] for source in self.sources))
+
+    def content(self) -> dict:
+        """The card's text as plain data: what a content hash or a JSON dump should see."""
+        return {
+            "id": self.id,
+            "question": self.question,
+            "star": {name: list(text) for name, text in self.star.parts()} if self.star else None,
+            "outline": list(self.outline),
+            "assesses": self.assesses,
+            "pitfalls": list(self.pitfalls),
+            "example": self.example,
+            "tags": list(self.tags),
+            "sources": list(self.sources),
+            "followups": [{"q": f.q, "cue": f.cue} for f in self.followups],
+            "as_of": self.as_of,
+        }
+
+
+@dataclass(frozen=True)
+class DeckFile:
+    """One file of cards/, which becomes one Anki deck."""
+
+    path: Path
+    display_path: str
+    deck: str
+    cards: tuple[Card, ...]
+    location: Location
+    company: str = ""
+    role: str = ""
+    tags: tuple[str, ...] = ()
+    source: str = ""
+    # Source documents this deck covers in full: its package also carries every card of other
+    # files that cites one of them, so a company's package has all of that company's questions.
+    documents: tuple[str, ...] = ()
+    digest: str = ""  # sha256 of the file's bytes: what results computed from it are cached by
+
+    def tags_for(self, card: Card) -> tuple[str, ...]:
+        """File tags then card tags, without repeats, in a stable order."""
+        return tuple(dict.fromkeys(self.tags + card.tags))
+
+
+@dataclass(frozen=True)
+class Bank:
+    """The whole validated question bank."""
+
+    decks: tuple[DeckFile, ...]
+
+    def cards(self) -> tuple[tuple[DeckFile, Card], ...]:
+        return tuple((deck, card) for deck in self.decks for card in deck.cards)
+
+
+def display_name(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop (RuntimeError)
+        return str(path)
+
+
+def load_bank(cards_dir: Path, use_cache: bool = True) -> Bank:
+    """Load and validate every card file; raise CardsError listing every problem found.
+
+    Files parsed before with the same bytes come from the parse cache (parse_cache.py).
+    """
+    cards_dir = Path(cards_dir)
+    paths = listed_card_files(cards_dir)
+    problems: list[Problem] = []
+    decks: list[DeckFile] = []
+    folder = parse_cache.cache_dir() if use_cache else None
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:  # unreadable, or removed since it was listed
+            problems.append(Problem(Location(display_name(path), 1, 1), f"cannot read the file: {exc.strerror or exc}"))
+            continue
+        deck, file_problems = parse_file(data, path, display_name(path), folder)
+        problems.extend(file_problems)
+        if deck is not None:
+            decks.append(deck)
+    problems.extend(cross_file_problems(decks))
+    problems.extend(package_name_problems(decks))
+    if problems:
+        raise CardsError(sorted_problems(problems))
+    return Bank(tuple(decks))
+
+
+def listed_card_files(cards_dir: Path) -> list[Path]:
+    """The card files in `cards_dir`; CardsError when it is not a folder or holds none."""
+    if not cards_dir.is_dir():
+        message = "cards folder not found"
+        if cards_dir.is_symlink():
+            message += " (a symbolic link that leads nowhere, or to itself)"
+        raise CardsError([Problem(Location(display_name(cards_dir), 1, 1), message)])
+    paths = card_files(cards_dir)
+    if not paths:
+        raise CardsError([Problem(Location(display_name(cards_dir), 1, 1), "no card files (*.yaml) in this folder")])
+    return paths
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """In the order of files, then lines: how every command lists them."""
+    return sorted(problems, key=_problem_order)
+
+
+def package_name_problems(decks: list[DeckFile]) -> list[Problem]:
+    """Files that `srs build` would write to the same package (`a b.yaml` and `a_b.yaml`,
+    `s1/ops.yaml` and `s2/ops.yaml`, or a file named like the combined package)."""
+    problems = []
+    first: dict[str, DeckFile] = {}
+    for deck in decks:
+        name = package_of(deck.path)
+        key = name.casefold()  # one file on case-insensitive file systems (macOS, Windows)
+        if key == COMBINED_PACKAGE.casefold():
+            message = f"this file would be built into {name}, the package that holds every deck; rename the file"
+        elif key in first:
+            message = (
+                f"this file would be built into {name}, as would {first[key].display_path}; "
+                "rename one of them"
+            )
+        else:
+            first[key] = deck
+            continue
+        problems.append(Problem(deck.location, message, field="deck"))
+    return problems
+
+
+def _problem_order(problem: Problem) -> tuple:
+    loc = problem.location
+    return (loc.path, loc.line, loc.column)
+
+
+def cross_file_problems(decks: list[DeckFile]) -> list[Problem]:
+    """Problems only visible across files: repeated ids and clashing deck names.
+
+    Reads only names, ids and locations, so a build passes its index (bank_index.py) instead."""
+    problems: list[Problem] = []
+    first_id: dict[str, Card] = {}  # the location is only made for a message
+    for deck in decks:
+        for card in deck.cards:
+            if card.id in first_id:
+                problems.append(
+                    Problem(
+                        card.location,
+                        f"duplicate id '{card.id}' (first used at {first_id[card.id].location})",
+                        card.id,
+                        "id",
+                    )
+                )
+            else:
+                first_id[card.id] = card
+    # Anki compares deck names without regard to case, so these would merge into one deck.
+    first_deck: dict[str, DeckFile] = {}
+    for deck in decks:
+        key = deck.deck.casefold()
+        if key in first_deck:
+            other = first_deck[key]
+            problems.append(
+                Problem(
+                    deck.location,
+                    f"deck '{deck.deck}' is already used by {other.display_path} "
+                    f"('{other.deck}'); each file must have its own deck",
+                    field="deck",
+                )
+            )
+        else:
+            first_deck[key] = deck
+    return problems
+
+
+def parse_file(
+    data: bytes, path: Path, shown: str, cache_folder: Path | None
+) -> tuple[DeckFile | None, list[Problem]]:
+    """`parse_deck_file` through the parse cache in `cache_folder` (None: no cache).
+
+    A file not in the cache whose earlier version is has only its changed cards composed
+    (card_pieces.py); the result is the same.
+    """
+    if cache_folder is None:
+        return parse_deck_file(data, path, shown)
+    digest = hashlib.sha256(data).hexdigest()  # the cache key, and the DeckFile's digest
+    cached = parse_cache.load(digest, path, shown, cache_folder)
+    if cached is not None:
+        return cached, []
+    from interview_srs.bank import card_pieces  # it builds on this module's parser
+
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        text = None
+    previous = parse_cache.latest_runs(path, cache_folder) if text else {}
+    done = card_pieces.parse(text, path, shown, previous, parse_cache.card_from_json) if previous else None
+    if done is not None:
+        deck, runs, reused = done
+        deck = replace(deck, digest=digest)
+        parse_cache.store(deck, cache_folder, path, runs, reused)
+        return deck, []
+    deck, problems = parse_deck_file(data, path, shown, digest)
+    if deck is not None and not problems:
+        parse_cache.store(deck, cache_folder, path, card_pieces.runs_of(text, deck))
+    return deck, problems
+
+
+def parse_deck_file(
+    data: bytes, path: Path, shown: str, digest: str = ""
+) -> tuple[DeckFile | None, list[Problem]]:
+    """Parse one card file's bytes; return the deck (if usable) and the problems found.
+
+    `digest` is the sha256 of `data` when the caller has it already."""
+    problems: list[Problem] = []
+
+    def at(line: int, column: int, message: str, field_name: str | None = None) -> None:
+        problems.append(Problem(Location(shown, line, column), message, None, field_name))
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8")  # valid up to the first bad byte
+        at(*_Positions(before).of(len(before)), "file is not valid UTF-8 (save it as UTF-8)")
+        return None, problems
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        at(1, 1, "file is empty")
+        return None, problems
+    found = _character_problems(text)
+    if found:
+        positions = _Positions(text)
+        for message, index in found:
+            at(*positions.of(index), message)
+    if problems:
+        return None, problems
+    try:
+        for mark, message in _node_properties_and_depth(text):
+            at(mark.line + 1, mark.column + 1, message)
+        if problems:
+            return None, problems
+        root = yaml.compose(text, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        detail = exc.problem or exc.context or "syntax error"
+        at(line, column, f"invalid YAML: {detail}")
+        return None, problems
+    except yaml.reader.ReaderError as exc:
+        at(*_Positions(text).of(exc.position), f"invalid YAML: {_character_name(exc.character)} is not allowed")
+        return None, problems
+    except yaml.YAMLError as exc:
+        at(1, 1, f"invalid YAML: {one_line(exc)}")
+        return None, problems
+    except RecursionError:  # only PyYAML's pure-Python composer recurses in Python
+        at(1, 1, f"lists and mappings are nested too deeply (a card file needs {TYPICAL_DEPTH} levels)")
+        return None, problems
+    if root is None:
+        at(1, 1, "file is empty")
+        return None, problems
+    # Characters Anki refuses can only come from escapes (YAML refuses them raw), and a value can
+    # only hold a line separator the text has: most files need no check of each value.
+    suspect = "\\" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
+    deck = _FileParser(path, shown, problems, suspect).deck_file(root)
+    if deck is not None:
+        deck = replace(deck, digest=digest or hashlib.sha256(data).hexdigest())
+    return deck, problems
+
+
+class _Positions:
+    """Line and column of a character index, counting line breaks as YAML does.
+
+    YAML (and so every other location we report) breaks lines at CR LF, CR, LF, NEL, LS and
+    PS; `str.splitlines` would also break at form feeds and other separators.
+    """
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+    def of(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, index) - 1
+        return line + 1, index - self.starts[line] + 1
+
+
+def _character_name(char: str | int) -> str:
+    code = char if isinstance(char, int) else ord(char)
+    if code in (0xFFFE, 0xFFFF) or 0xFDD0 <= code <= 0xFDEF:
+        return f"U+{code:04X} (not a character)"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"U+{code:04X} (half of a surrogate pair, not a character)"
+    return f"the control character U+{code:04X}"
+
+
+def _character_problems(text: str) -> list[tuple[str, int]]:
+    """Tabs (the first on each line) and characters YAML refuses (the first, with a count)."""
+    found = []
+    tab_lines: set[int] = set()
+    if "\t" in text:
+        positions = _Positions(text)
+        for match in re.finditer("\t", text):
+            line = positions.of(match.start())[0]
+            if line not in tab_lines:
+                tab_lines.add(line)
+                found.append(("tab character; indent with spaces", match.start()))
+    first = _NOT_YAML_TEXT.search(text)
+    if first:
+        count = len(_NOT_YAML_TEXT.findall(text))
+        more = f" (and {count - 1} more in this file)" if count > 1 else ""
+        found.append((f"{_character_name(first.group())} is not allowed in a card file{more}; remove it", first.start()))
+    return found
+
+
+def _node_properties_and_depth(text: str) -> list[tuple[yaml.Mark, str]]:
+    """Anchors, aliases and nesting too deep to compose, found before anything is composed.
+
+    Aliases are refused so that none is ever expanded (no "billion laughs"); anchors without
+    aliases are refused too, as the README says: they only make sense with an alias. Deep
+    nesting is refused because the C composer recurses once per level and a few tens of
+    thousands of `[` would overflow the stack (a segmentation fault, not an exception).
+
+    The event scan costs about as much as composing, so it only runs when the text could hold
+    an anchor or alias, or when a cheap bound on the nesting depth (every `[` and `{` of the
+    file, plus two levels per column of indentation and `- `/`? `/`: ` indicators) is too big.
+    """
+    room = MAX_DEPTH - 3 - text.count("[") - text.count("{")  # levels left for block nesting
+    deep = room < 0 or _prefix_longer_than(text, room // 2)
+    if not deep and not (("&" in text or "*" in text) and _NODE_PROPERTY.search(text)):
+        return []
+    found: list[tuple[yaml.Mark, str]] = []
+    too_deep = f"lists and mappings are nested more than {MAX_DEPTH} levels deep (a card file needs {TYPICAL_DEPTH})"
+    try:
+        _scan_events(text, found, too_deep)
+    except yaml.MarkedYAMLError as error:
+        # LibYAML's scanner reads up to 1,024 characters ahead of the events it gives, so a run
+        # of `[` can reach its own nesting limit before this scan reaches MAX_DEPTH.
+        if "nesting depth" not in (error.problem or "") or error.problem_mark is None:
+            raise
+        found.append((error.problem_mark, too_deep))
+    return found
+
+
+def _scan_events(text: str, found: list[tuple[yaml.Mark, str]], too_deep: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            found.append((event.start_mark, f"YAML aliases (*{_shorten(event.anchor)}) are not allowed; write the text out"))
+            continue
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            found.append((event.start_mark, f"YAML anchors (&{_shorten(event.anchor)}) are not allowed; write the text out"))
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                found.append((event.start_mark, too_deep))
+                return
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _prefix_longer_than(text: str, width: int) -> bool:
+    """Whether a line starts with more than `width` spaces and `-`/`?`/`:` indicators.
+
+    One search per kind of line break the text holds; a literal first character lets the
+    regular expression engine skip ahead, which matters on a bank of several megabytes.
+    """
+    run = "[ ?:-]{%d,}" % (width + 1)
+    if len(text) - len(text.lstrip(" ?:-")) > width:
+        return True
+    return any(brk in text and re.search(re.escape(brk) + run, text) for brk in _LINE_BREAKS)
+
+
+def _shorten(value: str, limit: int = MAX_SHOWN) -> str:
+    """A value as quoted in a message: long ones cut, so a huge bad value is not echoed in full."""
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit]}…({len(value)} characters)"
+
+
+class _SafeLoader(_BaseLoader):
+    """The safe loader with a leaner tag resolver.
+
+    PyYAML's resolver also supports path-based resolvers, which we never use; skipping them
+    makes composing a large bank noticeably faster. Plain scalars still get the same tags.
+    """
+
+    def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML's hook
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        if kind is yaml.SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
+
+    def descend_resolver(self, current_node, current_index):  # noqa: D102 - no path resolvers
+        pass
+
+    def ascend_resolver(self):  # noqa: D102 - no path resolvers
+        pass
+
+
+class _FileParser:
+    """Turns the YAML node tree of one file into a DeckFile, noting problems as it goes.
+
+    Working on nodes rather than on `yaml.safe_load` output is what gives every value its
+    line and column, and lets us refuse aliases before they are expanded.
+    """
+
+    def __init__(self, path: Path, shown: str, problems: list[Problem], suspect: bool = True):
+        self.path = path
+        self.shown = shown
+        self.problems = problems
+        self.suspect = suspect  # the text may hold characters Anki refuses (see parse_deck_file)
+
+    def loc(self, node: yaml.Node) -> Location:
+        return Location(self.shown, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def report(self, node: yaml.Node, message: str, card: str | None, field_name: str | None):
+        self.problems.append(Problem(self.loc(node), message, card, field_name))
+
+    def mapping(
+        self, node: yaml.Node, allowed: tuple[str, ...], card: str | None, what: str | None
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.report(node, f"expected a mapping of keys, got {_describe(node)}", card, what)
+            return None
+        if node.tag != _MAP_TAG:
+            self.report(node, f"unsupported YAML tag {node.tag}", card, what)
+            return None
+        entries: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR_TAG):
+                self.report(key_node, "keys must be plain words", card, what)
+                continue
+            key = key_node.value
+            if key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+                known = ", ".join(allowed)
+                self.report(
+                    key_node,
+                    f"unknown key '{_shorten(key)}'{suggestion} (allowed: {known})",
+                    card,
+                    _join(what, _shorten(key)),
+                )
+                continue
+            if key in entries:
+                first = self.loc(entries[key][0])
+                self.report(
+                    key_node, f"key '{key}' appears twice (first at line {first.line})", card, _join(what, key)
+                )
+                continue
+            entries[key] = (key_node, value_node)
+        return entries
+
+    def text(self, node: yaml.Node, card: str | None, field_name: str, item: int = 0) -> str | None:
+        """A non-empty string value; `item` numbers list entries in messages (`outline[2]`)."""
+        if not isinstance(node, yaml.ScalarNode):
+            self.report(node, f"expected text, got {_describe(node)}", card, _item(field_name, item))
+            return None
+        if node.tag != _STR_TAG:
+            message = f"expected text, got {_describe(node)}; put the value in quotes"
+            self.report(node, message, card, _item(field_name, item))
+            return None
+        value = node.value.strip()
+        if not value:
+            self.report(node, "is empty", card, _item(field_name, item))
+            return None
+        bad = _NOT_ANKI_TEXT.search(value) if self.suspect else None
+        if bad:
+            self.report(
+                node, f"contains {_character_name(bad.group())}, which Anki cannot import; remove it",
+                card, _item(field_name, item),
+            )
+            return None
+        return value
+
+    def one_line_text(self, node: yaml.Node, card: str | None, field_name: str, item: int = 0) -> str | None:
+        """`text` for values Anki keeps on one line (deck names, tags, company, role)."""
+        value = self.text(node, card, field_name, item)
+        if value is not None and ("\n" in value or (self.suspect and _NOT_ONE_LINE.search(value))):
+            self.report(node, "must be on one line (Anki drops line breaks and tabs here)", card, _item(field_name, item))
+            return None
+        return value
+
+    def text_list(
+        self, node: yaml.Node, card: str | None, field_name: str, one_line_items: bool = False
+    ) -> tuple[str, ...] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.report(node, f"expected a list, got {_describe(node)}", card, field_name)
+            return None
+        if node.tag != _SEQ_TAG:
+            self.report(node, f"unsupported YAML tag {node.tag}", card, field_name)
+            return None
+        if not node.value:
+            self.report(node, "is an empty list", card, field_name)
+            return None
+        read = self.one_line_text if one_line_items else self.text
+        items = [read(item, card, field_name, number) for number, item in enumerate(node.value, start=1)]
+        if None in items:
+            return None
+        return tuple(items)  # type: ignore[arg-type]
+
+    def text_or_list(self, node: yaml.Node, card: str | None, field_name: str) -> tuple[str, ...] | None:
+        if isinstance(node, yaml.SequenceNode):
+            return self.text_list(node, card, field_name)
+        value = self.text(node, card, field_name)
+        return None if value is None else (value,)
+
+    def tags(self, node: yaml.Node, card: str | None, field_name: str) -> tuple[str, ...] | None:
+        tags = self.text_list(node, card, field_name, one_line_items=True)
+        if tags is None:
+            return None
+        bad = [t for t in tags if re.search(r"\s", t)]
+        if bad:
+            self.report(node, f"tag '{_shorten(bad[0])}' contains a space (Anki tags cannot)", card, field_name)
+            return None
+        return tags
+
+    def deck_file(self, root: yaml.Node, parsed_cards: tuple[Card, ...] | None = None) -> DeckFile | None:
+        """The file's DeckFile; `parsed_cards` are its cards when they were parsed apart
+        (card_pieces.py), and the `cards` key then only has to be there."""
+        entries = self.mapping(root, FILE_KEYS, None, None)
+        if entries is None:
+            return None
+        deck_name = None
+        for key in ("deck", "cards"):
+            if key not in entries:
+                self.report(root, "is required", None, key)
+        if "deck" in entries:
+            deck_name = self.deck_path(entries["deck"][1])
+        optional = {
+            key: (self.text if key == "source" else self.one_line_text)(entries[key][1], None, key)
+            for key in ("company", "role", "source")
+            if key in entries
+        }
+        tags = self.tags(entries["tags"][1], None, "tags") if "tags" in entries else ()
+        documents = self.documents(entries["documents"][1]) if "documents" in entries else ()
+        if "cards" not in entries:
+            cards = None
+        else:
+            cards = self.cards(entries["cards"][1]) if parsed_cards is None else parsed_cards
+        if deck_name is None or cards is None or tags is None or documents is None or None in optional.values():
+            return None
+        return DeckFile(
+            path=self.path,
+            display_path=self.shown,
+            deck=deck_name,
+            cards=cards,
+            location=self.loc(entries["deck"][1]),
+            company=optional.get("company") or "",
+            role=optional.get("role") or "",
+            tags=tags,
+            source=optional.get("source") or "",
+            documents=documents,
+        )
+
+    def documents(self, node: yaml.Node) -> tuple[str, ...] | None:
+        names = self.text_list(node, None, "documents")
+        if names is None:
+            return None
+        bad = [name for name in names if not DOCUMENT_PATTERN.match(name)]
+        if bad:
+            self.report(
+                node, f"'{_shorten(bad[0])}' is not a document id; write the part before # in a source, e.g. \"004\"",
+                None, "documents",
+            )
+            return None
+        return names
+
+    def deck_path(self, node: yaml.Node) -> str | None:
+        name = self.one_line_text(node, None, "deck")
+        if name is None:
+            return None
+        parts = name.split("::")
+        if any(not part.strip() for part in parts):
+            self.report(node, f"'{_shorten(name)}' has an empty part; write it like 面试::公司::岗位", None, "deck")
+            return None
+        if any(part != part.strip() for part in parts):
+            self.report(node, f"'{_shorten(name)}' has spaces around '::'", None, "deck")
+            return None
+        return name
+
+    def cards(self, node: yaml.Node) -> tuple[Card, ...] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.report(node, f"expected a list of cards, got {_describe(node)}", None, "cards")
+            return None
+        if node.tag != _SEQ_TAG:
+            self.report(node, f"unsupported YAML tag {node.tag}", None, "cards")
+            return None
+        if not node.value:
+            self.report(node, "is an empty list", None, "cards")
+            return None
+        cards = [self.card(item, index) for index, item in enumerate(node.value, start=1)]
+        if any(card is None for card in cards):
+            return None
+        return tuple(cards)  # type: ignore[arg-type]
+
+    def card(self, node: yaml.Node, index: int) -> Card | None:
+        label = f"#{index}"
+        if isinstance(node, yaml.MappingNode):
+            # Name the card by its id in every message, as soon as we can read it.
+            for key_node, value_node in node.value:
+                if (
+                    isinstance(key_node, yaml.ScalarNode)
+                    and key_node.value == "id"
+                    and isinstance(value_node, yaml.ScalarNode)
+                    and value_node.value.strip()
+                ):
+                    label = _shorten(value_node.value.strip())
+        before = len(self.problems)
+        entries = self.mapping(node, CARD_KEYS, label, None)
+        if entries is None:
+            return None
+        for key in ("id", "question"):
+            if key not in entries:
+                self.report(node, "is required", label, key)
+        if "star" in entries and "outline" in entries:
+            self.report(
+                entries["outline"][0],
+                "a card has either 'star' (behavioural) or 'outline' (knowledge), not both",
+                label,
+                "outline",
+            )
+        elif "star" not in entries and "outline" not in entries:
+            self.report(
+                node,
+                "add 'star' (situation/task/action/result) for a behavioural question "
+                "or 'outline' (answer points) for a knowledge question",
+                label,
+                "star/outline",
+            )
+        card_id = self.card_id(entries["id"][1], label) if "id" in entries else None
+        question = self.text(entries["question"][1], label, "question") if "question" in entries else None
+        star = self.star(entries["star"][1], label) if "star" in entries else None
+        values = {
+            "outline": self.text_list(entries["outline"][1], label, "outline") if "outline" in entries else (),
+            "assesses": self.text(entries["assesses"][1], label, "assesses") if "assesses" in entries else "",
+            "pitfalls": self.text_list(entries["pitfalls"][1], label, "pitfalls") if "pitfalls" in entries else (),
+            "example": self.text(entries["example"][1], label, "example") if "example" in entries else "",
+            "tags": self.tags(entries["tags"][1], label, "tags") if "tags" in entries else (),
+            "sources": self.text_list(entries["sources"][1], label, "sources") if "sources" in entries else (),
+            "followups": self.followups(entries["followups"][1], label) if "followups" in entries else (),
+            "as_of": self.as_of(entries["as_of"][1], label) if "as_of" in entries else "",
+        }
+        if len(self.problems) > before or card_id is None or question is None:
+            return None
+        return Card(id=card_id, question=question, location=self.loc(node), star=star, **values)
+
+    def followups(self, node: yaml.Node, label: str) -> tuple[Followup, ...] | None:
+        if not isinstance(node, yaml.SequenceNode) or node.tag != _SEQ_TAG:
+            self.report(node, f"expected a list of {{q, cue}} mappings, got {_describe(node)}", label, "followups")
+            return None
+        if not node.value:
+            self.report(node, "is an empty list", label, "followups")
+            return None
+        followups = []
+        for number, item in enumerate(node.value, start=1):
+            where = f"followups[{number}]"
+            entries = self.mapping(item, FOLLOWUP_KEYS, label, where)
+            if entries is None:
+                followups.append(None)
+                continue
+            for key in FOLLOWUP_KEYS:
+                if key not in entries:
+                    self.report(item, "is required", label, f"{where}.{key}")
+            values = {key: self.text(entries[key][1], label, f"{where}.{key}") for key in FOLLOWUP_KEYS if key in entries}
+            followups.append(Followup(**values) if len(values) == 2 and None not in values.values() else None)
+        if None in followups:
+            return None
+        return tuple(followups)  # type: ignore[arg-type]
+
+    def as_of(self, node: yaml.Node, label: str) -> str | None:
+        value = self.text(node, label, "as_of")
+        if value is None:
+            return None
+        if not AS_OF_PATTERN.match(value):
+            self.report(node, f"'{_shorten(value)}' is not a month; write YYYY-MM, e.g. 2025-06", label, "as_of")
+            return None
+        return value
+
+    def card_id(self, node: yaml.Node, label: str) -> str | None:
+        value = self.text(node, label, "id")
+        if value is None:
+            return None
+        if len(value) > MAX_ID_LENGTH or not ID_PATTERN.match(value):
+            self.report(
+                node,
+                f"'{_shorten(value)}' is not a valid id: use lowercase letters, digits and single hyphens "
+                f"(at most {MAX_ID_LENGTH} characters), e.g. ant-why-alipay",
+                label,
+                "id",
+            )
+            return None
+        return value
+
+    def star(self, node: yaml.Node, label: str) -> Star | None:
+        entries = self.mapping(node, STAR_PARTS, label, "star")
+        if entries is None:
+            return None
+        parts = {}
+        for name in STAR_PARTS:
+            if name not in entries:
+                self.report(node, "is required", label, f"star.{name}")
+                parts[name] = None
+            else:
+                parts[name] = self.text_or_list(entries[name][1], label, f"star.{name}")
+        if any(value is None for value in parts.values()):
+            return None
+        return Star(**parts)  # type: ignore[arg-type]
+
+
+def _item(field_name: str, item: int) -> str:
+    return f"{field_name}[{item}]" if item else field_name
+
+
+def _join(prefix: str | None, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return _TAG_NAMES.get(node.tag, f"a value tagged {node.tag}")
+
+
+__all__ = [
+    "Bank",
+    "Card",
+    "CardsError",
+    "DeckFile",
+    "Followup",
+    "Location",
+    "Problem",
+    "Star",
+    "card_files",
+    "cross_file_problems",
+    "package_name_problems",
+    "display_name",
+    "load_bank",
+    "parse_deck_file",
+]

@@ -1,0 +1,117 @@
+"""Where the cards come from: `--cards DIR`, a checkout's `cards/`, or the bundled bank + your own.
+
+The wheel ships the curated bank and its built decks as package data (`interview_srs/bank/cards`,
+`interview_srs/bank/decks`, copied there by setup.py at build time), so an installed `srs` works
+from any folder. In order:
+
+1. `--cards DIR`: exactly that folder.
+2. The current folder is a checkout of this project (its pyproject.toml names `interview-srs`
+   and it has `cards/`): that `cards/` (curator mode: what you edit is what you review).
+3. Otherwise the bundled bank, plus your own cards: `$SRS_HOME/cards/` (or `cards/` next to the
+   store) when it exists, and every folder listed in config.toml's `card_folders`.
+
+When the package runs from a source tree without the copied bank (tests, `PYTHONPATH=src`), the
+bundled bank is the tree's own `cards/` and `decks/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_NAME = "interview-srs"
+BANK = "bank"
+# The folder an installed bank lives in, whatever the Python version or virtual environment: a
+# store remembers bank files by absolute path, and an upgrade may move them.
+BUNDLED_MARKER = ("interview_srs", BANK, "cards")
+
+
+@dataclass(frozen=True)
+class CardSources:
+    """The card folders to read, in order, and how they were chosen.
+
+    mode: "given" (--cards), "checkout" (./cards of a checkout) or "installed" (bundled + own).
+    """
+
+    folders: tuple[Path, ...]
+    mode: str
+    bundled: Path | None = None
+
+    def owns(self, path: str) -> bool:
+        """Whether a card file the store knows belongs to these sources: it lies in one of the
+        folders, or it is a bank file of another installation (an upgrade moved the bank)."""
+        file = Path(path)
+        if any(file.is_relative_to(folder.resolve()) for folder in self.folders):
+            return True
+        return self.bundled is not None and _in_a_bank(file)
+
+
+def _in_a_bank(path: Path) -> bool:
+    parts = path.parts
+    n = len(BUNDLED_MARKER)
+    return any(tuple(parts[i:i + n]) == BUNDLED_MARKER for i in range(len(parts) - n))
+
+
+def _source_tree() -> Path | None:
+    """The source checkout this package is imported from (src/interview_srs/bank/..), if any."""
+    root = Path(__file__).resolve().parents[3]
+    return root if is_checkout(root) else None
+
+
+def bundled(kind: str) -> Path | None:
+    """The bundled `cards` or `decks` folder: package data, else the source tree's own.
+
+    The package data lies beside this module, in this package's folder (`interview_srs/bank/`), and
+    is found there rather than through importlib.resources: the
+    store remembers card files by real path (a zipped package could not be synced anyway), and
+    importing importlib.resources costs `srs review` ~10 ms of start-up for the same answer.
+    """
+    shipped = Path(__file__).resolve().parent / kind
+    if shipped.is_dir():
+        return shipped
+    tree = _source_tree()
+    if tree is not None and (tree / kind).is_dir():
+        return tree / kind
+    return None
+
+
+def is_checkout(folder: Path) -> bool:
+    """`folder` holds a checkout of this project: pyproject.toml names it, and cards/ is there."""
+    pyproject = Path(folder) / "pyproject.toml"
+    if not (Path(folder) / "cards").is_dir() or not pyproject.is_file():
+        return False
+    import tomllib  # only in a folder that may be a checkout: start-up time
+
+    try:
+        data = tomllib.loads(pyproject.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    project = data.get("project")
+    return isinstance(project, dict) and project.get("name") == PROJECT_NAME
+
+
+def personal_folders(home_dir: Path, card_folders: tuple[str, ...] = ()) -> tuple[Path, ...]:
+    """Your own card folders: `cards/` next to the store when it exists, then `card_folders`
+    (relative ones are taken from the store's folder)."""
+    own = home_dir / "cards"
+    folders = [own] if own.is_dir() else []
+    for name in card_folders:
+        folder = Path(name).expanduser()
+        folders.append(folder if folder.is_absolute() else home_dir / folder)
+    return tuple(folders)
+
+
+def resolve(given: Path | None, home_dir: Path, card_folders: tuple[str, ...] = (),
+            cwd: Path | None = None) -> CardSources:
+    """The card sources for a command run in `cwd` (see the module docstring for the order)."""
+    if given is not None:
+        return CardSources((Path(given),), "given")
+    cwd = Path.cwd() if cwd is None else Path(cwd)
+    if is_checkout(cwd):
+        return CardSources((cwd / "cards",), "checkout")
+    bank = bundled("cards")
+    folders = ((bank,) if bank is not None else ()) + personal_folders(home_dir, card_folders)
+    return CardSources(folders, "installed", bank)
+
+
+__all__ = ["CardSources", "bundled", "is_checkout", "personal_folders", "resolve"]

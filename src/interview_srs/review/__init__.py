@@ -1,0 +1,1 @@
+"""What to study and how it went: planner, readiness, the review session, mock interviews."""

@@ -1,0 +1,300 @@
+"""What to study next: card states + interviews + settings + now → the ordered queue.
+
+The one place that decides the order of a review session (session.py only shows what this
+returns). Pure: no clock, no store, no terminal; the one outside computation, "what state would a
+Good answer now give", is passed in as `predict`.
+
+A session's queue, in order:
+
+1. `learning` — learning/relearning cards due now (chosen live by `choose`, not planned).
+2. `due` — review cards due by the end of the study day, lowest recall now first.
+3. `final-pass` — in the last `final_pass_days` before an interview, each of its cards not yet
+   answered since the window opened, lowest recall at the interview first, spread evenly over
+   the days left (an interview answer must be fluent, not just recallable).
+4. `interview-bring-forward` — cards of an interview whose predicted recall at the interview is
+   below its target, lowest first, at most an even share of them per day left, and only
+   when a Good answer now would lift the card to the target or this is the last day (an answer
+   given too early is wasted: the card would fall below the target again before the interview).
+5. `interview-introduce` — never-seen cards of an interview, so that all are introduced by two
+   days before it, spread evenly; they count against `new_per_day` but are not capped by
+   it (the deck's allowance is raised as needed).
+6. `new` — other never-seen cards in file order, up to what is left of `new_per_day`.
+7. `ahead` — with `ahead=True` only: every other card already seen, lowest recall first (at
+   its interview, or now).
+8. `learning` — learning cards due within the next 20 minutes (Anki's learn-ahead).
+
+A card belonging to several upcoming interviews is planned for the earliest. Interviews at or
+before `now` are ignored: after the interview time normal scheduling resumes. Every answer is an
+ordinary FSRS review; the planner only changes which cards are shown when.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from interview_srs.schedule.readiness import recall_at
+from interview_srs.schedule.scheduler import LEARN_AHEAD, LEARNING, NEW, RELEARNING, REVIEW, CardState, StudyDay
+
+LEARNING_REASON = "learning"
+DUE = "due"
+FINAL_PASS = "final-pass"
+BRING_FORWARD = "interview-bring-forward"
+INTRODUCE = "interview-introduce"
+NEW_REASON = "new"
+AHEAD = "ahead"
+NEW_REASONS = (INTRODUCE, NEW_REASON)
+INTRODUCE_BY_DAYS = 2  # every card of an interview is introduced by two days before it
+
+
+@dataclass(frozen=True)
+class PlanCard:
+    """A card the session may show: not suspended, not buried, present; in file order."""
+
+    id: str
+    deck: str
+    state: CardState
+
+
+@dataclass(frozen=True)
+class Interview:
+    name: str
+    at: datetime
+    decks: frozenset[str]  # the deck names it covers (its globs resolved)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The settings the planner follows (from config.toml and the command line)."""
+
+    new_per_day: int = 20
+    final_pass_days: int = 2
+    target_of: Callable[[str], float] = field(default=lambda deck: 0.95)
+    # A deck's own daily new-card limit (config's [deck."…"] new_per_day); None: only the total.
+    deck_new_of: Callable[[str], int | None] = field(default=lambda deck: None)
+    params_of: Callable[[str], Sequence[float] | None] = field(default=lambda deck: None)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One card to show, why, and its state when planned (if it changes, the entry is stale)."""
+
+    card_id: str
+    reason: str
+    state: CardState
+    interview: str | None = None
+
+
+def upcoming(interviews: Sequence[Interview], now: datetime) -> list[Interview]:
+    """Interviews still ahead, earliest first."""
+    return sorted((i for i in interviews if i.at > now), key=lambda i: (i.at, i.name))
+
+
+def assign(cards: Sequence[PlanCard], interviews: Sequence[Interview], now: datetime) -> dict[str, Interview]:
+    """Each card's interview: the earliest upcoming one covering its deck (cards of none are absent)."""
+    ahead = upcoming(interviews, now)
+    result = {}
+    for card in cards:
+        for interview in ahead:
+            if card.deck in interview.decks:
+                result[card.id] = interview
+                break
+    return result
+
+
+def days_left(until: datetime, now: datetime) -> int:
+    """Sessions left before `until` for a user who studies at this time of day: the whole
+    24-hour steps from `now` that stay before it (at least 1, today). Counting study days instead
+    would plan work for an interview morning's hour before a 9 o'clock interview that a user who
+    studies in the evening never gets."""
+    return max(1, math.ceil((until - now) / timedelta(days=1)))
+
+
+def final_pass_start(interview: Interview, rules: Rules) -> datetime | None:
+    """When the final-pass window opens (None when the final pass is off)."""
+    if rules.final_pass_days <= 0:
+        return None
+    return interview.at - timedelta(days=rules.final_pass_days)
+
+
+def plan(
+    cards: Sequence[PlanCard],
+    interviews: Sequence[Interview],
+    rules: Rules,
+    now: datetime,
+    day: StudyDay,
+    introduced_today: frozenset[str] = frozenset(),
+    predict: Callable[[PlanCard, datetime], CardState] | None = None,
+    ahead: bool = False,
+    early_today: frozenset[str] = frozenset(),
+    introduced_per_deck: Mapping[str, int] | None = None,
+) -> list[Entry]:
+    """The queue of planned cards for a session starting at `now` (learning cards apart: see
+    `choose`). `introduced_today` holds the cards first answered this study day (any deck),
+    `early_today` those answered before their due date this study day (so a second session the
+    same day does not bring forward a second share); `predict(card, at)` is the state a Good
+    answer at `at` would give (None: assume it helps); `introduced_per_deck` counts today's first
+    answers per deck, against `rules.deck_new_of`."""
+    day_start, day_end = day.bounds(now)
+    owner = assign(cards, interviews, now)
+    taken: set[str] = set()
+    entries: list[Entry] = []
+
+    def recall(card: PlanCard, when: datetime) -> float:
+        return recall_at(card.state, when, rules.params_of(card.deck))
+
+    due = [c for c in cards if c.state.state == REVIEW and c.state.due < day_end]
+    due.sort(key=lambda c: (recall(c, now), c.state.due, c.id))
+    for card in due:
+        entries.append(Entry(card.id, DUE, card.state, _name(owner.get(card.id))))
+        taken.add(card.id)
+    busy = taken | {c.id for c in cards if c.state.state in (LEARNING, RELEARNING)}
+
+    introductions: list[Entry] = []
+    for interview in upcoming(interviews, now):
+        mine = [c for c in cards if owner.get(c.id) is interview]
+        if not mine:
+            continue
+        final, left_to_final = _final_pass(mine, interview, rules, now, day_start, busy, recall)
+        forward = _bring_forward(
+            mine, interview, rules, now, busy | left_to_final, recall, predict,
+            sum(1 for c in mine if c.id in early_today),
+        )
+        entries += final + forward
+        introductions += _introductions(mine, interview, now, introduced_today)
+    taken |= {e.card_id for e in entries + introductions}
+    entries += introductions
+
+    allowance = rules.new_per_day - len(introduced_today) - len(introductions)
+    deck_left: dict[str, int] = {}
+    for card in cards:
+        if allowance <= 0:
+            break
+        if card.state.state != NEW or card.id in taken:
+            continue
+        own = rules.deck_new_of(card.deck)
+        if own is not None:
+            left = deck_left.setdefault(card.deck, own - (introduced_per_deck or {}).get(card.deck, 0))
+            if left <= 0:
+                continue
+            deck_left[card.deck] = left - 1
+        entries.append(Entry(card.id, NEW_REASON, card.state, _name(owner.get(card.id))))
+        taken.add(card.id)
+        allowance -= 1
+
+    if ahead:
+        rest = [c for c in cards if c.state.state == REVIEW and c.id not in taken]
+        rest.sort(key=lambda c: (recall(c, owner[c.id].at if c.id in owner else now), c.id))
+        entries += [Entry(c.id, AHEAD, c.state, _name(owner.get(c.id))) for c in rest]
+    return entries
+
+
+def _final_pass(mine, interview, rules, now, day_start, busy, recall) -> tuple[list[Entry], set[str]]:
+    """Inside the window, the cards not answered since it opened (returned too: they are left to
+    the final pass, not brought forward): today's even share of them over the days left
+    (counting those done today and those answered today anyway), weakest at the interview first."""
+    opens = final_pass_start(interview, rules)
+    if opens is None or now < opens:
+        return [], set()
+    seen = sorted((c for c in mine if c.state.state != NEW), key=lambda c: (recall(c, interview.at), c.id))
+    pending = [c for c in seen if c.state.last_review < opens]
+    done_today = sum(1 for c in seen if c.state.last_review >= max(opens, day_start))
+    quota = _share(len(pending) + done_today, days_left(interview.at, now)) - done_today
+    quota -= sum(1 for c in pending if c.id in busy)
+    chosen = [c for c in pending if c.id not in busy][: max(0, quota)]
+    return [Entry(c.id, FINAL_PASS, c.state, interview.name) for c in chosen], {c.id for c in pending}
+
+
+def _bring_forward(mine, interview, rules, now, busy, recall, predict, done_today) -> list[Entry]:
+    """Cards below target not otherwise answered today: today's even share (counting the
+    `done_today` answered early already), weakest first, skipping those a Good answer now would
+    not lift to the target (unless today is the last day)."""
+    days = days_left(interview.at, now)
+    below = sorted(
+        (c for c in mine if c.state.state != NEW and c.id not in busy
+         and recall(c, interview.at) < rules.target_of(c.deck)),
+        key=lambda c: (recall(c, interview.at), c.id),
+    )
+    chosen: list[Entry] = []
+    quota = _share(len(below) + done_today, days) - done_today
+    for card in below:
+        if len(chosen) >= quota:
+            break
+        if days > 1 and predict is not None and recall_at(
+            predict(card, now), interview.at, rules.params_of(card.deck)
+        ) < rules.target_of(card.deck):
+            continue
+        chosen.append(Entry(card.id, BRING_FORWARD, card.state, interview.name))
+    return chosen
+
+
+def _introductions(mine, interview, now, introduced_today) -> list[Entry]:
+    """Never-seen cards: all by INTRODUCE_BY_DAYS days before, today's even share, file order."""
+    fresh = [c for c in mine if c.state.state == NEW]
+    started = sum(1 for c in mine if c.id in introduced_today)
+    deadline_days = days_left(interview.at - timedelta(days=INTRODUCE_BY_DAYS), now)
+    quota = _share(len(fresh) + started, deadline_days) - started
+    return [Entry(c.id, INTRODUCE, c.state, interview.name) for c in fresh[: max(0, quota)]]
+
+
+def choose(
+    learning: Sequence[tuple[str, CardState]],
+    pending: Sequence[Entry],
+    now: datetime,
+    servable: Callable[[Entry], bool],
+) -> tuple[Entry | None, list[Entry]]:
+    """The next card and the planned entries left after it.
+
+    Learning cards due now come first, then the planned entries in order (stale ones, for which
+    `servable` is false, are dropped), then learning cards due within LEARN_AHEAD.
+    """
+    soon = [
+        Entry(card_id, LEARNING_REASON, state)
+        for card_id, state in sorted(learning, key=lambda item: (item[1].due, item[0]))
+        if state.due <= now + LEARN_AHEAD
+    ]
+    for entry in soon:
+        if entry.state.due <= now and servable(entry):
+            return entry, list(pending)
+    rest = list(pending)
+    while rest:
+        entry = rest.pop(0)
+        if servable(entry):
+            return entry, rest
+    for entry in soon:
+        if servable(entry):
+            return entry, rest
+    return None, rest
+
+
+def _share(work: int, days: int) -> int:
+    """Today's even share of `work` spread over `days` (today included)."""
+    return math.ceil(work / max(1, days)) if work > 0 else 0
+
+
+def _name(interview: Interview | None) -> str | None:
+    return interview.name if interview else None
+
+
+__all__ = [
+    "AHEAD",
+    "BRING_FORWARD",
+    "DUE",
+    "FINAL_PASS",
+    "INTRODUCE",
+    "LEARNING_REASON",
+    "NEW_REASON",
+    "NEW_REASONS",
+    "Entry",
+    "Interview",
+    "PlanCard",
+    "Rules",
+    "assign",
+    "choose",
+    "days_left",
+    "final_pass_start",
+    "plan",
+    "upcoming",
+]

@@ -1,0 +1,1 @@
+"""FSRS glue, the clock, review settings and predicted recall: pure values, no storage."""

@@ -1,0 +1,103 @@
+"""Predicted recall at a given time: per card, and summed up per deck or interview.
+
+FSRS predicts the probability of recalling a card `t` whole days after its last review as
+`(1 + factor · t / S) ** -decay`, with `decay` the last of the scheduler's 21 parameters and
+`factor` chosen so that recall is 90 % when `t = S`. This module applies that formula (the one
+`fsrs.Scheduler.get_card_retrievability` uses) at any time, not just now, so the planner,
+`srs interview list`, `srs stats --at` and mock selection all agree on what "ready" means.
+Never-answered cards have no memory yet: their predicted recall is 0.
+
+Pure: no clock, no store, no fsrs import (its parameters are passed in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from interview_srs.schedule.scheduler import NEW, CardState, to_ms
+
+DAY_MS = 86_400_000
+# fsrs.scheduler.DEFAULT_PARAMETERS[20], the FSRS-6 default decay (a test checks they agree);
+# written out so reading predicted recall does not import fsrs.
+DEFAULT_DECAY = 0.1542
+
+
+def decay_of(params: Sequence[float] | None) -> float:
+    """The decay of a set of FSRS-6 parameters (None: the defaults)."""
+    return DEFAULT_DECAY if params is None else params[20]
+
+
+def recall_at(state: CardState, when: datetime, params: Sequence[float] | None = None) -> float:
+    """FSRS's predicted probability of recalling a card in `state` at `when` (0 for new cards).
+
+    Elapsed time counts in whole days, as in fsrs: a card reviewed less than 24 hours before
+    `when` is predicted at 100 %.
+    """
+    if state.state == NEW or state.stability is None or state.last_review is None:
+        return 0.0
+    return recall_ms(state.stability, to_ms(state.last_review), to_ms(when), params)
+
+
+def recall_ms(stability: float, last_review_ms: int, at_ms: int, params: Sequence[float] | None = None) -> float:
+    """`recall_at` on the store's raw values (milliseconds), for loops over many cards."""
+    decay = decay_of(params)
+    factor = 0.9 ** (1 / -decay) - 1
+    elapsed = max(0, (at_ms - last_review_ms) // DAY_MS)
+    return (1 + factor * elapsed / stability) ** -decay
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Predicted recall of a group of cards at one time."""
+
+    cards: int
+    never_seen: int
+    mean: float | None  # over every card, never-seen ones counting 0; None without cards
+    lowest: float | None
+    below_target: int
+    target: float | None  # None when the cards have different targets
+
+    def to_dict(self) -> dict:
+        return {
+            "cards": self.cards,
+            "never_seen": self.never_seen,
+            "readiness": self.mean,
+            "lowest": self.lowest,
+            "below_target": self.below_target,
+            "target": self.target,
+        }
+
+
+def readiness(recalls: Iterable[tuple[float, bool, float]]) -> Readiness:
+    """Sum up (predicted recall, never seen, target) triples of the cards of a deck or interview."""
+    values = list(recalls)
+    targets = {t for _r, _n, t in values}
+    return Readiness(
+        cards=len(values),
+        never_seen=sum(1 for _r, new, _t in values if new),
+        mean=sum(r for r, _n, _t in values) / len(values) if values else None,
+        lowest=min((r for r, _n, _t in values), default=None),
+        below_target=sum(1 for r, _n, t in values if r < t),
+        target=targets.pop() if len(targets) == 1 else None,
+    )
+
+
+def deck_readiness(
+    states: Iterable[tuple[str, CardState]],
+    when: datetime,
+    target_of,
+    params_of=lambda deck: None,
+) -> dict[str, Readiness]:
+    """Per deck: readiness at `when` of `(deck, state)` pairs; `target_of(deck)` is its target,
+    `params_of(deck)` its FSRS parameters."""
+    grouped: dict[str, list[tuple[float, bool, float]]] = {}
+    for deck, state in states:
+        grouped.setdefault(deck, []).append(
+            (recall_at(state, when, params_of(deck)), state.state == NEW, target_of(deck))
+        )
+    return {deck: readiness(values) for deck, values in sorted(grouped.items())}
+
+
+__all__ = ["DEFAULT_DECAY", "Readiness", "decay_of", "deck_readiness", "readiness", "recall_at", "recall_ms"]

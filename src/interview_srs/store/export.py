@@ -1,0 +1,88 @@
+"""`srs export`: the review log and the card states, for analysis or for moving elsewhere.
+
+CSV (one row per answer, oldest first) starts with the five columns FSRS's optimizer tools
+read (`card_id, review_time, review_rating, review_state, review_duration`: time in ms since
+the epoch, rating 1–4, the card's state before the answer 0 new / 1 learning / 2 review /
+3 relearning, duration in ms), followed by `reviewed_at` (ISO 8601, UTC), `deck`, `source`,
+`anki_revlog_id`, and the card's state after the answer (`state_after`, `stability_after`,
+`difficulty_after`, `due_after`), so a card's last row is its current schedule.
+
+JSON holds `cards` (every card the store knows: id, deck, present, suspended and its FSRS
+state) and `reviews` (the same rows as the CSV, as objects).
+
+Values are written as stored: nothing in a file is stripped, and JSON escapes only what JSON
+requires (the CLI strips escape sequences and control characters only when it prints to a
+terminal).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+
+from interview_srs.schedule.scheduler import STATE_NAMES, from_ms
+
+FORMATS = ("json", "csv")
+REVIEW_COLUMNS = (
+    "card_id",
+    "review_time",
+    "review_rating",
+    "review_state",
+    "review_duration",
+    "reviewed_at",
+    "deck",
+    "source",
+    "anki_revlog_id",
+    "state_after",
+    "stability_after",
+    "difficulty_after",
+    "due_after",
+)
+
+
+def reviews(store) -> list[dict]:
+    from interview_srs.store.review_history import log_rows
+
+    return [
+        dict(zip(REVIEW_COLUMNS, (
+            card_id, at, rating, before, duration, _iso(at), deck, source, revlog_id, after,
+            stability, difficulty, _iso(due),
+        )))
+        for card_id, at, rating, before, duration, deck, source, revlog_id, after, stability, difficulty, due
+        in log_rows(store.conn)
+    ]
+
+
+def cards(store) -> list[dict]:
+    from interview_srs.store.review_history import card_states
+
+    return [
+        {
+            "id": card_id, "deck": deck, "present": bool(present), "suspended": bool(suspended),
+            "state": STATE_NAMES[state], "step": step, "stability": stability, "difficulty": difficulty,
+            "due": _iso(due), "last_review": _iso(last),
+        }
+        for card_id, deck, present, suspended, state, step, stability, difficulty, due, last
+        in card_states(store.conn)
+    ]
+
+
+def render(store, fmt: str, at: datetime) -> str:
+    """The export as text in `fmt` ('json' or 'csv')."""
+    if fmt == "json":
+        data = {"exported_at": at.isoformat(), "cards": cards(store), "reviews": reviews(store)}
+        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=REVIEW_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(reviews(store))
+    return buffer.getvalue()
+
+
+def _iso(ms: int | None) -> str | None:
+    return from_ms(ms).isoformat() if ms is not None else None
+
+
+__all__ = ["FORMATS", "REVIEW_COLUMNS", "cards", "render", "reviews"]

@@ -1,0 +1,94 @@
+"""Where the review data lives, and opening it: the store, the config next to it, the cards synced.
+
+Shared by `srs review`, `srs stats` and the commands that look cards up. The store path is
+`--store PATH`, else `$SRS_HOME/store.sqlite3`, else the platform's user data folder;
+`config.toml` is read from the store's folder, and the card sources follow `sources.resolve`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from interview_srs.schedule.config import CONFIG_NAME, Config, load_config
+from interview_srs.schedule.scheduler import StudyDay, local_zone
+from interview_srs.bank.sources import CardSources, resolve
+from interview_srs.store import CardFilter, Store, StoreError, default_store_path
+from interview_srs.store.health import reading
+
+
+@dataclass(frozen=True)
+class Home:
+    store: Store
+    config: Config
+    config_path: Path
+    sources: CardSources
+    zone: tzinfo | None = None  # the user's zone (scheduler.local_zone); None: the system's
+
+    @property
+    def study_day(self) -> StudyDay:
+        return StudyDay(self.config.day_starts_at, self.zone)
+
+
+def store_path_for(store_path: Path | None, environ: dict | None = None) -> Path:
+    return Path(store_path) if store_path is not None else default_store_path(environ)
+
+
+def open_home(store_path: Path | None, cards_dir: Path | None, at: datetime,
+              environ: dict | None = None, cwd: Path | None = None, *, will_write: bool = False) -> Home:
+    """Read the config, open the store (running migrations) and sync it with the card sources
+    (`cards_dir` when given, else as `sources.resolve` finds them).
+
+    `will_write` (a review session) starts the store's integrity check in the background at
+    once; read-only commands only pay for it if the sync has to write. Raises ConfigError,
+    StoreError or cards.CardsError.
+    """
+    path = store_path_for(store_path, environ)
+    config_path = path.parent / CONFIG_NAME
+    config = load_config(config_path)
+    sources = resolve(cards_dir, path.parent, config.card_folders, cwd)
+    if not sources.folders:
+        raise StoreError("no cards: this installation has no bundled bank; pass --cards DIR")
+    store = Store.open(path, check_in_background=will_write)
+    try:
+        with reading(path):
+            sync_cards(store, sources, at)
+    except BaseException:
+        store.close()
+        raise
+    return Home(store, config, config_path, sources, local_zone(config, environ))
+
+
+def sync_cards(store: Store, sources: CardSources, at: datetime):
+    """Sync the store with every source folder; removal is judged per source (see Store.sync)."""
+    return store.sync(sources.folders, at, sources.owns)
+
+
+def decks_matching(decks: list[str], pattern: str) -> tuple[str, ...]:
+    """Decks whose name matches the glob `pattern` (case-insensitive), or that are subdecks of
+    a matching deck: `面试::快手` selects 面试::快手 and 面试::快手::运营; `*运营` works too."""
+    folded = pattern.casefold()
+    chosen = []
+    for deck in decks:
+        parts = deck.split("::")
+        prefixes = ["::".join(parts[: i + 1]) for i in range(len(parts))]
+        if any(fnmatch.fnmatchcase(p.casefold(), folded) for p in prefixes):
+            chosen.append(deck)
+    return tuple(chosen)
+
+
+def card_filter(store: Store, deck: str | None, tag: str | None) -> CardFilter:
+    """The filter for --deck/--tag; raise StoreError when --deck matches no deck."""
+    decks = None
+    if deck is not None:
+        known = store.decks()
+        decks = decks_matching(known, deck)
+        if not decks:
+            listed = ", ".join(known) if known else "none"
+            raise StoreError(f"no deck matches '{deck}' (decks: {listed})")
+    return CardFilter(decks=decks, tag=tag)
+
+
+__all__ = ["Home", "card_filter", "decks_matching", "open_home"]

@@ -1,0 +1,1 @@
+"""The terminal: key reading, the pager, rendering a card in cells, screen texts by locale."""

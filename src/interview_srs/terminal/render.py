@@ -1,0 +1,276 @@
+"""Terminal rendering of a card: plain lines, wrapped to a width measured in terminal cells.
+
+* `clean` (terminal.printable, the one sanitiser) strips control characters and escape
+  sequences from card text before it is printed.
+* `cell_width` counts East Asian wide characters as two cells and combining marks as none, so
+  Chinese text wraps at the right column. It uses `unicodedata` (already in memory) instead of
+  wcwidth, which costs ~60 ms to import; tests compare the two on the card texts.
+* Wrapping breaks between words, and between any two CJK characters, but never puts closing
+  punctuation (，。）… ) at the start of a line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from interview_srs.terminal.screen import printable
+from interview_srs.terminal.texts import Texts
+
+_NO_BREAK_BEFORE = set("，。、；：！？）」』》〉】〕”’…—·%,.;:!?)]}")
+_NO_BREAK_AFTER = set("（「『《〈【〔“‘([{")
+
+
+# The shared sanitiser (terminal.printable), under the name the renderer has always used.
+clean = printable
+
+
+def char_width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    if char in "\u200b\u200c\u200d\u2060\ufeff":
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cell_width(text: str) -> int:
+    """How many terminal cells `text` takes (without escape sequences)."""
+    if text.isascii():
+        return len(text)
+    return sum(char_width(c) for c in text)
+
+
+def _tokens(text: str) -> list[str]:
+    """Words, single wide characters and single spaces, with punctuation glued on."""
+    tokens: list[str] = []
+    word = ""
+    for char in text:
+        if char == " ":
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(" ")
+        elif char_width(char) == 2 and char not in _NO_BREAK_BEFORE and char not in _NO_BREAK_AFTER:
+            if word:
+                tokens.append(word)
+            word = ""
+            tokens.append(char)
+        else:
+            word += char
+    if word:
+        tokens.append(word)
+    glued: list[str] = []
+    for token in tokens:
+        if glued and glued[-1] != " " and (
+            token[0] in _NO_BREAK_BEFORE or glued[-1][-1] in _NO_BREAK_AFTER
+        ) and token != " ":
+            glued[-1] += token
+        else:
+            glued.append(token)
+    return glued
+
+
+def wrap(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
+    """Wrap one paragraph to `width` cells; `first`/`rest` prefix the first/other lines."""
+    rest = " " * cell_width(first) if rest is None else rest
+    lines: list[str] = []
+    for paragraph in clean(text).split("\n"):
+        prefix = first if not lines else rest
+        line, used = prefix, cell_width(prefix)
+        room = max(width, cell_width(prefix) + 2)
+        started = False
+        for token in _tokens(paragraph):
+            size = cell_width(token)
+            if token == " " and not started:
+                continue
+            if used + size > room and started:
+                lines.append(line.rstrip())
+                line, used = rest, cell_width(rest)
+                started = False
+                if token == " ":
+                    continue
+            while size > room - used and not started and len(token) > 1:
+                # a single token wider than the line: cut it at the cell boundary
+                cut, taken = "", 0
+                for char in token:
+                    if taken + char_width(char) > room - used:
+                        break
+                    cut += char
+                    taken += char_width(char)
+                lines.append(line + cut)
+                token = token[len(cut):]
+                size = cell_width(token)
+                line, used = rest, cell_width(rest)
+            line += token
+            used += size
+            started = True
+        lines.append(line.rstrip())
+    return lines
+
+
+@dataclass(frozen=True)
+class Style:
+    """ANSI styling, or none when the output is not a terminal."""
+
+    enabled: bool = False
+
+    def _sgr(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled and text else text
+
+    def bold(self, text: str) -> str:
+        return self._sgr("1", text)
+
+    def dim(self, text: str) -> str:
+        return self._sgr("2", text)
+
+    def heading(self, text: str) -> str:
+        return self._sgr("1;36", text)
+
+    def rating(self, number: int, text: str) -> str:
+        colours = {1: "31", 2: "33", 3: "32", 4: "34"}
+        return self._sgr("1;" + colours[number], text)
+
+
+def header_lines(card, texts: Texts, width: int, style: Style, counts: str = "") -> list[str]:
+    """Deck, company/role and tags of a card (a StoredCard)."""
+    lines = wrap(clean(card.deck), width)
+    lines = [style.dim(line) for line in lines]
+    details = []
+    if card.company:
+        details.append(f"{texts.company}: {clean(card.company)}")
+    if card.role:
+        details.append(f"{texts.role}: {clean(card.role)}")
+    if card.tags:
+        details.append(f"{texts.tags}: " + ", ".join(clean(t) for t in card.tags))
+    if details:
+        lines += [style.dim(line) for line in wrap(" · ".join(details), width)]
+    if counts:
+        lines.append(style.dim(counts))
+    return lines
+
+
+def question_lines(card, texts: Texts, width: int, style: Style, counts: str = "") -> list[str]:
+    lines = header_lines(card, texts, width, style, counts)
+    lines.append("")
+    lines += [style.bold(line) for line in wrap(card.question, width)]
+    return lines
+
+
+def answer_lines(card, texts: Texts, width: int, style: Style) -> list[str]:
+    """The back of the card: 考察点, STAR parts or outline, 避坑, 范例."""
+    back = card.back
+    lines: list[str] = []
+
+    def section(title: str) -> None:
+        lines.append("")
+        lines.append(style.heading(title))
+
+    def items(values: list[str], bullet: str = "• ", numbered: bool = False) -> None:
+        for number, value in enumerate(values, start=1):
+            mark = f"{number}. " if numbered else bullet
+            lines.extend(wrap(value, width, "  " + mark))
+
+    if back.get("assesses"):
+        section(texts.assesses)
+        lines.extend(wrap(back["assesses"], width, "  "))
+    star = back.get("star")
+    if star:
+        names = {
+            "situation": texts.situation,
+            "task": texts.task,
+            "action": texts.action,
+            "result": texts.result,
+        }
+        for key, name in names.items():
+            parts = star.get(key) or []
+            section(f"{key[0].upper()}  {name}")
+            if len(parts) == 1:
+                lines.extend(wrap(parts[0], width, "  "))
+            else:
+                items(parts)
+    if back.get("outline"):
+        section(texts.outline)
+        items(back["outline"], numbered=True)
+    if back.get("pitfalls"):
+        section(texts.pitfalls)
+        items(back["pitfalls"])
+    lines.extend(followup_lines(back.get("followups") or [], texts, width, style))
+    if back.get("example"):
+        section(texts.example)
+        lines.extend(wrap(back["example"], width, "  "))
+    return lines
+
+
+def followup_lines(followups: list[dict], texts: Texts, width: int, style: Style) -> list[str]:
+    """追问: each follow-up question with its one-line cue under it."""
+    if not followups:
+        return []
+    lines = ["", style.heading(texts.followups)]
+    for followup in followups:
+        lines.extend(wrap(followup["q"], width, "  • "))
+        lines.extend(style.dim(line) for line in wrap(followup["cue"], width, "    → ", "      "))
+    return lines
+
+
+def own_answer_lines(mine, card_id: str, question: str, texts: Texts, width: int, style: Style) -> list[str]:
+    """Your own answer (a personal.Expanded, stories expanded), marked as yours; or how to add one.
+
+    Markdown is shown lightly: headings bold without their `#`, list items with bullets."""
+    from interview_srs.personal.answers import body_lines
+
+    lines = ["", style.heading(texts.mine)]
+    for problem in mine.problems if mine is not None else ():
+        lines.extend(style.dim(line) for line in wrap(str(problem), width, "  ⚠ "))
+    if mine is None or not mine.written:
+        lines.extend(style.dim(line) for line in wrap(texts.mine_missing.format(card=card_id), width, "  "))
+        return lines
+    for line in body_lines(mine.text, question):
+        heading = re.match(r"^#{1,6}\s+(.*)$", line)
+        bullet = re.match(r"^(\s*)[-*+]\s+(.*)$", line)
+        if heading:
+            lines.extend(style.bold(part) for part in wrap(heading.group(1), width, "  "))
+        elif bullet:
+            lines.extend(wrap(bullet.group(2), width, "  " + bullet.group(1) + "• "))
+        else:
+            lines.extend(wrap(line, width, "  ") if line.strip() else [""])
+    return lines
+
+
+def ratings_line(intervals: dict[int, str], texts: Texts, style: Style) -> str:
+    """`1 Again <1m   2 Hard <6m   3 Good 1d   4 Easy 3d`."""
+    return "   ".join(
+        style.rating(r, f"{r} {texts.ratings[r - 1]}") + f" {intervals[r]}" for r in (1, 2, 3, 4)
+    )
+
+
+def shorten(text: str, width: int = 40) -> str:
+    """`text` on one line, cut to `width` cells with an ellipsis: messages name a card by its
+    question this way, not by its id."""
+    text = " ".join(clean(text).split())
+    if cell_width(text) <= width:
+        return text
+    out, used = "", 0
+    for char in text:
+        size = char_width(char)
+        if used + size > width - 1:
+            break
+        out += char
+        used += size
+    return out + "…"
+
+
+__all__ = [
+    "Style",
+    "answer_lines",
+    "cell_width",
+    "char_width",
+    "clean",
+    "followup_lines",
+    "header_lines",
+    "own_answer_lines",
+    "question_lines",
+    "ratings_line",
+    "shorten",
+    "wrap",
+]

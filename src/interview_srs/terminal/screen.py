@@ -1,0 +1,272 @@
+"""The one sanitiser for text printed to a terminal.
+
+Every string that comes from a card file, a config file, the store or a file name passes
+through `printable` before it is printed, whichever command prints it: a file must not be able
+to move the cursor, retitle the window, hide text or write to the clipboard (OSC 52).
+`one_line` is for messages that must stay on one line (problem reports, errors).
+`json_safe` escapes the same characters inside JSON text instead of removing them, so
+`--json` output stays lossless.
+
+`Terminal` is the other half of talking to a terminal: keys in (raw single keys on a tty, one key
+per line when scripted), text out, the size, resize signals, and handing the terminal to an
+editor. The review session and the mock interview both run on it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import shlex
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from interview_srs.terminal import pager
+
+MAX_WIDTH = 100
+QUIT = "q"
+SCRIPTED_RETRIES = 6  # without a keyboard to give up with, a busy store is retried this many times
+
+_ESCAPES = re.compile(
+    r"\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL / ST
+    r"|\x1b[P^_X][^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS / PM / APC / SOS ... ST
+    r"|\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
+    r"|\x1b[ -/]*[0-~]?"  # other ESC sequences (and a lone ESC)
+    r"|\x9b[0-?]*[ -/]*[@-~]?"  # 8-bit CSI
+    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?"  # 8-bit DCS/SOS/OSC/PM/APC
+)
+# C0 and C1 controls (tab and newline are handled apart), DEL, and the bidirectional
+# overrides/isolates that can make text display differently from what it is.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\ud800-\udfff]")
+# A lone surrogate: no UTF-8 file holds one, but JSON can (a damaged cache or state file), and
+# writing it to the terminal would fail. Shown as U+FFFD, so that something visibly was there.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: object) -> str:
+    """`text` with escape sequences and control characters removed; newlines kept, tabs as spaces."""
+    text = str(text)
+    if text.isascii() and text.isprintable():
+        return text  # the common case, without the regular expressions
+    text = _ESCAPES.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
+
+
+def one_line(text: object) -> str:
+    """`printable`, with line breaks shown as ⏎ so a message stays on one line."""
+    return printable(text).replace("\n", "⏎")
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from json.dumps, which already escapes C0) with C1 and bidi controls, and lone
+    surrogates, escaped too."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+__all__ = ["json_safe", "one_line", "printable"]
+
+
+def format_duration(seconds: float) -> str:
+    """"0:42", "3:05", "1:02:03"."""
+    whole = int(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class Terminal:
+    """Keys in, text out. Interactive (a tty: raw keys) or scripted (one key per line)."""
+
+    def __init__(self, stdin: TextIO, stdout: TextIO):
+        self.stdin = stdin
+        self.stdout = stdout
+        self.interactive = _isatty(stdin)
+        self.styled = _isatty(stdout) and os.environ.get("NO_COLOR", "") == ""
+        from interview_srs.terminal import render  # render imports this module: import it when used
+
+        self.style = render.Style(self.styled)
+        self._resized: int | None = None  # see resize_signals
+        self.windows = os.name == "nt"  # no termios, select() or SIGWINCH: see winkeys.py
+        self.drawn_size: tuple[int, int] | None = None
+
+    def width(self) -> int:
+        columns = shutil.get_terminal_size((80, 24)).columns if _isatty(self.stdout) else 80
+        return max(20, min(columns - 1, MAX_WIDTH))
+
+    def height(self) -> int | None:
+        """Lines a screen may use on a terminal (one is left for the timer); None when the
+        output is not a terminal, which never scrolls."""
+        if not (self.interactive and _isatty(self.stdout)):
+            return None
+        return max(5, shutil.get_terminal_size((80, 24)).lines - 1)
+
+    def write(self, text: str = "") -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def line(self, text: str = "") -> None:
+        self.write(text + "\n")
+
+    def clear(self) -> None:
+        self.drawn_size = tuple(shutil.get_terminal_size((80, 24)))  # Windows notices resizes by it
+        if self.styled:
+            self.write("\x1b[H\x1b[2J")
+        else:
+            self.line()
+
+    @contextmanager
+    def keys(self):
+        """Raw key mode for the duration of the block (on a terminal)."""
+        if not self.interactive:
+            yield
+            return
+        if self.windows:  # msvcrt reads single keys without echo as it is
+            from interview_srs.terminal import winkeys
+
+            if self.styled:
+                winkeys.enable_ansi()
+            yield
+            return
+        import termios
+        import tty
+
+        fd = self.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+        with resize_signals() as self._resized:
+            try:
+                tty.setcbreak(fd)
+                yield
+            finally:
+                termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+    @contextmanager
+    def cooked(self):
+        """Normal terminal mode (for running an editor) inside a `keys` block."""
+        if not self.interactive or self.windows:
+            yield
+            return
+        import termios
+
+        fd = self.stdin.fileno()
+        raw = termios.tcgetattr(fd)
+        try:
+            yield
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, raw)
+
+    def read_key(self, timeout: float | None = None) -> str | None:
+        """One key: " ", "\\n", a character, a scroll key (pager.UP, ...), QUIT at end of input,
+        pager.RESIZE when the terminal was resized; None when `timeout` passes."""
+        if not self.interactive:
+            line = self.stdin.readline()
+            if line == "":
+                return QUIT
+            line = line.rstrip("\r\n")
+            word = line.strip().lower()
+            if line == "" or word in ("enter", "return"):
+                return "\n"
+            if word in ("", "space"):
+                return " "
+            return word[0]
+        if self.windows:
+            from interview_srs.terminal import winkeys
+
+            return winkeys.read_key(timeout, self.drawn_size)
+        fd = self.stdin.fileno()
+        wake = [self._resized] if self._resized is not None else []
+        ready, _, _ = select.select([fd, *wake], [], [], timeout)
+        if not ready:
+            return None
+        if fd not in ready:
+            _drain(self._resized)
+            return pager.RESIZE
+        data = os.read(fd, 32)
+        if data in (b"", b"\x04"):
+            return QUIT
+        if data == b"\x03":
+            raise KeyboardInterrupt
+        if data in (b"\r", b"\n", b"\r\n"):
+            return "\n"
+        if data.startswith(b"\x1b"):
+            return _ESCAPE_KEYS.get(data, "\x1b")
+        return data[:1].decode("ascii", "replace")
+
+
+_ESCAPE_KEYS = {
+    b"\x1b[A": pager.UP, b"\x1bOA": pager.UP, b"\x1b[B": pager.DOWN, b"\x1bOB": pager.DOWN,
+    b"\x1b[5~": pager.PAGE_UP, b"\x1b[6~": pager.PAGE_DOWN,
+}
+
+
+@contextmanager
+def resize_signals():
+    """A file descriptor that becomes readable when the terminal is resized (SIGWINCH), so the
+    key loop wakes up and redraws at once; None where there is no SIGWINCH."""
+    import signal
+
+    if not hasattr(signal, "SIGWINCH"):
+        yield None
+        return
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    os.set_blocking(write_end, False)
+
+    def on_resize(_signum, _frame):
+        try:
+            os.write(write_end, b"w")
+        except BlockingIOError:  # already signalled and not yet read
+            pass
+
+    previous = signal.signal(signal.SIGWINCH, on_resize)
+    try:
+        yield read_end
+    finally:
+        signal.signal(signal.SIGWINCH, previous)
+        os.close(read_end)
+        os.close(write_end)
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 64):
+            pass
+    except BlockingIOError:
+        pass
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def editor_command(editor: str, path: str, line: int) -> list[str]:
+    """The command that opens `path` at `line` in `editor` ($VISUAL / $EDITOR)."""
+    words = shlex.split(editor)
+    name = Path(words[0]).name if words else ""
+    if name in ("code", "code-insiders", "codium", "cursor"):
+        return words + ["--goto", f"{path}:{line}"]
+    if name in ("subl", "zed", "hx", "helix"):
+        return words + [f"{path}:{line}"]
+    return words + [f"+{line}", path]  # vi, vim, nvim, nano, emacs, micro, kak, ...
+
+
+def retry_while_busy(term: Terminal, busy_message: str, write, busy_error: type[Exception]):
+    """Run `write` (a store transaction) until it goes through; while the store is busy, say so
+    and retry, so an answer given is kept until it is stored. Returns its result, or None when
+    the user gave up (q on a terminal; a scripted session after SCRIPTED_RETRIES tries)."""
+    attempts = 0
+    while True:
+        try:
+            return write()
+        except busy_error:
+            attempts += 1
+            term.line(busy_message)
+            gave_up = term.read_key(timeout=1.0) == QUIT if term.interactive else attempts >= SCRIPTED_RETRIES
+            if gave_up:
+                return None
