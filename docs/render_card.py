@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from interview_srs.anki import notes as anki_export  # noqa: E402
-from interview_srs.bank.parse import load_bank  # noqa: E402
+from interview_srs.bank.load import load_bank  # noqa: E402
 
 SIZES = {"400": (400, 1800), "desktop": (1000, 1300)}  # tall enough for a long STAR card
 

@@ -14,7 +14,8 @@ from anki.scheduler.v3 import CardAnswer
 
 from interview_srs.anki import notes as anki_export
 from interview_srs.anki.build import build
-from interview_srs.bank.parse import CardsError, load_bank
+from interview_srs.base.problems import CardsError
+from interview_srs.bank.load import load_bank
 
 from conftest import write_file
 

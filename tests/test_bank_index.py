@@ -9,7 +9,7 @@ import pytest
 
 from interview_srs.anki import bank_index
 from interview_srs.anki.build import _source_hashes
-from interview_srs.bank.parse import CardsError
+from interview_srs.base.problems import CardsError
 
 from conftest import write_file
 

@@ -18,7 +18,7 @@ from interview_srs.anki.build import (
     safe_output_path,
     stale_outputs,
 )
-from interview_srs.bank.parse import CardsError
+from interview_srs.base.problems import CardsError
 
 from conftest import write_file
 

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from interview_srs.bank import card_pieces, parse_cache
-from interview_srs.bank.parse import parse_deck_file, parse_file
+from interview_srs.bank.parse import parse_deck_file
+from interview_srs.bank.load import parse_file
 
 PLAIN = st.text(alphabet="面试题ab-!?,", min_size=1, max_size=10).filter(lambda t: t[0] not in "-!?,")
 QUOTED = st.text(alphabet="面试题ab :#-[]{}|>!&*?,", min_size=1, max_size=10)

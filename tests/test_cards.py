@@ -15,16 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interview_srs.bank.parse import (
-    Card,
-    MAX_DEPTH,
-    TYPICAL_DEPTH,
-    CardsError,
-    Location,
-    Star,
-    load_bank,
-    parse_deck_file,
-)
+from interview_srs.bank.model import Card, Star
+
+from interview_srs.bank.parse import MAX_DEPTH, TYPICAL_DEPTH, parse_deck_file
+
+from interview_srs.base.problems import CardsError, Location
+
+from interview_srs.bank.load import load_bank
 
 CARD_KEYS = "id, question, star, outline, assesses, pitfalls, example, tags, sources, followups, as_of"
 FILE_KEYS = "deck, company, role, tags, source, documents, cards"

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from interview_srs.bank import parse as cards_module
+from interview_srs.bank import load as bank_load
 from interview_srs.bank import check
-from interview_srs.bank.parse import CardsError, load_bank
+from interview_srs.base.problems import CardsError
+from interview_srs.bank.load import load_bank
 from interview_srs.bank.check import check_cards
 from interview_srs.bank.quality import content_warnings
 
@@ -114,7 +115,7 @@ def test_a_warm_check_parses_only_the_file_that_changed(bank, monkeypatch):
     path = bank / "b.yaml"
     path.write_text(path.read_text("utf-8").replace("讲一次", "说一次"), "utf-8")
     parsed = []
-    parse = cards_module.parse_file
+    parse = bank_load.parse_file
     monkeypatch.setattr(check, "parse_file", lambda data, p, *rest: parsed.append(p.name) or parse(data, p, *rest))
     assert checked(bank) == expected(bank)
     assert parsed == ["b.yaml"]

@@ -18,7 +18,7 @@ import pytest
 
 from interview_srs.anki.notes import FIELDS
 from interview_srs.anki.build import output_name
-from interview_srs.bank.parse import load_bank
+from interview_srs.bank.load import load_bank
 
 from test_question_bank import expected_references, needs_seeds
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from interview_srs.review import coverage
-from interview_srs.bank.parse import load_bank
+from interview_srs.bank.load import load_bank
 
 from conftest import REPO
 

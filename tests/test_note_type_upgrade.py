@@ -19,7 +19,7 @@ from anki.scheduler.v3 import CardAnswer
 
 from interview_srs.anki import notes as anki_export
 from interview_srs.anki.build import build
-from interview_srs.bank.parse import load_bank
+from interview_srs.bank.load import load_bank
 
 REPO = Path(__file__).resolve().parent.parent
 PUBLISHED_V1 = REPO / "tests" / "fixtures" / "published-v1"

@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from interview_srs.bank import parse as cards, parse_cache
-from interview_srs.bank.parse import CardsError, load_bank
+from interview_srs.bank import load as bank_load, parse_cache
+from interview_srs.bank.card_paths import card_files
+from interview_srs.bank.model import display_name
+from interview_srs.bank.parse import parse_deck_file
+from interview_srs.base.problems import CardsError
+from interview_srs.bank.load import load_bank
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -20,9 +24,9 @@ def entries(folder: Path) -> list[Path]:
 
 def test_a_cached_file_loads_equal_to_a_fresh_parse_for_every_bank_file(tmp_path):
     folder = tmp_path / "cache"
-    for path in cards.card_files(REPO / "cards"):
+    for path in card_files(REPO / "cards"):
         data = path.read_bytes()
-        fresh, problems = cards.parse_deck_file(data, path, "cards/x.yaml")
+        fresh, problems = parse_deck_file(data, path, "cards/x.yaml")
         assert problems == []
         parse_cache.store(fresh, folder)
         assert parse_cache.load(hashlib.sha256(data).hexdigest(), path, "cards/x.yaml", folder) == fresh
@@ -36,7 +40,7 @@ def test_the_second_load_is_served_from_the_cache(cards_dir, monkeypatch):
     def no_parsing(*args):
         raise AssertionError("parsed although the bytes were cached")
 
-    monkeypatch.setattr(cards, "parse_deck_file", no_parsing)
+    monkeypatch.setattr(bank_load, "parse_deck_file", no_parsing)
     assert load_bank(cards_dir) == first
 
 
@@ -54,7 +58,7 @@ def test_files_with_problems_are_never_cached(cards_dir, tmp_path, monkeypatch):
     for _ in range(2):
         with pytest.raises(CardsError) as error:
             load_bank(cards_dir)
-        assert [str(p) for p in error.value.problems] == [f"{cards.display_name(cards_dir / 'bad.yaml')}:2:8: cards: is an empty list"]
+        assert [str(p) for p in error.value.problems] == [f"{display_name(cards_dir / 'bad.yaml')}:2:8: cards: is an empty list"]
     folder = tmp_path / "fresh-cache"
     stored = {path.name for path in cards_dir.glob("*.yaml")
               if parse_cache.entry_path(parse_cache.parse_key(path.read_bytes()), folder).exists()}

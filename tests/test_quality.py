@@ -19,7 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interview_srs.bank import near_duplicates
-from interview_srs.bank.parse import Bank, Card, DeckFile, Followup, Location, Star, load_bank
+from interview_srs.bank.model import Bank, Card, DeckFile, Followup, Star
+from interview_srs.base.problems import Location
+from interview_srs.bank.load import load_bank
 from interview_srs.bank.quality import content_warnings, near_duplicate_warnings
 
 SHOWN = "cards/a.yaml"

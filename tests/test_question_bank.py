@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from interview_srs.anki.build import stale_outputs
-from interview_srs.bank.parse import load_bank
+from interview_srs.bank.load import load_bank
 from interview_srs.bank.quality import content_warnings
 
 REPO = Path(__file__).resolve().parent.parent

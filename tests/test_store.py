@@ -14,7 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interview_srs.bank.parse import CardsError, card_files
+from interview_srs.base.problems import CardsError
+
+from interview_srs.bank.card_paths import card_files
 from interview_srs.schedule.config import Config
 from interview_srs.schedule.scheduler import NEW, CardState, Schedulers, from_fsrs, to_fsrs
 from interview_srs.store import (
@@ -225,7 +227,7 @@ def test_a_missing_cards_folder_is_reported(store, tmp_path):
 
 
 def _shown(path: Path) -> str:
-    from interview_srs.bank.parse import display_name
+    from interview_srs.bank.model import display_name
 
     return display_name(path)
 

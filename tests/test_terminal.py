@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from interview_srs.cli import cli
-from interview_srs.terminal.screen import json_safe, one_line, printable
+from interview_srs.base.sanitize import json_safe, one_line, printable
 
 from conftest import write_file
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from interview_srs import __version__
-from interview_srs.terminal.screen import printable
+from interview_srs.base.sanitize import printable
 
 
 def echo(text: str, err: bool = False) -> None:
@@ -106,7 +106,7 @@ def _curator_cards(cards_dir: Path | None) -> Path:
 def check(cards_dir: Path, strict: bool) -> None:
     """Validate the card files; warn about near-duplicates and over-long backs."""
     _holding_the_whole_bank()
-    from interview_srs.bank.parse import CardsError
+    from interview_srs.base.problems import CardsError
     from interview_srs.bank.check import check_cards
 
     cards_dir = _curator_cards(cards_dir)
@@ -146,7 +146,7 @@ def build(cards_dir: Path | None, out_dir: Path, verify: bool, answers_dir: str 
     """Compile the cards into Anki decks (one per file, plus one with everything)."""
     _holding_the_whole_bank()
     from interview_srs.anki import build as builder
-    from interview_srs.bank.parse import CardsError
+    from interview_srs.base.problems import CardsError
 
     cards_dir = _curator_cards(cards_dir)
     try:
@@ -222,7 +222,7 @@ def format_build_report(report, out_dir: Path) -> str:
 def decks(cards_dir: Path | None, out_dir: Path) -> None:
     """Write the Anki decks (the bundled ones, or built from --cards) and say which to import."""
     from interview_srs.anki.build import BuildError
-    from interview_srs.bank.parse import CardsError
+    from interview_srs.base.problems import CardsError
     from interview_srs.anki.decks import DecksError, get_decks
 
     try:
@@ -385,7 +385,8 @@ def _print_output(output) -> None:
 def answer(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, story: str | None,
            card_id: str | None) -> None:
     """Write your own answer to a card (or a story) in $EDITOR."""
-    from interview_srs.personal.answers import PersonalError, answer_command
+    from interview_srs.commands.answers import answer_command
+    from interview_srs.personal.answers import PersonalError
 
     if (card_id is None) == (story is None):
         raise click.UsageError("give a CARD-ID or --story NAME (one of them)")
@@ -404,7 +405,7 @@ def answer(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, s
 @click.option("--json", "as_json", is_flag=True, help="Print the stories, answers and gaps as JSON.")
 def stories(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, as_json: bool) -> None:
     """Your stories, the cards using each, and behavioural cards without your answer."""
-    from interview_srs.personal.answers import stories_report
+    from interview_srs.commands.answers import stories_report
 
     _print_output(_review_errors(lambda: stories_report(cards_dir, store_path, answers_dir, as_json=as_json)))
 

@@ -22,17 +22,10 @@ from typing import NamedTuple
 from interview_srs.anki import notes as anki_export
 
 from interview_srs.bank import parse_cache
-from interview_srs.bank.parse import (
-    CardsError,
-    DeckFile,
-    Problem,
-    cross_file_problems,
-    display_name,
-    listed_card_files,
-    package_name_problems,
-    parse_file,
-    sorted_problems,
-)
+from interview_srs.base.problems import CardsError, Problem
+from interview_srs.bank.model import DeckFile, display_name
+from interview_srs.bank.rules import cross_file_problems, package_name_problems, sorted_problems
+from interview_srs.bank.load import listed_card_files, parse_file
 from interview_srs.base.problems import Location
 
 
@@ -134,10 +127,10 @@ class Index:
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Every module whose code shapes an index entry or a rendered note."""
-    from interview_srs.bank import parse as cards, source_refs
+    from interview_srs.bank import model, parse, source_refs
     from interview_srs.base import problems
 
-    return parse_cache.code_version(cards, problems, anki_export, source_refs, sys.modules[__name__])
+    return parse_cache.code_version(model, parse, problems, anki_export, source_refs, sys.modules[__name__])
 
 
 def load_index(cards_dir: Path, sources: dict[str, str]) -> Index:

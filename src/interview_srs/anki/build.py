@@ -26,7 +26,8 @@ from interview_srs.anki import notes as anki_export, package_cache, package_zip
 from interview_srs.bank import parse_cache
 from interview_srs.anki.bank_index import Index, IndexedFile, index_of, load_index, render_deck
 from interview_srs.bank.card_paths import COMBINED_STEM, package_name
-from interview_srs.bank.parse import card_files, load_bank
+from interview_srs.bank.card_paths import card_files
+from interview_srs.bank.load import load_bank
 from interview_srs.base.output_set import STATE_TEMP_PREFIX, OutputSet, remove_leftovers, write_failure
 
 STATE_FILE = "build-state.json"

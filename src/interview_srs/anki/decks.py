@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from interview_srs.terminal.screen import printable
+from interview_srs.base.sanitize import printable
 
 EVERYTHING = "interview-srs-all.apkg"  # build.COMBINED_STEM's package (tested)
 

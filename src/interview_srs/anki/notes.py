@@ -23,7 +23,7 @@ from typing import NamedTuple, Protocol
 from pathlib import Path
 
 from interview_srs.anki import package_zip
-from interview_srs.bank.parse import Card, DeckFile
+from interview_srs.bank.model import Card, DeckFile
 from interview_srs.bank.source_refs import source_line
 
 # Fixed once, never to change: Anki recognises the note type and the notes by these.

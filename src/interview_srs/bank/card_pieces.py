@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 import yaml
 
+from interview_srs.bank import parse as cards
 from interview_srs.base.problems import Location
 
 @dataclass(frozen=True)
@@ -106,8 +107,6 @@ def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], ca
     the card's line relative to the run's first line); `runs` is the same for this text, and
     `reused` has each card's stored form where it came from `previous` (None where composed).
     """
-    from interview_srs.bank import parse as cards
-
     pieces = split(text)
     if pieces is None or cards._character_problems(text):
         return None

@@ -16,18 +16,10 @@ from datetime import date
 from pathlib import Path
 
 from interview_srs.bank import parse_cache, quality
-from interview_srs.bank.parse import (
-    CardsError,
-    DeckFile,
-    Problem,
-    cross_file_problems,
-    display_name,
-    listed_card_files,
-    package_name_problems,
-    parse_file,
-    sorted_problems,
-)
-from interview_srs.base.problems import Location
+from interview_srs.bank.load import listed_card_files, parse_file
+from interview_srs.bank.model import DeckFile, display_name
+from interview_srs.bank.rules import cross_file_problems, package_name_problems, sorted_problems
+from interview_srs.base.problems import CardsError, Location, Problem
 
 
 @dataclass(frozen=True)

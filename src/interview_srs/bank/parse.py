@@ -1,4 +1,4 @@
-"""Loading and validating the question bank (the YAML files in cards/).
+"""The card file parser: YAML bytes → DeckFile, with every problem located.
 
 Every problem in every file is collected before anything is reported, so that one run of
 `srs check` shows the whole list. Each problem carries the file, line and column it was found
@@ -11,24 +11,20 @@ import bisect
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
-from interview_srs.bank import parse_cache
-from interview_srs.bank.card_paths import COMBINED_PACKAGE, card_files, package_of
-from interview_srs.base.problems import CardsError, Location, Problem
-from interview_srs.terminal.screen import one_line
+from interview_srs.bank.model import ID_PATTERN, MAX_ID_LENGTH, STAR_PARTS, Card, DeckFile, Followup, Star
+from interview_srs.base.problems import Location, Problem
+from interview_srs.base.sanitize import one_line
 
 try:  # The C loader is several times faster; the pure-Python one is the fallback.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_ID_LENGTH = 64
-STAR_PARTS = ("situation", "task", "action", "result")
 
 FILE_KEYS = ("deck", "company", "role", "tags", "source", "documents", "cards")
 CARD_KEYS = (
@@ -79,253 +75,6 @@ _TAG_NAMES = {
     "tag:yaml.org,2002:timestamp": "a date",
     _STR_TAG: "text",
 }
-
-
-@dataclass(frozen=True)
-class Star:
-    """The STAR skeleton of a behavioural answer; each part is one or more prompts."""
-
-    situation: tuple[str, ...]
-    task: tuple[str, ...]
-    action: tuple[str, ...]
-    result: tuple[str, ...]
-
-    def parts(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        return tuple((name, getattr(self, name)) for name in STAR_PARTS)
-
-
-@dataclass(frozen=True)
-class Followup:
-    """A follow-up question (追问) an interviewer is likely to ask next, with a one-line cue."""
-
-    q: str
-    cue: str
-
-
-@dataclass(frozen=True)
-class Card:
-    """One interview question and the skeleton of its answer.
-
-    `tags` are the card's own tags; `DeckFile.tags_for` adds the file's defaults.
-    """
-
-    id: str
-    question: str
-    location: Location
-    star: Star | None = None
-    outline: tuple[str, ...] = ()
-    assesses: str = ""
-    pitfalls: tuple[str, ...] = ()
-    example: str = ""
-    tags: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    followups: tuple[Followup, ...] = ()
-    as_of: str = ""  # YYYY-MM: when facts that can go stale were last checked
-
-    @property
-    def documents(self) -> tuple[str, ...]:
-        """The source documents this card cites (`004` for `004#22`), in order, without repeats."""
-        return tuple(dict.fromkeys(source.split("#", 1)[0] for source in self.sources))
-
-    def content(self) -> dict:
-        """The card's text as plain data: what a content hash or a JSON dump should see."""
-        return {
-            "id": self.id,
-            "question": self.question,
-            "star": {name: list(text) for name, text in self.star.parts()} if self.star else None,
-            "outline": list(self.outline),
-            "assesses": self.assesses,
-            "pitfalls": list(self.pitfalls),
-            "example": self.example,
-            "tags": list(self.tags),
-            "sources": list(self.sources),
-            "followups": [{"q": f.q, "cue": f.cue} for f in self.followups],
-            "as_of": self.as_of,
-        }
-
-
-@dataclass(frozen=True)
-class DeckFile:
-    """One file of cards/, which becomes one Anki deck."""
-
-    path: Path
-    display_path: str
-    deck: str
-    cards: tuple[Card, ...]
-    location: Location
-    company: str = ""
-    role: str = ""
-    tags: tuple[str, ...] = ()
-    source: str = ""
-    # Source documents this deck covers in full: its package also carries every card of other
-    # files that cites one of them, so a company's package has all of that company's questions.
-    documents: tuple[str, ...] = ()
-    digest: str = ""  # sha256 of the file's bytes: what results computed from it are cached by
-
-    def tags_for(self, card: Card) -> tuple[str, ...]:
-        """File tags then card tags, without repeats, in a stable order."""
-        return tuple(dict.fromkeys(self.tags + card.tags))
-
-
-@dataclass(frozen=True)
-class Bank:
-    """The whole validated question bank."""
-
-    decks: tuple[DeckFile, ...]
-
-    def cards(self) -> tuple[tuple[DeckFile, Card], ...]:
-        return tuple((deck, card) for deck in self.decks for card in deck.cards)
-
-
-def display_name(path: Path) -> str:
-    """The path as the user would type it: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop (RuntimeError)
-        return str(path)
-
-
-def load_bank(cards_dir: Path, use_cache: bool = True) -> Bank:
-    """Load and validate every card file; raise CardsError listing every problem found.
-
-    Files parsed before with the same bytes come from the parse cache (parse_cache.py).
-    """
-    cards_dir = Path(cards_dir)
-    paths = listed_card_files(cards_dir)
-    problems: list[Problem] = []
-    decks: list[DeckFile] = []
-    folder = parse_cache.cache_dir() if use_cache else None
-    for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:  # unreadable, or removed since it was listed
-            problems.append(Problem(Location(display_name(path), 1, 1), f"cannot read the file: {exc.strerror or exc}"))
-            continue
-        deck, file_problems = parse_file(data, path, display_name(path), folder)
-        problems.extend(file_problems)
-        if deck is not None:
-            decks.append(deck)
-    problems.extend(cross_file_problems(decks))
-    problems.extend(package_name_problems(decks))
-    if problems:
-        raise CardsError(sorted_problems(problems))
-    return Bank(tuple(decks))
-
-
-def listed_card_files(cards_dir: Path) -> list[Path]:
-    """The card files in `cards_dir`; CardsError when it is not a folder or holds none."""
-    if not cards_dir.is_dir():
-        message = "cards folder not found"
-        if cards_dir.is_symlink():
-            message += " (a symbolic link that leads nowhere, or to itself)"
-        raise CardsError([Problem(Location(display_name(cards_dir), 1, 1), message)])
-    paths = card_files(cards_dir)
-    if not paths:
-        raise CardsError([Problem(Location(display_name(cards_dir), 1, 1), "no card files (*.yaml) in this folder")])
-    return paths
-
-
-def sorted_problems(problems: list[Problem]) -> list[Problem]:
-    """In the order of files, then lines: how every command lists them."""
-    return sorted(problems, key=_problem_order)
-
-
-def package_name_problems(decks: list[DeckFile]) -> list[Problem]:
-    """Files that `srs build` would write to the same package (`a b.yaml` and `a_b.yaml`,
-    `s1/ops.yaml` and `s2/ops.yaml`, or a file named like the combined package)."""
-    problems = []
-    first: dict[str, DeckFile] = {}
-    for deck in decks:
-        name = package_of(deck.path)
-        key = name.casefold()  # one file on case-insensitive file systems (macOS, Windows)
-        if key == COMBINED_PACKAGE.casefold():
-            message = f"this file would be built into {name}, the package that holds every deck; rename the file"
-        elif key in first:
-            message = (
-                f"this file would be built into {name}, as would {first[key].display_path}; "
-                "rename one of them"
-            )
-        else:
-            first[key] = deck
-            continue
-        problems.append(Problem(deck.location, message, field="deck"))
-    return problems
-
-
-def _problem_order(problem: Problem) -> tuple:
-    loc = problem.location
-    return (loc.path, loc.line, loc.column)
-
-
-def cross_file_problems(decks: list[DeckFile]) -> list[Problem]:
-    """Problems only visible across files: repeated ids and clashing deck names.
-
-    Reads only names, ids and locations, so a build passes its index (bank_index.py) instead."""
-    problems: list[Problem] = []
-    first_id: dict[str, Card] = {}  # the location is only made for a message
-    for deck in decks:
-        for card in deck.cards:
-            if card.id in first_id:
-                problems.append(
-                    Problem(
-                        card.location,
-                        f"duplicate id '{card.id}' (first used at {first_id[card.id].location})",
-                        card.id,
-                        "id",
-                    )
-                )
-            else:
-                first_id[card.id] = card
-    # Anki compares deck names without regard to case, so these would merge into one deck.
-    first_deck: dict[str, DeckFile] = {}
-    for deck in decks:
-        key = deck.deck.casefold()
-        if key in first_deck:
-            other = first_deck[key]
-            problems.append(
-                Problem(
-                    deck.location,
-                    f"deck '{deck.deck}' is already used by {other.display_path} "
-                    f"('{other.deck}'); each file must have its own deck",
-                    field="deck",
-                )
-            )
-        else:
-            first_deck[key] = deck
-    return problems
-
-
-def parse_file(
-    data: bytes, path: Path, shown: str, cache_folder: Path | None
-) -> tuple[DeckFile | None, list[Problem]]:
-    """`parse_deck_file` through the parse cache in `cache_folder` (None: no cache).
-
-    A file not in the cache whose earlier version is has only its changed cards composed
-    (card_pieces.py); the result is the same.
-    """
-    if cache_folder is None:
-        return parse_deck_file(data, path, shown)
-    digest = hashlib.sha256(data).hexdigest()  # the cache key, and the DeckFile's digest
-    cached = parse_cache.load(digest, path, shown, cache_folder)
-    if cached is not None:
-        return cached, []
-    from interview_srs.bank import card_pieces  # it builds on this module's parser
-
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        text = None
-    previous = parse_cache.latest_runs(path, cache_folder) if text else {}
-    done = card_pieces.parse(text, path, shown, previous, parse_cache.card_from_json) if previous else None
-    if done is not None:
-        deck, runs, reused = done
-        deck = replace(deck, digest=digest)
-        parse_cache.store(deck, cache_folder, path, runs, reused)
-        return deck, []
-    deck, problems = parse_deck_file(data, path, shown, digest)
-    if deck is not None and not problems:
-        parse_cache.store(deck, cache_folder, path, card_pieces.runs_of(text, deck))
-    return deck, problems
 
 
 def parse_deck_file(
@@ -848,20 +597,3 @@ def _describe(node: yaml.Node) -> str:
         return "a list"
     return _TAG_NAMES.get(node.tag, f"a value tagged {node.tag}")
 
-
-__all__ = [
-    "Bank",
-    "Card",
-    "CardsError",
-    "DeckFile",
-    "Followup",
-    "Location",
-    "Problem",
-    "Star",
-    "card_files",
-    "cross_file_problems",
-    "package_name_problems",
-    "display_name",
-    "load_bank",
-    "parse_deck_file",
-]

@@ -20,6 +20,9 @@ from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
+from interview_srs.bank import model, parse
+from interview_srs.bank.model import STAR_PARTS, Card, DeckFile, Followup, Star
+from interview_srs.base import problems
 from interview_srs.base.problems import Location
 
 APP_NAME = "interview-srs"
@@ -47,10 +50,7 @@ def code_version(*modules) -> str:
 
 @lru_cache(maxsize=1)
 def parser_version() -> str:
-    from interview_srs.bank import parse as cards
-    from interview_srs.base import problems
-
-    return code_version(cards, problems)
+    return code_version(model, parse, problems)
 
 
 def entry_path(key: str, folder: Path) -> Path:
@@ -196,7 +196,6 @@ def card_from_json(item: dict, shown: str, line: int | None = None):
     """A card as `_deck_to_json` stores it, at `line` if given (a card moved within its file);
     KeyError, TypeError, ValueError or AttributeError when the entry is not one (damaged, or from
     elsewhere)."""
-    from interview_srs.bank.parse import STAR_PARTS, Card, Followup, Star
 
     stored_line, column = item["at"]
     star = item.get("star")
@@ -241,7 +240,6 @@ def require_text(texts) -> None:
 
 
 def _deck_from_json(payload: dict, path: Path, shown: str, digest: str):
-    from interview_srs.bank.parse import DeckFile
 
     line, column = payload["at"]
     tags, documents = payload["tags"], payload["documents"]

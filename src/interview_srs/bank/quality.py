@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from interview_srs.bank import near_duplicates, parse_cache
-from interview_srs.bank.parse import Bank, Card, DeckFile, Problem
+from interview_srs.bank.model import Bank, Card, DeckFile
+from interview_srs.base.problems import Problem
 from interview_srs.base.problems import Location
 
 MAX_BACK_CHARS = 450

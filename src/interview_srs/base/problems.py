@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from interview_srs.terminal.screen import one_line
+from interview_srs.base.sanitize import one_line
 
 
 @dataclass(frozen=True)

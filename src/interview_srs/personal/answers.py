@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from interview_srs.base.sanitize import printable
+
 ANSWERS = "answers"
 STORIES = "stories"
 SUFFIX = ".md"
@@ -55,9 +57,7 @@ class Problem:
 
     def __str__(self) -> str:
         """Safe to print: file names and story names come from the user's folder."""
-        from interview_srs.terminal.render import clean
-
-        return clean(f"{self.path}:{self.line}: {self.message}")
+        return printable(f"{self.path}:{self.line}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ class Personal:
             if story is None:
                 names = self.story_names()
                 known = ", ".join(names) or "none yet"
-                problem(f"no story named '{name}'{_did_you_mean(name, names)} (stories: {known})")
+                problem(f"no story named '{name}'{did_you_mean(name, names)} (stories: {known})")
                 continue
             inner = self.expand(story, self.shown(path), (*trail, name))
             stories.append(name)
@@ -203,7 +203,7 @@ class Personal:
         for card_id in self.answer_ids():
             path = self.answer_path(card_id)
             if card_id not in known:
-                hint = _did_you_mean(card_id, card_ids)
+                hint = did_you_mean(card_id, card_ids)
                 problems.append(
                     Problem(self.shown(path), 1, f"no card with id '{card_id}'{hint}; "
                             "rename the file to the card's id to use it (nothing was changed)")
@@ -330,152 +330,6 @@ def to_html(text: str, question: str = "") -> str:
     return "".join(blocks)
 
 
-class NoEditor(Exception):
-    """Neither $VISUAL nor $EDITOR is set."""
-
-
-def edit_file(path: Path, environ, line: int = 1) -> str | None:
-    """Open `path` in $VISUAL/$EDITOR and wait; a message when the editor could not run.
-
-    Raises NoEditor when none is set (the caller knows how to say where the file is)."""
-    import subprocess
-
-    from interview_srs.terminal.screen import editor_command
-
-    editor = environ.get("VISUAL") or environ.get("EDITOR")
-    if not editor:
-        raise NoEditor()
-    try:
-        command = editor_command(editor, str(path), line)
-    except ValueError as exc:  # shlex: an unclosed quote or a trailing backslash
-        return f"cannot run $EDITOR ({editor}): {exc}"
-    try:
-        subprocess.run(command, check=False)
-    except OSError as exc:
-        return f"{editor}: {exc.strerror or exc}"
-    return None
-
-
-# -- the commands (`srs answer`, `srs stories`) --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Output:
-    """What a command prints: lines for stdout, located problems for stderr."""
-
-    lines: tuple[str, ...]
-    problems: tuple[str, ...] = ()
-
-
-def _open(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, environ):
-    from interview_srs.store.home import open_home
-    from interview_srs.schedule.scheduler import now
-
-    home = open_home(store_path, cards_dir, now(environ), environ)
-    return home, Personal(answers_dir or home.store.path.parent)
-
-
-def _present_cards(store) -> list:
-    from interview_srs.store import CardFilter
-
-    return [store.card(row[0]) for row in store.stat_cards(CardFilter())]
-
-
-def answer_command(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, *,
-                   card_id: str | None = None, story: str | None = None,
-                   environ: dict | None = None) -> Output:
-    """`srs answer CARD-ID` / `srs answer --story NAME`: create (pre-filled) if missing, open in
-    the editor, then report what the file now says. Raises PersonalError for an unknown card."""
-    environ = os.environ if environ is None else environ
-    home, personal = _open(cards_dir, store_path, answers_dir, environ)
-    try:
-        if story is not None:
-            path, created = personal.create_story(story)
-        else:
-            cards = {card.id: card for card in _present_cards(home.store)}
-            card = cards.get(card_id)
-            if card is None:
-                raise PersonalError(f"no card with id '{card_id}'{_did_you_mean(card_id, sorted(cards))}")
-            path, created = personal.create_answer(card.id, card.question, card.back)
-    except OSError as exc:
-        raise PersonalError(f"cannot write in {personal.root}: {exc.strerror or exc}") from None
-    finally:
-        home.store.close()  # not held open while the editor runs
-    from interview_srs.terminal.texts import texts_for
-
-    texts = texts_for(environ)
-    lines = [f"{path}{texts.answer_new if created else ''}"]
-    try:
-        failure = edit_file(path, environ)
-    except NoEditor:
-        failure = texts.answer_no_editor
-    if failure:
-        lines.append(failure)
-    text = personal.read(path) or ""
-    expanded = personal.expand(text, personal.shown(path), (story,) if story is not None else ())
-    return Output(tuple(lines), tuple(str(p) for p in expanded.problems))
-
-
-def stories_report(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, *,
-                   as_json: bool = False, environ: dict | None = None) -> Output:
-    """`srs stories`: each story and the cards whose answers use it; the behavioural (STAR)
-    cards with no answer of yours yet, per deck; and every problem in the folder."""
-    environ = os.environ if environ is None else environ
-    home, personal = _open(cards_dir, store_path, answers_dir, environ)
-    try:
-        cards = _present_cards(home.store)
-    finally:
-        home.store.close()
-    users: dict[str, list[str]] = {name: [] for name in personal.story_names()}
-    answers = []
-    missing: dict[str, list] = {}
-    for card in cards:
-        mine = personal.answer(card.id)
-        if mine is not None:
-            for name in mine.stories:
-                users.setdefault(name, []).append(card.id)
-            answers.append({"card": card.id, "deck": card.deck, "file": personal.shown(personal.answer_path(card.id)),
-                            "written": mine.written, "stories": list(mine.stories)})
-        if card.back.get("star") and (mine is None or not mine.written):
-            missing.setdefault(card.deck, []).append(card)
-    problems = tuple(str(p) for p in personal.check([card.id for card in cards]))
-    if as_json:
-        import json
-
-        from interview_srs.terminal.screen import json_safe
-
-        data = {
-            "format": 1,
-            "folder": str(personal.root),
-            "stories": [{"name": name, "file": f"{STORIES}/{name}{SUFFIX}", "cards": ids}
-                        for name, ids in sorted(users.items())],
-            "answers": answers,
-            "behavioural_without_answer": {deck: [c.id for c in group] for deck, group in sorted(missing.items())},
-            "problems": list(problems),
-        }
-        return Output((json_safe(json.dumps(data, ensure_ascii=False, indent=2)),), problems)
-    from interview_srs.terminal.render import cell_width, clean
-    from interview_srs.terminal.texts import texts_for
-
-    texts = texts_for(environ)
-    lines = [texts.stories_title.format(folder=personal.root / STORIES, count=len(users))]
-    width = max((cell_width(name) for name in users), default=0)
-    for name, ids in sorted(users.items()):
-        used = ", ".join(ids) if ids else texts.stories_unused
-        lines.append(f"  {clean(name)}{' ' * (width - cell_width(name))}  {used}")
-    written = sum(1 for a in answers if a["written"])
-    star_cards = sum(1 for card in cards if card.back.get("star"))
-    unanswered = sum(len(group) for group in missing.values())
-    lines.append(texts.stories_summary.format(written=written, answered=star_cards - unanswered, total=star_cards))
-    if missing:
-        lines.append(texts.stories_missing)
-        for deck, group in sorted(missing.items()):
-            lines.append(f"  {clean(deck)} ({len(group)})")
-            lines.extend(f"    {card.id}  {clean(card.question)}" for card in group)
-        lines.append(texts.stories_hint)
-    return Output(tuple(lines), problems)
-
-
 def _create(path: Path, text: str) -> bool:
     """Write `text` to `path` only if no file is there (temporary file + link: never half a file,
     never over the user's). Returns whether it was created."""
@@ -513,7 +367,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _did_you_mean(name: str, known: list[str]) -> str:
+def did_you_mean(name: str, known: list[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
@@ -524,17 +378,12 @@ __all__ = [
     "ANSWERS",
     "STORIES",
     "Expanded",
-    "NoEditor",
-    "Output",
     "Personal",
     "PersonalError",
     "Problem",
-    "answer_command",
     "body_lines",
     "default_root",
-    "edit_file",
     "has_content",
     "prefill",
-    "stories_report",
     "to_html",
 ]

@@ -37,6 +37,7 @@ from datetime import datetime, timedelta
 
 from interview_srs.schedule.readiness import recall_at
 from interview_srs.schedule.scheduler import LEARN_AHEAD, LEARNING, NEW, RELEARNING, REVIEW, CardState, StudyDay
+from interview_srs.store.queries import PlanCard
 
 LEARNING_REASON = "learning"
 DUE = "due"
@@ -47,15 +48,6 @@ NEW_REASON = "new"
 AHEAD = "ahead"
 NEW_REASONS = (INTRODUCE, NEW_REASON)
 INTRODUCE_BY_DAYS = 2  # every card of an interview is introduced by two days before it
-
-
-@dataclass(frozen=True)
-class PlanCard:
-    """A card the session may show: not suspended, not buried, present; in file order."""
-
-    id: str
-    deck: str
-    state: CardState
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, TextIO
 from interview_srs.terminal import pager, render
 
 from interview_srs.review import planner
-from interview_srs.terminal.screen import QUIT, Terminal, editor_command, format_duration, printable, retry_while_busy
+from interview_srs.base.sanitize import printable
+from interview_srs.terminal.screen import QUIT, Terminal, editor_command, format_duration, retry_while_busy
 from interview_srs.schedule.scheduler import (
     LEARN_AHEAD,
     NEW,
@@ -531,7 +532,7 @@ class Session:
                 subprocess.run(command, check=False)
             except OSError as exc:
                 return f"{editor}: {exc.strerror or exc}"
-        from interview_srs.bank.parse import CardsError
+        from interview_srs.base.problems import CardsError
         from interview_srs.store.home import sync_cards
 
         try:
@@ -544,7 +545,8 @@ class Session:
         """`w`: open your own answer to the card (pre-filled the first time) in the editor."""
         if self.personal is None:
             return None
-        from interview_srs.personal.answers import NoEditor, PersonalError, edit_file
+        from interview_srs.personal.answers import PersonalError
+        from interview_srs.terminal.screen import NoEditor, edit_file
 
         try:
             path, _created = self.personal.create_answer(card.id, card.question, card.back)

@@ -449,7 +449,7 @@ def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
     from interview_srs.schedule.scheduler import now
     from interview_srs.store import mocks
     from interview_srs.store.health import reading
-    from interview_srs.terminal.screen import json_safe
+    from interview_srs.base.sanitize import json_safe
     from interview_srs.terminal.texts import texts_for
 
     moment = now(environ)

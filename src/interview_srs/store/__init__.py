@@ -407,7 +407,8 @@ class Store:
         return self._resync(current, indexed, stale, removed, at, reread)
 
     def _resync(self, current, indexed, stale, removed, at: datetime, reread=frozenset()) -> SyncReport:
-        from interview_srs.bank import parse as cards_module
+        from interview_srs.bank import model, parse, rules
+        from interview_srs.base.problems import CardsError, Location
 
         contents: dict[str, tuple[bytes, str]] = {}
         to_parse: list[str] = []
@@ -424,33 +425,36 @@ class Store:
             else:
                 to_parse.append(key)
         problems = []
-        parsed: dict[str, cards_module.DeckFile] = {}
+        parsed: dict[str, model.DeckFile] = {}
         for key in to_parse:
             path = current[key][0]
-            deck, file_problems = cards_module.parse_deck_file(
-                contents[key][0], path, cards_module.display_name(path)
+            deck, file_problems = parse.parse_deck_file(
+                contents[key][0], path, model.display_name(path)
             )
             problems.extend(file_problems)
             if deck is not None:
                 parsed[key] = deck
         decks = [
-            parsed[key] if key in parsed else self._stub_deck(key, current[key][0], indexed[key], cards_module)
+            parsed[key] if key in parsed else self._stub_deck(key, current[key][0], indexed[key])
             for key in sorted(current, key=lambda k: current[k][0])
             if key in parsed or key not in to_parse
         ]
-        problems.extend(cards_module.cross_file_problems(decks))
+        problems.extend(rules.cross_file_problems(decks))
         if problems:
-            raise cards_module.CardsError(
+            raise CardsError(
                 sorted(problems, key=lambda p: (p.location.path, p.location.line, p.location.column))
             )
         return self._apply_sync(parsed, contents, current, touched, removed, at)
 
-    def _stub_deck(self, key: str, path: Path, index_row, cards_module):
+    def _stub_deck(self, key: str, path: Path, index_row):
         """A DeckFile standing in for an unchanged file: ids and places, for cross-file checks."""
-        shown = cards_module.display_name(path)
+        from interview_srs.bank import model
+        from interview_srs.base.problems import Location
+
+        shown = model.display_name(path)
         cards = tuple(
-            cards_module.Card(
-                id=row[0], question=row[1], location=cards_module.Location(shown, row[2], row[3])
+            model.Card(
+                id=row[0], question=row[1], location=Location(shown, row[2], row[3])
             )
             for row in self.conn.execute(
                 "SELECT id, question, line, column FROM cards WHERE file = ? AND present = 1 "
@@ -458,12 +462,12 @@ class Store:
                 (key,),
             )
         )
-        return cards_module.DeckFile(
+        return model.DeckFile(
             path=path,
             display_path=shown,
             deck=index_row[4],
             cards=cards,
-            location=cards_module.Location(shown, index_row[5], index_row[6]),
+            location=Location(shown, index_row[5], index_row[6]),
         )
 
     def _apply_sync(self, parsed, contents, current, touched, removed, at) -> SyncReport:
@@ -731,7 +735,7 @@ class Store:
 def _raise_cards_error(folder: Path) -> None:
     """Raise the CardsError that loading `folder` gives (the card loader, and YAML, are only
     imported when something is wrong or a file changed: start-up time)."""
-    from interview_srs.bank.parse import load_bank
+    from interview_srs.bank.load import load_bank
 
     load_bank(folder)
 
@@ -798,7 +802,7 @@ def _state_values(state: CardState) -> tuple:
 
 
 def _unreadable(path: Path, error: OSError) -> Exception:
-    from interview_srs.bank.parse import display_name
+    from interview_srs.bank.model import display_name
     from interview_srs.base.problems import CardsError, Location, Problem
 
     reason = error.strerror or str(error)

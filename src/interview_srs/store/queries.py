@@ -3,11 +3,21 @@ introductions, answer times. Functions take an open Store (see store/__init__.py
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from interview_srs.review.planner import PlanCard
-from interview_srs.schedule.scheduler import to_ms
+from interview_srs.schedule.scheduler import CardState, to_ms
 from interview_srs.store import _STATE_COLUMNS, CardFilter, Store, _state
+
+
+@dataclass(frozen=True)
+class PlanCard:
+    """A card the session may show: not suspended, not buried, present; in file order."""
+
+    id: str
+    deck: str
+    state: CardState
+
 
 
 def plan_cards(

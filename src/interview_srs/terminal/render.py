@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from interview_srs.terminal.screen import printable
+from interview_srs.base.sanitize import printable
 from interview_srs.terminal.texts import Texts
 
 _NO_BREAK_BEFORE = set("，。、；：！？）」』》〉】〕”’…—·%,.;:!?)]}")

@@ -1,21 +1,11 @@
-"""The one sanitiser for text printed to a terminal.
-
-Every string that comes from a card file, a config file, the store or a file name passes
-through `printable` before it is printed, whichever command prints it: a file must not be able
-to move the cursor, retitle the window, hide text or write to the clipboard (OSC 52).
-`one_line` is for messages that must stay on one line (problem reports, errors).
-`json_safe` escapes the same characters inside JSON text instead of removing them, so
-`--json` output stays lossless.
-
-`Terminal` is the other half of talking to a terminal: keys in (raw single keys on a tty, one key
-per line when scripted), text out, the size, resize signals, and handing the terminal to an
-editor. The review session and the mock interview both run on it.
+"""Talking to a terminal: keys in (raw single keys on a tty, one key per line when scripted), text
+out, the size, resize signals, and handing the terminal to an editor. The review session and the
+mock interview both run on it. What is printed passes the sanitiser (base/sanitize.py) first.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import select
 import shlex
 import shutil
@@ -23,51 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from interview_srs.terminal import pager
+from interview_srs.terminal import pager, render
 
 MAX_WIDTH = 100
 QUIT = "q"
 SCRIPTED_RETRIES = 6  # without a keyboard to give up with, a busy store is retried this many times
 
-_ESCAPES = re.compile(
-    r"\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL / ST
-    r"|\x1b[P^_X][^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS / PM / APC / SOS ... ST
-    r"|\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
-    r"|\x1b[ -/]*[0-~]?"  # other ESC sequences (and a lone ESC)
-    r"|\x9b[0-?]*[ -/]*[@-~]?"  # 8-bit CSI
-    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?"  # 8-bit DCS/SOS/OSC/PM/APC
-)
-# C0 and C1 controls (tab and newline are handled apart), DEL, and the bidirectional
-# overrides/isolates that can make text display differently from what it is.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]")
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\ud800-\udfff]")
-# A lone surrogate: no UTF-8 file holds one, but JSON can (a damaged cache or state file), and
-# writing it to the terminal would fail. Shown as U+FFFD, so that something visibly was there.
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def printable(text: object) -> str:
-    """`text` with escape sequences and control characters removed; newlines kept, tabs as spaces."""
-    text = str(text)
-    if text.isascii() and text.isprintable():
-        return text  # the common case, without the regular expressions
-    text = _ESCAPES.sub("", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
-
-
-def one_line(text: object) -> str:
-    """`printable`, with line breaks shown as ⏎ so a message stays on one line."""
-    return printable(text).replace("\n", "⏎")
-
-
-def json_safe(text: str) -> str:
-    """JSON text (from json.dumps, which already escapes C0) with C1 and bidi controls, and lone
-    surrogates, escaped too."""
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-__all__ = ["json_safe", "one_line", "printable"]
 
 
 def format_duration(seconds: float) -> str:
@@ -86,8 +37,6 @@ class Terminal:
         self.stdout = stdout
         self.interactive = _isatty(stdin)
         self.styled = _isatty(stdout) and os.environ.get("NO_COLOR", "") == ""
-        from interview_srs.terminal import render  # render imports this module: import it when used
-
         self.style = render.Style(self.styled)
         self._resized: int | None = None  # see resize_signals
         self.windows = os.name == "nt"  # no termios, select() or SIGWINCH: see winkeys.py
@@ -254,6 +203,30 @@ def editor_command(editor: str, path: str, line: int) -> list[str]:
     if name in ("subl", "zed", "hx", "helix"):
         return words + [f"{path}:{line}"]
     return words + [f"+{line}", path]  # vi, vim, nvim, nano, emacs, micro, kak, ...
+
+
+class NoEditor(Exception):
+    """Neither $VISUAL nor $EDITOR is set."""
+
+
+def edit_file(path: Path, environ, line: int = 1) -> str | None:
+    """Open `path` in $VISUAL/$EDITOR and wait; a message when the editor could not run.
+
+    Raises NoEditor when none is set (the caller knows how to say where the file is)."""
+    import subprocess
+
+    editor = environ.get("VISUAL") or environ.get("EDITOR")
+    if not editor:
+        raise NoEditor()
+    try:
+        command = editor_command(editor, str(path), line)
+    except ValueError as exc:  # shlex: an unclosed quote or a trailing backslash
+        return f"cannot run $EDITOR ({editor}): {exc}"
+    try:
+        subprocess.run(command, check=False)
+    except OSError as exc:
+        return f"{editor}: {exc.strerror or exc}"
+    return None
 
 
 def retry_while_busy(term: Terminal, busy_message: str, write, busy_error: type[Exception]):

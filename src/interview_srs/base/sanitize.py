@@ -1,0 +1,52 @@
+"""The one sanitiser for text printed to a terminal.
+
+Every string that comes from a card file, a config file, the store or a file name passes
+through `printable` before it is printed, whichever command prints it: a file must not be able
+to move the cursor, retitle the window, hide text or write to the clipboard (OSC 52).
+`one_line` is for messages that must stay on one line (problem reports, errors).
+`json_safe` escapes the same characters inside JSON text instead of removing them, so
+`--json` output stays lossless.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ESCAPES = re.compile(
+    r"\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL / ST
+    r"|\x1b[P^_X][^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS / PM / APC / SOS ... ST
+    r"|\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
+    r"|\x1b[ -/]*[0-~]?"  # other ESC sequences (and a lone ESC)
+    r"|\x9b[0-?]*[ -/]*[@-~]?"  # 8-bit CSI
+    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?"  # 8-bit DCS/SOS/OSC/PM/APC
+)
+# C0 and C1 controls (tab and newline are handled apart), DEL, and the bidirectional
+# overrides/isolates that can make text display differently from what it is.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\ud800-\udfff]")
+# A lone surrogate: no UTF-8 file holds one, but JSON can (a damaged cache or state file), and
+# writing it to the terminal would fail. Shown as U+FFFD, so that something visibly was there.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: object) -> str:
+    """`text` with escape sequences and control characters removed; newlines kept, tabs as spaces."""
+    text = str(text)
+    if text.isascii() and text.isprintable():
+        return text  # the common case, without the regular expressions
+    text = _ESCAPES.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
+
+
+def one_line(text: object) -> str:
+    """`printable`, with line breaks shown as ⏎ so a message stays on one line."""
+    return printable(text).replace("\n", "⏎")
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from json.dumps, which already escapes C0) with C1 and bidi controls, and lone
+    surrogates, escaped too."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
