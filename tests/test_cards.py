@@ -17,7 +17,8 @@ import yaml
 
 from interview_srs.bank.model import Card, Star
 
-from interview_srs.bank.parse import MAX_DEPTH, TYPICAL_DEPTH, parse_deck_file
+from interview_srs.bank.parse import parse_deck_file
+from interview_srs.bank.yaml_text import MAX_DEPTH, TYPICAL_DEPTH
 
 from interview_srs.base.problems import CardsError, Location
 

@@ -30,7 +30,6 @@ NOT_YET_SPLIT = {
     "anki.build": 845,
     "anki.notes": 523,
     "anki.sync": 537,
-    "bank.parse": 599,
     "cli": 646,
     "review.mock": 543,
     "review.session": 624,

@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 
 import yaml
 
-from interview_srs.bank import parse as cards
+from interview_srs.bank import yaml_text
+from interview_srs.bank.parse import FileParser
 from interview_srs.base.problems import Location
 
 @dataclass(frozen=True)
@@ -108,15 +109,15 @@ def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], ca
     `reused` has each card's stored form where it came from `previous` (None where composed).
     """
     pieces = split(text)
-    if pieces is None or cards._character_problems(text):
+    if pieces is None or yaml_text.character_problems(text):
         return None
     try:
-        if cards._node_properties_and_depth(text):
+        if yaml_text.node_properties_and_depth(text):
             return None
     except (yaml.YAMLError, RecursionError):  # the whole parse says what is wrong
         return None
     problems: list = []
-    parser = cards._FileParser(path, shown, problems, suspect=False)
+    parser = FileParser(path, shown, problems, suspect=False)
     hashes = pieces.hashes()
     parsed: list = []
     reused: list = []  # for each card, its stored form when it came from the last parse
@@ -133,7 +134,7 @@ def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], ca
         piece = pieces.run(number)
         parser.suspect = "\\" in piece
         try:
-            root = yaml.compose(piece, Loader=cards._SafeLoader)
+            root = yaml.compose(piece, Loader=yaml_text.SafeLoader)
         except (yaml.YAMLError, RecursionError):
             return None
         if not (isinstance(root, yaml.SequenceNode) and len(root.value) == 1):
@@ -144,7 +145,7 @@ def parse(text: str, path, shown: str, previous: dict[str, tuple[dict, int]], ca
         parsed.append(replace(card, location=Location(shown, card.location.line + start, card.location.column)))
         reused.append(None)
     try:
-        header = yaml.compose(pieces.header(), Loader=cards._SafeLoader)
+        header = yaml.compose(pieces.header(), Loader=yaml_text.SafeLoader)
     except (yaml.YAMLError, RecursionError):
         return None
     parser.suspect = "\\" in pieces.header()

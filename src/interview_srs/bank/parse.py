@@ -7,7 +7,6 @@ at, because the people fixing cards are editing YAML by hand.
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import hashlib
 import re
@@ -19,12 +18,16 @@ import yaml
 from interview_srs.bank.model import ID_PATTERN, MAX_ID_LENGTH, STAR_PARTS, Card, DeckFile, Followup, Star
 from interview_srs.base.problems import Location, Problem
 from interview_srs.base.sanitize import one_line
-
-try:  # The C loader is several times faster; the pure-Python one is the fallback.
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
+from interview_srs.bank.yaml_text import (
+    TYPICAL_DEPTH,
+    Positions,
+    SafeLoader,
+    character_name,
+    character_problems,
+    describe,
+    node_properties_and_depth,
+    shorten,
+)
 
 FILE_KEYS = ("deck", "company", "role", "tags", "source", "documents", "cards")
 CARD_KEYS = (
@@ -43,20 +46,6 @@ CARD_KEYS = (
 FOLLOWUP_KEYS = ("q", "cue")
 AS_OF_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DOCUMENT_PATTERN = re.compile(r"^[0-9A-Za-z_-]+$")
-# Lists and mappings inside each other: a card file needs TYPICAL_DEPTH levels. The C composer
-# recurses once per level, LibYAML refuses 1,000 levels in newer releases with its own wording,
-# and the pure-Python composer reaches Python's recursion limit below that: refusing far sooner
-# gives every reader the same located message.
-MAX_DEPTH = 100
-TYPICAL_DEPTH = 6
-MAX_SHOWN = 80  # characters of a bad value quoted in a message
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-# What the YAML reader accepts (PyYAML's `NON_PRINTABLE`, inverted); tabs are reported apart.
-_NOT_YAML_TEXT = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# Anchors (&a) and aliases (*a) start after a separator; `R&D` or `**bold**` inside text do not,
-# but they may still match, which only costs an event scan.
-_NODE_PROPERTY = re.compile(r"(?:^|[\s\[{,:])[&*]")
-_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")  # as YAML breaks lines
 # Characters a text value may not hold, whatever the YAML escapes: Anki's importer refuses the
 # field separator U+001F (the whole package fails) and silently drops the other C0 controls
 # and DEL; C1 controls are terminal escapes; a lone surrogate cannot be written as UTF-8.
@@ -67,14 +56,6 @@ _NOT_ONE_LINE = re.compile("[\t\n\r\x85\u2028\u2029]")
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
-_TAG_NAMES = {
-    "tag:yaml.org,2002:int": "a number",
-    "tag:yaml.org,2002:float": "a number",
-    "tag:yaml.org,2002:bool": "true/false",
-    "tag:yaml.org,2002:null": "nothing (null)",
-    "tag:yaml.org,2002:timestamp": "a date",
-    _STR_TAG: "text",
-}
 
 
 def parse_deck_file(
@@ -92,25 +73,25 @@ def parse_deck_file(
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start].decode("utf-8")  # valid up to the first bad byte
-        at(*_Positions(before).of(len(before)), "file is not valid UTF-8 (save it as UTF-8)")
+        at(*Positions(before).of(len(before)), "file is not valid UTF-8 (save it as UTF-8)")
         return None, problems
     text = text.removeprefix("\ufeff")
     if not text.strip():
         at(1, 1, "file is empty")
         return None, problems
-    found = _character_problems(text)
+    found = character_problems(text)
     if found:
-        positions = _Positions(text)
+        positions = Positions(text)
         for message, index in found:
             at(*positions.of(index), message)
     if problems:
         return None, problems
     try:
-        for mark, message in _node_properties_and_depth(text):
+        for mark, message in node_properties_and_depth(text):
             at(mark.line + 1, mark.column + 1, message)
         if problems:
             return None, problems
-        root = yaml.compose(text, Loader=_SafeLoader)
+        root = yaml.compose(text, Loader=SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -118,7 +99,7 @@ def parse_deck_file(
         at(line, column, f"invalid YAML: {detail}")
         return None, problems
     except yaml.reader.ReaderError as exc:
-        at(*_Positions(text).of(exc.position), f"invalid YAML: {_character_name(exc.character)} is not allowed")
+        at(*Positions(text).of(exc.position), f"invalid YAML: {character_name(exc.character)} is not allowed")
         return None, problems
     except yaml.YAMLError as exc:
         at(1, 1, f"invalid YAML: {one_line(exc)}")
@@ -132,146 +113,13 @@ def parse_deck_file(
     # Characters Anki refuses can only come from escapes (YAML refuses them raw), and a value can
     # only hold a line separator the text has: most files need no check of each value.
     suspect = "\\" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
-    deck = _FileParser(path, shown, problems, suspect).deck_file(root)
+    deck = FileParser(path, shown, problems, suspect).deck_file(root)
     if deck is not None:
         deck = replace(deck, digest=digest or hashlib.sha256(data).hexdigest())
     return deck, problems
 
 
-class _Positions:
-    """Line and column of a character index, counting line breaks as YAML does.
-
-    YAML (and so every other location we report) breaks lines at CR LF, CR, LF, NEL, LS and
-    PS; `str.splitlines` would also break at form feeds and other separators.
-    """
-
-    def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-
-    def of(self, index: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, index) - 1
-        return line + 1, index - self.starts[line] + 1
-
-
-def _character_name(char: str | int) -> str:
-    code = char if isinstance(char, int) else ord(char)
-    if code in (0xFFFE, 0xFFFF) or 0xFDD0 <= code <= 0xFDEF:
-        return f"U+{code:04X} (not a character)"
-    if 0xD800 <= code <= 0xDFFF:
-        return f"U+{code:04X} (half of a surrogate pair, not a character)"
-    return f"the control character U+{code:04X}"
-
-
-def _character_problems(text: str) -> list[tuple[str, int]]:
-    """Tabs (the first on each line) and characters YAML refuses (the first, with a count)."""
-    found = []
-    tab_lines: set[int] = set()
-    if "\t" in text:
-        positions = _Positions(text)
-        for match in re.finditer("\t", text):
-            line = positions.of(match.start())[0]
-            if line not in tab_lines:
-                tab_lines.add(line)
-                found.append(("tab character; indent with spaces", match.start()))
-    first = _NOT_YAML_TEXT.search(text)
-    if first:
-        count = len(_NOT_YAML_TEXT.findall(text))
-        more = f" (and {count - 1} more in this file)" if count > 1 else ""
-        found.append((f"{_character_name(first.group())} is not allowed in a card file{more}; remove it", first.start()))
-    return found
-
-
-def _node_properties_and_depth(text: str) -> list[tuple[yaml.Mark, str]]:
-    """Anchors, aliases and nesting too deep to compose, found before anything is composed.
-
-    Aliases are refused so that none is ever expanded (no "billion laughs"); anchors without
-    aliases are refused too, as the README says: they only make sense with an alias. Deep
-    nesting is refused because the C composer recurses once per level and a few tens of
-    thousands of `[` would overflow the stack (a segmentation fault, not an exception).
-
-    The event scan costs about as much as composing, so it only runs when the text could hold
-    an anchor or alias, or when a cheap bound on the nesting depth (every `[` and `{` of the
-    file, plus two levels per column of indentation and `- `/`? `/`: ` indicators) is too big.
-    """
-    room = MAX_DEPTH - 3 - text.count("[") - text.count("{")  # levels left for block nesting
-    deep = room < 0 or _prefix_longer_than(text, room // 2)
-    if not deep and not (("&" in text or "*" in text) and _NODE_PROPERTY.search(text)):
-        return []
-    found: list[tuple[yaml.Mark, str]] = []
-    too_deep = f"lists and mappings are nested more than {MAX_DEPTH} levels deep (a card file needs {TYPICAL_DEPTH})"
-    try:
-        _scan_events(text, found, too_deep)
-    except yaml.MarkedYAMLError as error:
-        # LibYAML's scanner reads up to 1,024 characters ahead of the events it gives, so a run
-        # of `[` can reach its own nesting limit before this scan reaches MAX_DEPTH.
-        if "nesting depth" not in (error.problem or "") or error.problem_mark is None:
-            raise
-        found.append((error.problem_mark, too_deep))
-    return found
-
-
-def _scan_events(text: str, found: list[tuple[yaml.Mark, str]], too_deep: str) -> None:
-    depth = 0
-    for event in yaml.parse(text, Loader=_SafeLoader):
-        if isinstance(event, yaml.AliasEvent):
-            found.append((event.start_mark, f"YAML aliases (*{_shorten(event.anchor)}) are not allowed; write the text out"))
-            continue
-        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            found.append((event.start_mark, f"YAML anchors (&{_shorten(event.anchor)}) are not allowed; write the text out"))
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                found.append((event.start_mark, too_deep))
-                return
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
-def _prefix_longer_than(text: str, width: int) -> bool:
-    """Whether a line starts with more than `width` spaces and `-`/`?`/`:` indicators.
-
-    One search per kind of line break the text holds; a literal first character lets the
-    regular expression engine skip ahead, which matters on a bank of several megabytes.
-    """
-    run = "[ ?:-]{%d,}" % (width + 1)
-    if len(text) - len(text.lstrip(" ?:-")) > width:
-        return True
-    return any(brk in text and re.search(re.escape(brk) + run, text) for brk in _LINE_BREAKS)
-
-
-def _shorten(value: str, limit: int = MAX_SHOWN) -> str:
-    """A value as quoted in a message: long ones cut, so a huge bad value is not echoed in full."""
-    if len(value) <= limit:
-        return value
-    return f"{value[:limit]}…({len(value)} characters)"
-
-
-class _SafeLoader(_BaseLoader):
-    """The safe loader with a leaner tag resolver.
-
-    PyYAML's resolver also supports path-based resolvers, which we never use; skipping them
-    makes composing a large bank noticeably faster. Plain scalars still get the same tags.
-    """
-
-    def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML's hook
-        if kind is yaml.ScalarNode:
-            if implicit[0]:
-                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag
-            return self.DEFAULT_SCALAR_TAG
-        if kind is yaml.SequenceNode:
-            return self.DEFAULT_SEQUENCE_TAG
-        return self.DEFAULT_MAPPING_TAG
-
-    def descend_resolver(self, current_node, current_index):  # noqa: D102 - no path resolvers
-        pass
-
-    def ascend_resolver(self):  # noqa: D102 - no path resolvers
-        pass
-
-
-class _FileParser:
+class FileParser:
     """Turns the YAML node tree of one file into a DeckFile, noting problems as it goes.
 
     Working on nodes rather than on `yaml.safe_load` output is what gives every value its
@@ -294,7 +142,7 @@ class _FileParser:
         self, node: yaml.Node, allowed: tuple[str, ...], card: str | None, what: str | None
     ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         if not isinstance(node, yaml.MappingNode):
-            self.report(node, f"expected a mapping of keys, got {_describe(node)}", card, what)
+            self.report(node, f"expected a mapping of keys, got {describe(node)}", card, what)
             return None
         if node.tag != _MAP_TAG:
             self.report(node, f"unsupported YAML tag {node.tag}", card, what)
@@ -311,9 +159,9 @@ class _FileParser:
                 known = ", ".join(allowed)
                 self.report(
                     key_node,
-                    f"unknown key '{_shorten(key)}'{suggestion} (allowed: {known})",
+                    f"unknown key '{shorten(key)}'{suggestion} (allowed: {known})",
                     card,
-                    _join(what, _shorten(key)),
+                    _join(what, shorten(key)),
                 )
                 continue
             if key in entries:
@@ -328,10 +176,10 @@ class _FileParser:
     def text(self, node: yaml.Node, card: str | None, field_name: str, item: int = 0) -> str | None:
         """A non-empty string value; `item` numbers list entries in messages (`outline[2]`)."""
         if not isinstance(node, yaml.ScalarNode):
-            self.report(node, f"expected text, got {_describe(node)}", card, _item(field_name, item))
+            self.report(node, f"expected text, got {describe(node)}", card, _item(field_name, item))
             return None
         if node.tag != _STR_TAG:
-            message = f"expected text, got {_describe(node)}; put the value in quotes"
+            message = f"expected text, got {describe(node)}; put the value in quotes"
             self.report(node, message, card, _item(field_name, item))
             return None
         value = node.value.strip()
@@ -341,7 +189,7 @@ class _FileParser:
         bad = _NOT_ANKI_TEXT.search(value) if self.suspect else None
         if bad:
             self.report(
-                node, f"contains {_character_name(bad.group())}, which Anki cannot import; remove it",
+                node, f"contains {character_name(bad.group())}, which Anki cannot import; remove it",
                 card, _item(field_name, item),
             )
             return None
@@ -359,7 +207,7 @@ class _FileParser:
         self, node: yaml.Node, card: str | None, field_name: str, one_line_items: bool = False
     ) -> tuple[str, ...] | None:
         if not isinstance(node, yaml.SequenceNode):
-            self.report(node, f"expected a list, got {_describe(node)}", card, field_name)
+            self.report(node, f"expected a list, got {describe(node)}", card, field_name)
             return None
         if node.tag != _SEQ_TAG:
             self.report(node, f"unsupported YAML tag {node.tag}", card, field_name)
@@ -385,7 +233,7 @@ class _FileParser:
             return None
         bad = [t for t in tags if re.search(r"\s", t)]
         if bad:
-            self.report(node, f"tag '{_shorten(bad[0])}' contains a space (Anki tags cannot)", card, field_name)
+            self.report(node, f"tag '{shorten(bad[0])}' contains a space (Anki tags cannot)", card, field_name)
             return None
         return tags
 
@@ -434,7 +282,7 @@ class _FileParser:
         bad = [name for name in names if not DOCUMENT_PATTERN.match(name)]
         if bad:
             self.report(
-                node, f"'{_shorten(bad[0])}' is not a document id; write the part before # in a source, e.g. \"004\"",
+                node, f"'{shorten(bad[0])}' is not a document id; write the part before # in a source, e.g. \"004\"",
                 None, "documents",
             )
             return None
@@ -446,16 +294,16 @@ class _FileParser:
             return None
         parts = name.split("::")
         if any(not part.strip() for part in parts):
-            self.report(node, f"'{_shorten(name)}' has an empty part; write it like 面试::公司::岗位", None, "deck")
+            self.report(node, f"'{shorten(name)}' has an empty part; write it like 面试::公司::岗位", None, "deck")
             return None
         if any(part != part.strip() for part in parts):
-            self.report(node, f"'{_shorten(name)}' has spaces around '::'", None, "deck")
+            self.report(node, f"'{shorten(name)}' has spaces around '::'", None, "deck")
             return None
         return name
 
     def cards(self, node: yaml.Node) -> tuple[Card, ...] | None:
         if not isinstance(node, yaml.SequenceNode):
-            self.report(node, f"expected a list of cards, got {_describe(node)}", None, "cards")
+            self.report(node, f"expected a list of cards, got {describe(node)}", None, "cards")
             return None
         if node.tag != _SEQ_TAG:
             self.report(node, f"unsupported YAML tag {node.tag}", None, "cards")
@@ -479,7 +327,7 @@ class _FileParser:
                     and isinstance(value_node, yaml.ScalarNode)
                     and value_node.value.strip()
                 ):
-                    label = _shorten(value_node.value.strip())
+                    label = shorten(value_node.value.strip())
         before = len(self.problems)
         entries = self.mapping(node, CARD_KEYS, label, None)
         if entries is None:
@@ -521,7 +369,7 @@ class _FileParser:
 
     def followups(self, node: yaml.Node, label: str) -> tuple[Followup, ...] | None:
         if not isinstance(node, yaml.SequenceNode) or node.tag != _SEQ_TAG:
-            self.report(node, f"expected a list of {{q, cue}} mappings, got {_describe(node)}", label, "followups")
+            self.report(node, f"expected a list of {{q, cue}} mappings, got {describe(node)}", label, "followups")
             return None
         if not node.value:
             self.report(node, "is an empty list", label, "followups")
@@ -547,7 +395,7 @@ class _FileParser:
         if value is None:
             return None
         if not AS_OF_PATTERN.match(value):
-            self.report(node, f"'{_shorten(value)}' is not a month; write YYYY-MM, e.g. 2025-06", label, "as_of")
+            self.report(node, f"'{shorten(value)}' is not a month; write YYYY-MM, e.g. 2025-06", label, "as_of")
             return None
         return value
 
@@ -558,7 +406,7 @@ class _FileParser:
         if len(value) > MAX_ID_LENGTH or not ID_PATTERN.match(value):
             self.report(
                 node,
-                f"'{_shorten(value)}' is not a valid id: use lowercase letters, digits and single hyphens "
+                f"'{shorten(value)}' is not a valid id: use lowercase letters, digits and single hyphens "
                 f"(at most {MAX_ID_LENGTH} characters), e.g. ant-why-alipay",
                 label,
                 "id",
@@ -588,12 +436,3 @@ def _item(field_name: str, item: int) -> str:
 
 def _join(prefix: str | None, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
-
-
-def _describe(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return _TAG_NAMES.get(node.tag, f"a value tagged {node.tag}")
-

@@ -20,7 +20,7 @@ from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
-from interview_srs.bank import model, parse
+from interview_srs.bank import model, parse, yaml_text
 from interview_srs.bank.model import STAR_PARTS, Card, DeckFile, Followup, Star
 from interview_srs.base import problems
 from interview_srs.base.problems import Location
@@ -50,7 +50,7 @@ def code_version(*modules) -> str:
 
 @lru_cache(maxsize=1)
 def parser_version() -> str:
-    return code_version(model, parse, problems)
+    return code_version(model, parse, yaml_text, problems)
 
 
 def entry_path(key: str, folder: Path) -> Path:
