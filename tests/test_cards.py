@@ -24,7 +24,7 @@ from interview_srs.base.problems import CardsError, Location
 
 from interview_srs.bank.load import load_bank
 
-CARD_KEYS = "id, question, star, outline, assesses, pitfalls, example, tags, sources, followups, as_of"
+CARD_KEYS = "id, question, star, outline, assesses, pitfalls, example, tags, sources, followups, as_of, related, draft, context"
 FILE_KEYS = "deck, company, role, tags, source, documents, cards"
 STAR_KEYS = "situation, task, action, result"
 ID_RULE = (
@@ -1137,3 +1137,53 @@ def test_a_card_file_that_cannot_be_read_is_a_located_problem(cards, monkeypatch
 
     monkeypatch.setattr(Path, "read_bytes", refuse_b)
     assert problems() == ["cards/b.yaml:1:1: cannot read the file: Permission denied"]
+
+
+# --------------------------------------------------------------------------- provenance and drafts
+
+
+def test_related_draft_and_context_are_read(cards):
+    write(
+        cards,
+        "a.yaml",
+        """\
+        deck: 面试::来源
+        cards:
+          - id: asked
+            question: 问到的题？
+            outline: [一, 二, 三]
+            sources: ["004#22"]
+          - id: drawn-on
+            question: 相关的题？
+            outline: [一, 二, 三]
+            related: ["002#2", "002#4"]
+            draft: true
+            context: 面试官很在意数据
+        """,
+    )
+    asked, drawn_on = load_bank(cards).decks[0].cards
+    assert (asked.sources, asked.related, asked.draft, asked.context) == (("004#22",), (), False, "")
+    assert (drawn_on.sources, drawn_on.related, drawn_on.draft, drawn_on.context) == (
+        (), ("002#2", "002#4"), True, "面试官很在意数据",
+    )
+    assert drawn_on.documents == ("002",)  # a package carries the cards that draw on its documents
+
+
+def test_the_new_fields_leave_the_content_of_cards_without_them_unchanged(cards):
+    write(cards, "a.yaml", "deck: 面试::来源\ncards:\n  - id: a\n    question: 题？\n    outline: [一, 二, 三]\n")
+    (card,) = load_bank(cards).decks[0].cards
+    assert not {"related", "draft", "context"} & set(card.content())
+
+
+def test_draft_must_be_true_or_false(cards):
+    assert problems_of(
+        cards,
+        """\
+        deck: 面试::来源
+        cards:
+          - id: a
+            question: 题？
+            outline: [一, 二, 三]
+            draft: maybe
+        """,
+    ) == ["cards/a.yaml:6:12: card a: draft: expected true or false, got text"]

@@ -32,6 +32,20 @@ def test_a_cached_file_loads_equal_to_a_fresh_parse_for_every_bank_file(tmp_path
         assert parse_cache.load(hashlib.sha256(data).hexdigest(), path, "cards/x.yaml", folder) == fresh
 
 
+def test_provenance_and_draft_fields_survive_the_cache(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        "deck: 面试::来源\ncards:\n  - id: a\n    question: 题？\n    outline: [一, 二, 三]\n"
+        "    related: [\"002#2\"]\n    draft: true\n    context: 面试官很在意数据\n",
+        "utf-8",
+    )
+    data = path.read_bytes()
+    fresh, problems = parse_deck_file(data, path, "cards/a.yaml")
+    assert problems == [] and fresh.cards[0].draft
+    parse_cache.store(fresh, tmp_path / "cache")
+    assert parse_cache.load(hashlib.sha256(data).hexdigest(), path, "cards/a.yaml", tmp_path / "cache") == fresh
+
+
 def test_the_second_load_is_served_from_the_cache(cards_dir, monkeypatch):
     first = load_bank(cards_dir)
     folder = Path(os.environ["SRS_CACHE_DIR"])

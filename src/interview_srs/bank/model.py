@@ -55,11 +55,17 @@ class Card:
     sources: tuple[str, ...] = ()
     followups: tuple[Followup, ...] = ()
     as_of: str = ""  # YYYY-MM: when facts that can go stale were last checked
+    # `sources` name where a document asked this question; `related` what the card draws on or
+    # extends without having been asked there, so a reader is never told it was.
+    related: tuple[str, ...] = ()
+    draft: bool = False  # made by `srs draft` from a 面经, skeleton not yet filled in
+    context: str = ""  # what the 面经 said around the question (a draft's provenance)
 
     @property
     def documents(self) -> tuple[str, ...]:
-        """The source documents this card cites (`004` for `004#22`), in order, without repeats."""
-        return tuple(dict.fromkeys(source.split("#", 1)[0] for source in self.sources))
+        """The source documents this card cites, asked or related (`004` for `004#22`), in order,
+        without repeats: a company's package carries every card that draws on its documents."""
+        return tuple(dict.fromkeys(source.split("#", 1)[0] for source in self.sources + self.related))
 
     def content(self) -> dict:
         """The card's text as plain data: what a content hash or a JSON dump should see."""
@@ -75,6 +81,10 @@ class Card:
             "sources": list(self.sources),
             "followups": [{"q": f.q, "cue": f.cue} for f in self.followups],
             "as_of": self.as_of,
+            # Only when set, so that cards without them keep their content hash (and Anki mod).
+            **({"related": list(self.related)} if self.related else {}),
+            **({"draft": True} if self.draft else {}),
+            **({"context": self.context} if self.context else {}),
         }
 
 

@@ -42,6 +42,9 @@ CARD_KEYS = (
     "sources",
     "followups",
     "as_of",
+    "related",
+    "draft",
+    "context",
 )
 FOLLOWUP_KEYS = ("q", "cue")
 AS_OF_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -56,6 +59,7 @@ _NOT_ONE_LINE = re.compile("[\t\n\r\x85\u2028\u2029]")
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 
 
 def parse_deck_file(
@@ -362,6 +366,9 @@ class FileParser:
             "sources": self.text_list(entries["sources"][1], label, "sources") if "sources" in entries else (),
             "followups": self.followups(entries["followups"][1], label) if "followups" in entries else (),
             "as_of": self.as_of(entries["as_of"][1], label) if "as_of" in entries else "",
+            "related": self.text_list(entries["related"][1], label, "related") if "related" in entries else (),
+            "draft": self.flag(entries["draft"][1], label, "draft") if "draft" in entries else False,
+            "context": self.text(entries["context"][1], label, "context") if "context" in entries else "",
         }
         if len(self.problems) > before or card_id is None or question is None:
             return None
@@ -398,6 +405,12 @@ class FileParser:
             self.report(node, f"'{shorten(value)}' is not a month; write YYYY-MM, e.g. 2025-06", label, "as_of")
             return None
         return value
+
+    def flag(self, node: yaml.Node, label: str, field_name: str) -> bool | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL_TAG:
+            return node.value.lower() in ("true", "yes", "on")
+        self.report(node, f"expected true or false, got {describe(node)}", label, field_name)
+        return None
 
     def card_id(self, node: yaml.Node, label: str) -> str | None:
         value = self.text(node, label, "id")

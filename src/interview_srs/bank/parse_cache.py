@@ -202,7 +202,9 @@ def card_from_json(item: dict, shown: str, line: int | None = None):
     if star:
         star = Star(*(_listed(star, name) for name in STAR_PARTS))
         require_text(chain(star.situation, star.task, star.action, star.result))
-    outline, pitfalls, tags, sources = (_listed(item, key) for key in ("outline", "pitfalls", "tags", "sources"))
+    outline, pitfalls, tags, sources, related = (
+        _listed(item, key) for key in ("outline", "pitfalls", "tags", "sources", "related")
+    )
     followups = tuple(Followup(f["q"], f["cue"]) for f in _listed(item, "followups"))
     card = Card(
         id=item["id"],
@@ -217,8 +219,13 @@ def card_from_json(item: dict, shown: str, line: int | None = None):
         sources=sources,
         followups=followups,
         as_of=item.get("as_of", ""),
+        related=related,
+        draft=item.get("draft", False),
+        context=item.get("context", ""),
     )
-    require_text((card.id, card.question, card.assesses, card.example, card.as_of, *outline, *pitfalls, *tags, *sources,
+    if type(card.draft) is not bool:
+        raise TypeError("draft is not true or false")
+    require_text((card.id, card.question, card.assesses, card.example, card.as_of, card.context, *outline, *pitfalls, *tags, *sources, *related,
                *chain.from_iterable((f.q, f.cue) for f in followups)))
     return card
 
