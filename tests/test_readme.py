@@ -1,4 +1,4 @@
-"""The README stays true: its examples run, and every command is documented."""
+"""The README and docs/ stay true: their examples run, and every command is documented."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from interview_srs.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text("utf-8")
+DOCS = "\n".join(path.read_text("utf-8") for path in sorted((REPO / "docs").glob("*.md")))
 
 
 def console_examples() -> list[str]:
-    blocks = re.findall(r"```console\n(.*?)```", README, re.DOTALL)
+    blocks = re.findall(r"```console\n(.*?)```", README + DOCS, re.DOTALL)
     return [line[2:] for block in blocks for line in block.splitlines() if line.startswith("$ srs ")]
 
 
@@ -34,11 +35,17 @@ def test_readme_has_examples():
 
 def test_every_command_and_option_is_documented():
     for name, command in cli.commands.items():
-        assert f"`srs {name}" in README, f"srs {name} is missing from the README"
+        assert f"`srs {name}" in DOCS, f"srs {name} is missing from docs/"
         for param in command.params:
             for option in getattr(param, "opts", []):
                 if option.startswith("--") and option != "--help":
-                    assert option in README, f"srs {name} {option} is missing from the README"
+                    assert option in DOCS, f"srs {name} {option} is missing from docs/"
+
+
+def test_the_readme_is_one_page_and_its_links_lead_somewhere():
+    assert len(README.encode("utf-8")) <= 12 * 1024
+    for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", README + DOCS):
+        assert (REPO / target).exists() or (REPO / "docs" / target).exists(), target
 
 
 def test_the_two_setup_commands_come_first():
