@@ -31,7 +31,6 @@ NOT_YET_SPLIT = {
     "anki.notes": 523,
     "anki.sync": 537,
     "bank.parse": 599,
-    "cli": 646,
     "review.mock": 543,
     "review.session": 624,
     "review.stats": 520,
