@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from interview_srs.commands.check import curator_cards
-from interview_srs.commands.output import UserError, echo, fail_with_problems
+from interview_srs.commands.output import UserError, echo, fail_with_problems, library_errors
 from interview_srs.commands.process import holding_the_whole_bank
 
 
@@ -18,14 +18,11 @@ def run_build(cards_dir: Path | None, out_dir: Path, verify: bool, answers_dir: 
     from interview_srs.anki import build as builder
     from interview_srs.base.problems import CardsError
 
+    if answers_dir is not None:
+        _build_personal(cards_dir, answers_dir, out_dir)
+        return
     cards_dir = curator_cards(cards_dir)
     try:
-        if answers_dir is not None:
-            from interview_srs.personal.answers import default_root
-
-            root = Path(answers_dir) if answers_dir else default_root()
-            echo(format_personal_report(builder.build_personal(cards_dir, root, out_dir)))
-            return
         if verify:
             stale = builder.stale_outputs(cards_dir, out_dir)
             if stale:
@@ -43,6 +40,22 @@ def run_build(cards_dir: Path | None, out_dir: Path, verify: bool, answers_dir: 
     echo(format_build_report(report, out_dir))
     known = {name: (deck,) for name, deck in report.packages.items() if deck}
     echo("\n".join(import_lines(out_dir, sorted(report.packages), known)))
+
+
+def _build_personal(cards_dir: Path | None, answers_dir: str, out_dir: Path) -> None:
+    """The personal package of the cards `srs review` reads (store.home.card_sources: the
+    bundled bank plus your own cards, or a checkout's, or --cards), with your answers."""
+    from interview_srs.anki import build as builder
+    from interview_srs.personal.answers import default_root
+    from interview_srs.store.home import card_sources
+
+    _config, sources = library_errors(lambda: card_sources(None, cards_dir))
+    root = Path(answers_dir) if answers_dir else default_root()
+    try:
+        report = library_errors(lambda: builder.build_personal(sources.folders, root, out_dir))
+    except builder.BuildError as error:
+        raise UserError(error) from None
+    echo(format_personal_report(report))
 
 
 def format_personal_report(report) -> str:
