@@ -17,10 +17,10 @@ def holding_the_whole_bank() -> None:
     """`check` and `build` make tens of thousands of objects that live until the process ends.
 
     They make no garbage cycles worth finding, so the cycle collector is off while they run:
-    its passes cost a large bank's rebuild ~30 ms for nothing (reference counting still frees
+    its passes would slow a large bank's rebuild for nothing (reference counting still frees
     everything else); it is back on when the command ends, as the tests run many commands in
-    one process. Freeing those objects one by one when the interpreter shuts down costs another
-    ~20 ms, so `run` ends such a command without that teardown (see `_end_now`)."""
+    one process. Freeing those objects one by one when the interpreter shuts down is slow too,
+    so `run` ends such a command without that teardown (see `_end_now`)."""
     import gc
 
     global _skip_teardown
