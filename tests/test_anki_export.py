@@ -239,7 +239,7 @@ def test_the_personal_package_updates_the_shared_notes_in_place_and_only_the_edi
         "# 在实习期间遇到的最大挑战是什么？\n\n## S 情境\n在 **A 公司** 做拉新 <b>x</b>\n\n[[大促]]\n", "utf-8")
     (mine / "stories" / "大促.md").write_text("- 预算减半\n- 新增 2 万\n", "utf-8")
     (mine / "answers" / "ant-mob1-3.md").write_text("口径先行。\n", "utf-8")
-    report = build_personal(cards_dir, mine, personal_out, now=T0 + 100)
+    report = build_personal((cards_dir,), mine, personal_out, now=T0 + 100)
     assert report.output == personal_out / "interview-srs-personal.apkg" and report.answers == 2
     log = import_package(collection, report.output)
     assert len(log.new) == 0 and collection.note_count() == 3
@@ -253,7 +253,7 @@ def test_the_personal_package_updates_the_shared_notes_in_place_and_only_the_edi
 
     # edit one answer: a rebuild changes that note only, and a re-import updates just it
     (mine / "answers" / "ant-mob1-3.md").write_text("口径先行，再讲决策。\n", "utf-8")
-    report = build_personal(cards_dir, mine, personal_out, now=T0 + 200)
+    report = build_personal((cards_dir,), mine, personal_out, now=T0 + 200)
     assert report.changed == ("ant-mob1-3",)
     log = import_package(collection, report.output)
     assert [note.fields[anki_export.FIELDS.index("Id")] for note in log.updated] == ["ant-mob1-3"]
@@ -267,7 +267,7 @@ def test_the_personal_package_updates_the_shared_notes_in_place_and_only_the_edi
     build(cards_dir, out, now=LATER)
     import_package(collection, out / "interview-srs-all.apkg")
     assert notes_by_id(collection)["ant-biggest-challenge"]["MyAnswer"] == ""  # the shared note has no answer
-    report = build_personal(cards_dir, mine, personal_out, now=LATER + 100)
+    report = build_personal((cards_dir,), mine, personal_out, now=LATER + 100)
     assert report.changed == ("ant-biggest-challenge",)
     import_package(collection, report.output)
     note = notes_by_id(collection)["ant-biggest-challenge"]

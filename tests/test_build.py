@@ -191,7 +191,7 @@ def test_the_personal_package_is_never_written_into_the_shared_decks_folder(card
     build(cards_dir, out, now=1_760_000_000)
     before = sorted(p.name for p in out.iterdir())
     with pytest.raises(BuildError, match="holds the shared decks"):
-        build_personal(cards_dir, tmp_path / "mine", out, now=1_760_000_100)
+        build_personal((cards_dir,), tmp_path / "mine", out, now=1_760_000_100)
     assert sorted(p.name for p in out.iterdir()) == before
 
 
@@ -203,7 +203,7 @@ def test_a_broken_answer_stops_the_personal_build_and_a_gone_card_only_warns(car
     (mine / "answers" / "ant-mob1-3.md").write_text("口径\n[[指标]]\n", "utf-8")
     (mine / "answers" / "ant-old-id.md").write_text("旧卡片的答案\n", "utf-8")
     with pytest.raises(BuildError) as failure:
-        build_personal(cards_dir, mine, out, now=1_760_000_000)
+        build_personal((cards_dir,), mine, out, now=1_760_000_000)
     assert str(failure.value) == (
         "answers/ant-mob1-3.md:2: [[指标]]: no story named '指标' (stories: none yet)\n"
         "1 problem in your answers; nothing was written."
@@ -211,15 +211,15 @@ def test_a_broken_answer_stops_the_personal_build_and_a_gone_card_only_warns(car
     assert not out.exists()
     (mine / "answers" / "ant-mob1-3.md").write_bytes(b"\xff\n")
     with pytest.raises(BuildError, match=r"^answers/ant-mob1-3.md:1: not valid UTF-8 \(byte 0xff\)"):
-        build_personal(cards_dir, mine, out, now=1_760_000_000)
+        build_personal((cards_dir,), mine, out, now=1_760_000_000)
     (mine / "answers" / "ant-mob1-3.md").write_text("口径\n", "utf-8")
-    report = build_personal(cards_dir, mine, out, now=1_760_000_000)
+    report = build_personal((cards_dir,), mine, out, now=1_760_000_000)
     assert report.warnings == (
         "answers/ant-old-id.md:1: no card with id 'ant-old-id' (did you mean 'ant-mob1-3'?); rename the file to the card's id to use it "
         "(nothing was changed)",
     )
     assert report.answers == 1 and (mine / "answers" / "ant-old-id.md").read_text("utf-8") == "旧卡片的答案\n"
-    again = build_personal(cards_dir, mine, out, now=1_760_000_500)
+    again = build_personal((cards_dir,), mine, out, now=1_760_000_500)
     assert not again.written and again.changed == ()
 
 

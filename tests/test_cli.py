@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from interview_srs.cli import cli
 
-from conftest import write_file
+from conftest import XHS_YAML, write_file
 
 
 def run(*args: str):
@@ -34,7 +34,7 @@ def test_check_lists_every_problem_and_exits_1_without_traceback(cards_dir):
         f"{bad}:3:9: card Bad_Id: id: 'Bad_Id' is not a valid id: use lowercase letters, digits and "
         "single hyphens (at most 64 characters), e.g. ant-why-alipay",
         f"{bad}:4:5: card Bad_Id: qustion: unknown key 'qustion'; did you mean 'question'? (allowed: id, "
-        "question, star, outline, assesses, pitfalls, example, tags, sources, followups, as_of)",
+        "question, star, outline, assesses, pitfalls, example, tags, sources, followups, as_of, related, draft, context)",
         "4 problems found.",  # check never writes, so it does not say "nothing was written"
     ]
     assert "Traceback" not in result.output
@@ -137,6 +137,44 @@ def test_check_and_build_outside_a_checkout_need_a_cards_folder(tmp_path, monkey
         "Error: no cards folder: run this in a checkout of interview-srs, pass --cards DIR, or put "
         f"your own cards in {tmp_path / 'home' / 'cards'}\n"
     )
+
+
+BANK_CARDS = sum(p.read_text("utf-8").count("\n  - id: ") for p in (Path(__file__).resolve().parent.parent / "cards").glob("*.yaml"))
+MY_CARD = XHS_YAML.replace("面试::小红书::客服", "面试::我的").replace("xhs-abusive-user", "my-own-card")
+
+
+def test_build_answers_outside_a_checkout_reads_the_cards_review_reads(tmp_path, monkeypatch):
+    """Installed (no checkout here): the bundled bank plus your own cards, as `srs review` reads them."""
+    from interview_srs.anki.decks import package_decks
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SRS_HOME", str(tmp_path / "home"))
+    package = tmp_path / "mine" / "interview-srs-personal.apkg"
+    result = run("build", "--answers", "--out", "mine")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == f"{package}  {BANK_CARDS} cards, 0 with your answer  written"
+    (tmp_path / "home" / "cards").mkdir(parents=True)  # what the old error asked for: an empty folder of your own
+    result = run("build", "--answers", "--out", "mine")
+    assert (result.exit_code, result.stdout.splitlines()[0][-9:]) == (0, "unchanged"), result.output
+    write_file(tmp_path / "home" / "cards" / "mine.yaml", MY_CARD)
+    write_file(tmp_path / "home" / "answers" / "my-own-card.md", "我的回答\n")
+    result = run("build", "--answers", "--out", "mine")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"{package}  {BANK_CARDS + 1} cards, 1 with your answer  written\n"
+        "Updated on the next import: my-own-card\n"
+    )
+    assert "面试::我的" in package_decks(package)
+
+
+def test_build_answers_refuses_your_card_reusing_a_bank_id(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SRS_HOME", str(tmp_path / "home"))
+    write_file(tmp_path / "home" / "cards" / "mine.yaml", XHS_YAML.replace("面试::小红书::客服", "面试::我的"))
+    result = run("build", "--answers", "--out", "mine")
+    assert result.exit_code == 1
+    assert "card xhs-abusive-user: id: duplicate id 'xhs-abusive-user'" in result.stderr
+    assert result.stderr.endswith(" found; nothing was written.\n") and not (tmp_path / "mine").exists()
 
 
 def test_build_names_changed_cards(cards_dir, tmp_path):

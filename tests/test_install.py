@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, XHS_YAML, write_file
 
 SHIPPED = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "src", "cards", "decks")
 
@@ -93,3 +93,18 @@ def test_the_wheel_ships_the_bank_and_srs_works_from_an_empty_folder(installed, 
     assert srs(installed, folder, "--version").stdout.startswith("srs, version ")
     bare = srs(installed, folder)
     assert bare.returncode == 0 and "Start with `srs review`" in bare.stdout
+
+
+@pytest.mark.slow
+def test_the_personal_package_holds_the_installed_bank_and_your_own_cards(installed, tmp_path):
+    folder = tmp_path / "anywhere"
+    write_file(folder / "home" / "cards" / "mine.yaml", XHS_YAML.replace("面试::小红书::客服", "面试::我的")
+               .replace("xhs-abusive-user", "my-own-card"))
+    write_file(folder / "home" / "answers" / "my-own-card.md", "我的回答\n")
+    bank_cards = sum(p.read_text("utf-8").count("\n  - id: ") for p in (REPO / "cards").glob("*.yaml"))
+
+    result = srs(installed, folder, "build", "--answers", "--out", "personal")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        f"{folder / 'personal' / 'interview-srs-personal.apkg'}  {bank_cards + 1} cards, 1 with your answer  written"
+    )

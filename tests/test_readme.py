@@ -1,7 +1,9 @@
-"""The README and docs/ stay true: their examples run, and every command is documented."""
+"""The README and docs/ stay true: their examples run, every command is documented, and the
+command reference (docs/commands.md) is what docs/make_commands.py makes from the help texts now."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shlex
@@ -61,3 +63,12 @@ def test_the_two_setup_commands_come_first():
         ".venv/bin/", ".venv\\Scripts\\").replace("'", '"')
     ci = (REPO / ".ci" / "run").read_text("utf-8")
     assert "test-command" in ci and os.access(REPO / ".ci" / "run", os.X_OK)
+
+
+def test_the_command_reference_is_current():
+    spec = importlib.util.spec_from_file_location("make_commands", REPO / "docs" / "make_commands.py")
+    make_commands = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_commands)
+    assert (REPO / "docs" / "commands.md").read_text("utf-8") == make_commands.commands_markdown(), (
+        "docs/commands.md is out of date: run `python docs/make_commands.py`"
+    )

@@ -1,32 +1,19 @@
-"""The `srs` command line: parses options and calls the library; nothing else lives here.
+"""The `srs` command line: parses options and calls the commands; nothing else lives here.
 
-Library modules are imported inside the commands: `srs review` starts faster when it does not
-load YAML or genanki it will not use.
+Each command's work and wording is in interview_srs.commands, imported inside the command:
+`srs review` starts faster when it does not load YAML or genanki it will not use.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import click
 
 from interview_srs import __version__
-from interview_srs.base.sanitize import printable
-
-
-def echo(text: str, err: bool = False) -> None:
-    """Print library output: every string from a card file, config, the store or a file name
-    goes through the one sanitiser (terminal.printable) first."""
-    click.echo(printable(text), err=err)
-
-
-class UserError(click.ClickException):
-    """A library error as `Error: <message>` and exit 1, its message sanitised for the terminal."""
-
-    def __init__(self, error: Exception | str):
-        super().__init__(printable(str(error)))
+from interview_srs.commands.output import UserError, echo
+from interview_srs.commands.output import library_errors as _review_errors
+from interview_srs.commands.output import with_home as _with_home
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -51,74 +38,14 @@ CARDS_OPTION = click.option(
 )
 
 
-def _fail_with_problems(error, wrote_nothing: bool = True) -> None:
-    """Print every problem of a CardsError and exit 1 (cards.py is imported lazily: see below)."""
-    for problem in error.problems:
-        echo(str(problem), err=True)
-    count = len(error.problems)
-    tail = "; nothing was written." if wrote_nothing else "."
-    echo(f"{count} problem{'s' if count != 1 else ''} found{tail}", err=True)
-    sys.exit(1)
-
-
-def _holding_the_whole_bank() -> None:
-    """`check` and `build` make tens of thousands of objects that live until the process ends.
-
-    They make no garbage cycles worth finding, so the cycle collector is off while they run:
-    its passes cost a large bank's rebuild ~30 ms for nothing (reference counting still frees
-    everything else); it is back on when the command ends, as the tests run many commands in
-    one process. Freeing those objects one by one when the interpreter shuts down costs another
-    ~20 ms, so `main` ends such a command without that teardown (see `_end_now`)."""
-    import gc
-
-    global _skip_teardown
-    _skip_teardown = True
-    if gc.isenabled():
-        gc.disable()
-        click.get_current_context().call_on_close(gc.enable)
-
-
-_skip_teardown = False
-
-
-def _curator_cards(cards_dir: Path | None) -> Path:
-    """The one folder `check` and `build` work on: --cards, a checkout's cards/, or your own
-    cards folder ($SRS_HOME/cards)."""
-    if cards_dir is not None:
-        return cards_dir
-    from interview_srs.bank.sources import is_checkout
-    from interview_srs.store import default_store_path
-
-    if is_checkout(Path.cwd()):
-        return Path("cards")
-    own = default_store_path().parent / "cards"
-    if own.is_dir():
-        return own
-    raise UserError(
-        f"no cards folder: run this in a checkout of interview-srs, pass --cards DIR, or put your "
-        f"own cards in {own}"
-    )
-
-
 @cli.command()
 @CARDS_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings too.")
 def check(cards_dir: Path, strict: bool) -> None:
     """Validate the card files; warn about near-duplicates and over-long backs."""
-    _holding_the_whole_bank()
-    from interview_srs.base.problems import CardsError
-    from interview_srs.bank.check import check_cards
+    from interview_srs.commands.check import run_check
 
-    cards_dir = _curator_cards(cards_dir)
-    try:
-        report = check_cards(cards_dir)
-    except CardsError as error:
-        _fail_with_problems(error, wrote_nothing=False)
-    for warning in report.warnings:
-        echo(str(warning), err=True)
-    click.echo(f"{report.cards} cards in {report.decks} decks: ok, {len(report.warnings)} warnings.")
-    if strict and report.warnings:
-        sys.exit(1)
+    run_check(cards_dir, strict)
 
 
 @cli.command()
@@ -144,70 +71,11 @@ def check(cards_dir: Path, strict: bool) -> None:
 )
 def build(cards_dir: Path | None, out_dir: Path, verify: bool, answers_dir: str | None) -> None:
     """Compile the cards into Anki decks (one per file, plus one with everything)."""
-    _holding_the_whole_bank()
-    from interview_srs.anki import build as builder
-    from interview_srs.base.problems import CardsError
+    if answers_dir is not None and verify:
+        raise click.UsageError("--verify checks the shared decks; it does not go with --answers")
+    from interview_srs.commands.build import run_build
 
-    cards_dir = _curator_cards(cards_dir)
-    try:
-        if answers_dir is not None:
-            from interview_srs.personal.answers import default_root
-
-            if verify:
-                raise click.UsageError("--verify checks the shared decks; it does not go with --answers")
-
-            root = Path(answers_dir) if answers_dir else default_root()
-            echo(format_personal_report(builder.build_personal(cards_dir, root, out_dir)))
-            return
-        if verify:
-            stale = builder.stale_outputs(cards_dir, out_dir)
-            if stale:
-                echo(f"Stale in {out_dir}: {', '.join(stale)}. Run `srs build` and commit.", err=True)
-                sys.exit(1)
-            echo(f"{out_dir} is up to date with {cards_dir}.")
-            return
-        report = builder.build(cards_dir, out_dir)
-    except CardsError as error:
-        _fail_with_problems(error)
-    except builder.BuildError as error:
-        raise UserError(error) from None
-    from interview_srs.anki.decks import import_lines
-
-    echo(format_build_report(report, out_dir))
-    known = {name: (deck,) for name, deck in report.packages.items() if deck}
-    echo("\n".join(import_lines(out_dir, sorted(report.packages), known)))
-
-
-def format_personal_report(report) -> str:
-    for warning in report.warnings:
-        echo(warning, err=True)
-    status = "written" if report.written else "unchanged"
-    lines = [f"{report.output}  {report.cards} cards, {report.answers} with your answer  {status}"]
-    if report.changed and report.written:
-        shown = ", ".join(report.changed[:10]) + (f" and {len(report.changed) - 10} more" if len(report.changed) > 10 else "")
-        lines.append(f"Updated on the next import: {shown}")
-    return "\n".join(lines)
-
-
-def format_build_report(report, out_dir: Path) -> str:
-    if report.up_to_date:
-        return f"Nothing changed; the decks in {out_dir} are up to date."
-    lines = []
-    width = max(len(deck.output) for deck in report.decks)
-    for deck in report.decks:
-        status = "written" if deck.written else "unchanged"
-        news = f", {len(deck.new)} new" if deck.new else ""
-        news += f", {deck.borrowed} from other decks" if deck.borrowed else ""
-        changes = f", {len(deck.changed)} changed" if deck.changed else ""
-        lines.append(f"{deck.output:<{width}}  {deck.cards:>5} cards{news}{changes}  {status}  {deck.deck}")
-    changed = [card for deck in report.decks[:-1] for card in deck.changed]  # the last is the combined deck
-    if changed:
-        lines.append("Changed since the last build: " + ", ".join(changed))
-    if report.removed:
-        lines.append("Removed since the last build: " + ", ".join(report.removed))
-    if report.note_type_changed:
-        lines.append("Note type (templates/CSS) changed: Anki will update it on import.")
-    return "\n".join(lines)
+    run_build(cards_dir, out_dir, verify, answers_dir)
 
 
 @cli.command()
@@ -221,16 +89,9 @@ def format_build_report(report, out_dir: Path) -> str:
 )
 def decks(cards_dir: Path | None, out_dir: Path) -> None:
     """Write the Anki decks (the bundled ones, or built from --cards) and say which to import."""
-    from interview_srs.anki.build import BuildError
-    from interview_srs.base.problems import CardsError
-    from interview_srs.anki.decks import DecksError, get_decks
+    from interview_srs.commands.decks import run_decks
 
-    try:
-        echo(get_decks(out_dir, cards_dir))
-    except CardsError as error:
-        _fail_with_problems(error)
-    except (BuildError, DecksError) as error:
-        raise UserError(error) from None
+    run_decks(cards_dir, out_dir)
 
 
 # -- review and stats (the store half) ------------------------------------------------------------
@@ -254,21 +115,6 @@ ANSWERS_OPTION = click.option(
 DECK_OPTION = click.option(
     "--deck", metavar="PATTERN", help="Only decks matching this glob (and their subdecks)."
 )
-
-
-def _review_errors(action):
-    """Run `action`, turning the library's errors into a message and exit status 1."""
-    from interview_srs.schedule.config import ConfigError
-    from interview_srs.base.problems import CardsError, InputError
-    from interview_srs.schedule.scheduler import ClockError
-    from interview_srs.store import StoreError
-
-    try:
-        return action()
-    except CardsError as error:
-        _fail_with_problems(error)
-    except (ConfigError, StoreError, ClockError, InputError) as error:
-        raise UserError(error) from None
 
 
 @cli.command()
@@ -369,12 +215,6 @@ def interview_remove(cards_dir: Path, store_path: Path | None, name: str) -> Non
 
 # -- your own answers and stories -----------------------------------------------------------------
 
-def _print_output(output) -> None:
-    for line in output.lines:  # file names and text come from the user's files
-        echo(line)
-    for problem in output.problems:
-        echo(problem, err=True)
-
 
 @cli.command()
 @CARDS_OPTION
@@ -385,17 +225,11 @@ def _print_output(output) -> None:
 def answer(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, story: str | None,
            card_id: str | None) -> None:
     """Write your own answer to a card (or a story) in $EDITOR."""
-    from interview_srs.commands.answers import answer_command
-    from interview_srs.personal.answers import PersonalError
-
     if (card_id is None) == (story is None):
         raise click.UsageError("give a CARD-ID or --story NAME (one of them)")
-    try:
-        output = _review_errors(lambda: answer_command(
-            cards_dir, store_path, answers_dir, card_id=card_id, story=story))
-    except PersonalError as error:
-        raise UserError(error) from None
-    _print_output(output)
+    from interview_srs.commands.answers import run_answer
+
+    run_answer(cards_dir, store_path, answers_dir, card_id, story)
 
 
 @cli.command()
@@ -405,9 +239,9 @@ def answer(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, s
 @click.option("--json", "as_json", is_flag=True, help="Print the stories, answers and gaps as JSON.")
 def stories(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, as_json: bool) -> None:
     """Your stories, the cards using each, and behavioural cards without your answer."""
-    from interview_srs.commands.answers import stories_report
+    from interview_srs.commands.answers import run_stories
 
-    _print_output(_review_errors(lambda: stories_report(cards_dir, store_path, answers_dir, as_json=as_json)))
+    run_stories(cards_dir, store_path, answers_dir, as_json)
 
 
 # -- mock interviews ------------------------------------------------------------------------------
@@ -439,22 +273,6 @@ def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: 
 
 
 # -- finding and managing cards -------------------------------------------------------------------
-
-
-def _with_home(cards_dir: Path | None, store_path: Path | None, use):
-    """Open the store (synced with the cards), call `use(home, now)`, close it; errors as usual."""
-    from interview_srs.store.home import open_home
-    from interview_srs.schedule.scheduler import now
-
-    def action():
-        at = now()
-        home = open_home(store_path, cards_dir, at)
-        try:
-            return use(home, at)
-        finally:
-            home.store.close()
-
-    return _review_errors(action)
 
 
 @cli.command()
@@ -520,23 +338,9 @@ def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[s
 @click.option("--write", is_flag=True, help="Also write the terminal answers Anki lacks into the collection (needs interview-srs[anki]).")
 def sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_anki_params: bool, write: bool) -> None:
     """Bring answers given in Anki into the store (and, with --write, the other way)."""
-    from interview_srs.anki import sync as anki_sync
+    from interview_srs.commands.sync_anki import run_sync_anki
 
-    def run(home, _at) -> list[str]:
-        result = anki_sync.sync_from_anki(path, home, use_anki_params=use_anki_params)
-        lines = anki_sync.format_sync(result, use_anki_params)
-        if write:
-            from interview_srs.anki import write as anki_write
-
-            lines.extend(anki_write.format_write(anki_write.write_to_anki(path, home)))
-        return lines
-
-    try:
-        lines = _with_home(cards_dir, store_path, run)
-    except anki_sync.AnkiSyncError as error:
-        raise UserError(error) from None
-    for line in lines:
-        echo(line)
+    run_sync_anki(path, cards_dir, store_path, use_anki_params, write)
 
 
 @cli.command()
@@ -547,19 +351,9 @@ def sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_a
 @click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file (atomically) instead of standard output.")
 def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: Path | None) -> None:
     """Export the review log and card states (JSON or CSV)."""
-    from interview_srs.store import export as exporter
-    from interview_srs.base import output_set
+    from interview_srs.commands.export import run_export
 
-    text = _with_home(cards_dir, store_path, lambda home, at: exporter.render(home.store, fmt, at))
-    if out_file is None:
-        # A file or pipe gets the data as stored; a terminal never gets its control sequences.
-        click.echo(printable(text) if sys.stdout.isatty() else text, nl=False)
-        return
-    try:
-        output_set.write_text(out_file, text)
-    except OSError as error:
-        raise UserError(f"cannot write {out_file}: {error.strerror or error}") from None
-    echo(f"Wrote {out_file}.")
+    run_export(cards_dir, store_path, fmt, out_file)
 
 
 @cli.command()
@@ -568,79 +362,18 @@ def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: 
 @click.option("--yes", is_flag=True, help="Store the fitted parameters in config.toml without asking.")
 def optimize(cards_dir: Path | None, store_path: Path | None, yes: bool) -> None:
     """Fit FSRS parameters to your review log (needs interview-srs[optimizer])."""
-    from interview_srs.review import optimize as optimizer
-    from interview_srs.schedule.config import update_config
+    from interview_srs.commands.optimize import run_optimize
 
-    home, history = _with_home(cards_dir, store_path, lambda home, _at: (home, optimizer.load_history(home.store)))
-    counted = optimizer.counted_reviews(history)
-    if counted < optimizer.MIN_REVIEWS:
-        click.echo(optimizer.too_few_message(counted))
-        return
-    try:
-        result = optimizer.fit(history, home.config.defaults.parameters)
-    except optimizer.OptimizerMissing as error:
-        raise UserError(error) from None
-    for line in optimizer.format_fit(result, home.config.defaults.desired_retention):
-        echo(line)
-    if not yes and not click.confirm("Store the new parameters in config.toml?", default=False):
-        click.echo("Nothing was changed.")
-        return
-    _review_errors(lambda: update_config(home.config_path, {"parameters": list(result.new)}))
-    echo(f"Stored the new parameters in {home.config_path}.")
+    run_optimize(cards_dir, store_path, yes)
+
 
 
 def main() -> None:
-    """Run the CLI; closed or failing standard streams and Ctrl-C end in one line, not a traceback."""
-    global _skip_teardown
-    _skip_teardown = False  # until the command run now asks for it
-    if sys.stdout is None:
-        _stop("standard output is closed; give srs somewhere to write (a terminal, a file or a pipe)", 2)
-    try:
-        cli(prog_name="srs")
-    except SystemExit as done:
-        status = done.code
-    except KeyboardInterrupt:
-        _stop("interrupted", 130)
-    except OSError as exc:  # writing to a full or closed standard output, a pipe that closed
-        where = f" ({exc.filename})" if exc.filename else ""
-        _stop(f"cannot write the output: {exc.strerror or exc}" if not where else f"{exc.strerror or exc}{where}", 1)
-    else:
-        status = 0
-    try:
-        sys.stdout.flush()
-    except OSError as exc:
-        _stop(f"cannot write the output: {exc.strerror or exc}", 1)
-    if _skip_teardown and (status is None or isinstance(status, int)):
-        _end_now(status or 0)
-    sys.exit(status)
+    """The `srs` program (see commands.process.run for what it adds around the command)."""
+    from interview_srs.commands.process import run
 
-
-def _end_now(status: int) -> None:
-    """Exit without the interpreter's teardown. Everything a command writes is complete by now:
-    files are written through context managers and renamed into place, threads and worker
-    processes have been joined, and standard output has been flushed; nothing of ours waits
-    on exit handlers, which this skips."""
-    try:
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-    os._exit(status)
-
-
-def _stop(message: str, status: int) -> None:
-    """Say why on standard error (if it is open) and exit; output that cannot be written is dropped."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)  # so the interpreter's last flush of stdout has nowhere to fail
-    except OSError:
-        pass
-    if sys.stderr is not None:
-        try:
-            print(f"Error: {printable(message)}", file=sys.stderr)
-        except OSError:
-            pass
-    sys.exit(status)
+    run(cli)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -27,7 +27,7 @@ from interview_srs.bank import parse_cache
 from interview_srs.anki.bank_index import Index, IndexedFile, index_of, load_index, render_deck
 from interview_srs.bank.card_paths import COMBINED_STEM, package_name
 from interview_srs.bank.card_paths import card_files
-from interview_srs.bank.load import load_bank
+from interview_srs.bank.load import load_folders
 from interview_srs.base.output_set import STATE_TEMP_PREFIX, OutputSet, remove_leftovers, write_failure
 
 STATE_FILE = "build-state.json"
@@ -774,9 +774,9 @@ class PersonalReport:
     written: bool
 
 
-def build_personal(cards_dir: Path, answers_dir: Path, out_dir: Path, now: int | None = None) -> PersonalReport:
-    """`srs build --answers`: one package with every deck, each note carrying your answer (if
-    any) in `MyAnswer`.
+def build_personal(folders: tuple[Path, ...], answers_dir: Path, out_dir: Path, now: int | None = None) -> PersonalReport:
+    """`srs build --answers`: one package with every deck of the card `folders` (those `srs
+    review` reads), each note carrying your answer (if any) in `MyAnswer`.
 
     Its notes have the shared decks' GUIDs, so importing it updates those notes in place. Its own
     build state (PERSONAL_STATE, next to it) gives a note a newer `mod` exactly when the note's
@@ -786,14 +786,14 @@ def build_personal(cards_dir: Path, answers_dir: Path, out_dir: Path, now: int |
     """
     from interview_srs.personal.answers import Personal, to_html
 
-    cards_dir, out_dir = Path(cards_dir), Path(out_dir)
+    out_dir = Path(out_dir)
     if (out_dir / STATE_FILE).exists():
         raise BuildError(
             f"{out_dir} holds the shared decks (it has {STATE_FILE}); the personal package goes "
             "elsewhere: pass --out DIR"
         )
     now = build_clock() if now is None else now
-    bank = load_bank(cards_dir)
+    bank = load_folders(folders)
     personal = Personal(answers_dir)
     answers: dict[str, str] = {}
     blocking = []  # problems in the answers going into the package: they would lose text

@@ -22,23 +22,38 @@ def load_bank(cards_dir: Path, use_cache: bool = True) -> Bank:
 
     Files parsed before with the same bytes come from the parse cache (parse_cache.py).
     """
-    cards_dir = Path(cards_dir)
-    paths = listed_card_files(cards_dir)
+    return load_folders((cards_dir,), use_cache)
+
+
+def load_folders(folders: tuple[Path, ...], use_cache: bool = True) -> Bank:
+    """The cards of several folders as one bank, read as `srs review` reads them (the bundled
+    bank plus your own folders, see sources.py): each must exist, one may be empty while
+    another has cards; ids and deck names must differ across them all, package names within
+    each folder (each is built on its own)."""
+    folders = tuple(Path(folder) for folder in folders)
+    listed = [card_files(folder) if folder.is_dir() else listed_card_files(folder) for folder in folders]
+    if not any(listed):
+        listed_card_files(folders[0])  # raises: no card files
     problems: list[Problem] = []
     decks: list[DeckFile] = []
-    folder = parse_cache.cache_dir() if use_cache else None
-    for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:  # unreadable, or removed since it was listed
-            problems.append(Problem(Location(display_name(path), 1, 1), f"cannot read the file: {exc.strerror or exc}"))
-            continue
-        deck, file_problems = parse_file(data, path, display_name(path), folder)
-        problems.extend(file_problems)
-        if deck is not None:
-            decks.append(deck)
+    clashing_packages: list[Problem] = []
+    cache = parse_cache.cache_dir() if use_cache else None
+    for paths in listed:
+        folder_decks = []
+        for path in paths:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:  # unreadable, or removed since it was listed
+                problems.append(Problem(Location(display_name(path), 1, 1), f"cannot read the file: {exc.strerror or exc}"))
+                continue
+            deck, file_problems = parse_file(data, path, display_name(path), cache)
+            problems.extend(file_problems)
+            if deck is not None:
+                folder_decks.append(deck)
+        clashing_packages.extend(package_name_problems(folder_decks))
+        decks.extend(folder_decks)
     problems.extend(cross_file_problems(decks))
-    problems.extend(package_name_problems(decks))
+    problems.extend(clashing_packages)
     if problems:
         raise CardsError(sorted_problems(problems))
     return Bank(tuple(decks))

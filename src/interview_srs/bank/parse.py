@@ -31,20 +31,8 @@ from interview_srs.bank.yaml_text import (
 
 FILE_KEYS = ("deck", "company", "role", "tags", "source", "documents", "cards")
 CARD_KEYS = (
-    "id",
-    "question",
-    "star",
-    "outline",
-    "assesses",
-    "pitfalls",
-    "example",
-    "tags",
-    "sources",
-    "followups",
-    "as_of",
-    "related",
-    "draft",
-    "context",
+    "id", "question", "star", "outline", "assesses", "pitfalls", "example", "tags", "sources",
+    "followups", "as_of", "related", "draft", "context",
 )
 FOLLOWUP_KEYS = ("q", "cue")
 AS_OF_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")

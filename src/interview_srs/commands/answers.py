@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from interview_srs.commands.output import UserError, library_errors, print_output
 from interview_srs.personal.answers import STORIES, SUFFIX, Personal, PersonalError, did_you_mean
 from interview_srs.terminal.screen import NoEditor, edit_file
 
@@ -33,6 +34,19 @@ def _present_cards(store) -> list:
     from interview_srs.store import CardFilter
 
     return [store.card(row[0]) for row in store.stat_cards(CardFilter())]
+
+
+def run_answer(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, card_id: str | None,
+               story: str | None) -> None:
+    try:
+        output = library_errors(lambda: answer_command(cards_dir, store_path, answers_dir, card_id=card_id, story=story))
+    except PersonalError as error:
+        raise UserError(error) from None
+    print_output(output)
+
+
+def run_stories(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, as_json: bool) -> None:
+    print_output(library_errors(lambda: stories_report(cards_dir, store_path, answers_dir, as_json=as_json)))
 
 
 def answer_command(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, *,

@@ -46,11 +46,7 @@ def open_home(store_path: Path | None, cards_dir: Path | None, at: datetime,
     StoreError or cards.CardsError.
     """
     path = store_path_for(store_path, environ)
-    config_path = path.parent / CONFIG_NAME
-    config = load_config(config_path)
-    sources = resolve(cards_dir, path.parent, config.card_folders, cwd)
-    if not sources.folders:
-        raise StoreError("no cards: this installation has no bundled bank; pass --cards DIR")
+    config, sources = card_sources(path, cards_dir, environ, cwd)
     store = Store.open(path, check_in_background=will_write)
     try:
         with reading(path):
@@ -58,7 +54,20 @@ def open_home(store_path: Path | None, cards_dir: Path | None, at: datetime,
     except BaseException:
         store.close()
         raise
-    return Home(store, config, config_path, sources, local_zone(config, environ))
+    return Home(store, config, path.parent / CONFIG_NAME, sources, local_zone(config, environ))
+
+
+def card_sources(store_path: Path | None, cards_dir: Path | None, environ: dict | None = None,
+                 cwd: Path | None = None) -> tuple[Config, CardSources]:
+    """The config next to the store and the card folders it and `cards_dir` give
+    (`sources.resolve`): what every command that reads your cards reads, `srs review` and
+    `srs build --answers` alike. Raises ConfigError, and StoreError when there are no cards."""
+    path = store_path_for(store_path, environ)
+    config = load_config(path.parent / CONFIG_NAME)
+    sources = resolve(cards_dir, path.parent, config.card_folders, cwd)
+    if not sources.folders:
+        raise StoreError("no cards: this installation has no bundled bank; pass --cards DIR")
+    return config, sources
 
 
 def sync_cards(store: Store, sources: CardSources, at: datetime):
@@ -91,4 +100,4 @@ def card_filter(store: Store, deck: str | None, tag: str | None) -> CardFilter:
     return CardFilter(decks=decks, tag=tag)
 
 
-__all__ = ["Home", "card_filter", "decks_matching", "open_home"]
+__all__ = ["Home", "card_filter", "card_sources", "decks_matching", "open_home"]
