@@ -313,11 +313,9 @@ def review(cards_dir: Path | None, store_path: Path | None, deck: str | None, ta
 def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: bool,
           at: str | None) -> None:
     """Cards by state, due forecast, reviews per day, retention, retrievability, answer times."""
-    from interview_srs.review import stats as statistics
+    from interview_srs.commands.stats import report
 
-    echo(_review_errors(
-        lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json, at=at)
-    ))
+    echo(_review_errors(lambda: report(cards_dir, store_path, deck=deck, as_json=as_json, at=at)))
 
 
 @cli.group()
@@ -340,7 +338,7 @@ def interview_add(cards_dir: Path, store_path: Path | None, name: str, day: str,
 
     Example: srs interview add 快手 2026-12-03 --time 14:00
     """
-    from interview_srs.review.interviews import add_command
+    from interview_srs.commands.interviews import add_command
 
     echo(_review_errors(lambda: add_command(cards_dir, store_path, name, day, clock, decks)))
 
@@ -351,7 +349,7 @@ def interview_add(cards_dir: Path, store_path: Path | None, name: str, day: str,
 @click.option("--json", "as_json", is_flag=True, help="The same as JSON, with every card's predicted recall.")
 def interview_list(cards_dir: Path, store_path: Path | None, as_json: bool) -> None:
     """Upcoming interviews, their readiness and the work left."""
-    from interview_srs.review.interviews import list_command
+    from interview_srs.commands.interviews import list_command
 
     echo(_review_errors(lambda: list_command(cards_dir, store_path, as_json)))
 
@@ -362,7 +360,7 @@ def interview_list(cards_dir: Path, store_path: Path | None, as_json: bool) -> N
 @click.argument("name")
 def interview_remove(cards_dir: Path, store_path: Path | None, name: str) -> None:
     """Remove the interview NAME (normal scheduling resumes)."""
-    from interview_srs.review.interviews import remove_command
+    from interview_srs.commands.interviews import remove_command
 
     echo(_review_errors(lambda: remove_command(cards_dir, store_path, name)))
 
