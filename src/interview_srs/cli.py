@@ -461,9 +461,9 @@ def _with_home(cards_dir: Path | None, store_path: Path | None, use):
 @click.argument("text")
 def search(cards_dir: Path | None, store_path: Path | None, text: str) -> None:
     """Find cards whose question, answer or tags contain TEXT (any substring, e.g. 两个字)."""
-    from interview_srs.commands.lookup import search_text
+    from interview_srs.commands.lookup import search_command
 
-    echo(_with_home(cards_dir, store_path, lambda home, _at: search_text(home.store, text)))
+    echo(_review_errors(lambda: search_command(cards_dir, store_path, text)))
 
 
 @cli.command()
@@ -472,12 +472,9 @@ def search(cards_dir: Path | None, store_path: Path | None, text: str) -> None:
 @click.argument("card_id", metavar="ID")
 def show(cards_dir: Path | None, store_path: Path | None, card_id: str) -> None:
     """One card as the review screen shows it, its FSRS state, predicted recall and history."""
-    from interview_srs.commands.lookup import show_text
-    from interview_srs.schedule.scheduler import StudyDay
-    from interview_srs.terminal.texts import texts_for
+    from interview_srs.commands.lookup import show_command
 
-    echo(_with_home(cards_dir, store_path, lambda home, at: show_text(
-        home.store, card_id, texts_for(), home.config, at, StudyDay(home.config.day_starts_at))))
+    echo(_review_errors(lambda: show_command(cards_dir, store_path, card_id)))
 
 
 @cli.command()
@@ -487,13 +484,11 @@ def show(cards_dir: Path | None, store_path: Path | None, card_id: str) -> None:
 @click.argument("card_ids", metavar="ID...", nargs=-1)
 def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, card_ids: tuple[str, ...]) -> None:
     """Keep cards out of reviews until `srs unsuspend` (the `!` key does it during a review)."""
-    from interview_srs.commands.lookup import set_suspended, suspended_text
+    from interview_srs.commands.lookup import suspend_command
 
     if not card_ids and not list_them:
         raise click.UsageError("give the ids of the cards to suspend, or --list")
-    echo(_with_home(cards_dir, store_path, lambda home, _at: "\n".join(
-        part for part in (set_suspended(home.store, card_ids, True) if card_ids else "",
-                          suspended_text(home.store) if list_them else "") if part)))
+    echo(_review_errors(lambda: suspend_command(cards_dir, store_path, card_ids, list_them)))
 
 
 @cli.command()
@@ -502,9 +497,9 @@ def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, ca
 @click.argument("card_ids", metavar="ID...", nargs=-1, required=True)
 def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[str, ...]) -> None:
     """Bring suspended cards back into reviews."""
-    from interview_srs.commands.lookup import set_suspended
+    from interview_srs.commands.lookup import unsuspend_command
 
-    echo(_with_home(cards_dir, store_path, lambda home, _at: set_suspended(home.store, card_ids, False)))
+    echo(_review_errors(lambda: unsuspend_command(cards_dir, store_path, card_ids)))
 
 
 # -- Anki sync, optimisation, export -------------------------------------------------------------
