@@ -425,7 +425,8 @@ def stories(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, 
 def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: str | None, questions: int,
          seconds: int | None, typed: bool, answers_dir: Path | None) -> None:
     """A timed mock interview: opener, mixed questions, 反问; ratings go into FSRS."""
-    from interview_srs.review.mock import MockError, mock as run_mock
+    from interview_srs.commands.mock import mock as run_mock
+    from interview_srs.review.mock_questions import MockError
 
     if deck is not None and interview is not None:
         raise click.UsageError("give --deck or --interview, not both")
