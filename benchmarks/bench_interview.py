@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 import fsrs  # noqa: E402
 
-from interview_srs.review.session import review  # noqa: E402
+from interview_srs.commands.review import review  # noqa: E402
 
 CARDS = 60
 DAYS = 10

@@ -32,7 +32,6 @@ NOT_YET_SPLIT = {
     "anki.sync": 537,
     "bank.parse": 599,
     "cli": 646,
-    "review.session": 624,
     "store": 857,
 }
 

@@ -293,7 +293,7 @@ def _review_errors(action):
 def review(cards_dir: Path | None, store_path: Path | None, deck: str | None, tag: str | None,
            new: int | None, limit: int | None, ahead: bool, answers_dir: Path | None) -> None:
     """Review due cards in the terminal (FSRS); every answer is saved at once."""
-    from interview_srs.review.session import review as run_review
+    from interview_srs.commands.review import review as run_review
 
     _review_errors(
         lambda: run_review(cards_dir, store_path, deck=deck, tag=tag, new=new, limit=limit,
