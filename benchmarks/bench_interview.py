@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 import fsrs  # noqa: E402
 
-from interview_srs.review.session import review  # noqa: E402
+from interview_srs.commands.review import review  # noqa: E402
 
 CARDS = 60
 DAYS = 10
@@ -60,7 +60,7 @@ def simulate(way: str, seed: int) -> dict:
         if way == "no final pass":
             (home / "config.toml").write_text("final_pass_days = 0\n", "utf-8")
         if way in ("interview mode", "no final pass"):
-            from interview_srs.review.interviews import add_command
+            from interview_srs.commands.interviews import add_command
 
             add_command(cards, None, "快手", INTERVIEW.date().isoformat(), "14:00", (), env)
         rng = random.Random(seed)

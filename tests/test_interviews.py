@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from interview_srs.cli import cli
-from interview_srs.review.session import review
+from interview_srs.commands.review import review
 from interview_srs.store import SCHEMA_VERSION, Store
 from interview_srs.store import interviews as rows
 from interview_srs.store.schema import MIGRATIONS

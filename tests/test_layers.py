@@ -30,9 +30,6 @@ NOT_YET_SPLIT = {
     "anki.build": 845,
     "anki.notes": 523,
     "anki.sync": 537,
-    "review.mock": 543,
-    "review.session": 624,
-    "review.stats": 520,
     "store": 857,
 }
 

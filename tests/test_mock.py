@@ -19,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from interview_srs.cli import cli
-from interview_srs.review.mock import Candidate, QuestionResult, build_report, choose, kind_of
+from interview_srs.review.mock_questions import Candidate, choose, kind_of
+from interview_srs.review.mock_report import QuestionResult, build_report
 from interview_srs.store import Store
 
 from conftest import REPO, review_log, write_file
@@ -150,7 +151,7 @@ def test_low_recall_and_slow_cards_are_drawn_more_often():
 
 
 def test_target_times_come_from_the_card_when_it_gives_them():
-    from interview_srs.review.mock import target_seconds
+    from interview_srs.review.mock_questions import target_seconds
 
     budgeted = {"star": {"situation": ["（约 10 秒）背景"], "task": ["（约 10 秒）目标"],
                          "action": ["（约 60 秒）做法", "取舍"], "result": ["（约 20 秒）结果"]}}

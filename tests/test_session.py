@@ -16,7 +16,8 @@ import pytest
 
 from interview_srs.schedule.config import Config
 from interview_srs.schedule.scheduler import Schedulers
-from interview_srs.review.session import Summary
+from interview_srs.commands.review import run_session
+from interview_srs.review.summary import Summary
 from interview_srs.terminal.screen import editor_command, format_duration
 from interview_srs.store import Store
 
@@ -365,7 +366,7 @@ def test_a_rating_made_while_another_process_holds_the_lock_is_kept_and_stored(t
     holder = hold_write_lock(store.path)
     release = threading.Timer(0.1, holder.rollback)
     release.start()
-    summary = session.run()
+    summary = run_session(session)
     release.join()
     holder.close()
     out = "".join(terminal.output)
@@ -380,12 +381,12 @@ def test_a_rating_made_while_another_process_holds_the_lock_is_kept_and_stored(t
 def test_giving_up_on_a_busy_store_says_the_rating_was_not_saved(tmp_path, interactive):
     store, session, terminal = busy_session(tmp_path, [" ", "3", "q"], interactive)
     holder = hold_write_lock(store.path)
-    summary = session.run()
+    summary = run_session(session)
     holder.rollback()
     holder.close()
     out = "".join(terminal.output)
     assert "Your answer to card-000 was NOT saved: the store stayed busy." in out
-    assert summary.answers == []
+    assert summary.answers == ()
     assert review_log(tmp_path / "home") == []
     store.close()
 
@@ -421,7 +422,7 @@ def test_undo_and_bury_on_a_busy_store_say_so_and_keep_the_undo(tmp_path):
         return result
 
     session.answer = answer_then_lock
-    summary = session.run()
+    summary = run_session(session)
     session.holder.rollback()
     session.holder.close()
     out = "".join(terminal.output)

@@ -9,7 +9,8 @@ import pytest
 
 from interview_srs.schedule.config import Config
 from interview_srs.schedule.scheduler import Schedulers, StudyDay, to_fsrs
-from interview_srs.review.stats import collect, day_chart, render_text
+from interview_srs.commands.stats import day_chart, render_text, stats_json
+from interview_srs.review.stats import collect
 from interview_srs.store import CardFilter, Store
 from interview_srs.terminal.texts import EN
 
@@ -63,7 +64,7 @@ def test_counts_forecast_history_retention_and_retrievability(store):
         for c in ("ant-mob1-3", "xhs-abusive-user")
     ]
     assert stats.average_retrievability == pytest.approx(sum(expected_r) / 2)
-    data = stats.to_dict()
+    data = stats_json(stats)
     assert data["true_retention"] == {"value": 0.0, "reviews": 1, "desired": 0.9, "days": 30}
     assert {c["id"]: c["state"] for c in data["cards"]} == {
         "ant-biggest-challenge": "new", "ant-mob1-3": "review", "xhs-abusive-user": "learning",
@@ -134,7 +135,8 @@ def test_leeches_are_listed_with_their_lapses(store):
 
 def test_predicted_recall_at_a_time_per_deck_and_the_weakest_cards(store):
     from interview_srs.schedule.readiness import recall_at
-    from interview_srs.review.stats import forecast_at, render_forecast
+    from interview_srs.commands.stats import render_forecast
+    from interview_srs.review.stats import forecast_at
 
     rate(store, "ant-mob1-3", 4, T0)
     rate(store, "xhs-abusive-user", 3, T0)
@@ -160,7 +162,8 @@ def test_predicted_recall_at_a_time_per_deck_and_the_weakest_cards(store):
 
 
 def test_answer_times_per_deck_and_the_slowest_cards(store):
-    from interview_srs.review.stats import answer_times, render_answer_times
+    from interview_srs.commands.stats import render_answer_times
+    from interview_srs.review.stats import answer_times
 
     schedulers = Schedulers(CONFIG)
     for card_id, seconds in (("ant-biggest-challenge", 150), ("ant-mob1-3", 30), ("ant-mob1-3", 50),

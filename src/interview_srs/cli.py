@@ -12,8 +12,7 @@ import click
 
 from interview_srs import __version__
 from interview_srs.commands.output import UserError, echo
-from interview_srs.commands.output import library_errors as _review_errors
-from interview_srs.commands.output import with_home as _with_home
+from interview_srs.commands.output import library_errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -139,9 +138,9 @@ DECK_OPTION = click.option(
 def review(cards_dir: Path | None, store_path: Path | None, deck: str | None, tag: str | None,
            new: int | None, limit: int | None, ahead: bool, answers_dir: Path | None) -> None:
     """Review due cards in the terminal (FSRS); every answer is saved at once."""
-    from interview_srs.review.session import review as run_review
+    from interview_srs.commands.review import review as run_review
 
-    _review_errors(
+    library_errors(
         lambda: run_review(cards_dir, store_path, deck=deck, tag=tag, new=new, limit=limit,
                            ahead=ahead, answers_dir=answers_dir)
     )
@@ -159,11 +158,9 @@ def review(cards_dir: Path | None, store_path: Path | None, deck: str | None, ta
 def stats(cards_dir: Path, store_path: Path | None, deck: str | None, as_json: bool,
           at: str | None) -> None:
     """Cards by state, due forecast, reviews per day, retention, retrievability, answer times."""
-    from interview_srs.review import stats as statistics
+    from interview_srs.commands.stats import report
 
-    echo(_review_errors(
-        lambda: statistics.report(cards_dir, store_path, deck=deck, as_json=as_json, at=at)
-    ))
+    echo(library_errors(lambda: report(cards_dir, store_path, deck=deck, as_json=as_json, at=at)))
 
 
 @cli.group()
@@ -186,9 +183,9 @@ def interview_add(cards_dir: Path, store_path: Path | None, name: str, day: str,
 
     Example: srs interview add 快手 2026-12-03 --time 14:00
     """
-    from interview_srs.review.interviews import add_command
+    from interview_srs.commands.interviews import add_command
 
-    echo(_review_errors(lambda: add_command(cards_dir, store_path, name, day, clock, decks)))
+    echo(library_errors(lambda: add_command(cards_dir, store_path, name, day, clock, decks)))
 
 
 @interview.command("list")
@@ -197,9 +194,9 @@ def interview_add(cards_dir: Path, store_path: Path | None, name: str, day: str,
 @click.option("--json", "as_json", is_flag=True, help="The same as JSON, with every card's predicted recall.")
 def interview_list(cards_dir: Path, store_path: Path | None, as_json: bool) -> None:
     """Upcoming interviews, their readiness and the work left."""
-    from interview_srs.review.interviews import list_command
+    from interview_srs.commands.interviews import list_command
 
-    echo(_review_errors(lambda: list_command(cards_dir, store_path, as_json)))
+    echo(library_errors(lambda: list_command(cards_dir, store_path, as_json)))
 
 
 @interview.command("remove")
@@ -208,9 +205,9 @@ def interview_list(cards_dir: Path, store_path: Path | None, as_json: bool) -> N
 @click.argument("name")
 def interview_remove(cards_dir: Path, store_path: Path | None, name: str) -> None:
     """Remove the interview NAME (normal scheduling resumes)."""
-    from interview_srs.review.interviews import remove_command
+    from interview_srs.commands.interviews import remove_command
 
-    echo(_review_errors(lambda: remove_command(cards_dir, store_path, name)))
+    echo(library_errors(lambda: remove_command(cards_dir, store_path, name)))
 
 
 # -- your own answers and stories -----------------------------------------------------------------
@@ -261,12 +258,13 @@ def stories(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, 
 def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: str | None, questions: int,
          seconds: int | None, typed: bool, answers_dir: Path | None) -> None:
     """A timed mock interview: opener, mixed questions, 反问; ratings go into FSRS."""
-    from interview_srs.review.mock import MockError, mock as run_mock
+    from interview_srs.commands.mock import mock as run_mock
+    from interview_srs.review.mock_questions import MockError
 
     if deck is not None and interview is not None:
         raise click.UsageError("give --deck or --interview, not both")
     try:
-        _review_errors(lambda: run_mock(cards_dir, store_path, deck=deck, interview=interview, questions=questions,
+        library_errors(lambda: run_mock(cards_dir, store_path, deck=deck, interview=interview, questions=questions,
                                         seconds=seconds, typed=typed, answers_dir=answers_dir))
     except MockError as error:
         raise UserError(error) from None
@@ -281,9 +279,9 @@ def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: 
 @click.argument("text")
 def search(cards_dir: Path | None, store_path: Path | None, text: str) -> None:
     """Find cards whose question, answer or tags contain TEXT (any substring, e.g. 两个字)."""
-    from interview_srs.commands.lookup import search_text
+    from interview_srs.commands.lookup import search_command
 
-    echo(_with_home(cards_dir, store_path, lambda home, _at: search_text(home.store, text)))
+    echo(library_errors(lambda: search_command(cards_dir, store_path, text)))
 
 
 @cli.command()
@@ -292,12 +290,9 @@ def search(cards_dir: Path | None, store_path: Path | None, text: str) -> None:
 @click.argument("card_id", metavar="ID")
 def show(cards_dir: Path | None, store_path: Path | None, card_id: str) -> None:
     """One card as the review screen shows it, its FSRS state, predicted recall and history."""
-    from interview_srs.commands.lookup import show_text
-    from interview_srs.schedule.scheduler import StudyDay
-    from interview_srs.terminal.texts import texts_for
+    from interview_srs.commands.lookup import show_command
 
-    echo(_with_home(cards_dir, store_path, lambda home, at: show_text(
-        home.store, card_id, texts_for(), home.config, at, StudyDay(home.config.day_starts_at))))
+    echo(library_errors(lambda: show_command(cards_dir, store_path, card_id)))
 
 
 @cli.command()
@@ -307,13 +302,11 @@ def show(cards_dir: Path | None, store_path: Path | None, card_id: str) -> None:
 @click.argument("card_ids", metavar="ID...", nargs=-1)
 def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, card_ids: tuple[str, ...]) -> None:
     """Keep cards out of reviews until `srs unsuspend` (the `!` key does it during a review)."""
-    from interview_srs.commands.lookup import set_suspended, suspended_text
+    from interview_srs.commands.lookup import suspend_command
 
     if not card_ids and not list_them:
         raise click.UsageError("give the ids of the cards to suspend, or --list")
-    echo(_with_home(cards_dir, store_path, lambda home, _at: "\n".join(
-        part for part in (set_suspended(home.store, card_ids, True) if card_ids else "",
-                          suspended_text(home.store) if list_them else "") if part)))
+    echo(library_errors(lambda: suspend_command(cards_dir, store_path, card_ids, list_them)))
 
 
 @cli.command()
@@ -322,9 +315,9 @@ def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, ca
 @click.argument("card_ids", metavar="ID...", nargs=-1, required=True)
 def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[str, ...]) -> None:
     """Bring suspended cards back into reviews."""
-    from interview_srs.commands.lookup import set_suspended
+    from interview_srs.commands.lookup import unsuspend_command
 
-    echo(_with_home(cards_dir, store_path, lambda home, _at: set_suspended(home.store, card_ids, False)))
+    echo(library_errors(lambda: unsuspend_command(cards_dir, store_path, card_ids)))
 
 
 # -- Anki sync, optimisation, export -------------------------------------------------------------

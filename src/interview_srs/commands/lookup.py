@@ -1,28 +1,79 @@
 """Finding and managing single cards from the command line: `srs search`, `srs show`,
-`srs suspend` / `srs unsuspend`.
+`srs suspend` / `srs unsuspend`, worded for a person.
 
-Each function takes an open store and returns the text to print, so the CLI stays thin and the
-tests can call them directly.
+Each command opens the store (synced with the cards), asks review/lookup.py or the store's
+lookups, and returns the text to print.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
-from interview_srs.terminal import render
-from interview_srs.schedule.config import Config
-from interview_srs.schedule.readiness import recall_at
+from interview_srs.review.lookup import CardFacts
 from interview_srs.schedule.scheduler import NEW, STATE_NAMES, StudyDay, format_interval
-from interview_srs.store import Store, StoreError
-from interview_srs.store import lookups
+from interview_srs.store import StoredCard
+from interview_srs.store.home import Home
+from interview_srs.terminal import render
 from interview_srs.terminal.texts import Texts
 
 WIDTH = 80
 
 
-def search_text(store: Store, text: str) -> str:
+def search_command(cards_dir: Path | None, store_path: Path | None, text: str) -> str:
+    from interview_srs.store import lookups
+
+    with _opened(cards_dir, store_path) as (home, _at):
+        return search_text(lookups.search(home.store, text), text)
+
+
+def show_command(cards_dir: Path | None, store_path: Path | None, card_id: str) -> str:
+    from interview_srs.review.lookup import card_facts
+    from interview_srs.terminal.texts import texts_for
+
+    with _opened(cards_dir, store_path) as (home, at):
+        facts = card_facts(home.store, home.config, card_id, at)
+        return show_text(facts, texts_for(), at, StudyDay(home.config.day_starts_at))
+
+
+def suspend_command(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[str, ...],
+                    list_them: bool) -> str:
+    """Suspend `card_ids` (if any), then list the suspended cards if asked."""
+    from interview_srs.review.lookup import set_suspended
+    from interview_srs.store import lookups
+
+    with _opened(cards_dir, store_path) as (home, _at):
+        parts = (
+            suspended_text(set_suspended(home.store, card_ids, True), True) if card_ids else "",
+            suspended_list(lookups.suspended(home.store)) if list_them else "",
+        )
+        return "\n".join(part for part in parts if part)
+
+
+def unsuspend_command(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[str, ...]) -> str:
+    from interview_srs.review.lookup import set_suspended
+
+    with _opened(cards_dir, store_path) as (home, _at):
+        return suspended_text(set_suspended(home.store, card_ids, False), False)
+
+
+@contextmanager
+def _opened(cards_dir: Path | None, store_path: Path | None) -> Iterator[tuple[Home, datetime]]:
+    from interview_srs.schedule.scheduler import now
+    from interview_srs.store.home import open_home
+
+    at = now()
+    home = open_home(store_path, cards_dir, at)
+    try:
+        yield home, at
+    finally:
+        home.store.close()
+
+
+def search_text(found: list[tuple[str, str, str]], text: str) -> str:
     """Cards whose question, back or tags contain `text`: id, deck and the question."""
-    found = lookups.search(store, text)
     if not found:
         return f"No card matches “{render.clean(text)}”."
     width = max(len(card_id) for card_id, _d, _q in found)
@@ -35,10 +86,10 @@ def search_text(store: Store, text: str) -> str:
     return "\n".join(lines)
 
 
-def show_text(store: Store, card_id: str, texts: Texts, config: Config, at: datetime, study_day: StudyDay) -> str:
+def show_text(facts: CardFacts, texts: Texts, at: datetime, study_day: StudyDay) -> str:
     """The card as the review screen shows it, its FSRS state, predicted recall now and every
     answer it was given."""
-    card = store.card(card_id)
+    card = facts.card
     style = render.Style(False)
     lines = render.question_lines(card, texts, WIDTH, style) + render.answer_lines(card, texts, WIDTH, style)
     lines.append("")
@@ -48,21 +99,18 @@ def show_text(store: Store, card_id: str, texts: Texts, config: Config, at: date
         status.append("suspended")
     if card.buried_until is not None and card.buried_until > at:
         status.append(f"buried until {_local(card.buried_until, study_day)}")
-    lapse_count = lookups.lapses(store, card_id)
     if state.state == NEW:
         lines.append("State: new (never answered)" + _joined(status))
     else:
         lines.append(
             f"State: {STATE_NAMES[state.state]} · due {_local(state.due, study_day)} · "
             f"stability {state.stability:.1f} d · difficulty {state.difficulty:.1f} · "
-            f"lapses {lapse_count}" + _joined(status)
+            f"lapses {facts.lapses}" + _joined(status)
         )
-        recall = recall_at(state, at, config.for_deck(card.deck).parameters)
-        desired = config.for_deck(card.deck).desired_retention
-        lines.append(f"Predicted recall now: {recall * 100:.0f}% (target {desired * 100:.0f}%)")
-    if lapse_count >= config.leech_threshold:
-        lines.append(texts.leech.format(lapses=lapse_count, card=card_id))
-    history = store.log(card_id)
+        lines.append(f"Predicted recall now: {facts.recall * 100:.0f}% (target {facts.desired_retention * 100:.0f}%)")
+    if facts.leech:
+        lines.append(texts.leech.format(lapses=facts.lapses, card=card.id))
+    history = facts.history
     if not history:
         lines.append("History: no answers yet.")
         return "\n".join(lines)
@@ -77,22 +125,12 @@ def show_text(store: Store, card_id: str, texts: Texts, config: Config, at: date
     return "\n".join(lines)
 
 
-def set_suspended(store: Store, card_ids: tuple[str, ...], suspended: bool) -> str:
-    """Suspend or unsuspend every id; an unknown id changes nothing and raises StoreError."""
-    cards = []
-    for card_id in card_ids:
-        try:
-            cards.append(store.card(card_id))
-        except StoreError:
-            raise StoreError(f"no card with id '{card_id}' (find ids with `srs search TEXT`); nothing was changed") from None
+def suspended_text(cards: list[StoredCard], suspended: bool) -> str:
     verb = "Suspended" if suspended else "Unsuspended"
-    for card in cards:
-        store.suspend(card.id, suspended)
     return "\n".join(f"{verb} “{render.shorten(card.question)}” ({card.id})." for card in cards)
 
 
-def suspended_text(store: Store) -> str:
-    found = lookups.suspended(store)
+def suspended_list(found: list[tuple[str, str]]) -> str:
     if not found:
         return "No suspended cards."
     width = max(len(card_id) for card_id, _q in found)
@@ -108,4 +146,13 @@ def _joined(status: list[str]) -> str:
     return "".join(f" · {s}" for s in status)
 
 
-__all__ = ["search_text", "set_suspended", "show_text", "suspended_text"]
+__all__ = [
+    "search_command",
+    "search_text",
+    "show_command",
+    "show_text",
+    "suspend_command",
+    "suspended_list",
+    "suspended_text",
+    "unsuspend_command",
+]

@@ -1,11 +1,11 @@
-"""`srs interview add/list/remove`: dated interviews, and how ready each one's cards are.
+"""Dated interviews (`srs interview add/list/remove`), and how ready each one's cards are.
 
 An interview has a name (the user's label, e.g. 快手), a time (a date and `--time`, in the user's
 time zone: scheduler.local_zone) and deck globs. Without `--deck`, the decks whose path or company
 contains the name are chosen when the interview is added. The globs are resolved again whenever
 a plan is made, so a deck added later under a matching path joins the interview.
 
-`srs interview list` reports, per upcoming interview, the readiness (readiness.py) of its cards
+`reports` gives, per upcoming interview, the readiness (readiness.py) of its cards
 at the interview time and the answers per day still needed, estimated as: each never-seen card
 once to introduce it, plus each card not yet answered in the final-pass window (with the final
 pass off: each card below the target), divided by the days left (planner.days_left).
@@ -17,7 +17,6 @@ import glob
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone, tzinfo
-from pathlib import Path
 
 from interview_srs.review import planner
 from interview_srs.schedule.config import Config
@@ -113,22 +112,6 @@ class InterviewReport:
     def per_day(self) -> float:
         return self.answers_needed / self.sessions_left
 
-    def to_dict(self, zone: tzinfo | None) -> dict:
-        left = self.interview.at - self.now
-        return {
-            "name": self.interview.name,
-            "at": _local(self.interview.at, zone).isoformat(),
-            "days_left": left.days,
-            "hours_left": left.seconds // 3600,
-            "decks": sorted(self.interview.decks),
-            "deck_patterns": list(self.patterns),
-            **self.readiness.to_dict(),
-            "answers_needed": self.answers_needed,
-            "days_for_the_work": self.sessions_left,
-            "answers_per_day": round(self.per_day, 1),
-            "cards_recall": [{"id": i, "deck": d, "recall": r} for i, d, r in self.recalls],
-        }
-
 
 def reports(store: Store, config: Config, now: datetime) -> list[InterviewReport]:
     """One report per upcoming interview, earliest first."""
@@ -160,90 +143,6 @@ def reports(store: Store, config: Config, now: datetime) -> list[InterviewReport
     return result
 
 
-def render_list(found: list[InterviewReport], zone: tzinfo | None) -> str:
-    if not found:
-        return "No upcoming interviews. Add one with `srs interview add NAME DATE`."
-    lines = []
-    for report in found:
-        left = report.interview.at - report.now
-        r = report.readiness
-        target = f"{r.target:.0%}" if r.target is not None else "target"
-        lines += [
-            f"{clean(report.interview.name)}: {_local(report.interview.at, zone):%Y-%m-%d %H:%M}, "
-            f"in {_count(left.days, 'day')} {_count(left.seconds // 3600, 'hour')}",
-            "  decks: " + (", ".join(clean(d) for d in sorted(report.interview.decks)) or "none"),
-            f"  cards {r.cards} · never seen {r.never_seen} · readiness {_percent(r.mean)} · "
-            f"lowest {_percent(r.lowest)} · below {target}: {r.below_target}",
-            f"  answers needed {report.answers_needed} in {_count(report.sessions_left, 'day')} "
-            f"({report.per_day:.1f} per day)",
-        ]
-    return "\n".join(lines)
-
-
-def _count(number: int, unit: str) -> str:
-    return f"{number} {unit}{'' if number == 1 else 's'}"
-
-
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
-
-
-def _local(moment: datetime, zone: tzinfo | None) -> datetime:
-    return moment.astimezone(zone) if zone is not None else moment.astimezone()
-
-
-# -- the commands ------------------------------------------------------------------------------
-
-
-def add_command(cards_dir: Path, store_path: Path | None, name: str, day: str, clock: str,
-                patterns: tuple[str, ...], environ: dict | None = None) -> str:
-    from interview_srs.store.home import open_home
-    from interview_srs.schedule.scheduler import now
-
-    at = now(environ)
-    home = open_home(store_path, cards_dir, at, environ)
-    try:
-        row = add_interview(home.store, name, day, clock, patterns, home.zone, at)
-        decks = sorted({d for p in row.decks for d in decks_matching(home.store.decks(), p)})
-    finally:
-        home.store.close()
-    return (
-        f"Added interview {row.name} on {_local(row.at, home.zone):%Y-%m-%d %H:%M} "
-        f"covering {', '.join(clean(d) for d in decks)}."
-    )
-
-
-def list_command(cards_dir: Path, store_path: Path | None, as_json: bool,
-                 environ: dict | None = None) -> str:
-    import json
-
-    from interview_srs.store.home import open_home
-    from interview_srs.schedule.scheduler import now
-
-    at = now(environ)
-    home = open_home(store_path, cards_dir, at, environ)
-    try:
-        found = reports(home.store, home.config, at)
-    finally:
-        home.store.close()
-    if as_json:
-        return json.dumps([r.to_dict(home.zone) for r in found], ensure_ascii=False, indent=2)
-    return render_list(found, home.zone)
-
-
-def remove_command(cards_dir: Path, store_path: Path | None, name: str,
-                   environ: dict | None = None) -> str:
-    from interview_srs.store.home import open_home
-    from interview_srs.schedule.scheduler import now
-
-    home = open_home(store_path, cards_dir, now(environ), environ)
-    try:
-        rows.remove(home.store, name)
-    finally:
-        home.store.close()
-    return f"Removed interview {clean(name)}."
-
-
 def countdown(
     store: Store, interviews: tuple[planner.Interview, ...], deck: str, now: datetime,
     zone: tzinfo | None, params_of=lambda deck: None,
@@ -265,16 +164,16 @@ def countdown(
     return interview.name, days, mean or 0.0
 
 
+def _local(moment: datetime, zone: tzinfo | None) -> datetime:
+    return moment.astimezone(zone) if zone is not None else moment.astimezone()
+
+
 __all__ = [
     "InterviewError",
     "InterviewReport",
-    "add_command",
     "add_interview",
     "countdown",
-    "list_command",
     "load_interviews",
     "parse_moment",
-    "remove_command",
-    "render_list",
     "reports",
 ]

@@ -1,17 +1,11 @@
-"""`srs mock`: an interview rehearsal on the review store, question after question, against time.
-
-A round goes the way real ones do: an opener (self-introduction, motivation), then a mix of
-behavioural, scenario and business questions (taken in turn), and a 反问 (your questions to the
-interviewer) last when the deck has one. Within each kind, cards are drawn at random, weighted
-toward low predicted recall and toward cards you answer slowly; never the same card twice.
-Cards tagged 求职准备 (about interviews rather than asked in one) are left out.
+"""The mock interview's loop (`srs mock`): question after question, against time.
 
 Per question: a countdown to the target time, Space/Enter when you have finished speaking (or,
 with --type, your typed answer and an empty line), then your time, the points covered (--type),
 your own answer, the skeleton and one follow-up; then a rating 1–4, stored as a normal FSRS
 review with source 'mock' through `Store.record_answer` — committed before the next question,
-so a crash loses no rating given. At the end a report (time against target, ratings, points
-missed, weakest topics, cards to review next) is shown and saved (store/mocks.py).
+so a crash loses no rating given. The run and each question's line are saved (store/mocks.py);
+the report at the end is commands/mock.py's.
 """
 
 from __future__ import annotations
@@ -19,205 +13,23 @@ from __future__ import annotations
 import dataclasses
 import os
 import random
-import re
-import sys
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import TextIO
 
-from interview_srs.terminal import render
 from interview_srs.personal.answers import Personal
-from interview_srs.schedule.scheduler import NEW, Schedulers
-from interview_srs.terminal.screen import QUIT, Terminal, format_duration, retry_while_busy
-from interview_srs.store import CardFilter, Store, StoreBusy
+from interview_srs.review.mock_questions import Candidate
+from interview_srs.review.mock_report import MockResult, QuestionResult, build_report
+from interview_srs.schedule.scheduler import Schedulers
+from interview_srs.store import Store, StoreBusy
 from interview_srs.store import mocks
+from interview_srs.terminal import render
+from interview_srs.terminal.screen import QUIT, Terminal, format_duration, retry_while_busy
 from interview_srs.terminal.texts import Texts
 
-DEFAULT_QUESTIONS = 6
-# Target times (seconds) when neither --seconds nor the card gives one: a STAR story takes longer.
-TARGET_SECONDS = {"opener": 90, "star": 150, "outline": 90, "closing": 45}
-BUDGET = re.compile(r"（约\s*(\d+)\s*(秒|分钟)）")
-QUESTION_MINUTES = re.compile(r"(\d+)\s*(?:[–~-]\s*(\d+))?\s*分钟")
-NEW_CARD_RECALL = 0.5  # a card never reviewed: as likely remembered as not
-OPENER_WORDS = ("自我介绍", "介绍一下你自己", "介绍下自己")
-# Motivation openers: "why this industry / role / company" (tag 动机 and a question like these).
-MOTIVATION = re.compile(r"为什么(选择|想|要|加入|来|应聘|投)|了解多少")
-OPENER_TAGS = frozenset({"动机"})
-CLOSING_TAGS = frozenset({"反问"})
-LEFT_OUT_TAGS = frozenset({"求职准备"})
-BODY_KINDS = (("behavioural", ("行为", "自我认知")), ("scenario", ("情景",)), ("business", ("业务", "数据指标")))
 TOPIC_TAGS = ("行为", "情景", "业务", "数据指标", "动机", "自我认知", "反问", "通用")
-
-
-class MockError(Exception):
-    """A mock interview cannot start; the message is for the user."""
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A card as mock selection sees it."""
-
-    card_id: str
-    kind: str  # opener, behavioural, scenario, business, other, closing
-    target_seconds: int
-    recall: float  # predicted recall now (0–1)
-    slowness: float = 0.0  # median answer time / target time (0: no answers yet)
-
-    @property
-    def weight(self) -> float:
-        """Low recall and slow answers make a card likelier; every card keeps a chance."""
-        return 0.1 + (1 - self.recall) + min(1.0, max(0.0, self.slowness - 1))
-
-
-def kind_of(tags: Sequence[str], question: str) -> str | None:
-    """Where a card goes in a round; None for cards that are not interview questions."""
-    tags = set(tags)
-    if tags & LEFT_OUT_TAGS and not tags & {kind_tag for _k, group in BODY_KINDS for kind_tag in group}:
-        return None
-    if tags & CLOSING_TAGS or question.startswith("反问"):
-        return "closing"
-    if any(word in question for word in OPENER_WORDS) or (tags & OPENER_TAGS and MOTIVATION.search(question)):
-        return "opener"
-    for kind, group in BODY_KINDS:
-        if tags & set(group):
-            return kind
-    return "other"
-
-
-def target_seconds(kind: str, back: dict, question: str = "") -> int:
-    """The card's own time: the budgets its prompts give (`（约 10 秒）` on each STAR part), else
-    the time its question names (`请用 3–5 分钟…`: the upper bound), else TARGET_SECONDS."""
-    star = back.get("star") or {}
-    prompts = [p for key in ("situation", "task", "action", "result") for p in star.get(key) or []]
-    budgets = [int(n) * (60 if unit == "分钟" else 1) for text in prompts + list(back.get("outline") or [])
-               for n, unit in BUDGET.findall(text)]
-    if budgets:
-        return sum(budgets)
-    named = QUESTION_MINUTES.search(question)
-    if named:
-        return int(named.group(2) or named.group(1)) * 60
-    if kind in ("opener", "closing"):
-        return TARGET_SECONDS[kind]
-    return TARGET_SECONDS["star" if star else "outline"]
-
-
-def predicted_recall(row: mocks.CardRow, at: datetime, params=None) -> float:
-    """FSRS predicted recall at `at` (readiness.recall_at, with the deck's parameters); a card
-    never reviewed counts as NEW_CARD_RECALL, so unseen cards are neither favoured nor avoided."""
-    from interview_srs.schedule.readiness import recall_at
-    from interview_srs.schedule.scheduler import CardState, from_ms
-
-    if row.state == NEW or row.stability is None or row.last_review_ms is None:
-        return NEW_CARD_RECALL
-    return recall_at(CardState(row.state, stability=row.stability, last_review=from_ms(row.last_review_ms)), at, params)
-
-
-def choose(candidates: Sequence[Candidate], count: int, rng: random.Random) -> list[Candidate]:
-    """The questions of one round, in order: opener, mixed body, closing; no card twice."""
-    left = list(candidates)
-
-    def pick(pool: list[Candidate]) -> Candidate:
-        chosen = rng.choices(pool, weights=[c.weight for c in pool])[0]
-        left.remove(chosen)
-        return chosen
-
-    def of(kind: str) -> list[Candidate]:
-        return [c for c in left if c.kind == kind]
-
-    if count <= 0 or not left:
-        return []
-    first = [pick(of("opener"))] if of("opener") else []
-    slots = count - len(first)
-    # 反问 closes a round of two or more; a one-question round asks a real question if it can
-    body_left = any(c.kind != "closing" for c in left)
-    last = [pick(of("closing"))] if of("closing") and slots >= 1 and (count >= 2 or not body_left) else []
-    body: list[Candidate] = []
-    kinds = [kind for kind, _tags in BODY_KINDS] + ["other"]
-    start = rng.randrange(len(kinds))
-    kinds = kinds[start:] + kinds[:start]
-    room = slots - len(last)
-    while len(body) < room:
-        progressed = False
-        for kind in kinds:
-            if len(body) < room and of(kind):
-                body.append(pick(of(kind)))
-                progressed = True
-        if not progressed:
-            spare = of("opener")  # motivation questions are fair mid-round questions too
-            if not spare:
-                break
-            body.append(pick(spare))
-    return first + body + last
-
-
-@dataclass(frozen=True)
-class QuestionResult:
-    position: int
-    card_id: str
-    question: str
-    kind: str
-    topics: tuple[str, ...]
-    target_seconds: int
-    spoken_seconds: float
-    rating: int
-    missed: tuple[str, ...] | None = None  # points a typed answer missed (None: not typed)
-
-    @property
-    def overran(self) -> bool:
-        return self.spoken_seconds > self.target_seconds
-
-
-def build_report(results: Sequence[QuestionResult], planned: int) -> dict:
-    """The end-of-run figures (saved as JSON in mock_runs.report)."""
-    topics: dict[str, list[QuestionResult]] = {}
-    for result in results:
-        for topic in result.topics:
-            topics.setdefault(topic, []).append(result)
-    scored = []
-    for topic, group in topics.items():
-        average = sum(r.rating for r in group) / len(group)
-        overruns = sum(r.overran for r in group)
-        if average <= 2.5 or overruns:
-            scored.append((average, -overruns, topic, len(group)))
-    scored.sort()
-    review_next = [r.card_id for r in sorted(results, key=lambda r: (r.rating, -r.overran)) if
-                   r.rating <= 2 or r.overran or r.missed]
-    return {
-        "planned": planned,
-        "answered": len(results),
-        "overruns": sum(r.overran for r in results),
-        "average_rating": round(sum(r.rating for r in results) / len(results), 2) if results else None,
-        "questions": [
-            {"card": r.card_id, "kind": r.kind, "target_seconds": r.target_seconds,
-             "seconds": round(r.spoken_seconds, 1), "rating": r.rating,
-             "missed": None if r.missed is None else list(r.missed)}
-            for r in results
-        ],
-        "weakest_topics": [{"topic": t, "average_rating": round(a, 2), "questions": n} for a, _o, t, n in scored[:3]],
-        "review_next": review_next,
-    }
-
-
-def report_lines(report: dict, results: Sequence[QuestionResult], texts: Texts, width: int) -> list[str]:
-    lines = [texts.mock_report_title.format(answered=report["answered"], planned=report["planned"])]
-    for r in results:
-        over = " " + texts.mock_over.format(time=format_duration(r.spoken_seconds - r.target_seconds)) if r.overran else ""
-        head = (f"{r.position}. {format_duration(r.spoken_seconds)} / {format_duration(r.target_seconds)}{over}"
-                f" · {texts.ratings[r.rating - 1]} · {r.card_id}")
-        lines.extend(render.wrap(head, width, "  ", "     "))
-        lines.extend(render.wrap(r.question, width, "     "))
-        if r.missed:
-            lines.extend(render.wrap(texts.mock_missed + " " + " · ".join(r.missed), width, "     "))
-    if results:
-        lines.append(texts.mock_report_totals.format(overruns=report["overruns"], average=f"{report['average_rating']:.1f}"))
-    weakest = [f"{t['topic']} ({t['average_rating']:.1f})" for t in report["weakest_topics"]]
-    lines.extend(render.wrap(texts.mock_weakest + " " + (", ".join(weakest) if weakest else texts.mock_none), width))
-    lines.extend(render.wrap(texts.mock_review_next + " " + (", ".join(report["review_next"]) or texts.mock_none), width))
-    return lines
 
 
 @dataclass(frozen=True)
@@ -246,7 +58,8 @@ class MockInterview:
         self.session = uuid.uuid4().hex
         self.results: list[QuestionResult] = []
 
-    def run(self) -> dict:
+    def run(self) -> MockResult:
+        """Ask the questions until the last or until stopped; the run is saved as it goes."""
         run_id = mocks.start_run(
             self.store, self.session, self.clock(), self.settings.scope, self.settings.seconds, self.settings.typed,
             [mocks.PlannedQuestion(c.card_id, c.kind, self.target(c) * 1000) for c in self.questions],
@@ -260,10 +73,7 @@ class MockInterview:
             self.term.line()
         report = build_report(self.results, len(self.questions))
         mocks.finish_run(self.store, run_id, self.clock(), report)
-        self.term.line()
-        for line in report_lines(report, self.results, self.texts, self.term.width()):
-            self.term.line(line)
-        return report
+        return MockResult(report, tuple(self.results))
 
     def target(self, candidate: Candidate) -> int:
         return self.settings.seconds or candidate.target_seconds
@@ -427,117 +237,4 @@ class MockInterview:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
-def interview_filter(store: Store, name: str) -> CardFilter:
-    """The cards of an interview added with `srs interview add` (its deck globs resolved now)."""
-    from interview_srs.review.interviews import load_interviews
-    from interview_srs.terminal.render import clean
-
-    found = {interview.name: interview for interview in load_interviews(store)}
-    if name not in found:
-        listed = ", ".join(clean(n) for n in found) or "none"
-        raise MockError(f"no interview named '{clean(name)}' (interviews: {listed}); "
-                        "add one with `srs interview add` or use --deck PATTERN")
-    return CardFilter(decks=tuple(sorted(found[name].decks)))
-
-
-def candidates(store: Store, filt: CardFilter, at: datetime, params_of=lambda deck: None) -> list[Candidate]:
-    """Every present, unsuspended card of the filter that belongs in an interview round;
-    `params_of(deck)` gives a deck's FSRS parameters (None: fsrs's defaults)."""
-    rows = [(row, kind_of(row.tags, row.question)) for row in mocks.card_rows(store, filt)]
-    rows = [(row, kind) for row, kind in rows if kind is not None]
-    times = mocks.answer_seconds(store, [row.id for row, _kind in rows])
-    found = []
-    for row, kind in rows:
-        target = target_seconds(kind, row.back, row.question)
-        recall = predicted_recall(row, at, params_of(row.deck))
-        found.append(Candidate(row.id, kind, target, recall, times.get(row.id, 0.0) / target))
-    return found
-
-
-def mock(
-    cards_dir: Path,
-    store_path: Path | None,
-    *,
-    deck: str | None = None,
-    interview: str | None = None,
-    questions: int = DEFAULT_QUESTIONS,
-    seconds: int | None = None,
-    typed: bool = False,
-    answers_dir: Path | None = None,
-    seed: int | None = None,
-    stdin: TextIO | None = None,
-    stdout: TextIO | None = None,
-    environ: dict | None = None,
-) -> dict:
-    """`srs mock`: choose the questions, run them, print and save the report.
-
-    Raises MockError, ConfigError, StoreError, ClockError or cards.CardsError before it starts."""
-    from interview_srs.store.home import card_filter, open_home
-    from interview_srs.schedule.scheduler import now
-    from interview_srs.terminal.texts import texts_for
-
-    environ = os.environ if environ is None else environ
-    if (stdin or sys.stdin) is None or (stdout or sys.stdout) is None:
-        raise MockError("standard input or output is closed; srs mock needs a terminal, or keys from a file")
-    clock = lambda: now(environ)  # noqa: E731 - re-read for every answer
-    home = open_home(store_path, cards_dir, clock(), environ)
-    try:
-        if interview is not None:
-            filt = interview_filter(home.store, interview)
-            scope = f"interview:{interview}"
-        else:
-            filt = card_filter(home.store, deck, None)
-            scope = f"deck:{deck}" if deck else "all"
-        seed = seed if seed is not None else _seed(environ)
-        rng = random.Random(seed)
-        params_of = lambda deck: home.config.for_deck(deck).parameters  # noqa: E731
-        chosen = choose(candidates(home.store, filt, clock(), params_of), questions, rng)
-        if not chosen:
-            raise MockError("no interview questions in the chosen decks")
-        idf = None
-        if typed:
-            from interview_srs.review import coverage
-
-            idf = coverage.Idf(doc for card in _all_cards(home.store) for doc in coverage.documents(card.back, card.question))
-        run = MockInterview(
-            home.store, Schedulers(home.config), texts_for(environ),
-            Terminal(stdin or sys.stdin, stdout or sys.stdout), clock,
-            Personal(answers_dir or home.store.path.parent), chosen,
-            Settings(seconds, typed, scope), rng, idf,
-        )
-        return run.run()
-    finally:
-        home.store.close()
-
-
-def _seed(environ) -> int | None:
-    """`SRS_MOCK_SEED` makes the choice of questions repeatable (tests, demos)."""
-    value = environ.get("SRS_MOCK_SEED", "").strip()
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise MockError(f"SRS_MOCK_SEED='{value}' is not a whole number") from None
-
-
-def _all_cards(store: Store):
-    return [store.card(row[0]) for row in store.stat_cards(CardFilter())]
-
-
-__all__ = [
-    "Candidate",
-    "MockError",
-    "MockInterview",
-    "QuestionResult",
-    "Settings",
-    "build_report",
-    "candidates",
-    "choose",
-    "interview_filter",
-    "kind_of",
-    "mock",
-    "predicted_recall",
-    "report_lines",
-    "target_seconds",
-]
+__all__ = ["MockInterview", "Settings"]

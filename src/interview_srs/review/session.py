@@ -1,4 +1,4 @@
-"""The terminal review session: the key loop, the timer, undo, bury, edit, quit and the summary.
+"""The terminal review session's key loop: reveal, rate, undo, bury, suspend, edit, quit.
 
 Order of cards: planner.py decides (learning cards due now, review cards due today, an upcoming
 interview's final pass, bring-forward and introductions, new cards up to the daily limit, cards
@@ -14,40 +14,34 @@ only spaces (or the word `space`) is Space, otherwise the first character counts
 session can be driven from a file or a test.
 
 Each answer is committed to the store before the next card is shown (see store/__init__.py).
+What a card looks like is session_screen.py's, the editor keys are session_edit.py's, and the
+figures for the summary printed at the end (commands/review.py) are summary.py's.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
-from interview_srs.terminal import pager, render
-
-from interview_srs.review import planner
-from interview_srs.base.sanitize import printable
-from interview_srs.terminal.screen import QUIT, Terminal, editor_command, format_duration, retry_while_busy
-from interview_srs.schedule.scheduler import (
-    LEARN_AHEAD,
-    NEW,
-    Schedulers,
-    StudyDay,
-    format_interval,
-)
 from interview_srs.bank.sources import CardSources
+from interview_srs.base.sanitize import printable
+from interview_srs.review import planner
+from interview_srs.review.session_edit import edit_card, write_own_answer
+from interview_srs.review.session_screen import Revealed, card_screen, countdown_line, timer_line
+from interview_srs.review.summary import Summary, summarize
+from interview_srs.schedule.scheduler import LEARN_AHEAD, NEW, Schedulers, StudyDay, format_interval
 from interview_srs.store import Answer, CardFilter, Store, StoreBusy, StoreError, StoredCard
 from interview_srs.store import queries
-from interview_srs.store.health import reading
+from interview_srs.terminal import pager, render
+from interview_srs.terminal.screen import QUIT, Terminal, retry_while_busy
 from interview_srs.terminal.texts import Texts
 
-if TYPE_CHECKING:  # imported by review() itself: importing this module (mock, edit_file) needs no personal.py
+if TYPE_CHECKING:  # imported by commands/review.py: importing this module needs no personal.py
     from interview_srs.personal.answers import Personal
 
 UNDONE = "undone"  # the reason shown for a card whose answer was taken back
@@ -61,54 +55,6 @@ class Limits:
     new_usually: int | None = None  # the daily limit without --new (for tomorrow's figure)
     leech_threshold: int = 8  # lapses from which the screen suggests reworking your answer
     ahead: bool = False  # --ahead: cards not due yet once the rest is done
-
-
-@dataclass
-class Summary:
-    """What happened in a session (mutable while the session runs)."""
-
-    answers: list[Answer] = field(default_factory=list)
-    seconds: float = 0.0
-    due_today: int = 0  # not new, due before the study day ends (learning steps included)
-    new_today: int = 0  # new cards today's limit still allows
-    due_tomorrow: int = 0  # falling due during tomorrow's study day
-    new_tomorrow: int = 0
-    new_in_bank: int = 0  # new cards never shown
-    next_due: str = ""  # when nothing is left today: when the next card is due
-
-    def ratings(self) -> dict[int, int]:
-        counts = {1: 0, 2: 0, 3: 0, 4: 0}
-        for answer in self.answers:
-            counts[answer.rating] += 1
-        return counts
-
-    def lines(self, texts: Texts) -> list[str]:
-        lines = [texts.summary_title]
-        if self.answers:
-            average = sum(a.duration_ms or 0 for a in self.answers) / len(self.answers) / 1000
-            lines.append(
-                texts.summary_reviewed.format(
-                    count=len(self.answers),
-                    time=format_duration(self.seconds),
-                    average=format_duration(average),
-                )
-            )
-            counts = self.ratings()
-            lines.append(
-                texts.summary_ratings
-                + " "
-                + " · ".join(f"{texts.ratings[r - 1]} {counts[r]}" for r in (1, 2, 3, 4))
-            )
-        else:
-            lines.append(texts.summary_none)
-        if self.due_today or self.new_today:
-            lines.append(texts.summary_today.format(due=self.due_today, new=self.new_today))
-        elif self.next_due:
-            lines.append(texts.summary_next.format(when=self.next_due))
-        lines.append(texts.summary_tomorrow.format(due=self.due_tomorrow, new=self.new_tomorrow))
-        if self.new_in_bank:
-            lines.append(texts.summary_bank.format(left=self.new_in_bank))
-        return lines
 
 
 class Session:
@@ -141,7 +87,7 @@ class Session:
         self.limits = limits
         self.environ = os.environ if environ is None else environ
         self.id = uuid.uuid4().hex
-        self.summary = Summary()
+        self.answers: list[Answer] = []
         self.unsaved: list[str] = []  # cards whose rating could not be stored (busy store)
         self.undo_stack: list[tuple[str, object]] = []
         self.shown: set[str] = set()
@@ -227,6 +173,7 @@ class Session:
     # -- the loop --------------------------------------------------------------------------------
 
     def run(self) -> Summary:
+        """Show cards until none is left or the user quits; what happened, for the summary."""
         started = time.monotonic()
         message = ""
         try:
@@ -238,7 +185,7 @@ class Session:
                         self.term.clear()
                         if message:
                             self.term.line(printable(message))
-                        self.term.line(self.texts.finished if self.summary.answers else self.texts.no_cards)
+                        self.term.line(self.texts.finished if self.answers else self.texts.no_cards)
                         break
                     outcome = self.show(self.current.card_id, message)
                     message = ""
@@ -248,35 +195,12 @@ class Session:
                         message = outcome
         except KeyboardInterrupt:
             self.term.line()
-        self.summary.seconds = time.monotonic() - started
-        self._count_what_is_left(self.clock())
-        self.term.line()
-        for card_id in self.unsaved:
-            self.term.line(printable(self.texts.not_saved.format(card=card_id)))
-        for line in self.summary.lines(self.texts):
-            self.term.line(line)
-        return self.summary
-
-    def _count_what_is_left(self, at: datetime) -> None:
-        """The quit summary's figures. Today's cards include learning cards due later today;
-        tomorrow's are those falling due during tomorrow, with the usual new-card limit (not
-        today's --new)."""
-        from interview_srs.store import lookups
-
-        _start, day_end = self.study_day.bounds(at)
-        _start, tomorrow_end = self.study_day.bounds(at, 1)
-        summary = self.summary
-        summary.due_today = self.store.due_count(self.filt, at, day_end)
-        summary.new_in_bank = lookups.new_left(self.store, self.filt, at)
-        summary.new_today = min(summary.new_in_bank, self.new_remaining())
-        summary.due_tomorrow = lookups.due_between(self.store, self.filt, day_end, tomorrow_end)
         usual = self.limits.new_per_day if self.limits.new_usually is None else self.limits.new_usually
-        summary.new_tomorrow = min(usual, summary.new_in_bank)
-        if not summary.due_today and not summary.new_today:
-            upcoming = lookups.next_due(self.store, self.filt, at)
-            if upcoming is not None:
-                local = upcoming.astimezone(self.study_day.zone) if self.study_day.zone else upcoming.astimezone()
-                summary.next_due = f"{local:%Y-%m-%d %H:%M} (in {format_interval(upcoming - at)})"
+        return summarize(
+            self.store, self.filt, self.study_day, self.clock(), answers=tuple(self.answers),
+            unsaved=tuple(self.unsaved), seconds=time.monotonic() - started,
+            new_remaining=self.new_remaining(), new_usually=usual,
+        )
 
     def show(self, card_id: str, message: str) -> str | None:
         """Show one card until it is answered or the user does something else.
@@ -298,25 +222,12 @@ class Session:
         hint = ""
 
         def screen() -> pager.Screen:
-            width = self.term.width()
-            style = self.term.style
-            top, body = pager.split_header(
-                render.question_lines(card, self.texts, width, style, counts)
-            )
-            top = (printable(message).split("\n") if message else []) + ([style.bold(banner)] if banner else []) + top
-            bottom = [""]
-            if revealed:
-                body += ["", self.timer(spoke, target)]
+            answer_side = None
+            if revealed:  # your answer and the lapses are read again at every draw (`w` edits one)
                 mine = self.personal.answer(card.id) if self.personal else None
-                body += render.own_answer_lines(mine, card.id, card.question, self.texts, width, style)
-                body += render.answer_lines(card, self.texts, width, style)
-                body += self._leech_lines(card, width)
-                bottom += [render.ratings_line(preview, self.texts, style), style.dim(self.texts.answer_keys)]
-            else:
-                bottom.append(style.dim(self.texts.question_keys))
-            if hint:
-                bottom.append(hint)
-            return pager.Screen(tuple(top), tuple(body), tuple(bottom))
+                answer_side = Revealed(self.timer(spoke, target), mine, self._leech_lapses(card), preview)
+            return card_screen(card, self.texts, self.term.width(), self.term.style, counts=counts,
+                               message=message, banner=banner, revealed=answer_side, hint=hint)
 
         def draw() -> None:
             nonlocal offset
@@ -391,7 +302,8 @@ class Session:
                 self.current = None
                 return self.texts.suspended.format(question=render.shorten(card.question), card=card.id)
             elif key == "w":
-                message = self.write_answer(card) or ""
+                message = (write_own_answer(card, self.personal, self.term, self.texts, self.environ)
+                           if self.personal is not None else "") or ""
                 if not revealed:
                     revealed = True
                     spoke = time.monotonic() - question_started
@@ -399,7 +311,7 @@ class Session:
                     preview = {r: format_interval(i) for r, i in intervals.items()}
                 draw()
             elif key == "e":
-                problem = self.edit(card)
+                problem = edit_card(card, self.term, self.texts, self.environ, self.store, self.sources, self.clock)
                 if not self._still_there(card.id):
                     self.current = None
                     return problem
@@ -407,15 +319,12 @@ class Session:
                 message = problem or ""
                 draw()
 
-    def _leech_lines(self, card: StoredCard, width: int) -> list[str]:
-        """A leech (forgotten `leech_threshold` times or more) suggests reworking your answer."""
+    def _leech_lapses(self, card: StoredCard) -> int | None:
+        """The card's lapses if it is a leech (forgotten `leech_threshold` times or more)."""
         from interview_srs.store.lookups import lapses
 
         count = lapses(self.store, card.id)
-        if count < self.limits.leech_threshold:
-            return []
-        text = self.texts.leech.format(lapses=count, card=card.id)
-        return [""] + [self.term.style.bold(line) for line in render.wrap(text, width)]
+        return count if count >= self.limits.leech_threshold else None
 
     def countdown(self, card: StoredCard) -> str:
         """The header line counting down to the card's interview (else the next one), or ""."""
@@ -426,23 +335,10 @@ class Session:
         config = self.schedulers.config
         found = countdown(self.store, self.interviews, card.deck, self.clock(), self.study_day.zone,
                           lambda deck: config.for_deck(deck).parameters)
-        if found is None:
-            return ""
-        name, days, readiness = found
-        text = (
-            self.texts.countdown_today if days <= 0
-            else self.texts.countdown_tomorrow if days == 1
-            else self.texts.countdown
-        )
-        return text.format(name=render.clean(name), days=days, readiness=f"{readiness:.0%}")
+        return "" if found is None else countdown_line(*found, self.texts)
 
     def timer(self, seconds: float, target: int) -> str:
-        """Time spent answering against the card type's target; the overrun marked."""
-        spent, goal = format_duration(seconds), format_duration(target)
-        if seconds <= target:
-            return self.term.style.dim(self.texts.answer_time.format(time=spent, target=goal))
-        over = format_duration(seconds - target)
-        return self.term.style.rating(1, self.texts.answer_overrun.format(time=spent, target=goal, over=over))
+        return timer_line(seconds, target, self.texts, self.term.style)
 
     def _wait_key(self, started: float, revealed: bool, target: int) -> str:
         if not self.term.interactive:
@@ -480,7 +376,7 @@ class Session:
             self.unsaved.append(card.id)
             self._put_back()
             return QUIT
-        self.summary.answers.append(answer)
+        self.answers.append(answer)
         self.undo_stack.append(("answer", answer))
         self.current = None
         return self.texts.answered_elsewhere if answer.conflict else None
@@ -502,7 +398,7 @@ class Session:
             except StoreError as exc:
                 self.undo_stack.pop()
                 return str(exc)
-            self.summary.answers.remove(answer)
+            self.answers.remove(answer)
             card_id = answer.card_id
             reason = planner.NEW_REASON if answer.before.state == NEW else UNDONE
         else:
@@ -517,108 +413,8 @@ class Session:
         self.current = planner.Entry(card_id, reason, self.store.state(card_id))
         return done.format(question=render.shorten(self.store.card(card_id).question))
 
-    def edit(self, card: StoredCard) -> str | None:
-        """Open the card in $VISUAL/$EDITOR, then re-read the cards; a message if something is off."""
-        editor = self.environ.get("VISUAL") or self.environ.get("EDITOR")
-        place = f"{card.file}:{card.line}"
-        if not editor:
-            return self.texts.no_editor.format(place=place)
-        try:
-            command = editor_command(editor, card.file, card.line)
-        except ValueError as exc:  # shlex: an unclosed quote or a trailing backslash
-            return f"cannot run $EDITOR ({editor}): {exc}"
-        with self.term.cooked():
-            try:
-                subprocess.run(command, check=False)
-            except OSError as exc:
-                return f"{editor}: {exc.strerror or exc}"
-        from interview_srs.base.problems import CardsError
-        from interview_srs.store.home import sync_cards
-
-        try:
-            sync_cards(self.store, self.sources, self.clock())
-        except CardsError as exc:
-            return "\n".join([self.texts.edit_problems, *(str(p) for p in exc.problems)])
-        return None
-
-    def write_answer(self, card: StoredCard) -> str | None:
-        """`w`: open your own answer to the card (pre-filled the first time) in the editor."""
-        if self.personal is None:
-            return None
-        from interview_srs.personal.answers import PersonalError
-        from interview_srs.terminal.screen import NoEditor, edit_file
-
-        try:
-            path, _created = self.personal.create_answer(card.id, card.question, card.back)
-            with self.term.cooked():
-                return edit_file(path, self.environ)
-        except NoEditor:
-            return self.texts.no_editor_answer.format(path=path)
-        except (OSError, PersonalError) as exc:
-            return str(exc)
-
     def _still_there(self, card_id: str) -> bool:
         return self.store.card(card_id).present
 
 
-def review(
-    cards_dir: Path | None,
-    store_path: Path | None,
-    *,
-    deck: str | None = None,
-    tag: str | None = None,
-    new: int | None = None,
-    limit: int | None = None,
-    ahead: bool = False,
-    answers_dir: Path | None = None,
-    stdin: TextIO | None = None,
-    stdout: TextIO | None = None,
-    environ: dict | None = None,
-) -> Summary:
-    """`srs review`: open the store, sync the cards, run a session, print the summary.
-
-    Raises ConfigError, StoreError, ClockError or cards.CardsError before the session starts.
-    """
-    from interview_srs.store.home import card_filter, open_home
-    from interview_srs.review.interviews import load_interviews
-    from interview_srs.personal.answers import Personal
-    from interview_srs.schedule.scheduler import now
-    from interview_srs.terminal.texts import texts_for
-
-    environ = os.environ if environ is None else environ
-    stdin = stdin or sys.stdin
-    stdout = stdout or sys.stdout
-    if stdin is None or stdout is None:
-        raise StoreError("standard input or output is closed; srs review needs a terminal, or keys from a file")
-    clock = lambda: now(environ)  # noqa: E731 - the clock is re-read for every answer
-    home = open_home(store_path, cards_dir, clock(), environ, will_write=True)
-    try:
-        with reading(home.store.path):
-            filt = card_filter(home.store, deck, tag)
-            session = Session(
-                home.store,
-                Schedulers(home.config),
-                texts_for(environ),
-                Terminal(stdin, stdout),
-                clock,
-                home.study_day,
-                home.sources,
-                filt,
-                Limits(
-                    home.config.new_per_day if new is None else new,
-                    limit,
-                    deck_new=home.config.new_limit if new is None and home.config.decks else None,
-                    new_usually=home.config.new_per_day,
-                    leech_threshold=home.config.leech_threshold,
-                    ahead=ahead,
-                ),
-                environ,
-                Personal(answers_dir or home.store.path.parent),
-                load_interviews(home.store),
-            )
-            return session.run()
-    finally:
-        home.store.close()
-
-
-__all__ = ["Limits", "Session", "Summary", "Terminal", "editor_command", "format_duration", "review"]
+__all__ = ["UNDONE", "Limits", "Session"]

@@ -1,0 +1,51 @@
+"""Single cards looked up and managed from the command line (`srs show`, `srs suspend` /
+`srs unsuspend`): the facts about a card, and suspending several cards as one change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from interview_srs.schedule.config import Config
+from interview_srs.schedule.readiness import recall_at
+from interview_srs.schedule.scheduler import NEW
+from interview_srs.store import Answer, Store, StoreError, StoredCard
+from interview_srs.store import lookups
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """A card with what is known about its memory at `at`."""
+
+    card: StoredCard
+    lapses: int
+    recall: float | None  # predicted recall at `at` with the deck's parameters; None: never answered
+    desired_retention: float
+    leech: bool  # forgotten at least config.leech_threshold times
+    history: tuple[Answer, ...]  # every answer it was given, oldest first
+
+
+def card_facts(store: Store, config: Config, card_id: str, at: datetime) -> CardFacts:
+    """Raises StoreError for an unknown id."""
+    card = store.card(card_id)
+    lapses = lookups.lapses(store, card_id)
+    deck = config.for_deck(card.deck)
+    recall = None if card.schedule.state == NEW else recall_at(card.schedule, at, deck.parameters)
+    return CardFacts(card, lapses, recall, deck.desired_retention, lapses >= config.leech_threshold,
+                     tuple(store.log(card_id)))
+
+
+def set_suspended(store: Store, card_ids: tuple[str, ...], suspended: bool) -> list[StoredCard]:
+    """Suspend or unsuspend every id; an unknown id changes nothing and raises StoreError."""
+    cards = []
+    for card_id in card_ids:
+        try:
+            cards.append(store.card(card_id))
+        except StoreError:
+            raise StoreError(f"no card with id '{card_id}' (find ids with `srs search TEXT`); nothing was changed") from None
+    for card in cards:
+        store.suspend(card.id, suspended)
+    return cards
+
+
+__all__ = ["CardFacts", "card_facts", "set_suspended"]
