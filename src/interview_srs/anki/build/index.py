@@ -19,8 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from interview_srs.anki import notes as anki_export
-
+from interview_srs.anki import notes as anki_notes
 from interview_srs.bank import parse_cache
 from interview_srs.base.problems import CardsError, Problem
 from interview_srs.bank.model import DeckFile, display_name
@@ -30,7 +29,7 @@ from interview_srs.base.problems import Location
 
 
 class RenderedNote(NamedTuple):
-    """A card as Anki will store it (anki_export.NoteRow's texts), before its `mod` is decided."""
+    """A card as Anki will store it (apkg.NoteRow's texts), before its `mod` is decided."""
 
     guid: str
     flds: str
@@ -79,10 +78,10 @@ def render_deck(deck: DeckFile, answers: dict[str, str] | None = None) -> list[R
     `answers` (card id -> HTML) fills the MyAnswer field: only the personal package has them."""
     rendered = []
     for card in deck.cards:
-        fields = tuple(anki_export.note_fields(deck, card, (answers or {}).get(card.id, "")))
+        fields = tuple(anki_notes.note_fields(deck, card, (answers or {}).get(card.id, "")))
         tags = deck.tags_for(card)
         rendered.append(RenderedNote(
-            anki_export.note_guid(card.id), anki_export.fields_text(fields), anki_export.tags_text(tags),
+            anki_notes.note_guid(card.id), anki_notes.fields_text(fields), anki_notes.tags_text(tags),
             card_hash(deck, list(fields), tags),
         ))
     return rendered
@@ -130,7 +129,7 @@ def code_version() -> str:
     from interview_srs.bank import model, parse, source_refs
     from interview_srs.base import problems
 
-    return parse_cache.code_version(model, parse, problems, anki_export, source_refs, sys.modules[__name__])
+    return parse_cache.code_version(model, parse, problems, anki_notes, source_refs, sys.modules[__name__])
 
 
 def load_index(cards_dir: Path, sources: dict[str, str]) -> Index:
