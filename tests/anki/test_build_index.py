@@ -9,6 +9,7 @@ import pytest
 
 from interview_srs.anki.build import index as build_index
 from interview_srs.anki.build.files import source_hashes
+from interview_srs.bank import load
 from interview_srs.base.problems import CardsError
 
 from conftest import write_file
@@ -32,7 +33,7 @@ def test_files_parsed_in_workers_index_as_files_parsed_here(tmp_path, monkeypatc
     monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "here"))
     here = index_of_folder(folder)
     monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "workers"))
-    monkeypatch.setattr(build_index, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
     workers = index_of_folder(folder)
     assert workers.files == here.files
     assert workers.rendered == {}  # cached by the workers, read as packages are written
@@ -45,7 +46,7 @@ def test_files_parsed_in_workers_index_as_files_parsed_here(tmp_path, monkeypatc
 
 def test_notes_that_cannot_be_cached_come_back_from_the_workers(tmp_path, monkeypatch):
     folder = bank(tmp_path / "cards")
-    monkeypatch.setattr(build_index, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder should be", "utf-8")
     monkeypatch.setenv("SRS_CACHE_DIR", str(blocked))
@@ -56,7 +57,7 @@ def test_notes_that_cannot_be_cached_come_back_from_the_workers(tmp_path, monkey
 
 def test_without_worker_processes_the_files_are_parsed_here(tmp_path, monkeypatch):
     folder = bank(tmp_path / "cards")
-    monkeypatch.setattr(build_index, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
 
     def no_processes(*args, **kwargs):
         raise OSError(38, "Function not implemented")
@@ -71,7 +72,7 @@ def test_problems_found_in_workers_are_reported_in_file_order(tmp_path, monkeypa
     folder = bank(tmp_path / "cards")
     write_file(folder / "f1.yaml", "deck: 面试::索引1\ncards: []\n")
     write_file(folder / "f3.yaml", "deck: 面试::索引0\ncards:\n  - id: f0-c0\n    question: 重复？\n    outline: [点]\n")
-    monkeypatch.setattr(build_index, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
     with pytest.raises(CardsError) as error:
         index_of_folder(folder)
     messages = [str(p) for p in error.value.problems]
@@ -133,3 +134,14 @@ def test_a_damaged_index_entry_is_a_miss(tmp_path, monkeypatch, damage):
     parse_cache.entry_path(key, parse_cache.cache_dir()).write_text(json.dumps(entry), "utf-8")
     again = index_of_folder(folder)
     assert again.files == first.files and again.rendered  # parsed afresh
+
+
+def test_the_bank_loader_parses_in_workers_as_it_does_here(tmp_path, monkeypatch):
+    """One loader for `srs check` and the build: the bank is the same wherever its files were parsed."""
+    folder = bank(tmp_path / "cards")
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "here"))
+    here = load.load_bank(folder)
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "workers"))
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
+    assert load.load_bank(folder) == here
+    assert load.load_bank(folder, use_cache=False) == here
