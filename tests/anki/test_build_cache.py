@@ -80,6 +80,8 @@ def test_a_damaged_collection_is_not_used(built):
         lambda r: r.update(notes=[["guid", 1, 2, 3, 4]]),
         lambda r: r.update(decks=[1]),
         lambda r: r.pop("note_type_mod"),
+        lambda r: r.pop("writer"),  # kept before the writer's format was recorded
+        lambda r: r.update(writer=r["writer"] + 1),  # kept by another package writer
     ],
 )
 def test_a_record_of_another_shape_is_a_miss(built, change):

@@ -3,6 +3,7 @@ freshness check."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import stat
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from interview_srs.anki.build import BuildError, build, chunked_zip, read_state, stale_outputs
+from interview_srs.anki.build import BuildError, apkg, build, chunked_zip, read_state, stale_outputs
 from interview_srs.anki import notes as anki_notes
 from interview_srs.base.problems import CardsError
 from interview_srs.cli import cli
@@ -85,6 +86,38 @@ def test_a_note_type_change_moves_the_note_type_mod(cards_dir, tmp_path, monkeyp
     assert report.note_type_changed
     assert read_state(out).note_type.mod == T0 + 10 > first.mod
     assert all(d.written for d in report.decks)
+
+
+def test_a_new_package_writer_rewrites_every_package_and_verify_says_stale_until_then(cards_dir, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    assert json.loads((out / "build-state.json").read_text("utf-8"))["writer"] == apkg.WRITER_FORMAT
+    assert stale_outputs(cards_dir, out) == []
+    monkeypatch.setattr(apkg, "WRITER_FORMAT", apkg.WRITER_FORMAT + 1)
+    assert stale_outputs(cards_dir, out) == ["ant.apkg", "xhs.apkg", "interview-srs-all.apkg"]
+    patched = []
+    real_patch = apkg.patch_package_to
+    monkeypatch.setattr(apkg, "patch_package_to", lambda *a, **k: patched.append(a[0]) or real_patch(*a, **k))
+    report = build(cards_dir, out, now=T0 + 1)
+    assert all(d.written for d in report.decks) and patched == []  # written afresh: no base of the old writer
+    state = read_state(out)
+    assert state.writer == apkg.WRITER_FORMAT and {s.mod for s in state.notes.values()} == {T0}
+    assert stale_outputs(cards_dir, out) == []
+    assert build(cards_dir, out, now=T0 + 2).up_to_date
+
+
+def test_a_state_from_before_the_writer_was_recorded_rewrites_every_package(cards_dir, tmp_path):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    path = out / "build-state.json"
+    data = json.loads(path.read_text("utf-8"))
+    del data["writer"]
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    assert read_state(out).writer is None
+    assert stale_outputs(cards_dir, out) == ["ant.apkg", "xhs.apkg", "interview-srs-all.apkg"]
+    report = build(cards_dir, out, now=T0 + 1)
+    assert not report.up_to_date and all(d.written for d in report.decks)
+    assert read_state(out).writer == apkg.WRITER_FORMAT and stale_outputs(cards_dir, out) == []
 
 
 def test_a_failed_build_leaves_the_previous_decks_untouched(cards_dir, tmp_path):

@@ -47,12 +47,13 @@ def test_the_state_file_is_written_exactly_as_indented_json(tmp_path):
         ('{"format": 1, "note_type": "x"}', 'note_type: expected {"hash": text, "mod": seconds}'),
         ('{"format": 1, "outputs": {"a.apkg": [1]}}', "outputs.a.apkg: expected an object of texts"),
         ('{"format": 1, "sources": {"a.yaml": 5}}', "sources: expected an object of texts"),
+        ('{"format": 1, "writer": "1"}', "writer: expected a format number"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         ('{"format": 1', "Expecting ',' delimiter: line 1 column 13 (char 12)"),
         (b"\xff\xfe", "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
         (None, "Is a directory"),
     ],
-    ids=["list", "notes-list", "hash-number", "mod-float", "mod-huge", "note-type-text", "outputs", "sources",
+    ids=["list", "notes-list", "hash-number", "mod-float", "mod-huge", "note-type-text", "outputs", "sources", "writer",
          "deep", "truncated", "not-utf8", "directory"],
 )
 def test_a_damaged_build_state_is_one_located_line(cards_dir, tmp_path, content, reason):
@@ -87,7 +88,7 @@ JSON = st.recursive(
 )
 
 
-STATE_KEYS = st.sampled_from(["format", "note_type", "notes", "outputs", "sources"])
+STATE_KEYS = st.sampled_from(["format", "note_type", "notes", "outputs", "sources", "writer"])
 
 
 @settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -41,10 +41,13 @@ def folder() -> Path:
 
 
 def base_for(package: Path, sha: str) -> Base | None:
-    """The cached collection of `package` (whose sha256 is `sha`), or None."""
+    """The cached collection of `package` (whose sha256 is `sha`), or None; None too when another
+    writer made it (apkg.WRITER_FORMAT), since a package patched from it would have that writer's bytes."""
     entry = folder() / sha
     try:
         record = json.loads(entry.with_suffix(".json").read_text("utf-8"))
+        if record["writer"] != apkg.WRITER_FORMAT:
+            return None
         layout = chunked_zip.Layout.from_dict(record["layout"])
         decks = tuple(record["decks"])
         note_type_mod = record["note_type_mod"]
@@ -127,6 +130,7 @@ def keep(
             finally:
                 Path(name).unlink(missing_ok=True)
         record = {
+            "writer": apkg.WRITER_FORMAT,
             "layout": package.layout.to_dict(),
             "decks": list(decks),
             "note_type_mod": note_type_mod,

@@ -38,7 +38,7 @@ def write_outputs(
         target = safe_output_path(out_dir, output.name)
         previous = state.outputs.get(output.name, {})
         sha = recorded_package_sha(target, previous)
-        if sha is not None and previous.get("inputs") == output.inputs_hash:
+        if sha is not None and previous.get("inputs") == output.inputs_hash and state.writer == apkg.WRITER_FORMAT:
             package_sha[output.name] = sha
             continue
         temporary = files.temporary(target, f".{Path(output.name).stem}-", apkg.TEMP_PACKAGE_SUFFIX)

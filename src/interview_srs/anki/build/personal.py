@@ -78,7 +78,7 @@ def build_personal(cards_dir: Path, answers_dir: Path, out_dir: Path, now: int |
     target = safe_output_path(out_dir, PERSONAL_PACKAGE)
     previous = state.outputs.get(PERSONAL_PACKAGE, {})
     sha = recorded_package_sha(target, previous)
-    written = not (sha is not None and previous.get("inputs") == output.inputs_hash)
+    written = not (sha is not None and previous.get("inputs") == output.inputs_hash and state.writer == apkg.WRITER_FORMAT)
     try:  # the package and its state change together, as a shared build's do (output_set.py)
         out_dir.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out_dir)
@@ -90,7 +90,8 @@ def build_personal(cards_dir: Path, answers_dir: Path, out_dir: Path, now: int |
                 apkg.write_package_to(temporary, decks, plan.note_type.mod)
                 sha = file_sha(temporary)
             new_state = BuildState(note_type=plan.note_type, notes=plan.stamps,
-                                   outputs={PERSONAL_PACKAGE: {"inputs": output.inputs_hash, "sha256": sha}})
+                                   outputs={PERSONAL_PACKAGE: {"inputs": output.inputs_hash, "sha256": sha}},
+                                   writer=apkg.WRITER_FORMAT)
             files.temporary(out_dir / PERSONAL_STATE, STATE_TEMP_PREFIX).write_text(state_text(new_state), "utf-8")
             files.commit()
     except (OSError, sqlite3.Error, chunked_zip.PackageTooLarge) as exc:

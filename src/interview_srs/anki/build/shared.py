@@ -93,7 +93,9 @@ def _rebuild(
             outputs, written, notes = write_outputs(
                 plan, state, out_dir, files, index, patch, early, meanwhile=lambda: notes_text(plan.stamps)
             )
-            new_state = BuildState(note_type=plan.note_type, notes=plan.stamps, outputs=outputs, sources=sources)
+            new_state = BuildState(
+                note_type=plan.note_type, notes=plan.stamps, outputs=outputs, sources=sources, writer=apkg.WRITER_FORMAT
+            )
             state_temp = files.temporary(out_dir / STATE_FILE, STATE_TEMP_PREFIX)
             state_temp.write_text(state_text(new_state, notes), "utf-8")
             files.commit()
@@ -139,10 +141,10 @@ def _labels(state: BuildState) -> dict[str, str]:
 
 
 def _nothing_changed(sources: dict[str, str], out_dir: Path, state: BuildState) -> bool:
-    """The fast path: same card files, same note type, every package still the one we wrote."""
+    """The fast path: same card files, same note type, same writer, every package still the one we wrote."""
     if not state.outputs or state.note_type is None or not sources:
         return False
-    if state.note_type.hash != note_type_hash() or sources != state.sources:
+    if state.note_type.hash != note_type_hash() or sources != state.sources or state.writer != apkg.WRITER_FORMAT:
         return False
     return all(
         recorded_package_sha(out_dir / name, recorded) is not None for name, recorded in state.outputs.items()
@@ -150,10 +152,12 @@ def _nothing_changed(sources: dict[str, str], out_dir: Path, state: BuildState) 
 
 
 def stale_outputs(cards_dir: Path, out_dir: Path) -> list[str]:
-    """Which committed packages differ in content from what cards/ builds now (empty: fresh).
+    """Which committed packages differ in content from what cards/ builds now, or were written by
+    another package writer than this one (empty: fresh).
 
     The rebuild happens in a temporary folder from the committed build state, so nothing in
-    `out_dir` changes.
+    `out_dir` changes. Contents, not bytes, are compared: SQLite records its version in every
+    collection, so the same writer gives other bytes under another SQLite.
     """
     cards_dir, out_dir = Path(cards_dir), Path(out_dir)
     state = read_state(out_dir)
@@ -166,8 +170,10 @@ def stale_outputs(cards_dir: Path, out_dir: Path) -> list[str]:
         stale = []
         for deck in report.decks:
             committed = out_dir / deck.output
-            if not committed.exists() or apkg.package_digest(committed) != apkg.package_digest(
-                scratch / deck.output
+            if (
+                state.writer != apkg.WRITER_FORMAT
+                or not committed.exists()
+                or apkg.package_digest(committed) != apkg.package_digest(scratch / deck.output)
             ):
                 stale.append(deck.output)
         expected = {deck.output for deck in report.decks}

@@ -1,10 +1,11 @@
 """The build state: what the previous build decided, read and written as decks/build-state.json.
 
-It remembers, for every card id, a hash of its content and the `mod` time given to it, and for
-every package the hash of its inputs and of its bytes. A card keeps its `mod` until its content
-changes; then it gets a newer one, which is what makes Anki update the note in place on
-re-import. Unchanged cards keep theirs, so re-importing touches nothing else. The file is
-committed next to the decks, so every curator's build gives the same times.
+It remembers, for every card id, a hash of its content and the `mod` time given to it; for
+every package, the hash of its inputs and of its bytes; and the format of the writer that wrote
+the packages (apkg.WRITER_FORMAT), so that a new writer rewrites them all. A card keeps its
+`mod` until its content changes; then it gets a newer one, which is what makes Anki update the
+note in place on re-import. Unchanged cards keep theirs, so re-importing touches nothing else.
+The file is committed next to the decks, so every curator's build gives the same times.
 """
 
 from __future__ import annotations
@@ -48,10 +49,14 @@ class BuildState:
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)
     # card file name (relative to the cards folder) -> sha256 of its bytes
     sources: dict[str, str] = field(default_factory=dict)
+    # the format of the package writer that wrote every package in `outputs` (apkg.WRITER_FORMAT);
+    # None: written before the state recorded it
+    writer: int | None = None
 
     def to_dict(self) -> dict:
         return {
             "format": STATE_FORMAT,
+            "writer": self.writer,
             "note_type": None if self.note_type is None else self.note_type._asdict(),
             "notes": {key: stamp._asdict() for key, stamp in sorted(self.notes.items())},
             "outputs": dict(sorted(self.outputs.items())),
@@ -73,7 +78,14 @@ class BuildState:
                 name: _strings(record, f"outputs.{name}") for name, record in _object(data, "outputs").items()
             },
             sources=_strings(data.get("sources", {}), "sources"),
+            writer=_writer(data.get("writer")),
         )
+
+
+def _writer(value: object) -> int | None:
+    if value is not None and not (type(value) is int and value >= 0):
+        raise ValueError("writer: expected a format number")
+    return value
 
 
 def _json_kind(value: object) -> str:
