@@ -27,8 +27,6 @@ MAX_LINES = 450
 # Modules still past the limit while the restructure splits them; each may only shrink, and the
 # entry goes when it is split.
 NOT_YET_SPLIT = {
-    "anki.build": 845,
-    "anki.notes": 523,
     "anki.sync": 537,
     "store": 857,
 }

@@ -7,8 +7,12 @@ earlier version is cached has only its changed cards composed again (card_pieces
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 from interview_srs.bank import card_pieces, parse_cache
 from interview_srs.bank.card_paths import card_files
@@ -16,6 +20,7 @@ from interview_srs.bank.model import Bank, DeckFile, display_name
 from interview_srs.bank.parse import parse_deck_file
 from interview_srs.bank.rules import cross_file_problems, package_name_problems, sorted_problems
 from interview_srs.base.problems import CardsError, Location, Problem
+
 
 def load_bank(cards_dir: Path, use_cache: bool = True) -> Bank:
     """Load and validate every card file; raise CardsError listing every problem found.
@@ -34,22 +39,14 @@ def load_folders(folders: tuple[Path, ...], use_cache: bool = True) -> Bank:
     listed = [card_files(folder) if folder.is_dir() else listed_card_files(folder) for folder in folders]
     if not any(listed):
         listed_card_files(folders[0])  # raises: no card files
+    cache = parse_cache.cache_dir() if use_cache else None
     problems: list[Problem] = []
     decks: list[DeckFile] = []
     clashing_packages: list[Problem] = []
-    cache = parse_cache.cache_dir() if use_cache else None
     for paths in listed:
-        folder_decks = []
-        for path in paths:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:  # unreadable, or removed since it was listed
-                problems.append(Problem(Location(display_name(path), 1, 1), f"cannot read the file: {exc.strerror or exc}"))
-                continue
-            deck, file_problems = parse_file(data, path, display_name(path), cache)
-            problems.extend(file_problems)
-            if deck is not None:
-                folder_decks.append(deck)
+        parsed = parse_files(paths, cache)
+        folder_decks = [deck for deck, _problems in parsed if deck is not None]
+        problems.extend(problem for _deck, found in parsed for problem in found)
         clashing_packages.extend(package_name_problems(folder_decks))
         decks.extend(folder_decks)
     problems.extend(cross_file_problems(decks))
@@ -57,6 +54,63 @@ def load_folders(folders: tuple[Path, ...], use_cache: bool = True) -> Bank:
     if problems:
         raise CardsError(sorted_problems(problems))
     return Bank(tuple(decks))
+
+
+def raise_problems(problems: list[Problem], files: Sequence[DeckFile]) -> None:
+    """CardsError listing `problems` and those across `files` (the bank's DeckFiles, or what a
+    build keeps of them, read alike), in file order; nothing when there are none."""
+    problems = [*problems, *cross_file_problems(files), *package_name_problems(files)]
+    if problems:
+        raise CardsError(sorted_problems(problems))
+
+
+# Below this many bytes to parse, starting worker processes costs more than it saves.
+PARALLEL_BYTES = 2_000_000
+
+
+def parse_files(
+    paths: list[Path], cache_folder: Path | None, derive: Callable[[DeckFile, list[Problem], bool], Any] | None = None
+) -> list[tuple[Any, list[Problem]]]:
+    """Read and parse each file (`parse_file`), in order: (its DeckFile or None, its problems).
+
+    Composing YAML holds the GIL, so threads would not help: when there is much to parse, the
+    files are parsed on every core, in worker processes (where none can be started, here).
+    `derive(deck, problems, in_worker)`, a module-level function, replaces each DeckFile by what
+    a caller keeps of it, computed where the file was parsed, so that a worker sends back only
+    that (a build's index, not 10,000 parsed cards).
+    """
+    workers = min(len(paths), os.cpu_count() or 1)
+    if workers > 1 and sum(map(_size, paths)) > PARALLEL_BYTES:
+        # imported here: multiprocessing costs ~20 ms to import, and a rebuild seldom needs it
+        from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
+
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                return list(pool.map(_parse_path, paths, repeat(cache_folder), repeat(derive), repeat(True)))
+        except (OSError, BrokenProcessPool):
+            pass
+    return [_parse_path(path, cache_folder, derive, False) for path in paths]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _parse_path(
+    path: Path, cache_folder: Path | None, derive: Callable | None, in_worker: bool
+) -> tuple[Any, list[Problem]]:
+    shown = display_name(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # unreadable, or removed since it was listed
+        return None, [Problem(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}")]
+    deck, problems = parse_file(data, path, shown, cache_folder)
+    if deck is None or derive is None:
+        return deck, problems
+    return derive(deck, problems, in_worker), problems
 
 
 def listed_card_files(cards_dir: Path) -> list[Path]:
@@ -101,5 +155,3 @@ def parse_file(
     if deck is not None and not problems:
         parse_cache.store(deck, cache_folder, path, card_pieces.runs_of(text, deck))
     return deck, problems
-
-

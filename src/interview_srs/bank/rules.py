@@ -42,7 +42,7 @@ def _problem_order(problem: Problem) -> tuple:
 def cross_file_problems(decks: list[DeckFile]) -> list[Problem]:
     """Problems only visible across files: repeated ids and clashing deck names.
 
-    Reads only names, ids and locations, so a build passes its index (bank_index.py) instead."""
+    Reads only names, ids and locations, so a build passes its index (anki/build/index.py) instead."""
     problems: list[Problem] = []
     first_id: dict[str, Card] = {}  # the location is only made for a message
     for deck in decks:

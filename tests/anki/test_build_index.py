@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from interview_srs.anki import bank_index
-from interview_srs.anki.build import _source_hashes
+from interview_srs.anki.build import index as build_index
+from interview_srs.anki.build.files import source_hashes
+from interview_srs.bank import load
 from interview_srs.base.problems import CardsError
 
 from conftest import write_file
@@ -23,8 +24,8 @@ def bank(folder: Path, files: int = 4) -> Path:
     return folder
 
 
-def index_of_folder(folder: Path) -> bank_index.Index:
-    return bank_index.load_index(folder, _source_hashes(folder))
+def index_of_folder(folder: Path) -> build_index.Index:
+    return build_index.load_index(folder, source_hashes(folder))
 
 
 def test_files_parsed_in_workers_index_as_files_parsed_here(tmp_path, monkeypatch):
@@ -32,7 +33,7 @@ def test_files_parsed_in_workers_index_as_files_parsed_here(tmp_path, monkeypatc
     monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "here"))
     here = index_of_folder(folder)
     monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "workers"))
-    monkeypatch.setattr(bank_index, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
     workers = index_of_folder(folder)
     assert workers.files == here.files
     assert workers.rendered == {}  # cached by the workers, read as packages are written
@@ -45,7 +46,7 @@ def test_files_parsed_in_workers_index_as_files_parsed_here(tmp_path, monkeypatc
 
 def test_notes_that_cannot_be_cached_come_back_from_the_workers(tmp_path, monkeypatch):
     folder = bank(tmp_path / "cards")
-    monkeypatch.setattr(bank_index, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder should be", "utf-8")
     monkeypatch.setenv("SRS_CACHE_DIR", str(blocked))
@@ -56,7 +57,7 @@ def test_notes_that_cannot_be_cached_come_back_from_the_workers(tmp_path, monkey
 
 def test_without_worker_processes_the_files_are_parsed_here(tmp_path, monkeypatch):
     folder = bank(tmp_path / "cards")
-    monkeypatch.setattr(bank_index, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
 
     def no_processes(*args, **kwargs):
         raise OSError(38, "Function not implemented")
@@ -71,7 +72,7 @@ def test_problems_found_in_workers_are_reported_in_file_order(tmp_path, monkeypa
     folder = bank(tmp_path / "cards")
     write_file(folder / "f1.yaml", "deck: 面试::索引1\ncards: []\n")
     write_file(folder / "f3.yaml", "deck: 面试::索引0\ncards:\n  - id: f0-c0\n    question: 重复？\n    outline: [点]\n")
-    monkeypatch.setattr(bank_index, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
     with pytest.raises(CardsError) as error:
         index_of_folder(folder)
     messages = [str(p) for p in error.value.problems]
@@ -87,7 +88,7 @@ def test_a_cached_rendering_that_disagrees_with_the_index_is_not_used(tmp_path, 
     (file,) = first.files
     from interview_srs.bank import parse_cache
 
-    parse_cache.store_value(bank_index._notes_key(file.sha), [["x", "y", "", "z"]], parse_cache.cache_dir())
+    parse_cache.store_value(build_index._notes_key(file.sha), [["x", "y", "", "z"]], parse_cache.cache_dir())
     again = index_of_folder(folder)
     assert again.notes_of(again.files[0]) == first.rendered[file.path]  # rendered afresh
 
@@ -100,7 +101,7 @@ def test_a_cached_rendering_holding_a_lone_surrogate_is_not_used(tmp_path, monke
     from interview_srs.bank import parse_cache
 
     notes = [[n.guid, n.flds + "\ud800", n.tags, n.digest] for n in first.rendered[file.path]]
-    entry = parse_cache.entry_path(bank_index._notes_key(file.sha), parse_cache.cache_dir())
+    entry = parse_cache.entry_path(build_index._notes_key(file.sha), parse_cache.cache_dir())
     entry.write_text(json.dumps(notes), "utf-8")  # the surrogate as a JSON escape
     again = index_of_folder(folder)
     assert again.notes_of(again.files[0]) == first.rendered[file.path]  # rendered afresh
@@ -126,10 +127,21 @@ def test_a_damaged_index_entry_is_a_miss(tmp_path, monkeypatch, damage):
     folder = bank(tmp_path / "cards", files=1)
     monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "cache"))
     first = index_of_folder(folder)
-    key = bank_index._index_key(first.files[0].sha)
+    key = build_index._index_key(first.files[0].sha)
     entry = parse_cache.load_value(key, parse_cache.cache_dir())
     damage(entry)
     # written as JSON escapes, so that a lone surrogate is stored as a damaged cache could hold it
     parse_cache.entry_path(key, parse_cache.cache_dir()).write_text(json.dumps(entry), "utf-8")
     again = index_of_folder(folder)
     assert again.files == first.files and again.rendered  # parsed afresh
+
+
+def test_the_bank_loader_parses_in_workers_as_it_does_here(tmp_path, monkeypatch):
+    """One loader for `srs check` and the build: the bank is the same wherever its files were parsed."""
+    folder = bank(tmp_path / "cards")
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "here"))
+    here = load.load_bank(folder)
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "workers"))
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
+    assert load.load_bank(folder) == here
+    assert load.load_bank(folder, use_cache=False) == here

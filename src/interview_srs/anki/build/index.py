@@ -5,6 +5,10 @@ content hashes and cited documents; only the notes it writes need their fields. 
 file's bytes (in the parse cache folder), this index lets a rebuild of a large bank read a small
 entry for each unchanged file instead of parsing and rendering it; the rendered notes are
 cached beside it, for packages that must be written in full.
+
+The files that are not in this cache are read and parsed by the bank's loader (bank/load.py:
+the one parse function, through the one parse cache), which indexes each where it was parsed:
+a first build of a large bank parses in worker processes, and only the index comes back.
 """
 
 from __future__ import annotations
@@ -12,25 +16,21 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import NamedTuple
 
-from interview_srs.anki import notes as anki_export
-
+from interview_srs.anki import notes as anki_notes
 from interview_srs.bank import parse_cache
-from interview_srs.base.problems import CardsError, Problem
+from interview_srs.bank.load import listed_card_files, parse_file, parse_files, raise_problems
 from interview_srs.bank.model import DeckFile, display_name
-from interview_srs.bank.rules import cross_file_problems, package_name_problems, sorted_problems
-from interview_srs.bank.load import listed_card_files, parse_file
-from interview_srs.base.problems import Location
+from interview_srs.base.problems import CardsError, Location, Problem
 
 
 class RenderedNote(NamedTuple):
-    """A card as Anki will store it (anki_export.NoteRow's texts), before its `mod` is decided."""
+    """A card as Anki will store it (apkg.NoteRow's texts), before its `mod` is decided."""
 
     guid: str
     flds: str
@@ -79,10 +79,10 @@ def render_deck(deck: DeckFile, answers: dict[str, str] | None = None) -> list[R
     `answers` (card id -> HTML) fills the MyAnswer field: only the personal package has them."""
     rendered = []
     for card in deck.cards:
-        fields = tuple(anki_export.note_fields(deck, card, (answers or {}).get(card.id, "")))
+        fields = tuple(anki_notes.note_fields(deck, card, (answers or {}).get(card.id, "")))
         tags = deck.tags_for(card)
         rendered.append(RenderedNote(
-            anki_export.note_guid(card.id), anki_export.fields_text(fields), anki_export.tags_text(tags),
+            anki_notes.note_guid(card.id), anki_notes.fields_text(fields), anki_notes.tags_text(tags),
             card_hash(deck, list(fields), tags),
         ))
     return rendered
@@ -130,94 +130,51 @@ def code_version() -> str:
     from interview_srs.bank import model, parse, source_refs, yaml_text
     from interview_srs.base import problems
 
-    return parse_cache.code_version(model, parse, yaml_text, problems, anki_export, source_refs, sys.modules[__name__])
+    return parse_cache.code_version(model, parse, yaml_text, problems, anki_notes, source_refs, sys.modules[__name__])
 
 
 def load_index(cards_dir: Path, sources: dict[str, str]) -> Index:
     """The index of every card file in `cards_dir`; CardsError, as load_bank, when any is invalid.
 
     `sources` maps a file's name (relative to `cards_dir`) to the sha256 of its bytes, read just
-    before: an unchanged file is taken from the cache by it. A file parsed now is keyed by the
-    bytes actually read.
+    before: an unchanged file is taken from the cache by it. The others are parsed by the bank's
+    loader (bank/load.py) and indexed where they were parsed, each keyed by the bytes actually read.
     """
     cards_dir = Path(cards_dir)
     paths = listed_card_files(cards_dir)
     folder = parse_cache.cache_dir()
     found: dict[Path, IndexedFile] = {}
-    to_parse: list[tuple[Path, str]] = []
+    to_parse: list[Path] = []
     for path in paths:
-        shown = display_name(path)
         sha = sources.get(path.relative_to(cards_dir).as_posix(), "")
-        cached = _cached_index(sha, path, shown, folder) if sha else None
+        cached = _cached_index(sha, path, display_name(path), folder) if sha else None
         if cached is not None:
             found[path] = cached
         else:
-            to_parse.append((path, shown))
+            to_parse.append(path)
     rendered: dict[Path, list[RenderedNote]] = {}
     problems: list[Problem] = []
-    for (path, _shown), (indexed, notes, file_problems) in zip(to_parse, _parse_all(to_parse, folder)):
+    for path, (entry, file_problems) in zip(to_parse, parse_files(to_parse, folder, partial(_index_entry, folder))):
         problems.extend(file_problems)
-        if indexed is not None:
-            found[path] = indexed
+        if entry is not None:
+            found[path], notes = entry
             if notes is not None:
                 rendered[path] = notes
     files = [found[path] for path in paths if path in found]
-    problems.extend(cross_file_problems(files))
-    problems.extend(package_name_problems(files))
-    if problems:
-        raise CardsError(sorted_problems(problems))
+    raise_problems(problems, files)
     return Index(tuple(files), rendered)
 
 
-# Below this many bytes to parse, starting worker processes costs more than it saves.
-PARALLEL_BYTES = 2_000_000
+def _index_entry(
+    folder: Path, deck: DeckFile, problems: list[Problem], in_worker: bool
+) -> tuple[IndexedFile, list[RenderedNote] | None]:
+    """A file just parsed, rendered, indexed and cached in `folder`: (its index, its notes).
 
-
-def _parse_all(jobs: list[tuple[Path, str]], folder: Path) -> list[tuple]:
-    """`_parse_one` for each job, in order; on every core when there is much to parse.
-
-    Composing YAML holds the GIL, so threads would not help; a first build of a large bank
-    spends most of its time here. Where processes cannot be started, the files are parsed here.
-    """
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if workers > 1 and sum(_size(path) for path, _shown in jobs) > PARALLEL_BYTES:
-        # imported here: multiprocessing costs ~20 ms to import, and a rebuild seldom needs it
-        from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
-
-        try:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                # notes come back only when they could not be cached: see Index.notes_of
-                return list(pool.map(_parse_one, jobs, [folder] * len(jobs), [False] * len(jobs)))
-        except (OSError, BrokenProcessPool):
-            pass
-    return [_parse_one(job, folder, True) for job in jobs]
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _parse_one(
-    job: tuple[Path, str], folder: Path, keep_notes: bool
-) -> tuple[IndexedFile | None, list[RenderedNote] | None, list[Problem]]:
-    """Parse, check and render one file, caching what it found; (index, notes, problems).
-
-    The notes are returned when `keep_notes`, or when they could not be cached."""
-    path, shown = job
-    try:
-        data = path.read_bytes()
-    except OSError as exc:  # unreadable, or removed since it was listed
-        return None, None, [Problem(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}")]
-    deck, problems = parse_file(data, path, shown, folder)
-    if deck is None:
-        return None, None, problems
+    The notes come back from a worker only when they could not be cached: see Index.notes_of."""
     notes = render_deck(deck)
     indexed = index_of(deck, notes, deck.digest)
     cached = not problems and _store(indexed, notes, folder)
-    return indexed, (notes if keep_notes or not cached else None), problems
+    return indexed, (notes if not in_worker or not cached else None)
 
 
 def _index_key(sha: str) -> str:

@@ -17,11 +17,11 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 from anki.scheduler.v3 import CardAnswer
 
-from interview_srs.anki import notes as anki_export
+from interview_srs.anki import notes as anki_notes
 from interview_srs.anki.build import build
 from interview_srs.bank.load import load_bank
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PUBLISHED_V1 = REPO / "tests" / "fixtures" / "published-v1"
 ALWAYS = ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS
 # What the README tells a user to pick once, for the upgrade: "Merge note types" and
@@ -55,7 +55,7 @@ def snapshot(col_path: Path) -> dict:
     """What the user must not lose, read straight from the collection (no cached note types)."""
     col = Collection(str(col_path))
     try:
-        models = [m for m in col.models.all() if m["name"].startswith(anki_export.MODEL_NAME)]
+        models = [m for m in col.models.all() if m["name"].startswith(anki_notes.MODEL_NAME)]
         return {
             "guids": col.db.list("SELECT guid FROM notes"),
             "revlog": col.db.all("SELECT id, cid, ease, ivl, type FROM revlog ORDER BY id"),
@@ -86,7 +86,7 @@ def test_the_documented_options_upgrade_every_note_in_place_keeping_history(revi
     col_path = reviewed_v1_collection
     before = snapshot(col_path)
     assert len(before["revlog"]) == 5 and len(before["scheduled"]) == 5
-    assert [fields for _, _, fields, _ in before["models"]] == [list(anki_export.FIELDS[:14])]
+    assert [fields for _, _, fields, _ in before["models"]] == [list(anki_notes.FIELDS[:14])]
 
     log = import_package(col_path, REPO / "decks" / "interview-srs-all.apkg", **UPGRADE_OPTIONS)
 
@@ -101,11 +101,11 @@ def test_the_documented_options_upgrade_every_note_in_place_keeping_history(revi
     assert set(after["fields"]) == set(before["fields"]) | set(current)
     # One note type, the v2 one, under the same id and name.
     ((model_id, name, fields, back),) = after["models"]
-    assert (model_id, name, fields) == (anki_export.MODEL_ID, anki_export.MODEL_NAME, list(anki_export.FIELDS))
-    assert back == anki_export.BACK_TEMPLATE
+    assert (model_id, name, fields) == (anki_notes.MODEL_ID, anki_notes.MODEL_NAME, list(anki_notes.FIELDS))
+    assert back == anki_notes.BACK_TEMPLATE
     # Every note of the current bank carries exactly the fields the build writes.
     for card_id, (deck, card) in current.items():
-        assert list(after["fields"][card_id].values()) == anki_export.note_fields(deck, card)
+        assert list(after["fields"][card_id].values()) == anki_notes.note_fields(deck, card)
     # Scheduling and review history are untouched.
     assert after["revlog"] == before["revlog"]
     assert after["scheduled"] == [row for row in before["scheduled"] if row[0] in set(after["guids"])]
@@ -126,7 +126,7 @@ def test_after_the_upgrade_the_default_options_update_edited_notes_again(reviewe
 
     log = import_package(col_path, out / "interview-srs-all.apkg")
 
-    assert [note.fields[anki_export.FIELDS.index("Id")] for note in log.updated] == [card.id]
+    assert [note.fields[anki_notes.FIELDS.index("Id")] for note in log.updated] == [card.id]
     assert not log.new and not log.conflicting
 
 

@@ -3,7 +3,7 @@
 Rewriting the package that holds every deck is most of a one-card rebuild of a large bank.
 With the package's collection kept here (beside the parse cache) and the layout of its zip, the
 next build changes only the notes that changed and recompresses only the chunks those changes
-touched (anki_export.patch_package_to, package_zip.py). An entry is keyed by the sha256 of the
+touched (apkg.patch_package_to, chunked_zip.py). An entry is keyed by the sha256 of the
 package file, which the build state records, and remembers the size, modification time and inode
 of that package and of the collection kept: an entry is only used while both are the files it
 describes. Like the parse cache it is an optimisation only: a missing or damaged entry means a
@@ -20,8 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from interview_srs.anki import notes as anki_export, package_zip
-
+from interview_srs.anki.build import apkg, chunked_zip
 from interview_srs.bank import parse_cache
 
 MAX_ENTRIES = 64  # collections kept; a build needs one per package it may patch
@@ -31,10 +30,10 @@ MAX_ENTRIES = 64  # collections kept; a build needs one per package it may patch
 class Base:
     """A package as a rebuild can patch it."""
 
-    previous: package_zip.Previous
+    previous: chunked_zip.Previous
     decks: tuple[str, ...]
     note_type_mod: int
-    notes: anki_export.NoteIndex
+    notes: apkg.NoteIndex
 
 
 def folder() -> Path:
@@ -42,11 +41,14 @@ def folder() -> Path:
 
 
 def base_for(package: Path, sha: str) -> Base | None:
-    """The cached collection of `package` (whose sha256 is `sha`), or None."""
+    """The cached collection of `package` (whose sha256 is `sha`), or None; None too when another
+    writer made it (apkg.WRITER_FORMAT), since a package patched from it would have that writer's bytes."""
     entry = folder() / sha
     try:
         record = json.loads(entry.with_suffix(".json").read_text("utf-8"))
-        layout = package_zip.Layout.from_dict(record["layout"])
+        if record["writer"] != apkg.WRITER_FORMAT:
+            return None
+        layout = chunked_zip.Layout.from_dict(record["layout"])
         decks = tuple(record["decks"])
         note_type_mod = record["note_type_mod"]
         notes = _notes_from(record["notes"])
@@ -57,16 +59,16 @@ def base_for(package: Path, sha: str) -> Base | None:
             return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):  # a record of another shape
         return None
-    return Base(package_zip.Previous(collection, package, layout), decks, note_type_mod, notes)
+    return Base(chunked_zip.Previous(collection, package, layout), decks, note_type_mod, notes)
 
 
-def _notes_to(notes: anki_export.NoteIndex) -> dict:
+def _notes_to(notes: apkg.NoteIndex) -> dict:
     """A package's notes as two flat lists (GUIDs joined by line breaks, which base-91 GUIDs do
     not hold, and four numbers per note): quick to write and read for tens of thousands."""
     return {"guids": "\n".join(notes), "numbers": list(itertools.chain.from_iterable(notes.values()))}
 
 
-def _notes_from(stored: dict) -> anki_export.NoteIndex | None:
+def _notes_from(stored: dict) -> apkg.NoteIndex | None:
     guids = stored["guids"].split("\n") if stored["guids"] else []
     numbers = stored["numbers"]
     if len(numbers) != 4 * len(guids) or not set(map(type, numbers)) <= {int}:
@@ -109,7 +111,7 @@ def _packages(entry: Path) -> dict:
 
 
 def keep(
-    sha: str, package: anki_export.Written, decks: tuple[str, ...], note_type_mod: int, written_to: Path
+    sha: str, package: apkg.Written, decks: tuple[str, ...], note_type_mod: int, written_to: Path
 ) -> None:
     """Move the collection of `package` (a scratch file) into the cache, as the base of `sha`,
     the package now at `written_to`."""
@@ -128,6 +130,7 @@ def keep(
             finally:
                 Path(name).unlink(missing_ok=True)
         record = {
+            "writer": apkg.WRITER_FORMAT,
             "layout": package.layout.to_dict(),
             "decks": list(decks),
             "note_type_mod": note_type_mod,

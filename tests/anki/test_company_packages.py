@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from interview_srs.anki.notes import FIELDS
-from interview_srs.anki.build import output_name
+from interview_srs.bank.card_paths import package_name
 from interview_srs.bank.load import load_bank
 
 from test_question_bank import expected_references, needs_seeds
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CHECKLIST = REPO / "docs" / "prep-checklist.md"
 DOCUMENTS = ("000", "001", "002", "003", "004")
 
@@ -47,7 +47,7 @@ def checklist_references() -> set[str]:
 def packages_covering() -> dict[str, Path]:
     bank = load_bank(REPO / "cards")
     return {
-        document: REPO / "decks" / output_name(deck.path.stem)
+        document: REPO / "decks" / package_name(deck.path.stem)
         for deck in bank.decks
         for document in deck.documents
     }
