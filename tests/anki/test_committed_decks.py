@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from interview_srs.anki.build import STATE_FILE, build, read_state
+from interview_srs.anki.build import STATE_FILE, build, read_state, shared
 
 REPO = Path(__file__).resolve().parents[2]
 DECKS = REPO / "decks"
+PATCH_FROM_NOTES = shared.PATCH_FROM_NOTES  # read at import, before conftest's fixture sets it to 0
 
 
 def sqlite_that_wrote(package: Path) -> int:
@@ -45,6 +46,23 @@ def test_a_clean_build_of_the_bank_writes_the_committed_decks_byte_for_byte(tmp_
     built = {path.name: path.read_bytes() for path in out.iterdir()}
     assert sorted(built) == sorted(committed)
     differ = [name for name in sorted(committed) if built[name] != committed[name]]
-    # Patched packages (a rebuild with the package cache) hold the same notes in other bytes:
-    # the committed decks are built with an empty cache, e.g. SRS_CACHE_DIR=$(mktemp -d) srs build
-    assert differ == [], "rebuild decks/ from an empty cache and commit them"
+    assert differ == [], "rebuild decks/ with `srs build` and commit them"
+
+
+def test_a_rebuild_after_an_edit_writes_what_a_clean_build_writes(tmp_path, monkeypatch):
+    """Below PATCH_FROM_NOTES packages are written afresh, so a curator's ordinary rebuild (with
+    every cache warm) commits the bytes a clean build gives."""
+    monkeypatch.setattr(shared, "PATCH_FROM_NOTES", PATCH_FROM_NOTES)  # undo conftest's 0
+    cards = tmp_path / "cards"
+    shutil.copytree(REPO / "cards", cards)
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "cache"))
+    warm, clean = tmp_path / "warm", tmp_path / "clean"
+    build(cards, warm, now=1_800_000_000)
+    first = sorted(cards.glob("*.yaml"))[0]
+    first.write_text(first.read_text("utf-8").replace("question: ", "question: 改过的", 1), "utf-8")
+    build(cards, warm, now=1_800_000_100)
+    clean.mkdir()
+    shutil.copyfile(warm / STATE_FILE, clean / STATE_FILE)
+    monkeypatch.setenv("SRS_CACHE_DIR", str(tmp_path / "empty-cache"))
+    build(cards, clean, now=1_800_000_100)
+    assert {p.name: p.read_bytes() for p in warm.iterdir()} == {p.name: p.read_bytes() for p in clean.iterdir()}

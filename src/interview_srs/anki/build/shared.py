@@ -53,14 +53,21 @@ class BuildReport:
     packages: dict[str, str] = field(default_factory=dict)  # package name -> its deck, for import
 
 
+# Patching a previous package lays its SQLite pages out differently from writing it afresh, so
+# a patched package is not byte-identical to a clean build. It pays off only for large banks;
+# below this many notes every package is written afresh, and the committed decks/ of the
+# curated bank are always what a clean build gives.
+PATCH_FROM_NOTES = 2_000
+
+
 def build(cards_dir: Path, out_dir: Path, now: int | None = None, patch: bool = True) -> BuildReport:
     """Build every deck that is out of date, then record the new state.
 
     Nothing is written unless every card file is valid, and the packages and the build state
     are renamed into place together once all are complete (output_set.py), so a failed build
-    leaves the previous decks as they were. With `patch`, a package is made by changing the
-    previous one where cache.py still has its collection, and the new ones are kept
-    there for the next build.
+    leaves the previous decks as they were. With `patch` and a bank of PATCH_FROM_NOTES notes or
+    more, a package is made by changing the previous one where cache.py still has its collection,
+    and the new ones are kept there for the next build.
     """
     cards_dir, out_dir = Path(cards_dir), Path(out_dir)
     now = build_clock() if now is None else now
@@ -71,6 +78,7 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None, patch: bool = 
     except OSError as exc:
         raise BuildError(write_failure(out_dir, exc)) from None
     state = read_state(out_dir)
+    patch = patch and len(state.notes) >= PATCH_FROM_NOTES
     sources = source_hashes(cards_dir) if cards_dir.is_dir() else {}
     if _nothing_changed(sources, out_dir, state):
         return BuildReport(decks=(), removed=(), note_type_changed=False, up_to_date=True, packages=_labels(state))
