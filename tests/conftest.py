@@ -144,3 +144,13 @@ def older_store(path: Path, applied: tuple[int, ...], *, rating: int = 3, source
     connection.commit()
     connection.close()
     return path
+
+
+@pytest.fixture(autouse=True)
+def _small_banks_patch_packages(request, monkeypatch):
+    """The build's tests (tests/anki/) use small banks: let them patch packages as a large bank's
+    build does (see anki/build/shared.py's PATCH_FROM_NOTES)."""
+    if "anki" in request.node.path.parts:
+        from interview_srs.anki.build import shared
+
+        monkeypatch.setattr(shared, "PATCH_FROM_NOTES", 0)
