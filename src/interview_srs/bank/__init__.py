@@ -1,0 +1,1 @@
+"""The question bank: card model, parser, rules, loader; knows nothing of Anki, SQLite or terminals."""
