@@ -204,7 +204,8 @@ def extract_questions(text: str) -> tuple[Question, ...]:
                 found.append(current)
             since_question = 0
         elif current is not None and _is_note(line) and since_question <= 4:
-            current.notes.append(_shorten(line, 80))
+            note = _NUMBERED.match(line)
+            current.notes.append(_shorten(note.group("n") if note else line, 80))
     return _unique(found)
 
 
