@@ -39,16 +39,16 @@ _ANSWER = re.compile(
 # Prep-guide labels whose content is neither question nor answer example.
 _SKIPPED_LABEL = re.compile(r"^(?:考察目标|考察点|考点|考察|回答思路|思路|解析|点评|避坑|加分项|注意|提示|tips?)\s*[:：]", re.I)
 _FOLLOWUP = re.compile(
-    r"^(?:[（(]?追问\s*\d*\s*[)）]?\s*[:：]?|面试官(?:又|接着|继续|还)?追问了?|(?:又|接着|继续|还)追问了?|追问了?我?)\s*(?P<n>.+)$"
+    r"^(?:[（(]?追问\s*\d*\s*[)）]?\s*[:：]?|(?:面试官|她|他|对方)?(?:又|接着|继续|还)?追问了?我?)\s*[:：]?\s*(?P<n>.+)$"
 )
-_FOLLOWUP_NEAR = re.compile(r"^(?:面试官)?(?:接着|继续|又|顺着[^，,]{0,8})问(?:了|我)?\s*[:：]?\s*(?P<n>.+)$")
+_FOLLOWUP_NEAR = re.compile(r"^(?:面试官|她|他)?(?:接着|继续|又|顺着[^，,]{0,8})问(?:了|我)?\s*[:：]?\s*(?P<n>.+)$")
 _FOLLOWUP_MARK = re.compile(r"\s*[（(【\[]\s*追问\s*[)）】\]]\s*")
 _NARRATIVE = re.compile(
-    r"(?:面试官|hr|HR|主管|leader|他|她|对方)?(?:先是?|首先|开始|一上来|上来|然后|接着|之后|随后|后来|紧接着|又|还|再|最后|另外|其次)?"
+    r"(?:面试官|hr|HR|主管|leader|他|她|对方)?(?:(?:先是?|首先|开始|一上来|上来|然后|接着|之后|随后|后来|紧接着|又|还|再|最后|另外|其次)\s*)*"
     r"(?:问了我|问我|问了|问到|问(?!题)|让我|要我|被问到|被问)\s*[:：]?\s*"
 )
 _NARRATIVE_START = re.compile(
-    r"^(?:面试官|hr|HR|主管|leader|对方)?(?:先是?|首先|开始|一上来|上来|然后|接着|之后|随后|后来|紧接着|又|还|再|最后|另外|其次)?"
+    r"^(?:面试官|hr|HR|主管|leader|对方)?(?:(?:先是?|首先|开始|一上来|上来|然后|接着|之后|随后|后来|紧接着|又|还|再|最后|另外|其次)\s*)*"
     r"(?:问了我|问我|问了|问到|让我|要我|被问到|被问|问(?!题))\s*[:：]?\s*(?P<n>.+)$",
     re.IGNORECASE,
 )
@@ -123,8 +123,10 @@ def extract_questions(text: str) -> tuple[Question, ...]:
     current: _Open | None = None
     in_answer = False  # reading an answer: unmarked lines are not questions
     in_list = False  # under a heading that introduces a list of questions
+    in_reverse = False  # under "反问": what the candidate asked, not the interviewer
     fenced_list = False  # inside ``` … ``` under such a heading
     since_question = 99  # non-blank lines read since the last question
+    pending_followups: dict[int, list[str]] = {}  # follow-ups of questions found on this line
     for number, raw in enumerate(text.split("\n"), start=1):
         line = _strip_markup(raw)
         if not line:
@@ -141,9 +143,11 @@ def extract_questions(text: str) -> tuple[Question, ...]:
         heading = _heading(raw, line)
         if heading is not None:
             listing = bool(_LIST_HEADING.search(heading)) and not _NOT_LIST_HEADING.search(heading)
-            if listing or raw.lstrip().startswith("#") or _is_title(heading, loose=False):
+            section = raw.lstrip().startswith("#") or _is_title(heading, loose=False) or bool(_NUMBERED.match(line))
+            if listing or section or _NOT_LIST_HEADING.search(heading) or "反问" in heading:
                 in_answer = False  # a new section; a label such as "核心原则：" stays in the answer
                 in_list = listing
+                in_reverse = "反问" in heading
             continue
         if _SKIPPED_LABEL.match(line):
             in_answer = True
@@ -165,8 +169,16 @@ def extract_questions(text: str) -> tuple[Question, ...]:
                 current.followups.append(cleaned)
                 since_question = 0
                 continue
-        numbered = _NUMBERED.match(line)
         turn = _TURN.match(line)
+        if turn and current is not None and (inner := _FOLLOWUP.match(turn.group("n"))) and "追问" in turn.group("n")[:4]:
+            cleaned = clean_question(inner.group("n"))
+            if cleaned:
+                current.followups.append(cleaned)
+                since_question = 0
+            continue
+        if in_reverse:
+            continue
+        numbered = _NUMBERED.match(line)
         marked = numbered or turn
         body = (numbered or turn).group("n").strip() if marked else line
         if marked and in_answer and current is not None and (
@@ -197,11 +209,30 @@ def extract_questions(text: str) -> tuple[Question, ...]:
             if current is not None:
                 current.answer.append(line)
             continue
-        new = [] if marked else [q for q in (_ask_in(s) for s in _sentences(body)) if q]
+        new: list[str] = []
+        whole = None if marked else _whole_line_question(body)
+        if whole:
+            new = [whole]
+        elif not marked:
+            for sentence in _sentences(body):
+                follow = _FOLLOWUP.match(sentence) or _FOLLOWUP_NEAR.match(sentence)
+                if follow and (new or current is not None):
+                    cleaned = clean_question(follow.group("n"))
+                    if cleaned and len(cleaned) >= 3:
+                        if new:
+                            pending_followups.setdefault(len(new) - 1, []).append(cleaned)
+                        else:
+                            current.followups.append(cleaned)  # type: ignore[union-attr]
+                    continue
+                asked = _ask_in(sentence)
+                if asked:
+                    new.append(asked)
         if new:
-            for asked in new:
+            for position, asked in enumerate(new):
                 current = _Open(asked, number)
+                current.followups.extend(pending_followups.get(position, []))
                 found.append(current)
+            pending_followups.clear()
             since_question = 0
         elif current is not None and _is_note(line) and since_question <= 4:
             note = _NUMBERED.match(line)
@@ -232,6 +263,7 @@ def _strip_markup(raw: str) -> str:
     """The line without markdown bullets, quote marks, emphasis and surrounding spaces."""
     line = raw.strip().replace("**", "").replace("__", "")
     line = re.sub(r"^(?:>\s*)+", "", line)
+    line = re.sub(r"^[—–]{1,3}\s*", "", line)
     line = re.sub(r"^(?:[-*+](?=\s)|[•·●○◆◇▪▶►✅✔☆★])\s*", "", line)
     line = re.sub(r"^(?:[-*+](?=\s)|[•·●○◆◇▪▶►✅✔☆★])\s*", "", line)
     if re.fullmatch(r"[-=_*~—.。·\s]+", line):
@@ -260,6 +292,9 @@ def _is_title(text: str, loose: bool = True) -> bool:
     """A section or round title ("一面（30min）", "二、业务面", "面试经验"), not a question;
     `loose` also takes any short line that does not ask (in a list of questions, "实习经历" asks)."""
     core = _TRAILING_ASIDE.sub("", text.strip().rstrip("：:")).strip()
+    numbered = _NUMBERED.match(core)
+    if numbered and numbered.group("n"):
+        core = numbered.group("n").strip()
     if re.search(r"[？?]", core) or len(core) > 24:
         return False
     if _TITLE.match(core):
@@ -272,7 +307,8 @@ def _sentences(text: str) -> list[str]:
     parts = []
     for sentence in _ACROSS_SENTENCES.split(text):
         clauses = re.split(
-            r"[，,]\s*(?=(?:面试官)?(?:然后|接着|之后|随后|后来|紧接着|又|还|再|最后|另外)(?:问|让我|要我|追问))", sentence
+            r"[，,]\s*(?=(?:面试官|她|他)?(?:(?:然后|接着|之后|随后|后来|紧接着|又|还|再|最后|另外)(?:问|让我|要我|追问)|追问))",
+            sentence,
         )
         parts.extend(clause.strip() for clause in clauses if clause.strip())
     return parts
@@ -307,7 +343,7 @@ def _ask_in(sentence: str) -> str | None:
             return inner
     if _REMARK.match(sentence) and not _asks_me(sentence):
         return None
-    if "问" in sentence and (found := re.search(r"(?:面试官|他|她|对方|hr|HR)[^，,。]{0,6}?(?:问了我|问我|问了|问到|让我)\s*[:：]?\s*(?P<n>.{3,})", sentence)):
+    if "问" in sentence and (found := re.search(r"(?:面试官|他|她|对方|hr|HR)[^，,。追]{0,6}?(?<!追)(?:问了我|问我|问了|问到|让我)\s*[:：]?\s*(?P<n>.{3,})", sentence)):
         inner = clean_question(found.group("n"))
         if inner and len(inner) >= 3:
             return inner
@@ -317,6 +353,20 @@ def _ask_in(sentence: str) -> str | None:
     if re.search(r"[？?]$", sentence.rstrip("”\"」』)）").strip()) and len(text) >= 4 and _ASKS.search(text):
         return text
     if text and _IMPERATIVE.match(text) and 4 <= len(text) <= 60 and re.match(r"^(?:请|说|讲|介绍|谈|聊|描述|分享|举|自我介绍)", text):
+        return text
+    return None
+
+
+def _whole_line_question(line: str) -> str | None:
+    """A short line that is one question, however many sentences ("…是什么？怎么计算？")."""
+    if len(line) > 80 or _NARRATIVE_START.match(line) or _REMARK.match(line) or "问" in line:
+        return None
+    text = clean_question(line)
+    if not text or len(text) < 4 or _META.search(text):
+        return None
+    if re.search(r"[？?]\s*$", line) and _ASKS.search(text) or (_IMPERATIVE.match(text) and re.match(
+        r"^(?:请|说|讲|介绍|谈|聊|描述|分享|举|自我介绍)", text
+    )):
         return text
     return None
 
