@@ -27,7 +27,7 @@ CN_NUMBER = "一二三四五六七八九十"
 # A list marker at the start of a line; group "n" is what follows it.
 _NUMBERED = re.compile(
     r"^(?:#{1,6}\s*)?(?:\*\*)?\s*(?:"
-    r"[（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.．、)）:：]|\d{1,3}\s*-(?!\d)|\d{1,3}(?=\s)"
+    r"[（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.．、)）:：]|\d{1,3}\s*-(?!\d+\s*(?:分钟|min|天|个|年|小时|人|%|k|K|w|万))|\d{1,3}(?=\s)"
     r"|[Qq]\s*\d{1,3}\s*[.．、:：)]?|问题\s*\d{1,3}\s*[.．、:：]?|题目\s*\d{1,3}\s*[.．、:：]?"
     rf"|第\s*[{CN_NUMBER}\d]{{1,3}}\s*[题问个]\s*[.．、:：]?|[{CN_NUMBER}]{{1,3}}\s*[、.．]|[①-⑳]"
     r")\s*(?:\*\*)?\s*(?P<n>.*)$"
@@ -39,9 +39,9 @@ _ANSWER = re.compile(
 # Prep-guide labels whose content is neither question nor answer example.
 _SKIPPED_LABEL = re.compile(r"^(?:考察目标|考察点|考点|考察|回答思路|思路|解析|点评|避坑|加分项|注意|提示|tips?)\s*[:：]", re.I)
 _FOLLOWUP = re.compile(
-    r"^(?:[（(]?追问\s*\d*\s*[)）]?\s*[:：]?|(?:面试官|她|他|对方)?(?:又|接着|继续|还)?追问了?我?)\s*[:：]?\s*(?P<n>.+)$"
+    r"^(?:[（(]?追问了?我?\s*\d*\s*[)）]?\s*[:：]?|(?:面试官|她|他|对方)?(?:又|接着|继续|还)?追问了?我?)\s*[:：]?\s*(?P<n>.+)$"
 )
-_FOLLOWUP_NEAR = re.compile(r"^(?:面试官|她|他)?(?:接着|继续|又|顺着[^，,]{0,8})问(?:了|我)?\s*[:：]?\s*(?P<n>.+)$")
+_FOLLOWUP_NEAR = re.compile(r"^(?:面试官|她|他)(?:接着|继续|又|顺着[^，,]{0,8})问(?:了|我)?\s*[:：]?\s*(?P<n>.+)$")
 _FOLLOWUP_MARK = re.compile(r"\s*[（(【\[]\s*追问\s*[)）】\]]\s*")
 _NARRATIVE = re.compile(
     r"(?:面试官|hr|HR|主管|leader|他|她|对方)?(?:(?:先是?|首先|开始|一上来|上来|然后|接着|之后|随后|后来|紧接着|又|还|再|最后|另外|其次)\s*)*"
@@ -69,7 +69,7 @@ _ASKS_WEAKLY = re.compile(r"(?:区别|差异|理解|看法|看待|认识|优缺�
 _IMPERATIVE = re.compile(
     r"^(?:请你?|你)?(?:先|再|简单|简要|详细|具体)?(?:说一下|说说|说下|讲一下|讲讲|讲下|讲一个|介绍一下|介绍下|介绍|谈谈|谈一谈|谈一下|聊聊|聊一下|"
     r"描述|分享|举例|举个例子|分析|设计|解释|简述|列举|评价|对比|比较|阐述|概括|总结一下|复盘|做一个|做个|做一下|用\S{0,6}做|"
-    r"自我介绍|如果|假如|假设|给你|让你|现在有|有一个|有个|某|针对)"
+    r"自我介绍|如果|假如|假设|给你|让你|现在有|有一个|有个|某|针对|你觉得|你认为|你怎么看|挑一)"
 )
 _REMARK = re.compile(
     r"^(?:我(?!们的|们为什么|被问)|感觉|整体|总体|总的来说|面试官(?:人|很|挺|比较|特别|非常|好像|全程|态度|小姐姐|小哥哥)|氛围|希望|祝|求|"
@@ -79,6 +79,7 @@ _REMARK = re.compile(
 _LOGISTICS = re.compile(r"(?:薪资|offer|oc|意向书|谈薪|背调|等通知|流程|约面|挂了|凉了|感谢信|timeline|base|hc)", re.I)
 # The article asking about interviews ("客服面试会问哪些问题？"), not an interviewer asking.
 _META = re.compile(r"面试.{0,6}(?:会问|问了?哪些|问什么|常见问题|高频问题|怎么准备|如何准备)|如何准备才能|面经")
+_TITLE_LINE = re.compile(r"面经|面试题|面试记录|面试经验|[一二三四终]面|hr面|HR面", re.I)
 _ACROSS_SENTENCES = re.compile(r"(?<=[。！？；!?;])")
 _TRAILING_ASIDE = re.compile(r"\s*[（(【\[][^（）()【】\[\]]{1,40}[)）】\]]\s*$")
 _ASCII_ACRONYM = re.compile(r"^[A-Za-z0-9 .+\-/&]{1,12}$")
@@ -131,6 +132,8 @@ def extract_questions(text: str) -> tuple[Question, ...]:
         line = _strip_markup(raw)
         if not line:
             continue
+        if not found and current is None and _TITLE_LINE.search(line) and not re.search(r"[？?]", line):
+            in_list = True  # "京东 活动运营 一面 面经": what follows is its questions
         if line.startswith("```"):
             fenced_list = in_list and not fenced_list
             continue
@@ -316,6 +319,8 @@ def _sentences(text: str) -> list[str]:
 
 def _ask(body: str, listed: bool) -> str | None:
     """The cleaned question when a numbered or marked item's text is one, else None."""
+    if re.match(r"^反问\s*[:：]\s*(?!.*你)", body):
+        return None  # the candidate's own questions at the end, not the interviewer's
     text = clean_question(body)
     if not text or len(text) < 3:
         return None
@@ -399,11 +404,11 @@ def clean_question(text: str) -> str:
     """The interviewer's wording without markers, asides, quotes and the candidate's answer."""
     text = text.strip().strip("*").strip()
     text = _FOLLOWUP_MARK.sub("", text)
-    text = re.sub(r"^(?:面试官|问题?|题目|[Qq])\s*\d*\s*[:：]\s*", "", text)
     text = re.sub(r"^(?:#{1,6}\s*)", "", text)
     numbered = _NUMBERED.match(text)
     if numbered and numbered.group("n"):
         text = numbered.group("n")
+    text = re.sub(r"^(?:面试官|问题?|题目|[Qq])\s*\d*\s*[:：]\s*", "", text)
     text = _ANSWER_TAIL.sub("", text).strip()
     text = re.sub(r"^(?:关于[^：:“\"]{1,12}[:：]\s*)(?=[“\"])", "", text)  # "关于团队：“请问…”"
     while True:
@@ -417,7 +422,7 @@ def clean_question(text: str) -> str:
     text = text.strip().strip("*").strip()
     if len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES + "？?":
         text = text.strip(_QUOTES).strip()
-    text = re.sub(r"\s+", " ", text).rstrip("，,、；;：: ")
+    text = re.sub(r"\s+", " ", text).rstrip("，,、；;：:。 ")
     return text
 
 
