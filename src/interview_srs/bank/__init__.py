@@ -1,1 +1,2 @@
-"""The question bank: card model, YAML parser, rules and quality, sources, the loader. Knows nothing of Anki, SQLite or terminals."""
+"""The question bank: card model, YAML parser, rules and quality, sources, the loader, drafts from
+a 面经. Knows nothing of Anki, SQLite or terminals."""
