@@ -1,11 +1,10 @@
-"""The card file: valid YAML the bank's parser reads (apart from draft/notes), never overwriting."""
+"""The card file: valid YAML the bank's parser reads, every card a draft, never overwriting."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-import yaml
 
 from interview_srs.bank.draft import DraftError, draft, plan, read_source
 from interview_srs.bank.draft.skeleton import EXPERIENCE, INTRO, REVERSE, SCENARIO, kind_of
@@ -16,18 +15,16 @@ EVAL = Path(__file__).resolve().parent / "eval"
 MEITUAN = EVAL / "meituan-numbered.txt"
 
 
-def parsed_without_draft_keys(path: Path):
-    """What the bank's parser makes of the file once `draft` and `notes` (not known to it yet) go."""
-    data = yaml.safe_load(path.read_text("utf-8"))
-    for card in data["cards"]:
-        assert card.pop("draft") is True
-        card.pop("notes", None)
-    return parse_deck_file(yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode(), path, path.name)
+def parsed(path: Path):
+    """What the bank's parser makes of a drafted file: every card marked as a draft."""
+    deck, problems = parse_deck_file(path.read_bytes(), path, path.name)
+    assert deck is None or all(card.draft for card in deck.cards)
+    return deck, problems
 
 
 def test_the_draft_file_loads_with_the_banks_parser(tmp_path):
     report = draft([MEITUAN], out_dir=tmp_path, bank_questions={})
-    deck, problems = parsed_without_draft_keys(report.written)
+    deck, problems = parsed(report.written)
     assert problems == []
     assert deck.deck == "面试::美团::用户运营"
     assert [c.question for c in deck.cards] == [c.question for c in report.cards]
@@ -36,6 +33,8 @@ def test_the_draft_file_loads_with_the_banks_parser(tmp_path):
     assert first.star is not None and first.sources == ("meituan-numbered.txt#L7",)
     assert first.followups[0].q == "这个提升有没有对照组？"
     assert first.example.startswith("（面经原文的回答，仅供参考，不是你的答案）我在社区团购")
+    noted = [card for card in deck.cards if card.context]
+    assert noted and all(card.context.startswith("面经原文：") for card in noted)
 
 
 def test_every_eval_text_drafts_a_file_the_parser_reads(tmp_path):
@@ -43,7 +42,7 @@ def test_every_eval_text_drafts_a_file_the_parser_reads(tmp_path):
         if text.name.endswith(".expected.yaml"):
             continue
         report = draft([text], out_dir=tmp_path, bank_questions={})
-        deck, problems = parsed_without_draft_keys(report.written)
+        deck, problems = parsed(report.written)
         assert problems == [], text.name
 
 

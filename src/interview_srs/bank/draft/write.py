@@ -54,7 +54,7 @@ def card_data(card: DraftCard) -> dict:
     if card.example:
         data["example"] = f"（面经原文的回答，仅供参考，不是你的答案）{card.example}"
     if card.notes:
-        data["notes"] = "面经原文：" + "；".join(card.notes)
+        data["context"] = "面经原文：" + "；".join(card.notes)
     tags = tuple(dict.fromkeys((_KIND_TAGS.get(card.kind, ""),) + card.tags))
     data["tags"] = [t for t in tags if t]
     data["sources"] = [card.source]
