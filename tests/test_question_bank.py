@@ -53,7 +53,59 @@ def expected_references() -> set[str]:
 
 
 def referenced() -> set[str]:
+    """What the cards say a document asked (`sources`); `related` references do not count."""
     return {source for _, card in load_bank(REPO / "cards").cards() for source in card.sources}
+
+
+def related() -> set[str]:
+    return {reference for _, card in load_bank(REPO / "cards").cards() for reference in card.related}
+
+
+def seed_items() -> dict[str, str]:
+    """The text of every item a reference can name, by reference."""
+    items = {}
+    ant = seed_text("000")
+    for heading, prefix in (("# 面试题目", ""), ("# 面试经验", "e")):
+        section = ant.split(heading, 1)[1].split("\n# ", 1)[0]
+        items |= {f"000#{prefix}{n}": text for n, text in re.findall(r"^(\d+)\. (.*)$", section, re.MULTILINE)}
+    items |= {f"001#{label}": label + text for label, text in re.findall(r"^(\S[^\n:]*?) :(.*)$", seed_text("001"), re.MULTILINE)}
+    items |= {f"002#{n}": text for n, text in re.findall(r"^问题(\d+)[:：](.*)$", seed_text("002"), re.MULTILINE)}
+    part = 0
+    for line in seed_text("003").splitlines():
+        if line.startswith(("第一部分", "第二部分", "第三部分", "面试尾声")):
+            part += 1
+        match = re.match(r"^  (\d+)\. (.*)", line)
+        if match and part:
+            items[f"003#{part}.{match.group(1)}"] = match.group(2)
+    items |= {f"004#{n}": text for n, text in re.findall(r"^#### (\d+)\.(.*)$", seed_text("004"), re.MULTILINE)}
+    return items
+
+
+def provenance() -> dict[tuple[str, str], str]:
+    """The curators' verdict on each (card, reference): asked or related (docs/provenance/)."""
+    verdicts = {}
+    for table in sorted((REPO / "docs" / "provenance").glob("*.tsv")):
+        for line in table.read_text("utf-8").splitlines()[1:]:
+            card_id, reference, verdict, _reason = line.split("\t", 3)
+            verdicts[(card_id, reference)] = verdict
+    return verdicts
+
+
+def shared_words(a: str, b: str) -> float:
+    """The share of the shorter text's Chinese character pairs that the other text holds too."""
+    pairs = [{text[i:i + 2] for i in range(len(text) - 1)} for text in (re.sub(r"[\W\da-zA-Z_]+", "", a), re.sub(r"[\W\da-zA-Z_]+", "", b))]
+    return len(pairs[0] & pairs[1]) / max(1, min(map(len, pairs)))
+
+
+# Asked in other words: the card's question shares almost no characters with the cited item.
+ASKED_IN_OTHER_WORDS = {
+    ("ant-city-preference", "000#e31"): "the note lists the questions asked: 职业规划、base地考量、抗压案例",
+    ("ant-stress-resilience", "000#e31"): "the same list: 抗压案例",
+    ("open-career-plan", "000#e31"): "the same list: 职业规划",
+    ("ant-stress-resilience", "000#e42"): "the note records the 抗压测试 asked",
+    ("open-why-leave", "000#e57"): "为何不转正之前的实习单位 asks why the candidate left",
+    ("ant-resume-metrics-drilldown", "000#e15"): "the leader asked for the metrics' definitions and calculation",
+}
 
 
 CHECKLIST = REPO / "docs" / "prep-checklist.md"
@@ -108,12 +160,37 @@ def test_every_reference_on_the_prep_checklist_points_at_a_real_question():
 
 @needs_seeds
 def test_every_reference_on_a_card_points_at_a_real_question():
-    unknown = sorted(r for r in referenced() - expected_references() if r[:3] in {"000", "001", "002", "003", "004"})
-    assert unknown == []
+    unknown = (referenced() | related()) - expected_references()
+    assert sorted(r for r in unknown if r[:3] in {"000", "001", "002", "003", "004"}) == []
 
 
-def test_every_card_names_its_sources():
-    assert [card.id for _, card in load_bank(REPO / "cards").cards() if not card.sources] == []
+def test_every_card_names_where_it_comes_from():
+    assert [card.id for _, card in load_bank(REPO / "cards").cards() if not card.sources + card.related] == []
+
+
+def test_every_reference_has_the_curators_verdict_and_the_card_follows_it():
+    verdicts = provenance()
+    disagree = [
+        (card.id, reference, field)
+        for _, card in load_bank(REPO / "cards").cards()
+        for field, references in (("asked", card.sources), ("related", card.related))
+        for reference in references
+        if verdicts.get((card.id, reference)) != field
+    ]
+    assert disagree == []
+
+
+@needs_seeds
+def test_a_cited_question_asks_what_the_card_asks():
+    items = seed_items()
+    unlike = [
+        (card.id, reference, round(shared_words(card.question, items[reference]), 2))
+        for _, card in load_bank(REPO / "cards").cards()
+        for reference in card.sources
+        if reference in items and (card.id, reference) not in ASKED_IN_OTHER_WORDS
+        and shared_words(card.question, items[reference]) < 0.1
+    ]
+    assert unlike == []
 
 
 def test_the_curated_bank_has_no_warnings():

@@ -98,7 +98,16 @@ def test_rendered_card_shows_star_headings_and_escaped_text(cards_dir, tmp_path,
         assert heading in answer
     assert "答题要点" not in answer  # no outline section on a STAR card
     assert "<h2>追问</h2><ul><li><div class=\"q\">这个提升的分母是谁？</div><div class=\"cue\">说清口径和对照组</div></li>" in answer
-    assert "来源：蚂蚁用户运营面经 第2题" in answer
+    assert "原题：蚂蚁用户运营面经 第2题" in answer and "相关" not in answer
+
+
+def test_the_footer_keeps_asked_apart_from_related_sources(cards_dir, tmp_path, collection):
+    edit(cards_dir / "ant.yaml", 'sources: ["000#2"]', 'sources: ["000#2"]\n    related: ["002#2", "000#e5"]')
+    out = tmp_path / "decks"
+    build(cards_dir, out, now=T0)
+    import_package(collection, out / "ant.apkg")
+    answer = notes_by_id(collection)["ant-biggest-challenge"].cards()[0].answer()
+    assert "原题：蚂蚁用户运营面经 第2题｜相关：用户服务运营面试笔记 问题2；蚂蚁用户运营面经 面经笔记5" in answer
 
 
 def answer_first_card(col: Collection) -> int:

@@ -19,7 +19,7 @@ import html
 import json
 
 from interview_srs.bank.model import Card, DeckFile
-from interview_srs.bank.source_refs import source_line
+from interview_srs.bank.source_refs import provenance_line
 
 
 # Fixed once, never to change: Anki recognises the note type and the notes by these.
@@ -76,7 +76,7 @@ BACK_TEMPLATE = """\
 {{#Example}}<section class="example"><h2>范例</h2><div>{{Example}}</div></section>{{/Example}}
 {{Extra}}
 <div class="footer">{{#AsOf}}<span>信息核对于 {{AsOf}}</span>{{/AsOf}}\
-{{#SourceLine}}<span>来源：{{SourceLine}}</span>{{/SourceLine}}</div>
+{{#SourceLine}}<span>{{SourceLine}}</span>{{/SourceLine}}</div>
 """
 
 CSS = """\
@@ -219,7 +219,7 @@ def note_fields(deck: DeckFile, card: Card, my_answer_html: str = "") -> list[st
         _followups(card),
         my_answer_html,
         html.escape(card.as_of),
-        html.escape(source_line(card.sources)),
+        html.escape(provenance_line(card.sources, card.related)),
         "",
     ]
 

@@ -51,3 +51,10 @@ def source_line(references: tuple[str, ...]) -> str:
         else:
             grouped.setdefault(reference, [])
     return "；".join(f"{name} {'、'.join(keys)}" if keys else name for name, keys in grouped.items())
+
+
+def provenance_line(sources: tuple[str, ...], related: tuple[str, ...]) -> str:
+    """A card's footer: where the question was asked (原题) apart from what it only draws on
+    (相关), so a reader never takes a related document for one that asked it."""
+    parts = [f"{label}：{source_line(references)}" for label, references in (("原题", sources), ("相关", related)) if references]
+    return "｜".join(parts)
