@@ -24,7 +24,7 @@ from interview_srs.base.problems import CardsError, Location
 
 from interview_srs.bank.load import load_bank
 
-CARD_KEYS = "id, question, star, outline, assesses, pitfalls, example, tags, sources, followups, as_of, related, draft, context"
+CARD_KEYS = "id, question, star, outline, assesses, pitfalls, example, tags, sources, followups, as_of, related, draft, context, retired"
 FILE_KEYS = "deck, company, role, tags, source, documents, cards"
 STAR_KEYS = "situation, task, action, result"
 ID_RULE = (
@@ -1187,3 +1187,22 @@ def test_draft_must_be_true_or_false(cards):
             draft: maybe
         """,
     ) == ["cards/a.yaml:6:12: card a: draft: expected true or false, got text"]
+
+
+def test_a_retired_card_needs_no_skeleton_and_is_tagged_retired(cards):
+    write(
+        cards,
+        "a.yaml",
+        """\
+        deck: 面试::来源
+        tags: [通用]
+        cards:
+          - id: gone
+            question: 面试前要做什么准备？
+            retired: 这是准备建议，已移到准备清单
+        """,
+    )
+    deck = load_bank(cards).decks[0]
+    (card,) = deck.cards
+    assert (card.retired, card.star, card.outline) == ("这是准备建议，已移到准备清单", None, ())
+    assert deck.tags_for(card) == ("通用", "retired")

@@ -34,7 +34,7 @@ def test_check_lists_every_problem_and_exits_1_without_traceback(cards_dir):
         f"{bad}:3:9: card Bad_Id: id: 'Bad_Id' is not a valid id: use lowercase letters, digits and "
         "single hyphens (at most 64 characters), e.g. ant-why-alipay",
         f"{bad}:4:5: card Bad_Id: qustion: unknown key 'qustion'; did you mean 'question'? (allowed: id, "
-        "question, star, outline, assesses, pitfalls, example, tags, sources, followups, as_of, related, draft, context)",
+        "question, star, outline, assesses, pitfalls, example, tags, sources, followups, as_of, related, draft, context, retired)",
         "4 problems found.",  # check never writes, so it does not say "nothing was written"
     ]
     assert "Traceback" not in result.output

@@ -165,7 +165,8 @@ def test_every_reference_on_a_card_points_at_a_real_question():
 
 
 def test_every_card_names_where_it_comes_from():
-    assert [card.id for _, card in load_bank(REPO / "cards").cards() if not card.sources + card.related] == []
+    cards = [card for _, card in load_bank(REPO / "cards").cards() if not card.retired]
+    assert [card.id for card in cards if not card.sources + card.related] == []
 
 
 def test_every_reference_has_the_curators_verdict_and_the_card_follows_it():

@@ -134,3 +134,36 @@ def test_anki_default_options_alone_would_not_upgrade(reviewed_v1_collection):
     """Why the README asks for the two options: Anki's defaults duplicate the note type instead."""
     log = import_package(reviewed_v1_collection, REPO / "decks" / "interview-srs-all.apkg")
     assert not log.updated and len(log.conflicting) > 100
+
+
+def test_cards_that_left_the_bank_are_marked_retired_by_the_upgrade(reviewed_v1_collection):
+    col_path = reviewed_v1_collection
+    bank = load_bank(REPO / "cards")
+    retired = {card.id: card.retired for _, card in bank.cards() if card.retired}
+    before = snapshot(col_path)
+    assert retired and set(retired) <= set(before["fields"])  # they were in the first published decks
+    import_package(col_path, REPO / "decks" / "interview-srs-all.apkg", **UPGRADE_OPTIONS)
+    col = Collection(str(col_path))
+    try:
+        marked = {col.get_note(nid)["Id"]: col.get_note(nid) for nid in col.find_notes("tag:retired")}
+    finally:
+        col.close()
+    assert set(marked) == set(retired)  # one search finds exactly them, to delete them at once
+    for card_id, note in marked.items():
+        assert retired[card_id] in note["Extra"] and "tag:retired" in note["Extra"]
+    guids = snapshot(col_path)["guids"]
+    assert len(guids) == len(set(guids)) and set(before["guids"]) <= set(guids)  # updated in place
+
+
+def test_a_deck_opened_over_the_first_decks_says_how_to_upgrade(tmp_path):
+    col_path = tmp_path / "collection.anki2"
+    import_package(col_path, PUBLISHED_V1 / "interview-srs-all.apkg")
+    import_package(col_path, REPO / "decks" / "interview-srs-all.apkg")  # a double-click: defaults
+    col = Collection(str(col_path))
+    try:
+        descriptions = {deck["name"]: deck.get("desc", "") for deck in col.decks.all() if deck["name"].startswith("面试::")}
+    finally:
+        col.close()
+    leaves = {name for name in descriptions if not any(other.startswith(name + "::") for other in descriptions)}
+    assert leaves and all(descriptions[name] == anki_notes.DECK_DESCRIPTION for name in leaves)
+    assert "Merge note types" in anki_notes.DECK_DESCRIPTION and "tag:retired" in anki_notes.DECK_DESCRIPTION

@@ -52,6 +52,14 @@ FIELDS = (
     "Extra",
 )
 
+# Shown on every deck's overview in Anki: whoever opens a new package over the decks first
+# published (note type v1, without 追问) needs two import options once, or the notes stay old.
+DECK_DESCRIPTION = (
+    "interview-srs 题库。从最早发布的旧版卡组（没有“追问”栏）升级时，只需这一次：导入界面勾选"
+    "“合并笔记模板”（Merge note types），“更新笔记”（Update notes）选“总是”（Always）。"
+    "复习记录都会保留；之后用默认选项导入即可。标签 retired 的卡已移出题库，可搜索 tag:retired 一次删除。"
+)
+
 FRONT_TEMPLATE = """\
 <div class="meta">{{#Company}}<span class="pill">{{Company}}</span>{{/Company}}\
 {{#Role}}<span class="pill">{{Role}}</span>{{/Role}}</div>
@@ -220,8 +228,19 @@ def note_fields(deck: DeckFile, card: Card, my_answer_html: str = "") -> list[st
         my_answer_html,
         html.escape(card.as_of),
         html.escape(provenance_line(card.sources, card.related)),
-        "",
+        _retired_line(card.retired),
     ]
+
+
+def _retired_line(reason: str) -> str:
+    """What a retired note says on its back (the Extra field), so a user who meets it in Anki
+    knows it left the bank, why, and how to remove every such note at once."""
+    if not reason:
+        return ""
+    return (
+        f'<div class="retired">这张卡已移出题库：{html.escape(reason)}'
+        "（在 Anki 的浏览器里搜索 <code>tag:retired</code> 可一次选中并删除这些卡）</div>"
+    )
 
 
 def fields_text(fields) -> str:

@@ -60,6 +60,9 @@ class Card:
     related: tuple[str, ...] = ()
     draft: bool = False  # made by `srs draft` from a 面经, skeleton not yet filled in
     context: str = ""  # what the 面经 said around the question (a draft's provenance)
+    # Why the card left the bank. A retired card is never reviewed, but the decks keep shipping
+    # its note, tagged `retired` with this line, so a re-import marks it in users' collections.
+    retired: str = ""
 
     @property
     def documents(self) -> tuple[str, ...]:
@@ -85,6 +88,7 @@ class Card:
             **({"related": list(self.related)} if self.related else {}),
             **({"draft": True} if self.draft else {}),
             **({"context": self.context} if self.context else {}),
+            **({"retired": self.retired} if self.retired else {}),
         }
 
 
@@ -107,8 +111,9 @@ class DeckFile:
     digest: str = ""  # sha256 of the file's bytes: what results computed from it are cached by
 
     def tags_for(self, card: Card) -> tuple[str, ...]:
-        """File tags then card tags, without repeats, in a stable order."""
-        return tuple(dict.fromkeys(self.tags + card.tags))
+        """File tags then card tags (and `retired` for a retired card), without repeats, in a
+        stable order."""
+        return tuple(dict.fromkeys(self.tags + card.tags + (("retired",) if card.retired else ())))
 
 
 @dataclass(frozen=True)

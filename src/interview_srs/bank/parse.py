@@ -32,7 +32,7 @@ from interview_srs.bank.yaml_text import (
 FILE_KEYS = ("deck", "company", "role", "tags", "source", "documents", "cards")
 CARD_KEYS = (
     "id", "question", "star", "outline", "assesses", "pitfalls", "example", "tags", "sources",
-    "followups", "as_of", "related", "draft", "context",
+    "followups", "as_of", "related", "draft", "context", "retired",
 )
 FOLLOWUP_KEYS = ("q", "cue")
 AS_OF_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -334,7 +334,7 @@ class FileParser:
                 label,
                 "outline",
             )
-        elif "star" not in entries and "outline" not in entries:
+        elif "star" not in entries and "outline" not in entries and "retired" not in entries:
             self.report(
                 node,
                 "add 'star' (situation/task/action/result) for a behavioural question "
@@ -357,6 +357,7 @@ class FileParser:
             "related": self.text_list(entries["related"][1], label, "related") if "related" in entries else (),
             "draft": self.flag(entries["draft"][1], label, "draft") if "draft" in entries else False,
             "context": self.text(entries["context"][1], label, "context") if "context" in entries else "",
+            "retired": self.text(entries["retired"][1], label, "retired") if "retired" in entries else "",
         }
         if len(self.problems) > before or card_id is None or question is None:
             return None

@@ -222,10 +222,11 @@ def card_from_json(item: dict, shown: str, line: int | None = None):
         related=related,
         draft=item.get("draft", False),
         context=item.get("context", ""),
+        retired=item.get("retired", ""),
     )
     if type(card.draft) is not bool:
         raise TypeError("draft is not true or false")
-    require_text((card.id, card.question, card.assesses, card.example, card.as_of, card.context, *outline, *pitfalls, *tags, *sources, *related,
+    require_text((card.id, card.question, card.assesses, card.example, card.as_of, card.context, card.retired, *outline, *pitfalls, *tags, *sources, *related,
                *chain.from_iterable((f.q, f.cue) for f in followups)))
     return card
 

@@ -19,15 +19,16 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from interview_srs.anki.build import chunked_zip
-from interview_srs.anki.notes import MODEL_ID, deck_id, note_type
+from interview_srs.anki.notes import DECK_DESCRIPTION, MODEL_ID, deck_id, note_type
 
 
 # The format of the bytes this module and chunked_zip.py write for given notes. Bump it with any
 # change that changes those bytes (compression, zip layout, SQL that fills the collection): the
 # build state and the package cache record it, so the next build rewrites every package and
 # `srs build --verify` reports the committed decks stale until they are rebuilt. (1: chunked
-# level-1 deflate, notes inserted in bulk; the decks before it had no recorded format.)
-WRITER_FORMAT = 1
+# level-1 deflate, notes inserted in bulk; the decks before it had no recorded format.
+# 2: every deck carries notes.DECK_DESCRIPTION.)
+WRITER_FORMAT = 2
 # Note and card ids inside a package, and card mtimes, count from this fixed instant so that
 # packages are reproducible; Anki keeps its own ids when a note already exists.
 ID_EPOCH = 1_700_000_000
@@ -91,7 +92,7 @@ def write_package_to(
     model = note_type()
     genanki_decks = []
     for deck in decks:
-        gdeck = genanki.Deck(deck_id(deck.name), deck.name)
+        gdeck = genanki.Deck(deck_id(deck.name), deck.name, description=DECK_DESCRIPTION)
         gdeck.add_model(model)
         genanki_decks.append(gdeck)
 
