@@ -567,7 +567,7 @@ def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: 
 @STORE_OPTION
 @click.option("--yes", is_flag=True, help="Store the fitted parameters in config.toml without asking.")
 def optimize(cards_dir: Path | None, store_path: Path | None, yes: bool) -> None:
-    """Fit FSRS parameters to your review log (needs interview-srs[optimizer])."""
+    """Fit FSRS parameters to your review log."""
     from interview_srs.review import optimize as optimizer
     from interview_srs.schedule.config import update_config
 
@@ -576,10 +576,7 @@ def optimize(cards_dir: Path | None, store_path: Path | None, yes: bool) -> None
     if counted < optimizer.MIN_REVIEWS:
         click.echo(optimizer.too_few_message(counted))
         return
-    try:
-        result = optimizer.fit(history, home.config.defaults.parameters)
-    except optimizer.OptimizerMissing as error:
-        raise UserError(error) from None
+    result = optimizer.fit(history, home.config.defaults.parameters)
     for line in optimizer.format_fit(result, home.config.defaults.desired_retention):
         echo(line)
     if not yes and not click.confirm("Store the new parameters in config.toml?", default=False):
