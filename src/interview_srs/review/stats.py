@@ -426,12 +426,14 @@ def render_forecast(forecast: Forecast, texts: Texts, zone) -> str:
 
 def parse_at(text: str, zone) -> datetime:
     """`YYYY-MM-DD` (09:00) or `YYYY-MM-DDTHH:MM`, in the user's zone, as UTC."""
-    from interview_srs.review.interviews import parse_moment
+    from interview_srs.review.interviews import DateOutOfRange, parse_moment
     from interview_srs.base.problems import InputError
 
     day, _sep, clock = text.partition("T")
     try:
         return parse_moment(day, clock or "09:00", zone)
+    except DateOutOfRange as error:
+        raise InputError(f"--at {error}") from None
     except InputError:
         raise InputError(f"--at must be DATE or DATETHH:MM, e.g. 2026-12-03T14:00 (got '{text}')") from None
 
