@@ -173,4 +173,4 @@ def test_a_date_out_of_range_says_so(home, cards_dir):
     result = CliRunner().invoke(cli, ["stats", "--cards", str(cards_dir), "--at", "9999-12-31T23:59"],
                                 env={"SRS_HOME": str(home)})
     assert result.exit_code == 1
-    assert result.output == "Error: --at 9999-12-31 23:59 is out of the range of dates srs can handle\n"
+    assert result.output == "Error: 9999-12-31 23:59 is out of the range of dates srs can handle\n"

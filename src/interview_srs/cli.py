@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from interview_srs import __version__
-from interview_srs.base.sanitize import printable
+from interview_srs.base.sanitize import printable, replace_unencodable
 
 
 def echo(text: str, err: bool = False) -> None:
@@ -592,7 +592,7 @@ def main() -> None:
     _skip_teardown = False  # until the command run now asks for it
     if sys.stdout is None:
         _stop("standard output is closed; give srs somewhere to write (a terminal, a file or a pipe)", 2)
-    _replace_unencodable(sys.stdout, sys.stderr)
+    replace_unencodable(sys.stdout, sys.stderr)
     try:
         cli(prog_name="srs")
     except SystemExit as done:
@@ -611,16 +611,6 @@ def main() -> None:
     if _skip_teardown and (status is None or isinstance(status, int)):
         _end_now(status or 0)
     sys.exit(status)
-
-
-def _replace_unencodable(*streams) -> None:
-    """Under an output encoding that lacks some characters (PYTHONIOENCODING=gbk, a latin-1
-    locale) those characters print as '?' instead of stopping the command."""
-    for stream in streams:
-        try:
-            stream.reconfigure(errors="replace")
-        except (AttributeError, ValueError, OSError):  # not a text stream of io's, or closed
-            pass
 
 
 def _end_now(status: int) -> None:

@@ -432,10 +432,8 @@ def parse_at(text: str, zone) -> datetime:
     day, _sep, clock = text.partition("T")
     try:
         return parse_moment(day, clock or "09:00", zone)
-    except DateOutOfRange as error:
-        raise InputError(f"--at {error}") from None
-    except InputError:
-        raise InputError(f"--at must be DATE or DATETHH:MM, e.g. 2026-12-03T14:00 (got '{text}')") from None
+    except InputError as error:  # a date out of range says so; any other problem is the format
+        raise error if isinstance(error, DateOutOfRange) else InputError(f"--at must be DATE or DATETHH:MM, e.g. 2026-12-03T14:00 (got '{text}')") from None
 
 
 def _local(moment: datetime, zone) -> datetime:
