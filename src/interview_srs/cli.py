@@ -548,7 +548,6 @@ def sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_a
 def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: Path | None) -> None:
     """Export the review log and card states (JSON or CSV)."""
     from interview_srs.store import export as exporter
-    from interview_srs.base import output_set
 
     text = _with_home(cards_dir, store_path, lambda home, at: exporter.render(home.store, fmt, at))
     if out_file is None:
@@ -556,7 +555,9 @@ def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: 
         click.echo(printable(text) if sys.stdout.isatty() else text, nl=False)
         return
     try:
-        output_set.write_text(out_file, text)
+        exporter.write(out_file, text)
+    except exporter.ExportError as error:
+        raise UserError(error) from None
     except OSError as error:
         raise UserError(f"cannot write {out_file}: {error.strerror or error}") from None
     echo(f"Wrote {out_file}.")
