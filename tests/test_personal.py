@@ -308,6 +308,7 @@ def test_srs_stories_lists_stories_their_cards_and_the_gaps(cards_dir, home):
     ]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_srs_answer_in_a_real_terminal_runs_the_editor_there(cards_dir, home, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("VISUAL", "LC_ALL")}
     env.update(SRS_HOME=str(home), SRS_NOW="2025-03-01T10:00:00+00:00", EDITOR=fake_editor(tmp_path),
