@@ -5,7 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
+import sys
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import review_log
 
@@ -70,10 +75,8 @@ def test_an_unwritable_destination_is_an_error_and_leaves_nothing(home, cards_di
     assert not out.parent.exists()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_control_sequences_are_stripped_on_a_terminal_but_kept_in_files(home, cards_dir, tmp_path):
-    import os
-    import sys
-
     import pexpect
 
     import sqlite3
@@ -100,3 +103,56 @@ def test_control_sequences_are_stripped_on_a_terminal_but_kept_in_files(home, ca
     child.close()
     assert child.exitstatus == 0
     assert "面试::小红书::客服" in child.before and "\x1b" not in child.before  # the whole sequence goes
+
+
+def _export_to(home, cards_dir, out):
+    return run(home, "export", "--format", "csv", "--out", str(out), "--cards", str(cards_dir))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need a privilege on Windows")
+def test_a_symbolic_link_is_refused_and_left_as_it_is(home, cards_dir, tmp_path):
+    target = tmp_path / "target.csv"
+    target.write_text("mine\n", "utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    result = _export_to(home, cards_dir, link)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {link} is a symbolic link; give the file it points to, or another name\n"
+    assert link.is_symlink() and target.read_text("utf-8") == "mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="device files and FIFOs are POSIX")
+def test_a_device_or_fifo_is_refused(home, cards_dir, tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/null")):
+        result = _export_to(home, cards_dir, path)
+        assert result.exit_code == 1
+        assert result.output == f"Error: {path} is not a regular file (a folder, a device or a FIFO); give a file name\n"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_an_existing_file_keeps_its_mode_and_a_new_one_gets_the_umasks(home, cards_dir, tmp_path):
+    private = tmp_path / "private.csv"
+    private.write_text("old\n", "utf-8")
+    private.chmod(0o600)
+    assert _export_to(home, cards_dir, private).exit_code == 0
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600 and private.read_text("utf-8").startswith("card_id,")
+    new = tmp_path / "new.csv"
+    mask = os.umask(0o027)
+    try:
+        assert _export_to(home, cards_dir, new).exit_code == 0
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize("length", [245, 250, 255])
+def test_a_name_of_up_to_255_bytes_works(home, cards_dir, tmp_path, length):
+    out = tmp_path / ("e" * (length - 4) + ".csv")
+    result = _export_to(home, cards_dir, out)
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8").startswith("card_id,")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

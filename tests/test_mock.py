@@ -325,6 +325,7 @@ def spawn(cards: Path, home: Path, *args: str) -> pexpect.spawn:
                          env=environment(home), encoding="utf-8", timeout=20, dimensions=(50, 100))
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_a_mock_in_a_real_terminal_counts_down_and_rates_with_single_keys(mock_cards, home):
     child = spawn(mock_cards, home, "--questions", "2", "--seconds", "5")
     child.expect("question 1 of 2 · target 0:05")
@@ -346,6 +347,7 @@ def test_a_mock_in_a_real_terminal_counts_down_and_rates_with_single_keys(mock_c
     assert [row[1] for row in review_log(home, "card_id, rating")] == [2, 4]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_typing_an_answer_in_a_real_terminal(mock_cards, home):
     child = spawn(mock_cards, home, "--questions", "1", "--type")
     child.expect("Type your answer")
@@ -359,6 +361,7 @@ def test_typing_an_answer_in_a_real_terminal(mock_cards, home):
     assert review_log(home, "rating, source") == [(3, "mock")]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal; SIGKILL is POSIX")
 def test_kill_9_mid_mock_loses_no_rating_given(mock_cards, home):
     child = spawn(mock_cards, home, "--questions", "4")
     for _ in range(2):

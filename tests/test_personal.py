@@ -308,6 +308,7 @@ def test_srs_stories_lists_stories_their_cards_and_the_gaps(cards_dir, home):
     ]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_srs_answer_in_a_real_terminal_runs_the_editor_there(cards_dir, home, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("VISUAL", "LC_ALL")}
     env.update(SRS_HOME=str(home), SRS_NOW="2025-03-01T10:00:00+00:00", EDITOR=fake_editor(tmp_path),
@@ -348,8 +349,10 @@ def test_expansion_always_ends_and_locates_every_broken_link(tmp_path_factory, l
 
 def test_problems_print_without_terminal_escapes(personal):
     write(personal, "answers/x.md", "[[evil\x1b7\x07]]\n")
-    (problem,) = personal.answer("x").problems
-    assert "\x1b" not in str(problem) and "\x07" not in str(problem)
+    refused, problem = personal.answer("x").problems  # the escape is also a character Anki refuses
+    for each in (refused, problem):
+        assert "\x1b" not in str(each) and "\x07" not in str(each)
+    assert str(refused).startswith("answers/x.md:1: the control character U+001B (and 1 more in this file)")
     assert str(problem).startswith("answers/x.md:1: [[evil")
 
 
@@ -357,3 +360,121 @@ def test_an_editor_value_that_does_not_parse_is_a_message_not_a_traceback(cards_
     result = run_cli("answer", "--cards", str(cards_dir), "ant-biggest-challenge", home=home, editor='vim "unclosed')
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "cannot run $EDITOR (vim \"unclosed): No closing quotation" in result.output
+
+
+# -- what the personal files may hold, and how much of them is read --------------------------------
+
+
+def test_a_character_anki_refuses_is_located_and_stops_the_personal_build(cards_dir, home, tmp_path):
+    write(Personal(home), "answers/ant-mob1-3.md", "# 口径\n\n第一行\n坏\x1f字符\n")
+    write(Personal(home), "stories/双十一.md", "故事\x7f\n")
+    located = "answers/ant-mob1-3.md:4: the control character U+001F cannot go into an Anki package"
+    shown = run_cli("stories", "--cards", str(cards_dir), home=home)
+    assert located in shown.output
+    assert "stories/双十一.md:1: the control character U+007F" in shown.output
+    answer = run_cli("answer", "--cards", str(cards_dir), "ant-mob1-3", home=home, editor=fake_editor(tmp_path))
+    assert located in answer.output
+    out = tmp_path / "personal"
+    build = CliRunner().invoke(cli, ["build", "--cards", str(cards_dir), "--answers", "--out", str(out)],
+                               env={"SRS_HOME": str(home)})
+    assert build.exit_code == 1
+    assert located in build.stderr and not (out / "interview-srs-personal.apkg").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need a privilege on Windows")
+def test_a_link_out_of_the_folder_is_not_read(personal, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:hash\n", "utf-8")
+    (personal.root / "answers").mkdir(parents=True)
+    (personal.root / "stories").mkdir(parents=True)
+    (personal.root / "answers" / "x.md").symlink_to(secret)
+    (personal.root / "stories" / "s.md").symlink_to(secret)
+    inside = write(personal, "answers/real.md", "mine\n[[s]]\n")
+    (personal.root / "answers" / "alias.md").symlink_to(inside)  # a link inside the folder is fine
+    expanded = personal.answer("x")
+    assert expanded.text == "" and "root" not in expanded.text
+    assert [str(p) for p in expanded.problems] == [
+        "answers/x.md:1: links to a file outside answers/; only files inside the folder are read"]
+    real = personal.answer("real")
+    assert "root" not in real.text
+    assert [str(p) for p in real.problems] == [
+        "stories/s.md:1: links to a file outside stories/; only files inside the folder are read"]
+    assert personal.answer("alias").text.startswith("mine")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs are POSIX")
+def test_a_fifo_in_place_of_a_file_neither_blocks_nor_is_read(personal):
+    (personal.root / "answers").mkdir(parents=True)
+    (personal.root / "stories").mkdir(parents=True)
+    os.mkfifo(personal.root / "answers" / "x.md")
+    os.mkfifo(personal.root / "stories" / "s.md")
+    write(personal, "answers/y.md", "mine\n[[s]]\n")
+    (problem,) = personal.answer("x").problems
+    assert str(problem) == "answers/x.md:1: not a regular file (a folder, a FIFO or a device?); only plain files are read"
+    (problem,) = personal.answer("y").problems
+    assert str(problem).startswith("stories/s.md:1: not a regular file")
+    assert personal.check(["x", "y"])  # listed, not blocking
+
+
+def test_stories_that_include_the_next_twice_expand_each_story_once(personal):
+    import time
+
+    levels = 40  # 2**40 copies if each inclusion were expanded
+    for level in range(levels):
+        write(personal, f"stories/s{level}.md", f"level {level}\n" + (f"[[s{level + 1}]]\n" * 2 if level + 1 < levels else ""))
+    write(personal, "answers/x.md", "[[s0]]\n")
+    started = time.monotonic()
+    expanded = personal.answer("x")
+    problems = personal.check(["x"])
+    assert time.monotonic() - started < 5
+    assert expanded.problems == () and problems == []
+    assert expanded.stories == tuple(f"s{level}" for level in range(levels))
+    lines = expanded.text.splitlines()
+    assert lines[:4] == ["level 0", "level 1", "level 2", "level 3"]
+    assert lines.count("↑ [[s1]]") == 1 and len(lines) == 2 * levels - 1
+
+
+def test_a_long_chain_of_stories_needs_no_recursion(personal):
+    chain = 3_000  # well past Python's recursion limit
+    for index in range(chain):
+        write(personal, f"stories/c{index}.md", f"{index}\n" + (f"[[c{index + 1}]]\n" if index + 1 < chain else "[[c0]]\n"))
+    write(personal, "answers/x.md", "[[c0]]\n")
+    expanded = personal.answer("x")
+    assert len(expanded.stories) == chain
+    (problem,) = expanded.problems
+    assert str(problem).startswith(f"stories/c{chain - 1}.md:2: [[c0]]: story 'c0' includes itself (c0 → c1 → ")
+
+
+def test_many_missing_references_cost_one_listing_of_the_stories(personal):
+    import time
+
+    for index in range(300):
+        write(personal, f"stories/s{index}.md", "story\n")
+    for index in range(300):
+        missing = [f"gone-{n}" for n in range(20)] + [f"gone{index}-{n}" for n in range(20)]
+        write(personal, f"answers/a{index}.md", "".join(f"[[{name}]]\n" for name in missing))
+    started = time.monotonic()
+    problems = personal.check([f"a{index}" for index in range(300)])
+    assert time.monotonic() - started < 10
+    assert len(problems) == 300 * 40
+    assert problems[0].message.endswith("(stories: s0, s1, s10, s100, s101, s102, s103, s104, s105, s106, … 300 in all)")
+
+
+def test_a_huge_answer_is_cut_with_a_message_saying_where_the_rest_is(personal):
+    import time
+
+    from interview_srs.personal.files import MAX_CHARS
+
+    line = "我的回答" * 20 + "\n"
+    path = write(personal, "answers/x.md", line * (50_000_000 // len(line.encode())))
+    assert path.stat().st_size > 45_000_000
+    started = time.monotonic()
+    expanded = personal.answer("x")
+    html = to_html(expanded.text)
+    assert time.monotonic() - started < 5
+    assert len(expanded.text) <= MAX_CHARS + 100 and len(html) < 3 * MAX_CHARS
+    (problem,) = expanded.problems
+    cut_line = MAX_CHARS // len(line) + 1
+    assert str(problem) == (f"answers/x.md:{cut_line}: the answer with its stories passes {MAX_CHARS:,} characters; "
+                            "it is cut here (the rest is in this file)")
+    assert expanded.text.endswith(f"… (cut: the rest is in answers/x.md, from line {cut_line})")

@@ -53,6 +53,7 @@ def spawn(cards_dir: Path, home: Path) -> pexpect.spawn:
     return child
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_a_session_in_a_real_terminal_reveals_rates_undoes_and_quits(cards_dir, home):
     child = spawn(cards_dir, home)
     child.expect("在实习期间遇到的最大挑战是什么？")
@@ -85,6 +86,7 @@ def test_a_session_in_a_real_terminal_reveals_rates_undoes_and_quits(cards_dir, 
         assert store.integrity_check() == "ok"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_ctrl_c_ends_the_session_with_a_summary_and_keeps_the_answers(cards_dir, home):
     child = spawn(cards_dir, home)
     child.expect(QUESTION_KEYS)
@@ -98,6 +100,7 @@ def test_ctrl_c_ends_the_session_with_a_summary_and_keeps_the_answers(cards_dir,
     assert review_log(home, "card_id, rating") == [("ant-biggest-challenge", 2)]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal; SIGKILL is POSIX")
 @pytest.mark.parametrize("answers", [1, 4])
 def test_kill_9_after_n_answers_keeps_exactly_n(tmp_path, home, answers):
     cards_dir = many_cards(tmp_path / "cards", 10)
@@ -212,6 +215,7 @@ def spawn_at(cards: Path, home: Path, rows: int, columns: int) -> pexpect.spawn:
     return child
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_a_tall_card_scrolls_under_a_pinned_header_and_redraws_on_resize(tmp_path, home):
     child = spawn_at(tall_card(tmp_path / "cards"), home, 24, 80)
     child.expect("一道答案很长的题")
@@ -243,6 +247,7 @@ def test_a_tall_card_scrolls_under_a_pinned_header_and_redraws_on_resize(tmp_pat
     assert review_log(home, "card_id, rating") == [("tall-card", 3)]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_a_card_that_fits_has_no_scroll_line_and_hints_do_not_stack(cards_dir, home):
     child = spawn_at(cards_dir, home, 40, 80)  # this card takes 27 lines
     child.expect("最大挑战")
@@ -257,6 +262,7 @@ def test_a_card_that_fits_has_no_scroll_line_and_hints_do_not_stack(cards_dir, h
     child.expect(pexpect.EOF)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_the_question_timer_runs_against_the_target_and_marks_the_overrun(cards_dir, home):
     (home / "config.toml").write_text("fuzz = false\nanswer_seconds = { star = 5 }\n", "utf-8")
     child = spawn(cards_dir, home)  # the first card is a STAR card: 0:05 to answer
@@ -270,6 +276,7 @@ def test_the_question_timer_runs_against_the_target_and_marks_the_overrun(cards_
     child.expect(pexpect.EOF)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_w_opens_your_answer_in_the_editor_and_the_card_comes_back_with_it(cards_dir, home, tmp_path):
     from test_personal import fake_editor
 
@@ -391,6 +398,7 @@ def test_giving_up_on_a_busy_store_says_the_rating_was_not_saved(tmp_path, inter
     store.close()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_an_editor_command_that_does_not_parse_is_a_message(tmp_path):
     cards = many_cards(tmp_path / "cards", 1)
     home = tmp_path / "home"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import sys
@@ -245,3 +246,136 @@ def test_retry_while_busy_gives_up_on_q_or_after_the_scripted_tries():
     write, calls = failing(100)
     assert retry_while_busy(FakeTerminal(False, []), "busy", write, Busy) is None
     assert len(calls) == SCRIPTED_RETRIES
+
+
+# -- the terminal itself: signals, keys that arrive together, TERM=dumb -----------------------------
+
+NOW = "2026-03-02T09:00:00+08:00"
+# Runs `srs review` on the terminal pexpect gives it, then reports how the child left the terminal.
+WATCHER = """
+import subprocess, sys, termios
+child = subprocess.Popen([sys.executable, "-m", "interview_srs", "review", "--cards", sys.argv[1]])
+print("PID", child.pid, flush=True)
+child.wait()
+flags = termios.tcgetattr(0)[3]
+print("ECHO", bool(flags & termios.ECHO), "ICANON", bool(flags & termios.ICANON), "STATUS", child.returncode)
+"""
+
+
+def _terminal_env(home: Path, **extra: str) -> dict:
+    import os
+
+    from conftest import REPO
+
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "EDITOR", "VISUAL", "NO_COLOR")}
+    env.update({"SRS_HOME": str(home), "SRS_NOW": NOW, "TZ": "UTC", "LANG": "en_US.UTF-8", "TERM": "xterm",
+                "PYTHONPATH": str(REPO / "src"), **extra})
+    return env
+
+
+def _review_log(home: Path) -> list[tuple]:
+    connection = sqlite3.connect(home / "store.sqlite3")
+    try:
+        return connection.execute("SELECT card_id, rating FROM review_log ORDER BY id").fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal; SIGHUP is POSIX")
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_sigterm_or_sighup_gives_the_terminal_its_echo_back_and_keeps_the_answer(cards_dir, home, name):
+    import os
+    import signal
+
+    import pexpect
+
+    child = pexpect.spawn(sys.executable, ["-c", WATCHER, str(cards_dir)], env=_terminal_env(home),
+                          encoding="utf-8", timeout=20, dimensions=(40, 100))
+    child.expect(r"PID (\d+)")
+    pid = int(child.match.group(1))
+    child.expect("Space/Enter show answer")
+    child.send(" ")
+    child.expect("4 Easy")
+    child.send("3")
+    child.expect("为什么关注 MOB1-3 卡的平均消费？")
+    os.kill(pid, getattr(signal, name))
+    child.expect(r"ECHO (\w+) ICANON (\w+) STATUS (-?\d+)")
+    assert child.match.groups() == ("True", "True", str(-getattr(signal, name)))
+    child.expect(pexpect.EOF)
+    assert _review_log(home) == [("ant-biggest-challenge", 3)]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
+def test_keys_that_arrive_together_are_each_used(cards_dir, home):
+    import pexpect
+
+    child = pexpect.spawn(sys.executable, ["-m", "interview_srs", "review", "--cards", str(cards_dir)],
+                          env=_terminal_env(home), encoding="utf-8", timeout=20, dimensions=(40, 100))
+    child.expect("Space/Enter show answer")
+    child.send(" 3")  # one write: the reveal and the rating arrive in one read
+    child.expect("为什么关注 MOB1-3 卡的平均消费？")
+    child.send(" 4q")
+    child.expect("Session summary")
+    child.expect(pexpect.EOF)
+    assert _review_log(home) == [("ant-biggest-challenge", 3), ("ant-mob1-3", 4)]
+
+
+def test_next_key_splits_what_one_read_returned():
+    from interview_srs.terminal import pager
+    from interview_srs.terminal.screen import next_key
+
+    def keys(data: bytes) -> list[str]:
+        found = []
+        while data:
+            key, data = next_key(data)
+            found.append(key)
+        return found
+
+    assert keys(b"j j j") == ["j", " ", "j", " ", "j"]
+    assert keys(b"jjj") == ["j", "j", "j"]
+    assert keys(b" 3") == [" ", "3"]
+    assert keys(b"\r\n\r\n") == ["\n", "\n"]
+    assert keys(b"\x1b[B\x1b[Bq") == [pager.DOWN, pager.DOWN, "q"]
+    assert keys(b"\x1b[6~\x1bOA\x1b[1;5C\x1b") == [pager.PAGE_DOWN, pager.UP, "\x1b", "\x1b"]
+    assert keys("用j".encode()) == ["\ufffd", "j"]
+    assert keys(b"\x04") == ["q"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
+def test_several_scroll_keys_in_one_read_each_scroll_a_real_terminal():
+    import os
+
+    from interview_srs.terminal import pager
+    from interview_srs.terminal.screen import Terminal
+
+    leader, follower = os.openpty()
+    with os.fdopen(follower, "r", closefd=False) as stdin, os.fdopen(os.dup(follower), "w") as stdout:
+        term = Terminal(stdin, stdout)
+        with term.keys():
+            os.write(leader, b"j j j\x1b[B\x1b[B")
+            got = [term.read_key(timeout=2) for _ in range(7)]
+            assert term.read_key(timeout=0.05) is None
+    os.close(leader)
+    os.close(follower)
+    assert got == ["j", " ", "j", " ", "j", pager.DOWN, pager.DOWN]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
+def test_term_dumb_gets_no_colour_and_no_screen_codes(cards_dir, home):
+    import pexpect
+
+    child = pexpect.spawn(sys.executable, ["-m", "interview_srs", "review", "--cards", str(cards_dir)],
+                          env=_terminal_env(home, TERM="dumb"), encoding="utf-8", timeout=20, dimensions=(40, 100))
+    child.logfile_read = seen = io.StringIO()
+    child.expect("Space/Enter show answer")
+    child.expect("⏱ 0:0")  # the timer still runs, erased with spaces
+    child.send(" ")
+    child.expect("4 Easy")
+    child.send("3")
+    child.expect("为什么关注 MOB1-3 卡的平均消费？")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Session summary" in seen.getvalue() and "\x1b" not in seen.getvalue()
+    assert _review_log(home) == [("ant-biggest-challenge", 3)]

@@ -354,7 +354,7 @@ def export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: 
 @STORE_OPTION
 @click.option("--yes", is_flag=True, help="Store the fitted parameters in config.toml without asking.")
 def optimize(cards_dir: Path | None, store_path: Path | None, yes: bool) -> None:
-    """Fit FSRS parameters to your review log (needs interview-srs[optimizer])."""
+    """Fit FSRS parameters to your review log."""
     from interview_srs.commands.optimize import run_optimize
 
     run_optimize(cards_dir, store_path, yes)

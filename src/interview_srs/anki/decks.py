@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import sqlite3
 import tempfile
@@ -85,7 +86,7 @@ def write_bundled(out_dir: Path, bundled_decks: Path) -> list[str]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for name in names:
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=out_dir)
+            fd, tmp = _new_file(out_dir, f".{name}-")
             try:
                 with os.fdopen(fd, "wb") as handle, open(bundled_decks / name, "rb") as source:
                     shutil.copyfileobj(source, handle)
@@ -96,6 +97,17 @@ def write_bundled(out_dir: Path, bundled_decks: Path) -> list[str]:
     except OSError as exc:
         raise DecksError(f"cannot write the decks to {out_dir}: {exc.strerror or exc}") from None
     return names
+
+
+def _new_file(folder: Path, prefix: str) -> tuple[int, str]:
+    """A new temporary file with the permissions of any new file (0666 less the umask: 0644
+    usually), unlike mkstemp's 0600, since it is renamed into place as the package itself."""
+    while True:
+        path = os.path.join(folder, f"{prefix}{secrets.token_hex(4)}")
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), path
+        except FileExistsError:
+            continue
 
 
 def get_decks(out_dir: Path, cards_dir: Path | None = None, cwd: Path | None = None) -> str:

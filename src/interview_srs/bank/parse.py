@@ -17,7 +17,7 @@ import yaml
 
 from interview_srs.bank.model import ID_PATTERN, MAX_ID_LENGTH, STAR_PARTS, Card, DeckFile, Followup, Star
 from interview_srs.base.problems import Location, Problem
-from interview_srs.base.sanitize import one_line
+from interview_srs.base.sanitize import NOT_ANKI_TEXT, one_line
 from interview_srs.bank.yaml_text import (
     TYPICAL_DEPTH,
     Positions,
@@ -37,10 +37,6 @@ CARD_KEYS = (
 FOLLOWUP_KEYS = ("q", "cue")
 AS_OF_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DOCUMENT_PATTERN = re.compile(r"^[0-9A-Za-z_-]+$")
-# Characters a text value may not hold, whatever the YAML escapes: Anki's importer refuses the
-# field separator U+001F (the whole package fails) and silently drops the other C0 controls
-# and DEL; C1 controls are terminal escapes; a lone surrogate cannot be written as UTF-8.
-_NOT_ANKI_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # In one-line values (deck names, tags, ids, company, role) Anki also drops tabs and newlines.
 _NOT_ONE_LINE = re.compile("[\t\n\r\x85\u2028\u2029]")
 
@@ -178,7 +174,7 @@ class FileParser:
         if not value:
             self.report(node, "is empty", card, _item(field_name, item))
             return None
-        bad = _NOT_ANKI_TEXT.search(value) if self.suspect else None
+        bad = NOT_ANKI_TEXT.search(value) if self.suspect else None
         if bad:
             self.report(
                 node, f"contains {character_name(bad.group())}, which Anki cannot import; remove it",

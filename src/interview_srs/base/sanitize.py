@@ -24,6 +24,11 @@ _ESCAPES = re.compile(
 # overrides/isolates that can make text display differently from what it is.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]")
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\ud800-\udfff]")
+# Characters a text going into an Anki package may not hold (card files and personal answers
+# alike): Anki's importer refuses the field separator U+001F (the whole package fails) and
+# silently drops the other C0 controls and DEL; C1 controls are terminal escapes; a lone
+# surrogate cannot be written as UTF-8.
+NOT_ANKI_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # A lone surrogate: no UTF-8 file holds one, but JSON can (a damaged cache or state file), and
 # writing it to the terminal would fail. Shown as U+FFFD, so that something visibly was there.
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -50,3 +55,11 @@ def json_safe(text: str) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def replace_unencodable(*streams) -> None:
+    """Under an output encoding that lacks some characters (PYTHONIOENCODING=gbk, a latin-1
+    locale) those characters print as '?' instead of stopping the command."""
+    for stream in streams:
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):  # not one of io's text streams, or closed
+            pass

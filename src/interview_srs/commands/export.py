@@ -12,7 +12,6 @@ from interview_srs.commands.output import UserError, echo, with_home
 
 
 def run_export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_file: Path | None) -> None:
-    from interview_srs.base import output_set
     from interview_srs.store import export as exporter
 
     text = with_home(cards_dir, store_path, lambda home, at: exporter.render(home.store, fmt, at))
@@ -21,7 +20,9 @@ def run_export(cards_dir: Path | None, store_path: Path | None, fmt: str, out_fi
         click.echo(printable(text) if sys.stdout.isatty() else text, nl=False)
         return
     try:
-        output_set.write_text(out_file, text)
+        exporter.write(out_file, text)
+    except exporter.ExportError as error:
+        raise UserError(error) from None
     except OSError as error:
         raise UserError(f"cannot write {out_file}: {error.strerror or error}") from None
     echo(f"Wrote {out_file}.")

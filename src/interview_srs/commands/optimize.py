@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from interview_srs.commands.output import UserError, echo, library_errors, with_home
+from interview_srs.commands.output import echo, library_errors, with_home
 
 
 def run_optimize(cards_dir: Path | None, store_path: Path | None, yes: bool) -> None:
@@ -18,10 +18,7 @@ def run_optimize(cards_dir: Path | None, store_path: Path | None, yes: bool) -> 
     if counted < optimizer.MIN_REVIEWS:
         click.echo(optimizer.too_few_message(counted))
         return
-    try:
-        result = optimizer.fit(history, home.config.defaults.parameters)
-    except optimizer.OptimizerMissing as error:
-        raise UserError(error) from None
+    result = optimizer.fit(history, home.config.defaults.parameters)
     for line in optimizer.format_fit(result, home.config.defaults.desired_retention):
         echo(line)
     if not yes and not click.confirm("Store the new parameters in config.toml?", default=False):

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from interview_srs.base.sanitize import printable
+from interview_srs.base.sanitize import printable, replace_unencodable
 
 _skip_teardown = False
 
@@ -36,6 +36,7 @@ def run(command: click.Command) -> None:
     _skip_teardown = False  # until the command run now asks for it
     if sys.stdout is None:
         _stop("standard output is closed; give srs somewhere to write (a terminal, a file or a pipe)", 2)
+    replace_unencodable(sys.stdout, sys.stderr)
     try:
         command(prog_name="srs")
     except SystemExit as done:

@@ -69,11 +69,13 @@ def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
 def parse_at(text: str, zone) -> datetime:
     """`YYYY-MM-DD` (09:00) or `YYYY-MM-DDTHH:MM`, in the user's zone, as UTC."""
     from interview_srs.base.problems import InputError
-    from interview_srs.review.interviews import parse_moment
+    from interview_srs.review.interviews import DateOutOfRange, parse_moment
 
     day, _sep, clock = text.partition("T")
     try:
         return parse_moment(day, clock or "09:00", zone)
+    except DateOutOfRange:  # a date out of range says so; any other problem is the format
+        raise
     except InputError:
         raise InputError(f"--at must be DATE or DATETHH:MM, e.g. 2026-12-03T14:00 (got '{text}')") from None
 

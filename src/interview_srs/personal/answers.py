@@ -14,8 +14,13 @@ Rules this module keeps:
 * Nothing here deletes or overwrites a file the user has written: files are only created (with
   a temporary file and a rename, so never half-written) when they do not exist.
 * Problems (a file that is not UTF-8, a `[[story]]` that does not exist or includes itself, an
-  answer whose card is gone) are reported as `answers/x.md:3: message`, relative to the folder,
-  and leave the files untouched.
+  answer whose card is gone, a character Anki refuses) are reported as `answers/x.md:3:
+  message`, relative to the folder, and leave the files untouched. Problems in the answers
+  going into the personal package stop its build: they would lose text, or the whole package.
+* Only regular files inside answers/ and stories/ are read (files.py), and an answer with its
+  stories stops at MAX_CHARS characters, saying where the rest is. Each story is expanded once
+  per answer, without recursion: stories that include each other many times, or a long chain
+  of them, cost only their length.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interview_srs.base.sanitize import printable
+from interview_srs.personal.files import MAX_CHARS, StoryFiles, Unreadable, first_refused_character, read_inside
 
 ANSWERS = "answers"
 STORIES = "stories"
@@ -37,6 +43,7 @@ STORY_NAME = re.compile(r"^[\w-]{1,64}$")
 _LINK = re.compile(r"^\s*\[\[([^\[\]]*)\]\]\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_NAMES_SHOWN = 10  # story names listed in a "no story named" problem
 
 
 class PersonalError(Exception):
@@ -67,6 +74,7 @@ class Expanded:
     text: str
     stories: tuple[str, ...]  # names pulled in, in order, nested ones included
     problems: tuple[Problem, ...]
+    complete: bool = True  # False when cut at MAX_CHARS
 
     @property
     def written(self) -> bool:
@@ -120,22 +128,12 @@ class Personal:
     # -- reading -----------------------------------------------------------------------------
 
     def read(self, path: Path) -> str | None:
-        """The file's text (None if absent); PersonalError, located, if it is not UTF-8."""
+        """The file's text (None if absent), at most MAX_CHARS characters and then some;
+        PersonalError, located, if it is not a regular file inside its folder or not UTF-8."""
         try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            problem = Problem(self.shown(path), 1, f"cannot read: {exc.strerror or exc}")
-            raise PersonalError(str(problem), problem) from None
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            problem = Problem(
-                self.shown(path), line,
-                f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
-            )
+            return read_inside(path)
+        except Unreadable as exc:
+            problem = Problem(self.shown(path), exc.line, exc.message)
             raise PersonalError(str(problem), problem) from None
 
     def answer(self, card_id: str) -> Expanded | None:
@@ -151,55 +149,99 @@ class Personal:
             return None
         return self.expand(text, self.shown(path))
 
-    def expand(self, text: str, origin: str, trail: tuple[str, ...] = ()) -> Expanded:
-        """Replace each `[[name]]` line by the story's (expanded) text.
+    def expand(self, text: str, origin: str, trail: tuple[str, ...] = (), files: StoryFiles | None = None) -> Expanded:
+        """Replace each `[[name]]` line by the story's (expanded) text, each story once.
 
         A missing story, a story that cannot be read or one that includes itself is reported
-        and its line kept as written, so the reader sees where the story was meant to go."""
+        and its line kept as written, so the reader sees where the story was meant to go; a
+        story already expanded above shows as `↑ [[name]]`. `files` holds the stories read so
+        far (by name), for callers expanding many answers at once."""
+        files = StoryFiles() if files is None else files
         out: list[str] = []
         stories: list[str] = []
-        problems: list[Problem] = []
-        for number, line in enumerate(text.splitlines(), start=1):
+        problems: list[Problem] = list(refused_characters(text, origin))
+        room = MAX_CHARS
+        # The stories being expanded, innermost last: (name, where it is shown, its numbered lines).
+        stack = [(None, origin, enumerate(text.splitlines(), start=1))]
+        within = list(trail)  # the names of the stories being expanded, outermost first
+        active, seen = set(trail), set()
+        while stack:
+            name, where, lines = stack[-1]
+            number, line = next(lines, (0, ""))
+            if not number:
+                stack.pop()
+                if name is not None:
+                    active.discard(within.pop())
+                continue
+            if len(line) >= room:
+                problems.append(Problem(where, number, f"the answer with its stories passes {MAX_CHARS:,} "
+                                        "characters; it is cut here (the rest is in this file)"))
+                out.append(f"… (cut: the rest is in {where}, from line {number})")
+                return Expanded("\n".join(out), tuple(stories), tuple(dict.fromkeys(problems)), complete=False)
             match = _LINK.match(line)
+            name = match.group(1).strip() if match else ""
             if not match:
-                out.append(line)
-                continue
-            name = match.group(1).strip()
+                pass
+            elif name in active:
+                loop = [*within[within.index(name):], name]
+                if len(loop) > 7:
+                    loop = [*loop[:3], f"… {len(loop) - 5} more …", *loop[-2:]]
+                problems.append(Problem(where, number, f"[[{name}]]: story '{name}' includes itself ({' → '.join(loop)})"))
+            elif name in seen:
+                line = f"↑ [[{name}]]"
+            else:
+                story = self._story(name, files)
+                if isinstance(story, Problem):
+                    problems.append(story if story.line else Problem(where, number, f"[[{name}]]: {story.message}"))
+                else:
+                    shown, story_text = story
+                    stories.append(name)
+                    seen.add(name)
+                    problems.extend(refused_characters(story_text, shown))
+                    stack.append((name, shown, enumerate(story_text.splitlines(), start=1)))
+                    within.append(name)
+                    active.add(name)
+                    continue
+            out.append(line)
+            room -= len(line) + 1
+        return Expanded("\n".join(out), tuple(stories), tuple(dict.fromkeys(problems)))
 
-            def problem(message: str) -> None:
-                problems.append(Problem(origin, number, f"[[{name}]]: {message}"))
-                out.append(line)
-
-            if name in trail:
-                problem(f"story '{name}' includes itself ({' → '.join((*trail, name))})")
-                continue
+    def _story(self, name: str, files: StoryFiles) -> tuple[str, str] | Problem:
+        """(where it is shown, its text), or the problem: located in the story file (line ≥ 1), or
+        about the link (line 0, for the caller to locate)."""
+        if name not in files.read:
             try:
                 path = self.story_path(name)
-                story = self.read(path)
+                text = self.read(path)
             except PersonalError as exc:
-                if exc.problem is None:
-                    problem(str(exc))
+                files.read[name] = exc.problem or Problem("", 0, str(exc))
+            else:
+                if text is None:
+                    files.read[name] = Problem("", 0, self._no_story(name, files))
                 else:
-                    problems.append(exc.problem)
-                    out.append(line)
-                continue
-            if story is None:
-                names = self.story_names()
-                known = ", ".join(names) or "none yet"
-                problem(f"no story named '{name}'{did_you_mean(name, names)} (stories: {known})")
-                continue
-            inner = self.expand(story, self.shown(path), (*trail, name))
-            stories.append(name)
-            stories.extend(inner.stories)
-            problems.extend(inner.problems)
-            out.extend(inner.text.splitlines())
-        return Expanded("\n".join(out), tuple(dict.fromkeys(stories)), tuple(problems))
+                    files.read[name] = (self.shown(path), text)
+        return files.read[name]
+
+    def _no_story(self, name: str, files: StoryFiles) -> str:
+        if files.names is None:
+            files.names = self.story_names()
+        names = files.names
+        listed = ", ".join(names[:_NAMES_SHOWN]) or "none yet"
+        if len(names) > _NAMES_SHOWN:
+            listed += f", … {len(names)} in all"
+        hint = ""
+        if files.suggestions_left:
+            files.suggestions_left -= 1
+            hint = did_you_mean(name, names)
+        return f"no story named '{name}'{hint} (stories: {listed})"
 
     def check(self, card_ids: list[str]) -> list[Problem]:
         """Every problem in the folder: unreadable files, broken story links, answers whose card
         is not in the bank (renamed or removed: the file is kept, the message says where it went)."""
         problems: list[Problem] = []
         known = set(card_ids)
+        files = StoryFiles()  # stories read once for the whole folder
+        covered: set[str] = set()  # stories whose every line an expansion above went through
         for card_id in self.answer_ids():
             path = self.answer_path(card_id)
             if card_id not in known:
@@ -209,11 +251,19 @@ class Personal:
                             "rename the file to the card's id to use it (nothing was changed)")
                 )
                 continue
-            expanded = self.answer(card_id)
-            if expanded is not None:
+            try:
+                text = self.read(path)
+            except PersonalError as exc:
+                problems.extend([exc.problem] if exc.problem else [])
+                continue
+            if text is not None:
+                expanded = self.expand(text, self.shown(path), files=files)
                 problems.extend(expanded.problems)
+                covered.update(expanded.stories if expanded.complete else ())
         for name in _stems(self.root / STORIES):
             path = self.root / STORIES / f"{name}{SUFFIX}"
+            if name in covered:
+                continue
             if not STORY_NAME.match(name):
                 problems.append(Problem(self.shown(path), 1, f"'{name}' is not a valid story name "
                                         "(use letters, digits, '-' or '_'), so no answer can use it"))
@@ -223,7 +273,9 @@ class Personal:
             except PersonalError as exc:
                 problems.extend([exc.problem] if exc.problem else [])
                 continue
-            problems.extend(self.expand(text or "", self.shown(path), (name,)).problems)
+            expanded = self.expand(text or "", self.shown(path), (name,), files)
+            problems.extend(expanded.problems)
+            covered.update(expanded.stories if expanded.complete else ())
         return sorted(dict.fromkeys(problems), key=lambda p: (p.path, p.line, p.message))
 
     # -- creating ----------------------------------------------------------------------------
@@ -357,6 +409,12 @@ def _create(path: Path, text: str) -> bool:
             os.unlink(tmp)
 
 
+def refused_characters(text: str, origin: str) -> list[Problem]:
+    """The first character of `text` that Anki refuses, located: the personal build stops on it."""
+    found = first_refused_character(text)
+    return [Problem(origin, *found)] if found else []
+
+
 def _stems(folder: Path) -> list[str]:
     if not folder.is_dir():
         return []
@@ -385,5 +443,6 @@ __all__ = [
     "default_root",
     "has_content",
     "prefill",
+    "refused_characters",
     "to_html",
 ]

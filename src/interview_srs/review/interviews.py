@@ -36,6 +36,10 @@ class InterviewError(InputError):
     """Bad input for an interview (a date, a time, a name, decks that match nothing)."""
 
 
+class DateOutOfRange(InterviewError):
+    """A well-formed date and time that is past year 9999 (or before year 1) in UTC."""
+
+
 def load_interviews(store: Store) -> tuple[planner.Interview, ...]:
     """Every stored interview with its deck globs resolved against the decks present now."""
     decks = store.decks()
@@ -57,8 +61,11 @@ def parse_moment(day: str, clock: str, zone: tzinfo | None) -> datetime:
         moment = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock.zfill(5)))
     except ValueError:
         raise InterviewError(f"no such date and time: {clean(day)} {clean(clock)}") from None
-    local = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
-    return local.astimezone(timezone.utc)
+    try:
+        local = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
+        return local.astimezone(timezone.utc)
+    except (OverflowError, ValueError):  # a moment past year 9999 (or before year 1) in UTC
+        raise DateOutOfRange(f"{clean(day)} {clean(clock)} is out of the range of dates srs can handle") from None
 
 
 def add_interview(
@@ -169,6 +176,7 @@ def _local(moment: datetime, zone: tzinfo | None) -> datetime:
 
 
 __all__ = [
+    "DateOutOfRange",
     "InterviewError",
     "InterviewReport",
     "add_interview",

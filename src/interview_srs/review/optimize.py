@@ -1,24 +1,25 @@
 """`srs optimize`: FSRS parameters fitted to the user's own review log (terminal, Anki and mock).
 
-The fitting is fsrs's own `Optimizer` (py-fsrs, extra `interview-srs[optimizer]`, which brings
-torch). Its rules decide what "enough reviews" means: only reviews given on a later day than
-the card's previous review carry information about forgetting, and with fewer than 512 of
-those (one mini-batch) the Optimizer returns the default parameters; so below that we change
-nothing and say how many more are needed.
+The fitting is fsrs-rs (through its Python binding `fsrs-rs-python`), the same Rust code that
+Anki's Optimize button runs: a small wheel with no dependencies, where py-fsrs' own Optimizer
+needs torch. Its parameters are FSRS-6's 21, which py-fsrs' Scheduler loads as they are.
 
-The figures shown are computed here on the whole history, for the old and the new parameters,
-exactly where the Optimizer computes its loss (each review on a later day than the card's
-previous one, predicted by replaying the card's earlier answers):
+Only reviews given on a later day (24 hours or more, the elapsed days py-fsrs' Scheduler counts)
+than the card's previous review carry information about forgetting; each one becomes a training
+item holding the card's history up to it. fsrs-rs trains in mini-batches of 512 such items, so
+below that we change nothing and say how many more are needed.
+
+The figures shown are fsrs-rs's own evaluation of the old and the new parameters on those
+items (Anki shows the same two):
 
 * log-loss: the mean binary cross-entropy between the predicted recall probability and whether
   the card was recalled (rating above Again);
-* RMSE (bins): reviews grouped into 20 bins of equal width by predicted probability; the
-  square root of the review-weighted mean squared difference between each bin's mean
-  prediction and its actual recall rate (a simpler binning than Anki's).
+* RMSE (bins): the root mean squared difference between predicted and actual recall rates,
+  reviews grouped into bins as Anki groups them.
 
-The recommended desired retention is the Optimizer's `compute_optimal_retention` (the
-retention, from 0.70 to 0.95, with the least simulated review time per card remembered); it
-needs answer durations, and an unknown duration counts as 0.
+The recommended desired retention is fsrs-rs's `optimal_retention`: the retention with the
+least simulated review cost per card remembered, for 1,000 new cards over a year with Anki's
+default answer times and rating frequencies.
 """
 
 from __future__ import annotations
@@ -27,14 +28,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-MIN_REVIEWS = 512  # fsrs.optimizer's mini_batch_size
-EPOCHS = 5  # fsrs.optimizer's num_epochs (tests lower it)
-BINS = 20
-INSTALL_HINT = "srs optimize needs the optimizer extra: pip install 'interview-srs[optimizer]'"
-
-
-class OptimizerMissing(Exception):
-    """fsrs's Optimizer (torch) is not installed."""
+MIN_REVIEWS = 512  # fsrs-rs's mini-batch size
+EPOCHS = 5  # fsrs-rs's default number of epochs (tests lower it)
+SIMULATED_CARDS = 1_000
 
 
 @dataclass(frozen=True)
@@ -70,90 +66,83 @@ def load_history(store) -> list[Review]:
     return [Review(card, rating, from_ms(at), duration) for card, rating, at, duration in answers(store.conn)]
 
 
+def _histories(reviews: list[Review]) -> list[list[tuple[int, int]]]:
+    """Each card's answers, oldest first, as (rating, whole days since the card's previous answer)."""
+    by_card: dict[str, list[Review]] = {}
+    for review in sorted(reviews, key=lambda r: r.at):
+        by_card.setdefault(review.card, []).append(review)
+    histories = []
+    for answers in by_card.values():
+        previous = answers[0].at
+        history = []
+        for review in answers:
+            history.append((review.rating, (review.at - previous).days))
+            previous = review.at
+        histories.append(history)
+    return histories
+
+
 def counted_reviews(reviews: list[Review]) -> int:
     """Reviews on a later day (24 h or more) than the same card's previous review."""
-    last: dict[str, datetime] = {}
-    count = 0
-    for review in sorted(reviews, key=lambda r: r.at):
-        previous = last.get(review.card)
-        if previous is not None and (review.at - previous).days > 0:
-            count += 1
-        last[review.card] = review.at
-    return count
+    return sum(1 for history in _histories(reviews) for _, days in history[1:] if days > 0)
+
+
+def training_items(reviews: list[Review]) -> list:
+    """One fsrs-rs item per counted review: the card's answers up to and including it."""
+    import fsrs_rs_python as fsrs_rs
+
+    items = []
+    for history in _histories(reviews):
+        for end, (_, days) in enumerate(history[1:], start=2):
+            if days > 0:
+                items.append(fsrs_rs.FSRSItem([fsrs_rs.FSRSReview(rating, d) for rating, d in history[:end]]))
+    return items
 
 
 def scores(reviews: list[Review], parameters: tuple[float, ...]) -> Scores:
     """Log-loss and RMSE (bins) of `parameters` on `reviews` (see the module docstring)."""
-    import fsrs
+    import fsrs_rs_python as fsrs_rs
 
-    scheduler = fsrs.Scheduler(parameters=parameters, enable_fuzzing=False)
-    cards: dict[str, fsrs.Card] = {}
-    pairs: list[tuple[float, int]] = []
-    for review in sorted(reviews, key=lambda r: r.at):
-        card = cards.get(review.card) or fsrs.Card(card_id=0, due=review.at)
-        if card.last_review is not None and (review.at - card.last_review).days > 0:
-            predicted = scheduler.get_card_retrievability(card, review.at)
-            pairs.append((min(max(predicted, 1e-6), 1 - 1e-6), int(review.rating > 1)))
-        cards[review.card], _ = scheduler.review_card(card, fsrs.Rating(review.rating), review.at)
-    if not pairs:
+    items = training_items(reviews)
+    if not items:
         return Scores(math.nan, math.nan)
-    log_loss = -sum(y * math.log(p) + (1 - y) * math.log(1 - p) for p, y in pairs) / len(pairs)
-    bins: dict[int, list[tuple[float, int]]] = {}
-    for p, y in pairs:
-        bins.setdefault(min(int(p * BINS), BINS - 1), []).append((p, y))
-    squared = sum(
-        len(items) * (sum(p for p, _ in items) / len(items) - sum(y for _, y in items) / len(items)) ** 2
-        for items in bins.values()
-    )
-    return Scores(log_loss, math.sqrt(squared / len(pairs)))
+    evaluation = fsrs_rs.FSRS(list(parameters)).evaluate(items)
+    return Scores(evaluation.log_loss, evaluation.rmse_bins)
+
+
+def recommended_retention(parameters: tuple[float, ...]) -> float:
+    import fsrs_rs_python as fsrs_rs
+
+    simulation = fsrs_rs.default_simulator_config()
+    simulation.deck_size = SIMULATED_CARDS
+    return fsrs_rs.optimal_retention(simulation, list(parameters))
 
 
 def fit(
     reviews: list[Review], current: tuple[float, ...] | None, epochs: int | None = None, recommend: bool = True
 ) -> Fit:
-    """Fit FSRS-6 parameters to `reviews`; raise OptimizerMissing without torch.
+    """Fit FSRS-6 parameters to `reviews`.
 
     The caller checks `counted_reviews(reviews) >= MIN_REVIEWS` first. `recommend` also
-    simulates the best desired retention (about 10 s: 1,000 cards over a year, six times).
+    simulates the best desired retention.
     """
-    try:
-        import fsrs
-        from fsrs import optimizer as fsrs_optimizer
+    import fsrs
+    import fsrs_rs_python as fsrs_rs
 
-        import torch  # noqa: F401  (fsrs hides a missing torch until the Optimizer is built)
-    except ImportError:
-        raise OptimizerMissing(INSTALL_HINT) from None
     old = tuple(current) if current is not None else tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
-    ids = {card: index for index, card in enumerate(dict.fromkeys(r.card for r in reviews))}
-    logs = [
-        fsrs.ReviewLog(
-            card_id=ids[r.card], rating=fsrs.Rating(r.rating), review_datetime=r.at,
-            review_duration=r.duration_ms or 0,
-        )
-        for r in reviews
-    ]
-    optimizer = fsrs.Optimizer(logs)
-    saved = fsrs_optimizer.num_epochs
-    fsrs_optimizer.num_epochs = epochs or EPOCHS  # the Optimizer reads this module setting
-    try:
-        new = tuple(round(p, 4) for p in optimizer.compute_optimal_parameters())
-    finally:
-        fsrs_optimizer.num_epochs = saved
-    retention = None
-    if recommend:
-        try:
-            retention = float(optimizer.compute_optimal_retention(list(new)))
-        except ValueError:  # fewer than 512 answers in all
-            pass
+    fitted = fsrs_rs.FSRS([]).compute_parameters(
+        training_items(reviews), training_config=fsrs_rs.TrainingConfig(num_epochs=epochs or EPOCHS)
+    )
+    new = tuple(round(p, 4) for p in fsrs_rs.check_and_fill_parameters(fitted))
     return Fit(
         reviews=len(reviews),
-        cards=len(ids),
+        cards=len({r.card for r in reviews}),
         counted=counted_reviews(reviews),
         old=old,
         new=new,
         old_scores=scores(reviews, old),
         new_scores=scores(reviews, new),
-        retention=retention,
+        retention=recommended_retention(new) if recommend else None,
     )
 
 
@@ -181,16 +170,16 @@ def format_fit(result: Fit, desired_retention: float) -> list[str]:
 
 __all__ = [
     "EPOCHS",
-    "INSTALL_HINT",
     "MIN_REVIEWS",
     "Fit",
-    "OptimizerMissing",
     "Review",
     "Scores",
     "counted_reviews",
     "fit",
     "format_fit",
     "load_history",
+    "recommended_retention",
     "scores",
     "too_few_message",
+    "training_items",
 ]

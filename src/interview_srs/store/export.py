@@ -13,6 +13,11 @@ state) and `reviews` (the same rows as the CSV, as objects).
 Values are written as stored: nothing in a file is stripped, and JSON escapes only what JSON
 requires (the CLI strips escape sequences and control characters only when it prints to a
 terminal).
+
+`--out` replaces a regular file atomically and keeps its permissions (a new file gets those of
+an ordinary new file). Anything else at the path (a symbolic link, a device, a FIFO, a folder)
+is refused rather than replaced by a regular file. The temporary file has a short name of its
+own, so a target name of up to 255 bytes works.
 """
 
 from __future__ import annotations
@@ -20,7 +25,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
+import tempfile
 from datetime import datetime
+from pathlib import Path
 
 from interview_srs.schedule.scheduler import STATE_NAMES, from_ms
 
@@ -81,8 +90,44 @@ def render(store, fmt: str, at: datetime) -> str:
     return buffer.getvalue()
 
 
+class ExportError(Exception):
+    """The export cannot be written where asked; the message says why."""
+
+
+def write(path: Path, text: str) -> None:
+    """`text` into `path` atomically, flushed to disk before the rename; ExportError for a path
+    that is not a regular file, OSError when writing fails (nothing at `path` changes)."""
+    path = Path(path)
+    try:
+        existing = os.lstat(path)
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and stat.S_ISLNK(existing.st_mode):
+        raise ExportError(f"{path} is a symbolic link; give the file it points to, or another name")
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        raise ExportError(f"{path} is not a regular file (a folder, a device or a FIFO); give a file name")
+    mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
+    fd, temporary = tempfile.mkstemp(prefix=".srs-export-", suffix=".tmp", dir=path.parent)
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _iso(ms: int | None) -> str | None:
     return from_ms(ms).isoformat() if ms is not None else None
 
 
-__all__ = ["FORMATS", "REVIEW_COLUMNS", "cards", "render", "reviews"]
+__all__ = ["FORMATS", "REVIEW_COLUMNS", "ExportError", "cards", "render", "reviews", "write"]

@@ -1,10 +1,15 @@
-"""A damaged or busy store: how it is recognised and what the user is told.
+"""A damaged, busy or unusable store: how it is recognised and what the user is told.
 
-* Damage: SQLite reports a damaged file as `DatabaseError` ("file is not a database", "database
-  disk image is malformed", text that is not UTF-8), and JSON or state columns with flipped bytes
-  fail to decode. Every one of these becomes a `StoreDamaged` naming the file and what to do
-  (restore a backup, or move the file aside to start fresh). Nothing is written after damage is
-  seen: `Store.write` waits for an integrity check before the first write of a run.
+* Damage: SQLite reports a damaged file as corrupt ("database disk image is malformed") or not a
+  database ("file is not a database"), text that is not UTF-8 cannot be decoded, and JSON or
+  state columns with flipped bytes fail to decode. Every one of these becomes a `StoreDamaged`
+  naming the file and what to do (restore a backup, or move the file aside to start fresh).
+  Nothing is written after damage is seen: `Store.write` waits for an integrity check before
+  the first write of a run.
+* Anything else SQLite refuses says what it is and never calls the store damaged (moving an
+  intact store aside would lose the user's history): a full disk, a read-only file or folder,
+  a file that cannot be opened (its -wal or -shm is a folder), an I/O error. Errors this program
+  raises itself (a character the output cannot encode, a date out of range) pass through.
 * The check is `PRAGMA quick_check`, which reads the whole file: 0.37 s on the benchmark store
   (10,000 cards, 200,000 reviews, 39 MB). A review session starts it in a background thread as
   the store opens, on its own read-only connection, so its first answer (seconds later) does not
@@ -16,6 +21,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -48,6 +54,61 @@ class StoreBusy(StoreError):
         super().__init__(f"the store {path} is busy: another program is writing to it")
 
 
+FULL_BELOW = 1 << 20  # free bytes under which an I/O error is taken for a full disk
+# SQLite's primary result codes (sqlite3.h) and the words of their messages, for errors that carry
+# no code (raised by hand, or by an older sqlite3 module).
+_DAMAGE = {11: "database disk image is malformed", 26: "file is not a database"}
+_UNUSABLE = {
+    13: ("database or disk is full", "the disk is full"),
+    8: ("readonly database", "it is read-only (or its folder is)"),
+    14: ("unable to open database file", "it cannot be opened (is its folder, or its -wal or -shm file, usable?)"),
+    10: ("disk I/O error", "reading or writing it failed (disk I/O error: is the disk full?)"),
+    3: ("access permission denied", "permission denied"),
+    23: ("not authorized", "permission denied"),
+}
+
+
+def _sqlite_code(error: sqlite3.Error) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def is_damage(error: sqlite3.Error) -> bool:
+    """SQLite found the file itself corrupt (or its text cannot be decoded)."""
+    text = str(error)
+    return (
+        _sqlite_code(error) in _DAMAGE
+        or any(words in text for words in _DAMAGE.values())
+        or "malformed database schema" in text
+        or "Could not decode to UTF-8" in text
+    )
+
+
+def unusable(path: Path, error: sqlite3.Error) -> StoreError:
+    """A store SQLite cannot use for a reason other than damage, said as what it is."""
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists() and not side.is_file():
+            return StoreError(
+                f"cannot use the store {path}: {side} is not a file (a folder?), and SQLite keeps its {suffix} "
+                "file there; nothing was changed by this command"
+            )
+    code, text = _sqlite_code(error), str(error)
+    if (code == 10 or "disk I/O error" in text) and _free_bytes(path.parent) < FULL_BELOW:
+        code, text = 13, "database or disk is full"  # SQLite reports a write on a full disk as I/O
+    for number, (words, meaning) in _UNUSABLE.items():
+        if code == number or words in text:
+            return StoreError(f"cannot use the store {path}: {meaning}; nothing was changed by this command")
+    return StoreError(f"cannot use the store {path}: {_first_line(error)}")
+
+
+def _free_bytes(folder: Path) -> int:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return FULL_BELOW
+
+
 def is_busy(error: sqlite3.Error) -> bool:
     return isinstance(error, sqlite3.OperationalError) and any(
         word in str(error) for word in ("database is locked", "database is busy", "database table is locked")
@@ -56,7 +117,7 @@ def is_busy(error: sqlite3.Error) -> bool:
 
 @contextmanager
 def reading(path: Path) -> Iterator[None]:
-    """Turn SQLite's and the columns' decoding errors into StoreDamaged (or StoreBusy)."""
+    """Turn SQLite's errors and the columns' decoding errors into StoreDamaged, StoreBusy or StoreError."""
     try:
         yield
     except StoreError:
@@ -64,7 +125,11 @@ def reading(path: Path) -> Iterator[None]:
     except sqlite3.Error as exc:
         if is_busy(exc):
             raise StoreBusy(path) from None
-        raise StoreDamaged(path, _first_line(exc)) from None
+        if is_damage(exc):
+            raise StoreDamaged(path, _first_line(exc)) from None
+        raise unusable(path, exc) from None
+    except UnicodeEncodeError:
+        raise  # output, not the store
     except (ValueError, KeyError, TypeError, OverflowError) as exc:  # JSON, states, times
         if type(exc).__module__ not in ("builtins", "json.decoder"):
             raise  # this program's own errors (bad input, config, clock) say what they mean
@@ -77,6 +142,7 @@ class IntegrityCheck:
     def __init__(self, path: Path):
         self.path = path
         self.result: str | None = None
+        self.failure: sqlite3.Error | None = None  # the check could not run, for a reason other than damage
         self._connection: sqlite3.Connection | None = None
         self._thread = threading.Thread(target=self._run, name="store-check", daemon=True)
         self._thread.start()
@@ -89,14 +155,21 @@ class IntegrityCheck:
             rows = self._connection.execute("PRAGMA quick_check(5)").fetchall()
             self.result = "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows)
         except sqlite3.Error as exc:
-            self.result = "ok" if is_busy(exc) else _first_line(exc)
+            if is_busy(exc):
+                self.result = "ok"
+            elif is_damage(exc):
+                self.result = _first_line(exc)
+            else:
+                self.failure = exc
         finally:
             if self._connection is not None:
                 self._connection.close()
 
     def wait(self) -> None:
-        """Raise StoreDamaged if the check found damage (waiting for it to finish)."""
+        """Raise StoreDamaged if the check found damage, StoreError if it could not run (waiting for it)."""
         self._thread.join()
+        if self.failure is not None:
+            raise unusable(self.path, self.failure)
         if self.result not in (None, "ok"):
             raise StoreDamaged(self.path, f"integrity check: {self.result}")
 
@@ -114,4 +187,4 @@ def _first_line(error: Exception) -> str:
     return text[0][:200] if text else error.__class__.__name__
 
 
-__all__ = ["IntegrityCheck", "StoreBusy", "StoreDamaged", "StoreError", "is_busy", "reading"]
+__all__ = ["IntegrityCheck", "StoreBusy", "StoreDamaged", "StoreError", "is_busy", "is_damage", "reading", "unusable"]

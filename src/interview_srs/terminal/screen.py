@@ -6,6 +6,7 @@ mock interview both run on it. What is printed passes the sanitiser (base/saniti
 from __future__ import annotations
 
 import os
+import re
 import select
 import shlex
 import shutil
@@ -36,7 +37,11 @@ class Terminal:
         self.stdin = stdin
         self.stdout = stdout
         self.interactive = _isatty(stdin)
-        self.styled = _isatty(stdout) and os.environ.get("NO_COLOR", "") == ""
+        # TERM=dumb (Emacs' shell, some CI logs) shows escape codes as text: no colour, no
+        # clearing, and a line is erased by writing spaces over it.
+        self.dumb = os.environ.get("TERM") == "dumb"
+        self.styled = _isatty(stdout) and os.environ.get("NO_COLOR", "") == "" and not self.dumb
+        self._pending = b""  # keys that arrived in one read and are not handed out yet
         self.style = render.Style(self.styled)
         self._resized: int | None = None  # see resize_signals
         self.windows = os.name == "nt"  # no termios, select() or SIGWINCH: see winkeys.py
@@ -54,6 +59,8 @@ class Terminal:
         return max(5, shutil.get_terminal_size((80, 24)).lines - 1)
 
     def write(self, text: str = "") -> None:
+        if self.dumb:
+            text = text.replace(ERASE_LINE, " " * self.width() + "\r")
         self.stdout.write(text)
         self.stdout.flush()
 
@@ -85,7 +92,7 @@ class Terminal:
 
         fd = self.stdin.fileno()
         saved = termios.tcgetattr(fd)
-        with resize_signals() as self._resized:
+        with resize_signals() as self._resized, _restoring_on_termination(fd, saved):
             try:
                 tty.setcbreak(fd)
                 yield
@@ -125,26 +132,43 @@ class Terminal:
             from interview_srs.terminal import winkeys
 
             return winkeys.read_key(timeout, self.drawn_size)
-        fd = self.stdin.fileno()
-        wake = [self._resized] if self._resized is not None else []
-        ready, _, _ = select.select([fd, *wake], [], [], timeout)
-        if not ready:
-            return None
-        if fd not in ready:
-            _drain(self._resized)
-            return pager.RESIZE
-        data = os.read(fd, 32)
-        if data in (b"", b"\x04"):
-            return QUIT
-        if data == b"\x03":
+        if not self._pending:
+            fd = self.stdin.fileno()
+            wake = [self._resized] if self._resized is not None else []
+            ready, _, _ = select.select([fd, *wake], [], [], timeout)
+            if not ready:
+                return None
+            if fd not in ready:
+                _drain(self._resized)
+                return pager.RESIZE
+            self._pending = os.read(fd, 64)
+            if not self._pending:
+                return QUIT
+        key, self._pending = next_key(self._pending)
+        if key == "\x03":
             raise KeyboardInterrupt
-        if data in (b"\r", b"\n", b"\r\n"):
-            return "\n"
-        if data.startswith(b"\x1b"):
-            return _ESCAPE_KEYS.get(data, "\x1b")
-        return data[:1].decode("ascii", "replace")
+        return key
 
 
+def next_key(data: bytes) -> tuple[str, bytes]:
+    """The first key in `data` (keys typed or pasted together arrive in one read) and the rest."""
+    if data.startswith(b"\r\n"):
+        return "\n", data[2:]
+    first = data[:1]
+    if first in (b"\r", b"\n"):
+        return "\n", data[1:]
+    if first == b"\x04":
+        return QUIT, data[1:]
+    if first == b"\x1b":
+        sequence = _ESCAPE_SEQUENCE.match(data)
+        length = sequence.end() if sequence else 1
+        return _ESCAPE_KEYS.get(data[:length], "\x1b"), data[length:]
+    length = 1 if data[0] < 0xC0 else 2 if data[0] < 0xE0 else 3 if data[0] < 0xF0 else 4  # one UTF-8 character
+    return data[:1].decode("ascii", "replace"), data[length:]
+
+
+ERASE_LINE = "\x1b[K"
+_ESCAPE_SEQUENCE = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|O[@-~])")  # CSI and SS3: arrows, page keys
 _ESCAPE_KEYS = {
     b"\x1b[A": pager.UP, b"\x1bOA": pager.UP, b"\x1b[B": pager.DOWN, b"\x1bOB": pager.DOWN,
     b"\x1b[5~": pager.PAGE_UP, b"\x1b[6~": pager.PAGE_DOWN,
@@ -177,6 +201,31 @@ def resize_signals():
         signal.signal(signal.SIGWINCH, previous)
         os.close(read_end)
         os.close(write_end)
+
+
+@contextmanager
+def _restoring_on_termination(fd: int, saved: list):
+    """SIGTERM or SIGHUP (a closed terminal window, `kill`) during raw key mode: the terminal
+    gets its echo back before the signal ends the program as it would have. Every answer given
+    was stored when it was given; nothing else happens on the way out."""
+    import signal
+    import termios
+
+    def restore_and_end(signum, _frame):
+        try:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        except termios.error:  # the terminal is gone (SIGHUP)
+            pass
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    signals = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {number: signal.signal(number, restore_and_end) for number in signals}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _drain(fd: int) -> None:
