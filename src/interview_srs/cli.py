@@ -520,20 +520,20 @@ def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[s
 @click.option("--write", is_flag=True, help="Also write the terminal answers Anki lacks into the collection (needs interview-srs[anki]).")
 def sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_anki_params: bool, write: bool) -> None:
     """Bring answers given in Anki into the store (and, with --write, the other way)."""
-    from interview_srs.anki import sync as anki_sync
+    from interview_srs.anki import snapshot, sync as anki_sync
 
-    def run(home, _at) -> list[str]:
-        result = anki_sync.sync_from_anki(path, home, use_anki_params=use_anki_params)
+    def run(home, at) -> list[str]:
+        result = anki_sync.sync_from_anki(path, home, now=at, use_anki_params=use_anki_params)
         lines = anki_sync.format_sync(result, use_anki_params)
         if write:
             from interview_srs.anki import write as anki_write
 
-            lines.extend(anki_write.format_write(anki_write.write_to_anki(path, home)))
+            lines.extend(anki_write.format_write(anki_write.write_to_anki(path, home, at)))
         return lines
 
     try:
         lines = _with_home(cards_dir, store_path, run)
-    except anki_sync.AnkiSyncError as error:
+    except snapshot.AnkiSyncError as error:
         raise UserError(error) from None
     for line in lines:
         echo(line)
