@@ -528,7 +528,7 @@ def sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_a
         if write:
             from interview_srs.anki import write as anki_write
 
-            lines.extend(anki_write.format_write(anki_write.write_to_anki(path, home, at)))
+            lines.extend(anki_write.format_write(anki_write.write_to_anki(path, home)))
         return lines
 
     try:

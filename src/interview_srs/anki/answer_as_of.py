@@ -26,6 +26,7 @@ that first day. The time of day within a study day only matters for learning ste
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +57,7 @@ class Answered:
     out_of_order: int  # answers older than their card's last Anki answer
 
 
-def answer_in_copy(scratch: Path, pending: list[PendingAnswer], now_s: int) -> Answered:
+def answer_in_copy(scratch: Path, pending: list[PendingAnswer]) -> Answered:
     """Answer `pending` (in time order) in the collection copy at `scratch` through Anki's backend."""
     from anki.collection import Collection
 
@@ -66,7 +67,7 @@ def answer_in_copy(scratch: Path, pending: list[PendingAnswer], now_s: int) -> A
         for answer in pending:
             last = col.db.scalar("SELECT max(id) FROM revlog WHERE cid = ? AND ease BETWEEN 1 AND 4", answer.cid)
             out_of_order += last is not None and last > answer.revlog_id
-            col = _answer_at(col, scratch, answer, max(answer.revlog_id, last or 0), now_s)
+            col = _answer_at(col, scratch, answer, max(answer.revlog_id, last or 0))
         ids = [answer.revlog_id for answer in pending]
         revlog = tuple(
             tuple(row) for chunk in _chunks(ids)
@@ -91,7 +92,7 @@ def _chunks(ids: list[int], size: int = 500):
         yield ", ".join(str(int(i)) for i in ids[start:start + size])
 
 
-def _answer_at(col, scratch: Path, answer: PendingAnswer, as_of_ms: int, now_s: int):
+def _answer_at(col, scratch: Path, answer: PendingAnswer, as_of_ms: int):
     """Answer one card as of `as_of_ms`; returns the (reopened) collection."""
     from anki.collection import Collection
 
@@ -116,6 +117,7 @@ def _answer_at(col, scratch: Path, answer: PendingAnswer, as_of_ms: int, now_s: 
     reply.answered_at_millis = answer.revlog_id
     reply.milliseconds_taken = min(max(0, answer.duration_ms), 2**31 - 1)
     col.sched.answer_card(reply)
+    now_s = int(time.time())  # the clock Anki just counted the learning step from
     col.db.execute("UPDATE cards SET due = due - ? WHERE id = ? AND queue = 1", max(0, now_s - as_of_s), answer.cid)
     if as_of_ms > answer.revlog_id:  # out of order: the card was last reviewed at the later time
         col.db.execute("UPDATE cards SET data = json_set(data, '$.lrt', ?) WHERE id = ?", as_of_s, answer.cid)

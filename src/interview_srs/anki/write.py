@@ -30,6 +30,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -69,7 +70,7 @@ class WritePlan:
     already: int
 
 
-def write_to_anki(path: Path, home, now: datetime) -> WriteResult:
+def write_to_anki(path: Path, home) -> WriteResult:
     """Answer, in the collection at `path`, the store's answers given outside Anki that it lacks."""
     try:
         from anki.collection import Collection  # noqa: F401  (answer_as_of uses it)
@@ -99,12 +100,12 @@ def write_to_anki(path: Path, home, now: datetime) -> WriteResult:
         backup = source.with_name(f"{source.name}.srs-backup-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}")
         shutil.copyfile(scratch, backup)
         try:
-            answered = answer_in_copy(scratch, list(plan.pending), int(now.timestamp()))
+            answered = answer_in_copy(scratch, list(plan.pending))
         except Exception as exc:  # the backend's errors: its DBError and friends
             if isinstance(exc, AnkiSyncError):
                 raise
             raise AnkiSyncError(f"{source}: Anki's backend cannot answer in a copy of it ({_first_line(exc)}); nothing was written") from None
-        commit(source, originals, answered, int(now.timestamp() * 1000))
+        commit(source, originals, answered)
     return WriteResult(len(plan.pending), plan.already, answered.out_of_order, backup)
 
 
@@ -165,7 +166,7 @@ def _card_rows(conn: sqlite3.Connection, cids: list[int]) -> dict[int, tuple]:
             for cid in cids}
 
 
-def commit(source: Path, originals: dict[int, tuple], answered: Answered, now_ms: int) -> None:
+def commit(source: Path, originals: dict[int, tuple], answered: Answered) -> None:
     """Write the answered rows into the collection in one transaction, if nothing they replace
     changed since the copy was taken."""
     changed = AnkiSyncError(
@@ -190,7 +191,7 @@ def commit(source: Path, originals: dict[int, tuple], answered: Answered, now_ms
                              answered.revlog)
             conn.executemany(f"UPDATE cards SET {', '.join(f'{c} = ?' for c in CARD_COLUMNS)} WHERE id = ?",
                              [(*row, cid) for cid, row in answered.cards.items()])
-            conn.execute("UPDATE col SET mod = max(mod + 1, ?)", (now_ms,))
+            conn.execute("UPDATE col SET mod = max(mod + 1, ?)", (int(time.time() * 1000),))  # Anki's own clock
             conn.execute("COMMIT")
         except BaseException as exc:
             conn.execute("ROLLBACK")

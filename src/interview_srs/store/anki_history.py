@@ -51,6 +51,10 @@ _UPDATE = (
     "difficulty_after = ?, due_after_ms = ? WHERE id = ?"
 )
 
+_UPDATE_CARD = (
+    "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due_ms = ?, last_review_ms = ? WHERE id = ?"
+)
+
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -74,7 +78,7 @@ def import_answers(store, answers: Iterable[NewAnswer], schedule: Schedule) -> I
             "SELECT anki_revlog_id, id, card_id, reviewed_ms FROM review_log "
             "WHERE source != 'anki' AND anki_revlog_id IS NOT NULL")}
         known = 0
-        new: dict[str, list[NewAnswer]] = {}
+        new: list[NewAnswer] = []
         for answer in answers:
             revlog_id, card_id = answer[0], answer[1]
             if revlog_id in imported:
@@ -87,11 +91,52 @@ def import_answers(store, answers: Iterable[NewAnswer], schedule: Schedule) -> I
                     continue
                 conn.execute("UPDATE review_log SET anki_revlog_id = NULL WHERE id = ?", (claim[0],))
             imported.add(revlog_id)
-            new.setdefault(card_id, []).append(answer)
-        decks = dict(conn.execute("SELECT id, deck FROM cards"))
-        for card_id in sorted(new):
-            _replay_with(conn, card_id, decks[card_id], new[card_id], schedule)
-    return ImportResult(sum(map(len, new.values())), known, tuple(sorted(new)))
+            new.append(answer)
+        new.sort()
+        cards = _insert_after_history(conn, new, schedule)
+    return ImportResult(len(new), known, tuple(sorted(cards)))
+
+
+def _insert_after_history(conn: sqlite3.Connection, new: list[NewAnswer], schedule: Schedule) -> set[str]:
+    """Insert `new` (in time order) with their states and replay what they change; returns the
+    cards replayed.
+
+    A card whose new answers all come after its last logged one (every card, on a first sync)
+    continues from its last state, and its rows are inserted in one stream across cards in time
+    order, so that the indexes on times grow at their end. The other cards (a new answer older
+    than a logged one) are replayed from their first new answer, card by card."""
+    decks = dict(conn.execute("SELECT id, deck FROM cards"))
+    first_new: dict[str, int] = {}
+    for revlog_id, card_id, _rating, _duration in new:
+        first_new.setdefault(card_id, revlog_id)
+    states, merged = {}, {}
+    for card_id, first in first_new.items():
+        last = conn.execute(
+            "SELECT id, reviewed_ms FROM review_log WHERE card_id = ? ORDER BY reviewed_ms DESC, id DESC LIMIT 1",
+            (card_id,),
+        ).fetchone()
+        if last is None:
+            states[card_id] = CardState()
+        elif first >= last[1]:
+            states[card_id] = _state_after(conn, last[0])
+        else:
+            merged[card_id] = []
+
+    def streamed_rows():
+        for answer in new:
+            revlog_id, card_id, rating, duration = answer
+            if card_id in merged:
+                merged[card_id].append(answer)
+                continue
+            before = states[card_id]
+            after = states[card_id] = schedule(card_id, decks[card_id], before, rating, from_ms(revlog_id))
+            yield (card_id, rating, revlog_id, duration, *_state_values(before), *_state_values(after)[:5], revlog_id)
+
+    conn.executemany(_INSERT, streamed_rows())
+    conn.executemany(_UPDATE_CARD, [(*_state_values(state), card_id) for card_id, state in states.items()])
+    for card_id in sorted(merged):
+        _replay_with(conn, card_id, decks[card_id], merged[card_id], schedule)
+    return set(first_new)
 
 
 def replay(conn: sqlite3.Connection, card_id: str, schedule: Schedule) -> CardState:
@@ -126,11 +171,7 @@ def _replay_with(
         state = after
     conn.executemany(_UPDATE, updates)
     conn.executemany(_INSERT, inserts)
-    conn.execute(
-        "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due_ms = ?, "
-        "last_review_ms = ? WHERE id = ?",
-        (*_state_values(state), card_id),
-    )
+    conn.execute(_UPDATE_CARD, (*_state_values(state), card_id))
     return state
 
 
