@@ -128,12 +128,15 @@ def _insert_after_history(conn: sqlite3.Connection, new: list[NewAnswer], schedu
             if card_id in merged:
                 merged[card_id].append(answer)
                 continue
-            before = states[card_id]
-            after = states[card_id] = schedule(card_id, decks[card_id], before, rating, from_ms(revlog_id))
-            yield (card_id, rating, revlog_id, duration, *_state_values(before), *_state_values(after)[:5], revlog_id)
+            before, before_values = states[card_id]
+            after = schedule(card_id, decks[card_id], before, rating, from_ms(revlog_id))
+            after_values = _state_values(after)
+            states[card_id] = after, after_values
+            yield (card_id, rating, revlog_id, duration, *before_values, *after_values[:5], revlog_id)
 
+    states = {card_id: (state, _state_values(state)) for card_id, state in states.items()}
     conn.executemany(_INSERT, streamed_rows())
-    conn.executemany(_UPDATE_CARD, [(*_state_values(state), card_id) for card_id, state in states.items()])
+    conn.executemany(_UPDATE_CARD, [(*values, card_id) for card_id, (_state, values) in states.items()])
     for card_id in sorted(merged):
         _replay_with(conn, card_id, decks[card_id], merged[card_id], schedule)
     return set(first_new)
