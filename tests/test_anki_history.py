@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from interview_srs.schedule.config import Config
 from interview_srs.schedule.scheduler import Schedulers, to_ms
 from interview_srs.store import Store
-from interview_srs.store.anki_history import NewAnswer, import_answers, replay
+from interview_srs.store.anki_history import import_answers, replay
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 SCHEDULERS = Schedulers(Config())  # fuzz on: the replay must reproduce it too
@@ -64,7 +64,7 @@ def test_answers_in_any_order_end_as_if_recorded_in_time_order(tmp_path_factory,
     for batch in (shuffled[:half], shuffled[half:], shuffled):  # the last batch repeats them all
         result = import_answers(
             imported,
-            [NewAnswer(c, to_ms(START + timedelta(minutes=m)), r, 1000) for c, r, m in batch],
+            [(to_ms(START + timedelta(minutes=m)), c, r, 1000) for c, r, m in batch],
             lambda c, _d, b, r, t: SCHEDULERS.answer(c, "d", b, r, t),
         )
     assert result.added == 0 and result.known == len(answers)

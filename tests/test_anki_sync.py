@@ -538,7 +538,8 @@ def test_a_folder_of_profiles_names_them(studied, cards_dir, home):
 
 
 def test_fsrs5_parameters_become_fsrs6_as_anki_converts_them():
-    from interview_srs.anki.sync import fsrs6, skip_reason
+    from interview_srs.anki.presets import fsrs6
+    from interview_srs.anki.sync import skip_reason
 
     five = [0.4, 0.9, 2.3, 10.9, 4.9, 0.9, 1.0, 0.02, 1.6, 0.15, 1.0, 1.9, 0.1, 0.3, 2.3, 0.2, 3.0, 0.5, 0.6]
     assert fsrs6([], five) == tuple(five) + (0.0, 0.5)

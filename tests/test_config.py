@@ -194,11 +194,11 @@ def test_update_config_replaces_or_adds_keys_and_keeps_everything_else(tmp_path)
     update_config(path, {"parameters": weights, "desired_retention": 0.85, "new_per_day": 5})
     assert path.read_text("utf-8") == (
         "# my settings\n"
-        "desired_retention = 0.85\n"
+        "desired_retention = 0.85  # default\n"
         f"parameters = [{', '.join(repr(w) for w in weights)}]\n"
         "fuzz = false\n"
-        "\n"
         "new_per_day = 5\n"
+        "\n"
         "[deck.\"面试\"]  # stricter\n"
         "desired_retention = 0.95\n"
     )
@@ -211,3 +211,71 @@ def test_update_config_replaces_or_adds_keys_and_keeps_everything_else(tmp_path)
         update_config(path, {"desired_retention": 1.5})
     assert path.read_text("utf-8") == before
     assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]
+
+
+WEIGHTS = [0.5, 1.5, 3.0, 15.0, 7.0, 0.5, 1.5, 0.01, 1.5, 0.1, 1.0, 1.9, 0.1, 0.3, 2.3, 0.2, 3.0, 0.5, 0.3, 0.1, 0.2]
+
+
+@pytest.mark.parametrize("bom", ["", "\ufeff"], ids=["plain", "bom"])
+def test_update_config_keeps_comments_sections_and_odd_spacing(tmp_path, bom):
+    from interview_srs.schedule.config import update_config
+
+    path = tmp_path / "config.toml"
+    original = (
+        "# 我的设置\n"
+        'desired_retention   =0.9   # "stricter" later: see [deck."面试"] below\n'
+        "\tfuzz= false\n"
+        "\n"
+        "# answers per day\n"
+        "new_per_day = 12 # [not a table]\n"
+        "\n"
+        '[deck."面试"]   # 快手 "soon"\n'
+        "  maximum_interval = 300\n"
+        "\n"
+        "[deck.'面试::快手']\n"
+        "desired_retention = 0.95 # keep\n"
+    )
+    path.write_text(bom + original, "utf-8")
+    update_config(path, {"desired_retention": 0.85, "parameters": WEIGHTS})
+    text = path.read_text("utf-8")
+    assert text.startswith(bom + "# 我的设置\n")
+    assert text.count("\ufeff") == len(bom)
+    # Only the two values change: every other line, comment and blank is as it was.
+    expected = original.replace("=0.9   #", "=0.85   #").replace(
+        "new_per_day = 12 # [not a table]\n", f"new_per_day = 12 # [not a table]\nparameters = {WEIGHTS}\n"
+    )
+    assert text == bom + expected
+    config = load_config(path)
+    assert config.defaults.desired_retention == 0.85 and config.defaults.parameters == tuple(WEIGHTS)
+    assert config.new_per_day == 12 and config.fuzz is False
+    assert config.for_deck("面试").maximum_interval == 300
+    assert config.for_deck("面试::快手").desired_retention == 0.95
+
+
+def test_update_config_replaces_a_value_spanning_lines_and_keeps_its_comment(tmp_path):
+    from interview_srs.schedule.config import update_config
+
+    path = tmp_path / "config.toml"
+    path.write_text("parameters = [  # from srs optimize\n  0.1, 0.2,\n]  # fitted\nfuzz = true\n", "utf-8")
+    update_config(path, {"parameters": WEIGHTS})
+    text = path.read_text("utf-8")
+    assert text.endswith("fuzz = true\n")
+    assert load_config(path).defaults.parameters == tuple(WEIGHTS)
+
+
+def test_update_config_reports_invalid_toml_and_leaves_the_file(tmp_path):
+    from interview_srs.schedule.config import update_config
+
+    path = tmp_path / "config.toml"
+    path.write_text("fuzz = = true\n", "utf-8")
+    with pytest.raises(ConfigError) as error:
+        update_config(path, {"desired_retention": 0.85})
+    assert error.value.problems[0].startswith(f"{path}:1:")
+    assert "invalid TOML" in error.value.problems[0]
+    assert path.read_text("utf-8") == "fuzz = = true\n"
+
+
+def test_a_config_file_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("\ufeffnew_per_day = 7\n", "utf-8")
+    assert load_config(path).new_per_day == 7

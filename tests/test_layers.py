@@ -27,7 +27,6 @@ MAX_LINES = 450
 # Modules still past the limit while the restructure splits them; each may only shrink, and the
 # entry goes when it is split.
 NOT_YET_SPLIT = {
-    "anki.sync": 537,
     "store": 857,
 }
 

@@ -4,145 +4,200 @@ Needs the `anki` package (extra `interview-srs[anki]`). The collection must be c
 (its lock is checked first) and a copy is written next to it before anything changes
 (`collection.anki2.srs-backup-<UTC time>`).
 
-How an answer given in the past is applied. Anki's scheduler reads the system clock and has no
-way to answer "as of" another time: the next state depends on today's day number (days since
-the collection's creation time `crt`) and on the days since the card's last review (`lrt` in the
-card's data, counted to the next day rollover). So for an answer given D study days ago we move
-`crt` forward and the card's `lrt` forward by D days, reopen the collection so Anki recomputes
-its day, ask Anki for the card's scheduling states, answer with the rating, the answer's own time
-(`answered_at_millis`, which becomes the revlog id and the new `lrt`) and its duration, and put
-`crt` back. Anki's scheduler (FSRS or SM-2, whatever the collection uses, with its own
-parameters, fuzz and limits) computes the new state as it would have on that day; a day-based
-due date is counted from that day. An intraday learning due time (counted in seconds from the
-real "now") is moved back by the time since the answer.
+Each answer is written exactly once, whatever is killed when and however often it is rerun:
 
-Limits: answers are applied in time order after everything already in the collection, so an
-answer older than the card's last Anki review is applied after it (Anki's history cannot be
-rewritten in the middle); such answers are counted and reported. An answer from before the
-collection's first day is applied as of that first day. The time of day within a study day only
-matters for learning steps.
+1. The collection is copied (under a shared lock). In the copy, each answer given outside Anki
+   is *sent* when the revlog id it claims in the store (`anki_revlog_id`) is a row of its card.
+   Otherwise it gets a revlog id: its existing claim when that id is still free, else its answer
+   time in ms moved up to the first id free in the collection and in the store (within
+   store.anki_history.MAX_BUMP_MS). An answer an older version wrote at exactly its answer time
+   without recording it is recognised there (same card and rating) and only recorded.
+2. The claims are committed to the store: from now on reading the collection never imports
+   those rows as answers from Anki (store/anki_history.py).
+3. In the copy, Anki's backend answers each card as of the answer's time (answer_as_of.py).
+4. One SQLite transaction on the collection inserts the new revlog rows, replaces the answered
+   cards' rows and sets the collection's modification time (so Anki's sync uploads them). It
+   first checks that those cards and ids are as they were in the copy; if Anki changed them
+   meanwhile, nothing is written and the next run starts again from 1. The collection's `crt`,
+   deck options, notes and other cards are never written.
 
-Idempotent: each written answer's revlog id is kept in the store (`anki_revlog_id`), and an
-answer whose time is already a revlog id of that card is not written again.
+Killed before 4 commits, a rerun finds the claims free and uses them again; killed after, it
+finds the rows and writes nothing. The store needs no write after the collection's commit.
 """
 
 from __future__ import annotations
 
 import shutil
+import sqlite3
+import tempfile
+import time
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from interview_srs.anki.sync import AnkiSyncError, collection_file, guid_map, shared_lock
+from interview_srs.anki.answer_as_of import CARD_COLUMNS, REVLOG_COLUMNS, Answered, PendingAnswer, answer_in_copy
+from interview_srs.anki.snapshot import (
+    COLLECTION_FILE,
+    SQLITE_MAGIC,
+    AnkiSyncError,
+    check_collection,
+    collection_file,
+    copy_locked,
+    file_magic,
+    locked_message,
+    open_collection_file,
+)
+from interview_srs.anki.sync import guid_map, our_cards
 
 INSTALL_HINT = "--write needs the anki extra: pip install 'interview-srs[anki]'"
-DAY_S = 86_400
+COMMIT_TIMEOUT_S = 2
 
 
 @dataclass(frozen=True)
 class WriteResult:
     written: int
-    already: int  # found in Anki already (a previous run), now recorded
+    already: int  # found in Anki already (written by an older version), now recorded
     out_of_order: int  # older than the card's last Anki review
     backup: Path | None
 
 
+@dataclass(frozen=True)
+class WritePlan:
+    pending: tuple[PendingAnswer, ...]  # to answer in Anki, in time order
+    claims: dict[int, int]  # log id -> revlog id, to record before writing
+    duplicates: tuple[int, ...]  # log ids of own answers imported back by an older version
+    already: int
+
+
 def write_to_anki(path: Path, home) -> WriteResult:
-    """Answer, in the collection at `path`, the store's non-Anki answers that Anki lacks."""
+    """Answer, in the collection at `path`, the store's answers given outside Anki that it lacks."""
     try:
-        from anki.collection import Collection
+        from anki.collection import Collection  # noqa: F401  (answer_as_of uses it)
     except ImportError:
         raise AnkiSyncError(INSTALL_HINT) from None
-    from interview_srs.store.anki_history import mark_sent, unsent_answers
+    from interview_srs.schedule.scheduler import Schedulers
+    from interview_srs.store.anki_history import record_claims
 
     source = collection_file(Path(path))
-    try:
-        handle = open(source, "rb")
-    except OSError as exc:
-        raise AnkiSyncError(f"{source}: cannot read it ({exc.strerror or exc})") from None
-    with handle:
-        if handle.read(16) != b"SQLite format 3\x00":
-            raise AnkiSyncError(f"{source}: --write needs the collection itself (collection.anki2 or its profile folder), not a package")
-        with shared_lock(handle, source):
-            pass  # refused here while Anki has it open
-    by_guid = guid_map(home.store)
-    backup = None
-    sent: list[tuple[int, int]] = []
-    written = already = out_of_order = 0
-    try:
-        col = Collection(str(source))
-    except Exception as exc:  # the backend's DBError and friends: damaged, too new, locked
-        raise AnkiSyncError(f"{source}: Anki's backend cannot open it ({_first_line(exc)})") from None
-    try:
-        anki_cards = {}
-        for cid, guid in col.db.all("SELECT cards.id, notes.guid FROM cards JOIN notes ON notes.id = cards.nid"):
-            if guid in by_guid:
-                anki_cards[by_guid[guid]] = cid
-        pending = unsent_answers(home.store.conn, anki_cards)
-        if pending:
-            col.close(downgrade=False)
-            backup = source.with_name(f"{source.name}.srs-backup-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}")
-            shutil.copyfile(source, backup)
-            col = Collection(str(source))
-        for log_id, card_id, rating, reviewed_ms, duration_ms in pending:
-            cid = anki_cards[card_id]
-            if col.db.scalar("SELECT count() FROM revlog WHERE id = ? AND cid = ?", reviewed_ms, cid):
-                sent.append((log_id, reviewed_ms))
-                already += 1
-                continue
-            last = col.db.scalar("SELECT max(id) FROM revlog WHERE cid = ?", cid)
-            if last is not None and last > reviewed_ms:
-                out_of_order += 1
-            col, revlog_id = _answer_at(col, source, cid, rating, reviewed_ms, duration_ms or 0)
-            sent.append((log_id, revlog_id))
-            written += 1
-    finally:
-        col.close(downgrade=False)
-        mark_sent(home.store, sent)  # also what was written before an error
-    return WriteResult(written, already, out_of_order, backup)
+    if file_magic(source) != SQLITE_MAGIC:
+        raise AnkiSyncError(f"{source}: --write needs the collection itself (collection.anki2 or its profile folder), not a package")
+    with tempfile.TemporaryDirectory(prefix="srs-anki-write-") as tmp:
+        scratch = Path(tmp) / COLLECTION_FILE
+        copy_locked(source, scratch)  # refused here while Anki has it open
+        with closing(open_collection_file(scratch)) as conn:  # closing folds a -wal into the copy
+            try:
+                check_collection(conn, source)
+                cids = {card_id: cid for cid, (card_id, _deck) in our_cards(conn, guid_map(home.store)).items()}
+                plan = plan_writes(conn, home.store.conn, cids)
+                originals = _card_rows(conn, sorted({answer.cid for answer in plan.pending}))
+            except sqlite3.DatabaseError as exc:
+                raise AnkiSyncError(f"{source}: damaged collection ({exc})") from None
+        if plan.claims or plan.duplicates:
+            record_claims(home.store, plan.claims, plan.duplicates, Schedulers(home.config).answer)
+        if not plan.pending:
+            return WriteResult(0, plan.already, 0, None)
+        backup = source.with_name(f"{source.name}.srs-backup-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}")
+        shutil.copyfile(scratch, backup)
+        try:
+            answered = answer_in_copy(scratch, list(plan.pending))
+        except Exception as exc:  # the backend's errors: its DBError and friends
+            if isinstance(exc, AnkiSyncError):
+                raise
+            raise AnkiSyncError(f"{source}: Anki's backend cannot answer in a copy of it ({_first_line(exc)}); nothing was written") from None
+        commit(source, originals, answered)
+    return WriteResult(len(plan.pending), plan.already, answered.out_of_order, backup)
 
 
-def _answer_at(col, source: Path, cid: int, rating: int, at_ms: int, duration_ms: int):
-    """Answer card `cid` through Anki's scheduler as of `at_ms`; returns the (reopened)
-    collection and the revlog id of the answer."""
-    from anki.collection import Collection
+def plan_writes(conn: sqlite3.Connection, store_conn: sqlite3.Connection, cids: dict[str, int]) -> WritePlan:
+    """Which own answers the collection copy `conn` lacks, and the revlog id each one claims."""
+    from interview_srs.store.anki_history import MAX_BUMP_MS, claimed_ids, own_answers
 
-    at_s = at_ms // 1000
-    # Study days between the answer and today; Anki cannot go back before the collection's first day.
-    days = min(max(0, (col.sched.day_cutoff - 1 - at_s) // DAY_S), col.sched.today)
-    crt = col.crt
-    data = col.db.scalar("SELECT data FROM cards WHERE id = ?", cid)
-    answered = False
-    if days:
-        shift = days * DAY_S
-        col.crt = crt + shift
-        col.db.execute(
-            "UPDATE cards SET data = json_set(data, '$.lrt', json_extract(data, '$.lrt') + ?) "
-            "WHERE id = ? AND json_extract(data, '$.lrt') IS NOT NULL",
-            shift, cid,
-        )
-        col.close(downgrade=False)
-        col = Collection(str(source))  # Anki recomputes "today" on opening
+    pending, claims, duplicates, already, chosen = [], {}, [], 0, set()
+
+    def revlog_row(revlog_id: int):
+        return conn.execute("SELECT cid, ease FROM revlog WHERE id = ?", (revlog_id,)).fetchone()
+
+    for answer in own_answers(store_conn, cids):
+        cid = cids[answer.card_id]
+        claim = answer.claim
+        if claim is not None:
+            row = revlog_row(claim)
+            if row is not None and row[0] == cid and 0 <= claim - answer.reviewed_ms < MAX_BUMP_MS:
+                continue  # sent
+        holders = claimed_ids(store_conn, answer.reviewed_ms, answer.reviewed_ms + MAX_BUMP_MS)
+        row = revlog_row(answer.reviewed_ms)
+        holder = holders.get(answer.reviewed_ms)
+        if row == (cid, answer.rating) and answer.reviewed_ms not in chosen and (
+            holder is None or holder[1:] == (answer.card_id, "anki", answer.reviewed_ms, answer.rating)
+        ):  # written at its own time by an older version, maybe imported back as an Anki answer
+            claims[answer.log_id] = answer.reviewed_ms
+            chosen.add(answer.reviewed_ms)
+            if holder is not None:
+                duplicates.append(holder[0])
+            already += 1
+            continue
+        revlog_id = _free_id(answer, claim, holders, chosen, revlog_row)
+        if revlog_id != claim:
+            claims[answer.log_id] = revlog_id
+        chosen.add(revlog_id)
+        pending.append(PendingAnswer(answer.log_id, cid, answer.rating, answer.reviewed_ms, answer.duration_ms or 0, revlog_id))
+    return WritePlan(tuple(pending), claims, tuple(duplicates), already)
+
+
+def _free_id(answer, claim: int | None, holders: dict, chosen: set[int], revlog_row) -> int:
+    """The answer's own claim when still free, else the first free id from its answer time."""
+    from interview_srs.store.anki_history import MAX_BUMP_MS
+
+    def free(revlog_id: int) -> bool:
+        holder = holders.get(revlog_id)
+        return (holder is None or holder[0] == answer.log_id) and revlog_id not in chosen and revlog_row(revlog_id) is None
+
+    if claim is not None and 0 <= claim - answer.reviewed_ms < MAX_BUMP_MS and free(claim):
+        return claim
+    for revlog_id in range(answer.reviewed_ms, answer.reviewed_ms + MAX_BUMP_MS):
+        if free(revlog_id):
+            return revlog_id
+    raise AnkiSyncError(f"no free revlog id within {MAX_BUMP_MS} ms of an answer of {answer.card_id}")
+
+
+def _card_rows(conn: sqlite3.Connection, cids: list[int]) -> dict[int, tuple]:
+    return {cid: tuple(conn.execute(f"SELECT {', '.join(CARD_COLUMNS)} FROM cards WHERE id = ?", (cid,)).fetchone())
+            for cid in cids}
+
+
+def commit(source: Path, originals: dict[int, tuple], answered: Answered) -> None:
+    """Write the answered rows into the collection in one transaction, if nothing they replace
+    changed since the copy was taken."""
+    changed = AnkiSyncError(
+        f"{source}: the collection changed while the answers were computed (was Anki opened?); "
+        "nothing was written: run sync-anki --write again"
+    )
     try:
-        card = col.get_card(cid)
-        card.start_timer()  # build_answer reads it; the real duration is set below
-        states = col._backend.get_scheduling_states(cid)
-        answer = col.sched.build_answer(card=card, states=states, rating=_button(rating))
-        answer.answered_at_millis = at_ms
-        answer.milliseconds_taken = min(duration_ms, 2**31 - 1)
-        col.sched.answer_card(answer)
-        revlog_id = col.db.scalar("SELECT max(id) FROM revlog WHERE cid = ?", cid)
-        now_s = int(datetime.now(timezone.utc).timestamp())
-        col.db.execute("UPDATE cards SET due = due - ? WHERE id = ? AND queue = 1", max(0, now_s - at_s), cid)
-        answered = True
-    finally:
-        if days:
-            col.crt = crt
-            if not answered:  # put the card's last-review time back too
-                col.db.execute("UPDATE cards SET data = ? WHERE id = ?", data, cid)
-            col.close(downgrade=False)
-            col = Collection(str(source))
-    return col, revlog_id
+        conn = open_collection_file(source, timeout=COMMIT_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise AnkiSyncError(f"{source}: cannot open it for writing ({exc})") from None
+    with closing(conn):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            raise AnkiSyncError(locked_message(source)) from None
+        try:
+            if _card_rows(conn, list(originals)) != originals:
+                raise changed
+            if any(conn.execute("SELECT 1 FROM revlog WHERE id = ?", (row[0],)).fetchone() for row in answered.revlog):
+                raise changed
+            conn.executemany(f"INSERT INTO revlog ({', '.join(REVLOG_COLUMNS)}) VALUES ({', '.join('?' * len(REVLOG_COLUMNS))})",
+                             answered.revlog)
+            conn.executemany(f"UPDATE cards SET {', '.join(f'{c} = ?' for c in CARD_COLUMNS)} WHERE id = ?",
+                             [(*row, cid) for cid, row in answered.cards.items()])
+            conn.execute("UPDATE col SET mod = max(mod + 1, ?)", (int(time.time() * 1000),))  # Anki's own clock
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise AnkiSyncError(f"{source}: cannot write it ({exc}); nothing was written") from None
+            raise
 
 
 def _first_line(exc: Exception) -> str:
@@ -150,16 +205,12 @@ def _first_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else exc.__class__.__name__
 
 
-def _button(rating: int):
-    from anki.scheduler.v3 import CardAnswer
-
-    return {1: CardAnswer.AGAIN, 2: CardAnswer.HARD, 3: CardAnswer.GOOD, 4: CardAnswer.EASY}[rating]
-
-
 def format_write(result: WriteResult) -> list[str]:
     if result.written == 0 and result.already == 0:
         return ["Anki already has every terminal answer; nothing written."]
-    lines = [f"Wrote {result.written} terminal answers to Anki (backup: {result.backup})."]
+    lines = []
+    if result.written:
+        lines.append(f"Wrote {result.written} terminal answers to Anki (backup: {result.backup}).")
     if result.already:
         lines.append(f"{result.already} answers were already in Anki (an earlier run); recorded as sent.")
     if result.out_of_order:
@@ -170,4 +221,4 @@ def format_write(result: WriteResult) -> list[str]:
     return lines
 
 
-__all__ = ["INSTALL_HINT", "WriteResult", "format_write", "write_to_anki"]
+__all__ = ["INSTALL_HINT", "WritePlan", "WriteResult", "commit", "format_write", "plan_writes", "write_to_anki"]

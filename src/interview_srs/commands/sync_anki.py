@@ -9,10 +9,10 @@ from interview_srs.commands.output import UserError, echo, with_home
 
 def run_sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, use_anki_params: bool,
                   write: bool) -> None:
-    from interview_srs.anki import sync as anki_sync
+    from interview_srs.anki import snapshot, sync as anki_sync
 
-    def run(home, _at) -> list[str]:
-        result = anki_sync.sync_from_anki(path, home, use_anki_params=use_anki_params)
+    def run(home, at) -> list[str]:
+        result = anki_sync.sync_from_anki(path, home, now=at, use_anki_params=use_anki_params)
         lines = anki_sync.format_sync(result, use_anki_params)
         if write:
             from interview_srs.anki import write as anki_write
@@ -22,7 +22,7 @@ def run_sync_anki(path: Path, cards_dir: Path | None, store_path: Path | None, u
 
     try:
         lines = with_home(cards_dir, store_path, run)
-    except anki_sync.AnkiSyncError as error:
+    except snapshot.AnkiSyncError as error:
         raise UserError(error) from None
     for line in lines:
         echo(line)

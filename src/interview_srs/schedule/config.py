@@ -40,6 +40,7 @@ from datetime import timedelta
 from pathlib import Path
 
 CONFIG_NAME = "config.toml"
+BOM = "\ufeff"  # some editors start UTF-8 files with one; TOML itself does not allow it
 
 DECK_KEYS = (
     "desired_retention", "learning_steps", "relearning_steps", "maximum_interval", "new_per_day",
@@ -211,7 +212,7 @@ def load_config(path: Path) -> Config:
 
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8").removeprefix(BOM)
     except FileNotFoundError:
         return Config()
     except (OSError, UnicodeDecodeError) as exc:
@@ -231,56 +232,36 @@ def load_config(path: Path) -> Config:
 
 
 def update_config(path: Path, values: dict[str, float | list[float]]) -> None:
-    """Set top-level keys of config.toml, keeping every other line and comment as it was.
+    """Set top-level keys of config.toml, keeping every other line, comment and blank as it was.
 
-    A key already set before the first table is replaced in place (its whole value, even an
-    array over several lines; a comment on that line is lost); a new key goes just before the
-    first table. The result is validated before it atomically replaces the file.
+    The file is edited with tomlkit, a round-trip TOML library: a key already set keeps its place
+    and its comment, a new one goes after the last top-level key, tables are left alone, and a
+    byte-order mark stays. The result is validated before it atomically replaces the file.
     """
+    import tomlkit
     import tomllib
+    from tomlkit.exceptions import ParseError
 
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         text = ""
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot read the config file ({_reason(exc)})"]) from None
+    bom = BOM if text.startswith(BOM) else ""
+    try:
+        document = tomlkit.parse(text.removeprefix(BOM))
+    except ParseError as exc:
+        raise ConfigError([f"{path}:{exc.line}:{exc.col}: invalid TOML: {str(exc).split(' at line ')[0]}"]) from None
     for key, value in values.items():
-        table = next((i for i, line in enumerate(lines) if re.match(r"^\s*\[", line)), len(lines))
-        line = f"{key} = {_toml(value)}\n"
-        start = next((i for i in range(table) if re.match(rf"^\s*{re.escape(key)}\s*=", lines[i])), None)
-        if start is None:
-            lines.insert(table, line)
-        else:
-            lines[start:_value_end(lines, start)] = [line]
-    new_text = "".join(lines)
+        document[key] = list(value) if isinstance(value, (list, tuple)) else value
+    new_text = tomlkit.dumps(document)
     Config.from_dict(tomllib.loads(new_text), str(path), new_text)
     from interview_srs.base.output_set import write_text
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text(path, new_text)
-
-
-def _toml(value) -> str:
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return repr(float(value)) if isinstance(value, float) else str(value)
-
-
-def _value_end(lines: list[str], start: int) -> int:
-    """The index after the last line of the value assigned on `lines[start]` (arrays may span lines)."""
-    depth, index = 0, start
-    while index < len(lines):
-        code = lines[index].split("#", 1)[0] if '"' not in lines[index] else lines[index]
-        if index == start:
-            code = code.split("=", 1)[1]
-        depth += code.count("[") - code.count("]")
-        index += 1
-        if depth <= 0:
-            return index
-    return index
+    write_text(path, bom + new_text)
 
 
 def parse_step(value: object) -> timedelta | None:

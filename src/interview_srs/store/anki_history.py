@@ -1,17 +1,26 @@
-"""Answers from Anki in the review log, and replaying a card's whole history.
+"""Answers from Anki in the review log, replaying a card's history, and the claims of terminal
+answers on revlog ids.
 
 An Anki answer becomes a `review_log` row with source 'anki' and `anki_revlog_id` = Anki's revlog
 id (the answer time in ms), which is UNIQUE: importing the same collection twice adds nothing.
-A terminal answer written to Anki by `srs sync-anki --write` keeps the revlog id Anki gave it in
-the same column, so reading that collection later does not bring it back as a second answer.
+
+A terminal (or mock) answer that `srs sync-anki --write` gives Anki *claims* its revlog id in the
+same column before the collection is written (anki/write.py): the id is its answer time, moved
+up to the next free id when Anki already has that one, so it lies in
+[reviewed_ms, reviewed_ms + MAX_BUMP_MS). When the collection is read back, a revlog row whose id
+is claimed by an answer of the same card in that window is that answer and is not imported
+again. A claim on a row of another card, or outside the window, is stale (the write never
+happened, or a bug of an older version recorded the wrong id): it is dropped and the Anki
+answer imported; the next --write claims a new id for the terminal answer.
 
 Answers from Anki usually arrive after terminal answers given later were already scheduled on
-a state that did not know them. So after an import each affected card is *replayed*: its whole
-log (every source) in time order (`reviewed_ms`, then `id`), from a new card, through the store's
-schedulers. The replay rewrites, for every row of that card, the before-state columns
+a state that did not know them. So after an import each affected card is *replayed* from its
+first new answer on: its log (every source) in time order (`reviewed_ms`, then `id`) goes through
+the store's schedulers, starting from the after-state of the row before the first new answer
+(a new card when there is none). The replay rewrites, for those rows, the before-state columns
 (`state_before` … `last_review_before_ms`) and the after-state columns (`state_after` …
 `due_after_ms`), and the card's own state columns; rating, time, duration, source, session and
-ids are never changed. A card whose log is already in time order replays to the same values.
+ids are never changed. New rows are inserted with their computed states, one batch per card.
 """
 
 from __future__ import annotations
@@ -26,14 +35,25 @@ from interview_srs.store import _state_values
 
 # (card id, deck, before, rating, at) -> after
 Schedule = Callable[[str, str, CardState, int, datetime], CardState]
+# (revlog id = answer time in ms, card id, rating 1–4, duration in ms)
+NewAnswer = tuple[int, str, int, int | None]
+MAX_BUMP_MS = 1_000
 
+_INSERT = (
+    "INSERT INTO review_log (card_id, rating, reviewed_ms, duration_ms, source, session, state_before, "
+    "step_before, stability_before, difficulty_before, due_before_ms, last_review_before_ms, state_after, "
+    "step_after, stability_after, difficulty_after, due_after_ms, anki_revlog_id) "
+    "VALUES (?, ?, ?, ?, 'anki', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPDATE = (
+    "UPDATE review_log SET state_before = ?, step_before = ?, stability_before = ?, difficulty_before = ?, "
+    "due_before_ms = ?, last_review_before_ms = ?, state_after = ?, step_after = ?, stability_after = ?, "
+    "difficulty_after = ?, due_after_ms = ? WHERE id = ?"
+)
 
-@dataclass(frozen=True)
-class NewAnswer:
-    card_id: str
-    revlog_id: int  # also the answer time in ms
-    rating: int
-    duration_ms: int | None
+_UPDATE_CARD = (
+    "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due_ms = ?, last_review_ms = ? WHERE id = ?"
+)
 
 
 @dataclass(frozen=True)
@@ -43,78 +63,195 @@ class ImportResult:
     cards: tuple[str, ...]  # cards replayed
 
 
-def known_revlog_ids(conn: sqlite3.Connection) -> set[int]:
-    return {row[0] for row in conn.execute("SELECT anki_revlog_id FROM review_log WHERE anki_revlog_id IS NOT NULL")}
+def is_own_claim(revlog_id: int, claim_card: str, claim_ms: int, card_id: str) -> bool:
+    """Whether the revlog row `revlog_id` of `card_id` is the answer that claimed it."""
+    return claim_card == card_id and 0 <= revlog_id - claim_ms < MAX_BUMP_MS
 
 
 def import_answers(store, answers: Iterable[NewAnswer], schedule: Schedule) -> ImportResult:
     """Insert the answers the store does not have yet and replay the cards they belong to, in
     one transaction."""
     with store.write() as conn:
-        known = known_revlog_ids(conn)
-        added, seen, cards = 0, 0, set()
+        imported = {row[0] for row in conn.execute(
+            "SELECT anki_revlog_id FROM review_log WHERE source = 'anki' AND anki_revlog_id IS NOT NULL")}
+        claims = {row[0]: row[1:] for row in conn.execute(
+            "SELECT anki_revlog_id, id, card_id, reviewed_ms FROM review_log "
+            "WHERE source != 'anki' AND anki_revlog_id IS NOT NULL")}
+        known = 0
+        new: list[NewAnswer] = []
         for answer in answers:
-            if answer.revlog_id in known:
-                seen += 1
+            revlog_id, card_id = answer[0], answer[1]
+            if revlog_id in imported:
+                known += 1
                 continue
-            # Placeholder states: the replay below computes the real ones.
-            conn.execute(
-                "INSERT INTO review_log (card_id, rating, reviewed_ms, duration_ms, source, session, "
-                "state_before, state_after, stability_after, difficulty_after, due_after_ms, anki_revlog_id) "
-                "VALUES (?, ?, ?, ?, 'anki', NULL, 0, 1, 0, 0, 0, ?)",
-                (answer.card_id, answer.rating, answer.revlog_id, answer.duration_ms, answer.revlog_id),
-            )
-            known.add(answer.revlog_id)
-            added += 1
-            cards.add(answer.card_id)
-        for card_id in sorted(cards):
-            replay(conn, card_id, schedule)
-    return ImportResult(added, seen, tuple(sorted(cards)))
+            claim = claims.pop(revlog_id, None)
+            if claim is not None:
+                if is_own_claim(revlog_id, claim[1], claim[2], card_id):
+                    known += 1
+                    continue
+                conn.execute("UPDATE review_log SET anki_revlog_id = NULL WHERE id = ?", (claim[0],))
+            imported.add(revlog_id)
+            new.append(answer)
+        new.sort()
+        cards = _insert_after_history(conn, new, schedule)
+    return ImportResult(len(new), known, tuple(sorted(cards)))
+
+
+def _insert_after_history(conn: sqlite3.Connection, new: list[NewAnswer], schedule: Schedule) -> set[str]:
+    """Insert `new` (in time order) with their states and replay what they change; returns the
+    cards replayed.
+
+    A card whose new answers all come after its last logged one (every card, on a first sync)
+    continues from its last state, and its rows are inserted in one stream across cards in time
+    order, so that the indexes on times grow at their end. The other cards (a new answer older
+    than a logged one) are replayed from their first new answer, card by card."""
+    decks = dict(conn.execute("SELECT id, deck FROM cards"))
+    first_new: dict[str, int] = {}
+    for revlog_id, card_id, _rating, _duration in new:
+        first_new.setdefault(card_id, revlog_id)
+    states, merged = {}, {}
+    for card_id, first in first_new.items():
+        last = conn.execute(
+            "SELECT id, reviewed_ms FROM review_log WHERE card_id = ? ORDER BY reviewed_ms DESC, id DESC LIMIT 1",
+            (card_id,),
+        ).fetchone()
+        if last is None:
+            states[card_id] = CardState()
+        elif first >= last[1]:
+            states[card_id] = _state_after(conn, last[0])
+        else:
+            merged[card_id] = []
+
+    def streamed_rows():
+        for answer in new:
+            revlog_id, card_id, rating, duration = answer
+            if card_id in merged:
+                merged[card_id].append(answer)
+                continue
+            before, before_values = states[card_id]
+            after = schedule(card_id, decks[card_id], before, rating, from_ms(revlog_id))
+            after_values = _state_values(after)
+            states[card_id] = after, after_values
+            yield (card_id, rating, revlog_id, duration, *before_values, *after_values[:5], revlog_id)
+
+    states = {card_id: (state, _state_values(state)) for card_id, state in states.items()}
+    conn.executemany(_INSERT, streamed_rows())
+    conn.executemany(_UPDATE_CARD, [(*values, card_id) for card_id, (_state, values) in states.items()])
+    for card_id in sorted(merged):
+        _replay_with(conn, card_id, decks[card_id], merged[card_id], schedule)
+    return set(first_new)
 
 
 def replay(conn: sqlite3.Connection, card_id: str, schedule: Schedule) -> CardState:
     """Recompute every log row's states and the card's state from its history in time order."""
     (deck,) = conn.execute("SELECT deck FROM cards WHERE id = ?", (card_id,)).fetchone()
-    state = CardState()
-    rows = conn.execute(
-        "SELECT id, rating, reviewed_ms FROM review_log WHERE card_id = ? ORDER BY reviewed_ms, id",
+    return _replay_with(conn, card_id, deck, [], schedule, whole=True)
+
+
+def _replay_with(
+    conn: sqlite3.Connection, card_id: str, deck: str, new: list[NewAnswer], schedule: Schedule, whole: bool = False
+) -> CardState:
+    """Insert `new` answers of one card and recompute its log from the first of them on (from
+    its first row when `whole`)."""
+    existing = conn.execute(
+        "SELECT reviewed_ms, 0, id, rating, NULL, NULL FROM review_log WHERE card_id = ? ORDER BY reviewed_ms, id",
         (card_id,),
     ).fetchall()
-    for log_id, rating, reviewed_ms in rows:
+    # New rows get ids above every existing one: at equal times they come after them.
+    added = [(revlog_id, 1, seq, rating, duration, revlog_id)
+             for seq, (revlog_id, _card, rating, duration) in enumerate(sorted(new, key=lambda a: a[0]))]
+    rows = sorted(existing + added) if existing and added else existing or added
+    start = 0 if whole else next(i for i, row in enumerate(rows) if row[1] == 1)
+    state = CardState() if start == 0 else _state_after(conn, rows[start - 1][2])
+    updates, inserts = [], []
+    for reviewed_ms, is_new, log_id, rating, duration, revlog_id in rows[start:]:
         after = schedule(card_id, deck, state, rating, from_ms(reviewed_ms))
-        conn.execute(
-            "UPDATE review_log SET state_before = ?, step_before = ?, stability_before = ?, "
-            "difficulty_before = ?, due_before_ms = ?, last_review_before_ms = ?, state_after = ?, "
-            "step_after = ?, stability_after = ?, difficulty_after = ?, due_after_ms = ? WHERE id = ?",
-            (*_state_values(state), *_state_values(after)[:5], log_id),
-        )
+        values = (*_state_values(state), *_state_values(after)[:5])
+        if is_new:
+            inserts.append((card_id, rating, reviewed_ms, duration, *values, revlog_id))
+        else:
+            updates.append((*values, log_id))
         state = after
-    conn.execute(
-        "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due_ms = ?, "
-        "last_review_ms = ? WHERE id = ?",
-        (*_state_values(state), card_id),
-    )
+    conn.executemany(_UPDATE, updates)
+    conn.executemany(_INSERT, inserts)
+    conn.execute(_UPDATE_CARD, (*_state_values(state), card_id))
     return state
 
 
-def unsent_answers(conn: sqlite3.Connection, card_ids: Iterable[str]) -> list[tuple[int, str, int, int, int | None]]:
-    """(log id, card id, rating, reviewed_ms, duration_ms) of the answers given outside Anki that
-    Anki does not have yet, in time order."""
+def _state_after(conn: sqlite3.Connection, log_id: int) -> CardState:
+    """The card's state after the log row `log_id`, as stored."""
+    state, step, stability, difficulty, due_ms, reviewed_ms = conn.execute(
+        "SELECT state_after, step_after, stability_after, difficulty_after, due_after_ms, reviewed_ms "
+        "FROM review_log WHERE id = ?",
+        (log_id,),
+    ).fetchone()
+    return CardState(state, step, stability, difficulty, from_ms(due_ms), from_ms(reviewed_ms))
+
+
+# -- the write direction: claims of terminal answers -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnAnswer:
+    """An answer given outside Anki (terminal or mock), with the revlog id it claims, if any."""
+
+    log_id: int
+    card_id: str
+    rating: int
+    reviewed_ms: int
+    duration_ms: int | None
+    claim: int | None
+
+
+def own_answers(conn: sqlite3.Connection, card_ids: Iterable[str]) -> list[OwnAnswer]:
+    """The answers given outside Anki to `card_ids`, in time order."""
     wanted = set(card_ids)
     return [
-        row
+        OwnAnswer(*row)
         for row in conn.execute(
-            "SELECT id, card_id, rating, reviewed_ms, duration_ms FROM review_log "
-            "WHERE source != 'anki' AND anki_revlog_id IS NULL ORDER BY reviewed_ms, id"
+            "SELECT id, card_id, rating, reviewed_ms, duration_ms, anki_revlog_id FROM review_log "
+            "WHERE source != 'anki' ORDER BY reviewed_ms, id"
         )
         if row[1] in wanted
     ]
 
 
-def mark_sent(store, sent: Iterable[tuple[int, int]]) -> None:
-    """Record the revlog id Anki gave each (log id, revlog id) written to it."""
+def claimed_ids(conn: sqlite3.Connection, low: int, high: int) -> dict[int, tuple[int, str, str, int, int]]:
+    """Revlog id -> (log id, card id, source, reviewed_ms, rating) of the rows holding an id
+    in [low, high)."""
+    return {row[0]: row[1:] for row in conn.execute(
+        "SELECT anki_revlog_id, id, card_id, source, reviewed_ms, rating FROM review_log "
+        "WHERE anki_revlog_id >= ? AND anki_revlog_id < ?",
+        (low, high),
+    )}
+
+
+def record_claims(store, claims: dict[int, int], duplicates: Iterable[int], schedule: Schedule) -> None:
+    """In one transaction: give each log row (log id -> revlog id) its claim, and delete the
+    `duplicates` (log ids of 'anki' rows that were an own answer imported back by an older
+    version), replaying their cards."""
     with store.write() as conn:
-        conn.executemany("UPDATE review_log SET anki_revlog_id = ? WHERE id = ?", [(rid, lid) for lid, rid in sent])
+        cards = [row[0] for row in conn.execute(
+            f"SELECT DISTINCT card_id FROM review_log WHERE id IN ({','.join('?' * len(duplicates))})",
+            tuple(duplicates),
+        )] if duplicates else []
+        conn.executemany("DELETE FROM review_log WHERE id = ? AND source = 'anki'", [(d,) for d in duplicates])
+        conn.executemany("UPDATE review_log SET anki_revlog_id = NULL WHERE id = ?", [(log_id,) for log_id in claims])
+        conn.executemany("UPDATE review_log SET anki_revlog_id = ? WHERE id = ?",
+                         [(revlog_id, log_id) for log_id, revlog_id in claims.items()])
+        for card_id in cards:
+            replay(conn, card_id, schedule)
 
 
-__all__ = ["ImportResult", "NewAnswer", "import_answers", "known_revlog_ids", "mark_sent", "replay", "unsent_answers"]
+__all__ = [
+    "MAX_BUMP_MS",
+    "ImportResult",
+    "NewAnswer",
+    "OwnAnswer",
+    "claimed_ids",
+    "import_answers",
+    "is_own_claim",
+    "own_answers",
+    "record_claims",
+    "replay",
+]
