@@ -32,10 +32,9 @@ NOT_YET_SPLIT = {
     "anki.sync": 537,
     "bank.parse": 599,
     "cli": 646,
-    "review.mock": 543,
-    "review.session": 624,
+    "review.mock": 545,  # +2: the store's names are imported from the modules that hold them
+    "review.session": 625,  # +1: likewise
     "review.stats": 520,
-    "store": 857,
 }
 
 

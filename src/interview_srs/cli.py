@@ -87,7 +87,7 @@ def _curator_cards(cards_dir: Path | None) -> Path:
     if cards_dir is not None:
         return cards_dir
     from interview_srs.bank.sources import is_checkout
-    from interview_srs.store import default_store_path
+    from interview_srs.store.connection import default_store_path
 
     if is_checkout(Path.cwd()):
         return Path("cards")
@@ -261,7 +261,7 @@ def _review_errors(action):
     from interview_srs.schedule.config import ConfigError
     from interview_srs.base.problems import CardsError, InputError
     from interview_srs.schedule.scheduler import ClockError
-    from interview_srs.store import StoreError
+    from interview_srs.store.health import StoreError
 
     try:
         return action()

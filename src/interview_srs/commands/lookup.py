@@ -13,8 +13,9 @@ from interview_srs.terminal import render
 from interview_srs.schedule.config import Config
 from interview_srs.schedule.readiness import recall_at
 from interview_srs.schedule.scheduler import NEW, STATE_NAMES, StudyDay, format_interval
-from interview_srs.store import Store, StoreError
-from interview_srs.store import lookups
+from interview_srs.store import answers, lookups
+from interview_srs.store.connection import Store
+from interview_srs.store.health import StoreError
 from interview_srs.terminal.texts import Texts
 
 WIDTH = 80
@@ -38,7 +39,7 @@ def search_text(store: Store, text: str) -> str:
 def show_text(store: Store, card_id: str, texts: Texts, config: Config, at: datetime, study_day: StudyDay) -> str:
     """The card as the review screen shows it, its FSRS state, predicted recall now and every
     answer it was given."""
-    card = store.card(card_id)
+    card = lookups.card(store, card_id)
     style = render.Style(False)
     lines = render.question_lines(card, texts, WIDTH, style) + render.answer_lines(card, texts, WIDTH, style)
     lines.append("")
@@ -62,7 +63,7 @@ def show_text(store: Store, card_id: str, texts: Texts, config: Config, at: date
         lines.append(f"Predicted recall now: {recall * 100:.0f}% (target {desired * 100:.0f}%)")
     if lapse_count >= config.leech_threshold:
         lines.append(texts.leech.format(lapses=lapse_count, card=card_id))
-    history = store.log(card_id)
+    history = answers.log(store, card_id)
     if not history:
         lines.append("History: no answers yet.")
         return "\n".join(lines)
@@ -82,12 +83,12 @@ def set_suspended(store: Store, card_ids: tuple[str, ...], suspended: bool) -> s
     cards = []
     for card_id in card_ids:
         try:
-            cards.append(store.card(card_id))
+            cards.append(lookups.card(store, card_id))
         except StoreError:
             raise StoreError(f"no card with id '{card_id}' (find ids with `srs search TEXT`); nothing was changed") from None
     verb = "Suspended" if suspended else "Unsuspended"
     for card in cards:
-        store.suspend(card.id, suspended)
+        answers.suspend(store, card.id, suspended)
     return "\n".join(f"{verb} “{render.shorten(card.question)}” ({card.id})." for card in cards)
 
 

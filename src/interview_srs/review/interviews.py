@@ -26,7 +26,8 @@ from interview_srs.base.problems import InputError
 from interview_srs.schedule.readiness import Readiness, readiness, recall_at
 from interview_srs.terminal.render import clean
 from interview_srs.schedule.scheduler import NEW
-from interview_srs.store import Store
+from interview_srs.store import lookups
+from interview_srs.store.connection import Store
 from interview_srs.store import interviews as rows
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -39,7 +40,7 @@ class InterviewError(InputError):
 
 def load_interviews(store: Store) -> tuple[planner.Interview, ...]:
     """Every stored interview with its deck globs resolved against the decks present now."""
-    decks = store.decks()
+    decks = lookups.decks(store)
     return tuple(
         planner.Interview(
             row.name, row.at, frozenset(d for pattern in row.decks for d in decks_matching(decks, pattern))
@@ -73,7 +74,7 @@ def add_interview(
     at = parse_moment(day, clock, zone)
     if at <= now:
         raise InterviewError(f"{day} {clock} is in the past")
-    known = store.decks()
+    known = lookups.decks(store)
     listed = ", ".join(clean(deck) for deck in known) if known else "none"
     if patterns:
         for pattern in patterns:
@@ -204,7 +205,7 @@ def add_command(cards_dir: Path, store_path: Path | None, name: str, day: str, c
     home = open_home(store_path, cards_dir, at, environ)
     try:
         row = add_interview(home.store, name, day, clock, patterns, home.zone, at)
-        decks = sorted({d for p in row.decks for d in decks_matching(home.store.decks(), p)})
+        decks = sorted({d for p in row.decks for d in decks_matching(lookups.decks(home.store), p)})
     finally:
         home.store.close()
     return (
@@ -250,7 +251,7 @@ def countdown(
 ) -> tuple[str, int, float] | None:
     """For the review header: the upcoming interview covering `deck` (else the next one), the
     calendar days until it in `zone`, and its readiness; None without upcoming interviews."""
-    from interview_srs.store import CardFilter
+    from interview_srs.store.rows import CardFilter
     from interview_srs.store.queries import studied_cards
 
     ahead = planner.upcoming(interviews, now)

@@ -9,7 +9,7 @@ Cards tagged 求职准备 (about interviews rather than asked in one) are left o
 Per question: a countdown to the target time, Space/Enter when you have finished speaking (or,
 with --type, your typed answer and an empty line), then your time, the points covered (--type),
 your own answer, the skeleton and one follow-up; then a rating 1–4, stored as a normal FSRS
-review with source 'mock' through `Store.record_answer` — committed before the next question,
+review with source 'mock' through `answers.record_answer` — committed before the next question,
 so a crash loses no rating given. At the end a report (time against target, ratings, points
 missed, weakest topics, cards to review next) is shown and saved (store/mocks.py).
 """
@@ -33,8 +33,10 @@ from interview_srs.terminal import render
 from interview_srs.personal.answers import Personal
 from interview_srs.schedule.scheduler import NEW, Schedulers
 from interview_srs.terminal.screen import QUIT, Terminal, format_duration, retry_while_busy
-from interview_srs.store import CardFilter, Store, StoreBusy
-from interview_srs.store import mocks
+from interview_srs.store import answers, lookups, mocks, queries
+from interview_srs.store.connection import Store
+from interview_srs.store.health import StoreBusy
+from interview_srs.store.rows import CardFilter
 from interview_srs.terminal.texts import Texts
 
 DEFAULT_QUESTIONS = 6
@@ -269,7 +271,7 @@ class MockInterview:
         return self.settings.seconds or candidate.target_seconds
 
     def ask(self, run_id: int, position: int, candidate: Candidate) -> str | None:
-        card = self.store.card(candidate.card_id)
+        card = lookups.card(self.store, candidate.card_id)
         width = self.term.width()
         target = self.target(candidate)
         style = self.term.style
@@ -310,8 +312,8 @@ class MockInterview:
         at = self.clock()
         answer = retry_while_busy(
             self.term, self.texts.store_busy,
-            lambda: self.store.record_answer(
-                card.id, rating, at, int(spoken * 1000),
+            lambda: answers.record_answer(
+                self.store, card.id, rating, at, int(spoken * 1000),
                 lambda before: self.schedulers.answer(card.id, card.deck, before, rating, at),
                 session=self.session, expected=card.schedule, source="mock",
             ),
@@ -522,7 +524,7 @@ def _seed(environ) -> int | None:
 
 
 def _all_cards(store: Store):
-    return [store.card(row[0]) for row in store.stat_cards(CardFilter())]
+    return [lookups.card(store, row[0]) for row in queries.stat_cards(store, CardFilter())]
 
 
 __all__ = [

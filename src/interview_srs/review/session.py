@@ -42,9 +42,11 @@ from interview_srs.schedule.scheduler import (
     format_interval,
 )
 from interview_srs.bank.sources import CardSources
-from interview_srs.store import Answer, CardFilter, Store, StoreBusy, StoreError, StoredCard
-from interview_srs.store import queries
-from interview_srs.store.health import reading
+from interview_srs.store import answers, lookups, queries
+from interview_srs.store.answers import Answer
+from interview_srs.store.connection import Store
+from interview_srs.store.health import StoreBusy, StoreError, reading
+from interview_srs.store.rows import CardFilter, StoredCard
 from interview_srs.terminal.texts import Texts
 
 if TYPE_CHECKING:  # imported by review() itself: importing this module (mock, edit_file) needs no personal.py
@@ -193,7 +195,7 @@ class Session:
         unchanged since the entry was made."""
         if not self._allowed(entry.card_id):
             return False
-        card = self.store.card(entry.card_id)
+        card = lookups.card(self.store, entry.card_id)
         return (
             card.present
             and not card.suspended
@@ -261,12 +263,10 @@ class Session:
         """The quit summary's figures. Today's cards include learning cards due later today;
         tomorrow's are those falling due during tomorrow, with the usual new-card limit (not
         today's --new)."""
-        from interview_srs.store import lookups
-
         _start, day_end = self.study_day.bounds(at)
         _start, tomorrow_end = self.study_day.bounds(at, 1)
         summary = self.summary
-        summary.due_today = self.store.due_count(self.filt, at, day_end)
+        summary.due_today = lookups.due_count(self.store, self.filt, day_end)
         summary.new_in_bank = lookups.new_left(self.store, self.filt, at)
         summary.new_today = min(summary.new_in_bank, self.new_remaining())
         summary.due_tomorrow = lookups.due_between(self.store, self.filt, day_end, tomorrow_end)
@@ -285,7 +285,7 @@ class Session:
         the terminal and redraws it when the terminal is resized.
         Returns QUIT, a message to show with the next card, or None.
         """
-        card = self.store.card(card_id)
+        card = lookups.card(self.store, card_id)
         self.shown.add(card_id)
         counts = self.counts()
         banner = self.countdown(card)
@@ -374,7 +374,7 @@ class Session:
             elif key == "s":
                 until, _ = self.study_day.bounds(self.clock(), 1)
                 try:
-                    previous = self.store.bury(card.id, until)
+                    previous = answers.bury(self.store, card.id, until)
                 except StoreBusy:
                     show_hint(self.texts.store_busy_later)
                     continue
@@ -383,7 +383,7 @@ class Session:
                 return self.texts.buried.format(question=render.shorten(card.question))
             elif key == "!":
                 try:
-                    self.store.suspend(card.id)
+                    answers.suspend(self.store, card.id)
                 except StoreBusy:
                     show_hint(self.texts.store_busy_later)
                     continue
@@ -403,7 +403,7 @@ class Session:
                 if not self._still_there(card.id):
                     self.current = None
                     return problem
-                card = self.store.card(card.id)
+                card = lookups.card(self.store, card.id)
                 message = problem or ""
                 draw()
 
@@ -465,7 +465,8 @@ class Session:
         answer = retry_while_busy(
             self.term,
             self.texts.store_busy,
-            lambda: self.store.record_answer(
+            lambda: answers.record_answer(
+                self.store,
                 card.id,
                 rating,
                 at,
@@ -496,7 +497,7 @@ class Session:
         if kind == "answer":
             answer: Answer = value  # type: ignore[assignment]
             try:
-                self.store.undo(answer, self.id)
+                answers.undo(self.store, answer, self.id)
             except StoreBusy:
                 raise
             except StoreError as exc:
@@ -508,14 +509,14 @@ class Session:
         else:
             card_id, previous, current = value  # type: ignore[misc]
             if kind == "bury":
-                self.store.bury(card_id, previous)
+                answers.bury(self.store, card_id, previous)
             else:
-                self.store.suspend(card_id, False)
+                answers.suspend(self.store, card_id, False)
             reason = current.reason if current else UNDONE
         self.undo_stack.pop()
         self._put_back()
-        self.current = planner.Entry(card_id, reason, self.store.state(card_id))
-        return done.format(question=render.shorten(self.store.card(card_id).question))
+        self.current = planner.Entry(card_id, reason, lookups.state(self.store, card_id))
+        return done.format(question=render.shorten(lookups.card(self.store, card_id).question))
 
     def edit(self, card: StoredCard) -> str | None:
         """Open the card in $VISUAL/$EDITOR, then re-read the cards; a message if something is off."""
@@ -558,7 +559,7 @@ class Session:
             return str(exc)
 
     def _still_there(self, card_id: str) -> bool:
-        return self.store.card(card_id).present
+        return lookups.card(self.store, card_id).present
 
 
 def review(

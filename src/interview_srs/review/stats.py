@@ -33,7 +33,9 @@ from interview_srs.schedule.scheduler import (
     from_ms,
     to_ms,
 )
-from interview_srs.store import CardFilter, Store
+from interview_srs.store import lookups, queries
+from interview_srs.store.connection import Store
+from interview_srs.store.rows import CardFilter
 from interview_srs.terminal.texts import Texts
 
 DAYS = 30
@@ -134,7 +136,7 @@ def collect(
     cards = []
     r_sum, r_count = 0.0, 0
     for (card_id, deck, state, step, stability, difficulty, due_ms, last_ms, suspended, buried_ms) in (
-        store.stat_cards(filt)
+        queries.stat_cards(store, filt)
     ):
         counts = per_deck.get(deck)
         if counts is None:
@@ -174,7 +176,7 @@ def collect(
             )
     history_starts = [study_day.start(today - timedelta(days=DAYS - 1 - i)) for i in range(DAYS + 1)]
     history = [0] * DAYS
-    for day, deck, answers, on_reviews, passed in store.review_counts(filt, history_starts):
+    for day, deck, answers, on_reviews, passed in queries.review_counts(store, filt, history_starts):
         history[day] += answers
         counts = per_deck.get(deck)
         if counts is None:
@@ -325,8 +327,6 @@ class AnswerTimes:
 
 
 def answer_times(store: Store, config: Config, filt: CardFilter, since: datetime, count: int = 5) -> AnswerTimes:
-    from interview_srs.store import queries
-
     per_card = queries.answer_times(store, filt, since)
     per_deck: dict[str, list[int]] = {}
     for _card, deck, total, answers in per_card:
@@ -344,7 +344,7 @@ def answer_times(store: Store, config: Config, filt: CardFilter, since: datetime
 
 
 def _kind(store: Store, card_id: str) -> str:
-    return "star" if store.card(card_id).back.get("star") else "outline"
+    return "star" if lookups.card(store, card_id).back.get("star") else "outline"
 
 
 def render_answer_times(times: AnswerTimes, texts: Texts) -> list[str]:

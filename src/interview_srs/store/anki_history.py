@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from interview_srs.schedule.scheduler import CardState, from_ms
-from interview_srs.store import _state_values
+from interview_srs.store.rows import state_values
 
 # (card id, deck, before, rating, at) -> after
 Schedule = Callable[[str, str, CardState, int, datetime], CardState]
@@ -86,13 +86,13 @@ def replay(conn: sqlite3.Connection, card_id: str, schedule: Schedule) -> CardSt
             "UPDATE review_log SET state_before = ?, step_before = ?, stability_before = ?, "
             "difficulty_before = ?, due_before_ms = ?, last_review_before_ms = ?, state_after = ?, "
             "step_after = ?, stability_after = ?, difficulty_after = ?, due_after_ms = ? WHERE id = ?",
-            (*_state_values(state), *_state_values(after)[:5], log_id),
+            (*state_values(state), *state_values(after)[:5], log_id),
         )
         state = after
     conn.execute(
         "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due_ms = ?, "
         "last_review_ms = ? WHERE id = ?",
-        (*_state_values(state), card_id),
+        (*state_values(state), card_id),
     )
     return state
 
