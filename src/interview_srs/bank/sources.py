@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interview_srs.bank.card_paths import card_files
-from interview_srs.bank.model import display_name
 from interview_srs.base.problems import CardsError, Location, Problem
 
 PROJECT_NAME = "interview-srs"
@@ -86,6 +85,8 @@ def stat_card_files(folders: tuple[Path, ...]) -> dict[str, CardFile]:
 def no_card_files(folder: Path) -> CardsError:
     """Why `folder` gives no card files: it is not a folder (or a link that leads nowhere), or it
     holds none."""
+    from interview_srs.bank.model import display_name  # only when something is wrong: start-up time
+
     if folder.is_dir():
         message = "no card files (*.yaml) in this folder"
     else:
@@ -97,6 +98,8 @@ def no_card_files(folder: Path) -> CardsError:
 
 def unreadable(path: Path, error: OSError) -> Problem:
     """A card file that cannot be stat'ed or read."""
+    from interview_srs.bank.model import display_name  # only when something is wrong: start-up time
+
     return Problem(Location(display_name(path), 1, 1), f"cannot read the file: {error.strerror or error}")
 
 

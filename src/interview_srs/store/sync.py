@@ -23,12 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from interview_srs.bank.model import Card, DeckFile, display_name
 from interview_srs.bank.sources import CardFile
-from interview_srs.base.problems import Location
 from interview_srs.schedule.scheduler import to_ms
 from interview_srs.store.connection import Store
+
+if TYPE_CHECKING:  # the card values are needed only when a file changed, not at start-up
+    from interview_srs.bank.model import Card, DeckFile
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,9 @@ def plan_sync(
 def unchanged_decks(store: Store, plan: SyncPlan, paths: dict[str, Path]) -> list[DeckFile]:
     """Stand-ins for the files at `paths` (all known to the store), which are not parsed again:
     their deck and their present cards' ids and places, for the checks across files."""
+    from interview_srs.bank.model import Card, DeckFile, display_name
+    from interview_srs.base.problems import Location
+
     decks = []
     for key, path in paths.items():
         shown = display_name(path)
