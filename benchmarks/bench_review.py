@@ -31,7 +31,10 @@ sys.path.insert(0, str(SRC))
 
 from interview_srs.schedule.config import Config  # noqa: E402
 from interview_srs.schedule.scheduler import Schedulers, to_ms  # noqa: E402
-from interview_srs.store import Store  # noqa: E402
+from interview_srs.bank.sources import CardSources  # noqa: E402
+from interview_srs.store import answers, lookups  # noqa: E402
+from interview_srs.store.connection import Store  # noqa: E402
+from interview_srs.store.home import sync_cards  # noqa: E402
 
 CARDS = 10_000
 FILES = 20
@@ -141,7 +144,7 @@ def main() -> None:
         t = time.perf_counter()
         write_cards(cards_dir)
         with Store.open(home / "store.sqlite3") as store:
-            store.sync(cards_dir, NOW)
+            sync_cards(store, CardSources((cards_dir,), "given"), NOW)
             fill_store(store)
             count = store.conn.execute("SELECT count(*) FROM cards").fetchone()[0]
             logs = store.conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
@@ -174,11 +177,11 @@ def main() -> None:
             durations = []
             at = NOW
             for card_id in ids:
-                deck = store.card(card_id).deck
+                deck = lookups.card(store, card_id).deck
                 start = time.perf_counter()
-                store.record_answer(card_id, 3, at, 5000,
-                                    lambda before: schedulers.answer(card_id, deck, before, 3, at),
-                                    session="bench")
+                answers.record_answer(store, card_id, 3, at, 5000,
+                                      lambda before: schedulers.answer(card_id, deck, before, 3, at),
+                                      session="bench")
                 durations.append(time.perf_counter() - start)
         durations.sort()
 

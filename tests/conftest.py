@@ -124,7 +124,7 @@ def utc(monkeypatch):
 def older_store(path: Path, applied: tuple[int, ...], *, rating: int = 3, source: str = "terminal") -> Path:
     """A store as an older interview-srs left it: only the migrations numbered in `applied`,
     recorded as such, with one card ('c1') and one answer to it (duration 5 s, stability 2.5)."""
-    from interview_srs.store import _statements
+    from interview_srs.store.connection import _statements
     from interview_srs.store.schema import MIGRATIONS
 
     connection = sqlite3.connect(path)

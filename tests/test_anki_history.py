@@ -9,7 +9,10 @@ from hypothesis import strategies as st
 
 from interview_srs.schedule.config import Config
 from interview_srs.schedule.scheduler import Schedulers, to_ms
-from interview_srs.store import Store
+from interview_srs.bank.sources import CardSources
+from interview_srs.store.answers import record_answer
+from interview_srs.store.connection import Store
+from interview_srs.store.home import sync_cards
 from interview_srs.store.anki_history import import_answers, replay
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -25,7 +28,7 @@ answers_strategy = st.lists(
 
 def fresh_store(tmp_path, cards_dir, name: str) -> Store:
     store = Store.open(tmp_path / f"{name}.sqlite3")
-    store.sync(cards_dir, START)
+    sync_cards(store, CardSources((cards_dir,), "given"), START)
     return store
 
 
@@ -48,7 +51,7 @@ def test_answers_in_any_order_end_as_if_recorded_in_time_order(tmp_path_factory,
     in_order = fresh_store(tmp_path, cards_dir, "in-order")
     for card_id, rating, minutes in sorted(answers, key=lambda a: a[2]):
         at = START + timedelta(minutes=minutes)
-        in_order.record_answer(card_id, rating, at, 1000, lambda b, c=card_id, r=rating, t=at: SCHEDULERS.answer(c, "d", b, r, t))
+        record_answer(in_order, card_id, rating, at, 1000, lambda b, c=card_id, r=rating, t=at: SCHEDULERS.answer(c, "d", b, r, t))
     expected = states(in_order)
     # Replaying a history that is already in time order changes nothing.
     with in_order.write() as conn:

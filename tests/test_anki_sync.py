@@ -423,6 +423,7 @@ LAPSE_PLAN = {  # a lapse two days ago (relearning), a card left in learning sin
 def test_write_gives_anki_the_terminal_answers_with_the_state_anki_computes(plan, queues, cards_dir, tmp_path, home):
     from interview_srs.schedule.scheduler import Schedulers
     from interview_srs.schedule.config import Config
+    from interview_srs.store import answers
     from interview_srs.store.home import open_home
 
     target = fresh_collection(cards_dir, tmp_path / "target")
@@ -446,8 +447,8 @@ def test_write_gives_anki_the_terminal_answers_with_the_state_anki_computes(plan
         at = datetime.fromtimestamp((now_ms - (days[-1] - day) * DAY_S * 1000) / 1000, timezone.utc)
         for offset, (card_id, rating) in enumerate(plan[day]):
             when = at.replace(microsecond=0) + timedelta(seconds=offset)
-            store_home.store.record_answer(
-                card_id, rating, when, 4_000,
+            answers.record_answer(
+                store_home.store, card_id, rating, when, 4_000,
                 lambda before, c=card_id, r=rating, w=when: schedulers.answer(c, "面试", before, r, w),
             )
     store_home.store.close()

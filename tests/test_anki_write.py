@@ -18,9 +18,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from anki.collection import Collection
+
+from interview_srs.store import answers as store_answers
 from conftest import review_log
 from test_anki_sync import (
-    DAY_S, answer_card, assert_states_replay_fsrs, cids_by_card, fresh_collection, make_collection, revlog, shift_back, sync,
+    answer_card, assert_states_replay_fsrs, cids_by_card, fresh_collection, make_collection, revlog, shift_back, sync,
 )
 
 KILL_TRIALS = 40
@@ -54,8 +56,8 @@ def record_terminal(home: Path, cards_dir: Path, answers: list[tuple[str, int, d
     store_home = open_home(None, cards_dir, datetime.now(timezone.utc), {"SRS_HOME": str(home)})
     try:
         for card_id, rating, when in answers:
-            store_home.store.record_answer(
-                card_id, rating, when, 3_000,
+            store_answers.record_answer(
+                store_home.store, card_id, rating, when, 3_000,
                 lambda before, c=card_id, r=rating, w=when: schedulers.answer(c, "面试", before, r, w),
             )
     finally:

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from interview_srs.cli import cli
 from interview_srs.commands.review import review
-from interview_srs.store import SCHEMA_VERSION, Store
+from interview_srs.store.connection import SCHEMA_VERSION, Store
+from interview_srs.store import answers, lookups
 from interview_srs.store import interviews as rows
 from interview_srs.store.schema import MIGRATIONS
 
@@ -126,7 +127,7 @@ def test_an_older_store_gets_the_interviews_table_keeping_everything(tmp_path, a
         assert [r[0] for r in store.conn.execute("SELECT version FROM schema_migrations ORDER BY version")] == [
             number for number, _name, _script in MIGRATIONS
         ]
-        assert [a.rating for a in store.log("c1")] == [3]
+        assert [a.rating for a in answers.log(store, "c1")] == [3]
         at = datetime(2026, 12, 3, 6, 0, tzinfo=timezone.utc)
         rows.add(store, rows.InterviewRow("快手", at, ("面试::快手*",)), at - timedelta(days=9))
         assert rows.all_rows(store) == [rows.InterviewRow("快手", at, ("面试::快手*",))]
@@ -234,7 +235,7 @@ def test_list_figures_come_from_the_stored_states(cards_dir, home, final_pass_da
     at = datetime(2026, 11, 26, 6, 0, tzinfo=timezone.utc)
     scheduler = fsrs.Scheduler()
     with Store.open(home / "store.sqlite3") as store:
-        states = {f"ks-{i:03d}": store.state(f"ks-{i:03d}") for i in range(4)}
+        states = {f"ks-{i:03d}": lookups.state(store, f"ks-{i:03d}") for i in range(4)}
     from interview_srs.schedule.scheduler import to_fsrs
 
     expected = {

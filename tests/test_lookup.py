@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from interview_srs.cli import cli
-from interview_srs.store import Store
+from interview_srs.store import lookups
+from interview_srs.store.connection import Store
 
 NOW = "2025-03-01T10:00:00+00:00"
 
@@ -44,7 +45,7 @@ def test_show_prints_the_card_its_state_recall_and_history(cards_dir, home):
     (home / "config.toml").write_text("fuzz = false\n", "utf-8")
     srs(cards_dir, home, "review", keys="\n4\n", now=NOW)  # ant-biggest-challenge: Easy
     with Store.open(home / "store.sqlite3") as store:
-        state = store.state("ant-biggest-challenge")
+        state = lookups.state(store, "ant-biggest-challenge")
     later = "2025-03-04T10:00:00+00:00"
     result = srs(cards_dir, home, "show", "ant-biggest-challenge", now=later)
     tail = result.output.splitlines()[-4:]

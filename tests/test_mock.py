@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from interview_srs.cli import cli
 from interview_srs.review.mock_questions import Candidate, choose, kind_of
 from interview_srs.review.mock_report import QuestionResult, build_report
-from interview_srs.store import Store
+from interview_srs.store import lookups
+from interview_srs.store.connection import Store
 
 from conftest import REPO, review_log, write_file
 
@@ -218,7 +219,7 @@ def test_a_scripted_mock_asks_in_order_stores_mock_reviews_and_a_report(mock_car
     assert "Overruns: 0 · average rating 2.5\n" in out
     with Store.open(home / "store.sqlite3") as store:
         for card_id, _rating, _source in asked:
-            assert store.state(card_id).state != 0  # a normal FSRS review moved the card on
+            assert lookups.state(store, card_id).state != 0  # a normal FSRS review moved the card on
 
 
 def only(tmp_path: Path, *ids: str) -> Path:
@@ -403,18 +404,19 @@ def test_decks_without_interview_questions_are_refused(tmp_path, home):
 
 def busy_for(monkeypatch, times: int) -> list[int]:
     """Fault injection: the store's answer transaction finds the store busy `times` times."""
-    from interview_srs.store import StoreBusy
+    from interview_srs.store import answers
+    from interview_srs.store.health import StoreBusy
 
-    original = Store.record_answer
+    original = answers.record_answer
     calls = [0]
 
-    def flaky(self, *args, **kwargs):
+    def flaky(store, *args, **kwargs):
         calls[0] += 1
         if calls[0] <= times:
-            raise StoreBusy(self.path)
-        return original(self, *args, **kwargs)
+            raise StoreBusy(store.path)
+        return original(store, *args, **kwargs)
 
-    monkeypatch.setattr(Store, "record_answer", flaky)
+    monkeypatch.setattr(answers, "record_answer", flaky)
     return calls
 
 

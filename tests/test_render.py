@@ -20,7 +20,7 @@ from interview_srs.terminal.render import (
     wrap,
 )
 from interview_srs.schedule.scheduler import CardState
-from interview_srs.store import StoredCard
+from interview_srs.store.rows import StoredCard
 from interview_srs.terminal.texts import EN, ZH, texts_for
 
 from conftest import ANT_YAML, REPO, XHS_YAML

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from interview_srs.cli import cli
-from interview_srs.store import Store
+from interview_srs.store import lookups
+from interview_srs.store.connection import Store
 
 from conftest import ANT_YAML, review_log, write_file
 
@@ -85,11 +86,11 @@ def test_bury_skips_the_card_until_tomorrow_and_undo_unburies(cards_dir, home):
     result = run(cards_dir, home, "s\nq\n")
     assert "Buried “在实习期间遇到的最大挑战是什么？” until tomorrow." in result.output
     with Store.open(home / "store.sqlite3") as store:
-        assert store.card("ant-biggest-challenge").buried_until is not None
+        assert lookups.card(store, "ant-biggest-challenge").buried_until is not None
     result = run(cards_dir, home, "s\nu\nq\n")
     assert "Unburied “为什么关注 MOB1-3 卡的平均消费？”." in result.output
     with Store.open(home / "store.sqlite3") as store:
-        assert store.card("ant-mob1-3").buried_until is None
+        assert lookups.card(store, "ant-mob1-3").buried_until is None
     result = run(cards_dir, home, "q\n", now=DAY2)
     assert "在实习期间遇到的最大挑战是什么？" in result.output
 
@@ -245,11 +246,11 @@ def test_suspend_keeps_the_card_out_and_undo_says_it_unsuspended(cards_dir, home
         "`srs unsuspend ant-biggest-challenge`." in result.output
     )
     with Store.open(home / "store.sqlite3") as store:
-        assert store.card("ant-biggest-challenge").suspended
+        assert lookups.card(store, "ant-biggest-challenge").suspended
     result = run(cards_dir, home, "!\nu\nq\n")  # suspends ant-mob1-3, then undoes it
     assert "Unsuspended “为什么关注 MOB1-3 卡的平均消费？”." in result.output
     with Store.open(home / "store.sqlite3") as store:
-        assert not store.card("ant-mob1-3").suspended
+        assert not lookups.card(store, "ant-mob1-3").suspended
 
 
 def test_rating_before_revealing_shows_one_hint_however_often(cards_dir, home):
@@ -262,7 +263,7 @@ def test_rating_before_revealing_shows_one_hint_however_often(cards_dir, home):
 def test_when_nothing_is_left_the_summary_says_when_the_next_card_is_due(cards_dir, home):
     result = run(cards_dir, home, "\n4\n", "--new", "1")  # Easy: due in days; --new 1 is used up
     with Store.open(home / "store.sqlite3") as store:
-        due = store.state("ant-biggest-challenge").due
+        due = lookups.state(store, "ant-biggest-challenge").due
     days = (due - datetime.fromisoformat(DAY1)).days
     assert result.output.rstrip().endswith(
         f"Nothing is due now; the next card is due {due:%Y-%m-%d %H:%M} (in {days}d).\n"

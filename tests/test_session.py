@@ -19,7 +19,10 @@ from interview_srs.schedule.scheduler import Schedulers
 from interview_srs.commands.review import run_session
 from interview_srs.review.summary import Summary
 from interview_srs.terminal.screen import editor_command, format_duration
-from interview_srs.store import Store
+from interview_srs.bank.sources import CardSources
+from interview_srs.store import answers, lookups
+from interview_srs.store.connection import Store
+from interview_srs.store.home import sync_cards
 
 from conftest import REPO, review_log, write_file
 
@@ -82,7 +85,7 @@ def test_a_session_in_a_real_terminal_reveals_rates_undoes_and_quits(cards_dir, 
     assert child.exitstatus == 0
     assert review_log(home, "card_id, rating") == [("ant-biggest-challenge", 3), ("ant-mob1-3", 4)]
     with Store.open(home / "store.sqlite3") as store:
-        assert store.state("ant-mob1-3").state == 2
+        assert lookups.state(store, "ant-mob1-3").state == 2
         assert store.integrity_check() == "ok"
 
 
@@ -126,7 +129,7 @@ def test_kill_9_after_n_answers_keeps_exactly_n(tmp_path, home, answers):
 def test_two_concurrent_sessions_lose_no_answer(tmp_path, home):
     cards_dir = many_cards(tmp_path / "cards", 40)
     with Store.open(home / "store.sqlite3") as store:  # create the store before the race
-        store.sync(cards_dir, datetime.fromisoformat(NOW))
+        sync_cards(store, CardSources((cards_dir,), "given"), datetime.fromisoformat(NOW))
     keys = " \n3\n" * 60 + "q\n"
     procs = [
         subprocess.Popen(
@@ -145,7 +148,7 @@ def test_two_concurrent_sessions_lose_no_answer(tmp_path, home):
         line = next(l for l in out.splitlines() if l.startswith("Reviews: "))
         claimed += int(line.split()[1])
     with Store.open(home / "store.sqlite3") as store:
-        log = store.log()
+        log = answers.log(store)
         assert len(log) == claimed >= 60
         assert store.integrity_check() == "ok"
         sessions = store.conn.execute(
@@ -161,7 +164,7 @@ def test_two_concurrent_sessions_lose_no_answer(tmp_path, home):
             assert all(a.after == b.before for a, b in zip(entries, entries[1:]))
             for entry in entries:
                 assert entry.after == schedulers.answer(card_id, "面试::测试", entry.before, entry.rating, entry.reviewed)
-            assert store.state(card_id) == entries[-1].after
+            assert lookups.state(store, card_id) == entries[-1].after
 
 
 def test_format_duration():
@@ -351,7 +354,7 @@ def busy_session(tmp_path: Path, keys: list[str], interactive: bool):
     cards = many_cards(tmp_path / "cards", 3)
     store = Store.open(tmp_path / "home" / "store.sqlite3")
     clock = lambda: now({"SRS_NOW": NOW})  # noqa: E731
-    store.sync(cards, clock())
+    sync_cards(store, CardSources((cards,), "given"), clock())
     store.conn.execute("PRAGMA busy_timeout = 50")  # fail fast while the lock is held
     terminal = ScriptedTerminal(keys, interactive)
     session = Session(store, Schedulers(Config(fuzz=False)), texts_for({"LANG": "C"}), terminal, clock,
@@ -436,6 +439,6 @@ def test_undo_and_bury_on_a_busy_store_say_so_and_keep_the_undo(tmp_path):
     out = "".join(terminal.output)
     assert "press the key again in a moment" in out  # shown once: a repeated hint is not stacked
     assert len(summary.answers) == 1 and [kind for kind, _ in session.undo_stack] == ["answer"]
-    assert store.card("card-001").buried_until is None  # the bury did not happen, nor the undo
+    assert lookups.card(store, "card-001").buried_until is None  # the bury did not happen, nor the undo
     assert review_log(tmp_path / "home") == [("card-000", 3, 0, 1)]
     store.close()

@@ -8,7 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from interview_srs.cli import cli
-from interview_srs.bank.sources import CardSources, bundled, is_checkout, resolve
+from interview_srs.bank.card_paths import card_files
+from interview_srs.bank.load import listed_card_files
+from interview_srs.bank.sources import CardSources, bundled, is_checkout, resolve, stat_card_files
 
 from conftest import REPO, XHS_YAML, write_file
 
@@ -78,3 +80,13 @@ def test_your_card_may_not_reuse_a_bank_id(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["search", "x"], env={"SRS_HOME": str(home)})
     assert result.exit_code == 1
     assert "card xhs-abusive-user: id: duplicate id 'xhs-abusive-user'" in result.output
+
+
+def test_card_file_listing_matches_the_card_loader(tmp_path):
+    """The store's sync lists the files it stats as the loader lists the files it reads."""
+    write_file(tmp_path / "a.yaml", "x: 1")
+    write_file(tmp_path / "sub" / "b.yml", "x: 1")
+    write_file(tmp_path / "c.txt", "x: 1")
+    write_file(tmp_path / "d.YAML.bak", "x: 1")
+    assert [file.path for file in stat_card_files((tmp_path,)).values()] == card_files(tmp_path)
+    assert listed_card_files(tmp_path) == card_files(tmp_path)

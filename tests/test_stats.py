@@ -11,7 +11,11 @@ from interview_srs.schedule.config import Config
 from interview_srs.schedule.scheduler import Schedulers, StudyDay, to_fsrs
 from interview_srs.commands.stats import day_chart, render_text, stats_json
 from interview_srs.review.stats import collect
-from interview_srs.store import CardFilter, Store
+from interview_srs.bank.sources import CardSources
+from interview_srs.store import answers, lookups
+from interview_srs.store.home import sync_cards
+from interview_srs.store.rows import CardFilter
+from interview_srs.store.connection import Store
 from interview_srs.terminal.texts import EN
 
 T0 = datetime(2025, 3, 1, 10, 0, tzinfo=timezone.utc)
@@ -22,15 +26,15 @@ CONFIG = Config(fuzz=False)
 @pytest.fixture
 def store(tmp_path, cards_dir):
     with Store.open(tmp_path / "s.sqlite3") as opened:
-        opened.sync(cards_dir, T0)
+        sync_cards(opened, CardSources((cards_dir,), "given"), T0)
         yield opened
 
 
 def rate(store: Store, card_id: str, rating: int, at: datetime):
     schedulers = Schedulers(CONFIG)
-    deck = store.card(card_id).deck
-    return store.record_answer(
-        card_id, rating, at, 1000, lambda before: schedulers.answer(card_id, deck, before, rating, at)
+    deck = lookups.card(store, card_id).deck
+    return answers.record_answer(
+        store, card_id, rating, at, 1000, lambda before: schedulers.answer(card_id, deck, before, rating, at)
     )
 
 
@@ -49,7 +53,7 @@ def test_counts_forecast_history_retention_and_retrievability(store):
     assert (ant.retention_reviews, ant.retention_passed, ant.true_retention) == (1, 0, 0.0)
     assert stats.total.new == 1 and stats.total.due_today == 1
     # forecast: the overdue learning card counts today, the review card on its due day
-    due = store.state("ant-mob1-3").due
+    due = lookups.state(store, "ant-mob1-3").due
     expected = [0] * 30
     expected[0] = 1
     expected[(DAY.date_of(due) - DAY.date_of(at)).days] += 1
@@ -60,7 +64,7 @@ def test_counts_forecast_history_retention_and_retrievability(store):
     # average retrievability is fsrs's, averaged over the reviewed cards
     scheduler = fsrs.Scheduler()
     expected_r = [
-        scheduler.get_card_retrievability(to_fsrs(store.state(c), at), at)
+        scheduler.get_card_retrievability(to_fsrs(lookups.state(store, c), at), at)
         for c in ("ant-mob1-3", "xhs-abusive-user")
     ]
     assert stats.average_retrievability == pytest.approx(sum(expected_r) / 2)
@@ -73,8 +77,8 @@ def test_counts_forecast_history_retention_and_retrievability(store):
 
 def test_suspended_and_buried_cards_are_counted_apart(store):
     rate(store, "ant-mob1-3", 3, T0)
-    store.suspend("ant-mob1-3")
-    store.bury("xhs-abusive-user", T0 + timedelta(days=1))
+    answers.suspend(store, "ant-mob1-3")
+    answers.bury(store, "xhs-abusive-user", T0 + timedelta(days=1))
     stats = collect(store, CONFIG, CardFilter(), T0 + timedelta(hours=1), DAY)
     assert stats.total.suspended == 1 and stats.total.buried == 1
     assert stats.total.due_today == 0
@@ -119,9 +123,9 @@ def test_leeches_are_listed_with_their_lapses(store):
     at = T0
     rate(store, "ant-mob1-3", 4, at)
     for _ in range(2):  # forgotten twice: Again on a review card, then relearned
-        at = store.state("ant-mob1-3").due + timedelta(hours=1)
+        at = lookups.state(store, "ant-mob1-3").due + timedelta(hours=1)
         rate(store, "ant-mob1-3", 1, at)
-        at = store.state("ant-mob1-3").due + timedelta(minutes=1)
+        at = lookups.state(store, "ant-mob1-3").due + timedelta(minutes=1)
         rate(store, "ant-mob1-3", 3, at)
     stats = collect(store, config, CardFilter(), at, DAY)
     assert stats.leeches == (("ant-mob1-3", "为什么关注 MOB1-3 卡的平均消费？", 2),)
@@ -145,14 +149,14 @@ def test_predicted_recall_at_a_time_per_deck_and_the_weakest_cards(store):
     forecast = forecast_at(store, CONFIG, CardFilter(), at)
     decks = dict(forecast.decks)
     ant, xhs = decks["面试::蚂蚁集团::用户运营"], decks["面试::小红书::客服"]
-    mob = recall_at(store.state("ant-mob1-3"), at)
-    abusive = recall_at(store.state("xhs-abusive-user"), at)
+    mob = recall_at(lookups.state(store, "ant-mob1-3"), at)
+    abusive = recall_at(lookups.state(store, "xhs-abusive-user"), at)
     assert (ant.cards, ant.never_seen, ant.lowest) == (2, 1, 0.0)
     assert ant.mean == pytest.approx(mob / 2)
     assert xhs.mean == pytest.approx(abusive) and xhs.below_target == (abusive < 0.95)
     # never-seen cards are counted per deck, not listed among the weakest
     assert [c for c, _d, _r in forecast.weakest] == sorted(
-        ["ant-mob1-3", "xhs-abusive-user"], key=lambda c: recall_at(store.state(c), at)
+        ["ant-mob1-3", "xhs-abusive-user"], key=lambda c: recall_at(lookups.state(store, c), at)
     )
     text = render_forecast(forecast, EN, timezone.utc)
     lines = text.splitlines()
@@ -168,10 +172,10 @@ def test_answer_times_per_deck_and_the_slowest_cards(store):
     schedulers = Schedulers(CONFIG)
     for card_id, seconds in (("ant-biggest-challenge", 150), ("ant-mob1-3", 30), ("ant-mob1-3", 50),
                              ("xhs-abusive-user", 70)):
-        deck = store.card(card_id).deck
-        store.record_answer(card_id, 3, T0, seconds * 1000,
+        deck = lookups.card(store, card_id).deck
+        answers.record_answer(store, card_id, 3, T0, seconds * 1000,
                             lambda before, c=card_id, d=deck: schedulers.answer(c, d, before, 3, T0))
-    store.record_answer("xhs-abusive-user", 3, T0, 900_000,
+    answers.record_answer(store, "xhs-abusive-user", 3, T0, 900_000,
                         lambda before: schedulers.answer("x", "d", before, 3, T0), source="anki")
     times = answer_times(store, CONFIG, CardFilter(), T0 - timedelta(days=1))
     assert times.decks == (("面试::小红书::客服", 70.0, 1), ("面试::蚂蚁集团::用户运营", 230 / 3, 3))
@@ -199,7 +203,7 @@ def test_retrievability_follows_the_decay_of_the_configured_parameters(store):
     at = T0 + timedelta(days=20)
     steep = tuple(DEFAULT_PARAMETERS[:20]) + (0.6,)
     config = replace(CONFIG, defaults=replace(CONFIG.defaults, parameters=steep))
-    state = store.state("ant-mob1-3")
+    state = lookups.state(store, "ant-mob1-3")
     expected = fsrs.Scheduler(parameters=steep).get_card_retrievability(to_fsrs(state, at), at)
     assert collect(store, config, CardFilter(), at, DAY).average_retrievability == pytest.approx(expected)
     default = fsrs.Scheduler().get_card_retrievability(to_fsrs(state, at), at)

@@ -16,7 +16,9 @@ from click.testing import CliRunner
 
 from conftest import REPO
 from interview_srs.cli import cli
-from interview_srs.store import Store
+from interview_srs.bank.sources import CardSources
+from interview_srs.store.connection import Store
+from interview_srs.store.home import sync_cards
 from interview_srs.store.health import IntegrityCheck, StoreDamaged, StoreError, reading
 
 MOVE_ASIDE = "move it aside"
@@ -64,7 +66,7 @@ def test_a_character_the_output_cannot_encode_is_not_damage(tmp_path):
 def _store(home: Path, cards_dir: Path) -> Path:
     path = home / "store.sqlite3"
     with Store.open(path) as store:
-        store.sync(cards_dir, datetime.now(timezone.utc))
+        sync_cards(store, CardSources((cards_dir,), "given"), datetime.now(timezone.utc))
     return path
 
 

@@ -1,7 +1,10 @@
-"""The bank loader: a cards folder → a parsed, validated Bank, through the one parse cache.
+"""The bank loader: card files → parsed, validated DeckFiles, through the one parse cache.
 
-Files parsed before with the same bytes come from the parse cache (parse_cache.py); a file whose
-earlier version is cached has only its changed cards composed again (card_pieces.py).
+`load_bank` loads a whole cards folder (srs check, build); `read_card_files` and `parse_changed`
+load only the files that changed since the store last read them, checked against the others'
+ids and places (the store's sync, store/home.py). Files parsed before with the same bytes come
+from the parse cache (parse_cache.py); a file whose earlier version is cached has only its
+changed cards composed again (card_pieces.py).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,8 @@ from interview_srs.bank.card_paths import card_files
 from interview_srs.bank.model import Bank, DeckFile, display_name
 from interview_srs.bank.parse import parse_deck_file
 from interview_srs.bank.rules import cross_file_problems, package_name_problems, sorted_problems
-from interview_srs.base.problems import CardsError, Location, Problem
+from interview_srs.bank.sources import no_card_files, unreadable
+from interview_srs.base.problems import CardsError, Problem
 
 
 def load_bank(cards_dir: Path, use_cache: bool = True) -> Bank:
@@ -106,7 +110,7 @@ def _parse_path(
     try:
         data = path.read_bytes()
     except OSError as exc:  # unreadable, or removed since it was listed
-        return None, [Problem(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}")]
+        return None, [unreadable(path, exc)]
     deck, problems = parse_file(data, path, shown, cache_folder)
     if deck is None or derive is None:
         return deck, problems
@@ -116,14 +120,51 @@ def _parse_path(
 def listed_card_files(cards_dir: Path) -> list[Path]:
     """The card files in `cards_dir`; CardsError when it is not a folder or holds none."""
     if not cards_dir.is_dir():
-        message = "cards folder not found"
-        if cards_dir.is_symlink():
-            message += " (a symbolic link that leads nowhere, or to itself)"
-        raise CardsError([Problem(Location(display_name(cards_dir), 1, 1), message)])
+        raise no_card_files(cards_dir)
     paths = card_files(cards_dir)
     if not paths:
-        raise CardsError([Problem(Location(display_name(cards_dir), 1, 1), "no card files (*.yaml) in this folder")])
+        raise no_card_files(cards_dir)
     return paths
+
+
+@dataclass(frozen=True)
+class FileBytes:
+    """A card file's bytes as read, with their sha256 (hex): what tells a changed file from one
+    that was only touched."""
+
+    path: Path
+    data: bytes
+    digest: str
+
+
+def read_card_files(paths: dict[str, Path]) -> dict[str, FileBytes]:
+    """The bytes of each file, under the same keys; CardsError at the first that cannot be read."""
+    read = {}
+    for key, path in paths.items():
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CardsError([unreadable(path, exc)]) from None
+        read[key] = FileBytes(path, data, hashlib.sha256(data).hexdigest())
+    return read
+
+
+def parse_changed(files: dict[str, FileBytes], unchanged: list[DeckFile]) -> dict[str, DeckFile]:
+    """Parse the changed card files (through the parse cache) and check them across files against
+    the `unchanged` ones (stand-ins holding their deck and their cards' ids and places); the
+    parsed files under the same keys. CardsError listing every problem, in file order."""
+    folder = parse_cache.cache_dir()
+    problems: list[Problem] = []
+    parsed: dict[str, DeckFile] = {}
+    for key, file in files.items():
+        deck, file_problems = parse_file(file.data, file.path, display_name(file.path), folder)
+        problems.extend(file_problems)
+        if deck is not None:
+            parsed[key] = deck
+    problems.extend(cross_file_problems(sorted([*parsed.values(), *unchanged], key=lambda deck: deck.path)))
+    if problems:
+        raise CardsError(sorted_problems(problems))
+    return parsed
 
 
 def parse_file(

@@ -12,12 +12,18 @@ from any folder. In order:
 
 When the package runs from a source tree without the copied bank (tests, `PYTHONPATH=src`), the
 bundled bank is the tree's own `cards/` and `decks/`.
+
+The sources' card files are listed and stat'ed here (`stat_card_files`), without importing YAML:
+`srs review` starts with that, and an unchanged bank costs nothing more.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+from interview_srs.bank.card_paths import card_files
+from interview_srs.base.problems import CardsError, Location, Problem
 
 PROJECT_NAME = "interview-srs"
 BANK = "bank"
@@ -44,6 +50,57 @@ class CardSources:
         if any(file.is_relative_to(folder.resolve()) for folder in self.folders):
             return True
         return self.bundled is not None and _in_a_bank(file)
+
+
+@dataclass(frozen=True)
+class CardFile:
+    """A card file as its stat found it: what tells the store whether it changed since it was read."""
+
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+def stat_card_files(folders: tuple[Path, ...]) -> dict[str, CardFile]:
+    """The card files of `folders`, in order, by absolute path (how the store knows them): a stat
+    each, nothing read. CardsError when a folder is missing, none of them holds a card file, or
+    a file cannot be stat'ed."""
+    paths: list[Path] = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise no_card_files(folder)
+        paths.extend(card_files(folder))
+    if not paths:
+        raise no_card_files(folders[0])
+    found = {}
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError as exc:  # removed since listed, or unreadable
+            raise CardsError([unreadable(path, exc)]) from None
+        found[str(path.resolve())] = CardFile(path, stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def no_card_files(folder: Path) -> CardsError:
+    """Why `folder` gives no card files: it is not a folder (or a link that leads nowhere), or it
+    holds none."""
+    from interview_srs.bank.model import display_name  # only when something is wrong: start-up time
+
+    if folder.is_dir():
+        message = "no card files (*.yaml) in this folder"
+    else:
+        message = "cards folder not found"
+        if folder.is_symlink():
+            message += " (a symbolic link that leads nowhere, or to itself)"
+    return CardsError([Problem(Location(display_name(folder), 1, 1), message)])
+
+
+def unreadable(path: Path, error: OSError) -> Problem:
+    """A card file that cannot be stat'ed or read."""
+    from interview_srs.bank.model import display_name  # only when something is wrong: start-up time
+
+    return Problem(Location(display_name(path), 1, 1), f"cannot read the file: {error.strerror or error}")
 
 
 def _in_a_bank(path: Path) -> bool:
@@ -114,4 +171,7 @@ def resolve(given: Path | None, home_dir: Path, card_folders: tuple[str, ...] = 
     return CardSources(folders, "installed", bank)
 
 
-__all__ = ["CardSources", "bundled", "is_checkout", "personal_folders", "resolve"]
+__all__ = [
+    "CardFile", "CardSources", "bundled", "is_checkout", "no_card_files", "personal_folders", "resolve",
+    "stat_card_files", "unreadable",
+]

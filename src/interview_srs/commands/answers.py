@@ -31,9 +31,10 @@ def _open(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, en
 
 
 def _present_cards(store) -> list:
-    from interview_srs.store import CardFilter
+    from interview_srs.store import lookups, queries
+    from interview_srs.store.rows import CardFilter
 
-    return [store.card(row[0]) for row in store.stat_cards(CardFilter())]
+    return [lookups.card(store, row[0]) for row in queries.stat_cards(store, CardFilter())]
 
 
 def run_answer(cards_dir: Path, store_path: Path | None, answers_dir: Path | None, card_id: str | None,

@@ -18,7 +18,7 @@ def curator_cards(cards_dir: Path | None) -> Path:
     if cards_dir is not None:
         return cards_dir
     from interview_srs.bank.sources import is_checkout
-    from interview_srs.store import default_store_path
+    from interview_srs.store.connection import default_store_path
 
     if is_checkout(Path.cwd()):
         return Path("cards")

@@ -14,13 +14,14 @@ def add_command(cards_dir: Path, store_path: Path | None, name: str, day: str, c
                 patterns: tuple[str, ...], environ: dict | None = None) -> str:
     from interview_srs.review.interviews import add_interview
     from interview_srs.schedule.scheduler import now
+    from interview_srs.store import lookups
     from interview_srs.store.home import decks_matching, open_home
 
     at = now(environ)
     home = open_home(store_path, cards_dir, at, environ)
     try:
         row = add_interview(home.store, name, day, clock, patterns, home.zone, at)
-        decks = sorted({d for p in row.decks for d in decks_matching(home.store.decks(), p)})
+        decks = sorted({d for p in row.decks for d in decks_matching(lookups.decks(home.store), p)})
     finally:
         home.store.close()
     return (

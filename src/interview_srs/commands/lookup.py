@@ -14,7 +14,7 @@ from pathlib import Path
 
 from interview_srs.review.lookup import CardFacts
 from interview_srs.schedule.scheduler import NEW, STATE_NAMES, StudyDay, format_interval
-from interview_srs.store import StoredCard
+from interview_srs.store.rows import StoredCard
 from interview_srs.store.home import Home
 from interview_srs.terminal import render
 from interview_srs.terminal.texts import Texts

@@ -13,7 +13,9 @@ from typing import TextIO
 
 from interview_srs.review.mock_questions import MockError
 from interview_srs.review.mock_report import QuestionResult
-from interview_srs.store import CardFilter, Store
+from interview_srs.store import lookups, queries
+from interview_srs.store.rows import CardFilter
+from interview_srs.store.connection import Store
 from interview_srs.terminal import render
 from interview_srs.terminal.screen import format_duration
 from interview_srs.terminal.texts import Texts
@@ -115,7 +117,7 @@ def _seed(environ) -> int | None:
 
 
 def _all_cards(store: Store):
-    return [store.card(row[0]) for row in store.stat_cards(CardFilter())]
+    return [lookups.card(store, row[0]) for row in queries.stat_cards(store, CardFilter())]
 
 
 __all__ = ["DEFAULT_QUESTIONS", "mock", "report_lines"]

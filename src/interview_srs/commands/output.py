@@ -49,7 +49,7 @@ def library_errors(action):
     from interview_srs.base.problems import CardsError, InputError
     from interview_srs.schedule.config import ConfigError
     from interview_srs.schedule.scheduler import ClockError
-    from interview_srs.store import StoreError
+    from interview_srs.store.health import StoreError
 
     try:
         return action()

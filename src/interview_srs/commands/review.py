@@ -37,7 +37,7 @@ def review(
     from interview_srs.review.interviews import load_interviews
     from interview_srs.review.session import Limits
     from interview_srs.schedule.scheduler import Schedulers, now
-    from interview_srs.store import StoreError
+    from interview_srs.store.health import StoreError
     from interview_srs.store.health import reading
     from interview_srs.store.home import card_filter, open_home
     from interview_srs.terminal.screen import Terminal

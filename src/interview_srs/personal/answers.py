@@ -84,7 +84,7 @@ class Expanded:
 
 def default_root(environ: dict | None = None) -> Path:
     """The store's folder: where answers/ and stories/ live unless --answers says otherwise."""
-    from interview_srs.store import default_store_path
+    from interview_srs.store.connection import default_store_path
 
     return default_store_path(environ).parent
 

@@ -25,7 +25,8 @@ from interview_srs.base.problems import InputError
 from interview_srs.schedule.readiness import Readiness, readiness, recall_at
 from interview_srs.terminal.render import clean
 from interview_srs.schedule.scheduler import NEW
-from interview_srs.store import Store
+from interview_srs.store import lookups
+from interview_srs.store.connection import Store
 from interview_srs.store import interviews as rows
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -42,7 +43,7 @@ class DateOutOfRange(InterviewError):
 
 def load_interviews(store: Store) -> tuple[planner.Interview, ...]:
     """Every stored interview with its deck globs resolved against the decks present now."""
-    decks = store.decks()
+    decks = lookups.decks(store)
     return tuple(
         planner.Interview(
             row.name, row.at, frozenset(d for pattern in row.decks for d in decks_matching(decks, pattern))
@@ -79,7 +80,7 @@ def add_interview(
     at = parse_moment(day, clock, zone)
     if at <= now:
         raise InterviewError(f"{day} {clock} is in the past")
-    known = store.decks()
+    known = lookups.decks(store)
     listed = ", ".join(clean(deck) for deck in known) if known else "none"
     if patterns:
         for pattern in patterns:
@@ -156,7 +157,7 @@ def countdown(
 ) -> tuple[str, int, float] | None:
     """For the review header: the upcoming interview covering `deck` (else the next one), the
     calendar days until it in `zone`, and its readiness; None without upcoming interviews."""
-    from interview_srs.store import CardFilter
+    from interview_srs.store.rows import CardFilter
     from interview_srs.store.queries import studied_cards
 
     ahead = planner.upcoming(interviews, now)

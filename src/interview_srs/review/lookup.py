@@ -9,7 +9,11 @@ from datetime import datetime
 from interview_srs.schedule.config import Config
 from interview_srs.schedule.readiness import recall_at
 from interview_srs.schedule.scheduler import NEW
-from interview_srs.store import Answer, Store, StoreError, StoredCard
+from interview_srs.store import answers
+from interview_srs.store.answers import Answer
+from interview_srs.store.connection import Store
+from interview_srs.store.health import StoreError
+from interview_srs.store.rows import StoredCard
 from interview_srs.store import lookups
 
 
@@ -27,12 +31,12 @@ class CardFacts:
 
 def card_facts(store: Store, config: Config, card_id: str, at: datetime) -> CardFacts:
     """Raises StoreError for an unknown id."""
-    card = store.card(card_id)
+    card = lookups.card(store, card_id)
     lapses = lookups.lapses(store, card_id)
     deck = config.for_deck(card.deck)
     recall = None if card.schedule.state == NEW else recall_at(card.schedule, at, deck.parameters)
     return CardFacts(card, lapses, recall, deck.desired_retention, lapses >= config.leech_threshold,
-                     tuple(store.log(card_id)))
+                     tuple(answers.log(store, card_id)))
 
 
 def set_suspended(store: Store, card_ids: tuple[str, ...], suspended: bool) -> list[StoredCard]:
@@ -40,11 +44,11 @@ def set_suspended(store: Store, card_ids: tuple[str, ...], suspended: bool) -> l
     cards = []
     for card_id in card_ids:
         try:
-            cards.append(store.card(card_id))
+            cards.append(lookups.card(store, card_id))
         except StoreError:
             raise StoreError(f"no card with id '{card_id}' (find ids with `srs search TEXT`); nothing was changed") from None
     for card in cards:
-        store.suspend(card.id, suspended)
+        answers.suspend(store, card.id, suspended)
     return cards
 
 

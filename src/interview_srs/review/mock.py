@@ -23,8 +23,9 @@ from interview_srs.personal.answers import Personal
 from interview_srs.review.mock_questions import Candidate
 from interview_srs.review.mock_report import MockResult, QuestionResult, build_report
 from interview_srs.schedule.scheduler import Schedulers
-from interview_srs.store import Store, StoreBusy
-from interview_srs.store import mocks
+from interview_srs.store.connection import Store
+from interview_srs.store.health import StoreBusy
+from interview_srs.store import answers, lookups, mocks
 from interview_srs.terminal import render
 from interview_srs.terminal.screen import QUIT, Terminal, format_duration, retry_while_busy
 from interview_srs.terminal.texts import Texts
@@ -79,7 +80,7 @@ class MockInterview:
         return self.settings.seconds or candidate.target_seconds
 
     def ask(self, run_id: int, position: int, candidate: Candidate) -> str | None:
-        card = self.store.card(candidate.card_id)
+        card = lookups.card(self.store, candidate.card_id)
         width = self.term.width()
         target = self.target(candidate)
         style = self.term.style
@@ -120,8 +121,8 @@ class MockInterview:
         at = self.clock()
         answer = retry_while_busy(
             self.term, self.texts.store_busy,
-            lambda: self.store.record_answer(
-                card.id, rating, at, int(spoken * 1000),
+            lambda: answers.record_answer(
+                self.store, card.id, rating, at, int(spoken * 1000),
                 lambda before: self.schedulers.answer(card.id, card.deck, before, rating, at),
                 session=self.session, expected=card.schedule, source="mock",
             ),

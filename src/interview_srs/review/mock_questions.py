@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from interview_srs.schedule.scheduler import NEW
-from interview_srs.store import CardFilter, Store
+from interview_srs.store.rows import CardFilter
+from interview_srs.store.connection import Store
 from interview_srs.store import mocks
 
 # Target times (seconds) when neither --seconds nor the card gives one: a STAR story takes longer.

@@ -35,8 +35,11 @@ from interview_srs.review.session_edit import edit_card, write_own_answer
 from interview_srs.review.session_screen import Revealed, card_screen, countdown_line, timer_line
 from interview_srs.review.summary import Summary, summarize
 from interview_srs.schedule.scheduler import LEARN_AHEAD, NEW, Schedulers, StudyDay, format_interval
-from interview_srs.store import Answer, CardFilter, Store, StoreBusy, StoreError, StoredCard
-from interview_srs.store import queries
+from interview_srs.store.answers import Answer
+from interview_srs.store.rows import CardFilter, StoredCard
+from interview_srs.store.connection import Store
+from interview_srs.store.health import StoreBusy, StoreError
+from interview_srs.store import answers, lookups, queries
 from interview_srs.terminal import pager, render
 from interview_srs.terminal.screen import QUIT, Terminal, retry_while_busy
 from interview_srs.terminal.texts import Texts
@@ -139,7 +142,7 @@ class Session:
         unchanged since the entry was made."""
         if not self._allowed(entry.card_id):
             return False
-        card = self.store.card(entry.card_id)
+        card = lookups.card(self.store, entry.card_id)
         return (
             card.present
             and not card.suspended
@@ -209,7 +212,7 @@ class Session:
         the terminal and redraws it when the terminal is resized.
         Returns QUIT, a message to show with the next card, or None.
         """
-        card = self.store.card(card_id)
+        card = lookups.card(self.store, card_id)
         self.shown.add(card_id)
         counts = self.counts()
         banner = self.countdown(card)
@@ -285,7 +288,7 @@ class Session:
             elif key == "s":
                 until, _ = self.study_day.bounds(self.clock(), 1)
                 try:
-                    previous = self.store.bury(card.id, until)
+                    previous = answers.bury(self.store, card.id, until)
                 except StoreBusy:
                     show_hint(self.texts.store_busy_later)
                     continue
@@ -294,7 +297,7 @@ class Session:
                 return self.texts.buried.format(question=render.shorten(card.question))
             elif key == "!":
                 try:
-                    self.store.suspend(card.id)
+                    answers.suspend(self.store, card.id)
                 except StoreBusy:
                     show_hint(self.texts.store_busy_later)
                     continue
@@ -315,7 +318,7 @@ class Session:
                 if not self._still_there(card.id):
                     self.current = None
                     return problem
-                card = self.store.card(card.id)
+                card = lookups.card(self.store, card.id)
                 message = problem or ""
                 draw()
 
@@ -361,7 +364,8 @@ class Session:
         answer = retry_while_busy(
             self.term,
             self.texts.store_busy,
-            lambda: self.store.record_answer(
+            lambda: answers.record_answer(
+                self.store,
                 card.id,
                 rating,
                 at,
@@ -392,7 +396,7 @@ class Session:
         if kind == "answer":
             answer: Answer = value  # type: ignore[assignment]
             try:
-                self.store.undo(answer, self.id)
+                answers.undo(self.store, answer, self.id)
             except StoreBusy:
                 raise
             except StoreError as exc:
@@ -404,17 +408,17 @@ class Session:
         else:
             card_id, previous, current = value  # type: ignore[misc]
             if kind == "bury":
-                self.store.bury(card_id, previous)
+                answers.bury(self.store, card_id, previous)
             else:
-                self.store.suspend(card_id, False)
+                answers.suspend(self.store, card_id, False)
             reason = current.reason if current else UNDONE
         self.undo_stack.pop()
         self._put_back()
-        self.current = planner.Entry(card_id, reason, self.store.state(card_id))
-        return done.format(question=render.shorten(self.store.card(card_id).question))
+        self.current = planner.Entry(card_id, reason, lookups.state(self.store, card_id))
+        return done.format(question=render.shorten(lookups.card(self.store, card_id).question))
 
     def _still_there(self, card_id: str) -> bool:
-        return self.store.card(card_id).present
+        return lookups.card(self.store, card_id).present
 
 
 __all__ = ["UNDONE", "Limits", "Session"]

@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from interview_srs.bank.sources import CardSources
-from interview_srs.store import Store, StoredCard
+from interview_srs.store.connection import Store
+from interview_srs.store.rows import StoredCard
 from interview_srs.terminal.screen import Terminal, editor_command
 from interview_srs.terminal.texts import Texts
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from interview_srs.base.sanitize import printable
-from interview_srs.store import StoredCard
+from interview_srs.store.rows import StoredCard
 from interview_srs.terminal import pager, render
 from interview_srs.terminal.render import Style
 from interview_srs.terminal.screen import format_duration

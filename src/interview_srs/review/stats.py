@@ -27,7 +27,9 @@ from interview_srs.schedule.scheduler import (
     from_ms,
     to_ms,
 )
-from interview_srs.store import CardFilter, Store
+from interview_srs.store import lookups, queries
+from interview_srs.store.rows import CardFilter
+from interview_srs.store.connection import Store
 
 DAYS = 30
 
@@ -85,7 +87,7 @@ def collect(
     cards = []
     r_sum, r_count = 0.0, 0
     for (card_id, deck, state, step, stability, difficulty, due_ms, last_ms, suspended, buried_ms) in (
-        store.stat_cards(filt)
+        queries.stat_cards(store, filt)
     ):
         counts = per_deck.get(deck)
         if counts is None:
@@ -125,7 +127,7 @@ def collect(
             )
     history_starts = [study_day.start(today - timedelta(days=DAYS - 1 - i)) for i in range(DAYS + 1)]
     history = [0] * DAYS
-    for day, deck, answers, on_reviews, passed in store.review_counts(filt, history_starts):
+    for day, deck, answers, on_reviews, passed in queries.review_counts(store, filt, history_starts):
         history[day] += answers
         counts = per_deck.get(deck)
         if counts is None:
@@ -178,8 +180,6 @@ class AnswerTimes:
 
 
 def answer_times(store: Store, config: Config, filt: CardFilter, since: datetime, count: int = 5) -> AnswerTimes:
-    from interview_srs.store import queries
-
     per_card = queries.answer_times(store, filt, since)
     per_deck: dict[str, list[int]] = {}
     for _card, deck, total, answers in per_card:
@@ -197,7 +197,7 @@ def answer_times(store: Store, config: Config, filt: CardFilter, since: datetime
 
 
 def _kind(store: Store, card_id: str) -> str:
-    return "star" if store.card(card_id).back.get("star") else "outline"
+    return "star" if lookups.card(store, card_id).back.get("star") else "outline"
 
 
 # -- predicted recall at a time (--at) -----------------------------------------------------------

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from interview_srs.schedule.scheduler import StudyDay
-from interview_srs.store import Answer, CardFilter, Store
+from interview_srs.store.answers import Answer
+from interview_srs.store.rows import CardFilter
+from interview_srs.store.connection import Store
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def summarize(
 
     _start, day_end = study_day.bounds(at)
     _start, tomorrow_end = study_day.bounds(at, 1)
-    due_today = store.due_count(filt, at, day_end)
+    due_today = lookups.due_count(store, filt, day_end)
     new_in_bank = lookups.new_left(store, filt, at)
     new_today = min(new_in_bank, new_remaining)
     next_due = next_due_in = None

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from interview_srs.schedule.scheduler import CardState, from_ms
-from interview_srs.store import _state_values
+from interview_srs.store.rows import state_values
 
 # (card id, deck, before, rating, at) -> after
 Schedule = Callable[[str, str, CardState, int, datetime], CardState]
@@ -130,11 +130,11 @@ def _insert_after_history(conn: sqlite3.Connection, new: list[NewAnswer], schedu
                 continue
             before, before_values = states[card_id]
             after = schedule(card_id, decks[card_id], before, rating, from_ms(revlog_id))
-            after_values = _state_values(after)
+            after_values = state_values(after)
             states[card_id] = after, after_values
             yield (card_id, rating, revlog_id, duration, *before_values, *after_values[:5], revlog_id)
 
-    states = {card_id: (state, _state_values(state)) for card_id, state in states.items()}
+    states = {card_id: (state, state_values(state)) for card_id, state in states.items()}
     conn.executemany(_INSERT, streamed_rows())
     conn.executemany(_UPDATE_CARD, [(*values, card_id) for card_id, (_state, values) in states.items()])
     for card_id in sorted(merged):
@@ -166,7 +166,7 @@ def _replay_with(
     updates, inserts = [], []
     for reviewed_ms, is_new, log_id, rating, duration, revlog_id in rows[start:]:
         after = schedule(card_id, deck, state, rating, from_ms(reviewed_ms))
-        values = (*_state_values(state), *_state_values(after)[:5])
+        values = (*state_values(state), *state_values(after)[:5])
         if is_new:
             inserts.append((card_id, rating, reviewed_ms, duration, *values, revlog_id))
         else:
@@ -174,7 +174,7 @@ def _replay_with(
         state = after
     conn.executemany(_UPDATE, updates)
     conn.executemany(_INSERT, inserts)
-    conn.execute(_UPDATE_CARD, (*_state_values(state), card_id))
+    conn.execute(_UPDATE_CARD, (*state_values(state), card_id))
     return state
 
 

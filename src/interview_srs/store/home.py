@@ -14,9 +14,11 @@ from pathlib import Path
 
 from interview_srs.schedule.config import CONFIG_NAME, Config, load_config
 from interview_srs.schedule.scheduler import StudyDay, local_zone
-from interview_srs.bank.sources import CardSources, resolve
-from interview_srs.store import CardFilter, Store, StoreError, default_store_path
-from interview_srs.store.health import reading
+from interview_srs.bank.sources import CardSources, resolve, stat_card_files
+from interview_srs.store import lookups, sync
+from interview_srs.store.connection import Store, default_store_path
+from interview_srs.store.health import StoreError, reading
+from interview_srs.store.rows import CardFilter
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,26 @@ def card_sources(store_path: Path | None, cards_dir: Path | None, environ: dict 
     return config, sources
 
 
-def sync_cards(store: Store, sources: CardSources, at: datetime):
-    """Sync the store with every source folder; removal is judged per source (see Store.sync)."""
-    return store.sync(sources.folders, at, sources.owns)
+def sync_cards(store: Store, sources: CardSources, at: datetime) -> sync.SyncReport:
+    """Bring the store's cards in line with the card files of every source folder; raise
+    CardsError on bad cards (store/sync.py says what is read and what is hidden).
+
+    An unchanged bank costs a stat of each file: nothing is read or hashed, and the bank loader
+    (and YAML with it) is not even imported. Changed files are read, and those whose bytes
+    differ from the last reading are parsed by the bank loader, which checks them against the
+    other files' ids and places as the store knows them.
+    """
+    files = stat_card_files(sources.folders)
+    plan = sync.plan_sync(files, sync.indexed_files(store), sources.owns)
+    if plan.nothing_to_do:
+        return sync.SyncReport()
+    from interview_srs.bank.load import parse_changed, read_card_files  # start-up time: see above
+
+    read = read_card_files({key: files[key].path for key in plan.stale})
+    changed = {key: file for key, file in read.items() if plan.needs_parsing(key, file.digest)}
+    unchanged = {key: file.path for key, file in files.items() if key not in changed}
+    parsed = parse_changed(changed, sync.unchanged_decks(store, plan, unchanged))
+    return sync.apply_sync(store, plan, files, {key: file.digest for key, file in read.items()}, parsed, at)
 
 
 def decks_matching(decks: list[str], pattern: str) -> tuple[str, ...]:
@@ -92,7 +111,7 @@ def card_filter(store: Store, deck: str | None, tag: str | None) -> CardFilter:
     """The filter for --deck/--tag; raise StoreError when --deck matches no deck."""
     decks = None
     if deck is not None:
-        known = store.decks()
+        known = lookups.decks(store)
         decks = decks_matching(known, deck)
         if not decks:
             listed = ", ".join(known) if known else "none"
@@ -100,4 +119,4 @@ def card_filter(store: Store, deck: str | None, tag: str | None) -> CardFilter:
     return CardFilter(decks=decks, tag=tag)
 
 
-__all__ = ["Home", "card_filter", "card_sources", "decks_matching", "open_home"]
+__all__ = ["Home", "card_filter", "card_sources", "decks_matching", "open_home", "sync_cards"]

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from interview_srs.schedule.scheduler import from_ms, to_ms
-from interview_srs.store import Store, StoreError
+from interview_srs.store.connection import Store
+from interview_srs.store.health import StoreError
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Read-only questions about the store that the screens ask: how much is left, when the next card
-is due, which cards are leeches or suspended, which cards match a search.
+"""Read-only questions about the store that the screens ask: a card by id, the decks, how much is
+left, when the next card is due, which cards are leeches or suspended, which cards match a search.
 
 Functions over an open `Store` (its SQL kept out of the Store class, one concern per module).
 """
@@ -9,13 +9,43 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from interview_srs.schedule.scheduler import from_ms, to_ms
-from interview_srs.store import CardFilter, Store
+from interview_srs.schedule.scheduler import CardState, from_ms, to_ms
+from interview_srs.store.connection import Store
+from interview_srs.store.health import StoreError
+from interview_srs.store.rows import CARD_COLUMNS, STATE_COLUMNS, CardFilter, StoredCard, card_state, stored_card
+
+
+def card(store: Store, card_id: str) -> StoredCard:
+    row = store.conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ?", (card_id,)).fetchone()
+    if row is None:
+        raise StoreError(f"no card with id '{card_id}' in the store")
+    return stored_card(row)
+
+
+def state(store: Store, card_id: str) -> CardState:
+    row = store.conn.execute(f"SELECT {STATE_COLUMNS} FROM cards WHERE id = ?", (card_id,)).fetchone()
+    if row is None:
+        raise StoreError(f"no card with id '{card_id}' in the store")
+    return card_state(row)
+
+
+def decks(store: Store) -> list[str]:
+    """The decks of the present cards, by name."""
+    return [r[0] for r in store.conn.execute("SELECT DISTINCT deck FROM cards WHERE present = 1 ORDER BY deck")]
+
+
+def due_count(store: Store, filt: CardFilter, before: datetime) -> int:
+    """Cards (not new) that will be due before `before`, counting buried ones as of then."""
+    where, params = filt.available(before)
+    return store.conn.execute(
+        f"SELECT count(*) FROM cards WHERE {where} AND state > 0 AND due_ms < ?",
+        params + [to_ms(before)],
+    ).fetchone()[0]
 
 
 def due_between(store: Store, filt: CardFilter, start: datetime, end: datetime) -> int:
     """Cards (not new, not suspended, not buried at `end`) falling due in [start, end)."""
-    where, params = store._available(filt, end)
+    where, params = filt.available(end)
     return store.conn.execute(
         f"SELECT count(*) FROM cards WHERE {where} AND state > 0 AND due_ms >= ? AND due_ms < ?",
         params + [to_ms(start), to_ms(end)],
@@ -24,13 +54,13 @@ def due_between(store: Store, filt: CardFilter, start: datetime, end: datetime) 
 
 def new_left(store: Store, filt: CardFilter, at: datetime) -> int:
     """New cards never shown yet (not suspended, not buried at `at`)."""
-    where, params = store._available(filt, at)
+    where, params = filt.available(at)
     return store.conn.execute(f"SELECT count(*) FROM cards WHERE {where} AND state = 0", params).fetchone()[0]
 
 
 def next_due(store: Store, filt: CardFilter, after: datetime) -> datetime | None:
     """When the next card that is not new falls due after `after` (None: none scheduled)."""
-    where, params = store._available(filt, after)
+    where, params = filt.available(after)
     row = store.conn.execute(
         f"SELECT min(due_ms) FROM cards WHERE {where} AND state > 0 AND due_ms > ?",
         params + [to_ms(after)],
@@ -98,4 +128,7 @@ def _strings(value) -> list[str]:
     return []
 
 
-__all__ = ["due_between", "leeches", "lapses", "new_left", "next_due", "search", "suspended"]
+__all__ = [
+    "card", "decks", "due_between", "due_count", "lapses", "leeches", "new_left", "next_due", "search", "state",
+    "suspended",
+]

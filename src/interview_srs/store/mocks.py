@@ -1,7 +1,7 @@
 """Mock interview runs in the store (tables mock_runs and mock_questions, migration 4).
 
 The ratings themselves are ordinary review_log rows (source 'mock'), written by
-`Store.record_answer` in their own transaction like any review; these tables add what a mock
+`answers.record_answer` in their own transaction like any review; these tables add what a mock
 run knows on top (the questions chosen, times against targets, points missed, the report). A
 run killed half-way keeps every rating given, and its run row stays without `finished_ms`.
 """
@@ -98,7 +98,7 @@ class CardRow:
 
 
 def card_rows(store, filt) -> list[CardRow]:
-    """The present, unsuspended cards of `filt` (a store.CardFilter), in bank order."""
+    """The present, unsuspended cards of `filt` (a rows.CardFilter), in bank order."""
     where, params = filt.sql()
     return [
         CardRow(row[0], tuple(json.loads(row[1])), row[2], json.loads(row[3]), *row[4:])

@@ -1,5 +1,6 @@
 """Read-only queries for the planner and stats: the cards a session may show, today's
-introductions, answer times. Functions take an open Store (see store/__init__.py for the tables)."""
+introductions, answer times, every card's schedule and the answers per day. Functions take an
+open Store (see store/__init__.py for the tables)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from interview_srs.schedule.scheduler import CardState, to_ms
-from interview_srs.store import _STATE_COLUMNS, CardFilter, Store, _state
+from interview_srs.store.connection import Store
+from interview_srs.store.rows import STATE_COLUMNS, CardFilter, card_state
 
 
 @dataclass(frozen=True)
@@ -29,25 +31,25 @@ def plan_cards(
     interview decks, review cards due before `day_end` (every review card when `ahead`), and the
     first `new_limit` new cards of each other deck. Loading only these keeps a 10,000-card store's
     session start fast."""
-    where, params = store._available(filt, at)
+    where, params = filt.available(at)
     scope = sorted(interview_decks)
     in_scope = f"deck IN ({', '.join('?' * len(scope))})" if scope else "0"
     due = "state = 2" if ahead else "state = 2 AND due_ms < ?"
     rows = store.conn.execute(
-        f"SELECT id, deck, {_STATE_COLUMNS}, file, line FROM cards WHERE {where} "
+        f"SELECT id, deck, {STATE_COLUMNS}, file, line FROM cards WHERE {where} "
         f"AND (({due}) OR {in_scope})",
         params + ([] if ahead else [to_ms(day_end)]) + scope,
     ).fetchall()
     # The first `new_limit` new cards of each deck: enough for the day whatever each deck's own
     # new_per_day lets through.
     rows += store.conn.execute(
-        f"SELECT id, deck, {_STATE_COLUMNS}, file, line FROM ("
+        f"SELECT id, deck, {STATE_COLUMNS}, file, line FROM ("
         f"SELECT *, row_number() OVER (PARTITION BY deck ORDER BY file, line, id) AS place "
         f"FROM cards WHERE {where} AND state = 0 AND NOT {in_scope}) WHERE place <= ?",
         params + scope + [new_limit],
     ).fetchall()
     rows.sort(key=lambda row: (row[8], row[9], row[0]))
-    return [PlanCard(row[0], row[1], _state(row[2:8])) for row in rows]
+    return [PlanCard(row[0], row[1], card_state(row[2:8])) for row in rows]
 
 
 def introduced_per_deck(store: Store, since: datetime) -> dict[str, int]:
@@ -89,11 +91,11 @@ def answered_early_since(store: Store, since: datetime) -> frozenset[str]:
 
 def learning_cards(store: Store, filt: CardFilter, at: datetime, until: datetime):
     """Learning/relearning cards due by `until`: (id, state), earliest first."""
-    where, params = store._available(filt, at)
+    where, params = filt.available(at)
     return [
-        (row[0], _state(row[1:]))
+        (row[0], card_state(row[1:]))
         for row in store.conn.execute(
-            f"SELECT id, {_STATE_COLUMNS} FROM cards WHERE {where} AND state IN (1, 3) "
+            f"SELECT id, {STATE_COLUMNS} FROM cards WHERE {where} AND state IN (1, 3) "
             "AND due_ms <= ? ORDER BY due_ms, id",
             params + [to_ms(until)],
         )
@@ -105,9 +107,9 @@ def studied_cards(store: Store, filt: CardFilter = CardFilter()) -> list[PlanCar
     readiness), in file order."""
     where, params = filt.sql()
     return [
-        PlanCard(row[0], row[1], _state(row[2:]))
+        PlanCard(row[0], row[1], card_state(row[2:]))
         for row in store.conn.execute(
-            f"SELECT id, deck, {_STATE_COLUMNS} FROM cards WHERE {where} AND suspended = 0 "
+            f"SELECT id, deck, {STATE_COLUMNS} FROM cards WHERE {where} AND suspended = 0 "
             "ORDER BY file, line, id",
             params,
         )
@@ -130,4 +132,33 @@ def answer_times(store: Store, filt: CardFilter, since: datetime) -> list[tuple[
     return [(card_id, decks[card_id], total, count) for card_id, total, count in rows if card_id in decks]
 
 
-__all__ = ["answer_times", "answered_early_since", "introduced_since", "learning_cards", "plan_cards", "studied_cards"]
+def stat_cards(store: Store, filt: CardFilter) -> list[tuple]:
+    """(id, deck, state, step, stability, difficulty, due_ms, last_review_ms, suspended,
+    buried_until_ms) for every present card matching `filt`."""
+    where, params = filt.sql()
+    return store.conn.execute(
+        "SELECT id, deck, state, step, stability, difficulty, due_ms, last_review_ms, suspended, "
+        f"buried_until_ms FROM cards WHERE {where} ORDER BY deck, file, line, id",
+        params,
+    ).fetchall()
+
+
+def review_counts(store: Store, filt: CardFilter, starts: list[datetime]) -> list[tuple]:
+    """Answers per (day, deck) between starts[0] and starts[-1], days split at `starts`:
+    (day index, deck, answers, answers to review-state cards, of which not Again)."""
+    where, params = filt.sql()
+    bounds = [to_ms(s) for s in starts]
+    case = " ".join(f"WHEN reviewed_ms < {b} THEN {i}" for i, b in enumerate(bounds[1:]))
+    return store.conn.execute(
+        f"SELECT CASE {case} END AS day, cards.deck, count(*), "
+        "sum(state_before = 2), sum(state_before = 2 AND rating > 1) "
+        "FROM review_log JOIN cards ON cards.id = review_log.card_id "
+        f"WHERE reviewed_ms >= ? AND reviewed_ms < ? AND {where} GROUP BY day, cards.deck",
+        [bounds[0], bounds[-1]] + params,
+    ).fetchall()
+
+
+__all__ = [
+    "answer_times", "answered_early_since", "introduced_since", "learning_cards", "plan_cards", "review_counts",
+    "stat_cards", "studied_cards",
+]
