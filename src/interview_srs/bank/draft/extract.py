@@ -12,6 +12,12 @@ questions become cards, so each line is read in the light of what came before it
 - Narrative ("面试官问我…", "然后问了…", "接着让我…", "最后问…") and questions inside paragraphs
   are found sentence by sentence.
 - `追问` (and "面试官接着问…" right after a question) attaches to the question before it.
+- Under a round's heading ("一面"), an unmarked short line naming a topic ("golang 的 gc 算法")
+  is asked, while the candidate's answer after it ("知道是三色标记，不过细节说不上来") is not;
+  "（我：…）" between two questions on one line is an answer that separates them.
+- Pasted layouts: a whole list on one line ("1.… 2.… 3.…") is split into its items; a PDF's
+  hard line break inside a question or its note ("(重点准备|极高" / "频)") is joined; questions
+  asked again under "参考回答" after the list are the same questions, not new ones.
 
 Salary and HR talk: a question put to the candidate ("期望薪资多少？", "什么时候能到岗？") is a
 real HR-round question and is kept; statements about the process ("谈了薪资", "等通知", "oc 了")
@@ -24,9 +30,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from interview_srs.bank.draft.wording import (
-    ANSWER, FOLLOWUP, FOLLOWUP_MARK, FOLLOWUP_NEAR, LABELLED, LIST_HEADING, NOT_LIST_HEADING, NUMBERED,
-    SKIPPED_LABEL, TITLE_LINE, TURN, ask, ask_in, clean_question, heading_text, indent, is_note, is_title,
-    sentences, shorten, strip_markup, whole_line_question,
+    ANSWER, ANSWERS_HEADING, FOLLOWUP, FOLLOWUP_MARK, FOLLOWUP_NEAR, LABELLED, LIST_HEADING, NOT_LIST_HEADING, NUMBERED,
+    MY_ASIDE, SKIPPED_LABEL, TITLE_LINE, TURN, ask, ask_in, clean_question, continues, heading_text, indent,
+    inline_items, is_note, is_title, listed_line, sentences, shorten, strip_markup, whole_line_question,
 )
 
 
@@ -48,6 +54,7 @@ class _Open:
     text: str
     line: int
     indent: int = 0  # of a numbered item: deeper numbered lines inside its answer are answer points
+    body: str = ""  # a numbered item's text as written, which a PDF's line break may have cut short
     followups: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     answer: list[str] = field(default_factory=list)
@@ -67,14 +74,23 @@ def extract_questions(text: str) -> tuple[Question, ...]:
     in_list = False  # under a heading that introduces a list of questions
     in_reverse = False  # under "反问": what the candidate asked, not the interviewer
     fenced_list = False  # inside ``` … ``` under such a heading
+    in_answers_section = False  # under "参考回答" after the questions: they are asked again there
     since_question = 99  # non-blank lines read since the last question
     pending_followups: dict[int, list[str]] = {}  # follow-ups of questions found on this line
-    for number, raw in enumerate(text.split("\n"), start=1):
+    first = True
+    for number, raw in ((n, item) for n, whole in enumerate(text.split("\n"), 1) for item in inline_items(whole)):
         line = strip_markup(raw)
         if not line:
             continue
-        if not found and current is None and TITLE_LINE.search(line) and not re.search(r"[？?]", line):
+        if current is not None and current.body and since_question == 0 and continues(current.body, line):
+            current.body += line  # "…从哪几个维度入" + "手？(需深度思考)"
+            current.text = clean_question(current.body) or current.text
+            continue
+        if first and TITLE_LINE.search(line) and not NUMBERED.match(line) and not TURN.match(line):
             in_list = True  # "京东 活动运营 一面 面经": what follows is its questions
+            first = False
+            continue  # a title, even one asking its reader ("字节一面：这些问题你都答对了吗？")
+        first = False
         if line.startswith("```"):
             fenced_list = in_list and not fenced_list
             continue
@@ -85,13 +101,19 @@ def extract_questions(text: str) -> tuple[Question, ...]:
             current.answer.append(answer.group("n"))
             continue
         heading = heading_text(raw, line)
+        if heading is not None and found and ANSWERS_HEADING.search(heading):
+            in_answers_section = True
+            continue
         if heading is not None:
             listing = bool(LIST_HEADING.search(heading)) and not NOT_LIST_HEADING.search(heading)
+            in_answers_section = in_answers_section and not listing
             section = raw.lstrip().startswith("#") or is_title(heading, loose=False) or bool(NUMBERED.match(line))
             if listing or section or NOT_LIST_HEADING.search(heading) or "反问" in heading:
                 in_answer = False  # a new section; a label such as "核心原则：" stays in the answer
                 in_list = listing
                 in_reverse = "反问" in heading
+            continue
+        if in_answers_section:
             continue
         if SKIPPED_LABEL.match(line):
             in_answer = True
@@ -139,7 +161,7 @@ def extract_questions(text: str) -> tuple[Question, ...]:
                 body = body[: inline_answer.start()]
             asked = ask(body, listed=in_list or fenced_list or bool(turn))
             if asked:
-                current = _Open(asked, number, indent(raw))
+                current = _Open(asked, number, indent(raw), body)
                 if answer_text:
                     current.answer.append(answer_text)
                     in_answer = True
@@ -154,7 +176,7 @@ def extract_questions(text: str) -> tuple[Question, ...]:
                 current.answer.append(line)
             continue
         new: list[str] = []
-        whole = None if marked else whole_line_question(body)
+        whole = None if marked or MY_ASIDE.search(body) else whole_line_question(body)
         if whole:
             new = [whole]
         elif not marked:
@@ -171,6 +193,8 @@ def extract_questions(text: str) -> tuple[Question, ...]:
                 asked = ask_in(sentence)
                 if asked:
                     new.append(asked)
+            if not new and in_list and (topic := listed_line(body)):
+                new = [topic]  # "golang 的 gc 算法" under "一面"
         if new:
             for position, asked in enumerate(new):
                 current = _Open(asked, number)

@@ -18,7 +18,10 @@ NUMBERED = re.compile(
     rf"|第\s*[{CN_NUMBER}\d]{{1,3}}\s*[题问个]\s*[.．、:：]?|[{CN_NUMBER}]{{1,3}}\s*[、.．]|[①-⑳]"
     r")\s*(?:\*\*)?\s*(?P<n>.*)$"
 )
-TURN = re.compile(r"^(?:面试官|面试官问|问题|问|题目|[Qq]|interviewer)\s*[:：]\s*(?P<n>.+)$", re.IGNORECASE)
+# "手撕：反转链表": a coding task set in the interview is asked like any question.
+TURN = re.compile(
+    r"^(?:面试官|面试官问|问题|问|题目|[Qq]|interviewer|手撕|算法题|编程题|笔试题)\s*[:：]\s*(?P<n>.+)$", re.IGNORECASE
+)
 ANSWER = re.compile(
     r"^(?:\*\*)?\s*(?:答|回答|我答|我的回答|参考答案|答案|参考回答|示范回答|答题思路|范例|[Aa]|我)\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(?P<n>.*)$"
 )
@@ -53,9 +56,9 @@ ASKS = re.compile(
 # Words that make a list item a question only where a list of questions is expected.
 ASKS_WEAKLY = re.compile(r"(?:区别|差异|理解|看法|看待|认识|优缺点|优势|劣势|原因|思路|举例|举个例子)")
 IMPERATIVE = re.compile(
-    r"^(?:请你?|你)?(?:先|再|简单|简要|详细|具体)?(?:说一下|说说|说下|讲一下|讲讲|讲下|讲一个|讲一次|说一次|介绍一下|介绍下|介绍|谈谈|谈一谈|谈一下|聊聊|聊一下|"
+    r"^(?:请你?|你)?(?:先|再|简单|简要|详细|具体)?(?:说一下|说说|说下|讲一下|讲讲|讲下|讲一个|讲一次|说一次|介绍一下|介绍下|介绍|谈谈|谈一谈|谈一下|聊聊|聊一下|聊(?=[^得了过天])|"
     r"描述|分享|举例|举个例子|分析|设计|解释|简述|列举|评价|对比|比较|阐述|概括|总结一下|复盘|做一个|做个|做一下|用\S{0,6}做|"
-    r"自我介绍|如果|假如|假设|给你|让你|现在有|有一个|有个|某|针对|你觉得|你认为|你怎么看|挑一)"
+    r"自我介绍|如果|假如|假设|给你|让你|现在有|有一个|有个|某|针对|你觉得|你认为|你怎么看|挑(?:一|个|简历))"
 )
 REMARK = re.compile(
     r"^(?:我(?!们的|们为什么|被问)|感觉|整体|总体|总的来说|面试官(?:人|很|挺|比较|特别|非常|好像|全程|态度|小姐姐|小哥哥)|氛围|希望|祝|求|"
@@ -73,6 +76,17 @@ ANSWER_TAIL = re.compile(r"[，,；;]\s*(?:我(?:说|答|回答|讲|从|就|当�
 # "道歉与共情：…": a labelled point of an answer, not a question.
 LABELLED = re.compile(r"^[^，,。？?：:]{2,10}[:：](?![^？?]*[？?]\s*$)")
 QUOTES = "“”\"'‘’「」『』"
+# "（我：kubernetes, golang）": the candidate's answer between two questions on one line.
+MY_ASIDE = re.compile(r"\s*[（(]\s*我\s*[:：][^（）()]*[)）]\s*")
+# "接着聊到了 K8S 的项目", "先聊了聊项目": a topic the interviewer talked through with the candidate.
+CHAT_START = re.compile(r"^(?:(?:先|首先|开始|接着|然后|之后|随后|又|还|再|最后)\s*)*聊(?:了聊|到了|到|了|聊)\s*(?P<n>.+)$")
+# A section of answers to the questions already listed ("参考回答", "答案解析"): nothing new is asked there.
+ANSWERS_HEADING = re.compile(r"^[【\[]?(?:参考(?:回答|答案)|答案(?:解析)?|回答示例|详细解答)[】\]]?$")
+# A page's own lines: dates, counts, bylines ("发布于 2024-03-18 | 浏览 1203").
+PAGE_META = re.compile(r"\d{4}[-/.年]\d{1,2}|发布|浏览|阅读|评论|作者|编辑于|点赞|收藏|关注|\|")
+# "1.聊实习 2.volatile关键字作用 3.…": a list pasted without its line breaks.
+INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})\s*[.．、](?!\d)")
+INLINE_TASK = re.compile(r"\s+(?=(?:手撕|算法题|编程题|笔试题)\s*[:：])")
 
 def strip_markup(raw: str) -> str:
     """The line without markdown bullets, quote marks, emphasis and surrounding spaces."""
@@ -95,6 +109,8 @@ def heading_text(raw: str, line: str) -> str | None:
     stripped = raw.strip()
     if re.match(r"^#{1,6}\s", stripped) and not NUMBERED.match(stripped.lstrip("#").strip()):
         return stripped.lstrip("#").strip()
+    if TURN.match(line):
+        return None  # "手撕：反转链表": a marked question, however short
     body = line.rstrip("：:").strip()
     if line.endswith(("：", ":")) and len(body) <= 20 and not ASKS.search(body):
         return body
@@ -114,13 +130,62 @@ def is_title(text: str, loose: bool = True) -> bool:
         return False
     if TITLE.match(core):
         return True
-    return loose and len(core) <= 8 and not ASKS.search(core) and not IMPERATIVE.match(core)
+    return loose and len(core) <= 8 and not ASKS.search(core) and not IMPERATIVE.match(core) and not CHAT_START.match(core)
+
+
+def inline_items(raw: str) -> list[str]:
+    """A line holding a whole numbered list ("1.… 2.… 3.…", three or more in order) as its items,
+    a coding task after the last ("手撕：…") as one more; any other line as it is."""
+    markers = list(INLINE_NUMBER.finditer(raw))
+    starts: list[int] = []
+    for marker in markers:
+        if int(marker.group(1)) == len(starts) + 1 and (starts or not raw[: marker.start()].strip()):
+            starts.append(marker.start())
+    if len(starts) < 3:
+        return [raw]
+    items = [raw[start:end].strip() for start, end in zip(starts, starts[1:] + [len(raw)])]
+    return items[:-1] + [part.strip() for part in INLINE_TASK.split(items[-1]) if part.strip()]
+
+
+def continues(body: str, line: str) -> bool:
+    """A PDF's hard line break: the question's line stopped inside its note ("(重点准备|极高") or
+    mid-word ("…从哪几个维度入"), and this short line ends it ("频)", "手？(需深度思考)")."""
+    if len(line) > 24 or NUMBERED.match(line) or FOLLOWUP.match(line) or FOLLOWUP_MARK.search(line):
+        return False
+    unclosed = body.count("(") + body.count("（") > body.count(")") + body.count("）")
+    if unclosed:
+        return bool(re.search(r"[)）]\s*$", line)) and not re.search(r"[（(]", line)
+    fragment = re.match(r"[^？?（(]*", line).group()
+    return not re.search(r"[。？?！!）)」”\"]\s*$", body) and len(fragment) <= 3 and bool(
+        re.search(r"[)）？?]\s*$", line) or re.search(r"[？?]\s*[（(][^）)]*$", line)  # its note may break again
+    )
+
+
+def listed_line(line: str) -> str | None:
+    """Under a round's heading, an unmarked line naming a topic ("golang 的 gc 算法") is asked; a
+    line of the candidate's answer ("知道是三色标记，不过细节说不上来") is not: it speaks of
+    themselves, says what is or was, or ends a sentence."""
+    if (len(line) > 60 or re.search(r"[。！!；;…]\s*$", line) or "我" in line or REMARK.match(line)
+            or LABELLED.match(line) or LOGISTICS.search(line) or META.search(line) or PAGE_META.search(line)):
+        return None
+    if not ASKS.search(line) and (len(line) > 30 or re.search(r"[了是不没过]", line) or TITLE_LINE.search(line)):
+        return None  # an answer, or the document's own title ("字节跳动内容运营高频面试题")
+    text = clean_question(line)
+    return text if len(text) >= 4 else None
+
+
+def chat_topic(line: str) -> str | None:
+    """"接着聊到了 K8S 的项目" → "聊聊K8S 的项目": the topic, asked as the interviewer did."""
+    chat = CHAT_START.match(line)
+    topic = clean_question(chat.group("n")) if chat else ""
+    return f"聊聊{topic}" if len(topic) >= 2 and "我" not in topic else None
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences (split after 。！？；), then narrative clauses ("，然后问了…") within them."""
+    """Sentences (split after 。！？；, and around the candidate's "（我：…）"), then narrative
+    clauses ("，然后问了…") within them."""
     parts = []
-    for sentence in ACROSS_SENTENCES.split(text):
+    for sentence in (piece for part in MY_ASIDE.split(text) for piece in ACROSS_SENTENCES.split(part)):
         clauses = re.split(
             r"[，,]\s*(?=(?:面试官|她|他)?(?:(?:然后|接着|之后|随后|后来|紧接着|又|还|再|最后|另外)(?:问|让我|要我|追问)|追问))",
             sentence,
@@ -153,6 +218,8 @@ def ask_in(sentence: str) -> str | None:
     sentence = sentence.strip()
     if not sentence:
         return None
+    if topic := chat_topic(sentence):
+        return topic
     narrative = NARRATIVE_START.match(sentence)
     if narrative:
         inner = clean_question(narrative.group("n"))
@@ -176,7 +243,7 @@ def ask_in(sentence: str) -> str | None:
 
 def whole_line_question(line: str) -> str | None:
     """A short line that is one question, however many sentences ("…是什么？怎么计算？")."""
-    if len(line) > 80 or NARRATIVE_START.match(line) or REMARK.match(line) or "问" in line:
+    if len(line) > 80 or NARRATIVE_START.match(line) or CHAT_START.match(line) or REMARK.match(line) or "问" in line:
         return None
     text = clean_question(line)
     if not text or len(text) < 4 or META.search(text):
@@ -220,7 +287,10 @@ def clean_question(text: str) -> str:
     numbered = NUMBERED.match(text)
     if numbered and numbered.group("n"):
         text = numbered.group("n")
-    text = re.sub(r"^(?:面试官|问题?|题目|[Qq])\s*\d*\s*[:：]\s*", "", text)
+    text = re.sub(r"^(?:面试官|问题?|题目|[Qq]|手撕|算法题|编程题|笔试题)\s*\d*\s*[:：]\s*", "", text)
+    text = MY_ASIDE.sub(" ", text)
+    if text.count("(") + text.count("（") > text.count(")") + text.count("）"):
+        text = re.sub(r"\s*[（(][^（）()]{0,16}$", "", text)  # a note cut off by a line break: "(重点准备|极高"
     text = ANSWER_TAIL.sub("", text).strip()
     text = re.sub(r"^(?:关于[^：:“\"]{1,12}[:：]\s*)(?=[“\"])", "", text)  # "关于团队：“请问…”"
     while True:
