@@ -16,6 +16,7 @@ from interview_srs.base.problems import CardsError
 from interview_srs.schedule.scheduler import NEW, CardState
 from interview_srs.store import answers, lookups
 from interview_srs.store.connection import Store
+from interview_srs.store.health import StoreError
 from interview_srs.store.home import sync_cards
 from interview_srs.store.rows import CardFilter
 
@@ -89,6 +90,26 @@ def test_edited_removed_and_restored_cards_keep_their_history(store, cards_dir):
     card = lookups.card(store, "ant-mob1-3")
     assert card.present and card.schedule == first.after
     assert card.question == "为什么关注 MOB1-3 卡的平均消费？"
+
+
+def test_a_retired_card_is_hidden_with_its_history_and_a_new_one_never_enters(store, cards_dir):
+    sync(store, cards_dir)
+    first = answer(store, "ant-mob1-3", 3, T0)
+    path = cards_dir / "ant.yaml"
+    original = path.read_text("utf-8")
+    start = original.index("  - id: ant-mob1-3")
+    path.write_text(
+        original[:start] + "  - id: ant-mob1-3\n    question: 为什么关注 MOB1-3 卡的平均消费？\n    retired: 移到准备清单\n"
+        "  - id: ant-gone\n    question: 从没复习过的旧卡？\n    retired: 移到准备清单\n",
+        "utf-8",
+    )
+    report = sync(store, cards_dir)
+    assert report.hidden == ("ant-mob1-3",) and report.added == ()
+    assert not lookups.card(store, "ant-mob1-3").present
+    assert new_ids(store, CardFilter(), T0, 10) == ["ant-biggest-challenge", "xhs-abusive-user"]
+    assert [a.log_id for a in answers.log(store, "ant-mob1-3")] == [first.log_id]
+    with pytest.raises(StoreError, match="ant-gone"):
+        lookups.card(store, "ant-gone")
 
 
 def test_a_card_moved_to_another_file_keeps_its_state(store, cards_dir):

@@ -93,6 +93,32 @@ def decks(cards_dir: Path | None, out_dir: Path) -> None:
     run_decks(cards_dir, out_dir)
 
 
+@cli.command()
+@click.argument("files", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--company", metavar="NAME", help="The company [default: the one the text names].")
+@click.option("--role", metavar="ROLE", help="The role, e.g. 用户运营 [default: the one the text names].")
+@click.option("--deck", metavar="PATH", help="The deck, e.g. 面试::美团::用户运营 [default: 面试::COMPANY::ROLE].")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder to write the card file to [default: your own cards folder, $SRS_HOME/cards].",
+)
+def draft(files: tuple[Path, ...], company: str | None, role: str | None, deck: str | None,
+          out_dir: Path | None) -> None:
+    """Draft cards from 面经 texts (plain text, Markdown or a saved page's HTML).
+
+    Writes one new card file of the questions the bank does not ask yet, each with the
+    interviewer's wording, its follow-ups and an empty skeleton to fill (draft: true). Prints the
+    questions already in the bank and what to do next; writes nothing, and exits 0, when every
+    question is in the bank already.
+    """
+    from interview_srs.commands.draft import run_draft
+
+    run_draft(files, company, role, deck, out_dir)
+
+
 # -- review and stats (the store half) ------------------------------------------------------------
 
 STORE_OPTION = click.option(

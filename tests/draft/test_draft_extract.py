@@ -128,3 +128,33 @@ def test_the_longer_role_wins():
 def test_arbitrary_text_never_crashes_extraction(text):
     for question in extract_questions(text):
         assert question.text and question.line >= 1
+
+
+def test_a_numbered_list_pasted_on_one_line_is_split_into_its_items():
+    found = extract_questions("面经\n1.聊实习 2.redis持久化方式 3.cookie和session的区别 手撕：反转链表（ACM模式）\n")
+    assert [q.text for q in found] == ["聊实习", "redis持久化方式", "cookie和session的区别", "反转链表"]
+    assert {q.line for q in found} == {2}
+
+
+def test_a_pdf_line_break_inside_a_question_or_its_note_is_joined():
+    found = extract_questions("高频面试题\n\n1.你会从哪几个维度入\n\n手？(需深度思考|适合\n\n讲项目)\n\n2.你为什么选择运营？(极\n\n高频)\n")
+    assert [(q.text, q.line) for q in found] == [("你会从哪几个维度入手？", 3), ("你为什么选择运营？", 9)]
+
+
+def test_questions_asked_again_under_reference_answers_are_not_drafted_twice():
+    text = "一面\n1. 聊实习\n2. volatile关键字的作用\n参考回答\n聊聊你的实习经历\n「面试官」：能分享一下你的实习吗？\n"
+    assert [q.text for q in extract_questions(text)] == ["聊实习", "volatile关键字的作用"]
+
+
+def test_unmarked_topics_under_a_round_are_asked_and_the_answers_after_them_are_not():
+    text = ("一面\n\n介绍一下自己\n接着聊到了 K8S 的项目\n有没有钻研得比较深的技术？（我：golang, java） k8s 的架构是怎样的？\n"
+            "这个问题很大，我拆成几块讲了一下\n\ngolang 的 gc 算法\n\n知道是三色标记，不过细节说不上来\n\n"
+            "单节点提速：随机取一部分节点来优选\n")
+    assert [q.text for q in extract_questions(text)] == [
+        "介绍一下自己", "聊聊K8S 的项目", "有没有钻研得比较深的技术？", "k8s 的架构是怎样的？", "golang 的 gc 算法",
+    ]
+
+
+def test_a_title_that_asks_its_reader_is_not_a_question():
+    found = extract_questions("字节一面：这些问题你都答对了吗？\n1. 说说你对留存的理解\n")
+    assert [q.text for q in found] == ["说说你对留存的理解"]

@@ -90,10 +90,10 @@ def test_a_missing_file_is_refused(tmp_path):
         read_source(tmp_path / "missing.txt")
 
 
-def test_a_file_over_ten_megabytes_is_refused_before_reading(tmp_path):
+def test_a_file_of_ten_megabytes_is_refused_before_reading(tmp_path):
     path = tmp_path / "big.txt"
     with path.open("wb") as handle:
-        handle.truncate(MAX_BYTES + 1)
+        handle.truncate(MAX_BYTES)
     with pytest.raises(DraftError, match="must be under 10 MB"):
         read_source(path)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from interview_srs.bank.draft import DraftError, draft, plan, read_source
+from interview_srs.bank.draft import DraftError, draft, plan, read_hints, read_source
 from interview_srs.bank.draft.skeleton import EXPERIENCE, INTRO, REVERSE, SCENARIO, kind_of
 from interview_srs.bank.model import ID_PATTERN
 from interview_srs.bank.parse import parse_deck_file
@@ -41,17 +41,18 @@ def test_every_eval_text_drafts_a_file_the_parser_reads(tmp_path):
     for text in sorted(EVAL.iterdir()):
         if text.name.endswith(".expected.yaml"):
             continue
-        report = draft([text], out_dir=tmp_path, bank_questions={})
+        role = read_hints(read_source(text).text).role or "后端开发"  # two texts name no role I know
+        report = draft([text], out_dir=tmp_path, role=role, bank_questions={})
         deck, problems = parsed(report.written)
         assert problems == [], text.name
 
 
 def test_an_existing_file_is_never_replaced(tmp_path):
-    taken = tmp_path / "meituan-meituan-numbered.yaml"
+    taken = tmp_path / "meituan-numbered.yaml"
     taken.write_text("mine", "utf-8")
     first = draft([MEITUAN], out_dir=tmp_path, bank_questions={})
     second = draft([MEITUAN], out_dir=tmp_path, bank_questions={})
-    assert (first.written.name, second.written.name) == ("meituan-meituan-numbered-2.yaml", "meituan-meituan-numbered-3.yaml")
+    assert (first.written.name, second.written.name) == ("meituan-numbered-2.yaml", "meituan-numbered-3.yaml")
     assert taken.read_text("utf-8") == "mine"
     assert {c.id for c in first.cards}.isdisjoint(c.id for c in second.cards)
     assert not list(tmp_path.glob(".*.tmp"))
@@ -75,7 +76,7 @@ def test_when_every_question_is_in_the_bank_nothing_is_written(tmp_path):
 def test_company_and_role_are_asked_for_when_the_text_does_not_say(tmp_path):
     text = tmp_path / "m.txt"
     text.write_text("1. 为什么选这个岗位？\n", "utf-8")
-    with pytest.raises(DraftError, match=r"m\.txt: the text names no company I know; give it with --company"):
+    with pytest.raises(DraftError, match=r"m\.txt: the text names no company or role I know; give them with --company and --role"):
         plan([read_source(text)])
     with pytest.raises(DraftError, match="give it with --role"):
         plan([read_source(text)], company="某公司")
@@ -88,6 +89,25 @@ def test_a_text_without_questions_is_an_error(tmp_path):
     text.write_text("美团 用户运营 一面\n感觉面试官人很好，等通知。\n", "utf-8")
     with pytest.raises(DraftError, match="m.txt: no interview questions found"):
         plan([read_source(text)])
+    with pytest.raises(DraftError, match="m.txt: no interview questions found"):  # beside one that has some
+        plan([read_source(MEITUAN), read_source(text)])
+
+
+@pytest.mark.parametrize(("name", "stem"), [
+    ("meituan-numbered", "meituan-numbered"), ("meituan", "meituan"), ("美团面经", "meituan"), ("my-meituan", "meituan-my-meituan"),
+])
+def test_the_file_is_named_after_the_company_once(name, stem):
+    from interview_srs.bank.draft.write import file_stem
+
+    assert file_stem("meituan", name) == stem
+
+
+def test_a_deck_the_bank_has_gets_a_draft_subdeck_and_a_given_one_is_refused():
+    source = read_source(MEITUAN)
+    assert plan([source], bank_decks={"面试::美团::用户运营"}).deck == "面试::美团::用户运营::草稿"
+    assert plan([source], bank_decks={"面试::美团::用户运营", "面试::美团::用户运营::草稿"}).deck == "面试::美团::用户运营::草稿2"
+    with pytest.raises(DraftError, match="deck '面试::通用' is already in your cards"):
+        plan([source], deck="面试::通用", bank_decks={"面试::通用"})
 
 
 @pytest.mark.parametrize(

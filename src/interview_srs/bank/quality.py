@@ -195,8 +195,15 @@ def _is_row(row, types: tuple) -> bool:
     return type(row) is list and len(row) == len(types) and all(type(v) is t for v, t in zip(row, types))
 
 
+DRAFT_WARNING = "fill the skeleton with your own points and story, then delete `draft: true`"
+
+
 def card_findings(card: Card) -> list[tuple[str, str]]:
-    """(field, message) for what is wrong with one card on its own, whatever the date."""
+    """(field, message) for what is wrong with one card on its own, whatever the date. A draft
+    (`srs draft`) has one: its back is a skeleton still to be written, so the checks of a written
+    back would only say that again."""
+    if card.draft:
+        return [("draft", DRAFT_WARNING)]
     found = []
     length = back_length(card)
     if length > MAX_BACK_CHARS:
@@ -311,8 +318,10 @@ def _repeated_line_warnings(
 
 
 def _card_lines(cards: Iterable[Card]) -> list[list[str]]:
-    """The lines of each card that boilerplate shows up in: outline, pitfalls and STAR prompts."""
+    """The lines of each card that boilerplate shows up in: outline, pitfalls and STAR prompts. A
+    draft's are the skeleton's placeholders, the same on every draft by design: none are counted."""
     return [
+        [] if card.draft else
         list(card.outline) + list(card.pitfalls) + ([t for _, texts in card.star.parts() for t in texts] if card.star else [])
         for card in cards
     ]

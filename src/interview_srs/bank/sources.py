@@ -147,10 +147,16 @@ def is_checkout(folder: Path) -> bool:
     return isinstance(project, dict) and project.get("name") == PROJECT_NAME
 
 
+def own_cards(home_dir: Path) -> Path:
+    """Your own cards folder, `cards/` next to the store (it may not exist yet): `srs draft`
+    writes there, and `srs review` reads it beside the bundled bank."""
+    return home_dir / "cards"
+
+
 def personal_folders(home_dir: Path, card_folders: tuple[str, ...] = ()) -> tuple[Path, ...]:
-    """Your own card folders: `cards/` next to the store when it exists, then `card_folders`
-    (relative ones are taken from the store's folder)."""
-    own = home_dir / "cards"
+    """Your own card folders: `own_cards` when it exists, then `card_folders` (relative ones are
+    taken from the store's folder)."""
+    own = own_cards(home_dir)
     folders = [own] if own.is_dir() else []
     for name in card_folders:
         folder = Path(name).expanduser()
@@ -172,6 +178,6 @@ def resolve(given: Path | None, home_dir: Path, card_folders: tuple[str, ...] = 
 
 
 __all__ = [
-    "CardFile", "CardSources", "bundled", "is_checkout", "no_card_files", "personal_folders", "resolve",
+    "CardFile", "CardSources", "bundled", "is_checkout", "no_card_files", "own_cards", "personal_folders", "resolve",
     "stat_card_files", "unreadable",
 ]

@@ -57,8 +57,8 @@ and mtime_ns are unchanged is not read again, one whose bytes hash the same is n
     id TEXT PK (the YAML id)
     deck, company, role TEXT; tags TEXT (JSON array: file tags then card tags)
     question TEXT; back TEXT (JSON object: star {situation,task,action,result: [text]} or null,
-        outline [text], assesses, pitfalls [text], example, sources [text],
-        followups [{q, cue}], as_of "YYYY-MM" or ""; older rows may lack the last two)
+        outline [text], assesses, pitfalls [text], example, sources [text], followups [{q, cue}],
+        as_of "YYYY-MM" or "" (older rows may lack these two), draft true on an unfilled draft)
     file TEXT (absolute path of the YAML file), line/column INTEGER (where the card starts)
     present INTEGER 0/1 — 0 when the file the card was last read from no longer has it (removal
         is judged per source: cards of sources not being synced are left alone): hidden from

@@ -156,6 +156,8 @@ def apply_sync(
         seen: set[str] = set()
         for key, deck in parsed.items():
             for card in deck.cards:
+                if card.retired:  # shipped to Anki marked as retired, never reviewed: hidden here
+                    continue
                 seen.add(card.id)
                 values = _card_text(deck, card, key)
                 old = before.get(card.id)
@@ -214,10 +216,8 @@ def apply_sync(
 def _card_text(deck: DeckFile, card: Card, key: str) -> tuple:
     """The values of a card's text columns (deck .. column), as `apply_sync` writes them."""
     content = card.content()
-    back = {
-        name: content[name]
-        for name in ("star", "outline", "assesses", "pitfalls", "example", "sources", "followups", "as_of")
-    }
+    names = ("star", "outline", "assesses", "pitfalls", "example", "sources", "followups", "as_of", "draft")
+    back = {name: content[name] for name in names if name in content}  # "draft" only on a draft card
     return (
         deck.deck,
         deck.company,

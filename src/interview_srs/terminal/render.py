@@ -145,6 +145,8 @@ def header_lines(card, texts: Texts, width: int, style: Style, counts: str = "")
         details.append(f"{texts.tags}: " + ", ".join(clean(t) for t in card.tags))
     if details:
         lines += [style.dim(line) for line in wrap(" · ".join(details), width)]
+    if card.back.get("draft"):
+        lines += [style.bold(line) for line in wrap(texts.draft, width)]
     if counts:
         lines.append(style.dim(counts))
     return lines

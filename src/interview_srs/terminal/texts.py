@@ -28,6 +28,7 @@ class Texts:
     company: str
     role: str
     tags: str
+    draft: str  # the header's mark on a card `srs draft` made and nobody has filled yet
     counts: str  # {due} {learning} {new}
     question_keys: str
     answer_keys: str
@@ -130,6 +131,7 @@ EN = Texts(
     company="Company",
     role="Role",
     tags="Tags",
+    draft="DRAFT: the interviewer's question with an empty skeleton; fill it in the card file",
     counts="due {due} · learning {learning} · new {new}",
     question_keys="Space/Enter show answer · s bury · ! suspend · e edit · w my answer · u undo · q quit",
     answer_keys="1-4 rate · s bury · ! suspend · e edit · w my answer · u undo · q quit",
@@ -231,6 +233,7 @@ ZH = Texts(
     company="公司",
     role="岗位",
     tags="标签",
+    draft="草稿：面经原题 + 空骨架，请在卡片文件里填写",
     counts="到期 {due} · 学习中 {learning} · 新卡 {new}",
     question_keys="空格/回车 显示答案 · s 搁置 · ! 暂停 · e 编辑 · w 我的答案 · u 撤销 · q 退出",
     answer_keys="1-4 评分 · s 搁置 · ! 暂停 · e 编辑 · w 我的答案 · u 撤销 · q 退出",

@@ -6,7 +6,7 @@ files, plans, and writes the one new file; it prints nothing, and the CLI words 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,9 @@ from interview_srs.bank.draft.hints import COMPANIES, Hints, read_hints, slug_fo
 from interview_srs.bank.draft.read import SourceText, read_source
 from interview_srs.bank.draft.skeleton import skeleton_for
 from interview_srs.bank.draft.write import DraftCard, card_file_text, file_stem, make_id, write_new_file
+from interview_srs.base.sanitize import one_line
+
+MAX_QUESTIONS = 300  # more is a question bank or a book, not one 面经: deduplicating it would crawl
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Plan:
     cards: tuple[DraftCard, ...]
     skipped: tuple[Skipped, ...]
     hints: Hints
+    found: tuple[int, ...] = ()  # questions found in each source, drafted or skipped
 
     def text(self, id_prefix: str, origin: str) -> str:
         """The card file, with ids `<id_prefix>-1`, `<id_prefix>-2`, …"""
@@ -85,24 +89,38 @@ def plan(
     role: str | None = None,
     deck: str | None = None,
     bank_questions: Mapping[str, str] | None = None,
+    bank_decks: Collection[str] = (),
 ) -> Plan:
-    """Cards for every question of `sources` not already in `bank_questions` (id → question)."""
+    """Cards for every question of `sources` not already in `bank_questions` (id → question).
+
+    Every source must hold a question. The deck is `deck`, else 面试::<company>::<role>; the bank
+    may not hold two decks of one name, so a default name the bank uses (`bank_decks`) gets a
+    草稿 subdeck (which `srs review --deck` on the bank's deck includes), and a given one is refused.
+    """
     if not sources:
         raise DraftError("no 面经 files given")
     hints = read_hints("\n".join(source.text for source in sources))
+    # what is given on the command line goes into the card file too: no control characters
+    company, role, deck = (one_line(value).strip() if value else value for value in (company, role, deck))
     company_name = _company_name(company) if company else hints.company
     role_name = role or hints.role
-    first = sources[0].name
-    if not company_name and not deck:
-        raise DraftError(f"{first}: the text names no company I know; give it with --company")
-    if not role_name and not deck:
-        raise DraftError(f"{first}: the text names no role I know; give it with --role")
+    first = str(sources[0].path)
+    missing = [name for name, value in (("company", company_name), ("role", role_name)) if not value]
+    if missing and not deck:
+        options = " and ".join(f"--{name}" for name in missing)
+        raise DraftError(
+            f"{first}: the text names no {' or '.join(missing)} I know; give {'them' if len(missing) > 1 else 'it'} with {options}"
+        )
     found: list[tuple[SourceText, Question]] = []
+    counts: list[int] = []
     for source in sources:
-        found.extend((source, question) for question in extract_questions(source.text))
-    if not found:
-        names = ", ".join(source.name for source in sources)
-        raise DraftError(f"{names}: no interview questions found")
+        questions = extract_questions(source.text)
+        if not questions:
+            raise DraftError(f"{source.path}: no interview questions found (numbered items, 问：/面试官： turns, or sentences that ask)")
+        if len(questions) > MAX_QUESTIONS:
+            raise DraftError(f"{source.path}: holds {len(questions)} questions; a 面经 has a few dozen, so draft the part you need")
+        found.extend((source, question) for question in questions)
+        counts.append(len(questions))
     refs = [f"{source.name}#L{source.line_in_file(q.line)}" for source, q in found]
     alike = in_bank.matches([q.text for _, q in found], bank_questions or {})
     cards: list[DraftCard] = []
@@ -125,12 +143,34 @@ def plan(
             example=question.answer,
             tags=(),  # company and role are the file's tags, which every card inherits
         ))
-    deck_name = deck or f"面试::{company_name}::{role_name}"
-    return Plan(deck_name, company_name, role_name, tuple(cards), tuple(skipped), hints)
+    deck_name = _free_deck(deck, f"面试::{company_name}::{role_name}", bank_decks)
+    return Plan(deck_name, company_name, role_name, tuple(cards), tuple(skipped), hints, tuple(counts))
 
 
-def draft(
-    paths: Sequence[Path | str],
+def _free_deck(given: str | None, default: str, bank_decks: Collection[str]) -> str:
+    """`given`, or `default` (with a 草稿 subdeck when the bank has that deck): a name no bank deck has
+    (Anki compares deck names without regard to case)."""
+    taken = {name.casefold() for name in bank_decks}
+    if given:
+        if given.casefold() in taken:
+            raise DraftError(f"deck '{given}' is already in your cards; give another --deck")
+        return given
+    if default.casefold() not in taken:
+        return default
+    for number in range(1, 1000):
+        name = f"{default}::草稿" + (str(number) if number > 1 else "")
+        if name.casefold() not in taken:
+            return name
+    raise DraftError(f"{default}::草稿 and 998 numbered decks exist already; give --deck")
+
+
+def draft(paths: Sequence[Path | str], **options) -> DraftReport:
+    """Read the 面经 files and `draft_sources` them (the options are its)."""
+    return draft_sources([read_source(path) for path in paths], **options)
+
+
+def draft_sources(
+    sources: Sequence[SourceText],
     *,
     out_dir: Path,
     company: str | None = None,
@@ -138,19 +178,16 @@ def draft(
     deck: str | None = None,
     company_slug: str | None = None,
     bank_questions: Mapping[str, str] | None = None,
+    bank_decks: Collection[str] = (),
 ) -> DraftReport:
-    """Read the 面经 files, draft their new questions into one new file in `out_dir`.
+    """Draft the new questions of the read 面经 into one new file in `out_dir`.
 
     `company_slug` (ascii) names the file and the card ids; by default it comes from the company.
     Nothing is written when every question is in the bank already (see DraftReport.all_in_bank).
     """
-    sources = [read_source(path) for path in paths]
-    result = plan(sources, company=company, role=role, deck=deck, bank_questions=bank_questions)
-    files = tuple(
-        FileRead(s.path, s.encoding, s.was_html, len([c for c in result.cards if c.source.startswith(s.name + "#")])
-                 + len([k for k in result.skipped if k.source.startswith(s.name + "#")]))
-        for s in sources
-    )
+    result = plan(sources, company=company, role=role, deck=deck, bank_questions=bank_questions,
+                  bank_decks=bank_decks)
+    files = tuple(FileRead(s.path, s.encoding, s.was_html, n) for s, n in zip(sources, result.found))
     slug = slug_for(company_slug or "") or slug_for(result.company) or "draft"
     stem = file_stem(slug, Path(sources[0].name).stem)
     origin = "、".join(source.name for source in sources)

@@ -17,8 +17,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from interview_srs.bank.draft.errors import DraftError
+from interview_srs.base.sanitize import one_line, printable
 
-MAX_BYTES = 10 * 1024 * 1024  # a 面经 is a few pages; anything near this is not one
+MAX_BYTES = 10 * 1024 * 1024  # refused from this size on: a 面经 is a few pages, anything near this is not one
 # GB2312 and GBK are subsets of GB18030: decoding with the superset never loses a character a
 # detector attributed to one of the smaller tables.
 _CHINESE_LEGACY = {"gb2312", "gbk", "gb18030", "cp936", "hz", "euc_cn", "ms936"}
@@ -77,14 +78,14 @@ def read_source(path: Path | str) -> SourceText:
         raise DraftError(f"{shown}: is a folder; give the 面经 text file itself")
     if not stat.S_ISREG(info.st_mode):
         raise DraftError(f"{shown}: is not a regular file")
-    if info.st_size > MAX_BYTES:
+    if info.st_size >= MAX_BYTES:
         raise DraftError(f"{shown}: is {info.st_size / 1024 / 1024:.1f} MB; a 面经 must be under 10 MB")
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            data = handle.read(MAX_BYTES)
     except OSError as exc:
         raise DraftError(f"{shown}: cannot read the file: {exc.strerror or exc}") from None
-    if len(data) > MAX_BYTES:  # it grew since stat
+    if len(data) >= MAX_BYTES:  # it grew since stat
         raise DraftError(f"{shown}: is over 10 MB; a 面经 must be under 10 MB")
     text, encoding = decode(data, shown)
     was_html = looks_like_html(text)
@@ -94,7 +95,8 @@ def read_source(path: Path | str) -> SourceText:
     text = normalise(text)
     if not text.strip():
         raise DraftError(f"{shown}: has no text" + (" outside its HTML tags" if was_html else ""))
-    return SourceText(path=path, name=path.name, text=text, encoding=encoding, was_html=was_html,
+    # The name is provenance on every card: without control characters, or the card file is invalid
+    return SourceText(path=path, name=one_line(path.name), text=text, encoding=encoding, was_html=was_html,
                       source_lines=source_lines)
 
 
@@ -201,9 +203,10 @@ def html_to_text_and_lines(html: str) -> tuple[str, tuple[int, ...]]:
 
 
 def normalise(text: str) -> str:
-    """`\n` line breaks, ordinary spaces, no invisible characters or trailing spaces."""
+    """`\n` line breaks, ordinary spaces, no invisible characters, escape sequences, control
+    characters (which a card may not hold) or trailing spaces."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
-    text = text.replace("\x85", "\n")
+    text = printable(text.replace("\x85", "\n"))
     # Lines are neither joined nor dropped: a question's line number is the file's line number.
     return "\n".join(line.rstrip() for line in text.split("\n"))

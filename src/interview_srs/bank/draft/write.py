@@ -94,10 +94,14 @@ def make_id(prefix: str, number: int, taken: set[str]) -> str:
 
 
 def file_stem(company_slug: str, source_stem: str) -> str:
-    """`<company>-<ascii part of the input's name>`, e.g. "meituan-mianjing"; ascii only."""
-    stem = re.sub(r"[^a-z0-9]+", "-", source_stem.lower()).strip("-")
-    parts = [p for p in (company_slug, stem) if p]
-    return "-".join(parts)[:48].strip("-") or "draft"
+    """`<company>-<ascii part of the input's name>`, e.g. "meituan-mianjing"; ascii only. An input
+    already named after the company is not named twice ("meituan-numbered", not
+    "meituan-meituan-numbered")."""
+    words = [w for w in re.split(r"[^a-z0-9]+", source_stem.lower()) if w]
+    slug = [w for w in re.split(r"[^a-z0-9]+", company_slug.lower()) if w]
+    if slug and words[: len(slug)] == slug:
+        words = words[len(slug):]
+    return "-".join(slug + words)[:48].strip("-") or "draft"
 
 
 def write_new_file(out_dir: Path, stem: str, text_for) -> Path:
