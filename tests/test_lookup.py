@@ -28,7 +28,8 @@ def srs(cards_dir: Path, home: Path, *args: str, keys: str | None = None, now: s
 def test_search_matches_question_back_and_tags_by_any_substring(cards_dir, home):
     result = srs(cards_dir, home, "search", "数据")  # in ant-biggest-challenge's STAR action only
     assert result.exit_code == 0
-    assert result.output == "1 card match “数据”:\n  ant-biggest-challenge  面试::蚂蚁集团::用户运营  在实习期间遇到的最大挑战是什么？\n"
+    # the question is cut so the line fits 80 columns
+    assert result.output == "1 card match “数据”:\n  ant-biggest-challenge  面试::蚂蚁集团::用户运营  在实习期间遇到的最大挑战是什…\n"
     tags = srs(cards_dir, home, "search", "情景").output  # a tag
     assert tags.splitlines()[1].split()[0] == "xhs-abusive-user"
     assert srs(cards_dir, home, "search", "MOB").output.startswith("1 card match “MOB”:\n  ant-mob1-3 ")
@@ -95,4 +96,4 @@ def test_suspend_list_and_unsuspend(cards_dir, home):
     assert srs(cards_dir, home, "unsuspend", "ant-mob1-3").output == "Unsuspended “为什么关注 MOB1-3 卡的平均消费？” (ant-mob1-3).\n"
     assert srs(cards_dir, home, "suspend", "--list").output == "xhs-abusive-user  用户私信辱骂客服，你怎么办？\n"
     usage = srs(cards_dir, home, "suspend")
-    assert usage.exit_code == 2 and "Error: give the ids of the cards to suspend, or --list" in usage.output
+    assert usage.exit_code == 2 and "Error: give the ids of the cards to suspend, --deck PATTERN, or --list" in usage.output

@@ -86,8 +86,9 @@ def test_the_text_report(store):
     text = render_text(collect(store, CONFIG, CardFilter(), T0, DAY), EN)
     lines = text.splitlines()
     assert lines[0] == "Statistics for 2025-03-01 (study days start at 4:00)"
-    assert lines[2].split() == ["Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due", "today", "Retention"]
-    assert lines[3] == "面试::小红书::客服          1      0       0        0     0       0          0  none yet (target 90%)"
+    assert lines[2].split() == ["Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due", "Retention"]
+    # the levels every deck shares (面试) are left out; retention against its target
+    assert lines[3] == "小红书::客服          1      0       0        0     0       0    0      -/90%"
     assert lines[7:13] == [
         "Due in the next 30 days: 1 in all, most on 03-01 (1)",
         "  █",
@@ -151,7 +152,7 @@ def test_predicted_recall_at_a_time_per_deck_and_the_weakest_cards(store):
     assert ant.mean == pytest.approx(mob / 2)
     assert xhs.mean == pytest.approx(abusive) and xhs.below_target == (abusive < 0.95)
     # never-seen cards are counted per deck, not listed among the weakest
-    assert [c for c, _d, _r in forecast.weakest] == sorted(
+    assert [c for c, _d, _r, _q in forecast.weakest] == sorted(
         ["ant-mob1-3", "xhs-abusive-user"], key=lambda c: recall_at(store.state(c), at)
     )
     text = render_forecast(forecast, EN, timezone.utc)
@@ -159,6 +160,10 @@ def test_predicted_recall_at_a_time_per_deck_and_the_weakest_cards(store):
     assert lines[0] == "Predicted recall at 2025-03-11 10:00"
     assert lines[2].split() == ["Deck", "Cards", "Never", "seen", "Mean", "Lowest", "Below", "target"]
     assert lines[-3] == "Weakest cards"
+    # the weakest cards are named by their questions, not their ids
+    assert [line.split()[1] for line in lines[-2:]] == [
+        {"ant-mob1-3": "为什么关注", "xhs-abusive-user": "用户私信辱骂客服，你怎么办？"}[c] for c, *_ in forecast.weakest
+    ]
 
 
 def test_answer_times_per_deck_and_the_slowest_cards(store):

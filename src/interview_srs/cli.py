@@ -112,7 +112,8 @@ ANSWERS_OPTION = click.option(
 
 
 DECK_OPTION = click.option(
-    "--deck", metavar="PATTERN", help="Only decks matching this glob (and their subdecks)."
+    "--deck", metavar="PATTERN",
+    help="Only decks whose path matches this glob (subdecks too), or whose path or company contains this word.",
 )
 
 
@@ -299,25 +300,30 @@ def show(cards_dir: Path | None, store_path: Path | None, card_id: str) -> None:
 @CARDS_OPTION
 @STORE_OPTION
 @click.option("--list", "list_them", is_flag=True, help="List the suspended cards.")
+@click.option("--deck", metavar="PATTERN", help="Every card of the decks --deck selects (as in srs review).")
 @click.argument("card_ids", metavar="ID...", nargs=-1)
-def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, card_ids: tuple[str, ...]) -> None:
+def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, deck: str | None,
+            card_ids: tuple[str, ...]) -> None:
     """Keep cards out of reviews until `srs unsuspend` (the `!` key does it during a review)."""
     from interview_srs.commands.lookup import suspend_command
 
-    if not card_ids and not list_them:
-        raise click.UsageError("give the ids of the cards to suspend, or --list")
-    echo(library_errors(lambda: suspend_command(cards_dir, store_path, card_ids, list_them)))
+    if not card_ids and not list_them and deck is None:
+        raise click.UsageError("give the ids of the cards to suspend, --deck PATTERN, or --list")
+    echo(library_errors(lambda: suspend_command(cards_dir, store_path, card_ids, list_them, deck)))
 
 
 @cli.command()
 @CARDS_OPTION
 @STORE_OPTION
-@click.argument("card_ids", metavar="ID...", nargs=-1, required=True)
-def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[str, ...]) -> None:
+@click.option("--deck", metavar="PATTERN", help="Every card of the decks --deck selects (as in srs review).")
+@click.argument("card_ids", metavar="ID...", nargs=-1)
+def unsuspend(cards_dir: Path | None, store_path: Path | None, deck: str | None, card_ids: tuple[str, ...]) -> None:
     """Bring suspended cards back into reviews."""
     from interview_srs.commands.lookup import unsuspend_command
 
-    echo(library_errors(lambda: unsuspend_command(cards_dir, store_path, card_ids)))
+    if not card_ids and deck is None:
+        raise click.UsageError("give the ids of the cards to unsuspend, or --deck PATTERN")
+    echo(library_errors(lambda: unsuspend_command(cards_dir, store_path, card_ids, deck)))
 
 
 # -- Anki sync, optimisation, export -------------------------------------------------------------

@@ -9,7 +9,7 @@ from datetime import datetime
 from interview_srs.schedule.config import Config
 from interview_srs.schedule.readiness import recall_at
 from interview_srs.schedule.scheduler import NEW
-from interview_srs.store import Answer, Store, StoreError, StoredCard
+from interview_srs.store import Answer, CardFilter, Store, StoreError, StoredCard
 from interview_srs.store import lookups
 
 
@@ -48,4 +48,10 @@ def set_suspended(store: Store, card_ids: tuple[str, ...], suspended: bool) -> l
     return cards
 
 
-__all__ = ["CardFacts", "card_facts", "set_suspended"]
+def deck_card_ids(store: Store, filt: CardFilter) -> tuple[str, ...]:
+    """The present cards of `--deck`'s decks (`store.home.card_filter`): a whole deck set aside
+    with `srs suspend --deck` or brought back with `srs unsuspend --deck`."""
+    return tuple(row[0] for row in store.stat_cards(filt))
+
+
+__all__ = ["CardFacts", "card_facts", "deck_card_ids", "set_suspended"]

@@ -48,7 +48,7 @@ class Texts:
     summary_ratings: str
     summary_tomorrow: str  # {due} {new}
     stats_title: str  # {today} {rollover}
-    stats_columns: tuple[str, ...]  # deck, new, learning, review, relearning, suspended, buried, due today, retention
+    stats_columns: tuple[str, ...]  # deck, new, learning, review, relearning, suspended, buried, due today, retention/target
     stats_total: str
     stats_forecast: str
     stats_history: str
@@ -131,7 +131,7 @@ EN = Texts(
     role="Role",
     tags="Tags",
     counts="due {due} · learning {learning} · new {new}",
-    question_keys="Space/Enter show answer · s bury · ! suspend · e edit · w my answer · u undo · q quit",
+    question_keys="Space show answer · s bury · ! suspend · e edit · w my answer · u undo · q quit",
     answer_keys="1-4 rate · s bury · ! suspend · e edit · w my answer · u undo · q quit",
     rate_hint="Press 1, 2, 3 or 4 to rate.",
     no_cards="Nothing to review right now.",
@@ -150,7 +150,7 @@ EN = Texts(
     summary_ratings="Ratings:",
     summary_tomorrow="Due tomorrow: {due}, plus up to {new} new cards.",
     stats_title="Statistics for {today} (study days start at {rollover}:00)",
-    stats_columns=("Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due today", "Retention"),
+    stats_columns=("Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due", "Retention"),
     stats_total="Total",
     stats_forecast="Due in the next 30 days",
     stats_history="Reviews in the last 30 days",
@@ -170,8 +170,8 @@ EN = Texts(
     summary_next="Nothing is due now; the next card is due {when}.",
     stats_fresh="{cards} cards in {decks} decks, none reviewed yet. Start with `srs review`.",
     stats_no_store="No reviews yet (no store at {path}). Start with `srs review`.",
-    stats_target="{value} (target {desired})",
-    stats_no_value="none yet (target {desired})",
+    stats_target="{value}/{desired}",
+    stats_no_value="-/{desired}",
     stats_chart="{title}: {total} in all, most on {day} ({peak})",
     stats_chart_empty="{title}: none",
     stats_leeches="Leeches (forgotten {threshold}+ times; rework your answer with `srs answer ID`):",
@@ -251,7 +251,7 @@ ZH = Texts(
     summary_ratings="评分：",
     summary_tomorrow="明天到期：{due} 张，另有最多 {new} 张新卡。",
     stats_title="{today} 的统计（每天 {rollover}:00 开始新的一天）",
-    stats_columns=("牌组", "新卡", "学习中", "复习", "重学", "暂停", "搁置", "今日到期", "记忆保持率"),
+    stats_columns=("牌组", "新卡", "学习中", "复习", "重学", "暂停", "搁置", "到期", "保持率"),
     stats_total="合计",
     stats_forecast="未来 30 天到期",
     stats_history="过去 30 天复习量",
@@ -271,8 +271,8 @@ ZH = Texts(
     summary_next="现在没有到期的卡片；下一张在 {when} 到期。",
     stats_fresh="共 {cards} 张卡片、{decks} 个牌组，还没有复习过。从 `srs review` 开始吧。",
     stats_no_store="还没有复习记录（{path} 不存在）。从 `srs review` 开始吧。",
-    stats_target="{value}（目标 {desired}）",
-    stats_no_value="暂无（目标 {desired}）",
+    stats_target="{value}/{desired}",
+    stats_no_value="-/{desired}",
     stats_chart="{title}：共 {total}，最多在 {day}（{peak}）",
     stats_chart_empty="{title}：无",
     stats_leeches="难记卡（遗忘 {threshold} 次以上；用 `srs answer ID` 重写你的答案）：",
