@@ -178,15 +178,17 @@ def interview() -> None:
               help="When the interview starts, in your time zone.")
 @click.option("--deck", "decks", multiple=True, metavar="PATTERN",
               help="Decks to prepare (glob, repeatable) [default: decks whose path or company contains NAME].")
+@click.option("--openers/--no-openers", default=True, show_default=True,
+              help="Add the general opener deck (self-introduction, why us, 反问) to the decks.")
 def interview_add(cards_dir: Path, store_path: Path | None, name: str, day: str, clock: str,
-                  decks: tuple[str, ...]) -> None:
+                  decks: tuple[str, ...], openers: bool) -> None:
     """Add the interview NAME on DATE (YYYY-MM-DD).
 
     Example: srs interview add 快手 2026-12-03 --time 14:00
     """
     from interview_srs.commands.interviews import add_command
 
-    echo(library_errors(lambda: add_command(cards_dir, store_path, name, day, clock, decks)))
+    echo(library_errors(lambda: add_command(cards_dir, store_path, name, day, clock, decks, openers=openers)))
 
 
 @interview.command("list")
