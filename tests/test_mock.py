@@ -278,7 +278,7 @@ def test_mock_history_shows_in_stats(mock_cards, home):
     text = CliRunner().invoke(cli, ["stats", "--cards", str(mock_cards)],
                               env={"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "en_US.UTF-8", "LC_ALL": None, "TZ": "UTC"})
     assert "\nMock interviews\n" in text.output
-    assert "  all  2/2 answered · rating 1.5 · overruns 0 · weakest: " in text.output
+    assert "\n2025-03-01 10:00  all\n  2/2 answered · rating 1.5 · overruns 0 · weakest: " in text.output
     data = json.loads(CliRunner().invoke(cli, ["stats", "--cards", str(mock_cards), "--json"],
                                          env={"SRS_HOME": str(home), "SRS_NOW": NOW}).output)
     (entry,) = data["mock_history"]
@@ -379,7 +379,7 @@ def test_kill_9_mid_mock_loses_no_rating_given(mock_cards, home):
     assert [q[4] for q in questions] == [3, 3, None, None]
     stats = CliRunner().invoke(cli, ["stats", "--cards", str(mock_cards)],
                                env={"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "en_US.UTF-8", "LC_ALL": None})
-    assert "2/4 answered · rating 3.0 · overruns 0 · weakest: none (interrupted)" in stats.output
+    assert "  all (interrupted)\n  2/4 answered · rating 3.0 · overruns 0 · weakest: none\n" in stats.output
     with Store.open(home / "store.sqlite3") as store:
         assert store.integrity_check() == "ok"
 

@@ -274,19 +274,19 @@ def render_forecast(forecast: Forecast, texts: Texts, zone) -> str:
 
 
 def mock_history_lines(runs, texts: Texts, zone=None) -> list[str]:
-    """The latest `srs mock` runs (store/mocks.RunSummary), one line each, started in the user's
-    time zone (scheduler.local_zone; None: the system's); nothing if none."""
+    """The latest `srs mock` runs (store/mocks.RunSummary): when (in the user's time zone:
+    scheduler.local_zone; None: the system's) and what, then the figures; nothing if none."""
     if not runs:
         return []
     lines = ["", texts.mock_history]
     for run in runs:
         average = "-" if run.average_rating is None else f"{run.average_rating:.1f}"
-        line = texts.mock_history_line.format(
-            date=f"{_local(run.started, zone):%Y-%m-%d %H:%M}", scope=clean(run.scope),
+        started = f"{_local(run.started, zone):%Y-%m-%d %H:%M}  {clean(run.scope)}"
+        lines.append(started if run.finished else f"{started} {texts.mock_interrupted}")
+        lines.append("  " + texts.mock_history_line.format(
             answered=run.answered, planned=run.planned, average=average, overruns=run.overruns,
             weakest=clean(", ".join(run.weakest) or texts.mock_none),
-        )
-        lines.append(line if run.finished else f"{line} {texts.mock_interrupted}")
+        ))
     return fit_lines(lines)
 
 

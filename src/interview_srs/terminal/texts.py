@@ -109,8 +109,9 @@ class Texts:
     mock_review_next: str
     mock_none: str
     mock_history: str
-    mock_history_line: str  # {date} {scope} {answered} {planned} {average} {overruns} {weakest}
+    mock_history_line: str  # {answered} {planned} {average} {overruns} {weakest}, under the date and scope
     mock_interrupted: str
+    mock_general_openers: str  # {deck}
 
 
 EN = Texts(
@@ -202,7 +203,7 @@ EN = Texts(
     mock_coverage="Your typed answer covered",
     mock_followup="Follow-up",
     mock_suggested="suggested: {rating}",
-    mock_rate_keys="1-4 rate · q stop",
+    mock_rate_keys="1-4 rate · w my answer · q stop",
     mock_report_title="Mock interview report: {answered} of {planned} questions",
     mock_missed="missed:",
     mock_report_totals="Overruns: {overruns} · average rating {average}",
@@ -210,8 +211,9 @@ EN = Texts(
     mock_review_next="Review next:",
     mock_none="none",
     mock_history="Mock interviews",
-    mock_history_line="{date}  {scope}  {answered}/{planned} answered · rating {average} · overruns {overruns} · weakest: {weakest}",
+    mock_history_line="{answered}/{planned} answered · rating {average} · overruns {overruns} · weakest: {weakest}",
     mock_interrupted="(interrupted)",
+    mock_general_openers="The opening and 反问 questions come from the general deck {deck}.",
 )
 
 ZH = Texts(
@@ -303,7 +305,7 @@ ZH = Texts(
     mock_coverage="你的回答覆盖了",
     mock_followup="追问",
     mock_suggested="建议评分：{rating}",
-    mock_rate_keys="1-4 评分 · q 结束",
+    mock_rate_keys="1-4 评分 · w 我的答案 · q 结束",
     mock_report_title="模拟面试报告：共 {planned} 题，答了 {answered} 题",
     mock_missed="遗漏：",
     mock_report_totals="超时 {overruns} 题 · 平均评分 {average}",
@@ -311,8 +313,9 @@ ZH = Texts(
     mock_review_next="接下来复习：",
     mock_none="无",
     mock_history="模拟面试记录",
-    mock_history_line="{date}  {scope}  答了 {answered}/{planned} 题 · 平均评分 {average} · 超时 {overruns} · 薄弱：{weakest}",
+    mock_history_line="答了 {answered}/{planned} 题 · 平均评分 {average} · 超时 {overruns} · 薄弱：{weakest}",
     mock_interrupted="（中断）",
+    mock_general_openers="开场题和反问题取自通用牌组 {deck}。",
 )
 
 
