@@ -273,6 +273,26 @@ def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: 
         raise UserError(error) from None
 
 
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.option("--interview", metavar="NAME", help="The cards of a planned interview, weakest at its time first.")
+@DECK_OPTION
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to this file (atomically) instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True,
+              help="html: one self-contained page (prints on A4, reads on a phone); md: Markdown.")
+@ANSWERS_OPTION
+def sheet(cards_dir: Path | None, store_path: Path | None, interview: str | None, deck: str | None,
+          out: Path | None, fmt: str, answers_dir: Path | None) -> None:
+    """A page to skim before an interview: questions, keywords, figures, your answers, follow-ups."""
+    from interview_srs.commands.sheet import run_sheet
+
+    if interview is None and deck is None:
+        raise click.UsageError("give --interview NAME, --deck PATTERN, or both")
+    run_sheet(cards_dir, store_path, interview=interview, deck=deck, out=out, fmt=fmt, answers_dir=answers_dir)
+
+
 # -- finding and managing cards -------------------------------------------------------------------
 
 

@@ -112,6 +112,11 @@ class Texts:
     mock_history_line: str  # {answered} {planned} {average} {overruns} {weakest}, under the date and scope
     mock_interrupted: str
     mock_general_openers: str  # {deck}
+    sheet_title: str  # {title}
+    sheet_subtitle: str  # {count} {at}
+    sheet_recall: str  # {recall}
+    sheet_never: str
+    sheet_metric: str
 
 
 EN = Texts(
@@ -214,6 +219,11 @@ EN = Texts(
     mock_history_line="{answered}/{planned} answered · rating {average} · overruns {overruns} · weakest: {weakest}",
     mock_interrupted="(interrupted)",
     mock_general_openers="The opening and 反问 questions come from the general deck {deck}.",
+    sheet_title="{title}: the sheet to skim",
+    sheet_subtitle="{count} cards, weakest first (predicted recall at {at})",
+    sheet_recall="recall {recall}",
+    sheet_never="never reviewed",
+    sheet_metric="Figures to quote",
 )
 
 ZH = Texts(
@@ -316,6 +326,11 @@ ZH = Texts(
     mock_history_line="答了 {answered}/{planned} 题 · 平均评分 {average} · 超时 {overruns} · 薄弱：{weakest}",
     mock_interrupted="（中断）",
     mock_general_openers="开场题和反问题取自通用牌组 {deck}。",
+    sheet_title="{title} 面试速览",
+    sheet_subtitle="共 {count} 张卡片，最薄弱的在前（{at} 的预测记忆率）",
+    sheet_recall="记忆率 {recall}",
+    sheet_never="未复习",
+    sheet_metric="可引用的数字",
 )
 
 
