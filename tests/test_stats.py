@@ -210,3 +210,20 @@ def test_retrievability_follows_the_decay_of_the_configured_parameters(store):
     default = fsrs.Scheduler().get_card_retrievability(to_fsrs(state, at), at)
     assert collect(store, CONFIG, CardFilter(), at, DAY).average_retrievability == pytest.approx(default)
     assert abs(expected - default) > 0.01
+
+
+def test_mock_runs_show_in_the_users_time_zone_not_utc(tmp_path, home, utc):
+    from click.testing import CliRunner
+
+    from interview_srs.cli import cli
+    from conftest import write_file
+
+    cards = write_file(tmp_path / "cards" / "m.yaml", "deck: 面试::测试\ncards:\n  - id: q1\n    question: 讲一个挑战。\n"
+                       "    outline: [背景, 做法]\n    tags: [行为]\n").parent
+    env = {"SRS_HOME": str(home), "SRS_NOW": "2025-03-01T10:00:00+08:00", "LANG": "en_US.UTF-8", "LC_ALL": None}
+    assert CliRunner().invoke(cli, ["mock", "--cards", str(cards)], env=env, input=" \n3\n").exit_code == 0
+    text = CliRunner().invoke(cli, ["stats", "--cards", str(cards)], env=env).output
+    assert "\nMock interviews\n2025-03-01 10:00  all\n  1/1 answered" in text  # 02:00 UTC
+    (home / "config.toml").write_text('fuzz = false\ntimezone = "America/New_York"\n', "utf-8")
+    text = CliRunner().invoke(cli, ["stats", "--cards", str(cards)], env=env).output
+    assert "\nMock interviews\n2025-02-28 21:00  all\n" in text

@@ -36,7 +36,7 @@ def show_command(cards_dir: Path | None, store_path: Path | None, card_id: str) 
 
     with _opened(cards_dir, store_path) as (home, at):
         facts = card_facts(home.store, home.config, card_id, at)
-        return show_text(facts, texts_for(), at, StudyDay(home.config.day_starts_at))
+        return show_text(facts, texts_for(), at, home.study_day)  # times in the user's zone
 
 
 def suspend_command(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[str, ...],
@@ -117,18 +117,16 @@ def show_text(facts: CardFacts, texts: Texts, at: datetime, study_day: StudyDay)
     if state.state == NEW:
         lines.append("State: new (never answered)" + _joined(status))
     else:
-        lines.append(
-            f"State: {STATE_NAMES[state.state]} · due {_local(state.due, study_day)} · "
-            f"stability {state.stability:.1f} d · difficulty {state.difficulty:.1f} · "
-            f"lapses {facts.lapses}" + _joined(status)
-        )
+        lines.append(f"State: {STATE_NAMES[state.state]} · due {_local(state.due, study_day)} · "
+                     f"lapses {facts.lapses}" + _joined(status))
+        lines.append(f"Memory: stability {state.stability:.1f} d · difficulty {state.difficulty:.1f}")
         lines.append(f"Predicted recall now: {facts.recall * 100:.0f}% (target {facts.desired_retention * 100:.0f}%)")
     if facts.leech:
         lines.append(texts.leech.format(lapses=facts.lapses, card=card.id))
     history = facts.history
     if not history:
         lines.append("History: no answers yet.")
-        return "\n".join(lines)
+        return "\n".join(render.fit_lines(lines, WIDTH))
     lines.append(f"History ({len(history)} answer{'s' if len(history) != 1 else ''}):")
     for answer in history:
         took = f"{answer.duration_ms / 1000:.0f}s" if answer.duration_ms is not None else "-"
@@ -137,7 +135,7 @@ def show_text(facts: CardFacts, texts: Texts, at: datetime, study_day: StudyDay)
             f"  {_local(answer.reviewed, study_day)}  {texts.ratings[answer.rating - 1]:<5}  {took:>4}  "
             f"{STATE_NAMES[answer.before.state]} → {STATE_NAMES[answer.after.state]}, next in {interval}"
         )
-    return "\n".join(lines)
+    return "\n".join(render.fit_lines(lines, WIDTH))
 
 
 def suspended_text(cards: list[StoredCard], suspended: bool) -> str:
