@@ -182,3 +182,12 @@ def test_show_names_the_company_placeholder_and_interview_reports_carry_question
         (report,) = reports(store, load_config(planned / "config.toml"), now({"SRS_NOW": NOW}))
     assert report.questions["open-why-company"] == "你为什么选择测试公司？"  # the interview's company
     assert set(report.questions) == {card_id for card_id, _deck, _recall in report.recalls}
+
+
+def test_the_review_screen_names_the_company_of_the_interview_covering_the_card(bank, planned, tmp_path):
+    covered = srs(bank, planned, "review", "--deck", "开场", keys="\n\nq\n").output  # the first opener card
+    assert "{公司}" not in covered and "测试公司" in covered  # open-ask-* or open-why-*: both name it
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    general = srs(bank, alone, "review", "--deck", "开场", keys="\n\nq\n").output
+    assert "{公司}" not in general and "贵公司" in general and "测试公司" not in general
