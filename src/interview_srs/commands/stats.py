@@ -307,4 +307,5 @@ __all__ = [
     "render_text",
     "report",
     "stats_json",
+    "table",
 ]

@@ -26,7 +26,7 @@ CLAUSE = re.compile(r"[^。；;\n]+")
 # metric (ROI 2.0, DAU 3000) — not a prompt that only names one.
 METRIC = re.compile(r"\d[\d.,]*\s*(?:%|％|万|亿|倍|元|个百分点|pp)")
 NAMED = re.compile(r"(?:ROI|GMV|DAU|MAU|CTR|CVR|ARPU|LTV|NPS|留存|转化率|复购)")
-KEYWORD_CELLS = 14  # a STAR prompt longer than this is cut at its first clause
+KEYWORD_CHARS = 14  # a STAR prompt whose head is longer than this is cut at its first clause
 METRICS = 2
 
 
@@ -85,9 +85,9 @@ def keyword(prompt: str) -> str:
     """A STAR prompt as a keyword: without its time budget, cut at `：` or its first clause."""
     text = BUDGET.sub("", prompt).strip()
     head = re.split(r"[：:]", text, maxsplit=1)[0]
-    if len(head) <= KEYWORD_CELLS:
+    if len(head) <= KEYWORD_CHARS:
         return head
-    return re.split(r"[，,；;。（(]", text, maxsplit=1)[0][:KEYWORD_CELLS * 2]
+    return re.split(r"[，,；;。（(]", text, maxsplit=1)[0][:KEYWORD_CHARS * 2]
 
 
 def figures(texts: list[str]) -> tuple[str, ...]:
