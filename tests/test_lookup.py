@@ -29,7 +29,8 @@ def srs(cards_dir: Path, home: Path, *args: str, keys: str | None = None, now: s
 def test_search_matches_question_back_and_tags_by_any_substring(cards_dir, home):
     result = srs(cards_dir, home, "search", "数据")  # in ant-biggest-challenge's STAR action only
     assert result.exit_code == 0
-    assert result.output == "1 card match “数据”:\n  ant-biggest-challenge  面试::蚂蚁集团::用户运营  在实习期间遇到的最大挑战是什么？\n"
+    # the question is cut so the line fits 80 columns
+    assert result.output == "1 card match “数据”:\n  ant-biggest-challenge  面试::蚂蚁集团::用户运营  在实习期间遇到的最大挑战是什…\n"
     tags = srs(cards_dir, home, "search", "情景").output  # a tag
     assert tags.splitlines()[1].split()[0] == "xhs-abusive-user"
     assert srs(cards_dir, home, "search", "MOB").output.startswith("1 card match “MOB”:\n  ant-mob1-3 ")
@@ -49,10 +50,10 @@ def test_show_prints_the_card_its_state_recall_and_history(cards_dir, home):
     later = "2025-03-04T10:00:00+00:00"
     result = srs(cards_dir, home, "show", "ant-biggest-challenge", now=later)
     tail = result.output.splitlines()[-4:]
-    assert tail[0] == (
-        f"State: review · due {state.due:%Y-%m-%d %H:%M} · stability {state.stability:.1f} d · "
-        f"difficulty {state.difficulty:.1f} · lapses 0"
-    )
+    assert result.output.splitlines()[-5:-3] == [
+        f"State: review · due {state.due:%Y-%m-%d %H:%M} · lapses 0",
+        f"Memory: stability {state.stability:.1f} d · difficulty {state.difficulty:.1f}",
+    ]
     from interview_srs.schedule.readiness import recall_at
 
     moment = datetime.fromisoformat(later)
@@ -96,4 +97,38 @@ def test_suspend_list_and_unsuspend(cards_dir, home):
     assert srs(cards_dir, home, "unsuspend", "ant-mob1-3").output == "Unsuspended “为什么关注 MOB1-3 卡的平均消费？” (ant-mob1-3).\n"
     assert srs(cards_dir, home, "suspend", "--list").output == "xhs-abusive-user  用户私信辱骂客服，你怎么办？\n"
     usage = srs(cards_dir, home, "suspend")
-    assert usage.exit_code == 2 and "Error: give the ids of the cards to suspend, or --list" in usage.output
+    assert usage.exit_code == 2 and "Error: give the ids of the cards to suspend, --deck PATTERN, or --list" in usage.output
+
+
+def test_every_deck_option_takes_a_glob_or_a_word_in_the_deck_path_or_company(cards_dir, home):
+    from interview_srs.store.home import decks_matching
+
+    decks = ["面试::快手::营销服务", "面试::小红书::客服", "面试::通用::开场与反问"]
+    companies = {"面试::快手::营销服务": "快手", "面试::小红书::客服": "Xiaohongshu Inc"}
+    assert decks_matching(decks, "快手") == ("面试::快手::营销服务",)  # a word in the path
+    assert decks_matching(decks, "xiaohongshu", companies) == ("面试::小红书::客服",)  # in the company
+    assert decks_matching(decks, "面试::快手") == ("面试::快手::营销服务",)  # a path: its subdecks
+    assert decks_matching(decks, "面试::快") == ()  # a path is not a word: whole levels only
+    assert decks_matching(decks, "*客服") == ("面试::小红书::客服",)
+    assert decks_matching(decks, "营销") == ("面试::快手::营销服务",)
+    review = srs(cards_dir, home, "review", "--deck", "小红书", keys="q\n")
+    assert review.exit_code == 0 and "用户私信辱骂客服" in review.output
+    by_company = srs(cards_dir, home, "stats", "--deck", "蚂蚁集团")
+    assert by_company.exit_code == 0 and "小红书" not in by_company.output
+
+
+def test_suspend_and_unsuspend_a_whole_deck(cards_dir, home):
+    result = srs(cards_dir, home, "suspend", "--deck", "蚂蚁")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Suspended 2 cards in 面试::蚂蚁集团::用户运营.\n"
+    assert [line.split()[0] for line in srs(cards_dir, home, "suspend", "--list").output.splitlines()] == [
+        "ant-biggest-challenge", "ant-mob1-3"]
+    review = srs(cards_dir, home, "review", keys="q\n")
+    assert "due 0 · learning 0 · new 1" in review.output
+    both = srs(cards_dir, home, "unsuspend", "ant-mob1-3", "--deck", "面试::蚂蚁集团")
+    assert both.output == ("Unsuspended “为什么关注 MOB1-3 卡的平均消费？” (ant-mob1-3).\n"
+                           "Unsuspended 1 card in 面试::蚂蚁集团::用户运营.\n")
+    assert srs(cards_dir, home, "suspend", "--list").output == "No suspended cards.\n"
+    missing = srs(cards_dir, home, "suspend", "--deck", "没有")
+    assert missing.exit_code == 1 and missing.output.startswith("Error: no deck matches '没有'")
+    assert srs(cards_dir, home, "unsuspend").exit_code == 2

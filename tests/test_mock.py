@@ -279,7 +279,7 @@ def test_mock_history_shows_in_stats(mock_cards, home):
     text = CliRunner().invoke(cli, ["stats", "--cards", str(mock_cards)],
                               env={"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "en_US.UTF-8", "LC_ALL": None, "TZ": "UTC"})
     assert "\nMock interviews\n" in text.output
-    assert "  all  2/2 answered · rating 1.5 · overruns 0 · weakest: " in text.output
+    assert "\n2025-03-01 10:00  all\n  2/2 answered · rating 1.5 · overruns 0 · weakest: " in text.output
     data = json.loads(CliRunner().invoke(cli, ["stats", "--cards", str(mock_cards), "--json"],
                                          env={"SRS_HOME": str(home), "SRS_NOW": NOW}).output)
     (entry,) = data["mock_history"]
@@ -383,7 +383,7 @@ def test_kill_9_mid_mock_loses_no_rating_given(mock_cards, home):
     assert [q[4] for q in questions] == [3, 3, None, None]
     stats = CliRunner().invoke(cli, ["stats", "--cards", str(mock_cards)],
                                env={"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "en_US.UTF-8", "LC_ALL": None})
-    assert "2/4 answered · rating 3.0 · overruns 0 · weakest: none (interrupted)" in stats.output
+    assert "  all (interrupted)\n  2/4 answered · rating 3.0 · overruns 0 · weakest: none\n" in stats.output
     with Store.open(home / "store.sqlite3") as store:
         assert store.integrity_check() == "ok"
 
@@ -437,3 +437,132 @@ def test_giving_up_on_a_busy_store_in_a_mock_says_the_rating_was_not_saved(mock_
     assert result.exit_code == 0, result.output
     assert "was NOT saved: the store stayed busy." in result.output
     assert review_log(home) == []
+
+
+# -- a real first round: openers from the general deck, {公司} -----------------------------------------
+
+OPENERS_YAML = """\
+deck: 面试::通用::开场与反问
+cards:
+  - id: open-self-intro-1min
+    question: 请用一分钟做个自我介绍。
+    outline: [我是谁, "为什么是 {公司}"]
+    tags: [开场, 自我认知]
+  - id: open-why-company
+    question: 你为什么选择{公司}？
+    outline: ["{公司} 的业务", 岗位连接]
+    tags: [开场, 动机]
+  - id: open-biggest-weakness
+    question: 你最大的缺点是什么？
+    outline: [一个真实的缺点, 正在怎么改]
+    tags: [开场, 自我认知]
+  - id: open-ask-business-round
+    question: 业务面最后，你想问什么？
+    outline: ["{公司} 团队今年的重点"]
+    tags: [反问]
+"""
+
+
+def with_openers(tmp_path: Path, *ids: str) -> Path:
+    """`only(...)` of MOCK_YAML plus the general opener deck."""
+    folder = only(tmp_path, *ids)
+    write_file(folder / "openers.yaml", OPENERS_YAML)
+    return folder
+
+
+def test_a_round_opens_and_closes_with_the_general_deck_when_its_decks_lack_openers(tmp_path, home):
+    cards = with_openers(tmp_path, "challenge", "angry-user", "retention")
+    result = run(cards, home, " \n3\n" * 4, "--questions", "4", "--deck", "面试::测试")
+    assert result.exit_code == 0, result.output
+    asked = [row[0] for row in review_log(home, "card_id")]
+    assert asked[0] in ("open-self-intro-1min", "open-why-company") and asked[-1] == "open-ask-business-round"
+    assert set(asked[1:3]) <= {"challenge", "angry-user", "retention"}
+    assert "open-biggest-weakness" not in asked  # only self-introductions and why-us open a round
+    first = result.output.split("question 2 of 4")[0]
+    assert "\nThe opener and 反问 come from the general deck 面试::通用::开场与反问.\n" in first
+    assert "general deck" not in result.output.split("question 2 of 4")[1]  # said on the first screen
+    assert "{公司}" not in result.output and "测试公司" in result.output  # the chosen decks' company
+
+
+def test_a_round_with_its_own_openers_takes_none_from_the_general_deck(tmp_path, home):
+    cards = with_openers(tmp_path, "intro", "challenge", "ask-back")
+    result = run(cards, home, " \n3\n" * 3, "--questions", "3", "--deck", "面试::测试")
+    assert [row[0] for row in review_log(home, "card_id")] == ["intro", "challenge", "ask-back"]
+    assert "general deck" not in result.output
+
+
+def test_an_interviews_mock_names_its_company_and_the_opener_deck_joins_interviews(tmp_path, home):
+    cards = with_openers(tmp_path, "challenge", "retention")
+    env = {"SRS_HOME": str(home), "SRS_NOW": NOW}
+    added = CliRunner().invoke(cli, ["interview", "add", "测试", "2025-03-05", "--cards", str(cards)], env=env)
+    assert added.output == ("Added interview 测试 on 2025-03-05 09:00 covering 面试::测试::模拟, "
+                            "面试::通用::开场与反问.\n")
+    without = CliRunner().invoke(cli, ["interview", "add", "测试二", "2025-03-06", "--deck", "面试::测试::模拟",
+                                       "--no-openers", "--cards", str(cards)], env=env)
+    assert without.output.endswith("covering 面试::测试::模拟.\n")
+    result = run(cards, home, " \n3\n" * 3, "--interview", "测试", "--questions", "3", seed=3)
+    assert result.exit_code == 0, result.output
+    assert "general deck" not in result.output  # the interview's decks include the opener deck
+    assert "{公司}" not in result.output and ("选择测试公司" in result.output or "为什么是 测试公司" in result.output)
+
+
+# -- the answer screen: paged, `w` --------------------------------------------------------------------
+
+
+def tall(folder: Path) -> Path:
+    items = "".join(f"      - 第 {i} 个要点：先讲结论，再讲数据。\n" for i in range(1, 31))
+    write_file(folder / "tall.yaml", "deck: 面试::长卡\ncards:\n  - id: tall-card\n    question: "
+               f"一道答案很长的题？\n    outline:\n{items}    tags: [业务]\n")
+    return folder
+
+
+def last_screen(child: pexpect.spawn) -> str:
+    import re
+
+    screen = child.logfile_read.getvalue().rsplit("\x1b[H\x1b[2J", 1)[-1]
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]|\r", "", screen)
+
+
+def test_the_answer_side_is_paged_at_60_by_20_and_w_edits_your_answer(tmp_path, home):
+    import io
+
+    from wcwidth import wcswidth
+
+    editor = write_file(tmp_path / "editor.sh", '#!/bin/sh\nfor last; do :; done\nprintf "我准备好的答案。\\n" > "$last"\n')
+    editor.chmod(0o755)
+    child = pexpect.spawn(sys.executable, ["-m", "interview_srs", "mock", "--cards", str(tall(tmp_path / "cards")),
+                                           "--questions", "1"],
+                          env=environment(home, EDITOR=str(editor)), encoding="utf-8", timeout=20, dimensions=(20, 60))
+    child.logfile_read = io.StringIO()
+    child.expect("一道答案很长的题")
+    child.send(" ")
+    child.expect(r"lines 1–(\d+) of (\d+)")
+    room = int(child.match.group(1))
+    child.expect("q stop")
+    child.send("j")
+    child.expect(f"lines 2–{room + 1} of")
+    child.expect("q stop")
+    lines = last_screen(child).rstrip("\n").split("\n")
+    assert len(lines) <= 19  # nothing scrolled off the top: the progress line stays
+    assert lines[0].startswith("Mock interview · question 1 of 1")
+    assert all(wcswidth(line) <= 59 for line in lines)  # the key lines fit, nothing wraps
+    assert "1-4 rate · w my answer · q stop" in "\n".join(lines)
+    child.send("w")
+    child.expect("q stop")
+    child.send("k")  # back to the top of the body: your answer is right under the time
+    child.expect("lines 1–")
+    child.expect("q stop")
+    assert "我准备好的答案。" in last_screen(child)
+    child.send("3")
+    child.expect("Mock interview report: 1 of 1 questions")
+    child.expect(pexpect.EOF)
+    assert review_log(home, "card_id, rating") == [("tall-card", 3)]
+    assert "我准备好的答案。" in (home / "answers" / "tall-card.md").read_text("utf-8")
+
+
+def test_w_without_an_editor_says_where_the_answer_file_is(tmp_path, home):
+    result = run(only(tmp_path, "retention"), home, " \nw\nx\nx\n3\n", "--questions", "1")
+    assert result.exit_code == 0, result.output
+    assert "Set $EDITOR to write your answer; the file is\n" in result.output
+    assert result.output.count("Press 1, 2, 3 or 4 to rate.") == 1  # a hint, not one per key
+    assert review_log(home, "card_id, rating") == [("retention", 3)]

@@ -141,3 +141,70 @@ def test_styles_are_only_added_on_a_terminal():
 
 def test_repo_path_exists():
     assert isinstance(REPO, Path)
+
+
+# -- every screen and report fits the terminal (80 and 60 columns, CJK counted as two cells) -------
+
+
+def widest(text: str) -> int:
+    return max((wcwidth.wcswidth(line) for line in text.splitlines()), default=0)
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+@pytest.mark.parametrize("texts", [EN, ZH])
+def test_key_lines_fit_the_screen_and_keep_every_key(texts, columns):
+    from interview_srs.terminal.render import key_lines
+
+    width = columns - 1  # terminal.screen.Terminal.width: one column is left free
+    for hint in (texts.question_keys, texts.answer_keys, texts.mock_rate_keys, texts.mock_speak_keys):
+        lines = key_lines(hint, width, Style(False))
+        assert all(wcwidth.wcswidth(line) <= width for line in lines)
+        assert " · ".join(lines) == hint
+        if columns == 80:
+            assert len(lines) == 1, hint  # one line on a standard terminal
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_the_review_screen_of_every_bank_card_fits(columns):
+    from interview_srs.bank.load import load_bank
+    from interview_srs.review.session_screen import Revealed, card_screen
+
+    width = columns - 1
+    bank = load_bank(REPO / "cards")
+    for deck, card in bank.cards()[::7]:
+        stored = StoredCard(card.id, deck.deck, deck.company, deck.role, deck.tags_for(card), card.question,
+                            {**card.content(), "star": card.content()["star"]}, "f", 1, 1, CardState())
+        screen = card_screen(stored, ZH, width, Style(False), counts=ZH.counts.format(due=1, learning=2, new=3),
+                             message="", banner="", revealed=Revealed("⏱ 0:42 / 1:00", None, None,
+                                                                      {1: "<1m", 2: "<6m", 3: "1d", 4: "3d"}), hint="")
+        assert widest("\n".join(screen.top + screen.body + screen.bottom)) <= width, card.id
+
+
+def test_reports_fit_80_columns(tmp_path):
+    """srs stats (and --at), search, stories, show and the mock report on the bundled bank, with
+    answers, a mock run and an interview behind them."""
+    from click.testing import CliRunner
+
+    from interview_srs.cli import cli
+
+    home = tmp_path / "home"
+    home.mkdir()
+    cards = str(REPO / "cards")
+    for lang in ("en_US.UTF-8", "zh_CN.UTF-8"):
+        env = {"SRS_HOME": str(home), "SRS_NOW": "2025-03-01T10:00:00+08:00", "LANG": lang, "LC_ALL": None,
+               "LC_MESSAGES": None, "SRS_MOCK_SEED": "4", "EDITOR": None, "VISUAL": None}
+
+        def srs(*args, keys=None):
+            result = CliRunner().invoke(cli, [*args, "--cards", cards], env=env, input=keys)
+            assert result.exit_code == 0, result.output
+            return result.output
+
+        srs("review", keys="\n1\n\n3\n\n4\n\n2\nq\n")
+        mock = srs("mock", "--questions", "3", keys=" \n2\n \n3\n \n1\n")
+        report = mock[mock.rindex("\n\n"):]
+        srs("interview", "add", "快手" if lang.startswith("en") else "蚂蚁", "2025-03-05")
+        stories = srs("stories").split("\n", 1)[1]  # the first line names the folder, however long its path
+        outputs = [report, srs("stats"), srs("stats", "--at", "2025-03-05"), srs("search", "用户"), stories,
+                   srs("show", "open-why-company")]
+        for output in outputs:
+            assert widest(output) <= 80, output

@@ -27,7 +27,7 @@ from interview_srs.store.home import sync_cards
 from conftest import REPO, review_log, write_file
 
 NOW = "2025-03-01T10:00:00+00:00"
-QUESTION_KEYS = "Space/Enter show answer"
+QUESTION_KEYS = "Space show answer"
 
 
 def environment(home: Path, **extra: str) -> dict:
@@ -244,7 +244,7 @@ def test_a_tall_card_scrolls_under_a_pinned_header_and_redraws_on_resize(tmp_pat
     child.setwinsize(30, 100)  # the kernel sends SIGWINCH: redrawn at the new size at once
     child.expect(f"lines 3–{room + 8} of {total}", timeout=2)  # 6 more rows: 6 more body lines
     child.send("3")
-    child.expect("Congratulations|Session summary|Space/Enter")
+    child.expect("Congratulations|Session summary|Space show")
     child.send("q")
     child.expect(pexpect.EOF)
     assert review_log(home, "card_id, rating") == [("tall-card", 3)]

@@ -90,8 +90,9 @@ def test_the_text_report(store):
     text = render_text(collect(store, CONFIG, CardFilter(), T0, DAY), EN)
     lines = text.splitlines()
     assert lines[0] == "Statistics for 2025-03-01 (study days start at 4:00)"
-    assert lines[2].split() == ["Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due", "today", "Retention"]
-    assert lines[3] == "面试::小红书::客服          1      0       0        0     0       0          0  none yet (target 90%)"
+    assert lines[2].split() == ["Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due", "Retention"]
+    # the levels every deck shares (面试) are left out; retention against its target
+    assert lines[3] == "小红书::客服          1      0       0        0     0       0    0      -/90%"
     assert lines[7:13] == [
         "Due in the next 30 days: 1 in all, most on 03-01 (1)",
         "  █",
@@ -155,7 +156,7 @@ def test_predicted_recall_at_a_time_per_deck_and_the_weakest_cards(store):
     assert ant.mean == pytest.approx(mob / 2)
     assert xhs.mean == pytest.approx(abusive) and xhs.below_target == (abusive < 0.95)
     # never-seen cards are counted per deck, not listed among the weakest
-    assert [c for c, _d, _r in forecast.weakest] == sorted(
+    assert [c for c, _d, _r, _q in forecast.weakest] == sorted(
         ["ant-mob1-3", "xhs-abusive-user"], key=lambda c: recall_at(lookups.state(store, c), at)
     )
     text = render_forecast(forecast, EN, timezone.utc)
@@ -163,6 +164,10 @@ def test_predicted_recall_at_a_time_per_deck_and_the_weakest_cards(store):
     assert lines[0] == "Predicted recall at 2025-03-11 10:00"
     assert lines[2].split() == ["Deck", "Cards", "Never", "seen", "Mean", "Lowest", "Below", "target"]
     assert lines[-3] == "Weakest cards"
+    # the weakest cards are named by their questions, not their ids
+    assert [line.split()[1] for line in lines[-2:]] == [
+        {"ant-mob1-3": "为什么关注", "xhs-abusive-user": "用户私信辱骂客服，你怎么办？"}[c] for c, *_ in forecast.weakest
+    ]
 
 
 def test_answer_times_per_deck_and_the_slowest_cards(store):
@@ -209,3 +214,20 @@ def test_retrievability_follows_the_decay_of_the_configured_parameters(store):
     default = fsrs.Scheduler().get_card_retrievability(to_fsrs(state, at), at)
     assert collect(store, CONFIG, CardFilter(), at, DAY).average_retrievability == pytest.approx(default)
     assert abs(expected - default) > 0.01
+
+
+def test_mock_runs_show_in_the_users_time_zone_not_utc(tmp_path, home, utc):
+    from click.testing import CliRunner
+
+    from interview_srs.cli import cli
+    from conftest import write_file
+
+    cards = write_file(tmp_path / "cards" / "m.yaml", "deck: 面试::测试\ncards:\n  - id: q1\n    question: 讲一个挑战。\n"
+                       "    outline: [背景, 做法]\n    tags: [行为]\n").parent
+    env = {"SRS_HOME": str(home), "SRS_NOW": "2025-03-01T10:00:00+08:00", "LANG": "en_US.UTF-8", "LC_ALL": None}
+    assert CliRunner().invoke(cli, ["mock", "--cards", str(cards)], env=env, input=" \n3\n").exit_code == 0
+    text = CliRunner().invoke(cli, ["stats", "--cards", str(cards)], env=env).output
+    assert "\nMock interviews\n2025-03-01 10:00  all\n  1/1 answered" in text  # 02:00 UTC
+    (home / "config.toml").write_text('fuzz = false\ntimezone = "America/New_York"\n', "utf-8")
+    text = CliRunner().invoke(cli, ["stats", "--cards", str(cards)], env=env).output
+    assert "\nMock interviews\n2025-02-28 21:00  all\n" in text

@@ -138,7 +138,8 @@ ANSWERS_OPTION = click.option(
 
 
 DECK_OPTION = click.option(
-    "--deck", metavar="PATTERN", help="Only decks matching this glob (and their subdecks)."
+    "--deck", metavar="PATTERN",
+    help="Only decks whose path matches this glob (subdecks too), or whose path or company contains this word.",
 )
 
 
@@ -203,15 +204,17 @@ def interview() -> None:
               help="When the interview starts, in your time zone.")
 @click.option("--deck", "decks", multiple=True, metavar="PATTERN",
               help="Decks to prepare (glob, repeatable) [default: decks whose path or company contains NAME].")
+@click.option("--openers/--no-openers", default=True, show_default=True,
+              help="Add the general opener deck (self-introduction, why us, 反问) to the decks.")
 def interview_add(cards_dir: Path, store_path: Path | None, name: str, day: str, clock: str,
-                  decks: tuple[str, ...]) -> None:
+                  decks: tuple[str, ...], openers: bool) -> None:
     """Add the interview NAME on DATE (YYYY-MM-DD).
 
     Example: srs interview add 快手 2026-12-03 --time 14:00
     """
     from interview_srs.commands.interviews import add_command
 
-    echo(library_errors(lambda: add_command(cards_dir, store_path, name, day, clock, decks)))
+    echo(library_errors(lambda: add_command(cards_dir, store_path, name, day, clock, decks, openers=openers)))
 
 
 @interview.command("list")
@@ -296,6 +299,26 @@ def mock(cards_dir: Path, store_path: Path | None, deck: str | None, interview: 
         raise UserError(error) from None
 
 
+@cli.command()
+@CARDS_OPTION
+@STORE_OPTION
+@click.option("--interview", metavar="NAME", help="The cards of a planned interview, weakest at its time first.")
+@DECK_OPTION
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to this file (atomically) instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True,
+              help="html: one self-contained page (prints on A4, reads on a phone); md: Markdown.")
+@ANSWERS_OPTION
+def sheet(cards_dir: Path | None, store_path: Path | None, interview: str | None, deck: str | None,
+          out: Path | None, fmt: str, answers_dir: Path | None) -> None:
+    """A page to skim before an interview: questions, keywords, figures, your answers, follow-ups."""
+    from interview_srs.commands.sheet import run_sheet
+
+    if interview is None and deck is None:
+        raise click.UsageError("give --interview NAME, --deck PATTERN, or both")
+    run_sheet(cards_dir, store_path, interview=interview, deck=deck, out=out, fmt=fmt, answers_dir=answers_dir)
+
+
 # -- finding and managing cards -------------------------------------------------------------------
 
 
@@ -325,25 +348,30 @@ def show(cards_dir: Path | None, store_path: Path | None, card_id: str) -> None:
 @CARDS_OPTION
 @STORE_OPTION
 @click.option("--list", "list_them", is_flag=True, help="List the suspended cards.")
+@click.option("--deck", metavar="PATTERN", help="Every card of the decks --deck selects (as in srs review).")
 @click.argument("card_ids", metavar="ID...", nargs=-1)
-def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, card_ids: tuple[str, ...]) -> None:
+def suspend(cards_dir: Path | None, store_path: Path | None, list_them: bool, deck: str | None,
+            card_ids: tuple[str, ...]) -> None:
     """Keep cards out of reviews until `srs unsuspend` (the `!` key does it during a review)."""
     from interview_srs.commands.lookup import suspend_command
 
-    if not card_ids and not list_them:
-        raise click.UsageError("give the ids of the cards to suspend, or --list")
-    echo(library_errors(lambda: suspend_command(cards_dir, store_path, card_ids, list_them)))
+    if not card_ids and not list_them and deck is None:
+        raise click.UsageError("give the ids of the cards to suspend, --deck PATTERN, or --list")
+    echo(library_errors(lambda: suspend_command(cards_dir, store_path, card_ids, list_them, deck)))
 
 
 @cli.command()
 @CARDS_OPTION
 @STORE_OPTION
-@click.argument("card_ids", metavar="ID...", nargs=-1, required=True)
-def unsuspend(cards_dir: Path | None, store_path: Path | None, card_ids: tuple[str, ...]) -> None:
+@click.option("--deck", metavar="PATTERN", help="Every card of the decks --deck selects (as in srs review).")
+@click.argument("card_ids", metavar="ID...", nargs=-1)
+def unsuspend(cards_dir: Path | None, store_path: Path | None, deck: str | None, card_ids: tuple[str, ...]) -> None:
     """Bring suspended cards back into reviews."""
     from interview_srs.commands.lookup import unsuspend_command
 
-    echo(library_errors(lambda: unsuspend_command(cards_dir, store_path, card_ids)))
+    if not card_ids and deck is None:
+        raise click.UsageError("give the ids of the cards to unsuspend, or --deck PATTERN")
+    echo(library_errors(lambda: unsuspend_command(cards_dir, store_path, card_ids, deck)))
 
 
 # -- Anki sync, optimisation, export -------------------------------------------------------------

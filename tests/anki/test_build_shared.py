@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from interview_srs.anki.build import BuildError, apkg, build, chunked_zip, read_state, stale_outputs
+from interview_srs.anki.build import BuildError, apkg, build, chunked_zip, index, read_state, shared, stale_outputs
 from interview_srs.anki import notes as anki_notes
 from interview_srs.base.problems import CardsError
 from interview_srs.cli import cli
@@ -343,3 +343,15 @@ def test_a_cards_folder_that_is_a_symlink_loop_is_one_line(tmp_path):
     assert result.output.strip().splitlines()[0] == (
         f"{loop}:1:1: cards folder not found (a symbolic link that leads nowhere, or to itself)"
     )
+
+
+def test_a_change_in_how_notes_are_rendered_rebuilds_unchanged_cards(cards_dir, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(cards_dir, out, now=T0)
+    assert build(cards_dir, out, now=T0 + 1).up_to_date
+    for module in (shared, index):  # what the index cache and the fast path key on
+        monkeypatch.setattr(module, "code_version", lambda: "a renderer changed since")
+    monkeypatch.setattr(anki_notes, "_paragraph", lambda text: f"<p class='new'>{text}</p>" if text else "")
+    report = build(cards_dir, out, now=T0 + 2)
+    assert not report.up_to_date and all(deck.written for deck in report.decks)
+    assert build(cards_dir, out, now=T0 + 3).up_to_date  # recorded: the same code is up to date again

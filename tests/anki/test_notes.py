@@ -37,3 +37,42 @@ def test_the_card_style_keeps_headings_above_labels_and_the_footer_readable():
     assert int(padding) >= 16  # the pills do not touch the top edge
     assert "{{SourceLine}}" in anki_notes.BACK_TEMPLATE and "{{Sources}}" not in anki_notes.BACK_TEMPLATE
     assert ".footer:empty" in anki_notes.CSS  # no rule under a card without a source line
+
+
+def test_the_company_placeholder_is_the_decks_company_in_the_notes_else_gui_gongsi():
+    from pathlib import Path
+
+    from interview_srs.bank.model import Card, DeckFile, Followup
+    from interview_srs.base.problems import Location
+
+    here = Location("x.yaml", 1, 1)
+    card = Card("open-why-company", "你为什么选择{公司}？", here, outline=("{公司} 的业务", "<b>岗位</b>"),
+                example="我想来 {公司}。", followups=(Followup("为什么不去竞品？", "说一个 {公司} 有的点"),))
+
+    def fields(company: str) -> dict[str, str]:
+        deck = DeckFile(Path("x.yaml"), "x.yaml", "面试::通用", (card,), here, company=company)
+        return dict(zip(anki_notes.FIELDS, anki_notes.note_fields(deck, card)))
+
+    with_company = fields("快手 & Co")
+    assert with_company["Question"] == "你为什么选择快手 &amp; Co？"
+    assert with_company["Outline"] == "<ol><li>快手 &amp; Co 的业务</li><li>&lt;b&gt;岗位&lt;/b&gt;</li></ol>"
+    assert with_company["Example"] == "我想来 快手 &amp; Co。"
+    assert "说一个 快手 &amp; Co 有的点" in with_company["Followups"]
+    general = fields("")
+    assert general["Question"] == "你为什么选择贵公司？" and "{公司}" not in "".join(general.values())
+
+
+def test_the_committed_opener_deck_names_no_placeholder():
+    import sqlite3
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "decks" / "general-openers.apkg"
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(package) as archive:
+        archive.extract("collection.anki2", tmp)
+        connection = sqlite3.connect(Path(tmp) / "collection.anki2")
+        flds = [row[0] for row in connection.execute("SELECT flds FROM notes")]
+        connection.close()
+    assert flds and not any("{公司}" in f for f in flds)
+    assert any("你为什么选择贵公司？" in f for f in flds)

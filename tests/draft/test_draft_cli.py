@@ -247,4 +247,4 @@ def test_build_answers_and_interview_add_take_the_drafted_deck(user):
     assert f"{bank_cards + 12} cards" in built.stdout
     added = CliRunner().invoke(cli, ["interview", "add", "美团", "2099-01-01"])
     assert added.exit_code == 0, added.output
-    assert "covering 面试::美团::用户运营." in added.stdout
+    assert "covering 面试::美团::用户运营, 面试::通用::开场与反问." in added.stdout

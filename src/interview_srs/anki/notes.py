@@ -19,6 +19,7 @@ import html
 import json
 
 from interview_srs.bank.model import Card, DeckFile
+from interview_srs.bank.placeholders import fill
 from interview_srs.bank.source_refs import provenance_line
 
 
@@ -206,10 +207,12 @@ def note_fields(deck: DeckFile, card: Card, my_answer_html: str = "") -> list[st
     """The card as HTML-escaped field values, in the order of FIELDS.
 
     `my_answer_html` is the user's own answer, already rendered to safe HTML; only personal
-    packages carry one (the shared decks leave the field empty).
+    packages carry one (the shared decks leave the field empty). The card's text names the
+    deck's company where it says `{公司}` (bank/placeholders.py; "贵公司" when the file has none).
     """
     star = card.star
-    return [
+    company = html.escape(deck.company)
+    text = [
         _paragraph(card.question),
         _star_part(star.situation) if star else "",
         _star_part(star.task) if star else "",
@@ -219,12 +222,14 @@ def note_fields(deck: DeckFile, card: Card, my_answer_html: str = "") -> list[st
         _paragraph(card.assesses),
         _bullets(card.pitfalls),
         _paragraph(card.example),
+    ]
+    return [fill(field, company) for field in text] + [
         html.escape(deck.deck),
         html.escape(deck.company),
         html.escape(deck.role),
         html.escape("、".join(card.sources)),
         html.escape(card.id),
-        _followups(card),
+        fill(_followups(card), company),
         my_answer_html,
         html.escape(card.as_of),
         html.escape(provenance_line(card.sources, card.related)),

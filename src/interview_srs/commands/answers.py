@@ -123,7 +123,7 @@ def stories_report(cards_dir: Path, store_path: Path | None, answers_dir: Path |
             "problems": list(problems),
         }
         return Output((json_safe(json.dumps(data, ensure_ascii=False, indent=2)),), problems)
-    from interview_srs.terminal.render import cell_width, clean
+    from interview_srs.terminal.render import REPORT_WIDTH, cell_width, clean, fit_lines, shorten
     from interview_srs.terminal.texts import texts_for
 
     texts = texts_for(environ)
@@ -140,6 +140,11 @@ def stories_report(cards_dir: Path, store_path: Path | None, answers_dir: Path |
         lines.append(texts.stories_missing)
         for deck, group in sorted(missing.items()):
             lines.append(f"  {clean(deck)} ({len(group)})")
-            lines.extend(f"    {card.id}  {clean(card.question)}" for card in group)
+            for card in group:
+                room = REPORT_WIDTH - 6 - len(card.id)
+                if room >= 24:
+                    lines.append(f"    {card.id}  {shorten(card.question, room)}")
+                else:  # a long id: the question under it
+                    lines += [f"    {card.id}", f"      {shorten(card.question, REPORT_WIDTH - 6)}"]
         lines.append(texts.stories_hint)
-    return Output(tuple(lines), problems)
+    return Output((lines[0], *fit_lines(lines[1:])), problems)  # the folder's path is not wrapped

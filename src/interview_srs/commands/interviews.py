@@ -11,7 +11,7 @@ from interview_srs.terminal.render import clean
 
 
 def add_command(cards_dir: Path, store_path: Path | None, name: str, day: str, clock: str,
-                patterns: tuple[str, ...], environ: dict | None = None) -> str:
+                patterns: tuple[str, ...], environ: dict | None = None, openers: bool = True) -> str:
     from interview_srs.review.interviews import add_interview
     from interview_srs.schedule.scheduler import now
     from interview_srs.store import lookups
@@ -20,7 +20,7 @@ def add_command(cards_dir: Path, store_path: Path | None, name: str, day: str, c
     at = now(environ)
     home = open_home(store_path, cards_dir, at, environ)
     try:
-        row = add_interview(home.store, name, day, clock, patterns, home.zone, at)
+        row = add_interview(home.store, name, day, clock, patterns, home.zone, at, openers)
         decks = sorted({d for p in row.decks for d in decks_matching(lookups.decks(home.store), p)})
     finally:
         home.store.close()

@@ -43,7 +43,8 @@ def mock(
     Raises MockError, ConfigError, StoreError, ClockError or cards.CardsError before it starts."""
     from interview_srs.personal.answers import Personal
     from interview_srs.review.mock import MockInterview, Settings
-    from interview_srs.review.mock_questions import candidates, choose, interview_filter
+    from interview_srs.review.mock_questions import candidates, choose, general_openers, interview_filter
+    from interview_srs.review.openers import OPENER_DECK, interview_company
     from interview_srs.schedule.scheduler import Schedulers, now
     from interview_srs.store.home import card_filter, open_home
     from interview_srs.terminal.screen import Terminal
@@ -64,20 +65,25 @@ def mock(
         seed = seed if seed is not None else _seed(environ)
         rng = random.Random(seed)
         params_of = lambda deck: home.config.for_deck(deck).parameters  # noqa: E731
-        chosen = choose(candidates(home.store, filt, clock(), params_of), questions, rng)
+        found = candidates(home.store, filt, clock(), params_of)
+        general = general_openers(home.store, found, clock(), rng, params_of) if found else []
+        chosen = choose(found + general, questions, rng)
         if not chosen:
             raise MockError("no interview questions in the chosen decks")
+        texts = texts_for(environ)
+        from_general = any(c in general for c in chosen)
+        note = texts.mock_general_openers.format(deck=OPENER_DECK) if from_general else ""
+        company = interview_company(home.store, filt.decks if filt.decks is not None else lookups.decks(home.store))
         idf = None
         if typed:
             from interview_srs.review import coverage
 
             idf = coverage.Idf(doc for card in _all_cards(home.store) for doc in coverage.documents(card.back, card.question))
-        texts = texts_for(environ)
         terminal = Terminal(stdin or sys.stdin, stdout or sys.stdout)
         done = MockInterview(
             home.store, Schedulers(home.config), texts, terminal, clock,
             Personal(answers_dir or home.store.path.parent), chosen,
-            Settings(seconds, typed, scope), rng, idf,
+            Settings(seconds, typed, scope, company, note), rng, idf, environ,
         ).run()
         terminal.line()
         for line in report_lines(done.report, done.results, texts, terminal.width()):

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from interview_srs.review.stats import DAYS, AnswerTimes, DeckStats, Forecast, Stats
-from interview_srs.terminal.render import cell_width, clean, shorten
+from interview_srs.terminal.render import REPORT_WIDTH, cell_width, clean, fit_lines, short_decks, shorten, shorten_left
 from interview_srs.terminal.texts import Texts
 
 JSON_FORMAT = 1
@@ -62,7 +62,8 @@ def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
             ensure_ascii=False, indent=2,
         ))
     return "\n".join(
-        [render_text(stats, texts), "", *render_answer_times(times, texts), *mock_history_lines(runs, texts)]
+        [render_text(stats, texts), "", *render_answer_times(times, texts),
+         *mock_history_lines(runs, texts, home.zone)]
     )
 
 
@@ -140,7 +141,7 @@ def forecast_json(forecast: Forecast, zone) -> dict:
         "format": JSON_FORMAT,
         "at": _local(forecast.at, zone).isoformat(),
         "decks": [{"deck": d, **r.to_dict()} for d, r in forecast.decks],
-        "weakest": [{"id": c, "deck": d, "recall": r} for c, d, r in forecast.weakest],
+        "weakest": [{"id": c, "deck": d, "recall": r, "question": q} for c, d, r, q in forecast.weakest],
     }
 
 
@@ -160,20 +161,16 @@ def render_text(stats: Stats, texts: Texts) -> str:
         lines.append(texts.stats_fresh.format(cards=cards, decks=len(stats.decks)))
         return "\n".join(lines)
     lines.append("")
-    headers = texts.stats_columns
-    rows = []
-    for d in (*stats.decks, stats.total):
-        rows.append(
-            (
-                d.deck or texts.stats_total,
-                *(str(v) for v in (d.new, d.learning, d.review, d.relearning, d.suspended, d.buried, d.due_today)),
-                _against_target(d.true_retention, d.desired_retention, texts),
-            )
+    names = short_decks([d.deck for d in stats.decks])
+    rows = [
+        (
+            names.get(d.deck, d.deck) or texts.stats_total,
+            *(str(v) for v in (d.new, d.learning, d.review, d.relearning, d.suspended, d.buried, d.due_today)),
+            _against_target(d.true_retention, d.desired_retention, texts),
         )
-    widths = [max(cell_width(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
-    for row in (headers, *rows):
-        cells = [_pad(row[0], widths[0])] + [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:])]
-        lines.append("  ".join(cells).rstrip())
+        for d in (*stats.decks, stats.total)
+    ]
+    lines += table(texts.stats_columns, rows)
     lines.append("")
     for title, series in ((texts.stats_forecast, stats.forecast), (texts.stats_history, stats.history)):
         lines += day_chart(series, title, texts)
@@ -194,8 +191,23 @@ def render_text(stats: Stats, texts: Texts) -> str:
     if stats.leeches:
         lines += ["", texts.stats_leeches.format(threshold=stats.leech_threshold)]
         width = max(len(card_id) for card_id, _q, _n in stats.leeches)
-        lines += [f"  {card_id:<{width}}  {n:>3}×  {shorten(q, 40)}" for card_id, q, n in stats.leeches]
-    return "\n".join(lines)
+        room = max(20, REPORT_WIDTH - width - 10)
+        lines += [f"  {card_id:<{width}}  {n:>3}×  {shorten(q, room)}" for card_id, q, n in stats.leeches]
+    return "\n".join(fit_lines(lines))
+
+
+def table(headers: tuple[str, ...], rows: list[tuple[str, ...]], width: int = REPORT_WIDTH) -> list[str]:
+    """A table whose first column (a deck) is cut from the left when the whole is wider than
+    `width`; the other columns are right-aligned numbers."""
+    widths = [max(cell_width(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
+    others = sum(widths[1:]) + 2 * (len(headers) - 1)
+    widths[0] = max(8, min(widths[0], width - others))
+    lines = []
+    for row in (headers, *rows):
+        first = shorten_left(row[0], widths[0])
+        cells = [_pad(first, widths[0])] + [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:])]
+        lines.append("  ".join(cells).rstrip())
+    return lines
 
 
 def _against_target(value: float | None, desired: float, texts: Texts) -> str:
@@ -245,41 +257,39 @@ def render_answer_times(times: AnswerTimes, texts: Texts) -> list[str]:
     for card_id, _deck, mean, target in times.slowest:
         mark = " !" if mean > target else ""
         lines.append(f"  {clean(card_id)}  {format_duration(mean)} / {format_duration(target)}{mark}")
-    return lines
+    return fit_lines(lines)
 
 
 def render_forecast(forecast: Forecast, texts: Texts, zone) -> str:
     lines = [texts.stats_at_title.format(at=f"{_local(forecast.at, zone):%Y-%m-%d %H:%M}"), ""]
-    headers = texts.stats_at_columns
+    names = short_decks([deck for deck, _r in forecast.decks])
     rows = [
-        (clean(deck), str(r.cards), str(r.never_seen), percent(r.mean or 0.0), percent(r.lowest or 0.0),
+        (names[deck], str(r.cards), str(r.never_seen), percent(r.mean or 0.0), percent(r.lowest or 0.0),
          str(r.below_target))
         for deck, r in forecast.decks
     ]
-    widths = [max(cell_width(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
-    for row in (headers, *rows):
-        cells = [_pad(row[0], widths[0])] + [_pad(c, w, right=True) for c, w in zip(row[1:], widths[1:])]
-        lines.append("  ".join(cells).rstrip())
+    lines += table(texts.stats_at_columns, rows)
     lines += ["", texts.stats_weakest]
-    for card_id, deck, recall in forecast.weakest:
-        lines.append(f"  {percent(recall):>6}  {clean(card_id)}  ({clean(deck)})")
-    return "\n".join(lines)
+    for _card_id, deck, recall, question in forecast.weakest:
+        lines.append(f"  {percent(recall):>4}  {shorten(question, REPORT_WIDTH - 8)}")
+    return "\n".join(fit_lines(lines))
 
 
-def mock_history_lines(runs, texts: Texts) -> list[str]:
-    """The latest `srs mock` runs (store/mocks.RunSummary), one line each; nothing if none."""
+def mock_history_lines(runs, texts: Texts, zone=None) -> list[str]:
+    """The latest `srs mock` runs (store/mocks.RunSummary): when (in the user's time zone:
+    scheduler.local_zone; None: the system's) and what, then the figures; nothing if none."""
     if not runs:
         return []
     lines = ["", texts.mock_history]
     for run in runs:
         average = "-" if run.average_rating is None else f"{run.average_rating:.1f}"
-        line = texts.mock_history_line.format(
-            date=run.started.astimezone().strftime("%Y-%m-%d %H:%M"), scope=clean(run.scope),
+        started = f"{_local(run.started, zone):%Y-%m-%d %H:%M}  {clean(run.scope)}"
+        lines.append(started if run.finished else f"{started} {texts.mock_interrupted}")
+        lines.append("  " + texts.mock_history_line.format(
             answered=run.answered, planned=run.planned, average=average, overruns=run.overruns,
             weakest=clean(", ".join(run.weakest) or texts.mock_none),
-        )
-        lines.append(line if run.finished else f"{line} {texts.mock_interrupted}")
-    return lines
+        ))
+    return fit_lines(lines)
 
 
 def _local(moment: datetime, zone) -> datetime:
@@ -299,4 +309,5 @@ __all__ = [
     "render_text",
     "report",
     "stats_json",
+    "table",
 ]

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import glob
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone, tzinfo
 
 from interview_srs.review import planner
+from interview_srs.review.openers import OPENER_DECK, filled, interview_company
 from interview_srs.schedule.config import Config
 from interview_srs.store.home import decks_matching
 from interview_srs.base.problems import InputError
@@ -44,9 +45,11 @@ class DateOutOfRange(InterviewError):
 def load_interviews(store: Store) -> tuple[planner.Interview, ...]:
     """Every stored interview with its deck globs resolved against the decks present now."""
     decks = lookups.decks(store)
+    companies = dict(rows.deck_companies(store))
     return tuple(
         planner.Interview(
-            row.name, row.at, frozenset(d for pattern in row.decks for d in decks_matching(decks, pattern))
+            row.name, row.at,
+            frozenset(d for pattern in row.decks for d in decks_matching(decks, pattern, companies)),
         )
         for row in rows.all_rows(store)
     )
@@ -71,9 +74,10 @@ def parse_moment(day: str, clock: str, zone: tzinfo | None) -> datetime:
 
 def add_interview(
     store: Store, name: str, day: str, clock: str, patterns: tuple[str, ...],
-    zone: tzinfo | None, now: datetime,
+    zone: tzinfo | None, now: datetime, openers: bool = True,
 ) -> rows.InterviewRow:
-    """Validate and store an interview; returns what was stored."""
+    """Validate and store an interview; returns what was stored. `openers`: the general opener
+    deck (review/openers.py) joins the chosen decks, as every round opens and closes with it."""
     name = name.strip()
     if not name or clean(name) != name or len(name) > 40:
         raise InterviewError("NAME must be 1 to 40 printable characters")
@@ -99,6 +103,8 @@ def add_interview(
                 f"(decks: {listed})"
             )
         chosen = tuple(glob.escape(deck) for deck in decks)
+    if openers and OPENER_DECK in known and not any(decks_matching([OPENER_DECK], p) for p in chosen):
+        chosen += (glob.escape(OPENER_DECK),)
     row = rows.InterviewRow(name, at, chosen)
     rows.add(store, row, now)
     return row
@@ -115,6 +121,8 @@ class InterviewReport:
     readiness: Readiness
     answers_needed: int
     recalls: tuple[tuple[str, str, float], ...]  # (card id, deck, predicted recall), weakest first
+    # card id → its question (`{公司}` named for the interview), so a list of cards can show questions
+    questions: dict[str, str] = field(default_factory=dict)
 
     @property
     def per_day(self) -> float:
@@ -142,10 +150,12 @@ def reports(store: Store, config: Config, now: datetime) -> list[InterviewReport
             needed = summary.never_seen + sum(1 for _c, r, target in seen if r < target)
         else:  # ... and with a final pass, each card not yet answered in it
             needed = 2 * summary.never_seen + sum(1 for c, _r, _t in seen if c.state.last_review < opens)
+        company = interview_company(store, interview.decks)
         result.append(
             InterviewReport(
                 interview, stored[interview.name], now, planner.days_left(interview.at, now),
                 summary, needed, tuple(recalls),
+                {card_id: filled(lookups.card(store, card_id), company).question for card_id, _d, _r in recalls},
             )
         )
     return result

@@ -9,12 +9,11 @@ from datetime import datetime
 from interview_srs.schedule.config import Config
 from interview_srs.schedule.readiness import recall_at
 from interview_srs.schedule.scheduler import NEW
-from interview_srs.store import answers
 from interview_srs.store.answers import Answer
+from interview_srs.store.rows import CardFilter, StoredCard
 from interview_srs.store.connection import Store
 from interview_srs.store.health import StoreError
-from interview_srs.store.rows import StoredCard
-from interview_srs.store import lookups
+from interview_srs.store import answers, lookups, queries
 
 
 @dataclass(frozen=True)
@@ -52,4 +51,10 @@ def set_suspended(store: Store, card_ids: tuple[str, ...], suspended: bool) -> l
     return cards
 
 
-__all__ = ["CardFacts", "card_facts", "set_suspended"]
+def deck_card_ids(store: Store, filt: CardFilter) -> tuple[str, ...]:
+    """The present cards of `--deck`'s decks (`store.home.card_filter`): a whole deck set aside
+    with `srs suspend --deck` or brought back with `srs unsuspend --deck`."""
+    return tuple(row[0] for row in queries.stat_cards(store, filt))
+
+
+__all__ = ["CardFacts", "card_facts", "deck_card_ids", "set_suspended"]

@@ -3,7 +3,9 @@ long, and the draw itself.
 
 A round goes the way real ones do: an opener (self-introduction, motivation), then a mix of
 behavioural, scenario and business questions (taken in turn), and a 反问 (your questions to the
-interviewer) last when the deck has one. Within each kind, cards are drawn at random, weighted
+interviewer) last. The general opener deck's self-introduction and why-us cards open a round, its
+open-ask-* cards close one (review/openers.py), and when the chosen decks have no opener or no
+反问, `general_openers` takes one from that deck. Within each kind, cards are drawn at random, weighted
 toward low predicted recall and toward cards you answer slowly; never the same card twice.
 Cards tagged 求职准备 (about interviews rather than asked in one) are left out.
 """
@@ -16,10 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from interview_srs.review.openers import round_part
 from interview_srs.schedule.scheduler import NEW
 from interview_srs.store.rows import CardFilter
 from interview_srs.store.connection import Store
-from interview_srs.store import mocks
+from interview_srs.store import lookups, mocks
 
 # Target times (seconds) when neither --seconds nor the card gives one: a STAR story takes longer.
 TARGET_SECONDS = {"opener": 90, "star": 150, "outline": 90, "closing": 45}
@@ -152,7 +155,7 @@ def interview_filter(store: Store, name: str) -> CardFilter:
 def candidates(store: Store, filt: CardFilter, at: datetime, params_of=lambda deck: None) -> list[Candidate]:
     """Every present, unsuspended card of the filter that belongs in an interview round;
     `params_of(deck)` gives a deck's FSRS parameters (None: fsrs's defaults)."""
-    rows = [(row, kind_of(row.tags, row.question)) for row in mocks.card_rows(store, filt)]
+    rows = [(row, round_part(row.id) or kind_of(row.tags, row.question)) for row in mocks.card_rows(store, filt)]
     rows = [(row, kind) for row, kind in rows if kind is not None]
     times = mocks.answer_seconds(store, [row.id for row, _kind in rows])
     found = []
@@ -163,11 +166,33 @@ def candidates(store: Store, filt: CardFilter, at: datetime, params_of=lambda de
     return found
 
 
+def general_openers(store: Store, found: Sequence[Candidate], at: datetime, rng: random.Random,
+                    params_of=lambda deck: None) -> list[Candidate]:
+    """A round opens with a self-introduction or why-us card and ends with 反问: for each of the
+    two its decks have no card for, one card of the general opener deck (review/openers.py),
+    drawn as `choose` draws. Empty when the decks have both, or the store has no opener deck."""
+    from interview_srs.review.openers import OPENER_DECK
+
+    missing = [part for part in ("opener", "closing") if not any(c.kind == part for c in found)]
+    if not missing or OPENER_DECK not in lookups.decks(store):
+        return []
+    taken = {c.card_id for c in found}
+    general = [c for c in candidates(store, CardFilter(decks=(OPENER_DECK,)), at, params_of)
+               if c.card_id not in taken and round_part(c.card_id) in missing]
+    chosen = []
+    for part in missing:
+        pool = [c for c in general if c.kind == part]
+        if pool:
+            chosen.append(rng.choices(pool, weights=[c.weight for c in pool])[0])
+    return chosen
+
+
 __all__ = [
     "Candidate",
     "MockError",
     "candidates",
     "choose",
+    "general_openers",
     "interview_filter",
     "kind_of",
     "predicted_recall",

@@ -212,7 +212,7 @@ class Session:
         the terminal and redraws it when the terminal is resized.
         Returns QUIT, a message to show with the next card, or None.
         """
-        card = lookups.card(self.store, card_id)
+        card = self.with_company(lookups.card(self.store, card_id))
         self.shown.add(card_id)
         counts = self.counts()
         banner = self.countdown(card)
@@ -318,9 +318,16 @@ class Session:
                 if not self._still_there(card.id):
                     self.current = None
                     return problem
-                card = lookups.card(self.store, card.id)
+                card = self.with_company(lookups.card(self.store, card.id))
                 message = problem or ""
                 draw()
+
+    def with_company(self, card: StoredCard) -> StoredCard:
+        """`{公司}` names the company of the upcoming interview covering the card (review/openers.py)."""
+        from interview_srs.review.openers import filled, interview_company
+
+        covering = next((i for i in planner.upcoming(self.interviews, self.clock()) if card.deck in i.decks), None)
+        return filled(card, interview_company(self.store, covering.decks) if covering else "")
 
     def _leech_lapses(self, card: StoredCard) -> int | None:
         """The card's lapses if it is a leech (forgotten `leech_threshold` times or more)."""

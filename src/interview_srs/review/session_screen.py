@@ -38,9 +38,9 @@ def card_screen(card: StoredCard, texts: Texts, width: int, style: Style, *, cou
         body += render.own_answer_lines(revealed.own_answer, card.id, card.question, texts, width, style)
         body += render.answer_lines(card, texts, width, style)
         body += leech_lines(revealed.leech_lapses, card.id, texts, width, style)
-        bottom += [render.ratings_line(revealed.preview, texts, style), style.dim(texts.answer_keys)]
+        bottom += [render.ratings_line(revealed.preview, texts, style), *render.key_lines(texts.answer_keys, width, style)]
     else:
-        bottom.append(style.dim(texts.question_keys))
+        bottom += render.key_lines(texts.question_keys, width, style)
     if hint:
         bottom.append(hint)
     return pager.Screen(tuple(top), tuple(body), tuple(bottom))

@@ -213,7 +213,7 @@ class Forecast:
 
     at: datetime
     decks: tuple[tuple[str, Readiness], ...]
-    weakest: tuple[tuple[str, str, float], ...]  # (card id, deck, predicted recall)
+    weakest: tuple[tuple[str, str, float, str], ...]  # (card id, deck, predicted recall, question)
 
 
 def forecast_at(store: Store, config: Config, filt: CardFilter, at: datetime) -> Forecast:
@@ -228,8 +228,17 @@ def forecast_at(store: Store, config: Config, filt: CardFilter, at: datetime) ->
     weakest = sorted(
         ((c.id, c.deck, recall_at(c.state, at, params_of(c.deck))) for c in cards if c.state.state != NEW),
         key=lambda r: (r[2], r[0]),
-    )
-    return Forecast(at, tuple(per_deck.items()), tuple(weakest[:WEAKEST]))
+    )[:WEAKEST]
+    return Forecast(at, tuple(per_deck.items()),
+                    tuple((i, deck, recall, _question(store, i)) for i, deck, recall in weakest))
+
+
+def _question(store: Store, card_id: str) -> str:
+    """The card's question as a list shows it: `{公司}` named (bank/placeholders.py)."""
+    from interview_srs.bank.placeholders import fill
+
+    card = lookups.card(store, card_id)
+    return fill(card.question, card.company)
 
 
 __all__ = ["DAYS", "AnswerTimes", "DeckStats", "Forecast", "Stats", "answer_times", "collect", "forecast_at"]

@@ -94,25 +94,38 @@ def sync_cards(store: Store, sources: CardSources, at: datetime) -> sync.SyncRep
     return sync.apply_sync(store, plan, files, {key: file.digest for key, file in read.items()}, parsed, at)
 
 
-def decks_matching(decks: list[str], pattern: str) -> tuple[str, ...]:
-    """Decks whose name matches the glob `pattern` (case-insensitive), or that are subdecks of
-    a matching deck: `面试::快手` selects 面试::快手 and 面试::快手::运营; `*运营` works too."""
+def decks_matching(decks: list[str], pattern: str, companies: dict[str, str] | None = None) -> tuple[str, ...]:
+    """The decks `pattern` names, by the one rule every `--deck` follows (case-insensitive):
+
+    * a glob on the deck path, a deck's subdecks included: `面试::快手` selects 面试::快手 and
+      面试::快手::运营; `*运营` works too;
+    * a plain word (no `::`, no glob characters) contained in the deck path or in the deck's
+      company (`companies`: deck → company): `快手` selects 面试::快手::营销服务, as
+      `srs interview add 快手` does.
+    """
     folded = pattern.casefold()
+    word = "::" not in pattern and not any(char in pattern for char in "*?[")
+    companies = companies or {}
     chosen = []
     for deck in decks:
         parts = deck.split("::")
         prefixes = ["::".join(parts[: i + 1]) for i in range(len(parts))]
-        if any(fnmatch.fnmatchcase(p.casefold(), folded) for p in prefixes):
+        if any(fnmatch.fnmatchcase(p.casefold(), folded) for p in prefixes) or (
+            word and (folded in deck.casefold() or folded in companies.get(deck, "").casefold())
+        ):
             chosen.append(deck)
     return tuple(chosen)
 
 
 def card_filter(store: Store, deck: str | None, tag: str | None) -> CardFilter:
     """The filter for --deck/--tag; raise StoreError when --deck matches no deck."""
+    from interview_srs.store.interviews import deck_companies
+
     decks = None
     if deck is not None:
         known = lookups.decks(store)
-        decks = decks_matching(known, deck)
+        companies = {name: company for name, company in deck_companies(store) if company}
+        decks = decks_matching(known, deck, companies)
         if not decks:
             listed = ", ".join(known) if known else "none"
             raise StoreError(f"no deck matches '{deck}' (decks: {listed})")

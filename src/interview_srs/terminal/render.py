@@ -5,6 +5,8 @@
 * `cell_width` counts East Asian wide characters as two cells and combining marks as none, so
   Chinese text wraps at the right column. It uses `unicodedata` (already in memory) instead of
   wcwidth, which costs ~60 ms to import; tests compare the two on the card texts.
+* A general card's `{公司}` names the card's company (bank/placeholders.py) unless the caller
+  filled it with an interview's company first.
 * Wrapping breaks between words, and between any two CJK characters, but never puts closing
   punctuation (，。）… ) at the start of a line.
 """
@@ -15,8 +17,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from interview_srs.bank.placeholders import fill, fill_all
 from interview_srs.base.sanitize import printable
 from interview_srs.terminal.texts import Texts
+
+REPORT_WIDTH = 80  # what a report printed (not drawn on a screen) fits: a standard terminal
 
 _NO_BREAK_BEFORE = set("，。、；：！？）」』》〉】〕”’…—·%,.;:!?)]}")
 _NO_BREAK_AFTER = set("（「『《〈【〔“‘([{")
@@ -155,13 +160,14 @@ def header_lines(card, texts: Texts, width: int, style: Style, counts: str = "")
 def question_lines(card, texts: Texts, width: int, style: Style, counts: str = "") -> list[str]:
     lines = header_lines(card, texts, width, style, counts)
     lines.append("")
-    lines += [style.bold(line) for line in wrap(card.question, width)]
+    lines += [style.bold(line) for line in wrap(fill(card.question, card.company), width)]
     return lines
 
 
 def answer_lines(card, texts: Texts, width: int, style: Style) -> list[str]:
-    """The back of the card: 考察点, STAR parts or outline, 避坑, 范例."""
-    back = card.back
+    """The back of the card: 考察点, STAR parts or outline, 避坑, 范例. A `{公司}` left in the
+    text (a card not filled for an interview: review.company) names the card's own company."""
+    back = fill_all(card.back, card.company)
     lines: list[str] = []
 
     def section(title: str) -> None:
@@ -262,17 +268,75 @@ def shorten(text: str, width: int = 40) -> str:
     return out + "…"
 
 
+def key_lines(text: str, width: int, style: Style) -> list[str]:
+    """A key-hint line (`1-4 rate · s bury · …`), broken between its ` · ` parts to fit `width`,
+    so no line of a screen wraps on its own and the pager's count of lines stays true."""
+    lines: list[str] = []
+    for part in clean(text).split(" · "):
+        if lines and cell_width(lines[-1] + " · " + part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    return [style.dim(line) for line in lines]
+
+
+def fit_lines(lines: list[str], width: int = REPORT_WIDTH) -> list[str]:
+    """Report lines (unstyled) each within `width` cells: a longer line is wrapped, its
+    continuation indented two cells past its own indent."""
+    fitted: list[str] = []
+    for line in lines:
+        if cell_width(line) <= width:
+            fitted.append(line)
+            continue
+        body = line.lstrip(" ")
+        indent = " " * (len(line) - len(body))
+        fitted.extend(wrap(body, width, indent, indent + "  "))
+    return fitted
+
+
+def shorten_left(text: str, width: int) -> str:
+    """`text` cut from the left to `width` cells (`…集团::HR面与综合`): the end of a deck path is
+    the part that tells decks apart."""
+    text = " ".join(clean(text).split())
+    if cell_width(text) <= width:
+        return text
+    out, used = "", 0
+    for char in reversed(text):
+        size = char_width(char)
+        if used + size > width - 1:
+            break
+        out = char + out
+        used += size
+    return "…" + out
+
+
+def short_decks(decks: list[str]) -> dict[str, str]:
+    """Each deck without the `::` levels every deck shares (面试::快手::营销服务 → 快手::营销服务
+    when every deck is under 面试), so a table of decks fits the width; one deck stays whole."""
+    paths = [deck.split("::") for deck in decks]
+    shared = 0
+    if len(paths) > 1:
+        while all(len(p) > shared + 1 and p[shared] == paths[0][shared] for p in paths):
+            shared += 1
+    return {deck: "::".join(path[shared:]) for deck, path in zip(decks, paths)}
+
+
 __all__ = [
     "Style",
     "answer_lines",
     "cell_width",
     "char_width",
     "clean",
+    "REPORT_WIDTH",
+    "fit_lines",
     "followup_lines",
     "header_lines",
+    "key_lines",
     "own_answer_lines",
     "question_lines",
     "ratings_line",
+    "short_decks",
     "shorten",
+    "shorten_left",
     "wrap",
 ]

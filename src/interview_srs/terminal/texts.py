@@ -49,7 +49,7 @@ class Texts:
     summary_ratings: str
     summary_tomorrow: str  # {due} {new}
     stats_title: str  # {today} {rollover}
-    stats_columns: tuple[str, ...]  # deck, new, learning, review, relearning, suspended, buried, due today, retention
+    stats_columns: tuple[str, ...]  # deck, new, learning, review, relearning, suspended, buried, due today, retention/target
     stats_total: str
     stats_forecast: str
     stats_history: str
@@ -110,8 +110,14 @@ class Texts:
     mock_review_next: str
     mock_none: str
     mock_history: str
-    mock_history_line: str  # {date} {scope} {answered} {planned} {average} {overruns} {weakest}
+    mock_history_line: str  # {answered} {planned} {average} {overruns} {weakest}, under the date and scope
     mock_interrupted: str
+    mock_general_openers: str  # {deck}
+    sheet_title: str  # {title}
+    sheet_subtitle: str  # {count} {at}
+    sheet_recall: str  # {recall}
+    sheet_never: str
+    sheet_metric: str
 
 
 EN = Texts(
@@ -133,7 +139,7 @@ EN = Texts(
     tags="Tags",
     draft="DRAFT: the interviewer's question with an empty skeleton; fill it in the card file",
     counts="due {due} · learning {learning} · new {new}",
-    question_keys="Space/Enter show answer · s bury · ! suspend · e edit · w my answer · u undo · q quit",
+    question_keys="Space show answer · s bury · ! suspend · e edit · w my answer · u undo · q quit",
     answer_keys="1-4 rate · s bury · ! suspend · e edit · w my answer · u undo · q quit",
     rate_hint="Press 1, 2, 3 or 4 to rate.",
     no_cards="Nothing to review right now.",
@@ -152,7 +158,7 @@ EN = Texts(
     summary_ratings="Ratings:",
     summary_tomorrow="Due tomorrow: {due}, plus up to {new} new cards.",
     stats_title="Statistics for {today} (study days start at {rollover}:00)",
-    stats_columns=("Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due today", "Retention"),
+    stats_columns=("Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due", "Retention"),
     stats_total="Total",
     stats_forecast="Due in the next 30 days",
     stats_history="Reviews in the last 30 days",
@@ -172,8 +178,8 @@ EN = Texts(
     summary_next="Nothing is due now; the next card is due {when}.",
     stats_fresh="{cards} cards in {decks} decks, none reviewed yet. Start with `srs review`.",
     stats_no_store="No reviews yet (no store at {path}). Start with `srs review`.",
-    stats_target="{value} (target {desired})",
-    stats_no_value="none yet (target {desired})",
+    stats_target="{value}/{desired}",
+    stats_no_value="-/{desired}",
     stats_chart="{title}: {total} in all, most on {day} ({peak})",
     stats_chart_empty="{title}: none",
     stats_leeches="Leeches (forgotten {threshold}+ times; rework your answer with `srs answer ID`):",
@@ -204,7 +210,7 @@ EN = Texts(
     mock_coverage="Your typed answer covered",
     mock_followup="Follow-up",
     mock_suggested="suggested: {rating}",
-    mock_rate_keys="1-4 rate · q stop",
+    mock_rate_keys="1-4 rate · w my answer · q stop",
     mock_report_title="Mock interview report: {answered} of {planned} questions",
     mock_missed="missed:",
     mock_report_totals="Overruns: {overruns} · average rating {average}",
@@ -212,8 +218,14 @@ EN = Texts(
     mock_review_next="Review next:",
     mock_none="none",
     mock_history="Mock interviews",
-    mock_history_line="{date}  {scope}  {answered}/{planned} answered · rating {average} · overruns {overruns} · weakest: {weakest}",
+    mock_history_line="{answered}/{planned} answered · rating {average} · overruns {overruns} · weakest: {weakest}",
     mock_interrupted="(interrupted)",
+    mock_general_openers="The opener and 反问 come from the general deck {deck}.",
+    sheet_title="{title}: the sheet to skim",
+    sheet_subtitle="{count} cards, weakest first (predicted recall at {at})",
+    sheet_recall="recall {recall}",
+    sheet_never="never reviewed",
+    sheet_metric="Figures to quote",
 )
 
 ZH = Texts(
@@ -254,7 +266,7 @@ ZH = Texts(
     summary_ratings="评分：",
     summary_tomorrow="明天到期：{due} 张，另有最多 {new} 张新卡。",
     stats_title="{today} 的统计（每天 {rollover}:00 开始新的一天）",
-    stats_columns=("牌组", "新卡", "学习中", "复习", "重学", "暂停", "搁置", "今日到期", "记忆保持率"),
+    stats_columns=("牌组", "新卡", "学习中", "复习", "重学", "暂停", "搁置", "到期", "保持率"),
     stats_total="合计",
     stats_forecast="未来 30 天到期",
     stats_history="过去 30 天复习量",
@@ -274,8 +286,8 @@ ZH = Texts(
     summary_next="现在没有到期的卡片；下一张在 {when} 到期。",
     stats_fresh="共 {cards} 张卡片、{decks} 个牌组，还没有复习过。从 `srs review` 开始吧。",
     stats_no_store="还没有复习记录（{path} 不存在）。从 `srs review` 开始吧。",
-    stats_target="{value}（目标 {desired}）",
-    stats_no_value="暂无（目标 {desired}）",
+    stats_target="{value}/{desired}",
+    stats_no_value="-/{desired}",
     stats_chart="{title}：共 {total}，最多在 {day}（{peak}）",
     stats_chart_empty="{title}：无",
     stats_leeches="难记卡（遗忘 {threshold} 次以上；用 `srs answer ID` 重写你的答案）：",
@@ -306,7 +318,7 @@ ZH = Texts(
     mock_coverage="你的回答覆盖了",
     mock_followup="追问",
     mock_suggested="建议评分：{rating}",
-    mock_rate_keys="1-4 评分 · q 结束",
+    mock_rate_keys="1-4 评分 · w 我的答案 · q 结束",
     mock_report_title="模拟面试报告：共 {planned} 题，答了 {answered} 题",
     mock_missed="遗漏：",
     mock_report_totals="超时 {overruns} 题 · 平均评分 {average}",
@@ -314,8 +326,14 @@ ZH = Texts(
     mock_review_next="接下来复习：",
     mock_none="无",
     mock_history="模拟面试记录",
-    mock_history_line="{date}  {scope}  答了 {answered}/{planned} 题 · 平均评分 {average} · 超时 {overruns} · 薄弱：{weakest}",
+    mock_history_line="答了 {answered}/{planned} 题 · 平均评分 {average} · 超时 {overruns} · 薄弱：{weakest}",
     mock_interrupted="（中断）",
+    mock_general_openers="开场题和反问题取自通用牌组 {deck}。",
+    sheet_title="{title} 面试速览",
+    sheet_subtitle="共 {count} 张卡片，最薄弱的在前（{at} 的预测记忆率）",
+    sheet_recall="记忆率 {recall}",
+    sheet_never="未复习",
+    sheet_metric="可引用的数字",
 )
 
 

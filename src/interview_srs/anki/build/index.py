@@ -127,10 +127,11 @@ class Index:
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Every module whose code shapes an index entry or a rendered note."""
-    from interview_srs.bank import model, parse, source_refs, yaml_text
+    from interview_srs.bank import model, parse, placeholders, source_refs, yaml_text
     from interview_srs.base import problems
 
-    return parse_cache.code_version(model, parse, yaml_text, problems, anki_notes, source_refs, sys.modules[__name__])
+    return parse_cache.code_version(model, parse, yaml_text, problems, anki_notes, placeholders, source_refs,
+                                    sys.modules[__name__])
 
 
 def load_index(cards_dir: Path, sources: dict[str, str]) -> Index:

@@ -8,6 +8,7 @@ in a scratch folder and compares.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from interview_srs.anki.build import apkg, chunked_zip
 from interview_srs.anki.build.files import recorded_package_sha, safe_output_path, source_hashes
-from interview_srs.anki.build.index import load_index
+from interview_srs.anki.build.index import code_version, load_index
 from interview_srs.anki.build.outputs import EarlyCopy, keep_collections, write_outputs
 from interview_srs.anki.build.plan import plan_build
 from interview_srs.anki.build.state import (
@@ -80,10 +81,24 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None, patch: bool = 
     state = read_state(out_dir)
     patch = patch and len(state.notes) >= PATCH_FROM_NOTES
     sources = source_hashes(cards_dir) if cards_dir.is_dir() else {}
-    if _nothing_changed(sources, out_dir, state):
+    if _nothing_changed(sources, out_dir, state) and _rendered_by_this_code(out_dir):
         return BuildReport(decks=(), removed=(), note_type_changed=False, up_to_date=True, packages=_labels(state))
     with EarlyCopy(out_dir, state, patch) as early:
-        return _rebuild(cards_dir, out_dir, now, patch, state, sources, early)
+        report = _rebuild(cards_dir, out_dir, now, patch, state, sources, early)
+    parse_cache.store_value(_rendered_key(out_dir), code_version(), parse_cache.cache_dir())
+    return report
+
+
+def _rendered_key(out_dir: Path) -> str:
+    return f"rendered:{os.path.abspath(out_dir)}"
+
+
+def _rendered_by_this_code(out_dir: Path) -> bool:
+    """Whether this machine's last build of `out_dir` rendered its notes with this code: the card
+    files alone do not tell, as a change in how a note is rendered ({公司}, the footer) changes
+    the notes of unchanged cards. Kept in the cache folder, not in the committed build state,
+    so that a code change that renders the same notes leaves decks/ as it was."""
+    return parse_cache.load_value(_rendered_key(out_dir), parse_cache.cache_dir()) == code_version()
 
 
 def _rebuild(
