@@ -177,3 +177,12 @@ def test_a_config_comment_with_quotes_and_brackets_keeps_every_later_setting(stu
     config = load_config(home / "config.toml")
     assert config.defaults.parameters == pytest.approx(weights, abs=1e-6)
     assert config.new_per_day == 7 and config.for_deck("面试").maximum_interval == 300
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_in_place_of_the_collection_is_refused_without_blocking(cards_dir, home, tmp_path):
+    fifo = tmp_path / "collection.anki2"
+    __import__("os").mkfifo(fifo)
+    result = sync(str(fifo), home=home, cards_dir=cards_dir)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {fifo}: not a regular file; give a collection.anki2, a .colpkg/.apkg or a profile folder\n"

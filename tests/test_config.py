@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -279,3 +281,21 @@ def test_a_config_file_with_a_byte_order_mark_is_read(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("\ufeffnew_per_day = 7\n", "utf-8")
     assert load_config(path).new_per_day == 7
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_or_a_device_in_place_of_the_config_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_config(fifo)
+    if Path("/dev/zero").exists():
+        with pytest.raises(ConfigError, match="not a regular file"):
+            load_config(Path("/dev/zero"))
+
+
+def test_a_huge_config_is_refused_before_it_is_parsed(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"# " + b"x" * (2 << 20) + b"\n")
+    with pytest.raises(ConfigError, match="larger than 1024 KiB"):
+        load_config(path)

@@ -23,6 +23,8 @@ from interview_srs.store.schema import MIGRATIONS
 
 from conftest import older_store, review_log, write_file
 
+NAME_RULE = "Error: NAME must be 1 to 40 printable characters on one line (no line breaks or invisible characters)\n"
+
 NOW = "2026-11-23T10:00:00+08:00"
 KS_YAML_HEAD = "deck: 面试::快手::营销服务\ncompany: 快手\ncards:\n"
 
@@ -92,13 +94,27 @@ def test_add_list_remove(cards_dir, home):
         (("蚂蚁", "2026-02-30"), "Error: no such date and time: 2026-02-30 09:00\n"),
         (("蚂蚁", "2026-12-03", "--time", "2pm"), "Error: --time must be HH:MM (got '2pm')\n"),
         (("蚂蚁", "2026-11-23", "--time", "09:59"), "Error: 2026-11-23 09:59 is in the past\n"),
-        (("\x1b]0;pwned\x07蚂蚁", "2026-12-03"), "Error: NAME must be 1 to 40 printable characters\n"),
-        (("  ", "2026-12-03"), "Error: NAME must be 1 to 40 printable characters\n"),
+        (("\x1b]0;pwned\x07蚂蚁", "2026-12-03"), NAME_RULE),
+        (("  ", "2026-12-03"), NAME_RULE),
+        (("快\n手", "2026-12-03"), NAME_RULE),
+        (("快\u200b手", "2026-12-03"), NAME_RULE),
     ],
 )
 def test_bad_interviews_are_clear_errors(cards_dir, home, args, message):
     result = invoke(cards_dir, home, "interview", "add", *args)
     assert (result.exit_code, result.output) == (1, message)
+
+
+def test_a_time_the_clocks_skip_is_stored_after_the_jump_and_said(cards_dir, home):
+    (home / "config.toml").write_text('timezone = "America/New_York"\n', "utf-8")
+    result = invoke(cards_dir, home, "interview", "add", "蚂蚁", "2027-03-14", "--time", "02:30")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == (
+        "2027-03-14 02:30 does not exist in your time zone (the clocks skip that hour); it is stored as 2027-03-14 03:30."
+    )
+    with Store.open(home / "store.sqlite3") as store:
+        (row,) = rows.all_rows(store)
+    assert row.at == datetime(2027, 3, 14, 7, 30, tzinfo=timezone.utc)  # 03:30 EDT
 
 
 def test_a_duplicate_name_is_refused(cards_dir, home):

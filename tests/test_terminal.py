@@ -379,3 +379,18 @@ def test_term_dumb_gets_no_colour_and_no_screen_codes(cards_dir, home):
     assert child.exitstatus == 0
     assert "Session summary" in seen.getvalue() and "\x1b" not in seen.getvalue()
     assert _review_log(home) == [("ant-biggest-challenge", 3)]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_endless_input_that_is_not_text_ends_the_session_instead_of_filling_memory(cards_dir, tmp_path):
+    import subprocess
+
+    env = {"SRS_HOME": str(tmp_path / "home"), "SRS_NOW": "2026-03-02T09:00:00+08:00", "LANG": "en_US.UTF-8",
+           "PATH": "/usr/bin:/bin"}
+    with open("/dev/zero", "rb") as zeros:
+        done = subprocess.run(
+            [sys.executable, "-m", "interview_srs", "review", "--cards", str(cards_dir)],
+            stdin=zeros, capture_output=True, text=True, timeout=60, env=env,
+        )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "Session summary" in done.stdout and "Traceback" not in done.stderr

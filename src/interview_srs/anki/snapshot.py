@@ -56,6 +56,8 @@ def collection_file(path: Path) -> Path:
         return candidate
     if not path.exists():
         raise AnkiSyncError(f"{path}: no such file or folder")
+    if not path.is_file():  # a FIFO would block the copy forever, a device never end it
+        raise AnkiSyncError(f"{path}: not a regular file; give a collection.anki2, a .colpkg/.apkg or a profile folder")
     return path
 
 

@@ -49,7 +49,7 @@ class CardSources:
         file = Path(path)
         if any(file.is_relative_to(folder.resolve()) for folder in self.folders):
             return True
-        return self.bundled is not None and _in_a_bank(file)
+        return self.bundled is not None and in_installed_bank(file)
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,8 @@ def unreadable(path: Path, error: OSError) -> Problem:
     return Problem(Location(display_name(path), 1, 1), f"cannot read the file: {error.strerror or error}")
 
 
-def _in_a_bank(path: Path) -> bool:
+def in_installed_bank(path: Path) -> bool:
+    """Whether `path` lies in the bank a wheel installed (site-packages/interview_srs/bank/cards)."""
     parts = path.parts
     n = len(BUNDLED_MARKER)
     return any(tuple(parts[i:i + n]) == BUNDLED_MARKER for i in range(len(parts) - n))

@@ -12,7 +12,7 @@ from interview_srs.terminal.render import clean
 
 def add_command(cards_dir: Path, store_path: Path | None, name: str, day: str, clock: str,
                 patterns: tuple[str, ...], environ: dict | None = None, openers: bool = True) -> str:
-    from interview_srs.review.interviews import add_interview
+    from interview_srs.review.interviews import add_interview, skipped_by_the_clock
     from interview_srs.schedule.scheduler import now
     from interview_srs.store import lookups
     from interview_srs.store.home import decks_matching, open_home
@@ -24,10 +24,11 @@ def add_command(cards_dir: Path, store_path: Path | None, name: str, day: str, c
         decks = sorted({d for p in row.decks for d in decks_matching(lookups.decks(home.store), p)})
     finally:
         home.store.close()
-    return (
-        f"Added interview {row.name} on {_local(row.at, home.zone):%Y-%m-%d %H:%M} "
-        f"covering {', '.join(clean(d) for d in decks)}."
-    )
+    stored = f"{_local(row.at, home.zone):%Y-%m-%d %H:%M}"
+    added = f"Added interview {row.name} on {stored} covering {', '.join(clean(d) for d in decks)}."
+    if skipped_by_the_clock(day, clock, row.at, home.zone):
+        added += f"\n{clean(day)} {clean(clock)} does not exist in your time zone (the clocks skip that hour); it is stored as {stored}."
+    return added
 
 
 def list_command(cards_dir: Path, store_path: Path | None, as_json: bool,

@@ -13,6 +13,7 @@ pass off: each card below the target), divided by the days left (planner.days_le
 
 from __future__ import annotations
 
+import unicodedata
 import glob
 import re
 from dataclasses import dataclass, field
@@ -66,10 +67,22 @@ def parse_moment(day: str, clock: str, zone: tzinfo | None) -> datetime:
     except ValueError:
         raise InterviewError(f"no such date and time: {clean(day)} {clean(clock)}") from None
     try:
-        local = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
+        if zone is not None:  # zoneinfo reads a skipped time (02:30 as clocks jump) as after the jump
+            return moment.replace(tzinfo=zone).astimezone(timezone.utc)
+        local = moment.astimezone()  # the system zone: a skipped time may come out before the jump
+        shown = local.astimezone().replace(tzinfo=None)
+        if shown != moment:
+            local = (moment + (moment - shown)).astimezone()
         return local.astimezone(timezone.utc)
     except (OverflowError, ValueError):  # a moment past year 9999 (or before year 1) in UTC
         raise DateOutOfRange(f"{clean(day)} {clean(clock)} is out of the range of dates srs can handle") from None
+
+
+def skipped_by_the_clock(day: str, clock: str, at: datetime, zone: tzinfo | None) -> bool:
+    """Whether `day` `clock` does not exist in the zone (the hour clocks skip when summer time
+    starts), so `at`, the moment stored for it, reads as another time on the wall."""
+    local = at.astimezone(zone) if zone is not None else at.astimezone()
+    return f"{local:%Y-%m-%d %H:%M}" != f"{day} {clock.zfill(5)}"
 
 
 def add_interview(
@@ -79,8 +92,8 @@ def add_interview(
     """Validate and store an interview; returns what was stored. `openers`: the general opener
     deck (review/openers.py) joins the chosen decks, as every round opens and closes with it."""
     name = name.strip()
-    if not name or clean(name) != name or len(name) > 40:
-        raise InterviewError("NAME must be 1 to 40 printable characters")
+    if not name or len(name) > 40 or any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in name):
+        raise InterviewError("NAME must be 1 to 40 printable characters on one line (no line breaks or invisible characters)")
     at = parse_moment(day, clock, zone)
     if at <= now:
         raise InterviewError(f"{day} {clock} is in the past")

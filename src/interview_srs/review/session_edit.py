@@ -6,9 +6,10 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interview_srs.bank.sources import CardSources
+from interview_srs.bank.sources import CardSources, in_installed_bank, own_cards
 from interview_srs.store.connection import Store
 from interview_srs.store.rows import StoredCard
 from interview_srs.terminal.screen import Terminal, editor_command
@@ -23,6 +24,8 @@ def edit_card(card: StoredCard, term: Terminal, texts: Texts, environ, store: St
     """Open the card in $VISUAL/$EDITOR, then re-read the cards; a message if something is off."""
     editor = environ.get("VISUAL") or environ.get("EDITOR")
     place = f"{card.file}:{card.line}"
+    if in_installed_bank(Path(card.file)):  # not a checkout: an upgrade would replace the file
+        return texts.edit_bundled.format(place=place, own=own_cards(Path(store.path).parent))
     if not editor:
         return texts.no_editor.format(place=place)
     try:

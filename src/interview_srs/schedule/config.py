@@ -41,6 +41,7 @@ from pathlib import Path
 
 CONFIG_NAME = "config.toml"
 BOM = "\ufeff"  # some editors start UTF-8 files with one; TOML itself does not allow it
+MAX_CONFIG_BYTES = 1 << 20
 
 DECK_KEYS = (
     "desired_retention", "learning_steps", "relearning_steps", "maximum_interval", "new_per_day",
@@ -210,13 +211,20 @@ def load_config(path: Path) -> Config:
     """Read the config file; a missing file gives the defaults."""
     import tomllib
 
+    from interview_srs.base.files import NotRegularFile, read_regular
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8").removeprefix(BOM)
+        data = read_regular(path, MAX_CONFIG_BYTES + 1)
+        text = data.decode("utf-8").removeprefix(BOM)
     except FileNotFoundError:
         return Config()
+    except NotRegularFile:
+        raise ConfigError([f"{path}: not a regular file (a folder, a FIFO or a device?); the config must be a plain text file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{path}: cannot read the config file ({_reason(exc)})"]) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError([f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KiB; a config file is a few lines"]) from None
     try:
         data = tomllib.loads(text)
     except RecursionError:

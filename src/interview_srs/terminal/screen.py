@@ -17,6 +17,7 @@ from typing import TextIO
 from interview_srs.terminal import pager, render
 
 MAX_WIDTH = 100
+MAX_SCRIPTED_LINE = 4096  # a scripted key is a word on a line; a longer line is not one
 QUIT = "q"
 SCRIPTED_RETRIES = 6  # without a keyboard to give up with, a busy store is retried this many times
 
@@ -118,8 +119,8 @@ class Terminal:
         """One key: " ", "\\n", a character, a scroll key (pager.UP, ...), QUIT at end of input,
         pager.RESIZE when the terminal was resized; None when `timeout` passes."""
         if not self.interactive:
-            line = self.stdin.readline()
-            if line == "":
+            line = self.stdin.readline(MAX_SCRIPTED_LINE)
+            if line == "" or "\0" in line:  # the end of input, or input that is not text (/dev/zero)
                 return QUIT
             line = line.rstrip("\r\n")
             word = line.strip().lower()

@@ -42,6 +42,7 @@ class Texts:
     not_saved: str  # {card}: the user gave up on a rating while the store was busy
     store_busy_later: str  # undo or bury met a busy store; the key can be pressed again
     no_editor: str  # {place}
+    edit_bundled: str  # {place} {own}
     edit_problems: str
     summary_title: str
     summary_reviewed: str  # {count} {time} {average}
@@ -151,6 +152,10 @@ EN = Texts(
     not_saved="Your answer to {card} was NOT saved: the store stayed busy.",
     store_busy_later="The store is busy (another program is writing to it); press the key again in a moment.",
     no_editor="Set $EDITOR to edit cards; this card is at {place}.",
+    edit_bundled=(
+        "This card ships with interview-srs ({place}): an edit there is lost at the next upgrade. "
+        "Write your own version as a new card (a new id) in {own}, or edit the bank in a checkout."
+    ),
     edit_problems="The card file has problems; the card is shown as it was:",
     summary_title="Session summary",
     summary_reviewed="Reviews: {count} in {time} ({average} per answer).",
@@ -259,6 +264,10 @@ ZH = Texts(
     not_saved="对 {card} 的评分没有保存：复习记录库一直忙。",
     store_busy_later="复习记录库正忙（另一个程序正在写入），请稍后再按一次。",
     no_editor="请设置 $EDITOR 以编辑卡片；这张卡片位于 {place}。",
+    edit_bundled=(
+        "这张卡片随 interview-srs 一起安装（{place}），在那里修改会在下次升级时丢失。"
+        "请在 {own} 里写一张你自己的卡片（用新的 id），或在项目源码里修改题库。"
+    ),
     edit_problems="卡片文件有问题；仍显示修改前的卡片：",
     summary_title="本次复习小结",
     summary_reviewed="复习 {count} 次，用时 {time}（平均每次 {average}）。",
