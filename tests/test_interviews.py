@@ -235,12 +235,11 @@ def test_list_figures_come_from_the_stored_states(cards_dir, home, final_pass_da
     scheduler = fsrs.Scheduler()
     with Store.open(home / "store.sqlite3") as store:
         states = {f"ks-{i:03d}": store.state(f"ks-{i:03d}") for i in range(4)}
-    from interview_srs.schedule.scheduler import to_fsrs
+    def fractional(state):  # fsrs's curve, the elapsed time in fractional days (readiness.py)
+        days = (at - state.last_review).total_seconds() / 86400
+        return (1 + scheduler._FACTOR * days / state.stability) ** scheduler._DECAY
 
-    expected = {
-        card_id: scheduler.get_card_retrievability(to_fsrs(s, at), at) if s.state else 0.0
-        for card_id, s in states.items()
-    }
+    expected = {card_id: fractional(s) if s.state else 0.0 for card_id, s in states.items()}
     assert {c["id"]: pytest.approx(c["recall"]) for c in data["cards_recall"]} == expected
     assert data["readiness"] == pytest.approx(sum(expected.values()) / 4)
     assert data["lowest"] == min(expected.values())
@@ -260,3 +259,48 @@ def test_the_default_decks_match_the_company_too(cards_dir, home):
                "  - id: bd-1\n    question: 为什么选字节？\n    outline: [a, b, c]\n")
     result = invoke(cards_dir, home, "interview", "add", "字节", "2026-12-03")
     assert result.output == "Added interview 字节 on 2026-12-03 09:00 covering 面试::大厂::运营.\n"
+
+
+# -- the imminent interview first ------------------------------------------------------------------
+
+
+def test_the_day_before_an_interview_its_cards_come_first_and_the_header_shows_it(cards_dir, home):
+    ks_cards(cards_dir, 5)
+    invoke(cards_dir, home, "interview", "add", "蚂蚁", "2026-11-30", "--deck", "*蚂蚁*")
+    invoke(cards_dir, home, "interview", "add", "快手", "2026-11-24", "--time", "14:00")
+    env = {"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "en_US.UTF-8", "LC_ALL": None}
+    out = CliRunner().invoke(cli, ["review", "--cards", str(cards_dir)], input=" \n3\n" * 40, env=env).output
+    log = [card_id for card_id, *_rest in review_log(home)]
+    ks = [i for i, card_id in enumerate(log) if card_id.startswith("ks-")]
+    assert ks == list(range(len(ks))) and len(ks) == 10  # five cards, two learning steps each, first
+    assert {card_id for card_id in log[len(ks):]} == {"ant-biggest-challenge", "ant-mob1-3"}
+    assert "xhs-abusive-user" not in log  # a deck in no interview introduces nothing the day before
+    banners = [line for line in out.splitlines() if "interview" in line and "readiness" in line]
+    assert banners and all(line.startswith("快手 interview tomorrow") for line in banners)
+    assert "Left today" not in out and "Tomorrow's plan: " in out
+
+
+def test_review_interview_restricts_the_session_to_its_cards(cards_dir, home):
+    ks_cards(cards_dir, 3)
+    invoke(cards_dir, home, "interview", "add", "蚂蚁", "2026-11-30", "--deck", "*蚂蚁*")
+    invoke(cards_dir, home, "interview", "add", "快手", "2026-11-24", "--time", "14:00")
+    env = {"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "en_US.UTF-8", "LC_ALL": None}
+    args = ["review", "--cards", str(cards_dir), "--interview", "蚂蚁"]
+    out = CliRunner().invoke(cli, args, input=" \n3\n" * 20, env=env).output
+    assert {card_id for card_id, *_rest in review_log(home)} == {"ant-biggest-challenge", "ant-mob1-3"}
+    assert "\n蚂蚁 interview in 7 days · readiness " in out
+    bad = CliRunner().invoke(cli, [*args[:-1], "字节"], input="q\n", env=env)
+    assert (bad.exit_code, bad.output) == (1, "Error: no upcoming interview named '字节' (upcoming: 快手, 蚂蚁)\n")
+    both = CliRunner().invoke(cli, [*args, "--deck", "*"], input="q\n", env=env)
+    assert both.exit_code == 2 and "give --deck or --interview, not both" in both.output
+
+
+def test_the_counts_line_and_the_summary_agree_and_count_every_planned_new_card(cards_dir, home):
+    (home / "config.toml").write_text("fuzz = false\nnew_per_day = 2\n", "utf-8")
+    ks_cards(cards_dir, 6)
+    invoke(cards_dir, home, "interview", "add", "快手", "2026-11-24", "--time", "14:00")
+    env = {"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "zh_CN.UTF-8", "LC_ALL": None}
+    out = CliRunner().invoke(cli, ["review", "--cards", str(cards_dir)], input=" \n3\nq\n", env=env).output
+    assert "到期 0 · 学习中 0 · 新卡 6\n" in out  # all six introduced today, though new_per_day is 2
+    # the last card's counts line and the summary after q say the same
+    assert "\n到期 0 · 学习中 1 · 新卡 5\n" in out and "今天还剩：到期 0 · 学习中 1 · 新卡 5。\n" in out

@@ -25,7 +25,7 @@ from interview_srs.base.problems import InputError
 from interview_srs.schedule.readiness import Readiness, readiness, recall_at
 from interview_srs.terminal.render import clean
 from interview_srs.schedule.scheduler import NEW
-from interview_srs.store import Store
+from interview_srs.store import CardFilter, Store
 from interview_srs.store import interviews as rows
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -45,6 +45,17 @@ def load_interviews(store: Store) -> tuple[planner.Interview, ...]:
         )
         for row in rows.all_rows(store)
     )
+
+
+def interview_filter(interviews: tuple[planner.Interview, ...], name: str, tag: str | None,
+                     now: datetime) -> CardFilter:
+    """The cards of the upcoming interview `name` (`srs review --interview`)."""
+    ahead = planner.upcoming(interviews, now)
+    found = next((i for i in ahead if i.name == name), None)
+    if found is None:
+        known = ", ".join(clean(i.name) for i in ahead) or "none"
+        raise InterviewError(f"no upcoming interview named '{clean(name)}' (upcoming: {known})")
+    return CardFilter(decks=tuple(sorted(found.decks)), tag=tag)
 
 
 def parse_moment(day: str, clock: str, zone: tzinfo | None) -> datetime:
@@ -143,25 +154,50 @@ def reports(store: Store, config: Config, now: datetime) -> list[InterviewReport
     return result
 
 
-def countdown(
-    store: Store, interviews: tuple[planner.Interview, ...], deck: str, now: datetime,
-    zone: tzinfo | None, params_of=lambda deck: None,
-) -> tuple[str, int, float] | None:
-    """For the review header: the upcoming interview covering `deck` (else the next one), the
-    calendar days until it in `zone`, and its readiness; None without upcoming interviews."""
-    from interview_srs.store import CardFilter
-    from interview_srs.store.queries import studied_cards
+class Countdown:
+    """The review header: the nearest upcoming interview (or the one the session is for), the
+    calendar days until it and its readiness, kept for the whole session. Its cards' predicted
+    recalls are read once and then updated card by card (`refresh` after each answer, bury or
+    suspend): reloading every card of the interview for each card shown made a large bank wait
+    after every answer."""
 
-    ahead = planner.upcoming(interviews, now)
-    if not ahead:
-        return None
-    interview = next((i for i in ahead if deck in i.decks), ahead[0])
-    cards = studied_cards(store, CardFilter(decks=tuple(sorted(interview.decks))))
-    mean = readiness(
-        (recall_at(c.state, interview.at, params_of(c.deck)), c.state.state == NEW, 0.0) for c in cards
-    ).mean
-    days = (_local(interview.at, zone).date() - _local(now, zone).date()).days
-    return interview.name, days, mean or 0.0
+    def __init__(self, store: Store, interviews: tuple[planner.Interview, ...], zone: tzinfo | None,
+                 params_of=lambda deck: None, only: str | None = None):
+        self.store, self.interviews, self.zone, self.params_of, self.only = store, interviews, zone, params_of, only
+        self.interview: planner.Interview | None = None
+        self.recalls: dict[str, float] = {}
+        self.total = 0.0
+
+    def _load(self, now: datetime) -> None:
+        from interview_srs.store.queries import studied_cards
+
+        ahead = [i for i in planner.upcoming(self.interviews, now) if self.only in (None, i.name)]
+        self.interview = ahead[0] if ahead else None
+        self.recalls = {} if self.interview is None else {
+            c.id: recall_at(c.state, self.interview.at, self.params_of(c.deck))
+            for c in studied_cards(self.store, CardFilter(decks=tuple(sorted(self.interview.decks))))
+        }
+        self.total = sum(self.recalls.values())
+
+    def refresh(self, card_id: str) -> None:
+        """Read one card again (answered, buried, suspended or any of these undone)."""
+        if self.interview is None:
+            return
+        card = self.store.card(card_id)
+        self.total -= self.recalls.pop(card_id, 0.0)
+        if card.present and not card.suspended and card.deck in self.interview.decks:
+            self.recalls[card_id] = recall_at(card.schedule, self.interview.at, self.params_of(card.deck))
+            self.total += self.recalls[card_id]
+
+    def at(self, now: datetime) -> tuple[str, int, float] | None:
+        """(name, calendar days until it in the user's zone, mean predicted recall at it), or None
+        without an upcoming interview."""
+        if self.interview is None or self.interview.at <= now:
+            self._load(now)
+        if self.interview is None:
+            return None
+        days = (_local(self.interview.at, self.zone).date() - _local(now, self.zone).date()).days
+        return self.interview.name, days, self.total / len(self.recalls) if self.recalls else 0.0
 
 
 def _local(moment: datetime, zone: tzinfo | None) -> datetime:
@@ -172,7 +208,8 @@ __all__ = [
     "InterviewError",
     "InterviewReport",
     "add_interview",
-    "countdown",
+    "interview_filter",
+    "Countdown",
     "load_interviews",
     "parse_moment",
     "reports",

@@ -46,7 +46,7 @@ class Texts:
     summary_reviewed: str  # {count} {time} {average}
     summary_none: str
     summary_ratings: str
-    summary_tomorrow: str  # {due} {new}
+    summary_tomorrow: str  # {due} {new}: tomorrow's plan as things stand
     stats_title: str  # {today} {rollover}
     stats_columns: tuple[str, ...]  # deck, new, learning, review, relearning, suspended, buried, due today, retention
     stats_total: str
@@ -64,7 +64,7 @@ class Texts:
     undone_bury: str  # {question}
     undone_suspend: str  # {question}
     leech: str  # {lapses} {card}
-    summary_today: str  # {due} {new}
+    summary_today: str  # {due} {learning} {new}: the counts line's figures
     summary_bank: str  # {left}
     summary_next: str  # {when}
     stats_fresh: str  # {cards} {decks}
@@ -148,7 +148,7 @@ EN = Texts(
     summary_reviewed="Reviews: {count} in {time} ({average} per answer).",
     summary_none="No cards reviewed.",
     summary_ratings="Ratings:",
-    summary_tomorrow="Due tomorrow: {due}, plus up to {new} new cards.",
+    summary_tomorrow="Tomorrow's plan: {due} to review, {new} new.",
     stats_title="Statistics for {today} (study days start at {rollover}:00)",
     stats_columns=("Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due today", "Retention"),
     stats_total="Total",
@@ -165,7 +165,7 @@ EN = Texts(
     undone_bury="Unburied “{question}”.",
     undone_suspend="Unsuspended “{question}”.",
     leech="Leech: forgotten {lapses} times. Rework your own answer: srs answer {card}",
-    summary_today="Left today: {due} due, {new} new.",
+    summary_today="Left today: due {due} · learning {learning} · new {new}.",
     summary_bank="New cards not seen yet: {left} (study more today with `srs review --new N`).",
     summary_next="Nothing is due now; the next card is due {when}.",
     stats_fresh="{cards} cards in {decks} decks, none reviewed yet. Start with `srs review`.",
@@ -249,7 +249,7 @@ ZH = Texts(
     summary_reviewed="复习 {count} 次，用时 {time}（平均每次 {average}）。",
     summary_none="没有复习任何卡片。",
     summary_ratings="评分：",
-    summary_tomorrow="明天到期：{due} 张，另有最多 {new} 张新卡。",
+    summary_tomorrow="明天的计划：复习 {due} 张，新卡 {new} 张。",
     stats_title="{today} 的统计（每天 {rollover}:00 开始新的一天）",
     stats_columns=("牌组", "新卡", "学习中", "复习", "重学", "暂停", "搁置", "今日到期", "记忆保持率"),
     stats_total="合计",
@@ -266,7 +266,7 @@ ZH = Texts(
     undone_bury="已取消搁置“{question}”。",
     undone_suspend="已取消暂停“{question}”。",
     leech="难记卡：已遗忘 {lapses} 次。建议重写你自己的答案：srs answer {card}",
-    summary_today="今天还剩：到期 {due} 张，新卡 {new} 张。",
+    summary_today="今天还剩：到期 {due} · 学习中 {learning} · 新卡 {new}。",
     summary_bank="题库里还没学过的新卡：{left} 张（今天想多学可用 `srs review --new N`）。",
     summary_next="现在没有到期的卡片；下一张在 {when} 到期。",
     stats_fresh="共 {cards} 张卡片、{decks} 个牌组，还没有复习过。从 `srs review` 开始吧。",
