@@ -55,16 +55,25 @@ def test_add_list_remove(cards_dir, home):
     )
     result = invoke(cards_dir, home, "interview", "list")
     assert result.exit_code == 0
-    assert result.output == (
-        "蚂蚁: 2026-12-01 09:00, in 7 days 23 hours\n"
-        "  decks: 面试::小红书::客服, 面试::蚂蚁集团::用户运营\n"
-        "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3\n"
-        "  answers needed 6 in 8 days (0.8 per day)\n"
-        "快手: 2026-12-03 14:00, in 10 days 4 hours\n"
-        "  decks: 面试::快手::营销服务\n"
-        "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3\n"
-        "  answers needed 6 in 11 days (0.5 per day)\n"
-    )
+    lines = result.output.splitlines()
+    assert lines[:3] + lines[5:8] == [
+        "蚂蚁: 2026-12-01 09:00, in 7 days 23 hours",
+        "  decks: 面试::小红书::客服, 面试::蚂蚁集团::用户运营",
+        "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3",
+        "快手: 2026-12-03 14:00, in 10 days 4 hours",
+        "  decks: 面试::快手::营销服务",
+        "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3",
+    ]
+    assert lines[3].startswith("  answers per session until then: 11-23 ") and lines[3].count(" min)") == 8
+    assert lines[4].startswith("  with this plan: readiness ") and lines[9].startswith("  with this plan: ")
+    assert len(lines) == 10  # a light plan: no warning
+    chinese = invoke(cards_dir, home, "interview", "list", lang="zh_CN.UTF-8").output.splitlines()
+    assert chinese[:3] == [
+        "蚂蚁：2026-12-01 09:00，还有 7 天 23 小时",
+        "  卡组：面试::小红书::客服, 面试::蚂蚁集团::用户运营",
+        "  卡片 3 · 未学 3 · 准备度 0% · 最低 0% · 低于 95%：3",
+    ]
+    assert chinese[3].startswith("  此前每次复习的答题量：11-23 ") and chinese[4].startswith("  照此计划：面试时准备度 ")
     data = json.loads(invoke(cards_dir, home, "interview", "list", "--json").output)
     assert [d["name"] for d in data] == ["蚂蚁", "快手"]
     assert data[1]["at"] == "2026-12-03T14:00:00+08:00" and data[1]["deck_patterns"] == ["面试::快手::营销服务"]
@@ -75,8 +84,15 @@ def test_add_list_remove(cards_dir, home):
     assert (result.exit_code, result.output) == (1, "Error: no interview named '蚂蚁' (interviews: 快手)\n")
     result = invoke(cards_dir, home, "interview", "list", now="2026-12-02T13:00:00+08:00")
     assert result.output.splitlines()[0] == "快手: 2026-12-03 14:00, in 1 day 1 hour"
-    assert result.output.splitlines()[-1].endswith("in 2 days (3.0 per day)")
+    assert result.output.splitlines()[3].startswith("  answers per session until then: 12-02 ")
+    assert result.output.splitlines()[3].count(" min)") == 2  # today and tomorrow before 14:00
     result = invoke(cards_dir, home, "interview", "list", now="2026-12-04T10:00:00+08:00")
+    assert result.output == (  # a past interview stays a week, with its readiness at the time
+        "快手: 2026-12-03 14:00, past\n"
+        "  at the interview: readiness 0% · lowest 0% · below 95%: 3\n"
+        "No upcoming interviews. Add one with `srs interview add NAME DATE`.\n"
+    )
+    result = invoke(cards_dir, home, "interview", "list", now="2026-12-10T15:00:00+08:00")
     assert result.output == "No upcoming interviews. Add one with `srs interview add NAME DATE`.\n"
 
 
@@ -247,11 +263,12 @@ def test_list_figures_come_from_the_stored_states(cards_dir, home, final_pass_da
     assert data["never_seen"] == never >= 1
     below = sum(1 for c, r in expected.items() if r < 0.95)
     assert data["below_target"] == below
-    if final_pass_days:  # nothing has been answered in the final pass yet
-        assert data["answers_needed"] == 2 * never + (4 - never)
-    else:
-        assert data["answers_needed"] == never + (below - never)
-    assert data["answers_per_day"] == round(data["answers_needed"] / 4, 1)  # 23 Nov to 26 Nov
+    assert [d["date"] for d in data["plan"]] == ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"]
+    assert all(set(d) == {"date", "answers", "minutes"} for d in data["plan"])
+    assert data["plan"][0]["answers"] >= never * 2  # the never-seen card through its learning steps
+    assert abs(data["answers_needed"] - sum(d["answers"] for d in data["plan"])) <= 2  # each day rounded
+    assert data["past"] is False and data["feasible"] is True
+    assert 0.5 < data["expected_readiness"] <= 1.0
 
 
 def test_the_default_decks_match_the_company_too(cards_dir, home):

@@ -5,10 +5,11 @@ time zone: scheduler.local_zone) and deck globs. Without `--deck`, the decks who
 contains the name are chosen when the interview is added. The globs are resolved again whenever
 a plan is made, so a deck added later under a matching path joins the interview.
 
-`reports` gives, per upcoming interview, the readiness (readiness.py) of its cards
-at the interview time and the answers per day still needed, estimated as: each never-seen card
-once to introduce it, plus each card not yet answered in the final-pass window (with the final
-pass off: each card below the target), divided by the days left (planner.days_left).
+`reports` gives, per upcoming interview, the readiness (readiness.py) of its cards at the
+interview time, the work per session until then as forecast.py simulates it (the answers the
+sessions will really ask, every deck's, and their minutes) and the readiness that work should
+bring; an interview past less than a week ago stays, with its readiness as the cards were at
+its time.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from __future__ import annotations
 import glob
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
-from interview_srs.review import planner
+from interview_srs.review import forecast, planner
 from interview_srs.schedule.config import Config
 from interview_srs.store.home import decks_matching
 from interview_srs.base.problems import InputError
 from interview_srs.schedule.readiness import Readiness, readiness, recall_at
 from interview_srs.terminal.render import clean
-from interview_srs.schedule.scheduler import NEW
+from interview_srs.schedule.scheduler import NEW, StudyDay
 from interview_srs.store import CardFilter, Store
 from interview_srs.store import interviews as rows
 
@@ -107,51 +108,96 @@ def add_interview(
     return row
 
 
+PAST_DAYS = 7  # a past interview stays in the list this long, with its last readiness
+
+
 @dataclass(frozen=True)
 class InterviewReport:
-    """An upcoming interview and how ready its cards are for it."""
+    """An interview and how ready its cards are for it: for an upcoming one, predicted at its
+    time from the cards as they are now, the forecast work per session until then and the
+    readiness that work should bring; for a past one, as the cards were at its time."""
 
     interview: planner.Interview
     patterns: tuple[str, ...]
     now: datetime
-    sessions_left: int  # daily sessions left before it, today's included (planner.days_left)
+    sessions_left: int  # daily sessions left before it, today's included (planner.days_left); 0 when past
     readiness: Readiness
-    answers_needed: int
     recalls: tuple[tuple[str, str, float], ...]  # (card id, deck, predicted recall), weakest first
+    plan: tuple[forecast.Day, ...] = ()  # the sessions until it (every deck's answers: the real load)
+    outlook: forecast.Outlook | None = None  # its readiness if that plan is followed
+    heavy: tuple[forecast.Day, ...] = ()  # the sessions of the plan over config's daily_minutes
 
     @property
-    def per_day(self) -> float:
-        return self.answers_needed / self.sessions_left
+    def past(self) -> bool:
+        return self.interview.at <= self.now
+
+    @property
+    def answers_needed(self) -> int:
+        return round(sum(d.answers for d in self.plan))
 
 
-def reports(store: Store, config: Config, now: datetime) -> list[InterviewReport]:
-    """One report per upcoming interview, earliest first."""
-    from interview_srs.store.queries import studied_cards
+def reports(store: Store, config: Config, now: datetime, day: StudyDay) -> list[InterviewReport]:
+    """One report per interview upcoming or past less than PAST_DAYS ago, earliest first."""
+    from interview_srs.store import queries
 
     stored = {row.name: row.decks for row in rows.all_rows(store)}
-    cards = studied_cards(store)
+    interviews = load_interviews(store)
+    cards = queries.studied_cards(store)
+    outlook = _forecast(store, config, cards, interviews, now, day)
     result = []
-    for interview in planner.upcoming(load_interviews(store), now):
+    for interview in sorted(interviews, key=lambda i: (i.at, i.name)):
+        if interview.at <= now - timedelta(days=PAST_DAYS):
+            continue
+        past = interview.at <= now
+        scope = queries.states_at(store, CardFilter(decks=tuple(sorted(interview.decks))), interview.at) if past else [
+            c for c in cards if c.deck in interview.decks
+        ]
         mine = [
             (c, recall_at(c.state, interview.at, config.for_deck(c.deck).parameters),
              config.for_deck(c.deck).interview_target)
-            for c in cards if c.deck in interview.decks
+            for c in scope
         ]
-        summary = readiness((r, c.state.state == NEW, target) for c, r, target in mine)
-        recalls = sorted(((c.id, c.deck, r) for c, r, _t in mine), key=lambda item: (item[2], item[0]))
-        opens = planner.final_pass_start(interview, planner.Rules(final_pass_days=config.final_pass_days))
-        seen = [(c, r, target) for c, r, target in mine if c.state.state != NEW]
-        if opens is None:  # each card below target once, each never-seen card once
-            needed = summary.never_seen + sum(1 for _c, r, target in seen if r < target)
-        else:  # ... and with a final pass, each card not yet answered in it
-            needed = 2 * summary.never_seen + sum(1 for c, _r, _t in seen if c.state.last_review < opens)
+        plan = () if past else outlook.until(interview)
         result.append(
             InterviewReport(
-                interview, stored[interview.name], now, planner.days_left(interview.at, now),
-                summary, needed, tuple(recalls),
+                interview, stored[interview.name], now, 0 if past else planner.days_left(interview.at, now),
+                readiness((r, c.state.state == NEW, target) for c, r, target in mine),
+                tuple(sorted(((c.id, c.deck, r) for c, r, _t in mine), key=lambda item: (item[2], item[0]))),
+                plan, None if past else outlook.outlook(interview.name),
+                tuple(d for d in plan if d.minutes > config.daily_minutes),
             )
         )
     return result
+
+
+def _forecast(store, config, cards, interviews, now, day) -> forecast.Forecast:
+    """The workload forecast as `srs review` (no options) would plan it."""
+    from interview_srs.schedule.scheduler import Schedulers
+    from interview_srs.store import queries
+
+    if not planner.upcoming(interviews, now):
+        return forecast.Forecast((), ())
+    schedulers = Schedulers(config)
+    star = queries.star_cards(store)
+    seconds = {kind: config.target_seconds(kind) for kind in ("star", "outline")}
+    rules = planner.Rules(
+        new_per_day=config.new_per_day, final_pass_days=config.final_pass_days,
+        target_of=lambda deck: config.for_deck(deck).interview_target,
+        deck_new_of=config.new_limit if config.decks else (lambda deck: None),
+        params_of=lambda deck: config.for_deck(deck).parameters,
+        focus_days=config.focus_days, new_outside_focus=config.new_outside_focus,
+    )
+    since = day.bounds(now)[0]
+    today = forecast.Today(
+        queries.introduced_since(store, since), queries.answered_early_since(store, since),
+        queries.introduced_per_deck(store, since) if config.decks else None,
+    )
+    return forecast.forecast(
+        cards, interviews, rules, now, day,
+        lambda card, rating, at: schedulers.answer(card.id, card.deck, card.state, rating, at),
+        lambda card_id: seconds["star" if card_id in star else "outline"],
+        forecast.outcomes_from(queries.rating_counts(store)), today,
+    )
 
 
 class Countdown:

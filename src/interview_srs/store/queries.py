@@ -130,4 +130,42 @@ def answer_times(store: Store, filt: CardFilter, since: datetime) -> list[tuple[
     return [(card_id, decks[card_id], total, count) for card_id, total, count in rows if card_id in decks]
 
 
-__all__ = ["answer_times", "answered_early_since", "introduced_since", "learning_cards", "plan_cards", "studied_cards"]
+def star_cards(store: Store) -> frozenset[str]:
+    """The STAR cards (their answers are timed against answer_seconds' `star`, not `outline`)."""
+    return frozenset(
+        row[0] for row in store.conn.execute("SELECT id FROM cards WHERE json_extract(back, '$.star') IS NOT NULL")
+    )
+
+
+def rating_counts(store: Store) -> dict[tuple[bool, int], int]:
+    """How often each rating was given, `(on a new or learning card, rating) → answers`, over
+    the whole review log (the workload forecast draws its ratings from these shares)."""
+    return {
+        (bool(learning), rating): count
+        for learning, rating, count in store.conn.execute(
+            "SELECT state_before != 2, rating, count(*) FROM review_log GROUP BY 1, 2"
+        )
+    }
+
+
+def states_at(store: Store, filt: CardFilter, at: datetime) -> list[PlanCard]:
+    """`studied_cards` as they were at `at`: a card answered since has the state from before its
+    first answer at or after `at` (a past interview's readiness, whatever was studied after it)."""
+    where, params = filt.sql()
+    return [
+        PlanCard(row[0], row[1], _state(row[2:8] if row[8] is None else row[8:]))
+        for row in store.conn.execute(
+            f"SELECT cards.id, deck, {_STATE_COLUMNS}, b.state_before, b.step_before, b.stability_before, "
+            "b.difficulty_before, b.due_before_ms, b.last_review_before_ms FROM cards LEFT JOIN review_log b "
+            "ON b.id = (SELECT id FROM review_log WHERE card_id = cards.id AND reviewed_ms >= ? "
+            "ORDER BY reviewed_ms, id LIMIT 1) "
+            f"WHERE {where} AND suspended = 0 ORDER BY file, line, cards.id",
+            [to_ms(at), *params],
+        )
+    ]
+
+
+__all__ = [
+    "answer_times", "answered_early_since", "introduced_since", "learning_cards", "plan_cards", "rating_counts",
+    "star_cards", "states_at", "studied_cards",
+]

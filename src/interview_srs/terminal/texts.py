@@ -111,6 +111,23 @@ class Texts:
     mock_history: str
     mock_history_line: str  # {date} {scope} {answered} {planned} {average} {overruns} {weakest}
     mock_interrupted: str
+    # -- srs interview add/list/remove --
+    interview_added: str  # {name} {at} {decks}
+    interview_removed: str  # {name}
+    interview_none: str
+    interview_units: tuple[str, str, str, str]  # day, days, hour, hours
+    interview_head: str  # {name} {at} {left}
+    interview_past: str  # {name} {at}
+    interview_decks: str  # {decks}
+    interview_cards: str  # {cards} {never} {readiness} {lowest} {target} {below}
+    interview_then: str  # readiness at a past interview: {readiness} {lowest} {target} {below}
+    interview_plan: str  # {days}: the sessions until the interview
+    interview_plan_day: str  # {date} {answers} {minutes}
+    interview_outlook: str  # {readiness} {below}
+    interview_heavy: str  # {name} {when} {answers} {minutes} {sessions} {limit}
+    interview_sessions: tuple[str, str, str]  # today / today and tomorrow / {count} sessions
+    interview_when: tuple[str, str, str]  # today {time} / tomorrow {time} / {date} {time}
+    interview_helps: str  # {name}
 
 
 EN = Texts(
@@ -212,6 +229,22 @@ EN = Texts(
     mock_history="Mock interviews",
     mock_history_line="{date}  {scope}  {answered}/{planned} answered · rating {average} · overruns {overruns} · weakest: {weakest}",
     mock_interrupted="(interrupted)",
+    interview_added="Added interview {name} on {at} covering {decks}.",
+    interview_removed="Removed interview {name}.",
+    interview_none="No upcoming interviews. Add one with `srs interview add NAME DATE`.",
+    interview_units=("day", "days", "hour", "hours"),
+    interview_head="{name}: {at}, in {left}",
+    interview_past="{name}: {at}, past",
+    interview_decks="  decks: {decks}",
+    interview_cards="  cards {cards} · never seen {never} · readiness {readiness} · lowest {lowest} · below {target}: {below}",
+    interview_then="  at the interview: readiness {readiness} · lowest {lowest} · below {target}: {below}",
+    interview_plan="  answers per session until then: {days}",
+    interview_plan_day="{date} {answers} (~{minutes} min)",
+    interview_outlook="  with this plan: readiness {readiness} at the interview · below target: {below}",
+    interview_heavy="  {name} {when}: about {answers} answers, ~{minutes} min {sessions} (more than daily_minutes = {limit} a day).",
+    interview_sessions=("today", "today and tomorrow", "in {count} sessions"),
+    interview_when=("today {time}", "tomorrow {time}", "on {date} {time}"),
+    interview_helps="  What helps: `srs review --interview {name}` (its cards first, nothing else); fewer new cards elsewhere (new_per_day in config.toml, or `srs review --new 0`); suspending the cards of decks you do not need before it (`srs suspend ID...`).",
 )
 
 ZH = Texts(
@@ -313,6 +346,22 @@ ZH = Texts(
     mock_history="模拟面试记录",
     mock_history_line="{date}  {scope}  答了 {answered}/{planned} 题 · 平均评分 {average} · 超时 {overruns} · 薄弱：{weakest}",
     mock_interrupted="（中断）",
+    interview_added="已添加面试 {name}：{at}，卡组 {decks}。",
+    interview_removed="已删除面试 {name}。",
+    interview_none="没有即将到来的面试。用 `srs interview add 名称 日期` 添加。",
+    interview_units=("天", "天", "小时", "小时"),
+    interview_head="{name}：{at}，还有 {left}",
+    interview_past="{name}：{at}，已结束",
+    interview_decks="  卡组：{decks}",
+    interview_cards="  卡片 {cards} · 未学 {never} · 准备度 {readiness} · 最低 {lowest} · 低于 {target}：{below}",
+    interview_then="  面试时：准备度 {readiness} · 最低 {lowest} · 低于 {target}：{below}",
+    interview_plan="  此前每次复习的答题量：{days}",
+    interview_plan_day="{date} {answers} 次（约 {minutes} 分钟）",
+    interview_outlook="  照此计划：面试时准备度 {readiness} · 低于目标：{below}",
+    interview_heavy="  {name} {when}：约 {answers} 次作答，{sessions}约 {minutes} 分钟（超过每天 daily_minutes = {limit} 分钟）。",
+    interview_sessions=("今天", "今天和明天", "{count} 次复习"),
+    interview_when=("今天 {time}", "明天 {time}", "{date} {time}"),
+    interview_helps="  可以这样减负：`srs review --interview {name}`（只复习它的卡片）；减少其他卡组的新卡（config.toml 的 new_per_day，或 `srs review --new 0`）；暂停面试前用不到的卡组的卡片（`srs suspend ID...`）。",
 )
 
 
