@@ -321,3 +321,56 @@ def test_the_counts_line_and_the_summary_agree_and_count_every_planned_new_card(
     assert "到期 0 · 学习中 0 · 新卡 6\n" in out  # all six introduced today, though new_per_day is 2
     # the last card's counts line and the summary after q say the same
     assert "\n到期 0 · 学习中 1 · 新卡 5\n" in out and "今天还剩：到期 0 · 学习中 1 · 新卡 5。\n" in out
+
+
+# -- the workload forecast ---------------------------------------------------------------------------
+
+
+def test_an_interview_tomorrow_with_sixty_cards_never_seen_is_a_warned_heavy_plan(cards_dir, home):
+    ks_cards(cards_dir, 60)
+    invoke(cards_dir, home, "interview", "add", "快手", "2026-11-24", "--time", "14:00")
+    out = invoke(cards_dir, home, "interview", "list").output.splitlines()
+    assert out[3].startswith("  answers per session until then: 11-23 ") and out[3].count(" min)") == 2
+    today = int(out[3].split("11-23 ")[1].split(" ")[0])
+    assert today >= 120  # sixty cards through their learning steps, not "0 answers needed"
+    warning = next(line for line in out if line.startswith("  快手 tomorrow 14:00: about "))
+    assert "min today and tomorrow (more than daily_minutes = 60 a day)." in warning
+    assert out[-1].startswith("  What helps: `srs review --interview 快手`")
+    (data,) = json.loads(invoke(cards_dir, home, "interview", "list", "--json").output)
+    assert data["feasible"] is False and [d["date"] for d in data["plan"]] == ["2026-11-23", "2026-11-24"]
+    assert data["plan"][0]["minutes"] == pytest.approx(data["plan"][0]["answers"], abs=1)  # a minute an outline card
+    chinese = invoke(cards_dir, home, "interview", "list", lang="zh_CN.UTF-8").output
+    assert "  快手 明天 14:00：约 " in chinese and "可以这样减负：`srs review --interview 快手`" in chinese
+    (home / "config.toml").write_text("fuzz = false\ndaily_minutes = 600\n", "utf-8")
+    assert "What helps" not in invoke(cards_dir, home, "interview", "list").output
+
+
+def test_the_forecast_is_deterministic_and_counts_learning_steps():
+    from interview_srs.review import forecast
+    from interview_srs.review.planner import Interview, Rules
+    from interview_srs.schedule.config import Config
+    from interview_srs.schedule.scheduler import CardState, Schedulers, StudyDay
+    from interview_srs.store.queries import PlanCard
+
+    schedulers = Schedulers(Config(fuzz=False))
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+    cards = [PlanCard(f"k{i}", "面试::快手", CardState()) for i in range(20)]
+    interview = Interview("快手", now + timedelta(days=3, hours=4), frozenset({"面试::快手"}))
+
+    def run(outcomes=forecast.Outcomes()):
+        return forecast.forecast(
+            cards, (interview,), Rules(new_per_day=0), now, StudyDay(4, timezone.utc),
+            lambda card, rating, at: schedulers.answer(card.id, card.deck, card.state, rating, at),
+            lambda card_id: 90, outcomes,
+        )
+
+    first, again = run(), run()
+    assert first == again and len(first.days) == 4
+    assert first.days[0].answers >= 2 * 10  # half the cards introduced today (all by D-2), two steps each
+    assert first.days[0].minutes == pytest.approx(first.days[0].answers * 1.5)
+    assert dict(first.days[0].per_interview)["快手"] == first.days[0].answers
+    perfect = run(forecast.Outcomes((0.0, 0.0, 1.0, 0.0), (0.0, 1.0, 0.0)))
+    assert perfect.days[0].answers == 20  # Good, Good: exactly two answers per new card
+    assert first.outlook("快手").readiness > 0.9
+    shares = forecast.outcomes_from({(True, 1): 30, (True, 3): 70, (False, 3): 10})
+    assert shares.learning == (0.3, 0.0, 0.7, 0.0) and shares.remembered == forecast.DEFAULT_REMEMBERED

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import glob
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
@@ -28,6 +29,7 @@ from interview_srs.terminal.render import clean
 from interview_srs.schedule.scheduler import NEW, StudyDay
 from interview_srs.store import CardFilter, Store
 from interview_srs.store import interviews as rows
+from interview_srs.store.queries import PlanCard
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
@@ -203,26 +205,42 @@ def _forecast(store, config, cards, interviews, now, day) -> forecast.Forecast:
 class Countdown:
     """The review header: the nearest upcoming interview (or the one the session is for), the
     calendar days until it and its readiness, kept for the whole session. Its cards' predicted
-    recalls are read once and then updated card by card (`refresh` after each answer, bury or
-    suspend): reloading every card of the interview for each card shown made a large bank wait
-    after every answer."""
+    recalls are read once (from the cards the session's plan loaded, which hold every available
+    card of an upcoming interview, plus the buried ones) and then updated card by card (`refresh`
+    after each answer, suspend or undo): reloading every card of the interview for each card
+    shown made a large bank wait after every answer."""
 
     def __init__(self, store: Store, interviews: tuple[planner.Interview, ...], zone: tzinfo | None,
-                 params_of=lambda deck: None, only: str | None = None):
+                 params_of=lambda deck: None, only: str | None = None, cards: Sequence[PlanCard] = ()):
         self.store, self.interviews, self.zone, self.params_of, self.only = store, interviews, zone, params_of, only
+        self.cards = cards
         self.interview: planner.Interview | None = None
         self.recalls: dict[str, float] = {}
         self.total = 0.0
 
     def _load(self, now: datetime) -> None:
-        from interview_srs.store.queries import studied_cards
+        from interview_srs.schedule.readiness import recall_ms
+        from interview_srs.schedule.scheduler import to_ms
+        from interview_srs.store.queries import recall_rows
 
         ahead = [i for i in planner.upcoming(self.interviews, now) if self.only in (None, i.name)]
         self.interview = ahead[0] if ahead else None
-        self.recalls = {} if self.interview is None else {
-            c.id: recall_at(c.state, self.interview.at, self.params_of(c.deck))
-            for c in studied_cards(self.store, CardFilter(decks=tuple(sorted(self.interview.decks))))
-        }
+        self.recalls = {}
+        if self.interview is not None:
+            at, params, decks = self.interview.at, {}, self.interview.decks
+            for card in self.cards:
+                if card.deck in decks:
+                    if card.deck not in params:
+                        params[card.deck] = self.params_of(card.deck)
+                    self.recalls[card.id] = recall_at(card.state, at, params[card.deck])
+            # the session's cards lack the buried ones; without them, every card is read here
+            for card_id, deck, stability, last_ms in recall_rows(
+                self.store, tuple(sorted(decks)), to_ms(now) if self.cards else None,
+            ):
+                if deck not in params:
+                    params[deck] = self.params_of(deck)
+                self.recalls[card_id] = 0.0 if stability is None else recall_ms(stability, last_ms, to_ms(at), params[deck])
+            self.cards = ()  # used once: a later interview is read from the store
         self.total = sum(self.recalls.values())
 
     def refresh(self, card_id: str) -> None:

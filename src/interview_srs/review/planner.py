@@ -149,8 +149,12 @@ def plan(
     taken: set[str] = set()
     entries: list[Entry] = []
 
+    params: dict[str, Sequence[float] | None] = {}  # per deck, looked up once
+
     def recall(card: PlanCard, when: datetime) -> float:
-        return recall_at(card.state, when, rules.params_of(card.deck))
+        if card.deck not in params:
+            params[card.deck] = rules.params_of(card.deck)
+        return recall_at(card.state, when, params[card.deck])
 
     due = [c for c in cards if c.state.state == REVIEW and c.state.due < day_end]
     due.sort(key=lambda c: (recall(c, now), c.state.due, c.id))
@@ -232,11 +236,10 @@ def _bring_forward(mine, interview, rules, now, busy, recall, predict, done_toda
     `done_today` answered early already), weakest first, skipping those a Good answer now would
     not lift to the target (unless today is the last day)."""
     days = days_left(interview.at, now)
-    below = sorted(
-        (c for c in mine if c.state.state != NEW and c.id not in busy
-         and recall(c, interview.at) < rules.target_of(c.deck)),
-        key=lambda c: (recall(c, interview.at), c.id),
-    )
+    recalls = ((recall(c, interview.at), c) for c in mine if c.state.state != NEW and c.id not in busy)
+    below = [c for _r, c in sorted(
+        ((r, c) for r, c in recalls if r < rules.target_of(c.deck)), key=lambda pair: (pair[0], pair[1].id)
+    )]
     chosen: list[Entry] = []
     quota = _share(len(below) + done_today, days) - done_today
     for card in below:

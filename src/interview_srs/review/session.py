@@ -104,7 +104,7 @@ class Session:
 
         config = schedulers.config
         self.header = Countdown(store, interviews, study_day.zone, lambda deck: config.for_deck(deck).parameters,
-                                limits.interview)
+                                limits.interview, self._cards if filt.tag is None and (filt.decks is None or limits.interview) else ())
 
     # -- the queue -------------------------------------------------------------------------------
 
@@ -132,6 +132,7 @@ class Session:
             interview_decks=frozenset().union(*(i.decks for i in coming)),
             new_limit=rules.new_per_day, ahead=self.limits.ahead and not tomorrow,
         )
+        self._cards = cards  # every available card of the interviews' decks: the countdown's start
         return planner.plan(
             cards,
             self.interviews,

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from interview_srs.schedule.scheduler import NEW, CardState, to_ms
+from interview_srs.schedule.scheduler import NEW, CardState
 
 DAY_MS = 86_400_000
 # fsrs.scheduler.DEFAULT_PARAMETERS[20], the FSRS-6 default decay (a test checks they agree);
@@ -40,7 +40,9 @@ def recall_at(state: CardState, when: datetime, params: Sequence[float] | None =
     with the elapsed time in fractional days (see the module's docstring)."""
     if state.state == NEW or state.stability is None or state.last_review is None:
         return 0.0
-    return recall_ms(state.stability, to_ms(state.last_review), to_ms(when), params)
+    decay = decay_of(params)
+    elapsed = max(0.0, (when - state.last_review).total_seconds()) / 86_400
+    return (1 + (0.9 ** (1 / -decay) - 1) * elapsed / state.stability) ** -decay
 
 
 def recall_ms(stability: float, last_review_ms: int, at_ms: int, params: Sequence[float] | None = None) -> float:

@@ -165,7 +165,22 @@ def states_at(store: Store, filt: CardFilter, at: datetime) -> list[PlanCard]:
     ]
 
 
+def recall_rows(
+    store: Store, decks: tuple[str, ...], buried_after: int | None = None,
+) -> list[tuple[str, str, float | None, int | None]]:
+    """(id, deck, stability, last review ms) of the present, unsuspended cards of `decks`, the
+    stability None for new cards: what predicted recall needs, without building whole states
+    (the review header sums it over every card of an interview). With `buried_after` (ms),
+    only the cards buried past then."""
+    buried = "" if buried_after is None else " AND buried_until_ms > ?"
+    return store.conn.execute(
+        f"SELECT id, deck, CASE WHEN state = 0 THEN NULL ELSE stability END, last_review_ms FROM cards "
+        f"WHERE present = 1 AND suspended = 0 AND deck IN ({', '.join('?' * len(decks))}){buried}",
+        [*decks] + ([] if buried_after is None else [buried_after]),
+    ).fetchall()
+
+
 __all__ = [
-    "answer_times", "answered_early_since", "introduced_since", "learning_cards", "plan_cards", "rating_counts",
+    "answer_times", "answered_early_since", "introduced_since", "learning_cards", "plan_cards", "rating_counts", "recall_rows",
     "star_cards", "states_at", "studied_cards",
 ]
