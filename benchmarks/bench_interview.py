@@ -212,6 +212,8 @@ def large_bank(runs: int) -> None:
     `srs review` to the first card without interviews and with one interview on every deck, and
     in-process, the time from reading a rating key to reading the next key (answer stored, next
     card chosen and drawn), with and without the interview."""
+    import shutil
+
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_review import NOW as BANK_NOW, fill_store, time_to_first_card, write_cards
 
@@ -226,18 +228,23 @@ def large_bank(runs: int) -> None:
         with Store.open(home / "store.sqlite3") as store:
             store.sync(cards, BANK_NOW)
             fill_store(store)
-        env = {**os.environ, "SRS_HOME": str(home), "SRS_NOW": BANK_NOW.isoformat(), "LANG": "en_US.UTF-8",
-               "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src"),
-               "PYTHONPYCACHEPREFIX": str(folder / "pycache")}
+        shutil.copytree(home, folder / "home-interview")
+        envs = {
+            label: {**os.environ, "SRS_HOME": str(folder / name), "SRS_NOW": BANK_NOW.isoformat(),
+                    "LANG": "en_US.UTF-8", "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src"),
+                    "PYTHONPYCACHEPREFIX": str(folder / "pycache")}
+            for label, name in (("no interview", "home"), ("an interview on every deck", "home-interview"))
+        }
+        day = (BANK_NOW + timedelta(days=5)).date().isoformat()
+        add_command(cards, None, "全部", day, "14:00", ("面试::*",), envs["an interview on every deck"])
         command = [sys.executable, "-m", "interview_srs", "review", "--cards", str(cards)]
-        figures = {}
-        for label in ("no interview", "an interview on every deck"):
-            if label != "no interview":
-                day = (BANK_NOW + timedelta(days=5)).date().isoformat()
-                add_command(cards, None, "全部", day, "14:00", ("面试::*",), env)
+        samples: dict[str, list[float]] = {label: [] for label in envs}
+        for label, env in envs.items():
             time_to_first_card(command, env)  # warm-up
-            first = [time_to_first_card(command, env) for _ in range(runs)]
-            figures[label] = (statistics.median(first), _per_answer(cards, env, 60))
+        for _ in range(runs):  # alternated, so a busy machine weighs on both alike
+            for label, env in envs.items():
+                samples[label].append(time_to_first_card(command, env))
+        figures = {label: (statistics.median(samples[label]), _per_answer(cards, env, 60)) for label, env in envs.items()}
     base = figures["no interview"][0]
     for label, (first, per_answer) in figures.items():
         print(f"{label}: first card median {first * 1000:.0f} ms ({first / base:.2f}× without); "
