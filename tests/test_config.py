@@ -73,7 +73,7 @@ def test_every_problem_is_reported_with_its_line(tmp_path):
     assert list(error.value.problems) == [
         f"{path}:4: colour: unknown setting (known: desired_retention, learning_steps, "
         "relearning_steps, maximum_interval, new_per_day, interview_target, parameters, day_starts_at, "
-        "fuzz, leech_threshold, card_folders, timezone, final_pass_days, answer_seconds, deck)",
+        "fuzz, leech_threshold, card_folders, timezone, final_pass_days, answer_seconds, deck, focus_days, new_outside_focus, daily_minutes)",
         f"{path}:1: desired_retention: must be a number from 0.7 to 0.99 (got 1.5)",
         f'{path}:3: learning_steps: must be a list of durations like ["1m", "10m"], each at most 36500d (got ["1m", "soon"])',
         f"{path}:2: new_per_day: must be a whole number from 0 to 9999 (got -1)",
@@ -299,3 +299,14 @@ def test_a_huge_config_is_refused_before_it_is_parsed(tmp_path):
     path.write_bytes(b"# " + b"x" * (2 << 20) + b"\n")
     with pytest.raises(ConfigError, match="larger than 1024 KiB"):
         load_config(path)
+def test_the_interview_week_settings():
+    config = Config.from_dict({"focus_days": 1, "new_outside_focus": True, "daily_minutes": 45})
+    assert (config.focus_days, config.new_outside_focus, config.daily_minutes) == (1, True, 45)
+    assert (Config().focus_days, Config().new_outside_focus, Config().daily_minutes) == (3, False, 60)
+    with pytest.raises(ConfigError) as error:
+        Config.from_dict({"focus_days": 15, "new_outside_focus": "yes", "daily_minutes": 0})
+    assert [p.split(": ", 1)[1] for p in error.value.problems] == [
+        "new_outside_focus: must be true or false",
+        "focus_days: must be a whole number from 0 to 14 (got 15)",
+        "daily_minutes: must be a whole number from 1 to 1440 (got 0)",
+    ]

@@ -58,16 +58,25 @@ def test_add_list_remove(cards_dir, home):
     )
     result = invoke(cards_dir, home, "interview", "list")
     assert result.exit_code == 0
-    assert result.output == (
-        "蚂蚁: 2026-12-01 09:00, in 7 days 23 hours\n"
-        "  decks: 面试::小红书::客服, 面试::蚂蚁集团::用户运营\n"
-        "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3\n"
-        "  answers needed 6 in 8 days (0.8 per day)\n"
-        "快手: 2026-12-03 14:00, in 10 days 4 hours\n"
-        "  decks: 面试::快手::营销服务\n"
-        "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3\n"
-        "  answers needed 6 in 11 days (0.5 per day)\n"
-    )
+    lines = result.output.splitlines()
+    assert lines[:3] + lines[5:8] == [
+        "蚂蚁: 2026-12-01 09:00, in 7 days 23 hours",
+        "  decks: 面试::小红书::客服, 面试::蚂蚁集团::用户运营",
+        "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3",
+        "快手: 2026-12-03 14:00, in 10 days 4 hours",
+        "  decks: 面试::快手::营销服务",
+        "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3",
+    ]
+    assert lines[3].startswith("  answers per session until then: 11-23 ") and lines[3].count(" min)") == 8
+    assert lines[4].startswith("  with this plan: readiness ") and lines[9].startswith("  with this plan: ")
+    assert len(lines) == 10  # a light plan: no warning
+    chinese = invoke(cards_dir, home, "interview", "list", lang="zh_CN.UTF-8").output.splitlines()
+    assert chinese[:3] == [
+        "蚂蚁：2026-12-01 09:00，还有 7 天 23 小时",
+        "  卡组：面试::小红书::客服, 面试::蚂蚁集团::用户运营",
+        "  卡片 3 · 未学 3 · 准备度 0% · 最低 0% · 低于 95%：3",
+    ]
+    assert chinese[3].startswith("  此前每次复习的答题量：11-23 ") and chinese[4].startswith("  照此计划：面试时准备度 ")
     data = json.loads(invoke(cards_dir, home, "interview", "list", "--json").output)
     assert [d["name"] for d in data] == ["蚂蚁", "快手"]
     assert data[1]["at"] == "2026-12-03T14:00:00+08:00" and data[1]["deck_patterns"] == ["面试::快手::营销服务"]
@@ -78,8 +87,15 @@ def test_add_list_remove(cards_dir, home):
     assert (result.exit_code, result.output) == (1, "Error: no interview named '蚂蚁' (interviews: 快手)\n")
     result = invoke(cards_dir, home, "interview", "list", now="2026-12-02T13:00:00+08:00")
     assert result.output.splitlines()[0] == "快手: 2026-12-03 14:00, in 1 day 1 hour"
-    assert result.output.splitlines()[-1].endswith("in 2 days (3.0 per day)")
+    assert result.output.splitlines()[3].startswith("  answers per session until then: 12-02 ")
+    assert result.output.splitlines()[3].count(" min)") == 2  # today and tomorrow before 14:00
     result = invoke(cards_dir, home, "interview", "list", now="2026-12-04T10:00:00+08:00")
+    assert result.output == (  # a past interview stays a week, with its readiness at the time
+        "快手: 2026-12-03 14:00, past\n"
+        "  at the interview: readiness 0% · lowest 0% · below 95%: 3\n"
+        "No upcoming interviews. Add one with `srs interview add NAME DATE`.\n"
+    )
+    result = invoke(cards_dir, home, "interview", "list", now="2026-12-10T15:00:00+08:00")
     assert result.output == "No upcoming interviews. Add one with `srs interview add NAME DATE`.\n"
 
 
@@ -252,12 +268,11 @@ def test_list_figures_come_from_the_stored_states(cards_dir, home, final_pass_da
     scheduler = fsrs.Scheduler()
     with Store.open(home / "store.sqlite3") as store:
         states = {f"ks-{i:03d}": lookups.state(store, f"ks-{i:03d}") for i in range(4)}
-    from interview_srs.schedule.scheduler import to_fsrs
+    def fractional(state):  # fsrs's curve, the elapsed time in fractional days (readiness.py)
+        days = (at - state.last_review).total_seconds() / 86400
+        return (1 + scheduler._FACTOR * days / state.stability) ** scheduler._DECAY
 
-    expected = {
-        card_id: scheduler.get_card_retrievability(to_fsrs(s, at), at) if s.state else 0.0
-        for card_id, s in states.items()
-    }
+    expected = {card_id: fractional(s) if s.state else 0.0 for card_id, s in states.items()}
     assert {c["id"]: pytest.approx(c["recall"]) for c in data["cards_recall"]} == expected
     assert data["readiness"] == pytest.approx(sum(expected.values()) / 4)
     assert data["lowest"] == min(expected.values())
@@ -265,11 +280,12 @@ def test_list_figures_come_from_the_stored_states(cards_dir, home, final_pass_da
     assert data["never_seen"] == never >= 1
     below = sum(1 for c, r in expected.items() if r < 0.95)
     assert data["below_target"] == below
-    if final_pass_days:  # nothing has been answered in the final pass yet
-        assert data["answers_needed"] == 2 * never + (4 - never)
-    else:
-        assert data["answers_needed"] == never + (below - never)
-    assert data["answers_per_day"] == round(data["answers_needed"] / 4, 1)  # 23 Nov to 26 Nov
+    assert [d["date"] for d in data["plan"]] == ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"]
+    assert all(set(d) == {"date", "answers", "minutes"} for d in data["plan"])
+    assert data["plan"][0]["answers"] >= never * 2  # the never-seen card through its learning steps
+    assert abs(data["answers_needed"] - sum(d["answers"] for d in data["plan"])) <= 2  # each day rounded
+    assert data["past"] is False and data["feasible"] is True
+    assert 0.5 < data["expected_readiness"] <= 1.0
 
 
 def test_the_default_decks_match_the_company_too(cards_dir, home):
@@ -277,3 +293,101 @@ def test_the_default_decks_match_the_company_too(cards_dir, home):
                "  - id: bd-1\n    question: 为什么选字节？\n    outline: [a, b, c]\n")
     result = invoke(cards_dir, home, "interview", "add", "字节", "2026-12-03")
     assert result.output == "Added interview 字节 on 2026-12-03 09:00 covering 面试::大厂::运营.\n"
+
+
+# -- the imminent interview first ------------------------------------------------------------------
+
+
+def test_the_day_before_an_interview_its_cards_come_first_and_the_header_shows_it(cards_dir, home):
+    ks_cards(cards_dir, 5)
+    invoke(cards_dir, home, "interview", "add", "蚂蚁", "2026-11-30", "--deck", "*蚂蚁*")
+    invoke(cards_dir, home, "interview", "add", "快手", "2026-11-24", "--time", "14:00")
+    env = {"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "en_US.UTF-8", "LC_ALL": None}
+    out = CliRunner().invoke(cli, ["review", "--cards", str(cards_dir)], input=" \n3\n" * 40, env=env).output
+    log = [card_id for card_id, *_rest in review_log(home)]
+    ks = [i for i, card_id in enumerate(log) if card_id.startswith("ks-")]
+    assert ks == list(range(len(ks))) and len(ks) == 10  # five cards, two learning steps each, first
+    assert {card_id for card_id in log[len(ks):]} == {"ant-biggest-challenge", "ant-mob1-3"}
+    assert "xhs-abusive-user" not in log  # a deck in no interview introduces nothing the day before
+    banners = [line for line in out.splitlines() if "interview" in line and "readiness" in line]
+    assert banners and all(line.startswith("快手 interview tomorrow") for line in banners)
+    assert "Left today" not in out and "Tomorrow's plan: " in out
+
+
+def test_review_interview_restricts_the_session_to_its_cards(cards_dir, home):
+    ks_cards(cards_dir, 3)
+    invoke(cards_dir, home, "interview", "add", "蚂蚁", "2026-11-30", "--deck", "*蚂蚁*")
+    invoke(cards_dir, home, "interview", "add", "快手", "2026-11-24", "--time", "14:00")
+    env = {"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "en_US.UTF-8", "LC_ALL": None}
+    args = ["review", "--cards", str(cards_dir), "--interview", "蚂蚁"]
+    out = CliRunner().invoke(cli, args, input=" \n3\n" * 20, env=env).output
+    assert {card_id for card_id, *_rest in review_log(home)} == {"ant-biggest-challenge", "ant-mob1-3"}
+    assert "\n蚂蚁 interview in 7 days · readiness " in out
+    bad = CliRunner().invoke(cli, [*args[:-1], "字节"], input="q\n", env=env)
+    assert (bad.exit_code, bad.output) == (1, "Error: no upcoming interview named '字节' (upcoming: 快手, 蚂蚁)\n")
+    both = CliRunner().invoke(cli, [*args, "--deck", "*"], input="q\n", env=env)
+    assert both.exit_code == 2 and "give --deck or --interview, not both" in both.output
+
+
+def test_the_counts_line_and_the_summary_agree_and_count_every_planned_new_card(cards_dir, home):
+    (home / "config.toml").write_text("fuzz = false\nnew_per_day = 2\n", "utf-8")
+    ks_cards(cards_dir, 6)
+    invoke(cards_dir, home, "interview", "add", "快手", "2026-11-24", "--time", "14:00")
+    env = {"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "zh_CN.UTF-8", "LC_ALL": None}
+    out = CliRunner().invoke(cli, ["review", "--cards", str(cards_dir)], input=" \n3\nq\n", env=env).output
+    assert "到期 0 · 学习中 0 · 新卡 6\n" in out  # all six introduced today, though new_per_day is 2
+    # the last card's counts line and the summary after q say the same
+    assert "\n到期 0 · 学习中 1 · 新卡 5\n" in out and "今天还剩：到期 0 · 学习中 1 · 新卡 5。\n" in out
+
+
+# -- the workload forecast ---------------------------------------------------------------------------
+
+
+def test_an_interview_tomorrow_with_sixty_cards_never_seen_is_a_warned_heavy_plan(cards_dir, home):
+    ks_cards(cards_dir, 60)
+    invoke(cards_dir, home, "interview", "add", "快手", "2026-11-24", "--time", "14:00")
+    out = invoke(cards_dir, home, "interview", "list").output.splitlines()
+    assert out[3].startswith("  answers per session until then: 11-23 ") and out[3].count(" min)") == 2
+    today = int(out[3].split("11-23 ")[1].split(" ")[0])
+    assert today >= 120  # sixty cards through their learning steps, not "0 answers needed"
+    warning = next(line for line in out if line.startswith("  快手 tomorrow 14:00: about "))
+    assert "min today and tomorrow (more than daily_minutes = 60 a day)." in warning
+    assert out[-1].startswith("  What helps: `srs review --interview 快手`")
+    (data,) = json.loads(invoke(cards_dir, home, "interview", "list", "--json").output)
+    assert data["feasible"] is False and [d["date"] for d in data["plan"]] == ["2026-11-23", "2026-11-24"]
+    assert data["plan"][0]["minutes"] == pytest.approx(data["plan"][0]["answers"], abs=1)  # a minute an outline card
+    chinese = invoke(cards_dir, home, "interview", "list", lang="zh_CN.UTF-8").output
+    assert "  快手 明天 14:00：约 " in chinese and "可以这样减负：`srs review --interview 快手`" in chinese
+    (home / "config.toml").write_text("fuzz = false\ndaily_minutes = 600\n", "utf-8")
+    assert "What helps" not in invoke(cards_dir, home, "interview", "list").output
+
+
+def test_the_forecast_is_deterministic_and_counts_learning_steps():
+    from interview_srs.review import forecast
+    from interview_srs.review.planner import Interview, Rules
+    from interview_srs.schedule.config import Config
+    from interview_srs.schedule.scheduler import CardState, Schedulers, StudyDay
+    from interview_srs.store.queries import PlanCard
+
+    schedulers = Schedulers(Config(fuzz=False))
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+    cards = [PlanCard(f"k{i}", "面试::快手", CardState()) for i in range(20)]
+    interview = Interview("快手", now + timedelta(days=3, hours=4), frozenset({"面试::快手"}))
+
+    def run(outcomes=forecast.Outcomes()):
+        return forecast.forecast(
+            cards, (interview,), Rules(new_per_day=0), now, StudyDay(4, timezone.utc),
+            lambda card, rating, at: schedulers.answer(card.id, card.deck, card.state, rating, at),
+            lambda card_id: 90, outcomes,
+        )
+
+    first, again = run(), run()
+    assert first == again and len(first.days) == 4
+    assert first.days[0].answers >= 2 * 10  # half the cards introduced today (all by D-2), two steps each
+    assert first.days[0].minutes == pytest.approx(first.days[0].answers * 1.5)
+    assert dict(first.days[0].per_interview)["快手"] == first.days[0].answers
+    perfect = run(forecast.Outcomes((0.0, 0.0, 1.0, 0.0), (0.0, 1.0, 0.0)))
+    assert perfect.days[0].answers == 20  # Good, Good: exactly two answers per new card
+    assert first.outlook("快手").readiness > 0.9
+    shares = forecast.outcomes_from({(True, 1): 30, (True, 3): 70, (False, 3): 10})
+    assert shares.learning == (0.3, 0.0, 0.7, 0.0) and shares.remembered == forecast.DEFAULT_REMEMBERED

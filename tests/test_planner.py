@@ -257,8 +257,9 @@ def test_introductions_never_exceed_an_even_share(count, started, days):
 )
 def test_a_user_who_does_each_day_s_plan_meets_the_interview(count, days, hour, final_pass_days, seed):
     """Any ratings: one session a day at 10:00, a minute per answer, learning steps played out in
-    the session (as learn-ahead does); at the interview every card is at the target and through
-    the final pass."""
+    the session (as learn-ahead does); at the interview every card is through the final pass and
+    at the target, or was answered in the last session (predicted recall counts fractional days:
+    a card just relearned with a stability of an hour is honestly below the target an hour later)."""
     import random
 
     rng = random.Random(seed)
@@ -268,10 +269,12 @@ def test_a_user_who_does_each_day_s_plan_meets_the_interview(count, days, hour, 
     interview = Interview("i", at_interview, frozenset({KS}))
     rules = Rules(new_per_day=0, final_pass_days=final_pass_days)
     states = {c.id: c.state for c in new_cards(count)}
+    last_session = NOW
     for day in range(days + 1):
         at = NOW + timedelta(days=day)
         if at >= at_interview:
             break
+        last_session = at
         cards = [PlanCard(card_id, KS, state) for card_id, state in states.items()]
         learning = [c for c in cards if c.state.state in (LEARNING, 3)]
         clock = at
@@ -285,6 +288,85 @@ def test_a_user_who_does_each_day_s_plan_meets_the_interview(count, days, hour, 
                 state = SCHEDULERS.answer(entry.card_id, KS, state, rng.choice((1, 3, 3, 4)), clock)
             states[entry.card_id] = state
     for card_id, state in states.items():
-        assert recall_at(state, at_interview) >= 0.95, card_id
+        assert recall_at(state, at_interview) >= 0.95 or state.last_review >= last_session, card_id
         if final_pass_days:
             assert state.last_review >= at_interview - timedelta(days=final_pass_days), card_id
+
+
+# -- the imminent interview first ----------------------------------------------------------------
+
+XHS, GENERAL, ANT = "面试::小红书", "面试::通用", "面试::蚂蚁"
+
+
+def test_the_day_before_an_interview_its_cards_come_first_then_the_next_interview_s_then_the_rest():
+    ks = Interview("快手", NOW + timedelta(days=1, hours=4), frozenset({KS}))
+    ant = Interview("蚂蚁", NOW + timedelta(days=7), frozenset({ANT}))
+    cards = [
+        reviewed("g-due", 5, 6, -1, GENERAL), reviewed("x-due", 3, 6, -1, XHS),
+        reviewed("a-due", 4, 6, -1, ANT), reviewed("k-due", 9, 6, -1),
+        reviewed("k-old", 200, 5, 100), reviewed("k-weak", 2, 3, 5),  # final pass: one today, one tomorrow
+        *new_cards(3), *new_cards(2, XHS, "x"), *new_cards(2, ANT, "a"),
+    ]
+    entries = plan(cards, (ant, ks), Rules(new_per_day=20), NOW, DAY, predict=predict, ahead=True)
+    assert [(e.card_id, e.reason) for e in entries] == [
+        ("k-due", "due"),
+        ("k00", "interview-introduce"), ("k01", "interview-introduce"), ("k02", "interview-introduce"),
+        ("k-weak", "final-pass"),
+        ("a-due", "due"), ("a00", "interview-introduce"), ("a01", "new"),
+        ("x-due", "due"), ("g-due", "due"),  # weakest first, as ever; no 小红书 new cards
+        ("k-old", "ahead"),
+    ]
+    keep = Rules(new_per_day=20, new_outside_focus=True)
+    assert [e.card_id for e in plan(cards, (ant, ks), keep, NOW, DAY, predict=predict)][-2:] == ["x00", "x01"]
+    # a week before, the order is the plain one, and new cards come from everywhere
+    early = Interview("快手", NOW + timedelta(days=7), frozenset({KS}))
+    plain = [e.card_id for e in plan(cards, (early,), Rules(new_per_day=20), NOW, DAY, predict=predict)]
+    assert plain[:4] == ["x-due", "a-due", "g-due", "k-due"] and "x00" in plain
+
+
+def test_ahead_serves_the_nearest_interview_s_cards_first():
+    ks = Interview("快手", NOW + timedelta(days=1), frozenset({KS}))
+    ant = Interview("蚂蚁", NOW + timedelta(days=7), frozenset({ANT}))
+    cards = [reviewed("a-weak", 1, 3, 4, ANT), reviewed("k-strong", 300, 1, 100), reviewed("g", 2, 1, 5, GENERAL)]
+    entries = plan(cards, (ks, ant), Rules(new_per_day=0, final_pass_days=0), NOW, DAY, predict=predict, ahead=True)
+    assert [(e.card_id, e.reason) for e in entries] == [("k-strong", "ahead"), ("a-weak", "ahead"), ("g", "ahead")]
+
+
+def test_the_focused_interview_s_learning_steps_come_before_other_decks_cards():
+    soon = CardState(LEARNING, 1, 1.0, 5.0, NOW + timedelta(minutes=10), NOW)
+    pending = [Entry("k1", "interview-introduce", CardState(), "快手"), Entry("g1", "due", CardState())]
+    always = lambda e: True  # noqa: E731
+    first, rest = choose([("k0", soon)], pending, NOW, always, urgent=frozenset({"k0", "k1"}))
+    assert first.card_id == "k1"
+    second, rest = choose([("k0", soon)], rest, NOW, always, urgent=frozenset({"k0", "k1"}))
+    assert (second.card_id, second.reason, rest) == ("k0", "learning", pending[1:])
+    plain, _rest = choose([("k0", soon)], pending[1:], NOW, always)
+    assert plain.card_id == "g1"
+
+
+@settings(max_examples=200, deadline=None)
+@given(situations(), st.integers(0, 5), st.booleans())
+def test_within_focus_days_the_queue_goes_interview_by_interview_then_the_rest(situation, focus_days, keep):
+    cards, interviews, rules, ahead = situation
+    rules = Rules(new_per_day=rules.new_per_day, final_pass_days=rules.final_pass_days,
+                  focus_days=focus_days, new_outside_focus=keep)
+    entries = plan(cards, interviews, rules, NOW, DAY, ahead=ahead)
+    coming = planner.upcoming(interviews, NOW)
+    if not planner.focused(interviews, NOW, rules):
+        rank_free = plan(cards, interviews, Rules(new_per_day=rules.new_per_day,
+                         final_pass_days=rules.final_pass_days, focus_days=0), NOW, DAY, ahead=ahead)
+        assert entries == rank_free
+        return
+    order = {i.name: n for n, i in enumerate(coming)}
+
+    def place(entry):
+        group = order[entry.interview] if entry.interview is not None else len(order)
+        return (entry.reason == planner.AHEAD, group, entry.reason == planner.FINAL_PASS)
+
+    assert [place(e) for e in entries] == sorted(place(e) for e in entries)
+    if not keep:
+        assert all(e.interview is not None for e in entries if e.reason == planner.NEW_REASON)
+    unfocused = plan(cards, interviews, Rules(new_per_day=rules.new_per_day,
+                     final_pass_days=rules.final_pass_days, focus_days=0), NOW, DAY, ahead=ahead)
+    dropped = {e.card_id for e in unfocused} - {e.card_id for e in entries}
+    assert all(e.reason == planner.NEW_REASON and e.interview is None for e in unfocused if e.card_id in dropped)

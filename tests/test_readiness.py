@@ -20,16 +20,39 @@ def test_the_default_decay_is_fsrs_s():
     assert DEFAULT_DECAY == DEFAULT_PARAMETERS[20]
 
 
-@pytest.mark.parametrize("hours", [0, 5, 23, 24, 30, 24 * 7 + 3, 24 * 90])
-def test_recall_at_matches_fsrs_at_any_time(hours):
+def forgetting_curve(days: float, stability: float, decay: float) -> float:
+    """FSRS-6's forgetting curve written out independently: R(t) = (1 + factor·t/S)^(-decay),
+    with factor such that R(S) = 0.9."""
+    factor = 0.9 ** (-1 / decay) - 1
+    return (1 + factor * days / stability) ** (-decay)
+
+
+@pytest.mark.parametrize("hours", [0, 5, 23, 23.5, 24, 24.5, 30, 24 * 7 + 3, 24 * 90 + 0.25])
+def test_recall_at_follows_the_forgetting_curve_at_fractional_times(hours):
     state = CardState(REVIEW, None, 9.5, 5.0, T0 + timedelta(days=9), T0)
     at = T0 + timedelta(hours=hours)
-    expected = fsrs.Scheduler().get_card_retrievability(to_fsrs(state, at), at)
-    assert recall_at(state, at) == pytest.approx(expected, rel=1e-12)
+    assert recall_at(state, at) == pytest.approx(forgetting_curve(hours / 24, 9.5, DEFAULT_DECAY), rel=1e-12)
     params = list(DEFAULT_PARAMETERS)
     params[20] = 0.5
-    custom = fsrs.Scheduler(parameters=params).get_card_retrievability(to_fsrs(state, at), at)
-    assert recall_at(state, at, params) == pytest.approx(custom, rel=1e-12)
+    assert recall_at(state, at, params) == pytest.approx(forgetting_curve(hours / 24, 9.5, 0.5), rel=1e-12)
+
+
+@pytest.mark.parametrize("days", [0, 1, 2, 7, 30, 365])
+def test_at_whole_days_recall_at_is_fsrs_s_own_figure(days):
+    state = CardState(REVIEW, None, 9.5, 5.0, T0 + timedelta(days=9), T0)
+    at = T0 + timedelta(days=days)
+    expected = fsrs.Scheduler().get_card_retrievability(to_fsrs(state, at), at)
+    assert recall_at(state, at) == pytest.approx(expected, rel=1e-12)
+
+
+def test_recall_does_not_jump_when_a_day_passes():
+    """fsrs counts whole days: 100 % at 23.5 hours, a step down at 24.5. Here the two are close."""
+    state = CardState(REVIEW, None, 0.5, 5.0, T0 + timedelta(days=1), T0)
+    before, after = (recall_at(state, T0 + timedelta(hours=h)) for h in (23.5, 24.5))
+    assert 0 < before - after < 0.02
+    assert before < 1.0
+    whole = fsrs.Scheduler()
+    assert whole.get_card_retrievability(to_fsrs(state, T0), T0 + timedelta(hours=23.5)) == 1.0
 
 
 def test_never_seen_cards_have_no_recall():
@@ -62,10 +85,9 @@ def test_readiness_sums_up_a_deck():
     assert readiness([]).mean is None
 
 
-def test_recall_on_store_values_matches_fsrs():
+def test_recall_on_store_values_follows_the_curve():
     scheduler = fsrs.Scheduler()
-    state = CardState(REVIEW, None, 12.5, 5.0, T0, T0)
-    for days in (0, 1, 7, 30, 365):
-        at = T0 + timedelta(days=days, hours=5)
-        expected = scheduler.get_card_retrievability(to_fsrs(state, at), at)
+    for days, hours in ((0, 0), (1, 0), (7, 5), (30, 13), (365, 0)):
+        at = T0 + timedelta(days=days, hours=hours)
+        expected = forgetting_curve(days + hours / 24, 12.5, scheduler.parameters[20])
         assert recall_ms(12.5, to_ms(T0), to_ms(at), scheduler.parameters) == pytest.approx(expected, rel=1e-12)

@@ -46,8 +46,8 @@ def test_a_scripted_session_shows_the_card_rates_it_and_prints_a_summary(cards_d
         "Session summary\n"
         "Reviews: 1 in 0:00 (0:00 per answer).\n"
         "Ratings: Again 0 · Hard 0 · Good 1 · Easy 0\n"
-        "Left today: 1 due, 2 new.\n"  # the learning card is due again in 10 minutes: today
-        "Due tomorrow: 0, plus up to 2 new cards.\n"
+        "Left today: due 0 · learning 1 · new 2.\n"  # the learning card is due again in 10 minutes
+        "Tomorrow's plan: 0 to review, 2 new.\n"
         "New cards not seen yet: 2 (study more today with `srs review --new N`)."
     )
     assert review_log(home) == [("ant-biggest-challenge", 3, 0, 1)]
@@ -267,7 +267,7 @@ def test_when_nothing_is_left_the_summary_says_when_the_next_card_is_due(cards_d
     days = (due - datetime.fromisoformat(DAY1)).days
     assert result.output.rstrip().endswith(
         f"Nothing is due now; the next card is due {due:%Y-%m-%d %H:%M} (in {days}d).\n"
-        "Due tomorrow: 0, plus up to 2 new cards.\n"  # the usual limit, not today's --new 1
+        "Tomorrow's plan: 0 to review, 2 new.\n"  # the usual limit, not today's --new 1
         "New cards not seen yet: 2 (study more today with `srs review --new N`)."
     )
 

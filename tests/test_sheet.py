@@ -173,13 +173,14 @@ def test_the_sheet_prints_to_an_a4_pdf_in_headless_chromium(bank, planned, tmp_p
 def test_show_names_the_company_placeholder_and_interview_reports_carry_questions(bank, planned):
     from interview_srs.review.interviews import reports
     from interview_srs.schedule.config import load_config
-    from interview_srs.schedule.scheduler import now
+    from interview_srs.schedule.scheduler import StudyDay, now
     from interview_srs.store.connection import Store
 
     shown = srs(bank, planned, "show", "open-why-company").output
     assert "你为什么选择贵公司？" in shown and "贵公司 的业务" in shown and "{公司}" not in shown
     with Store.open(planned / "store.sqlite3") as store:
-        (report,) = reports(store, load_config(planned / "config.toml"), now({"SRS_NOW": NOW}))
+        config = load_config(planned / "config.toml")
+        (report,) = reports(store, config, now({"SRS_NOW": NOW}), StudyDay(config.day_starts_at, None))
     assert report.questions["open-why-company"] == "你为什么选择测试公司？"  # the interview's company
     assert set(report.questions) == {card_id for card_id, _deck, _recall in report.recalls}
 

@@ -161,15 +161,19 @@ DECK_OPTION = click.option(
     "--ahead", is_flag=True,
     help="When nothing is due, go on with cards not due yet, weakest predicted recall first.",
 )
+@click.option("--interview", metavar="NAME", help="Only the cards of this upcoming interview (instead of --deck).")
 @ANSWERS_OPTION
 def review(cards_dir: Path | None, store_path: Path | None, deck: str | None, tag: str | None,
-           new: int | None, limit: int | None, ahead: bool, answers_dir: Path | None) -> None:
+           new: int | None, limit: int | None, ahead: bool, interview: str | None,
+           answers_dir: Path | None) -> None:
     """Review due cards in the terminal (FSRS); every answer is saved at once."""
     from interview_srs.commands.review import review as run_review
 
+    if deck is not None and interview is not None:
+        raise click.UsageError("give --deck or --interview, not both")
     library_errors(
         lambda: run_review(cards_dir, store_path, deck=deck, tag=tag, new=new, limit=limit,
-                           ahead=ahead, answers_dir=answers_dir)
+                           ahead=ahead, interview=interview, answers_dir=answers_dir)
     )
 
 

@@ -3,11 +3,13 @@ or (`list --json`) as JSON."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
+from interview_srs.base.sanitize import json_safe
 from interview_srs.review.interviews import InterviewReport
 from interview_srs.terminal.render import clean
+from interview_srs.terminal.texts import Texts
 
 
 def add_command(cards_dir: Path, store_path: Path | None, name: str, day: str, clock: str,
@@ -16,6 +18,7 @@ def add_command(cards_dir: Path, store_path: Path | None, name: str, day: str, c
     from interview_srs.schedule.scheduler import now
     from interview_srs.store import lookups
     from interview_srs.store.home import decks_matching, open_home
+    from interview_srs.terminal.texts import texts_for
 
     at = now(environ)
     home = open_home(store_path, cards_dir, at, environ)
@@ -24,10 +27,11 @@ def add_command(cards_dir: Path, store_path: Path | None, name: str, day: str, c
         decks = sorted({d for p in row.decks for d in decks_matching(lookups.decks(home.store), p)})
     finally:
         home.store.close()
+    texts = texts_for(environ)
     stored = f"{_local(row.at, home.zone):%Y-%m-%d %H:%M}"
-    added = f"Added interview {row.name} on {stored} covering {', '.join(clean(d) for d in decks)}."
+    added = texts.interview_added.format(name=clean(row.name), at=stored, decks=", ".join(clean(d) for d in decks))
     if skipped_by_the_clock(day, clock, row.at, home.zone):
-        added += f"\n{clean(day)} {clean(clock)} does not exist in your time zone (the clocks skip that hour); it is stored as {stored}."
+        added += "\n" + texts.interview_skipped_hour.format(moment=f"{clean(day)} {clean(clock)}", at=stored)
     return added
 
 
@@ -38,16 +42,17 @@ def list_command(cards_dir: Path, store_path: Path | None, as_json: bool,
     from interview_srs.review.interviews import reports
     from interview_srs.schedule.scheduler import now
     from interview_srs.store.home import open_home
+    from interview_srs.terminal.texts import texts_for
 
     at = now(environ)
     home = open_home(store_path, cards_dir, at, environ)
     try:
-        found = reports(home.store, home.config, at)
+        found = reports(home.store, home.config, at, home.study_day)
     finally:
         home.store.close()
     if as_json:
         return json.dumps([report_json(r, home.zone) for r in found], ensure_ascii=False, indent=2)
-    return render_list(found, home.zone)
+    return render_list(found, home.zone, texts_for(environ), home.config.daily_minutes)
 
 
 def remove_command(cards_dir: Path, store_path: Path | None, name: str,
@@ -55,54 +60,88 @@ def remove_command(cards_dir: Path, store_path: Path | None, name: str,
     from interview_srs.schedule.scheduler import now
     from interview_srs.store import interviews as rows
     from interview_srs.store.home import open_home
+    from interview_srs.terminal.texts import texts_for
 
     home = open_home(store_path, cards_dir, now(environ), environ)
     try:
         rows.remove(home.store, name)
     finally:
         home.store.close()
-    return f"Removed interview {clean(name)}."
+    return texts_for(environ).interview_removed.format(name=clean(name))
 
 
 def report_json(report: InterviewReport, zone: tzinfo | None) -> dict:
-    left = report.interview.at - report.now
+    left = max(report.interview.at - report.now, timedelta(0))
+    outlook = report.outlook
     return {
-        "name": report.interview.name,
+        "name": json_safe(report.interview.name),
         "at": _local(report.interview.at, zone).isoformat(),
+        "past": report.past,
         "days_left": left.days,
         "hours_left": left.seconds // 3600,
-        "decks": sorted(report.interview.decks),
-        "deck_patterns": list(report.patterns),
+        "decks": [json_safe(d) for d in sorted(report.interview.decks)],
+        "deck_patterns": [json_safe(p) for p in report.patterns],
         **report.readiness.to_dict(),
+        "plan": [day.to_dict() for day in report.plan],
         "answers_needed": report.answers_needed,
         "days_for_the_work": report.sessions_left,
-        "answers_per_day": round(report.per_day, 1),
-        "cards_recall": [{"id": i, "deck": d, "recall": r} for i, d, r in report.recalls],
+        "answers_per_day": round(report.answers_needed / max(1, len(report.plan)), 1),
+        "expected_readiness": None if outlook is None else outlook.readiness,
+        "expected_below_target": None if outlook is None else round(outlook.below_target, 1),
+        "feasible": not report.heavy,
+        "cards_recall": [{"id": json_safe(i), "deck": json_safe(d), "recall": r} for i, d, r in report.recalls],
     }
 
 
-def render_list(found: list[InterviewReport], zone: tzinfo | None) -> str:
-    if not found:
-        return "No upcoming interviews. Add one with `srs interview add NAME DATE`."
+def render_list(found: list[InterviewReport], zone: tzinfo | None, texts: Texts, daily_minutes: int = 60) -> str:
     lines = []
     for report in found:
-        left = report.interview.at - report.now
+        name = clean(report.interview.name)
+        at = f"{_local(report.interview.at, zone):%Y-%m-%d %H:%M}"
         r = report.readiness
         target = f"{r.target:.0%}" if r.target is not None else "target"
+        figures = dict(readiness=_percent(r.mean), lowest=_percent(r.lowest), target=target, below=r.below_target)
+        if report.past:
+            lines += [texts.interview_past.format(name=name, at=at), texts.interview_then.format(**figures)]
+            continue
+        left = report.interview.at - report.now
         lines += [
-            f"{clean(report.interview.name)}: {_local(report.interview.at, zone):%Y-%m-%d %H:%M}, "
-            f"in {_count(left.days, 'day')} {_count(left.seconds // 3600, 'hour')}",
-            "  decks: " + (", ".join(clean(d) for d in sorted(report.interview.decks)) or "none"),
-            f"  cards {r.cards} · never seen {r.never_seen} · readiness {_percent(r.mean)} · "
-            f"lowest {_percent(r.lowest)} · below {target}: {r.below_target}",
-            f"  answers needed {report.answers_needed} in {_count(report.sessions_left, 'day')} "
-            f"({report.per_day:.1f} per day)",
+            texts.interview_head.format(name=name, at=at, left=_left(left, texts)),
+            texts.interview_decks.format(decks=", ".join(clean(d) for d in sorted(report.interview.decks)) or "-"),
+            texts.interview_cards.format(cards=r.cards, never=r.never_seen, **figures),
         ]
+        if report.plan:
+            days = " · ".join(
+                texts.interview_plan_day.format(date=f"{d.date:%m-%d}", answers=round(d.answers), minutes=round(d.minutes))
+                for d in report.plan
+            )
+            lines.append(texts.interview_plan.format(days=days))
+        if report.outlook is not None and report.outlook.readiness is not None:
+            lines.append(texts.interview_outlook.format(
+                readiness=_percent(report.outlook.readiness), below=round(report.outlook.below_target)))
+        if report.heavy:
+            lines += [warning(report, zone, texts, daily_minutes), texts.interview_helps.format(name=name)]
+    if all(r.past for r in found):
+        lines.append(texts.interview_none)
     return "\n".join(lines)
 
 
-def _count(number: int, unit: str) -> str:
-    return f"{number} {unit}{'' if number == 1 else 's'}"
+def warning(report: InterviewReport, zone: tzinfo | None, texts: Texts, daily_minutes: int) -> str:
+    """"快手 tomorrow 14:00: about N answers, ~M min today and tomorrow": the plan's whole load."""
+    local = _local(report.interview.at, zone)
+    days = (local.date() - _local(report.now, zone).date()).days
+    when = texts.interview_when[min(days, 2)].format(time=f"{local:%H:%M}", date=f"{local:%Y-%m-%d}")
+    count = len(report.plan)
+    sessions = texts.interview_sessions[min(count, 3) - 1].format(count=count)
+    return texts.interview_heavy.format(
+        name=clean(report.interview.name), when=when, answers=round(sum(d.answers for d in report.plan)),
+        minutes=round(sum(d.minutes for d in report.plan)), sessions=sessions, limit=daily_minutes,
+    )
+
+
+def _left(left: timedelta, texts: Texts) -> str:
+    day, days, hour, hours = texts.interview_units
+    return f"{left.days} {day if left.days == 1 else days} {left.seconds // 3600} {hour if left.seconds // 3600 == 1 else hours}"
 
 
 def _percent(value: float | None) -> str:
@@ -113,4 +152,4 @@ def _local(moment: datetime, zone: tzinfo | None) -> datetime:
     return moment.astimezone(zone) if zone is not None else moment.astimezone()
 
 
-__all__ = ["add_command", "list_command", "remove_command", "render_list", "report_json"]
+__all__ = ["add_command", "list_command", "remove_command", "render_list", "report_json", "warning"]

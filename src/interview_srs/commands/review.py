@@ -24,6 +24,7 @@ def review(
     new: int | None = None,
     limit: int | None = None,
     ahead: bool = False,
+    interview: str | None = None,
     answers_dir: Path | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
@@ -31,10 +32,12 @@ def review(
 ) -> Summary:
     """`srs review`: open the store, sync the cards, run a session, print the summary.
 
-    Raises ConfigError, StoreError, ClockError or cards.CardsError before the session starts.
+    `interview`: only the cards of that upcoming interview's decks, with its countdown.
+    Raises ConfigError, StoreError, ClockError, InterviewError or cards.CardsError before the
+    session starts.
     """
     from interview_srs.personal.answers import Personal
-    from interview_srs.review.interviews import load_interviews
+    from interview_srs.review.interviews import interview_filter, load_interviews
     from interview_srs.review.session import Limits
     from interview_srs.schedule.scheduler import Schedulers, now
     from interview_srs.store.health import StoreError
@@ -52,7 +55,11 @@ def review(
     home = open_home(store_path, cards_dir, clock(), environ, will_write=True)
     try:
         with reading(home.store.path):
-            filt = card_filter(home.store, deck, tag)
+            interviews = load_interviews(home.store)
+            if interview is None:
+                filt = card_filter(home.store, deck, tag)
+            else:
+                filt = interview_filter(interviews, interview, tag, clock())
             session = Session(
                 home.store,
                 Schedulers(home.config),
@@ -69,10 +76,11 @@ def review(
                     new_usually=home.config.new_per_day,
                     leech_threshold=home.config.leech_threshold,
                     ahead=ahead,
+                    interview=interview,
                 ),
                 environ,
                 Personal(answers_dir or home.store.path.parent),
-                load_interviews(home.store),
+                interviews,
             )
             return run_session(session)
     finally:
@@ -110,12 +118,13 @@ def summary_lines(summary: Summary, texts: Texts) -> list[str]:
         )
     else:
         lines.append(texts.summary_none)
-    if summary.due_today or summary.new_today:
-        lines.append(texts.summary_today.format(due=summary.due_today, new=summary.new_today))
+    left = summary.left
+    if left.due or left.learning or left.new:
+        lines.append(texts.summary_today.format(due=left.due, learning=left.learning, new=left.new))
     elif summary.next_due is not None:
         when = f"{summary.next_due:%Y-%m-%d %H:%M} (in {format_interval(summary.next_due_in)})"
         lines.append(texts.summary_next.format(when=when))
-    lines.append(texts.summary_tomorrow.format(due=summary.due_tomorrow, new=summary.new_tomorrow))
+    lines.append(texts.summary_tomorrow.format(due=summary.tomorrow.due, new=summary.tomorrow.new))
     if summary.new_in_bank:
         lines.append(texts.summary_bank.format(left=summary.new_in_bank))
     return lines

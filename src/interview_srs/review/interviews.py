@@ -5,31 +5,35 @@ time zone: scheduler.local_zone) and deck globs. Without `--deck`, the decks who
 contains the name are chosen when the interview is added. The globs are resolved again whenever
 a plan is made, so a deck added later under a matching path joins the interview.
 
-`reports` gives, per upcoming interview, the readiness (readiness.py) of its cards
-at the interview time and the answers per day still needed, estimated as: each never-seen card
-once to introduce it, plus each card not yet answered in the final-pass window (with the final
-pass off: each card below the target), divided by the days left (planner.days_left).
+`reports` gives, per upcoming interview, the readiness (readiness.py) of its cards at the
+interview time, the work per session until then as forecast.py simulates it (the answers the
+sessions will really ask, every deck's, and their minutes) and the readiness that work should
+bring; an interview past less than a week ago stays, with its readiness as the cards were at
+its time.
 """
 
 from __future__ import annotations
 
-import unicodedata
 import glob
 import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
-from interview_srs.review import planner
+from interview_srs.base.problems import InputError
+from interview_srs.review import forecast, planner
 from interview_srs.review.openers import OPENER_DECK, filled, interview_company
 from interview_srs.schedule.config import Config
-from interview_srs.store.home import decks_matching
-from interview_srs.base.problems import InputError
 from interview_srs.schedule.readiness import Readiness, readiness, recall_at
-from interview_srs.terminal.render import clean
-from interview_srs.schedule.scheduler import NEW
+from interview_srs.schedule.scheduler import NEW, StudyDay
+from interview_srs.store import interviews as rows
 from interview_srs.store import lookups
 from interview_srs.store.connection import Store
-from interview_srs.store import interviews as rows
+from interview_srs.store.home import decks_matching
+from interview_srs.store.queries import PlanCard
+from interview_srs.store.rows import CardFilter
+from interview_srs.terminal.render import clean
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
@@ -54,6 +58,17 @@ def load_interviews(store: Store) -> tuple[planner.Interview, ...]:
         )
         for row in rows.all_rows(store)
     )
+
+
+def interview_filter(interviews: tuple[planner.Interview, ...], name: str, tag: str | None,
+                     now: datetime) -> CardFilter:
+    """The cards of the upcoming interview `name` (`srs review --interview`)."""
+    ahead = planner.upcoming(interviews, now)
+    found = next((i for i in ahead if i.name == name), None)
+    if found is None:
+        known = ", ".join(clean(i.name) for i in ahead) or "none"
+        raise InterviewError(f"no upcoming interview named '{clean(name)}' (upcoming: {known})")
+    return CardFilter(decks=tuple(sorted(found.decks)), tag=tag)
 
 
 def parse_moment(day: str, clock: str, zone: tzinfo | None) -> datetime:
@@ -123,76 +138,162 @@ def add_interview(
     return row
 
 
+PAST_DAYS = 7  # a past interview stays in the list this long, with its last readiness
+
+
 @dataclass(frozen=True)
 class InterviewReport:
-    """An upcoming interview and how ready its cards are for it."""
+    """An interview and how ready its cards are for it: for an upcoming one, predicted at its
+    time from the cards as they are now, the forecast work per session until then and the
+    readiness that work should bring; for a past one, as the cards were at its time."""
 
     interview: planner.Interview
     patterns: tuple[str, ...]
     now: datetime
-    sessions_left: int  # daily sessions left before it, today's included (planner.days_left)
+    sessions_left: int  # daily sessions left before it, today's included (planner.days_left); 0 when past
     readiness: Readiness
-    answers_needed: int
     recalls: tuple[tuple[str, str, float], ...]  # (card id, deck, predicted recall), weakest first
+    plan: tuple[forecast.Day, ...] = ()  # the sessions until it (every deck's answers: the real load)
+    outlook: forecast.Outlook | None = None  # its readiness if that plan is followed
+    heavy: tuple[forecast.Day, ...] = ()  # the sessions of the plan over config's daily_minutes
     # card id → its question (`{公司}` named for the interview), so a list of cards can show questions
     questions: dict[str, str] = field(default_factory=dict)
 
     @property
-    def per_day(self) -> float:
-        return self.answers_needed / self.sessions_left
+    def past(self) -> bool:
+        return self.interview.at <= self.now
+
+    @property
+    def answers_needed(self) -> int:
+        return round(sum(d.answers for d in self.plan))
 
 
-def reports(store: Store, config: Config, now: datetime) -> list[InterviewReport]:
-    """One report per upcoming interview, earliest first."""
-    from interview_srs.store.queries import studied_cards
+def reports(store: Store, config: Config, now: datetime, day: StudyDay) -> list[InterviewReport]:
+    """One report per interview upcoming or past less than PAST_DAYS ago, earliest first."""
+    from interview_srs.store import queries
 
     stored = {row.name: row.decks for row in rows.all_rows(store)}
-    cards = studied_cards(store)
+    interviews = load_interviews(store)
+    cards = queries.studied_cards(store)
+    outlook = _forecast(store, config, cards, interviews, now, day)
     result = []
-    for interview in planner.upcoming(load_interviews(store), now):
+    for interview in sorted(interviews, key=lambda i: (i.at, i.name)):
+        if interview.at <= now - timedelta(days=PAST_DAYS):
+            continue
+        past = interview.at <= now
+        scope = queries.states_at(store, CardFilter(decks=tuple(sorted(interview.decks))), interview.at) if past else [
+            c for c in cards if c.deck in interview.decks
+        ]
         mine = [
             (c, recall_at(c.state, interview.at, config.for_deck(c.deck).parameters),
              config.for_deck(c.deck).interview_target)
-            for c in cards if c.deck in interview.decks
+            for c in scope
         ]
-        summary = readiness((r, c.state.state == NEW, target) for c, r, target in mine)
-        recalls = sorted(((c.id, c.deck, r) for c, r, _t in mine), key=lambda item: (item[2], item[0]))
-        opens = planner.final_pass_start(interview, planner.Rules(final_pass_days=config.final_pass_days))
-        seen = [(c, r, target) for c, r, target in mine if c.state.state != NEW]
-        if opens is None:  # each card below target once, each never-seen card once
-            needed = summary.never_seen + sum(1 for _c, r, target in seen if r < target)
-        else:  # ... and with a final pass, each card not yet answered in it
-            needed = 2 * summary.never_seen + sum(1 for c, _r, _t in seen if c.state.last_review < opens)
+        plan = () if past else outlook.until(interview)
         company = interview_company(store, interview.decks)
         result.append(
             InterviewReport(
-                interview, stored[interview.name], now, planner.days_left(interview.at, now),
-                summary, needed, tuple(recalls),
-                {card_id: filled(lookups.card(store, card_id), company).question for card_id, _d, _r in recalls},
+                interview, stored[interview.name], now, 0 if past else planner.days_left(interview.at, now),
+                readiness((r, c.state.state == NEW, target) for c, r, target in mine),
+                tuple(sorted(((c.id, c.deck, r) for c, r, _t in mine), key=lambda item: (item[2], item[0]))),
+                plan, None if past else outlook.outlook(interview.name),
+                tuple(d for d in plan if d.minutes > config.daily_minutes),
+                {c.id: filled(lookups.card(store, c.id), company).question for c, _r, _t in mine},
             )
         )
     return result
 
 
-def countdown(
-    store: Store, interviews: tuple[planner.Interview, ...], deck: str, now: datetime,
-    zone: tzinfo | None, params_of=lambda deck: None,
-) -> tuple[str, int, float] | None:
-    """For the review header: the upcoming interview covering `deck` (else the next one), the
-    calendar days until it in `zone`, and its readiness; None without upcoming interviews."""
-    from interview_srs.store.rows import CardFilter
-    from interview_srs.store.queries import studied_cards
+def _forecast(store, config, cards, interviews, now, day) -> forecast.Forecast:
+    """The workload forecast as `srs review` (no options) would plan it."""
+    from interview_srs.schedule.scheduler import Schedulers
+    from interview_srs.store import queries
 
-    ahead = planner.upcoming(interviews, now)
-    if not ahead:
-        return None
-    interview = next((i for i in ahead if deck in i.decks), ahead[0])
-    cards = studied_cards(store, CardFilter(decks=tuple(sorted(interview.decks))))
-    mean = readiness(
-        (recall_at(c.state, interview.at, params_of(c.deck)), c.state.state == NEW, 0.0) for c in cards
-    ).mean
-    days = (_local(interview.at, zone).date() - _local(now, zone).date()).days
-    return interview.name, days, mean or 0.0
+    if not planner.upcoming(interviews, now):
+        return forecast.Forecast((), ())
+    schedulers = Schedulers(config)
+    star = queries.star_cards(store)
+    seconds = {kind: config.target_seconds(kind) for kind in ("star", "outline")}
+    rules = planner.Rules(
+        new_per_day=config.new_per_day, final_pass_days=config.final_pass_days,
+        target_of=lambda deck: config.for_deck(deck).interview_target,
+        deck_new_of=config.new_limit if config.decks else (lambda deck: None),
+        params_of=lambda deck: config.for_deck(deck).parameters,
+        focus_days=config.focus_days, new_outside_focus=config.new_outside_focus,
+    )
+    since = day.bounds(now)[0]
+    today = forecast.Today(
+        queries.introduced_since(store, since), queries.answered_early_since(store, since),
+        queries.introduced_per_deck(store, since) if config.decks else None,
+    )
+    return forecast.forecast(
+        cards, interviews, rules, now, day,
+        lambda card, rating, at: schedulers.answer(card.id, card.deck, card.state, rating, at),
+        lambda card_id: seconds["star" if card_id in star else "outline"],
+        forecast.outcomes_from(queries.rating_counts(store)), today,
+    )
+
+
+class Countdown:
+    """The review header: the nearest upcoming interview (or the one the session is for), the
+    calendar days until it and its readiness, kept for the whole session. Its cards' predicted
+    recalls are read once (from the cards the session's plan loaded, which hold every available
+    card of an upcoming interview, plus the buried ones) and then updated card by card (`refresh`
+    after each answer, suspend or undo): reloading every card of the interview for each card
+    shown made a large bank wait after every answer."""
+
+    def __init__(self, store: Store, interviews: tuple[planner.Interview, ...], zone: tzinfo | None,
+                 params_of=lambda deck: None, only: str | None = None, cards: Sequence[PlanCard] = ()):
+        self.store, self.interviews, self.zone, self.params_of, self.only = store, interviews, zone, params_of, only
+        self.cards = cards
+        self.interview: planner.Interview | None = None
+        self.recalls: dict[str, float] = {}
+        self.total = 0.0
+
+    def _load(self, now: datetime) -> None:
+        from interview_srs.schedule.readiness import recall_ms
+        from interview_srs.schedule.scheduler import to_ms
+        from interview_srs.store.queries import recall_rows
+
+        ahead = [i for i in planner.upcoming(self.interviews, now) if self.only in (None, i.name)]
+        self.interview = ahead[0] if ahead else None
+        self.recalls = {}
+        if self.interview is not None:
+            at, params, decks = self.interview.at, {}, self.interview.decks
+            for card in self.cards:
+                if card.deck in decks:
+                    if card.deck not in params:
+                        params[card.deck] = self.params_of(card.deck)
+                    self.recalls[card.id] = recall_at(card.state, at, params[card.deck])
+            # the session's cards lack the buried ones; without them, every card is read here
+            for card_id, deck, stability, last_ms in recall_rows(
+                self.store, tuple(sorted(decks)), to_ms(now) if self.cards else None,
+            ):
+                if deck not in params:
+                    params[deck] = self.params_of(deck)
+                self.recalls[card_id] = 0.0 if stability is None else recall_ms(stability, last_ms, to_ms(at), params[deck])
+            self.cards = ()  # used once: a later interview is read from the store
+        self.total = sum(self.recalls.values())
+
+    def refresh(self, card_id: str) -> None:
+        """Read one card again (answered, buried, suspended or any of these undone)."""
+        if self.interview is None:
+            return
+        card = lookups.card(self.store, card_id)
+        self.total -= self.recalls.pop(card_id, 0.0)
+        if card.present and not card.suspended and card.deck in self.interview.decks:
+            self.recalls[card_id] = recall_at(card.schedule, self.interview.at, self.params_of(card.deck))
+            self.total += self.recalls[card_id]
+
+    def at(self, now: datetime) -> tuple[str, int, float] | None:
+        """(name, calendar days until it in the user's zone, mean predicted recall at it), or None
+        without an upcoming interview."""
+        if self.interview is None or self.interview.at <= now:
+            self._load(now)
+        if self.interview is None:
+            return None
+        days = (_local(self.interview.at, self.zone).date() - _local(now, self.zone).date()).days
+        return self.interview.name, days, self.total / len(self.recalls) if self.recalls else 0.0
 
 
 def _local(moment: datetime, zone: tzinfo | None) -> datetime:
@@ -204,7 +305,8 @@ __all__ = [
     "InterviewError",
     "InterviewReport",
     "add_interview",
-    "countdown",
+    "interview_filter",
+    "Countdown",
     "load_interviews",
     "parse_moment",
     "reports",

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from datetime import datetime
 
 from interview_srs.bank.placeholders import fill, fill_all
+from interview_srs.review.planner import Interview, upcoming
 from interview_srs.store.connection import Store
 from interview_srs.store.rows import StoredCard
 
@@ -44,3 +46,10 @@ def filled(card: StoredCard, company: str = "") -> StoredCard:
 
 
 __all__ = ["CLOSING_IDS", "OPENER_DECK", "OPENING_IDS", "filled", "interview_company", "round_part"]
+
+
+def filled_for_interview(card: StoredCard, store: Store, interviews: Iterable[Interview], now: datetime) -> StoredCard:
+    """The card with `{公司}` naming the company of the upcoming interview covering it (else the
+    card's own company, else 贵公司): what the review screen shows."""
+    covering = next((i for i in upcoming(interviews, now) if card.deck in i.decks), None)
+    return filled(card, interview_company(store, covering.decks) if covering else "")

@@ -23,6 +23,13 @@ A session's queue, in order:
    its interview, or now).
 8. `learning` — learning cards due within the next 20 minutes (Anki's learn-ahead).
 
+Within `focus_days` of an interview the same entries come in another order (`_focus`): the
+interview's own cards first (what it needs for the target, then its final pass), then each later
+interview's in date order, then everything else; and decks in no upcoming interview introduce no
+new cards then (unless `new_outside_focus`). `choose` also serves the nearest interview's
+learning steps before any other card (`urgent`), so the day before an interview its cards are
+the session's first answers, however fast the user answers.
+
 A card belonging to several upcoming interviews is planned for the earliest. Interviews at or
 before `now` are ignored: after the interview time normal scheduling resumes. Every answer is an
 ordinary FSRS review; the planner only changes which cards are shown when.
@@ -67,6 +74,8 @@ class Rules:
     # A deck's own daily new-card limit (config's [deck."…"] new_per_day); None: only the total.
     deck_new_of: Callable[[str], int | None] = field(default=lambda deck: None)
     params_of: Callable[[str], Sequence[float] | None] = field(default=lambda deck: None)
+    focus_days: int = 3  # within this many days of an interview its cards come first (0: off)
+    new_outside_focus: bool = False  # ... and decks in no interview still introduce new cards
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,12 @@ def days_left(until: datetime, now: datetime) -> int:
     return max(1, math.ceil((until - now) / timedelta(days=1)))
 
 
+def focused(interviews: Sequence[Interview], now: datetime, rules: Rules) -> list[Interview]:
+    """The upcoming interviews within `focus_days` of `now`, earliest first."""
+    horizon = now + timedelta(days=rules.focus_days)
+    return [i for i in upcoming(interviews, now) if i.at <= horizon] if rules.focus_days > 0 else []
+
+
 def final_pass_start(interview: Interview, rules: Rules) -> datetime | None:
     """When the final-pass window opens (None when the final pass is off)."""
     if rules.final_pass_days <= 0:
@@ -134,8 +149,12 @@ def plan(
     taken: set[str] = set()
     entries: list[Entry] = []
 
+    params: dict[str, Sequence[float] | None] = {}  # per deck, looked up once
+
     def recall(card: PlanCard, when: datetime) -> float:
-        return recall_at(card.state, when, rules.params_of(card.deck))
+        if card.deck not in params:
+            params[card.deck] = rules.params_of(card.deck)
+        return recall_at(card.state, when, params[card.deck])
 
     due = [c for c in cards if c.state.state == REVIEW and c.state.due < day_end]
     due.sort(key=lambda c: (recall(c, now), c.state.due, c.id))
@@ -180,7 +199,20 @@ def plan(
         rest = [c for c in cards if c.state.state == REVIEW and c.id not in taken]
         rest.sort(key=lambda c: (recall(c, owner[c.id].at if c.id in owner else now), c.id))
         entries += [Entry(c.id, AHEAD, c.state, _name(owner.get(c.id))) for c in rest]
+    if focused(interviews, now, rules):
+        return _focus(entries, upcoming(interviews, now), rules)
     return entries
+
+
+def _focus(entries: list[Entry], ahead: list[Interview], rules: Rules) -> list[Entry]:
+    """The focus order: per interview in date order its needs then its final pass, then cards of
+    no interview; cards ahead of time after all of that, in the same order. New cards of no
+    interview are left out unless `rules.new_outside_focus`."""
+    rank = {interview.name: index for index, interview in enumerate(ahead)}
+    kept = [e for e in entries if rules.new_outside_focus or e.reason != NEW_REASON or e.interview is not None]
+    return sorted(kept, key=lambda e: (
+        e.reason == AHEAD, rank.get(e.interview, len(rank)) if e.interview else len(rank), e.reason == FINAL_PASS,
+    ))
 
 
 def _final_pass(mine, interview, rules, now, day_start, busy, recall) -> tuple[list[Entry], set[str]]:
@@ -204,11 +236,10 @@ def _bring_forward(mine, interview, rules, now, busy, recall, predict, done_toda
     `done_today` answered early already), weakest first, skipping those a Good answer now would
     not lift to the target (unless today is the last day)."""
     days = days_left(interview.at, now)
-    below = sorted(
-        (c for c in mine if c.state.state != NEW and c.id not in busy
-         and recall(c, interview.at) < rules.target_of(c.deck)),
-        key=lambda c: (recall(c, interview.at), c.id),
-    )
+    recalls = ((recall(c, interview.at), c) for c in mine if c.state.state != NEW and c.id not in busy)
+    below = [c for _r, c in sorted(
+        ((r, c) for r, c in recalls if r < rules.target_of(c.deck)), key=lambda pair: (pair[0], pair[1].id)
+    )]
     chosen: list[Entry] = []
     quota = _share(len(below) + done_today, days) - done_today
     for card in below:
@@ -236,11 +267,15 @@ def choose(
     pending: Sequence[Entry],
     now: datetime,
     servable: Callable[[Entry], bool],
+    urgent: frozenset[str] = frozenset(),
 ) -> tuple[Entry | None, list[Entry]]:
     """The next card and the planned entries left after it.
 
     Learning cards due now come first, then the planned entries in order (stale ones, for which
-    `servable` is false, are dropped), then learning cards due within LEARN_AHEAD.
+    `servable` is false, are dropped), then learning cards due within LEARN_AHEAD. A learning
+    card in `urgent` (the focused interview's cards) due within LEARN_AHEAD comes before any
+    planned entry outside `urgent`: an interview's learning steps are not pushed behind other
+    decks' cards.
     """
     soon = [
         Entry(card_id, LEARNING_REASON, state)
@@ -252,6 +287,10 @@ def choose(
             return entry, list(pending)
     rest = list(pending)
     while rest:
+        if rest[0].card_id not in urgent:
+            for entry in soon:
+                if entry.card_id in urgent and servable(entry):
+                    return entry, rest
         entry = rest.pop(0)
         if servable(entry):
             return entry, rest
@@ -287,6 +326,7 @@ __all__ = [
     "choose",
     "days_left",
     "final_pass_start",
+    "focused",
     "plan",
     "upcoming",
 ]

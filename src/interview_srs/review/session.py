@@ -25,15 +25,16 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from interview_srs.bank.sources import CardSources
 from interview_srs.base.sanitize import printable
 from interview_srs.review import planner
+from interview_srs.review.openers import filled_for_interview
 from interview_srs.review.session_edit import edit_card, write_own_answer
 from interview_srs.review.session_screen import Revealed, card_screen, countdown_line, timer_line
-from interview_srs.review.summary import Summary, summarize
+from interview_srs.review.summary import Left, Summary, summarize
 from interview_srs.schedule.scheduler import LEARN_AHEAD, NEW, Schedulers, StudyDay, format_interval
 from interview_srs.store.answers import Answer
 from interview_srs.store.rows import CardFilter, StoredCard
@@ -58,6 +59,7 @@ class Limits:
     new_usually: int | None = None  # the daily limit without --new (for tomorrow's figure)
     leech_threshold: int = 8  # lapses from which the screen suggests reworking your answer
     ahead: bool = False  # --ahead: cards not due yet once the rest is done
+    interview: str | None = None  # --interview: the session is for this interview (its decks only)
 
 
 class Session:
@@ -98,37 +100,58 @@ class Session:
         at = clock()
         self.day_start, self.day_end = study_day.bounds(at)
         self.pending = self._plan(at)
+        focus = planner.focused(interviews, at, self._rules())
+        # the nearest focused interview's cards: their learning steps come before other cards
+        self.urgent = frozenset(e.card_id for e in self.pending if focus and e.interview == focus[0].name)
         self.current: planner.Entry | None = None
+        from interview_srs.review.interviews import Countdown
+
+        config = schedulers.config
+        self.header = Countdown(store, interviews, study_day.zone, lambda deck: config.for_deck(deck).parameters,
+                                limits.interview, self._cards if filt.tag is None and (filt.decks is None or limits.interview) else ())
 
     # -- the queue -------------------------------------------------------------------------------
 
-    def _plan(self, at: datetime) -> list[planner.Entry]:
+    def _rules(self, new_per_day: int | None = None) -> planner.Rules:
         config = self.schedulers.config
-        rules = planner.Rules(
-            new_per_day=self.limits.new_per_day,
+        return planner.Rules(
+            new_per_day=self.limits.new_per_day if new_per_day is None else new_per_day,
             final_pass_days=config.final_pass_days,
             target_of=lambda deck: config.for_deck(deck).interview_target,
             deck_new_of=self.limits.deck_new or (lambda deck: None),
             params_of=lambda deck: config.for_deck(deck).parameters,
+            focus_days=config.focus_days,
+            new_outside_focus=config.new_outside_focus,
         )
+
+    def _plan(self, at: datetime, tomorrow: bool = False) -> list[planner.Entry]:
+        """The plan for a session at `at`; `tomorrow`: the one tomorrow's session would start
+        with if nothing more were done today (nothing introduced yet that day, the usual limit)."""
+        rules = self._rules(self._usual_new() if tomorrow else None)
         coming = planner.upcoming(self.interviews, at)
+        day_start, day_end = self.study_day.bounds(at)
+        since = day_end if tomorrow else day_start  # tomorrow: no answers yet that day
         cards = queries.plan_cards(
-            self.store, self.filt, at, self.day_end,
+            self.store, self.filt, at, day_end,
             interview_decks=frozenset().union(*(i.decks for i in coming)),
-            new_limit=self.limits.new_per_day, ahead=self.limits.ahead,
+            new_limit=rules.new_per_day, ahead=self.limits.ahead and not tomorrow,
         )
+        self._cards = cards  # every available card of the interviews' decks: the countdown's start
         return planner.plan(
             cards,
             self.interviews,
             rules,
             at,
             self.study_day,
-            queries.introduced_since(self.store, self.day_start),
+            queries.introduced_since(self.store, since),
             lambda card, when: self.schedulers.answer(card.id, card.deck, card.state, 3, when),
-            ahead=self.limits.ahead,
-            early_today=queries.answered_early_since(self.store, self.day_start) if coming else frozenset(),
-            introduced_per_deck=queries.introduced_per_deck(self.store, self.day_start) if self.limits.deck_new else None,
+            ahead=self.limits.ahead and not tomorrow,
+            early_today=queries.answered_early_since(self.store, since) if coming else frozenset(),
+            introduced_per_deck=queries.introduced_per_deck(self.store, since) if self.limits.deck_new else None,
         )
+
+    def _usual_new(self) -> int:
+        return self.limits.new_per_day if self.limits.new_usually is None else self.limits.new_usually
 
     def _allowed(self, card_id: str) -> bool:
         return (
@@ -150,13 +173,10 @@ class Session:
             and card.schedule == entry.state
         )
 
-    def new_remaining(self) -> int:
-        return max(0, self.limits.new_per_day - len(queries.introduced_since(self.store, self.day_start)))
-
     def next_card(self) -> planner.Entry | None:
         at = self.clock()
         learning = queries.learning_cards(self.store, self.filt, at, at + LEARN_AHEAD)
-        entry, self.pending = planner.choose(learning, self.pending, at, self._servable)
+        entry, self.pending = planner.choose(learning, self.pending, at, self._servable, self.urgent)
         return entry
 
     def _put_back(self) -> None:
@@ -165,13 +185,22 @@ class Session:
             self.pending.insert(0, self.current)
         self.current = None
 
-    def counts(self) -> str:
+    def left_today(self) -> Left:
+        """What is left of today's plan, for the counts line and the quit summary alike: the
+        planned cards (new ones, interview introductions included, apart) and the learning
+        cards due before the study day ends."""
         at = self.clock()
-        learning = len(queries.learning_cards(self.store, self.filt, at, at + LEARN_AHEAD))
+        day_end = self.study_day.bounds(at)[1]
         planned = self.pending + ([self.current] if self.current else [])
-        new = sum(1 for e in planned if e.reason in planner.NEW_REASONS)
-        due = sum(1 for e in planned if e.reason not in planner.NEW_REASONS + (planner.LEARNING_REASON,))
-        return self.texts.counts.format(due=due, learning=learning, new=new)
+        return Left(
+            due=sum(1 for e in planned if e.reason not in planner.NEW_REASONS + (planner.LEARNING_REASON,)),
+            learning=len(queries.learning_cards(self.store, self.filt, at, day_end)),
+            new=sum(1 for e in planned if e.reason in planner.NEW_REASONS),
+        )
+
+    def counts(self) -> str:
+        left = self.left_today()
+        return self.texts.counts.format(due=left.due, learning=left.learning, new=left.new)
 
     # -- the loop --------------------------------------------------------------------------------
 
@@ -198,11 +227,13 @@ class Session:
                         message = outcome
         except KeyboardInterrupt:
             self.term.line()
-        usual = self.limits.new_per_day if self.limits.new_usually is None else self.limits.new_usually
+        at = self.clock()
+        tomorrow = self._plan(at + timedelta(days=1), tomorrow=True)
         return summarize(
-            self.store, self.filt, self.study_day, self.clock(), answers=tuple(self.answers),
-            unsaved=tuple(self.unsaved), seconds=time.monotonic() - started,
-            new_remaining=self.new_remaining(), new_usually=usual,
+            self.store, self.filt, self.study_day, at, answers=tuple(self.answers),
+            unsaved=tuple(self.unsaved), seconds=time.monotonic() - started, left=self.left_today(),
+            tomorrow=Left(due=sum(1 for e in tomorrow if e.reason not in planner.NEW_REASONS),
+                          new=sum(1 for e in tomorrow if e.reason in planner.NEW_REASONS)),
         )
 
     def show(self, card_id: str, message: str) -> str | None:
@@ -212,10 +243,10 @@ class Session:
         the terminal and redraws it when the terminal is resized.
         Returns QUIT, a message to show with the next card, or None.
         """
-        card = self.with_company(lookups.card(self.store, card_id))
+        card = filled_for_interview(lookups.card(self.store, card_id), self.store, self.interviews, self.clock())
         self.shown.add(card_id)
         counts = self.counts()
-        banner = self.countdown(card)
+        banner = self.countdown()
         target = self.schedulers.config.target_seconds("star" if card.back.get("star") else "outline")
         question_started = time.monotonic()
         revealed = False
@@ -301,6 +332,7 @@ class Session:
                 except StoreBusy:
                     show_hint(self.texts.store_busy_later)
                     continue
+                self.header.refresh(card.id)
                 self.undo_stack.append(("suspend", (card.id, None, self.current)))
                 self.current = None
                 return self.texts.suspended.format(question=render.shorten(card.question), card=card.id)
@@ -318,33 +350,18 @@ class Session:
                 if not self._still_there(card.id):
                     self.current = None
                     return problem
-                card = self.with_company(lookups.card(self.store, card.id))
+                card = filled_for_interview(lookups.card(self.store, card.id), self.store, self.interviews, self.clock())
                 message = problem or ""
                 draw()
 
-    def with_company(self, card: StoredCard) -> StoredCard:
-        """`{公司}` names the company of the upcoming interview covering the card (review/openers.py)."""
-        from interview_srs.review.openers import filled, interview_company
-
-        covering = next((i for i in planner.upcoming(self.interviews, self.clock()) if card.deck in i.decks), None)
-        return filled(card, interview_company(self.store, covering.decks) if covering else "")
-
     def _leech_lapses(self, card: StoredCard) -> int | None:
         """The card's lapses if it is a leech (forgotten `leech_threshold` times or more)."""
-        from interview_srs.store.lookups import lapses
-
-        count = lapses(self.store, card.id)
+        count = lookups.lapses(self.store, card.id)
         return count if count >= self.limits.leech_threshold else None
 
-    def countdown(self, card: StoredCard) -> str:
-        """The header line counting down to the card's interview (else the next one), or ""."""
-        if not self.interviews:
-            return ""
-        from interview_srs.review.interviews import countdown
-
-        config = self.schedulers.config
-        found = countdown(self.store, self.interviews, card.deck, self.clock(), self.study_day.zone,
-                          lambda deck: config.for_deck(deck).parameters)
+    def countdown(self) -> str:
+        """The header line counting down to the nearest interview (or the session's), or ""."""
+        found = self.header.at(self.clock())
         return "" if found is None else countdown_line(*found, self.texts)
 
     def timer(self, seconds: float, target: int) -> str:
@@ -388,6 +405,7 @@ class Session:
             self._put_back()
             return QUIT
         self.answers.append(answer)
+        self.header.refresh(card.id)
         self.undo_stack.append(("answer", answer))
         self.current = None
         return self.texts.answered_elsewhere if answer.conflict else None
@@ -420,6 +438,7 @@ class Session:
                 answers.suspend(self.store, card_id, False)
             reason = current.reason if current else UNDONE
         self.undo_stack.pop()
+        self.header.refresh(card_id)
         self._put_back()
         self.current = planner.Entry(card_id, reason, lookups.state(self.store, card_id))
         return done.format(question=render.shorten(lookups.card(self.store, card_id).question))

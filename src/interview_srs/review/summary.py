@@ -1,6 +1,12 @@
 """What a review session came to, for the summary printed when it ends (commands/review.py
 words it): the answers given, the cards whose rating could not be stored, and what is left
-today and tomorrow."""
+today and tomorrow.
+
+"Left today" is the session's own plan (session.left_today), the figures the counts line above
+each card shows, so the two always agree: new cards are the planned ones, an interview's
+introductions included (not just what new_per_day allows). "Tomorrow" is the plan tomorrow's
+session would start with at the same time of day if nothing more were done today.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +20,22 @@ from interview_srs.store.connection import Store
 
 
 @dataclass(frozen=True)
+class Left:
+    """Cards left in a plan: planned reviews (due, interview bring-forward, final pass, ahead),
+    learning cards due before the study day ends, and planned new cards."""
+
+    due: int = 0
+    learning: int = 0
+    new: int = 0
+
+
+@dataclass(frozen=True)
 class Summary:
     answers: tuple[Answer, ...] = ()
     unsaved: tuple[str, ...] = ()  # cards whose rating could not be stored (busy store)
     seconds: float = 0.0
-    due_today: int = 0  # not new, due before the study day ends (learning steps included)
-    new_today: int = 0  # new cards today's limit still allows
-    due_tomorrow: int = 0  # falling due during tomorrow's study day
-    new_tomorrow: int = 0
+    left: Left = Left()  # what is left of today's plan
+    tomorrow: Left = Left()  # tomorrow's plan as things stand
     new_in_bank: int = 0  # new cards never shown
     next_due: datetime | None = None  # when nothing is left today: the next card's due time, local
     next_due_in: timedelta | None = None  # ... and how long until then
@@ -35,30 +49,21 @@ class Summary:
 
 def summarize(
     store: Store, filt: CardFilter, study_day: StudyDay, at: datetime, *, answers: tuple[Answer, ...],
-    unsaved: tuple[str, ...], seconds: float, new_remaining: int, new_usually: int,
+    unsaved: tuple[str, ...], seconds: float, left: Left, tomorrow: Left,
 ) -> Summary:
-    """The summary at `at`. Today's cards include learning cards due later today; tomorrow's
-    are those falling due during tomorrow, with the usual new-card limit (`new_usually`, not
-    today's --new)."""
+    """The summary at `at`, with the session's `left` and `tomorrow` plans counted."""
     from interview_srs.store import lookups
 
-    _start, day_end = study_day.bounds(at)
-    _start, tomorrow_end = study_day.bounds(at, 1)
-    due_today = lookups.due_count(store, filt, day_end)
-    new_in_bank = lookups.new_left(store, filt, at)
-    new_today = min(new_in_bank, new_remaining)
     next_due = next_due_in = None
-    if not due_today and not new_today:
+    if not (left.due or left.learning or left.new):
         upcoming = lookups.next_due(store, filt, at)
         if upcoming is not None:
             next_due = upcoming.astimezone(study_day.zone) if study_day.zone else upcoming.astimezone()
             next_due_in = upcoming - at
     return Summary(
-        answers=answers, unsaved=unsaved, seconds=seconds, due_today=due_today, new_today=new_today,
-        due_tomorrow=lookups.due_between(store, filt, day_end, tomorrow_end),
-        new_tomorrow=min(new_usually, new_in_bank), new_in_bank=new_in_bank,
-        next_due=next_due, next_due_in=next_due_in,
+        answers=answers, unsaved=unsaved, seconds=seconds, left=left, tomorrow=tomorrow,
+        new_in_bank=lookups.new_left(store, filt, at), next_due=next_due, next_due_in=next_due_in,
     )
 
 
-__all__ = ["Summary", "summarize"]
+__all__ = ["Left", "Summary", "summarize"]

@@ -16,6 +16,9 @@ Every key is optional; a missing file means all defaults. Example::
                                      # (default: the offset in SRS_NOW, else the system zone)
     interview_target = 0.95          # predicted recall every card should have at an interview
     final_pass_days = 2              # answer every card in the last N days before it (0: off)
+    focus_days = 3                   # last N days before an interview: its cards first (0: off)
+    new_outside_focus = false        # true: decks in no interview still get new cards then
+    daily_minutes = 60               # `srs interview list` warns when a day's plan takes longer
     answer_seconds = { outline = 60, star = 120 }   # speaking-time targets per card type
 
     [deck."面试::快手"]              # this deck and its subdecks (longest match wins)
@@ -50,7 +53,7 @@ DECK_KEYS = (
 PARAMETER_COUNT = 21
 TOP_KEYS = DECK_KEYS + (
     "day_starts_at", "fuzz", "leech_threshold", "card_folders", "timezone", "final_pass_days",
-    "answer_seconds", "deck",
+    "answer_seconds", "deck", "focus_days", "new_outside_focus", "daily_minutes",
 )
 CARD_KINDS = ("outline", "star")
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -106,6 +109,9 @@ class Config:
     timezone: str | None = None  # IANA name; None: SRS_NOW's offset, else the system zone
     final_pass_days: int = 2
     answer_seconds: tuple[tuple[str, int], ...] = (("outline", 60), ("star", 120))
+    focus_days: int = 3  # planner.Rules.focus_days
+    new_outside_focus: bool = False
+    daily_minutes: int = 60  # `srs interview list` warns when a day's plan takes longer
 
     def new_limit(self, deck: str) -> int:
         """New cards per study day for `deck`: its section's `new_per_day`, else the top-level one."""
@@ -137,7 +143,8 @@ class Config:
             "card_folders": list(self.card_folders),
             "timezone": self.timezone,
             "final_pass_days": self.final_pass_days,
-            "answer_seconds": dict(self.answer_seconds),
+            "answer_seconds": dict(self.answer_seconds), "focus_days": self.focus_days,
+            "new_outside_focus": self.new_outside_focus, "daily_minutes": self.daily_minutes,
             "deck": {name: settings.to_dict() for name, settings in self.decks},
         }
 
@@ -164,15 +171,17 @@ class Config:
             problem("card_folders", f'must be a list of folders like ["~/my-cards"] (got {_show(card_folders)})')
             card_folders = []
         day_starts_at = _integer(data, "day_starts_at", 4, 0, 23, problem)
-        fuzz = data.get("fuzz", True)
-        if not isinstance(fuzz, bool):
-            problem("fuzz", "must be true or false")
-            fuzz = True
+        fuzz, new_outside_focus = data.get("fuzz", True), data.get("new_outside_focus", False)
+        for key, value in (("fuzz", fuzz), ("new_outside_focus", new_outside_focus)):
+            if not isinstance(value, bool):
+                problem(key, "must be true or false")
         zone = data.get("timezone")
         if zone is not None and not _valid_zone(zone):
             problem("timezone", f'must be an IANA time zone name such as "Asia/Shanghai" (got {_show(zone)})')
             zone = None
         final_pass_days = _integer(data, "final_pass_days", 2, 0, 14, problem)
+        focus_days = _integer(data, "focus_days", 3, 0, 14, problem)
+        daily_minutes = _integer(data, "daily_minutes", 60, 1, 1440, problem)
         answer_seconds = dict(cls.answer_seconds)
         seconds = data.get("answer_seconds", {})
         if not isinstance(seconds, dict):
@@ -204,6 +213,7 @@ class Config:
             defaults, new_per_day, day_starts_at, fuzz, tuple(decks),
             leech_threshold=leech_threshold, card_folders=tuple(card_folders), timezone=zone,
             final_pass_days=final_pass_days, answer_seconds=tuple(answer_seconds.items()),
+            focus_days=focus_days, new_outside_focus=new_outside_focus, daily_minutes=daily_minutes,
         )
 
 

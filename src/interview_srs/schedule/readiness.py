@@ -1,10 +1,16 @@
 """Predicted recall at a given time: per card, and summed up per deck or interview.
 
-FSRS predicts the probability of recalling a card `t` whole days after its last review as
+FSRS predicts the probability of recalling a card `t` days after its last review as
 `(1 + factor · t / S) ** -decay`, with `decay` the last of the scheduler's 21 parameters and
-`factor` chosen so that recall is 90 % when `t = S`. This module applies that formula (the one
-`fsrs.Scheduler.get_card_retrievability` uses) at any time, not just now, so the planner,
-`srs interview list`, `srs stats --at` and mock selection all agree on what "ready" means.
+`factor` chosen so that recall is 90 % when `t = S`. This module applies that formula at any
+time, not just now, so the planner, `srs interview list`, the review countdown, `srs stats --at`
+and mock selection all agree on what "ready" means.
+
+Elapsed time counts in fractional days here, while fsrs (`Scheduler.get_card_retrievability`,
+and the intervals it schedules) counts whole days: predicted recall at a moment must not jump
+when the calendar passes a 24-hour mark (with whole days, the same study reads 100 % for an
+interview 23.5 hours away and 86 % at 24.5 hours). At whole days the two agree exactly;
+between them this module's figure is the lower, smoother one. Scheduling is left to fsrs as it is.
 Never-answered cards have no memory yet: their predicted recall is 0.
 
 Pure: no clock, no store, no fsrs import (its parameters are passed in).
@@ -16,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from interview_srs.schedule.scheduler import NEW, CardState, to_ms
+from interview_srs.schedule.scheduler import NEW, CardState
 
 DAY_MS = 86_400_000
 # fsrs.scheduler.DEFAULT_PARAMETERS[20], the FSRS-6 default decay (a test checks they agree);
@@ -30,21 +36,20 @@ def decay_of(params: Sequence[float] | None) -> float:
 
 
 def recall_at(state: CardState, when: datetime, params: Sequence[float] | None = None) -> float:
-    """FSRS's predicted probability of recalling a card in `state` at `when` (0 for new cards).
-
-    Elapsed time counts in whole days, as in fsrs: a card reviewed less than 24 hours before
-    `when` is predicted at 100 %.
-    """
+    """FSRS's predicted probability of recalling a card in `state` at `when` (0 for new cards),
+    with the elapsed time in fractional days (see the module's docstring)."""
     if state.state == NEW or state.stability is None or state.last_review is None:
         return 0.0
-    return recall_ms(state.stability, to_ms(state.last_review), to_ms(when), params)
+    decay = decay_of(params)
+    elapsed = max(0.0, (when - state.last_review).total_seconds()) / 86_400
+    return (1 + (0.9 ** (1 / -decay) - 1) * elapsed / state.stability) ** -decay
 
 
 def recall_ms(stability: float, last_review_ms: int, at_ms: int, params: Sequence[float] | None = None) -> float:
     """`recall_at` on the store's raw values (milliseconds), for loops over many cards."""
     decay = decay_of(params)
     factor = 0.9 ** (1 / -decay) - 1
-    elapsed = max(0, (at_ms - last_review_ms) // DAY_MS)
+    elapsed = max(0, at_ms - last_review_ms) / DAY_MS
     return (1 + factor * elapsed / stability) ** -decay
 
 

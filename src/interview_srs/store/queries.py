@@ -158,7 +158,57 @@ def review_counts(store: Store, filt: CardFilter, starts: list[datetime]) -> lis
     ).fetchall()
 
 
+def star_cards(store: Store) -> frozenset[str]:
+    """The STAR cards (their answers are timed against answer_seconds' `star`, not `outline`)."""
+    return frozenset(
+        row[0] for row in store.conn.execute("SELECT id FROM cards WHERE json_extract(back, '$.star') IS NOT NULL")
+    )
+
+
+def rating_counts(store: Store) -> dict[tuple[bool, int], int]:
+    """How often each rating was given, `(on a new or learning card, rating) → answers`, over
+    the whole review log (the workload forecast draws its ratings from these shares)."""
+    return {
+        (bool(learning), rating): count
+        for learning, rating, count in store.conn.execute(
+            "SELECT state_before != 2, rating, count(*) FROM review_log GROUP BY 1, 2"
+        )
+    }
+
+
+def states_at(store: Store, filt: CardFilter, at: datetime) -> list[PlanCard]:
+    """`studied_cards` as they were at `at`: a card answered since has the state from before its
+    first answer at or after `at` (a past interview's readiness, whatever was studied after it)."""
+    where, params = filt.sql()
+    return [
+        PlanCard(row[0], row[1], card_state(row[2:8] if row[8] is None else row[8:]))
+        for row in store.conn.execute(
+            f"SELECT cards.id, deck, {STATE_COLUMNS}, b.state_before, b.step_before, b.stability_before, "
+            "b.difficulty_before, b.due_before_ms, b.last_review_before_ms FROM cards LEFT JOIN review_log b "
+            "ON b.id = (SELECT id FROM review_log WHERE card_id = cards.id AND reviewed_ms >= ? "
+            "ORDER BY reviewed_ms, id LIMIT 1) "
+            f"WHERE {where} AND suspended = 0 ORDER BY file, line, cards.id",
+            [to_ms(at), *params],
+        )
+    ]
+
+
+def recall_rows(
+    store: Store, decks: tuple[str, ...], buried_after: int | None = None,
+) -> list[tuple[str, str, float | None, int | None]]:
+    """(id, deck, stability, last review ms) of the present, unsuspended cards of `decks`, the
+    stability None for new cards: what predicted recall needs, without building whole states
+    (the review header sums it over every card of an interview). With `buried_after` (ms),
+    only the cards buried past then."""
+    buried = "" if buried_after is None else " AND buried_until_ms > ?"
+    return store.conn.execute(
+        f"SELECT id, deck, CASE WHEN state = 0 THEN NULL ELSE stability END, last_review_ms FROM cards "
+        f"WHERE present = 1 AND suspended = 0 AND deck IN ({', '.join('?' * len(decks))}){buried}",
+        [*decks] + ([] if buried_after is None else [buried_after]),
+    ).fetchall()
+
+
 __all__ = [
-    "answer_times", "answered_early_since", "introduced_since", "learning_cards", "plan_cards", "review_counts",
-    "stat_cards", "studied_cards",
+    "answer_times", "answered_early_since", "introduced_since", "learning_cards", "plan_cards", "rating_counts",
+    "recall_rows", "review_counts", "star_cards", "stat_cards", "states_at", "studied_cards",
 ]

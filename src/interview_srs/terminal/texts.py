@@ -48,7 +48,7 @@ class Texts:
     summary_reviewed: str  # {count} {time} {average}
     summary_none: str
     summary_ratings: str
-    summary_tomorrow: str  # {due} {new}
+    summary_tomorrow: str  # {due} {new}: tomorrow's plan as things stand
     stats_title: str  # {today} {rollover}
     stats_columns: tuple[str, ...]  # deck, new, learning, review, relearning, suspended, buried, due today, retention/target
     stats_total: str
@@ -66,7 +66,7 @@ class Texts:
     undone_bury: str  # {question}
     undone_suspend: str  # {question}
     leech: str  # {lapses} {card}
-    summary_today: str  # {due} {new}
+    summary_today: str  # {due} {learning} {new}: the counts line's figures
     summary_bank: str  # {left}
     summary_next: str  # {when}
     stats_fresh: str  # {cards} {decks}
@@ -119,6 +119,24 @@ class Texts:
     sheet_recall: str  # {recall}
     sheet_never: str
     sheet_metric: str
+    # -- srs interview add/list/remove --
+    interview_added: str  # {name} {at} {decks}
+    interview_skipped_hour: str  # {moment} {at}
+    interview_removed: str  # {name}
+    interview_none: str
+    interview_units: tuple[str, str, str, str]  # day, days, hour, hours
+    interview_head: str  # {name} {at} {left}
+    interview_past: str  # {name} {at}
+    interview_decks: str  # {decks}
+    interview_cards: str  # {cards} {never} {readiness} {lowest} {target} {below}
+    interview_then: str  # readiness at a past interview: {readiness} {lowest} {target} {below}
+    interview_plan: str  # {days}: the sessions until the interview
+    interview_plan_day: str  # {date} {answers} {minutes}
+    interview_outlook: str  # {readiness} {below}
+    interview_heavy: str  # {name} {when} {answers} {minutes} {sessions} {limit}
+    interview_sessions: tuple[str, str, str]  # today / today and tomorrow / {count} sessions
+    interview_when: tuple[str, str, str]  # today {time} / tomorrow {time} / {date} {time}
+    interview_helps: str  # {name}
 
 
 EN = Texts(
@@ -161,7 +179,7 @@ EN = Texts(
     summary_reviewed="Reviews: {count} in {time} ({average} per answer).",
     summary_none="No cards reviewed.",
     summary_ratings="Ratings:",
-    summary_tomorrow="Due tomorrow: {due}, plus up to {new} new cards.",
+    summary_tomorrow="Tomorrow's plan: {due} to review, {new} new.",
     stats_title="Statistics for {today} (study days start at {rollover}:00)",
     stats_columns=("Deck", "New", "Learn", "Review", "Relearn", "Susp", "Buried", "Due", "Retention"),
     stats_total="Total",
@@ -178,7 +196,7 @@ EN = Texts(
     undone_bury="Unburied “{question}”.",
     undone_suspend="Unsuspended “{question}”.",
     leech="Leech: forgotten {lapses} times. Rework your own answer: srs answer {card}",
-    summary_today="Left today: {due} due, {new} new.",
+    summary_today="Left today: due {due} · learning {learning} · new {new}.",
     summary_bank="New cards not seen yet: {left} (study more today with `srs review --new N`).",
     summary_next="Nothing is due now; the next card is due {when}.",
     stats_fresh="{cards} cards in {decks} decks, none reviewed yet. Start with `srs review`.",
@@ -231,6 +249,23 @@ EN = Texts(
     sheet_recall="recall {recall}",
     sheet_never="never reviewed",
     sheet_metric="Figures to quote",
+    interview_added="Added interview {name} on {at} covering {decks}.",
+    interview_skipped_hour="{moment} does not exist in your time zone (the clocks skip that hour); it is stored as {at}.",
+    interview_removed="Removed interview {name}.",
+    interview_none="No upcoming interviews. Add one with `srs interview add NAME DATE`.",
+    interview_units=("day", "days", "hour", "hours"),
+    interview_head="{name}: {at}, in {left}",
+    interview_past="{name}: {at}, past",
+    interview_decks="  decks: {decks}",
+    interview_cards="  cards {cards} · never seen {never} · readiness {readiness} · lowest {lowest} · below {target}: {below}",
+    interview_then="  at the interview: readiness {readiness} · lowest {lowest} · below {target}: {below}",
+    interview_plan="  answers per session until then: {days}",
+    interview_plan_day="{date} {answers} (~{minutes} min)",
+    interview_outlook="  with this plan: readiness {readiness} at the interview · below target: {below}",
+    interview_heavy="  {name} {when}: about {answers} answers, ~{minutes} min {sessions} (more than daily_minutes = {limit} a day).",
+    interview_sessions=("today", "today and tomorrow", "in {count} sessions"),
+    interview_when=("today {time}", "tomorrow {time}", "on {date} {time}"),
+    interview_helps="  What helps: `srs review --interview {name}` (its cards first, nothing else); fewer new cards elsewhere (new_per_day in config.toml, or `srs review --new 0`); suspending the cards of decks you do not need before it (`srs suspend ID...`).",
 )
 
 ZH = Texts(
@@ -273,7 +308,7 @@ ZH = Texts(
     summary_reviewed="复习 {count} 次，用时 {time}（平均每次 {average}）。",
     summary_none="没有复习任何卡片。",
     summary_ratings="评分：",
-    summary_tomorrow="明天到期：{due} 张，另有最多 {new} 张新卡。",
+    summary_tomorrow="明天的计划：复习 {due} 张，新卡 {new} 张。",
     stats_title="{today} 的统计（每天 {rollover}:00 开始新的一天）",
     stats_columns=("牌组", "新卡", "学习中", "复习", "重学", "暂停", "搁置", "到期", "保持率"),
     stats_total="合计",
@@ -290,7 +325,7 @@ ZH = Texts(
     undone_bury="已取消搁置“{question}”。",
     undone_suspend="已取消暂停“{question}”。",
     leech="难记卡：已遗忘 {lapses} 次。建议重写你自己的答案：srs answer {card}",
-    summary_today="今天还剩：到期 {due} 张，新卡 {new} 张。",
+    summary_today="今天还剩：到期 {due} · 学习中 {learning} · 新卡 {new}。",
     summary_bank="题库里还没学过的新卡：{left} 张（今天想多学可用 `srs review --new N`）。",
     summary_next="现在没有到期的卡片；下一张在 {when} 到期。",
     stats_fresh="共 {cards} 张卡片、{decks} 个牌组，还没有复习过。从 `srs review` 开始吧。",
@@ -343,6 +378,23 @@ ZH = Texts(
     sheet_recall="记忆率 {recall}",
     sheet_never="未复习",
     sheet_metric="可引用的数字",
+    interview_added="已添加面试 {name}：{at}，卡组 {decks}。",
+    interview_skipped_hour="你的时区里没有 {moment}（这一小时因夏令时被跳过），已按 {at} 记录。",
+    interview_removed="已删除面试 {name}。",
+    interview_none="没有即将到来的面试。用 `srs interview add 名称 日期` 添加。",
+    interview_units=("天", "天", "小时", "小时"),
+    interview_head="{name}：{at}，还有 {left}",
+    interview_past="{name}：{at}，已结束",
+    interview_decks="  卡组：{decks}",
+    interview_cards="  卡片 {cards} · 未学 {never} · 准备度 {readiness} · 最低 {lowest} · 低于 {target}：{below}",
+    interview_then="  面试时：准备度 {readiness} · 最低 {lowest} · 低于 {target}：{below}",
+    interview_plan="  此前每次复习的答题量：{days}",
+    interview_plan_day="{date} {answers} 次（约 {minutes} 分钟）",
+    interview_outlook="  照此计划：面试时准备度 {readiness} · 低于目标：{below}",
+    interview_heavy="  {name} {when}：约 {answers} 次作答，{sessions}约 {minutes} 分钟（超过每天 daily_minutes = {limit} 分钟）。",
+    interview_sessions=("今天", "今天和明天", "{count} 次复习"),
+    interview_when=("今天 {time}", "明天 {time}", "{date} {time}"),
+    interview_helps="  可以这样减负：`srs review --interview {name}`（只复习它的卡片）；减少其他卡组的新卡（config.toml 的 new_per_day，或 `srs review --new 0`）；暂停面试前用不到的卡组的卡片（`srs suspend ID...`）。",
 )
 
 
