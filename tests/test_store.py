@@ -10,7 +10,7 @@ import pytest
 
 from interview_srs.store import answers
 from interview_srs.store.connection import SCHEMA_VERSION, Store, default_store_path
-from interview_srs.store.health import StoreError
+from interview_srs.store.health import StoreDamaged, StoreError
 from interview_srs.store.schema import MIGRATIONS
 
 from conftest import older_store
@@ -231,6 +231,58 @@ def test_random_byte_flips_anywhere_are_refused_or_harmless_and_never_written(tm
         # which may be after an answer was stored: that answer is kept.
     print("byte flips (review, stats):", outcomes)
     assert any(review == "refused" for review, _stats in outcomes)
+
+
+def _zero_page_of(path: Path, name: str) -> bytes:
+    """Zero the root page of table or index `name` (damage quick_check finds, and that reading
+    anything else does not meet); the damaged file's bytes."""
+    connection = sqlite3.connect(path)
+    page = connection.execute("SELECT rootpage FROM sqlite_schema WHERE name = ?", (name,)).fetchone()[0]
+    size = connection.execute("PRAGMA page_size").fetchone()[0]
+    connection.close()
+    damaged = bytearray(path.read_bytes())
+    damaged[(page - 1) * size : page * size] = bytes(size)
+    path.write_bytes(damaged)
+    return bytes(damaged)
+
+
+def test_the_integrity_check_starts_once_the_first_card_is_on_screen(tmp_path, monkeypatch):
+    import io
+
+    from interview_srs.commands.review import review
+    from interview_srs.store import connection
+
+    path, cards = _filled_store(tmp_path)
+    screen = io.StringIO()
+    started_after: list[str] = []
+
+    class RecordedCheck(connection.IntegrityCheck):
+        def __init__(self, checked: Path):
+            started_after.append(screen.getvalue())
+            super().__init__(checked)
+
+    monkeypatch.setattr(connection, "IntegrityCheck", RecordedCheck)
+    summary = review(cards, None, stdin=io.StringIO(" \n3\nq\n"), stdout=screen,
+                     environ={"SRS_HOME": str(path.parent), "SRS_NOW": "2025-03-05T10:00:00+00:00", "LANG": "C"})
+    assert len(summary.answers) == 1
+    assert len(started_after) == 1 and "Space/Enter show answer" in started_after[0]
+
+
+def test_a_review_shows_its_first_card_but_never_writes_a_store_the_check_finds_damaged(tmp_path):
+    path, cards = _filled_store(tmp_path)
+    damaged = _zero_page_of(path, "mock_runs_started")  # an index no review reads
+    result = _run_cli("review", "--cards", str(cards), home=path.parent, keys=" \n3\nq\n")
+    assert "Space/Enter show answer" in result.output  # the first card was shown...
+    assert _assert_refused_or_fine(result, path) == "refused"  # ...its rating refused
+    assert "integrity check" in result.output
+    assert path.read_bytes() == damaged
+    with Store.open(path) as store:  # the same at the store's level, with the check started early
+        store.check_in_background()
+        assert store.conn.execute("SELECT count(*) FROM cards").fetchone()[0] > 0
+        with pytest.raises(StoreDamaged):
+            with store.write():
+                pass
+    assert path.read_bytes() == damaged
 
 
 def test_two_processes_creating_a_new_store_at_once_both_succeed(tmp_path):

@@ -49,7 +49,7 @@ def review(
     if stdin is None or stdout is None:
         raise StoreError("standard input or output is closed; srs review needs a terminal, or keys from a file")
     clock = lambda: now(environ)  # noqa: E731 - the clock is re-read for every answer
-    home = open_home(store_path, cards_dir, clock(), environ, will_write=True)
+    home = open_home(store_path, cards_dir, clock(), environ)
     try:
         with reading(home.store.path):
             filt = card_filter(home.store, deck, tag)

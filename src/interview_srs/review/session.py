@@ -251,6 +251,7 @@ class Session:
                 self.term.line(text)
 
         draw()
+        self.store.check_in_background()  # once a card is on screen; the first write waits for it
         message = ""  # shown once, not again when the answer is revealed
         while True:
             key = self._wait_key(question_started, revealed, target)
