@@ -34,12 +34,12 @@ def review(
     Raises ConfigError, StoreError, ClockError or cards.CardsError before the session starts.
     """
     from interview_srs.personal.answers import Personal
-    from interview_srs.review.interviews import load_interviews
     from interview_srs.review.session import Limits
     from interview_srs.schedule.scheduler import Schedulers, now
     from interview_srs.store.health import StoreError
     from interview_srs.store.health import reading
     from interview_srs.store.home import card_filter, open_home
+    from interview_srs.store.interviews import any_stored
     from interview_srs.terminal.screen import Terminal
     from interview_srs.terminal.texts import texts_for
 
@@ -53,6 +53,11 @@ def review(
     try:
         with reading(home.store.path):
             filt = card_filter(home.store, deck, tag)
+            interviews = ()
+            if any_stored(home.store):  # start-up time: see store/interviews.any_stored
+                from interview_srs.review.interviews import load_interviews
+
+                interviews = load_interviews(home.store)
             session = Session(
                 home.store,
                 Schedulers(home.config),
@@ -72,7 +77,7 @@ def review(
                 ),
                 environ,
                 Personal(answers_dir or home.store.path.parent),
-                load_interviews(home.store),
+                interviews,
             )
             return run_session(session)
     finally:
