@@ -33,7 +33,6 @@ def review(
 
     Raises ConfigError, StoreError, ClockError or cards.CardsError before the session starts.
     """
-    from interview_srs.personal.answers import Personal
     from interview_srs.review.session import Limits
     from interview_srs.schedule.scheduler import Schedulers, now
     from interview_srs.store.health import StoreError
@@ -76,12 +75,28 @@ def review(
                     ahead=ahead,
                 ),
                 environ,
-                Personal(answers_dir or home.store.path.parent),
+                OwnAnswers(answers_dir or home.store.path.parent),
                 interviews,
             )
             return run_session(session)
     finally:
         home.store.close()
+
+
+class OwnAnswers:
+    """Your answers (personal/answers.Personal over `folder`), imported and opened when a card's
+    answer side first asks for one: the session's first card does not wait for that module."""
+
+    def __init__(self, folder: Path):
+        self._folder = folder
+        self._personal = None
+
+    def __getattr__(self, name: str):
+        if self._personal is None:
+            from interview_srs.personal.answers import Personal
+
+            self._personal = Personal(self._folder)
+        return getattr(self._personal, name)
 
 
 def run_session(session: Session) -> Summary:
@@ -126,4 +141,4 @@ def summary_lines(summary: Summary, texts: Texts) -> list[str]:
     return lines
 
 
-__all__ = ["review", "run_session", "summary_lines"]
+__all__ = ["OwnAnswers", "review", "run_session", "summary_lines"]

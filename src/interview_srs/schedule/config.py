@@ -207,9 +207,7 @@ class Config:
 
 
 def load_config(path: Path) -> Config:
-    """Read the config file; a missing file gives the defaults."""
-    import tomllib
-
+    """Read the config file; a missing file gives the defaults (without importing tomllib)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8").removeprefix(BOM)
@@ -217,6 +215,8 @@ def load_config(path: Path) -> Config:
         return Config()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{path}: cannot read the config file ({_reason(exc)})"]) from None
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except RecursionError:
