@@ -8,7 +8,8 @@ about a tenth of the cards due). Each round runs, interleaved:
   prints the first due card (what no review tool can beat);
 * `srs review` until the first card's keys line is on screen, `srs stats`, `srs stats --json`
   and `srs --help`, for this checkout and for each `--compare SRC` folder (another checkout's
-  src/, each with its own copy of the store: a newer schema is refused by an older version);
+  src/, each with its own copy of the store, built by the last checkout named and migrated by
+  the others: a newer schema is refused by an older version);
 * startup_phases.py: the same first card in one process, its time split into imports, store
   (open and card sync), SQL, planning, rendering and other; interpreter is what is left of the
   time to the first card (start-up and teardown of the interpreter itself).
@@ -43,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
 sys.path.insert(0, str(SRC))
 
-import bench_review  # noqa: E402  (same folder: builds the store)
+import bench_review  # noqa: E402  (same folder: the store's cards and answers, its clock)
 
 READY = bench_review.READY.encode()
 PHASES = ("interpreter", "imports", "store", "SQL", "planning", "rendering", "other")
@@ -60,16 +61,27 @@ print(row[0])
 '''
 
 
-def build_store(folder: Path) -> None:
-    from interview_srs.bank.sources import CardSources
-    from interview_srs.store.connection import Store
-    from interview_srs.store.home import sync_cards
+BUILD = """import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from interview_srs.bank.sources import CardSources
+from interview_srs.store.connection import Store
+from interview_srs.store.home import sync_cards
+sys.path.insert(0, sys.argv[2])
+import bench_review
+folder = Path(sys.argv[3])
+bench_review.write_cards(folder / "cards")
+(folder / "home").mkdir()
+with Store.open(folder / "home" / "store.sqlite3") as store:
+    sync_cards(store, CardSources((folder / "cards",), "given"), bench_review.NOW)
+    bench_review.fill_store(store)
+"""
 
-    bench_review.write_cards(folder / "cards")
-    (folder / "home").mkdir()
-    with Store.open(folder / "home" / "store.sqlite3") as store:
-        sync_cards(store, CardSources((folder / "cards",), "given"), bench_review.NOW)
-        bench_review.fill_store(store)
+
+def build_store(folder: Path, src: Path) -> None:
+    """bench_review's store, built by the checkout whose src/ is `src` (imported before
+    bench_review, which then uses it): an older version cannot open a newer one's store."""
+    subprocess.run([sys.executable, "-c", BUILD, str(src), str(HERE), str(folder)], check=True)
 
 
 def first_card(command: list[str], env: dict, cwd: Path | None = None) -> float:
@@ -110,11 +122,11 @@ def ms(values: list[float]) -> float:
 
 def measure_bank(runs: int, compare: list[Path], keep: Path | None) -> None:
     folder = keep or Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    trees = {"this": SRC, **{f"compare{i + 1}": Path(src).resolve() for i, src in enumerate(compare)}}
     if not (folder / "home" / "store.sqlite3").exists():
         started = time.perf_counter()
-        build_store(folder)
+        build_store(folder, list(trees.values())[-1])
         print(f"store built in {time.perf_counter() - started:.1f} s")
-    trees = {"this": SRC, **{f"compare{i + 1}": Path(src).resolve() for i, src in enumerate(compare)}}
     cards, store = folder / "cards", folder / "home" / "store.sqlite3"
     due_before = bench_review.to_ms(bench_review.NOW + timedelta(hours=18))
     floor_script = folder / "floor.py"
