@@ -12,7 +12,7 @@ about a tenth of the cards due). Each round runs, interleaved:
   the others: a newer schema is refused by an older version);
 * startup_phases.py: the same first card in one process, its time split into imports, store
   (open and card sync), SQL, planning, rendering and other; interpreter is what is left of the
-  time to the first card (start-up and teardown of the interpreter itself).
+  time to the first card (starting the process and the interpreter, reading the pipe).
 
 Medians over the rounds, with each figure's ratio to the floor script measured in the same
 run. The machine's load average is printed before and after: these figures are only
