@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 
 import fsrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from interview_srs.schedule.config import Config
 from interview_srs.schedule.scheduler import Schedulers, StudyDay
-from interview_srs.commands.stats import day_chart, render_text, stats_json
+from interview_srs.commands.stats import day_chart, indented_json, render_text, stats_json
 from interview_srs.review.stats import collect
 from interview_srs.bank.sources import CardSources
 from interview_srs.store import answers, lookups
@@ -238,3 +241,17 @@ def test_mock_runs_show_in_the_users_time_zone_not_utc(tmp_path, home, utc):
     (home / "config.toml").write_text('fuzz = false\ntimezone = "America/New_York"\n', "utf-8")
     text = CliRunner().invoke(cli, ["stats", "--cards", str(cards)], env=env).output
     assert "\nMock interviews\n2025-02-28 21:00  all\n" in text
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=5) | st.integers() | st.booleans() | st.none(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON_VALUES)
+@settings(max_examples=400, deadline=None)
+def test_indented_json_is_json_dumps_with_indent_2_to_the_byte(value):
+    assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=2)

@@ -10,7 +10,7 @@ import pytest
 
 from interview_srs.store import answers
 from interview_srs.store.connection import SCHEMA_VERSION, Store, default_store_path
-from interview_srs.store.health import StoreError
+from interview_srs.store.health import StoreDamaged, StoreError
 from interview_srs.store.schema import MIGRATIONS
 
 from conftest import older_store
@@ -106,6 +106,50 @@ def test_a_version_2_store_gains_the_mock_tables_keeping_every_answer(tmp_path):
         assert (summary.planned, summary.answered, summary.average_rating, summary.finished) == (1, 1, 4.0, False)
         assert run_id == 1 and store.integrity_check() == "ok"
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def _plans_of(store: Store, run) -> list[str]:
+    """The query plan (EXPLAIN QUERY PLAN's details, joined) of each statement `run()` executes."""
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        run()
+    finally:
+        store.conn.set_trace_callback(None)
+    return [" | ".join(row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)) for sql in statements]
+
+
+def test_migration_5_indexes_an_older_store_and_the_reads_use_its_indexes(tmp_path):
+    from interview_srs.schedule.scheduler import StudyDay
+    from interview_srs.store import lookups, queries
+    from interview_srs.store.rows import CardFilter
+
+    path = older_store(tmp_path / "store.sqlite3", (1, 2, 3, 4))
+    with Store.open(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 5
+        assert [(a.card_id, a.rating) for a in answers.log(store)] == [("c1", 3)]
+        with store.write() as conn:  # a lapse: Again on a card in the review state
+            conn.execute("INSERT INTO review_log (card_id, rating, reviewed_ms, state_before, state_after, "
+                         "stability_after, difficulty_after, due_after_ms) VALUES ('c1', 1, 3000, 2, 3, 1.0, 5.0, 4000)")
+        indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"cards_present_deck", "review_log_lapses", "review_log_card_time"} <= indexes
+        assert store.integrity_check() == "ok"
+        filt, day = CardFilter(), StudyDay()
+        starts = [day.start(T0.date() + timedelta(days=i)) for i in range(3)]
+        (decks,) = _plans_of(store, lambda: lookups.decks(store))
+        assert decks == "SEARCH cards USING COVERING INDEX cards_present_deck (present=?)"
+        (lapses,) = _plans_of(store, lambda: lookups.lapses(store, "c1"))
+        assert "COVERING INDEX review_log_lapses" in lapses
+        counted, cards = _plans_of(store, lambda: lookups.leeches(store, filt, 1))
+        assert counted == "SCAN review_log USING COVERING INDEX review_log_lapses"
+        assert "cards USING INDEX sqlite_autoindex_cards_1 (id=?)" in cards  # by id, not every card
+        (per_day,) = _plans_of(store, lambda: queries.review_counts(store, filt, starts))
+        assert "COVERING INDEX cards_present_deck" in per_day and "COVERING INDEX review_log_card_time" in per_day
+        due, new = _plans_of(store, lambda: queries.plan_cards(store, filt, T0, starts[1], new_limit=5))
+        assert "cards_queue (present=? AND state=? AND due_ms<?)" in due
+        assert "cards_queue (present=? AND state=?)" in new
+    with Store.open(path) as again:  # applied once
+        assert again.conn.execute("SELECT count(*) FROM schema_migrations WHERE version = 5").fetchone()[0] == 1
 
 
 # --------------------------------------------------------------------------- damaged stores
@@ -231,6 +275,58 @@ def test_random_byte_flips_anywhere_are_refused_or_harmless_and_never_written(tm
         # which may be after an answer was stored: that answer is kept.
     print("byte flips (review, stats):", outcomes)
     assert any(review == "refused" for review, _stats in outcomes)
+
+
+def _zero_page_of(path: Path, name: str) -> bytes:
+    """Zero the root page of table or index `name` (damage quick_check finds, and that reading
+    anything else does not meet); the damaged file's bytes."""
+    connection = sqlite3.connect(path)
+    page = connection.execute("SELECT rootpage FROM sqlite_schema WHERE name = ?", (name,)).fetchone()[0]
+    size = connection.execute("PRAGMA page_size").fetchone()[0]
+    connection.close()
+    damaged = bytearray(path.read_bytes())
+    damaged[(page - 1) * size : page * size] = bytes(size)
+    path.write_bytes(damaged)
+    return bytes(damaged)
+
+
+def test_the_integrity_check_starts_once_the_first_card_is_on_screen(tmp_path, monkeypatch):
+    import io
+
+    from interview_srs.commands.review import review
+    from interview_srs.store import connection
+
+    path, cards = _filled_store(tmp_path)
+    screen = io.StringIO()
+    started_after: list[str] = []
+
+    class RecordedCheck(connection.IntegrityCheck):
+        def __init__(self, checked: Path):
+            started_after.append(screen.getvalue())
+            super().__init__(checked)
+
+    monkeypatch.setattr(connection, "IntegrityCheck", RecordedCheck)
+    summary = review(cards, None, stdin=io.StringIO(" \n3\nq\n"), stdout=screen,
+                     environ={"SRS_HOME": str(path.parent), "SRS_NOW": "2025-03-05T10:00:00+00:00", "LANG": "C"})
+    assert len(summary.answers) == 1
+    assert len(started_after) == 1 and "Space show answer" in started_after[0]
+
+
+def test_a_review_shows_its_first_card_but_never_writes_a_store_the_check_finds_damaged(tmp_path):
+    path, cards = _filled_store(tmp_path)
+    damaged = _zero_page_of(path, "mock_runs_started")  # an index no review reads
+    result = _run_cli("review", "--cards", str(cards), home=path.parent, keys=" \n3\nq\n")
+    assert "Space show answer" in result.output  # the first card was shown...
+    assert _assert_refused_or_fine(result, path) == "refused"  # ...its rating refused
+    assert "integrity check" in result.output
+    assert path.read_bytes() == damaged
+    with Store.open(path) as store:  # the same at the store's level, with the check started early
+        store.check_in_background()
+        assert store.conn.execute("SELECT count(*) FROM cards").fetchone()[0] > 0
+        with pytest.raises(StoreDamaged):
+            with store.write():
+                pass
+    assert path.read_bytes() == damaged
 
 
 def test_two_processes_creating_a_new_store_at_once_both_succeed(tmp_path):

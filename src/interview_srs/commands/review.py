@@ -36,13 +36,12 @@ def review(
     Raises ConfigError, StoreError, ClockError, InterviewError or cards.CardsError before the
     session starts.
     """
-    from interview_srs.personal.answers import Personal
-    from interview_srs.review.interviews import interview_filter, load_interviews
     from interview_srs.review.session import Limits
     from interview_srs.schedule.scheduler import Schedulers, now
     from interview_srs.store.health import StoreError
     from interview_srs.store.health import reading
     from interview_srs.store.home import card_filter, open_home
+    from interview_srs.store.interviews import any_stored
     from interview_srs.terminal.screen import Terminal
     from interview_srs.terminal.texts import texts_for
 
@@ -52,10 +51,14 @@ def review(
     if stdin is None or stdout is None:
         raise StoreError("standard input or output is closed; srs review needs a terminal, or keys from a file")
     clock = lambda: now(environ)  # noqa: E731 - the clock is re-read for every answer
-    home = open_home(store_path, cards_dir, clock(), environ, will_write=True)
+    home = open_home(store_path, cards_dir, clock(), environ)
     try:
         with reading(home.store.path):
-            interviews = load_interviews(home.store)
+            interviews = ()
+            if interview is not None or any_stored(home.store):  # start-up time: see interviews.any_stored
+                from interview_srs.review.interviews import interview_filter, load_interviews
+
+                interviews = load_interviews(home.store)
             if interview is None:
                 filt = card_filter(home.store, deck, tag)
             else:
@@ -79,12 +82,28 @@ def review(
                     interview=interview,
                 ),
                 environ,
-                Personal(answers_dir or home.store.path.parent),
+                OwnAnswers(answers_dir or home.store.path.parent),
                 interviews,
             )
             return run_session(session)
     finally:
         home.store.close()
+
+
+class OwnAnswers:
+    """Your answers (personal/answers.Personal over `folder`), imported and opened when a card's
+    answer side first asks for one: the session's first card does not wait for that module."""
+
+    def __init__(self, folder: Path):
+        self._folder = folder
+        self._personal = None
+
+    def __getattr__(self, name: str):
+        if self._personal is None:
+            from interview_srs.personal.answers import Personal
+
+            self._personal = Personal(self._folder)
+        return getattr(self._personal, name)
 
 
 def run_session(session: Session) -> Summary:
@@ -130,4 +149,4 @@ def summary_lines(summary: Summary, texts: Texts) -> list[str]:
     return lines
 
 
-__all__ = ["review", "run_session", "summary_lines"]
+__all__ = ["OwnAnswers", "review", "run_session", "summary_lines"]

@@ -8,6 +8,7 @@ never creates a store: with none yet it says so.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -23,8 +24,6 @@ SPARKS = " ▁▂▃▄▅▆▇█"
 def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
            as_json: bool = False, at: str | None = None, environ: dict | None = None) -> str:
     """`srs stats`: sync, collect, and render as text or JSON; with `at`, the forecast instead."""
-    import json
-
     from interview_srs.base.sanitize import json_safe
     from interview_srs.review.stats import answer_times, collect, forecast_at
     from interview_srs.schedule.scheduler import now
@@ -56,10 +55,9 @@ def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
     finally:
         home.store.close()
     if as_json:
-        return json_safe(json.dumps(
+        return json_safe(indented_json(
             {**stats_json(stats), "answer_times": answer_times_json(times),
-             "mock_history": [run.to_dict() for run in runs]},
-            ensure_ascii=False, indent=2,
+             "mock_history": [run.to_dict() for run in runs]}
         ))
     return "\n".join(
         [render_text(stats, texts), "", *render_answer_times(times, texts),
@@ -82,6 +80,27 @@ def parse_at(text: str, zone) -> datetime:
 
 
 # -- JSON ----------------------------------------------------------------------------------------
+
+
+def indented_json(value, level: int = 1) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)`, the same text, sooner: Python 3.11
+    indents in pure Python, several times slower than json's C encoder, which it only uses
+    without indentation. So a list or object of plain values (a card's fields: most of the text)
+    goes through the C encoder with the line break and indentation as its item separator."""
+    if isinstance(value, (dict, list, tuple)) and value:
+        pad = "\n" + "  " * level
+        items = value.values() if isinstance(value, dict) else value
+        if not any(isinstance(item, (dict, list, tuple)) for item in items):
+            flat = json.dumps(value, ensure_ascii=False, separators=("," + pad, ": "))
+            return flat[0] + pad + flat[1:-1] + pad[:-2] + flat[-1]
+        if not isinstance(value, dict):
+            return "[" + pad + ("," + pad).join(indented_json(item, level + 1) for item in value) + pad[:-2] + "]"
+        if all(isinstance(key, str) for key in value):
+            return "{" + pad + ("," + pad).join(
+                json.dumps(key, ensure_ascii=False) + ": " + indented_json(item, level + 1) for key, item in value.items()
+            ) + pad[:-2] + "}"
+    # JSON text holds no raw line break, so indenting each line indents the value.
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * (level - 1))
 
 
 def deck_json(deck: DeckStats) -> dict:
@@ -301,6 +320,7 @@ __all__ = [
     "day_chart",
     "deck_json",
     "forecast_json",
+    "indented_json",
     "mock_history_lines",
     "parse_at",
     "percent",

@@ -49,14 +49,15 @@ class DateOutOfRange(InterviewError):
 
 def load_interviews(store: Store) -> tuple[planner.Interview, ...]:
     """Every stored interview with its deck globs resolved against the decks present now."""
-    decks = lookups.decks(store)
-    companies = dict(rows.deck_companies(store))
+    stored = rows.all_rows(store)
+    decks = lookups.decks(store) if stored else []
+    companies = dict(rows.deck_companies(store)) if stored else {}
     return tuple(
         planner.Interview(
             row.name, row.at,
             frozenset(d for pattern in row.decks for d in decks_matching(decks, pattern, companies)),
         )
-        for row in rows.all_rows(store)
+        for row in stored
     )
 
 

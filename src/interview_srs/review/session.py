@@ -33,7 +33,7 @@ from interview_srs.base.sanitize import printable
 from interview_srs.review import planner
 from interview_srs.review.openers import filled_for_interview
 from interview_srs.review.session_edit import edit_card, write_own_answer
-from interview_srs.review.session_screen import Revealed, card_screen, countdown_line, timer_line
+from interview_srs.review.session_screen import Revealed, card_screen, countdown_line, leech_lapses, timer_line
 from interview_srs.review.summary import Left, Summary, summarize
 from interview_srs.schedule.scheduler import LEARN_AHEAD, NEW, Schedulers, StudyDay, format_interval
 from interview_srs.store.answers import Answer
@@ -259,7 +259,7 @@ class Session:
             answer_side = None
             if revealed:  # your answer and the lapses are read again at every draw (`w` edits one)
                 mine = self.personal.answer(card.id) if self.personal else None
-                answer_side = Revealed(self.timer(spoke, target), mine, self._leech_lapses(card), preview)
+                answer_side = Revealed(self.timer(spoke, target), mine, leech_lapses(self.store, card.id, self.limits.leech_threshold), preview)
             return card_screen(card, self.texts, self.term.width(), self.term.style, counts=counts,
                                message=message, banner=banner, revealed=answer_side, hint=hint)
 
@@ -282,6 +282,7 @@ class Session:
                 self.term.line(text)
 
         draw()
+        self.store.check_in_background()  # once a card is on screen; the first write waits for it
         message = ""  # shown once, not again when the answer is revealed
         while True:
             key = self._wait_key(question_started, revealed, target)
@@ -353,11 +354,6 @@ class Session:
                 card = filled_for_interview(lookups.card(self.store, card.id), self.store, self.interviews, self.clock())
                 message = problem or ""
                 draw()
-
-    def _leech_lapses(self, card: StoredCard) -> int | None:
-        """The card's lapses if it is a leech (forgotten `leech_threshold` times or more)."""
-        count = lookups.lapses(self.store, card.id)
-        return count if count >= self.limits.leech_threshold else None
 
     def countdown(self) -> str:
         """The header line counting down to the nearest interview (or the session's), or ""."""

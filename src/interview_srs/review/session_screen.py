@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from interview_srs.base.sanitize import printable
+from interview_srs.store import lookups
+from interview_srs.store.connection import Store
 from interview_srs.store.rows import StoredCard
 from interview_srs.terminal import pager, render
 from interview_srs.terminal.render import Style
@@ -73,4 +75,12 @@ def countdown_line(name: str, days: int, readiness: float, texts: Texts) -> str:
     return text.format(name=render.clean(name), days=days, readiness=f"{readiness:.0%}")
 
 
-__all__ = ["Revealed", "card_screen", "countdown_line", "leech_lines", "timer_line"]
+
+
+def leech_lapses(store: Store, card_id: str, threshold: int) -> int | None:
+    """The card's lapses if it is a leech (forgotten `threshold` times or more): the screen says so."""
+    count = lookups.lapses(store, card_id)
+    return count if count >= threshold else None
+
+
+__all__ = ["Revealed", "card_screen", "countdown_line", "leech_lapses", "leech_lines", "timer_line"]

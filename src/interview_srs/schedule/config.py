@@ -218,9 +218,7 @@ class Config:
 
 
 def load_config(path: Path) -> Config:
-    """Read the config file; a missing file gives the defaults."""
-    import tomllib
-
+    """Read the config file; a missing file gives the defaults (without importing tomllib)."""
     from interview_srs.base.files import NotRegularFile, read_regular
 
     path = Path(path)
@@ -235,6 +233,8 @@ def load_config(path: Path) -> Config:
         raise ConfigError([f"{path}: cannot read the config file ({_reason(exc)})"]) from None
     if len(data) > MAX_CONFIG_BYTES:
         raise ConfigError([f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KiB; a config file is a few lines"]) from None
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except RecursionError:

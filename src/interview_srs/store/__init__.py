@@ -37,7 +37,7 @@ Guarantees
   SQLite errors or undecodable values become `StoreDamaged` (one line: the file and what to do);
   a write lock held elsewhere beyond the busy timeout becomes `StoreBusy` (see health.py).
 
-Tables (schema version 4)
+Tables (schema version 5)
 -------------------------
 Times are INTEGER milliseconds since the Unix epoch, UTC. States: 0 new (never answered),
 1 learning, 2 review, 3 relearning (fsrs's numbering, plus 0).
@@ -115,6 +115,12 @@ and mtime_ns are unchanged is not read again, one whose bytes hash the same is n
 Indexes beyond the primary keys: `cards_queue` (present, state, due_ms), `cards_file` (file),
 `review_log_card` (card_id, id), `review_log_time` (reviewed_ms) and, from migration 3,
 `review_log_answer_times` (reviewed_ms, card_id, duration_ms, source), which lets `srs stats`
-sum the last 30 days' answer times from the index alone. A migration that rebuilds review_log
-must create them again.
+sum the last 30 days' answer times from the index alone. Migration 5 adds three, so that the
+common reads need no table rows: `cards_present_deck` (present, deck, id) gives the decks
+(`lookups.decks`) and every present card's deck without reading the wide card rows;
+`review_log_lapses` (card_id, state_before, rating) WHERE state_before = 2 AND rating = 1, a
+partial index of the forgotten answers, counts lapses and finds the leeches without walking the whole log; and
+`review_log_card_time` (card_id, reviewed_ms, state_before, rating) counts each card's answers
+of the last 30 days for `srs stats`. A migration that rebuilds review_log or cards must create
+them again.
 """

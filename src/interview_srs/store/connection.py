@@ -46,10 +46,9 @@ class Store:
         self._sound = True  # False until an existing file's integrity check has passed
 
     @classmethod
-    def open(cls, path: Path, check_in_background: bool = False) -> Store:
+    def open(cls, path: Path) -> Store:
         """Open (creating and migrating as needed). An existing file is checked for damage
-        before its first write; `check_in_background` starts that check at once, in a thread,
-        for callers that will write later (a review session), so that nobody waits for it."""
+        before its first write (see `check_in_background`)."""
         path = Path(path)
         if sqlite3.sqlite_version_info < (3, 37, 0):
             raise StoreError(
@@ -69,8 +68,6 @@ class Store:
                 if existed:
                     conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # "not a database"?
                     store._sound = False
-                    if check_in_background:
-                        store._check = IntegrityCheck(path)
                 mode = _switch_to_wal(conn)
                 if mode.lower() != "wal":
                     raise StoreError(f"cannot switch the store {path} to WAL mode (got {mode})")
@@ -117,6 +114,14 @@ class Store:
             return {number for number, _name, _script in MIGRATIONS}
         applied = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
         return {number for number, _name, _script in MIGRATIONS} - applied
+
+    def check_in_background(self) -> None:
+        """Start the integrity check the first write waits for, in a thread on its own
+        connection, unless it has started or passed already. A review session calls this once
+        its first card is on screen: started as the store opens, the check (which reads the
+        whole file) would compete with the session's start for the processor."""
+        if not self._sound and self._check is None:
+            self._check = IntegrityCheck(self.path)
 
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]

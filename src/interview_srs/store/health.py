@@ -11,9 +11,12 @@
   a file that cannot be opened (its -wal or -shm is a folder), an I/O error. Errors this program
   raises itself (a character the output cannot encode, a date out of range) pass through.
 * The check is `PRAGMA quick_check`, which reads the whole file: 0.37 s on the benchmark store
-  (10,000 cards, 200,000 reviews, 39 MB). A review session starts it in a background thread as
-  the store opens, on its own read-only connection, so its first answer (seconds later) does not
-  wait; a command that only reads (`srs stats`) never runs it unless the card sync must write.
+  (10,000 cards, 200,000 reviews, 39 MB). A review session starts it in a background thread,
+  on its own read-only connection, once its first card is on screen (Store.check_in_background):
+  started as the store opened, it competed with the session's start for the processor, and
+  started then, it is done before the first answer (seconds later) in all but a quick rating,
+  which waits for it. A command that only reads (`srs stats`) never runs it unless the card
+  sync must write.
 * Busy: another process holding the write lock for longer than the busy timeout makes
   `BEGIN IMMEDIATE` fail with "database is locked"; that becomes `StoreBusy`, which callers
   retry (the review session keeps the rating until it is stored or the user gives up).

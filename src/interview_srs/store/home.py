@@ -39,17 +39,17 @@ def store_path_for(store_path: Path | None, environ: dict | None = None) -> Path
 
 
 def open_home(store_path: Path | None, cards_dir: Path | None, at: datetime,
-              environ: dict | None = None, cwd: Path | None = None, *, will_write: bool = False) -> Home:
+              environ: dict | None = None, cwd: Path | None = None) -> Home:
     """Read the config, open the store (running migrations) and sync it with the card sources
     (`cards_dir` when given, else as `sources.resolve` finds them).
 
-    `will_write` (a review session) starts the store's integrity check in the background at
-    once; read-only commands only pay for it if the sync has to write. Raises ConfigError,
-    StoreError or cards.CardsError.
+    The store's integrity check runs before its first write: read-only commands only pay for
+    it if the sync has to write (a review session starts it early: Store.check_in_background).
+    Raises ConfigError, StoreError or cards.CardsError.
     """
     path = store_path_for(store_path, environ)
     config, sources = card_sources(path, cards_dir, environ, cwd)
-    store = Store.open(path, check_in_background=will_write)
+    store = Store.open(path)
     try:
         with reading(path):
             sync_cards(store, sources, at)

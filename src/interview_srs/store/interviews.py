@@ -52,6 +52,10 @@ def all_rows(store: Store) -> list[InterviewRow]:
     ]
 
 
+def any_stored(store: Store) -> bool:
+    """Whether any interview is stored: without one, a review session needs neither the
+    interviews' module nor the decks they are resolved against."""
+    return store.conn.execute("SELECT EXISTS (SELECT 1 FROM interviews)").fetchone()[0] == 1
 
 
 def deck_companies(store: Store) -> list[tuple[str, str]]:
@@ -61,4 +65,4 @@ def deck_companies(store: Store) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-__all__ = ["InterviewRow", "add", "all_rows", "deck_companies", "remove"]
+__all__ = ["InterviewRow", "add", "all_rows", "any_stored", "deck_companies", "remove"]

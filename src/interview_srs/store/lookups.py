@@ -78,8 +78,8 @@ def lapses(store: Store, card_id: str) -> int:
 
 def leeches(store: Store, filt: CardFilter, threshold: int) -> list[tuple[str, str, int]]:
     """(id, question, lapses) of the present cards forgotten at least `threshold` times, worst
-    first. The log is counted on its own, then the few cards joined (a join over the whole log
-    took three times as long on 200,000 answers: ~106 ms against ~37 ms)."""
+    first. The lapses are counted from the partial index review_log_lapses alone, then the few
+    cards are looked up by id (a join would walk the whole log or every present card)."""
     counts = dict(
         store.conn.execute(
             "SELECT card_id, count(*) FROM review_log WHERE state_before = 2 AND rating = 1 "
@@ -90,9 +90,9 @@ def leeches(store: Store, filt: CardFilter, threshold: int) -> list[tuple[str, s
     if not counts:
         return []
     where, params = filt.sql()
-    rows = store.conn.execute(
-        f"SELECT id, question FROM cards WHERE {where} AND id IN (SELECT value FROM json_each(?))",
-        params + [json.dumps(list(counts))],
+    rows = store.conn.execute(  # CROSS JOIN: the few cards by id, not every present card
+        f"SELECT cards.id, question FROM json_each(?) CROSS JOIN cards ON cards.id = json_each.value WHERE {where}",
+        [json.dumps(list(counts))] + params,
     ).fetchall()
     return sorted(((card_id, question, counts[card_id]) for card_id, question in rows), key=lambda r: (-r[2], r[0]))
 

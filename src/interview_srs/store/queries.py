@@ -4,22 +4,22 @@ open Store (see store/__init__.py for the tables)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from interview_srs.schedule.scheduler import CardState, to_ms
 from interview_srs.store.connection import Store
 from interview_srs.store.rows import STATE_COLUMNS, CardFilter, card_state
 
 
-@dataclass(frozen=True)
-class PlanCard:
-    """A card the session may show: not suspended, not buried, present; in file order."""
+class PlanCard(NamedTuple):
+    """A card the session may show: not suspended, not buried, present; in file order. A plain
+    tuple: a session start makes one per due card, and a frozen dataclass costs several times
+    as much to build."""
 
     id: str
     deck: str
     state: CardState
-
 
 
 def plan_cards(
@@ -34,17 +34,24 @@ def plan_cards(
     where, params = filt.available(at)
     scope = sorted(interview_decks)
     in_scope = f"deck IN ({', '.join('?' * len(scope))})" if scope else "0"
+    columns = f"id, deck, {STATE_COLUMNS}, file, line"
+    # Review cards due today, then the interview decks' cards: two queries, each walking its
+    # own index (one query with an OR would walk every present card).
     due = "state = 2" if ahead else "state = 2 AND due_ms < ?"
     rows = store.conn.execute(
-        f"SELECT id, deck, {STATE_COLUMNS}, file, line FROM cards WHERE {where} "
-        f"AND (({due}) OR {in_scope})",
-        params + ([] if ahead else [to_ms(day_end)]) + scope,
+        f"SELECT {columns} FROM cards WHERE {where} AND {due}", params + ([] if ahead else [to_ms(day_end)])
     ).fetchall()
+    if scope:
+        taken = {row[0] for row in rows}
+        rows += [
+            row for row in store.conn.execute(f"SELECT {columns} FROM cards WHERE {where} AND {in_scope}", params + scope)
+            if row[0] not in taken
+        ]
     # The first `new_limit` new cards of each deck: enough for the day whatever each deck's own
     # new_per_day lets through.
     rows += store.conn.execute(
-        f"SELECT id, deck, {STATE_COLUMNS}, file, line FROM ("
-        f"SELECT *, row_number() OVER (PARTITION BY deck ORDER BY file, line, id) AS place "
+        f"SELECT {columns} FROM ("
+        f"SELECT *, row_number() OVER (PARTITION BY +deck ORDER BY file, line, id) AS place "  # `+`: by cards_queue
         f"FROM cards WHERE {where} AND state = 0 AND NOT {in_scope}) WHERE place <= ?",
         params + scope + [new_limit],
     ).fetchall()

@@ -152,4 +152,13 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX mock_runs_started ON mock_runs (started_ms);
         """,
     ),
+    (
+        5,
+        "indexes: decks of present cards, lapses, answers per card and time",
+        """
+        CREATE INDEX cards_present_deck ON cards (present, deck, id);
+        CREATE INDEX review_log_lapses ON review_log (card_id, state_before, rating) WHERE state_before = 2 AND rating = 1;
+        CREATE INDEX review_log_card_time ON review_log (card_id, reviewed_ms, state_before, rating);
+        """,
+    ),
 )

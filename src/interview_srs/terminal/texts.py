@@ -7,11 +7,13 @@ with Anki's Chinese rating labels (重来/困难/良好/简单), anything else E
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
 class Texts:
+    """One language's words, read-only. A plain class with slots, not a frozen dataclass: making
+    a dataclass of a hundred fields (its __init__, __eq__, __hash__ and __repr__ written and
+    compiled) is a noticeable part of every command's start-up."""
+
     ratings: tuple[str, str, str, str]
     situation: str
     task: str
@@ -137,6 +139,21 @@ class Texts:
     interview_sessions: tuple[str, str, str]  # today / today and tomorrow / {count} sessions
     interview_when: tuple[str, str, str]  # today {time} / tomorrow {time} / {date} {time}
     interview_helps: str  # {name}
+
+    __slots__ = tuple(__annotations__)
+
+    def __init__(self, **words: str | tuple[str, ...]):
+        missing, unknown = set(self.__slots__) - words.keys(), words.keys() - set(self.__slots__)
+        if missing or unknown:
+            raise TypeError(f"Texts: missing {sorted(missing)}, unknown {sorted(unknown)}")
+        for name, value in words.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Texts are read-only: cannot set {name}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Texts are read-only: cannot delete {name}")
 
 
 EN = Texts(
