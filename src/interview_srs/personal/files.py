@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import codecs
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from interview_srs.base.files import NotRegularFile, read_regular
 from interview_srs.base.sanitize import NOT_ANKI_TEXT
 
 MAX_CHARS = 100_000  # an answer with its stories; one spoken answer is a few thousand
@@ -44,21 +44,14 @@ def read_inside(path: Path) -> str | None:
     folder = os.path.realpath(path.parent)
     if os.path.commonpath([folder, os.path.realpath(path)]) != folder:
         raise Unreadable(1, f"links to a file outside {path.parent.name}/; only files inside the folder are read")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
+        data = read_regular(path, READ_LIMIT)
     except FileNotFoundError:
         return None
+    except NotRegularFile:
+        raise Unreadable(1, "not a regular file (a folder, a FIFO or a device?); only plain files are read") from None
     except OSError as exc:
         raise Unreadable(1, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise Unreadable(1, "not a regular file (a folder, a FIFO or a device?); only plain files are read")
-        data = _read_at_most(fd, READ_LIMIT)
-    except OSError as exc:
-        raise Unreadable(1, f"cannot read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
     try:  # complete characters only: a file cut at READ_LIMIT may end inside one
         return codecs.getincrementaldecoder("utf-8-sig")().decode(data, final=len(data) < READ_LIMIT)
     except UnicodeDecodeError as exc:
@@ -78,17 +71,6 @@ def first_refused_character(text: str) -> tuple[int, str] | None:
         f"the control character U+{ord(first.group()):04X}{more} cannot go into an Anki package "
         "(Anki refuses the whole package); remove it"
     )
-
-
-def _read_at_most(fd: int, limit: int) -> bytes:
-    chunks, size = [], 0
-    while size < limit:
-        chunk = os.read(fd, min(1 << 16, limit - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
 
 
 __all__ = ["MAX_CHARS", "READ_LIMIT", "StoryFiles", "Unreadable", "first_refused_character", "read_inside"]
