@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from wcwidth import wcswidth
 
 from interview_srs.cli import cli
 
@@ -99,6 +100,8 @@ def import_advice(out: Path) -> list[str]:
         "  or one deck at a time:",
         f"    {out / 'ant.apkg'}  面试::蚂蚁集团::用户运营",
         f"    {out / 'xhs.apkg'}  面试::小红书::客服",
+        "Over decks without 追问: once, tick Merge note types, set Update notes: Always.",
+        "Retired cards left the bank: tag:retired in Anki's browser finds all to delete.",
     ]
 
 
@@ -118,6 +121,12 @@ def test_decks_copies_the_bundled_packages_and_names_the_file_to_import(tmp_path
     ]
     assert lines[3] == "  or one deck at a time:"
     assert "mine/kuaishou-marketing.apkg 面试::快手::营销服务" in [" ".join(line.split()) for line in lines[4:]]
+    assert lines[-2:] == [  # once, after the files: the v1 → v2 upgrade and retired cards
+        "Over decks without 追问: once, tick Merge note types, set Update notes: Always.",
+        "Retired cards left the bank: tag:retired in Anki's browser finds all to delete.",
+    ]
+    assert sum("追问" in line or "tag:retired" in line for line in lines) == 2
+    assert all(wcswidth(line) <= 80 for line in lines[-2:])  # the real cell width
     assert run("decks", "--out", "mine").stdout == result.stdout  # again: same files, same advice
 
 

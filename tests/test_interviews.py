@@ -38,12 +38,25 @@ def ks_cards(folder: Path, count: int) -> Path:
     return folder
 
 
-def invoke(cards_dir: Path, home: Path, *args: str, now: str = NOW, lang: str = "en_US.UTF-8"):
+def invoke(cards_dir: Path, home: Path, *args: str, now: str = NOW, lang: str = "en_US.UTF-8",
+           columns: str | None = None):
     env = {"SRS_HOME": str(home), "SRS_NOW": now, "LANG": lang, "LC_ALL": None, "LC_MESSAGES": None,
-           "EDITOR": None, "VISUAL": None}
+           "EDITOR": None, "VISUAL": None, "COLUMNS": columns}
     command = list(args)
     sub = command[:2] if command[0] == "interview" else command[:1]
     return CliRunner().invoke(cli, [*sub, "--cards", str(cards_dir), *command[len(sub):]], env=env)
+
+
+def unwrapped(output: str) -> list[str]:
+    """The lines of `srs interview list` as they were before they were broken to fit the width
+    (a continuation is indented four cells; the weakest cards' lines more)."""
+    lines: list[str] = []
+    for line in output.splitlines():
+        if line.startswith("    ") and line[4:5] not in ("", " "):
+            lines[-1] += " " + line[4:]
+        else:
+            lines.append(line)
+    return lines
 
 
 def test_add_list_remove(cards_dir, home):
@@ -58,25 +71,32 @@ def test_add_list_remove(cards_dir, home):
     )
     result = invoke(cards_dir, home, "interview", "list")
     assert result.exit_code == 0
-    lines = result.output.splitlines()
-    assert lines[:3] + lines[5:8] == [
+    lines = unwrapped(result.output)
+    assert lines[:6] + lines[8:14] == [
         "蚂蚁: 2026-12-01 09:00, in 7 days 23 hours",
         "  decks: 面试::小红书::客服, 面试::蚂蚁集团::用户运营",
         "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3",
+        "  weakest:   0%  在实习期间遇到的最大挑战是什么？",  # by question, not id; ties by id
+        "             0%  为什么关注 MOB1-3 卡的平均消费？",
+        "             0%  用户私信辱骂客服，你怎么办？",
         "快手: 2026-12-03 14:00, in 10 days 4 hours",
         "  decks: 面试::快手::营销服务",
         "  cards 3 · never seen 3 · readiness 0% · lowest 0% · below 95%: 3",
+        "  weakest:   0%  快手第 0 题：怎么做？",
+        "             0%  快手第 1 题：怎么做？",
+        "             0%  快手第 2 题：怎么做？",
     ]
-    assert lines[3].startswith("  answers per session until then: 11-23 ") and lines[3].count(" min)") == 8
-    assert lines[4].startswith("  with this plan: readiness ") and lines[9].startswith("  with this plan: ")
-    assert len(lines) == 10  # a light plan: no warning
-    chinese = invoke(cards_dir, home, "interview", "list", lang="zh_CN.UTF-8").output.splitlines()
-    assert chinese[:3] == [
+    assert lines[6].startswith("  answers per session until then: 11-23 ") and lines[6].count(" min)") == 8
+    assert lines[7].startswith("  with this plan: readiness ") and lines[15].startswith("  with this plan: ")
+    assert len(lines) == 16  # a light plan: no warning
+    chinese = unwrapped(invoke(cards_dir, home, "interview", "list", lang="zh_CN.UTF-8").output)
+    assert chinese[:4] == [
         "蚂蚁：2026-12-01 09:00，还有 7 天 23 小时",
         "  卡组：面试::小红书::客服, 面试::蚂蚁集团::用户运营",
         "  卡片 3 · 未学 3 · 准备度 0% · 最低 0% · 低于 95%：3",
+        "  最弱：  0%  在实习期间遇到的最大挑战是什么？",
     ]
-    assert chinese[3].startswith("  此前每次复习的答题量：11-23 ") and chinese[4].startswith("  照此计划：面试时准备度 ")
+    assert chinese[6].startswith("  此前每次复习的答题量：11-23 ") and chinese[7].startswith("  照此计划：面试时准备度 ")
     data = json.loads(invoke(cards_dir, home, "interview", "list", "--json").output)
     assert [d["name"] for d in data] == ["蚂蚁", "快手"]
     assert data[1]["at"] == "2026-12-03T14:00:00+08:00" and data[1]["deck_patterns"] == ["面试::快手::营销服务"]
@@ -87,8 +107,8 @@ def test_add_list_remove(cards_dir, home):
     assert (result.exit_code, result.output) == (1, "Error: no interview named '蚂蚁' (interviews: 快手)\n")
     result = invoke(cards_dir, home, "interview", "list", now="2026-12-02T13:00:00+08:00")
     assert result.output.splitlines()[0] == "快手: 2026-12-03 14:00, in 1 day 1 hour"
-    assert result.output.splitlines()[3].startswith("  answers per session until then: 12-02 ")
-    assert result.output.splitlines()[3].count(" min)") == 2  # today and tomorrow before 14:00
+    assert unwrapped(result.output)[6].startswith("  answers per session until then: 12-02 ")
+    assert unwrapped(result.output)[6].count(" min)") == 2  # today and tomorrow before 14:00
     result = invoke(cards_dir, home, "interview", "list", now="2026-12-04T10:00:00+08:00")
     assert result.output == (  # a past interview stays a week, with its readiness at the time
         "快手: 2026-12-03 14:00, past\n"
@@ -346,9 +366,9 @@ def test_the_counts_line_and_the_summary_agree_and_count_every_planned_new_card(
 def test_an_interview_tomorrow_with_sixty_cards_never_seen_is_a_warned_heavy_plan(cards_dir, home):
     ks_cards(cards_dir, 60)
     invoke(cards_dir, home, "interview", "add", "快手", "2026-11-24", "--time", "14:00")
-    out = invoke(cards_dir, home, "interview", "list").output.splitlines()
-    assert out[3].startswith("  answers per session until then: 11-23 ") and out[3].count(" min)") == 2
-    today = int(out[3].split("11-23 ")[1].split(" ")[0])
+    out = unwrapped(invoke(cards_dir, home, "interview", "list").output)
+    assert out[6].startswith("  answers per session until then: 11-23 ") and out[6].count(" min)") == 2
+    today = int(out[6].split("11-23 ")[1].split(" ")[0])
     assert today >= 120  # sixty cards through their learning steps, not "0 answers needed"
     warning = next(line for line in out if line.startswith("  快手 tomorrow 14:00: about "))
     assert "min today and tomorrow (more than daily_minutes = 60 a day)." in warning
@@ -391,3 +411,37 @@ def test_the_forecast_is_deterministic_and_counts_learning_steps():
     assert first.outlook("快手").readiness > 0.9
     shares = forecast.outcomes_from({(True, 1): 30, (True, 3): 70, (False, 3): 10})
     assert shares.learning == (0.3, 0.0, 0.7, 0.0) and shares.remembered == forecast.DEFAULT_REMEMBERED
+
+
+# -- the list fits the terminal ----------------------------------------------------------------------
+
+LONG_DECKS = ("面试::快手::商业化产品运营与增长策略", "面试::快手::电商直播用户运营", "面试::快手::本地生活营销服务",
+              "面试::快手::海外市场内容运营")
+
+
+@pytest.mark.parametrize("lang", ["en_US.UTF-8", "zh_CN.UTF-8"])
+@pytest.mark.parametrize("columns", [80, 60])
+def test_the_list_fits_the_terminal_width_and_names_the_weakest_cards_by_question(cards_dir, home, columns, lang):
+    from wcwidth import wcswidth
+
+    for number, deck in enumerate(LONG_DECKS):
+        items = "".join(
+            f"  - id: ks{number}-{i:02d}\n    question: 在{{公司}}做第 {i} 个项目时，如果预算突然减半而目标不变，"
+            f"你会怎样重新排列优先级并说服团队？\n    outline: [要点一, 要点二]\n"
+            for i in range(15)
+        )
+        write_file(cards_dir / f"ks{number}.yaml", f"deck: {deck}\ncompany: 快手\ncards:\n{items}")
+    invoke(cards_dir, home, "interview", "add", "快手", "2026-11-24", "--time", "14:00")
+    wide = invoke(cards_dir, home, "interview", "list", lang=lang, columns="200").output
+    assert max(wcswidth(line) for line in wide.splitlines()) > 111  # the decks line and the advice, whole
+    result = invoke(cards_dir, home, "interview", "list", lang=lang, columns=str(columns))
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert all(0 <= wcswidth(line) <= columns for line in lines), [l for l in lines if wcswidth(l) > columns]
+    weakest = [line for line in lines if line.endswith("…")]
+    assert len(weakest) == 3 and all("在快手做第 " in line for line in weakest)  # `{公司}` named, cut to fit
+    assert "".join(lines).count("面试::快手::") == len(LONG_DECKS)  # every deck is listed, none is cut
+    assert all(part in unwrapped(result.output)[1] for part in LONG_DECKS)
+    assert "srs review --interview 快手" in result.output  # the advice, wrapped, stays
+    if columns == 80:  # without COLUMNS, on no terminal: 80 columns
+        assert invoke(cards_dir, home, "interview", "list", lang=lang).output == result.output

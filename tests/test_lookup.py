@@ -37,6 +37,30 @@ def test_search_matches_question_back_and_tags_by_any_substring(cards_dir, home)
     assert srs(cards_dir, home, "search", "没有这个").output == "No card matches “没有这个”.\n"
 
 
+PLACEHOLDER_YAML = """\
+deck: {deck}
+{company}cards:
+  - id: {id}
+    question: 你为什么选择{{公司}}？
+    outline: [先讲业务, 再讲自己]
+"""
+
+
+def test_search_names_the_company_where_a_question_says_it_as_show_does(cards_dir, home):
+    (cards_dir / "open.yaml").write_text(
+        PLACEHOLDER_YAML.format(deck="面试::通用::开场与反问", company="", id="open-why"), "utf-8")
+    (cards_dir / "ks.yaml").write_text(
+        PLACEHOLDER_YAML.format(deck="面试::快手::营销服务", company="company: 快手\n", id="ks-why"), "utf-8")
+    result = srs(cards_dir, home, "search", "为什么选择")
+    assert result.exit_code == 0
+    assert result.output == (
+        "2 cards match “为什么选择”:\n"
+        "  ks-why    面试::快手::营销服务    你为什么选择快手？\n"
+        "  open-why  面试::通用::开场与反问  你为什么选择贵公司？\n"
+    )
+    assert "你为什么选择快手？" in srs(cards_dir, home, "show", "ks-why").output  # what show says
+
+
 def test_show_prints_the_card_its_state_recall_and_history(cards_dir, home):
     srs(cards_dir, home, "review", keys="\n", now=NOW)  # shown, not answered
     fresh = srs(cards_dir, home, "show", "ant-mob1-3")

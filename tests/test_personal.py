@@ -265,6 +265,19 @@ def test_srs_answer_reports_a_missing_story_after_editing(cards_dir, home, tmp_p
     assert result.stderr == "answers/ant-mob1-3.md:2: [[指标]]: no story named '指标' (stories: none yet)\n"
 
 
+def test_srs_stories_names_the_company_where_a_question_says_it(cards_dir, home):
+    star = "    star: {situation: 情境, task: 任务, action: [行动], result: 结果}\n"
+    (cards_dir / "open.yaml").write_text(
+        "deck: 面试::通用::开场与反问\ncards:\n  - id: open-why-star\n    question: 你为什么选择{公司}？\n" + star, "utf-8")
+    (cards_dir / "ks.yaml").write_text(
+        "deck: 面试::快手::营销服务\ncompany: 快手\ncards:\n  - id: ks-why-star\n    question: 你为什么选择{公司}？\n"
+        + star, "utf-8")
+    lines = run_cli("stories", "--cards", str(cards_dir), home=home).stdout.splitlines()
+    assert "    ks-why-star  你为什么选择快手？" in lines  # as `srs show` names it: the card's company
+    assert "    open-why-star  你为什么选择贵公司？" in lines  # none: 贵公司
+    assert not any("{公司}" in line for line in lines)
+
+
 def test_srs_stories_lists_stories_their_cards_and_the_gaps(cards_dir, home):
     personal = Personal(home)
     write(personal, "stories/双十一.md", "大促拉新\n")

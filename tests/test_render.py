@@ -15,6 +15,7 @@ from interview_srs.terminal.render import (
     answer_lines,
     cell_width,
     clean,
+    fit_parts,
     question_lines,
     ratings_line,
     wrap,
@@ -73,6 +74,21 @@ def test_wrapped_lines_fit_and_keep_every_character(text, width):
     for line in lines[1:]:
         body = line.lstrip(" ")
         assert not body or body[0] not in "，。、）》…"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    parts=st.lists(st.text(alphabet=st.sampled_from(list("ab:-面试快手营销服务（约分钟）1")), min_size=1, max_size=30),
+                   min_size=1, max_size=8),
+    separator=st.sampled_from([", ", " · "]),
+    width=st.integers(20, 80),
+)
+def test_parts_break_between_parts_and_fit(parts, separator, width):
+    lines = fit_parts("  卡组：", parts, separator, width)
+    assert all(wcwidth.wcswidth(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == ("  卡组：" + separator.join(parts)).replace(" ", "")
+    if all(cell_width(part) + 6 <= width for part in parts):  # each part fits a line: none is broken
+        assert all(any(part in line for line in lines) for part in parts)
 
 
 def _card(**back) -> StoredCard:
@@ -192,7 +208,7 @@ def test_reports_fit_80_columns(tmp_path):
     cards = str(REPO / "cards")
     for lang in ("en_US.UTF-8", "zh_CN.UTF-8"):
         env = {"SRS_HOME": str(home), "SRS_NOW": "2025-03-01T10:00:00+08:00", "LANG": lang, "LC_ALL": None,
-               "LC_MESSAGES": None, "SRS_MOCK_SEED": "4", "EDITOR": None, "VISUAL": None}
+               "LC_MESSAGES": None, "SRS_MOCK_SEED": "4", "EDITOR": None, "VISUAL": None, "COLUMNS": None}
 
         def srs(*args, keys=None):
             result = CliRunner().invoke(cli, [*args, "--cards", cards], env=env, input=keys)
@@ -205,6 +221,6 @@ def test_reports_fit_80_columns(tmp_path):
         srs("interview", "add", "快手" if lang.startswith("en") else "蚂蚁", "2025-03-05")
         stories = srs("stories").split("\n", 1)[1]  # the first line names the folder, however long its path
         outputs = [report, srs("stats"), srs("stats", "--at", "2025-03-05"), srs("search", "用户"), stories,
-                   srs("show", "open-why-company")]
+                   srs("show", "open-why-company"), srs("interview", "list")]
         for output in outputs:
             assert widest(output) <= 80, output

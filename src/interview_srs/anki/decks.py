@@ -21,6 +21,13 @@ from pathlib import Path
 from interview_srs.base.sanitize import printable
 
 EVERYTHING = "interview-srs-all.apkg"  # build.COMBINED_STEM's package (tested)
+# Said once after the files to import: importing over the first published decks (note type v1,
+# no 追问 field) updates nothing with Anki's default options (docs/anki-decks.md), and a card
+# that left the bank stays in a collection, tagged, until the user deletes it.
+UPGRADE_NOTES = (
+    "Over decks without 追问: once, tick Merge note types, set Update notes: Always.",
+    "Retired cards left the bank: tag:retired in Anki's browser finds all to delete.",
+)
 
 
 class DecksError(Exception):
@@ -62,7 +69,8 @@ def packages(folder: Path, names: list[str] | None = None,
 
 def import_lines(folder: Path, names: list[str] | None = None,
                  known: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
-    """What to import into Anki: the all-in-one package, then one per company/source."""
+    """What to import into Anki: the all-in-one package, then one per company/source, then
+    UPGRADE_NOTES."""
     found = packages(folder, names, known)
     if not found:
         return []
@@ -75,7 +83,7 @@ def import_lines(folder: Path, names: list[str] | None = None,
         lines.append("  or one deck at a time:" if everything else "  one deck at a time:")
         width = max(len(str(p.path)) for p in rest)
         lines += [f"    {str(p.path):<{width}}  {printable(', '.join(p.decks))}" for p in rest]
-    return lines
+    return [*lines, *UPGRADE_NOTES]
 
 
 def write_bundled(out_dir: Path, bundled_decks: Path) -> list[str]:
@@ -144,4 +152,7 @@ def _build_fresh(build, cards_dir: Path, out_dir: Path, state_from: Path | None)
     return sorted(build.read_state(out_dir).outputs)
 
 
-__all__ = ["DecksError", "EVERYTHING", "Package", "get_decks", "import_lines", "package_decks", "packages", "write_bundled"]
+__all__ = [
+    "DecksError", "EVERYTHING", "Package", "UPGRADE_NOTES", "get_decks", "import_lines", "package_decks", "packages",
+    "write_bundled",
+]

@@ -123,6 +123,7 @@ def stories_report(cards_dir: Path, store_path: Path | None, answers_dir: Path |
             "problems": list(problems),
         }
         return Output((json_safe(json.dumps(data, ensure_ascii=False, indent=2)),), problems)
+    from interview_srs.review.openers import filled
     from interview_srs.terminal.render import REPORT_WIDTH, cell_width, clean, fit_lines, shorten
     from interview_srs.terminal.texts import texts_for
 
@@ -141,10 +142,11 @@ def stories_report(cards_dir: Path, store_path: Path | None, answers_dir: Path |
         for deck, group in sorted(missing.items()):
             lines.append(f"  {clean(deck)} ({len(group)})")
             for card in group:
+                question = filled(card).question  # `{公司}` named as `srs show` names it
                 room = REPORT_WIDTH - 6 - len(card.id)
                 if room >= 24:
-                    lines.append(f"    {card.id}  {shorten(card.question, room)}")
+                    lines.append(f"    {card.id}  {shorten(question, room)}")
                 else:  # a long id: the question under it
-                    lines += [f"    {card.id}", f"      {shorten(card.question, REPORT_WIDTH - 6)}"]
+                    lines += [f"    {card.id}", f"      {shorten(question, REPORT_WIDTH - 6)}"]
         lines.append(texts.stories_hint)
     return Output((lines[0], *fit_lines(lines[1:])), problems)  # the folder's path is not wrapped

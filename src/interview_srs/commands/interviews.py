@@ -8,7 +8,7 @@ from pathlib import Path
 
 from interview_srs.base.sanitize import json_safe
 from interview_srs.review.interviews import InterviewReport
-from interview_srs.terminal.render import clean
+from interview_srs.terminal.render import REPORT_WIDTH, cell_width, clean, fit_lines, fit_parts, shorten
 from interview_srs.terminal.texts import Texts
 
 
@@ -39,6 +39,7 @@ def list_command(cards_dir: Path, store_path: Path | None, as_json: bool,
                  environ: dict | None = None) -> str:
     import json
 
+    from interview_srs.commands.output import report_width
     from interview_srs.review.interviews import reports
     from interview_srs.schedule.scheduler import now
     from interview_srs.store.home import open_home
@@ -52,7 +53,7 @@ def list_command(cards_dir: Path, store_path: Path | None, as_json: bool,
         home.store.close()
     if as_json:
         return json.dumps([report_json(r, home.zone) for r in found], ensure_ascii=False, indent=2)
-    return render_list(found, home.zone, texts_for(environ), home.config.daily_minutes)
+    return render_list(found, home.zone, texts_for(environ), home.config.daily_minutes, report_width(environ))
 
 
 def remove_command(cards_dir: Path, store_path: Path | None, name: str,
@@ -93,7 +94,13 @@ def report_json(report: InterviewReport, zone: tzinfo | None) -> dict:
     }
 
 
-def render_list(found: list[InterviewReport], zone: tzinfo | None, texts: Texts, daily_minutes: int = 60) -> str:
+WEAKEST = 3  # the weakest cards an upcoming interview lists by their questions
+
+
+def render_list(found: list[InterviewReport], zone: tzinfo | None, texts: Texts, daily_minutes: int = 60,
+                width: int = REPORT_WIDTH) -> str:
+    """Each interview in lines of at most `width` cells (the terminal's: a list of decks or of
+    days breaks between two of them, a question is cut)."""
     lines = []
     for report in found:
         name = clean(report.interview.name)
@@ -105,17 +112,17 @@ def render_list(found: list[InterviewReport], zone: tzinfo | None, texts: Texts,
             lines += [texts.interview_past.format(name=name, at=at), texts.interview_then.format(**figures)]
             continue
         left = report.interview.at - report.now
-        lines += [
-            texts.interview_head.format(name=name, at=at, left=_left(left, texts)),
-            texts.interview_decks.format(decks=", ".join(clean(d) for d in sorted(report.interview.decks)) or "-"),
-            texts.interview_cards.format(cards=r.cards, never=r.never_seen, **figures),
-        ]
+        lines.append(texts.interview_head.format(name=name, at=at, left=_left(left, texts)))
+        lines += _listed(texts.interview_decks, "decks", [clean(d) for d in sorted(report.interview.decks)] or ["-"],
+                         ", ", width)
+        lines.append(texts.interview_cards.format(cards=r.cards, never=r.never_seen, **figures))
+        lines += weakest_lines(report, texts.interview_weakest, width)
         if report.plan:
-            days = " · ".join(
+            days = [
                 texts.interview_plan_day.format(date=f"{d.date:%m-%d}", answers=round(d.answers), minutes=round(d.minutes))
                 for d in report.plan
-            )
-            lines.append(texts.interview_plan.format(days=days))
+            ]
+            lines += _listed(texts.interview_plan, "days", days, " · ", width)
         if report.outlook is not None and report.outlook.readiness is not None:
             lines.append(texts.interview_outlook.format(
                 readiness=_percent(report.outlook.readiness), below=round(report.outlook.below_target)))
@@ -123,7 +130,24 @@ def render_list(found: list[InterviewReport], zone: tzinfo | None, texts: Texts,
             lines += [warning(report, zone, texts, daily_minutes), texts.interview_helps.format(name=name)]
     if all(r.past for r in found):
         lines.append(texts.interview_none)
-    return "\n".join(lines)
+    return "\n".join(fit_lines(lines, width))
+
+
+def weakest_lines(report: InterviewReport, label: str, width: int) -> list[str]:
+    """The WEAKEST cards at the interview, each as its predicted recall and its question (`{公司}`
+    named for the interview) cut to `width`: `  weakest:  0%  你为什么选择快手？`."""
+    indent = " " * cell_width(label)
+    room = max(8, width - cell_width(label) - 6)
+    return [
+        f"{label if number == 0 else indent}{_percent(recall):>4}  {shorten(report.questions.get(card_id, card_id), room)}"
+        for number, (card_id, _deck, recall) in enumerate(report.recalls[:WEAKEST])
+    ]
+
+
+def _listed(template: str, key: str, parts: list[str], separator: str, width: int) -> list[str]:
+    """`template` with its `{key}` the parts joined by `separator`, broken between parts to fit."""
+    head, _key, tail = template.partition("{" + key + "}")
+    return fit_parts(head, [*parts[:-1], parts[-1] + tail], separator, width)
 
 
 def warning(report: InterviewReport, zone: tzinfo | None, texts: Texts, daily_minutes: int) -> str:
@@ -152,4 +176,5 @@ def _local(moment: datetime, zone: tzinfo | None) -> datetime:
     return moment.astimezone(zone) if zone is not None else moment.astimezone()
 
 
-__all__ = ["add_command", "list_command", "remove_command", "render_list", "report_json", "warning"]
+__all__ = ["WEAKEST", "add_command", "list_command", "remove_command", "render_list", "report_json", "warning",
+           "weakest_lines"]

@@ -24,10 +24,13 @@ MIN_QUESTION = 24  # cells a search result's question needs beside its id and de
 
 
 def search_command(cards_dir: Path | None, store_path: Path | None, text: str) -> str:
+    from interview_srs.bank.placeholders import fill
     from interview_srs.store import lookups
 
     with _opened(cards_dir, store_path) as (home, _at):
-        return search_text(lookups.search(home.store, text), text)
+        found = lookups.search(home.store, text)
+    # `{公司}` named as `srs show` names it: the card's own company, else 贵公司
+    return search_text([(card_id, deck, fill(question, company)) for card_id, deck, question, company in found], text)
 
 
 def show_command(cards_dir: Path | None, store_path: Path | None, card_id: str) -> str:

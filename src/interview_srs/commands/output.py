@@ -26,6 +26,24 @@ class UserError(click.ClickException):
         super().__init__(printable(str(error)))
 
 
+def report_width(environ=None) -> int:
+    """The cells a line of a printed report may take: $COLUMNS when set, else the width of the
+    terminal stdout is, else (a file, a pipe) terminal.render.REPORT_WIDTH."""
+    import os
+    import shutil
+
+    from interview_srs.terminal.render import REPORT_WIDTH
+
+    environ = os.environ if environ is None else environ
+    columns = environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return max(20, int(columns))
+    stdout = sys.stdout
+    if stdout is not None and hasattr(stdout, "isatty") and stdout.isatty():
+        return max(20, shutil.get_terminal_size((REPORT_WIDTH, 24)).columns)
+    return REPORT_WIDTH
+
+
 def fail_with_problems(error, wrote_nothing: bool = True) -> None:
     """Print every problem of a CardsError and exit 1."""
     for problem in error.problems:

@@ -104,17 +104,17 @@ def suspended(store: Store) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-def search(store: Store, text: str) -> list[tuple[str, str, str]]:
-    """(id, deck, question) of present cards whose question, back or tags contain `text`
-    (case-insensitive; any substring, so two Chinese characters are enough)."""
+def search(store: Store, text: str) -> list[tuple[str, str, str, str]]:
+    """(id, deck, question, company) of present cards whose question, back or tags contain
+    `text` (case-insensitive; any substring, so two Chinese characters are enough)."""
     needle = text.casefold()
     found = []
-    for card_id, deck, question, back, tags in store.conn.execute(
-        "SELECT id, deck, question, back, tags FROM cards WHERE present = 1 ORDER BY deck, file, line"
+    for card_id, deck, question, company, back, tags in store.conn.execute(
+        "SELECT id, deck, question, company, back, tags FROM cards WHERE present = 1 ORDER BY deck, file, line"
     ):
         words = [question, *json.loads(tags), *_strings(json.loads(back))]
         if any(needle in word.casefold() for word in words):
-            found.append((card_id, deck, question))
+            found.append((card_id, deck, question, company))
     return found
 
 

@@ -294,6 +294,27 @@ def fit_lines(lines: list[str], width: int = REPORT_WIDTH) -> list[str]:
     return fitted
 
 
+def fit_parts(head: str, parts: list[str], separator: str, width: int = REPORT_WIDTH) -> list[str]:
+    """`head` then `parts` joined by `separator` (a list of decks, of days), broken between two
+    parts rather than inside one, to fit `width` cells: a line ends with the separator's mark
+    (`,` `·`) and the next is indented two cells past `head`'s own indent (the first part too,
+    when it fits there but not after `head`). A part wider than a line of its own is wrapped as
+    fit_lines wraps."""
+    indent = " " * (len(head) - len(head.lstrip(" "))) + "  "
+    mark = separator.rstrip()
+    lines, line = [], head
+    for index, part in enumerate(parts):
+        tail = mark if index < len(parts) - 1 else ""
+        joined = part if index == 0 else separator + part
+        if cell_width(line + joined + tail) <= width or cell_width(indent + part + tail) > width or not line.strip():
+            line += joined
+        else:
+            lines.append(line.rstrip() if index == 0 else line + mark)
+            line = indent + part
+    lines.append(line)
+    return fit_lines(lines, width)
+
+
 def shorten_left(text: str, width: int) -> str:
     """`text` cut from the left to `width` cells (`…集团::HR面与综合`): the end of a deck path is
     the part that tells decks apart."""
@@ -329,6 +350,7 @@ __all__ = [
     "clean",
     "REPORT_WIDTH",
     "fit_lines",
+    "fit_parts",
     "followup_lines",
     "header_lines",
     "key_lines",

@@ -131,6 +131,7 @@ class Texts:
     interview_past: str  # {name} {at}
     interview_decks: str  # {decks}
     interview_cards: str  # {cards} {never} {readiness} {lowest} {target} {below}
+    interview_weakest: str  # what comes before the weakest cards' predicted recall and question
     interview_then: str  # readiness at a past interview: {readiness} {lowest} {target} {below}
     interview_plan: str  # {days}: the sessions until the interview
     interview_plan_day: str  # {date} {answers} {minutes}
@@ -275,6 +276,7 @@ EN = Texts(
     interview_past="{name}: {at}, past",
     interview_decks="  decks: {decks}",
     interview_cards="  cards {cards} · never seen {never} · readiness {readiness} · lowest {lowest} · below {target}: {below}",
+    interview_weakest="  weakest: ",
     interview_then="  at the interview: readiness {readiness} · lowest {lowest} · below {target}: {below}",
     interview_plan="  answers per session until then: {days}",
     interview_plan_day="{date} {answers} (~{minutes} min)",
@@ -404,6 +406,7 @@ ZH = Texts(
     interview_past="{name}：{at}，已结束",
     interview_decks="  卡组：{decks}",
     interview_cards="  卡片 {cards} · 未学 {never} · 准备度 {readiness} · 最低 {lowest} · 低于 {target}：{below}",
+    interview_weakest="  最弱：",
     interview_then="  面试时：准备度 {readiness} · 最低 {lowest} · 低于 {target}：{below}",
     interview_plan="  此前每次复习的答题量：{days}",
     interview_plan_day="{date} {answers} 次（约 {minutes} 分钟）",
