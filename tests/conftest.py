@@ -154,3 +154,10 @@ def _small_banks_patch_packages(request, monkeypatch):
         from interview_srs.anki.build import shared
 
         monkeypatch.setattr(shared, "PATCH_FROM_NOTES", 0)
+
+
+def pytest_collection_modifyitems(items):
+    """A test marked slow says why (`@pytest.mark.slow("…")`), so the reason stays next to it."""
+    unexplained = [item.nodeid for item in items for mark in item.iter_markers("slow") if not mark.args]
+    if unexplained:
+        raise pytest.UsageError(f"slow tests must say why they are slow: {', '.join(unexplained)}")

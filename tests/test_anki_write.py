@@ -5,6 +5,8 @@ other cards stay). Real Anki backend; days are simulated as in test_anki_sync.py
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import random
 import shutil
@@ -147,6 +149,7 @@ def _stage(path: Path, home: Path, before: dict) -> str:
     return "committed" if written else "claimed" if claims else "before the claims"
 
 
+@pytest.mark.slow("40 trials, each a real `srs sync-anki --write` process killed at a random moment and rerun")
 def test_kill_9_at_any_moment_of_write_leaves_each_answer_once(cards_dir, tmp_path):
     pristine = tmp_path / "pristine"
     studied_with_terminal_answers(cards_dir, pristine / "anki", pristine / "home")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import hashlib
 
 from pathlib import Path
@@ -101,6 +103,7 @@ def parse_whole(text: str, path: Path):
     return parse_deck_file(text.encode("utf-8"), path, "f.yaml")
 
 
+@pytest.mark.slow("hypothesis: many edited card files, each parsed twice (by pieces and whole)")
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_file_parsed_by_its_changed_cards_is_the_file_parsed_whole(tmp_path_factory, data):

@@ -51,7 +51,7 @@ def srs(bin_dir: Path, folder: Path, *args: str, keys: str = "") -> subprocess.C
     )
 
 
-@pytest.mark.slow
+@pytest.mark.slow("builds the wheel and installs it with its dependencies into a fresh virtual environment")
 def test_the_wheel_ships_the_bank_and_srs_works_from_an_empty_folder(installed, tmp_path):
     wheel = next((installed.parent.parent / "wheels").glob("interview_srs-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
@@ -95,7 +95,7 @@ def test_the_wheel_ships_the_bank_and_srs_works_from_an_empty_folder(installed, 
     assert bare.returncode == 0 and "Start with `srs review`" in bare.stdout
 
 
-@pytest.mark.slow
+@pytest.mark.slow("builds the wheel and installs it with its dependencies into a fresh virtual environment")
 def test_the_personal_package_holds_the_installed_bank_and_your_own_cards(installed, tmp_path):
     folder = tmp_path / "anywhere"
     write_file(folder / "home" / "cards" / "mine.yaml", XHS_YAML.replace("面试::小红书::客服", "面试::我的")

@@ -326,6 +326,7 @@ def spawn(cards: Path, home: Path, *args: str) -> pexpect.spawn:
                          env=environment(home), encoding="utf-8", timeout=20, dimensions=(50, 100))
 
 
+@pytest.mark.slow("a real terminal running a timed mock: it waits for the countdown")
 @pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_a_mock_in_a_real_terminal_counts_down_and_rates_with_single_keys(mock_cards, home):
     child = spawn(mock_cards, home, "--questions", "2", "--seconds", "5")

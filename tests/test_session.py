@@ -265,6 +265,7 @@ def test_a_card_that_fits_has_no_scroll_line_and_hints_do_not_stack(cards_dir, h
     child.expect(pexpect.EOF)
 
 
+@pytest.mark.slow("a real terminal whose timer must tick past its target: it waits real seconds")
 @pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_the_question_timer_runs_against_the_target_and_marks_the_overrun(cards_dir, home):
     (home / "config.toml").write_text("fuzz = false\nanswer_seconds = { star = 5 }\n", "utf-8")

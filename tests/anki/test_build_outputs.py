@@ -42,6 +42,7 @@ EDITS = st.lists(
 )
 
 
+@pytest.mark.slow("writes and patches real packages for many generated edits")
 @settings(max_examples=25, deadline=None)
 @given(edits=EDITS)
 def test_a_patched_package_holds_exactly_what_a_fresh_write_would(tmp_path_factory, edits):

@@ -294,6 +294,7 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next(cards_dir, tmp_path
     assert leftovers(out) == []
 
 
+@pytest.mark.slow("kills real build processes of a synthetic bank at random moments")
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_kill_9_at_any_moment_leaves_old_or_complete_new_decks_and_no_leftovers_after(tmp_path):
     sys.path.insert(0, str(REPO / "benchmarks"))
