@@ -40,7 +40,7 @@ CARDS = 10_000
 FILES = 20
 LOGS_PER_CARD = 20
 NOW = datetime(2025, 6, 1, 10, 0, tzinfo=timezone.utc)
-READY = "Space/Enter show answer"
+READY = "Space show answer"
 
 
 def write_cards(folder: Path) -> None:

@@ -6,8 +6,8 @@ about a tenth of the cards due). Each round runs, interleaved:
 
 * the floor: `python -c pass`, and a ten-line script that opens the same store with sqlite3 and
   prints the first due card (what no review tool can beat);
-* `srs review` until the first card's keys line is on screen, `srs stats`, `srs stats --json`
-  and `srs --help`, for this checkout and for each `--compare SRC` folder (another checkout's
+* `srs review` until the first card's keys line is on screen (also with an interview on every
+  deck, in a copy of the store), `srs stats`, `srs stats --json` and `srs --help`, for this checkout and for each `--compare SRC` folder (another checkout's
   src/, each with its own copy of the store, built by the last checkout named and migrated by
   the others: a newer schema is refused by an older version);
 * startup_phases.py: the same first card in one process, its time split into imports, store
@@ -140,11 +140,22 @@ def measure_bank(runs: int, compare: list[Path], keep: Path | None) -> None:
             shutil.copytree(folder / "home", home)
         envs[name] = {**base_env, "SRS_HOME": str(home), "PYTHONPATH": str(src),
                       "PYTHONPYCACHEPREFIX": str(folder / f"pycache-{name}")}
+    interview_envs = {}
+    day = (bench_review.NOW + timedelta(days=5)).date().isoformat()
+    for name, env in envs.items():
+        home = folder / f"home-{name}-interview"
+        interview_envs[name] = {**env, "SRS_HOME": str(home)}
+        if not home.exists():
+            shutil.copytree(env["SRS_HOME"], home)
+            subprocess.run([sys.executable, "-m", "interview_srs", "interview", "add", "全部", day, "--time",
+                            "14:00", "--deck", "面试::*", "--cards", str(cards)], env=interview_envs[name],
+                           stdout=subprocess.DEVNULL, check=True)
     py = sys.executable
     results: dict[str, list[float]] = {"python -c pass": [], "floor script": []}
     breakdown: dict[str, dict[str, list[float]]] = {name: {p: [] for p in PHASES} for name in trees}
     for name, env in envs.items():  # warm-up: migrations, bytecode caches
         first_card([py, "-m", "interview_srs", "review", "--cards", str(cards)], env)
+        first_card([py, "-m", "interview_srs", "review", "--cards", str(cards)], interview_envs[name])
         finished([py, "-m", "interview_srs", "stats", "--cards", str(cards)], env)
     print(f"load average before: {load()}; cpus {os.cpu_count()}; python {sys.version.split()[0]}; {runs} rounds")
     for _ in range(runs):
@@ -154,6 +165,8 @@ def measure_bank(runs: int, compare: list[Path], keep: Path | None) -> None:
             srs = [py, "-m", "interview_srs"]
             timings = {
                 "srs review → first card": first_card(srs + ["review", "--cards", str(cards)], env),
+                "  with an interview on every deck": first_card(srs + ["review", "--cards", str(cards)],
+                                                                interview_envs[name]),
                 "srs stats": finished(srs + ["stats", "--cards", str(cards)], env),
                 "srs stats --json": finished(srs + ["stats", "--json", "--cards", str(cards)], env),
                 "srs --help": finished(srs + ["--help"], env),

@@ -13,7 +13,7 @@ import builtins
 import sys
 import time
 
-READY = "Space/Enter show answer"
+READY = "Space show answer"
 # module -> (phase, the functions timed: "*" every function the module defines)
 TIMED = {
     "interview_srs.store.connection": ("store", ["Store.open"]),

@@ -20,9 +20,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING
 
 from interview_srs.base.problems import InputError
-from interview_srs.review import forecast, planner
+from interview_srs.review import planner
 from interview_srs.review.openers import OPENER_DECK, filled, interview_company
 from interview_srs.schedule.config import Config
 from interview_srs.schedule.readiness import Readiness, readiness, recall_at
@@ -34,6 +35,9 @@ from interview_srs.store.home import decks_matching
 from interview_srs.store.queries import PlanCard
 from interview_srs.store.rows import CardFilter
 from interview_srs.terminal.render import clean
+
+if TYPE_CHECKING:  # `srs interview list` forecasts; the review countdown does not
+    from interview_srs.review import forecast
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
@@ -207,6 +211,7 @@ def reports(store: Store, config: Config, now: datetime, day: StudyDay) -> list[
 
 def _forecast(store, config, cards, interviews, now, day) -> forecast.Forecast:
     """The workload forecast as `srs review` (no options) would plan it."""
+    from interview_srs.review import forecast
     from interview_srs.schedule.scheduler import Schedulers
     from interview_srs.store import queries
 

@@ -3,7 +3,6 @@ line and re-reads the cards; `w` opens your own answer to the card (pre-filled t
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +31,8 @@ def edit_card(card: StoredCard, term: Terminal, texts: Texts, environ, store: St
         command = editor_command(editor, card.file, card.line)
     except ValueError as exc:  # shlex: an unclosed quote or a trailing backslash
         return f"cannot run $EDITOR ({editor}): {exc}"
+    import subprocess  # only `e` runs the editor: not imported for a session's first card
+
     with term.cooked():
         try:
             subprocess.run(command, check=False)

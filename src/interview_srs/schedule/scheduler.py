@@ -14,9 +14,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
@@ -95,7 +93,7 @@ def to_ms(moment: datetime) -> int:
 
 
 def from_ms(ms: int) -> datetime:
-    return _EPOCH + timedelta(milliseconds=ms)
+    return _EPOCH + timedelta(0, 0, 0, ms)  # positional milliseconds: a session start makes thousands
 
 
 @dataclass(frozen=True)
@@ -239,6 +237,8 @@ class Schedulers:
 
 def fuzzed_interval(interval: timedelta, maximum: int, seed: bytes) -> timedelta:
     """fsrs's fuzz (same ranges, same rounding), drawn from a generator seeded by `seed`."""
+    import random
+
     from fsrs.scheduler import FUZZ_RANGES
 
     days = interval.days
@@ -255,6 +255,8 @@ def fuzzed_interval(interval: timedelta, maximum: int, seed: bytes) -> timedelta
 
 
 def _seed(card_id: str, before: CardState) -> bytes:
+    import hashlib  # only fuzz needs it: not imported for a session's first card
+
     last = to_ms(before.last_review) if before.last_review else 0
     return hashlib.sha256(f"{card_id}\0{last}".encode()).digest()
 

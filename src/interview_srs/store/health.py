@@ -24,7 +24,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -106,6 +105,8 @@ def unusable(path: Path, error: sqlite3.Error) -> StoreError:
 
 
 def _free_bytes(folder: Path) -> int:
+    import shutil  # only a failed write asks: not imported for every start
+
     try:
         return shutil.disk_usage(folder).free
     except OSError:
