@@ -18,7 +18,7 @@ import yaml
 from interview_srs.bank.model import Card, Star
 
 from interview_srs.bank.parse import parse_deck_file
-from interview_srs.bank.yaml_text import MAX_DEPTH, TYPICAL_DEPTH
+from interview_srs.bank.yaml_text import MAX_DEPTH, SCAN_FROM_DEPTH, TYPICAL_DEPTH
 
 from interview_srs.base.problems import CardsError, Location
 
@@ -972,6 +972,20 @@ def test_deep_nesting_is_a_located_error_not_a_crash(cards, body, where):
     found_column = first[len(prefix):-len(suffix)]
     # A run of `[` can meet the YAML reader's own limit first: it reads ahead of the events.
     assert column <= int(found_column) <= (column if "[" not in body else column + 1024)
+
+
+@pytest.mark.parametrize("levels", [MAX_DEPTH + 1, 1_500, SCAN_FROM_DEPTH - 10])
+def test_nesting_the_scan_does_not_look_for_is_still_one_located_line(cards, levels):
+    """Between MAX_DEPTH and the bound that starts the event scan, the file is composed: the card
+    shapes refuse it, or LibYAML's own limit does (in the same words as ours), never a crash."""
+    write_bytes(cards, "a.yaml", ("deck: 面试::深\ncards:\n  - id: a\n    question: " + "[" * levels + "]" * levels + "\n").encode())
+    result = _check_in_a_subprocess(cards)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{cards / 'a.yaml'}:")
+    assert first.endswith((f"nested more than {MAX_DEPTH} levels deep (a card file needs {TYPICAL_DEPTH})",
+                           "question: expected text, got a list",
+                           "add 'star' (situation/task/action/result) for a behavioural question or 'outline' (answer points) for a knowledge question"))
 
 
 def test_nesting_within_the_limit_is_composed_and_reported_as_a_wrong_shape(cards):

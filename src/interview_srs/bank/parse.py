@@ -19,6 +19,7 @@ from interview_srs.bank.model import ID_PATTERN, MAX_ID_LENGTH, STAR_PARTS, Card
 from interview_srs.base.problems import Location, Problem
 from interview_srs.base.sanitize import NOT_ANKI_TEXT, one_line
 from interview_srs.bank.yaml_text import (
+    TOO_DEEP,
     TYPICAL_DEPTH,
     Positions,
     SafeLoader,
@@ -84,7 +85,8 @@ def parse_deck_file(
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = exc.problem or exc.context or "syntax error"
-        at(line, column, f"invalid YAML: {detail}")
+        # LibYAML's own nesting limit (newer releases), met by composing: the same words as ours
+        at(line, column, TOO_DEEP if "nesting depth" in detail else f"invalid YAML: {detail}")
         return None, problems
     except yaml.reader.ReaderError as exc:
         at(*Positions(text).of(exc.position), f"invalid YAML: {character_name(exc.character)} is not allowed")

@@ -24,6 +24,12 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 # gives every reader the same located message.
 MAX_DEPTH = 100
 TYPICAL_DEPTH = 6
+# Below this many levels composing is safe for every reader (the C composer's stack holds
+# thousands), so the event scan that finds MAX_DEPTH runs only when the text could nest deeper:
+# deeper nesting that is composed is refused by the card shapes, or by LibYAML's own limit,
+# worded as ours. A 500-card file's [tags] and [sources] stay well under it.
+SCAN_FROM_DEPTH = 5000
+TOO_DEEP = f"lists and mappings are nested more than {MAX_DEPTH} levels deep (a card file needs {TYPICAL_DEPTH})"
 MAX_SHOWN = 80  # characters of a bad value quoted in a message
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # What the YAML reader accepts (PyYAML's `NON_PRINTABLE`, inverted); tabs are reported apart.
@@ -88,24 +94,23 @@ def node_properties_and_depth(text: str) -> list[tuple[yaml.Mark, str]]:
     an anchor or alias, or when a cheap bound on the nesting depth (every `[` and `{` of the
     file, plus two levels per column of indentation and `- `/`? `/`: ` indicators) is too big.
     """
-    room = MAX_DEPTH - 3 - text.count("[") - text.count("{")  # levels left for block nesting
+    room = SCAN_FROM_DEPTH - 3 - text.count("[") - text.count("{")  # levels left for block nesting
     deep = room < 0 or _prefix_longer_than(text, room // 2)
     if not deep and not (("&" in text or "*" in text) and _NODE_PROPERTY.search(text)):
         return []
     found: list[tuple[yaml.Mark, str]] = []
-    too_deep = f"lists and mappings are nested more than {MAX_DEPTH} levels deep (a card file needs {TYPICAL_DEPTH})"
     try:
-        _scan_events(text, found, too_deep)
+        _scan_events(text, found)
     except yaml.MarkedYAMLError as error:
         # LibYAML's scanner reads up to 1,024 characters ahead of the events it gives, so a run
         # of `[` can reach its own nesting limit before this scan reaches MAX_DEPTH.
         if "nesting depth" not in (error.problem or "") or error.problem_mark is None:
             raise
-        found.append((error.problem_mark, too_deep))
+        found.append((error.problem_mark, TOO_DEEP))
     return found
 
 
-def _scan_events(text: str, found: list[tuple[yaml.Mark, str]], too_deep: str) -> None:
+def _scan_events(text: str, found: list[tuple[yaml.Mark, str]]) -> None:
     depth = 0
     for event in yaml.parse(text, Loader=SafeLoader):
         if isinstance(event, yaml.AliasEvent):
@@ -116,7 +121,7 @@ def _scan_events(text: str, found: list[tuple[yaml.Mark, str]], too_deep: str) -
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                found.append((event.start_mark, too_deep))
+                found.append((event.start_mark, TOO_DEEP))
                 return
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
