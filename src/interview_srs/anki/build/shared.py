@@ -79,11 +79,11 @@ def build(cards_dir: Path, out_dir: Path, now: int | None = None, patch: bool = 
     except OSError as exc:
         raise BuildError(write_failure(out_dir, exc)) from None
     state = read_state(out_dir)
-    patch = patch and len(state.notes) >= PATCH_FROM_NOTES
     sources = source_hashes(cards_dir) if cards_dir.is_dir() else {}
     if _nothing_changed(sources, out_dir, state) and _rendered_by_this_code(out_dir):
         return BuildReport(decks=(), removed=(), note_type_changed=False, up_to_date=True, packages=_labels(state))
-    with EarlyCopy(out_dir, state, patch) as early:
+    # The previous build's size says whether copying its largest collection early can pay off.
+    with EarlyCopy(out_dir, state, patch and len(state.notes) >= PATCH_FROM_NOTES) as early:
         report = _rebuild(cards_dir, out_dir, now, patch, state, sources, early)
     parse_cache.store_value(_rendered_key(out_dir), code_version(), parse_cache.cache_dir())
     return report
@@ -107,6 +107,9 @@ def _rebuild(
     """`build` once something changed."""
     index = load_index(cards_dir, sources)
     plan = plan_build(index.files, state, now)
+    # This bank's size decides: a large one patches and keeps its collections for the next build,
+    # even on its first build (which has nothing to patch from).
+    patch = patch and len(plan.stamps) >= PATCH_FROM_NOTES
     written: dict[str, apkg.Written] = {}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
