@@ -3,13 +3,14 @@ or (`list --json`) as JSON."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import timedelta, tzinfo
 from pathlib import Path
 
 from interview_srs.base.sanitize import json_safe
 from interview_srs.review.interviews import InterviewReport
 from interview_srs.terminal.render import REPORT_WIDTH, cell_width, clean, fit_lines, fit_parts, shorten
 from interview_srs.terminal.texts import Texts
+from interview_srs.schedule.scheduler import local_time
 
 
 def add_command(cards_dir: Path, store_path: Path | None, name: str, day: str, clock: str,
@@ -28,7 +29,7 @@ def add_command(cards_dir: Path, store_path: Path | None, name: str, day: str, c
     finally:
         home.store.close()
     texts = texts_for(environ)
-    stored = f"{_local(row.at, home.zone):%Y-%m-%d %H:%M}"
+    stored = f"{local_time(row.at, home.zone):%Y-%m-%d %H:%M}"
     added = texts.interview_added.format(name=clean(row.name), at=stored, decks=", ".join(clean(d) for d in decks))
     if skipped_by_the_clock(day, clock, row.at, home.zone):
         added += "\n" + texts.interview_skipped_hour.format(moment=f"{clean(day)} {clean(clock)}", at=stored)
@@ -76,7 +77,7 @@ def report_json(report: InterviewReport, zone: tzinfo | None) -> dict:
     outlook = report.outlook
     return {
         "name": json_safe(report.interview.name),
-        "at": _local(report.interview.at, zone).isoformat(),
+        "at": local_time(report.interview.at, zone).isoformat(),
         "past": report.past,
         "days_left": left.days,
         "hours_left": left.seconds // 3600,
@@ -104,7 +105,7 @@ def render_list(found: list[InterviewReport], zone: tzinfo | None, texts: Texts,
     lines = []
     for report in found:
         name = clean(report.interview.name)
-        at = f"{_local(report.interview.at, zone):%Y-%m-%d %H:%M}"
+        at = f"{local_time(report.interview.at, zone):%Y-%m-%d %H:%M}"
         r = report.readiness
         target = f"{r.target:.0%}" if r.target is not None else "target"
         figures = dict(readiness=_percent(r.mean), lowest=_percent(r.lowest), target=target, below=r.below_target)
@@ -152,8 +153,8 @@ def _listed(template: str, key: str, parts: list[str], separator: str, width: in
 
 def warning(report: InterviewReport, zone: tzinfo | None, texts: Texts, daily_minutes: int) -> str:
     """"快手 tomorrow 14:00: about N answers, ~M min today and tomorrow": the plan's whole load."""
-    local = _local(report.interview.at, zone)
-    days = (local.date() - _local(report.now, zone).date()).days
+    local = local_time(report.interview.at, zone)
+    days = (local.date() - local_time(report.now, zone).date()).days
     when = texts.interview_when[min(days, 2)].format(time=f"{local:%H:%M}", date=f"{local:%Y-%m-%d}")
     count = len(report.plan)
     sessions = texts.interview_sessions[min(count, 3) - 1].format(count=count)
@@ -171,9 +172,6 @@ def _left(left: timedelta, texts: Texts) -> str:
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
-
-def _local(moment: datetime, zone: tzinfo | None) -> datetime:
-    return moment.astimezone(zone) if zone is not None else moment.astimezone()
 
 
 __all__ = ["WEAKEST", "add_command", "list_command", "remove_command", "render_list", "report_json", "warning",

@@ -17,6 +17,7 @@ from interview_srs.store import lookups
 from interview_srs.base.problems import InputError
 from interview_srs.review.sheet import Sheet, SheetCard
 from interview_srs.terminal.texts import Texts
+from interview_srs.schedule.scheduler import local_time
 
 CSS = """\
 @page { size: A4; margin: 12mm 14mm; }
@@ -125,7 +126,7 @@ def _escape(text: str) -> str:
 
 
 def subtitle(sheet: Sheet, texts: Texts, zone) -> str:
-    moment = sheet.at.astimezone(zone) if zone is not None else sheet.at.astimezone()
+    moment = local_time(sheet.at, zone)
     return texts.sheet_subtitle.format(count=len(sheet.cards), at=f"{moment:%Y-%m-%d %H:%M}")
 
 

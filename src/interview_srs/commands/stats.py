@@ -15,6 +15,7 @@ from pathlib import Path
 from interview_srs.review.stats import DAYS, AnswerTimes, DeckStats, Forecast, Stats
 from interview_srs.terminal.render import REPORT_WIDTH, cell_width, clean, fit_lines, short_decks, shorten, shorten_left
 from interview_srs.terminal.texts import Texts
+from interview_srs.schedule.scheduler import local_time
 
 JSON_FORMAT = 1
 MOCK_RUNS = 5  # latest mock interviews shown
@@ -158,7 +159,7 @@ def answer_times_json(times: AnswerTimes) -> dict:
 def forecast_json(forecast: Forecast, zone) -> dict:
     return {
         "format": JSON_FORMAT,
-        "at": _local(forecast.at, zone).isoformat(),
+        "at": local_time(forecast.at, zone).isoformat(),
         "decks": [{"deck": d, **r.to_dict()} for d, r in forecast.decks],
         "weakest": [{"id": c, "deck": d, "recall": r, "question": q} for c, d, r, q in forecast.weakest],
     }
@@ -280,7 +281,7 @@ def render_answer_times(times: AnswerTimes, texts: Texts) -> list[str]:
 
 
 def render_forecast(forecast: Forecast, texts: Texts, zone) -> str:
-    lines = [texts.stats_at_title.format(at=f"{_local(forecast.at, zone):%Y-%m-%d %H:%M}"), ""]
+    lines = [texts.stats_at_title.format(at=f"{local_time(forecast.at, zone):%Y-%m-%d %H:%M}"), ""]
     names = short_decks([deck for deck, _r in forecast.decks])
     rows = [
         (names[deck], str(r.cards), str(r.never_seen), percent(r.mean or 0.0), percent(r.lowest or 0.0),
@@ -302,7 +303,7 @@ def mock_history_lines(runs, texts: Texts, zone=None) -> list[str]:
     lines = ["", texts.mock_history]
     for run in runs:
         average = "-" if run.average_rating is None else f"{run.average_rating:.1f}"
-        started = f"{_local(run.started, zone):%Y-%m-%d %H:%M}  {clean(run.scope)}"
+        started = f"{local_time(run.started, zone):%Y-%m-%d %H:%M}  {clean(run.scope)}"
         lines.append(started if run.finished else f"{started} {texts.mock_interrupted}")
         lines.append("  " + texts.mock_history_line.format(
             answered=run.answered, planned=run.planned, average=average, overruns=run.overruns,
@@ -310,9 +311,6 @@ def mock_history_lines(runs, texts: Texts, zone=None) -> list[str]:
         ))
     return fit_lines(lines)
 
-
-def _local(moment: datetime, zone) -> datetime:
-    return moment.astimezone(zone) if zone is not None else moment.astimezone()
 
 
 __all__ = [

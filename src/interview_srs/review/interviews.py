@@ -27,7 +27,7 @@ from interview_srs.review import planner
 from interview_srs.review.openers import OPENER_DECK, filled, interview_company
 from interview_srs.schedule.config import Config
 from interview_srs.schedule.readiness import Readiness, readiness, recall_at
-from interview_srs.schedule.scheduler import NEW, StudyDay
+from interview_srs.schedule.scheduler import NEW, StudyDay, local_time
 from interview_srs.store import interviews as rows
 from interview_srs.store import lookups
 from interview_srs.store.connection import Store
@@ -101,7 +101,7 @@ def parse_moment(day: str, clock: str, zone: tzinfo | None) -> datetime:
 def skipped_by_the_clock(day: str, clock: str, at: datetime, zone: tzinfo | None) -> bool:
     """Whether `day` `clock` does not exist in the zone (the hour clocks skip when summer time
     starts), so `at`, the moment stored for it, reads as another time on the wall."""
-    local = at.astimezone(zone) if zone is not None else at.astimezone()
+    local = local_time(at, zone)
     return f"{local:%Y-%m-%d %H:%M}" != f"{day} {clock.zfill(5)}"
 
 
@@ -298,12 +298,9 @@ class Countdown:
             self._load(now)
         if self.interview is None:
             return None
-        days = (_local(self.interview.at, self.zone).date() - _local(now, self.zone).date()).days
+        days = (local_time(self.interview.at, self.zone).date() - local_time(now, self.zone).date()).days
         return self.interview.name, days, self.total / len(self.recalls) if self.recalls else 0.0
 
-
-def _local(moment: datetime, zone: tzinfo | None) -> datetime:
-    return moment.astimezone(zone) if zone is not None else moment.astimezone()
 
 
 __all__ = [

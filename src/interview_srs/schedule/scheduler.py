@@ -66,6 +66,11 @@ def now(environ: dict | None = None) -> datetime:
     return from_ms(to_ms(moment))
 
 
+def local_time(moment: datetime, zone: tzinfo | None) -> datetime:
+    """`moment` on the user's wall clock: in `zone` (local_zone), or the system's when None."""
+    return moment.astimezone(zone) if zone is not None else moment.astimezone()
+
+
 def local_zone(config: Config, environ: dict | None = None) -> tzinfo | None:
     """The user's time zone for study days and interview times.
 
@@ -122,7 +127,7 @@ class StudyDay:
         return self.start(day), self.start(day + timedelta(days=1))
 
     def _local(self, moment: datetime) -> datetime:
-        return moment.astimezone(self.zone) if self.zone else moment.astimezone()
+        return local_time(moment, self.zone)
 
 
 @dataclass(frozen=True)
