@@ -315,6 +315,30 @@ def test_the_default_decks_match_the_company_too(cards_dir, home):
     assert result.output == "Added interview 字节 on 2026-12-03 09:00 covering 面试::大厂::运营.\n"
 
 
+def test_a_word_given_as_deck_keeps_matching_by_company_and_a_glob_by_path(cards_dir, home):
+    from interview_srs.review.interviews import load_interviews
+
+    write_file(cards_dir / "bd.yaml", "deck: 面试::大厂::运营\ncompany: 字节跳动\ncards:\n"
+               "  - id: bd-1\n    question: 为什么选字节？\n    outline: [a, b, c]\n")
+    write_file(cards_dir / "yx.yaml", "deck: 面试::游戏\ncompany: 大厂互娱\ncards:\n"
+               "  - id: yx-1\n    question: 为什么选游戏？\n    outline: [a, b, c]\n")
+    assert invoke(cards_dir, home, "interview", "add", "一面", "2026-12-03", "--deck", "大厂").exit_code == 0
+    assert invoke(cards_dir, home, "interview", "add", "二面", "2026-12-04", "--deck", "面试::大厂").exit_code == 0
+    with Store.open(home / "store.sqlite3") as store:
+        decks = {i.name: i.decks for i in load_interviews(store)}
+    assert decks == {"一面": {"面试::大厂::运营", "面试::游戏"}, "二面": {"面试::大厂::运营"}}
+
+
+def test_the_review_screen_names_the_interview_s_company_in_the_opener_cards(cards_dir, home):
+    ks_cards(cards_dir, 2)
+    write_file(cards_dir / "openers.yaml", "deck: 面试::通用::开场与反问\ncards:\n"
+               "  - id: open-why-company\n    question: 为什么想来{公司}？\n    outline: [a, b, c]\n")
+    assert invoke(cards_dir, home, "interview", "add", "快手", "2026-11-24").exit_code == 0
+    env = {"SRS_HOME": str(home), "SRS_NOW": NOW, "LANG": "en_US.UTF-8", "LC_ALL": None}
+    out = CliRunner().invoke(cli, ["review", "--cards", str(cards_dir)], input=" \n3\n" * 30, env=env).output
+    assert "为什么想来快手？" in out and "{公司}" not in out and "贵公司" not in out
+
+
 # -- the imminent interview first ------------------------------------------------------------------
 
 

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from interview_srs.review import planner
-from interview_srs.schedule.config import Config
+from interview_srs.schedule.config import Config, DeckSettings
 from interview_srs.review.planner import Entry, Interview, PlanCard, Rules, choose, plan
-from interview_srs.schedule.readiness import recall_at
+from interview_srs.schedule.readiness import DEFAULT_PARAMETERS, recall_at
 from interview_srs.schedule.scheduler import LEARNING, NEW, REVIEW, CardState, Schedulers, StudyDay
 
 CST = timezone(timedelta(hours=8))
@@ -22,8 +22,14 @@ SCHEDULERS = Schedulers(Config(fuzz=False))
 KS = "面试::快手"
 
 
-def predict(card: PlanCard, at: datetime) -> CardState:
+def good(card: PlanCard, at: datetime) -> CardState:
+    """The state fsrs itself gives the card for a Good answer at `at`."""
     return SCHEDULERS.answer(card.id, card.deck, card.state, 3, at)
+
+
+def predict(card: PlanCard, at: datetime) -> float:
+    """The planner's `predict`, from fsrs itself (planner.good_answer is checked against it)."""
+    return good(card, at).stability
 
 
 def new_cards(count: int, deck: str = KS, prefix: str = "k") -> list[PlanCard]:
@@ -106,13 +112,29 @@ def test_bring_forward_weakest_first_spread_over_the_days_left_only_when_useful(
     values = [recall_at(c.state, interview.at) for c in cards]
     assert values == sorted(values)
     # a second session the same day: the two answered early count towards today's share
-    after = [PlanCard(c.id, KS, predict(c, NOW)) if c.id in ("c0", "c1") else c for c in cards]
+    after = [PlanCard(c.id, KS, good(c, NOW)) if c.id in ("c0", "c1") else c for c in cards]
     again = plan(after, (interview,), rules, NOW + timedelta(hours=3), DAY, predict=predict,
                  early_today=frozenset({"c0", "c1"}))
     assert again == []
     # a card a Good answer now cannot lift to the target is left for later
     far = Interview("快手", NOW + timedelta(days=30), frozenset({KS}))
     assert plan(cards, (far,), rules, NOW, DAY, predict=predict) == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    stability=st.floats(0.01, 3_000), difficulty=st.floats(1.0, 10.0),
+    days_ago=st.floats(0, 400), decay=st.sampled_from([None, 0.1, 0.5]),
+)
+def test_good_answer_is_the_stability_fsrs_gives_with_the_deck_s_parameters(stability, difficulty, days_ago, decay):
+    params = None
+    if decay is not None:
+        params = list(DEFAULT_PARAMETERS)
+        params[20] = decay
+    card = PlanCard("c", KS, CardState(REVIEW, None, stability, difficulty, NOW, NOW - timedelta(days=days_ago)))
+    scheduler = Schedulers(Config(DeckSettings(parameters=tuple(params) if params else None), fuzz=False))
+    expected = scheduler.answer(card.id, card.deck, card.state, 3, NOW).stability
+    assert planner.good_answer(lambda deck: params)(card, NOW) == expected
 
 
 def test_final_pass_covers_every_card_not_answered_since_the_window_opened():

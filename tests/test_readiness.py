@@ -6,18 +6,49 @@ from datetime import datetime, timedelta, timezone
 
 import fsrs
 import pytest
-from fsrs.scheduler import DEFAULT_PARAMETERS
+from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, STABILITY_MIN, UPPER_BOUNDS_PARAMETERS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interview_srs.schedule.readiness import DEFAULT_DECAY, deck_readiness, readiness, recall_at, recall_ms
+from interview_srs.schedule import readiness as ours
+from interview_srs.schedule.readiness import (
+    DEFAULT_DECAY, deck_readiness, readiness, recall_at, recall_ms, stability_after_good,
+)
 from interview_srs.schedule.scheduler import REVIEW, CardState, to_fsrs, to_ms
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
 
 
-def test_the_default_decay_is_fsrs_s():
+def test_the_default_parameters_are_fsrs_s():
+    assert ours.DEFAULT_PARAMETERS == tuple(DEFAULT_PARAMETERS)
     assert DEFAULT_DECAY == DEFAULT_PARAMETERS[20]
+    assert ours.STABILITY_MIN == STABILITY_MIN
+
+
+PARAMETERS = st.one_of(
+    st.none(),
+    st.tuples(*(st.floats(low, high, allow_nan=False) for low, high in zip(LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS))),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    stability=st.floats(0.001, 36_500),
+    difficulty=st.floats(1.0, 10.0),
+    last_ms=st.integers(0, 10**12),
+    elapsed_ms=st.one_of(st.integers(-86_400_000, 86_400_000 * 3), st.integers(0, 86_400_000 * 3_650)),
+    params=PARAMETERS,
+)
+def test_stability_after_a_good_answer_is_exactly_what_fsrs_gives(stability, difficulty, last_ms, elapsed_ms, params):
+    """Same float as fsrs's review_card, for same-day answers (the short-term formula), answers
+    before the last one (a clock set back) and answers years later, with any valid parameters."""
+    scheduler = fsrs.Scheduler(parameters=params or DEFAULT_PARAMETERS, enable_fuzzing=False)
+    last = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=last_ms)
+    at = last + timedelta(milliseconds=elapsed_ms)
+    card = fsrs.Card(card_id=1, state=fsrs.State.Review, step=None, stability=stability, difficulty=difficulty,
+                     due=last, last_review=last)
+    after, _log = scheduler.review_card(card, fsrs.Rating.Good, at)
+    assert stability_after_good(stability, difficulty, to_ms(last), to_ms(at), params) == after.stability
 
 
 def forgetting_curve(days: float, stability: float, decay: float) -> float:

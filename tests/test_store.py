@@ -145,9 +145,12 @@ def test_migration_5_indexes_an_older_store_and_the_reads_use_its_indexes(tmp_pa
         assert "cards USING INDEX sqlite_autoindex_cards_1 (id=?)" in cards  # by id, not every card
         (per_day,) = _plans_of(store, lambda: queries.review_counts(store, filt, starts))
         assert "COVERING INDEX cards_present_deck" in per_day and "COVERING INDEX review_log_card_time" in per_day
-        due, new = _plans_of(store, lambda: queries.plan_cards(store, filt, T0, starts[1], new_limit=5))
-        assert "cards_queue (present=? AND state=? AND due_ms<?)" in due
-        assert "cards_queue (present=? AND state=?)" in new
+        (plan,) = _plans_of(store, lambda: queries.plan_cards(
+            store, filt, T0, starts[1], interview_decks=frozenset({"面试::快手"}), new_limit=5))
+        assert "cards_queue (present=? AND state=? AND due_ms<?)" in plan  # due today
+        assert "cards_present_deck (present=? AND deck=?)" in plan  # the interview's decks
+        assert "cards_queue (present=? AND state=?)" in plan  # the first new cards of each deck
+        assert "SCAN cards" not in plan
     with Store.open(path) as again:  # applied once
         assert again.conn.execute("SELECT count(*) FROM schema_migrations WHERE version = 5").fetchone()[0] == 1
 

@@ -164,7 +164,7 @@ def _session(cards, states, coming, rules, at, day, answer, seconds_of, outcomes
     owner = planner.assign(current, coming, at)
     entries = planner.plan(
         current, coming, rules, at, day, today.introduced,
-        lambda card, when: answer(card, 3, when), early_today=today.early, introduced_per_deck=today.per_deck,
+        planner.good_answer(rules.params_of), early_today=today.early, introduced_per_deck=today.per_deck,
     )
     learning = sorted(
         (c for c in current if c.state.state in (LEARNING, RELEARNING) and c.state.due <= at + LEARN_AHEAD),

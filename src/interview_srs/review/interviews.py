@@ -17,7 +17,6 @@ from __future__ import annotations
 import glob
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
@@ -31,8 +30,7 @@ from interview_srs.schedule.scheduler import NEW, StudyDay, local_time
 from interview_srs.store import interviews as rows
 from interview_srs.store import lookups
 from interview_srs.store.connection import Store
-from interview_srs.store.home import decks_matching
-from interview_srs.store.queries import PlanCard
+from interview_srs.store.home import decks_matching, plain_word
 from interview_srs.store.rows import CardFilter
 from interview_srs.terminal.render import clean
 
@@ -55,7 +53,9 @@ def load_interviews(store: Store) -> tuple[planner.Interview, ...]:
     """Every stored interview with its deck globs resolved against the decks present now."""
     stored = rows.all_rows(store)
     decks = lookups.decks(store) if stored else []
-    companies = dict(rows.deck_companies(store)) if stored else {}
+    # companies are read (every present card) only for a plain word: a stored glob needs none
+    words = any(plain_word(pattern) for row in stored for pattern in row.decks)
+    companies = dict(rows.deck_companies(store)) if words else {}
     return tuple(
         planner.Interview(
             row.name, row.at,
@@ -240,76 +240,12 @@ def _forecast(store, config, cards, interviews, now, day) -> forecast.Forecast:
     )
 
 
-class Countdown:
-    """The review header: the nearest upcoming interview (or the one the session is for), the
-    calendar days until it and its readiness, kept for the whole session. Its cards' predicted
-    recalls are read once (from the cards the session's plan loaded, which hold every available
-    card of an upcoming interview, plus the buried ones) and then updated card by card (`refresh`
-    after each answer, suspend or undo): reloading every card of the interview for each card
-    shown made a large bank wait after every answer."""
-
-    def __init__(self, store: Store, interviews: tuple[planner.Interview, ...], zone: tzinfo | None,
-                 params_of=lambda deck: None, only: str | None = None, cards: Sequence[PlanCard] = ()):
-        self.store, self.interviews, self.zone, self.params_of, self.only = store, interviews, zone, params_of, only
-        self.cards = cards
-        self.interview: planner.Interview | None = None
-        self.recalls: dict[str, float] = {}
-        self.total = 0.0
-
-    def _load(self, now: datetime) -> None:
-        from interview_srs.schedule.readiness import recall_ms
-        from interview_srs.schedule.scheduler import to_ms
-        from interview_srs.store.queries import recall_rows
-
-        ahead = [i for i in planner.upcoming(self.interviews, now) if self.only in (None, i.name)]
-        self.interview = ahead[0] if ahead else None
-        self.recalls = {}
-        if self.interview is not None:
-            at, params, decks = self.interview.at, {}, self.interview.decks
-            for card in self.cards:
-                if card.deck in decks:
-                    if card.deck not in params:
-                        params[card.deck] = self.params_of(card.deck)
-                    self.recalls[card.id] = recall_at(card.state, at, params[card.deck])
-            # the session's cards lack the buried ones; without them, every card is read here
-            for card_id, deck, stability, last_ms in recall_rows(
-                self.store, tuple(sorted(decks)), to_ms(now) if self.cards else None,
-            ):
-                if deck not in params:
-                    params[deck] = self.params_of(deck)
-                self.recalls[card_id] = 0.0 if stability is None else recall_ms(stability, last_ms, to_ms(at), params[deck])
-            self.cards = ()  # used once: a later interview is read from the store
-        self.total = sum(self.recalls.values())
-
-    def refresh(self, card_id: str) -> None:
-        """Read one card again (answered, buried, suspended or any of these undone)."""
-        if self.interview is None:
-            return
-        card = lookups.card(self.store, card_id)
-        self.total -= self.recalls.pop(card_id, 0.0)
-        if card.present and not card.suspended and card.deck in self.interview.decks:
-            self.recalls[card_id] = recall_at(card.schedule, self.interview.at, self.params_of(card.deck))
-            self.total += self.recalls[card_id]
-
-    def at(self, now: datetime) -> tuple[str, int, float] | None:
-        """(name, calendar days until it in the user's zone, mean predicted recall at it), or None
-        without an upcoming interview."""
-        if self.interview is None or self.interview.at <= now:
-            self._load(now)
-        if self.interview is None:
-            return None
-        days = (local_time(self.interview.at, self.zone).date() - local_time(now, self.zone).date()).days
-        return self.interview.name, days, self.total / len(self.recalls) if self.recalls else 0.0
-
-
-
 __all__ = [
     "DateOutOfRange",
     "InterviewError",
     "InterviewReport",
     "add_interview",
     "interview_filter",
-    "Countdown",
     "load_interviews",
     "parse_moment",
     "reports",

@@ -45,11 +45,25 @@ def filled(card: StoredCard, company: str = "") -> StoredCard:
     return dataclasses.replace(card, question=fill(card.question, name), back=fill_all(card.back, name))
 
 
-__all__ = ["CLOSING_IDS", "OPENER_DECK", "OPENING_IDS", "filled", "interview_company", "round_part"]
+class InterviewCompanies:
+    """`{公司}` filled for the review screen: with the company of the upcoming interview covering
+    the card (else the card's own company, else 贵公司). Each interview's company is read once
+    (reading it walks every card of its decks), not for every card shown; a session makes a new
+    one after the user edits a card file."""
+
+    def __init__(self, store: Store, interviews: Iterable[Interview]):
+        self.store, self.interviews = store, tuple(interviews)
+        self._known: dict[frozenset[str], str] = {}
+
+    def fill(self, card: StoredCard, now: datetime) -> StoredCard:
+        covering = next((i for i in upcoming(self.interviews, now) if card.deck in i.decks), None)
+        if covering is None:
+            return filled(card)
+        if covering.decks not in self._known:
+            self._known[covering.decks] = interview_company(self.store, covering.decks)
+        return filled(card, self._known[covering.decks])
 
 
-def filled_for_interview(card: StoredCard, store: Store, interviews: Iterable[Interview], now: datetime) -> StoredCard:
-    """The card with `{公司}` naming the company of the upcoming interview covering it (else the
-    card's own company, else 贵公司): what the review screen shows."""
-    covering = next((i for i in upcoming(interviews, now) if card.deck in i.decks), None)
-    return filled(card, interview_company(store, covering.decks) if covering else "")
+__all__ = [
+    "CLOSING_IDS", "OPENER_DECK", "OPENING_IDS", "InterviewCompanies", "filled", "interview_company", "round_part",
+]

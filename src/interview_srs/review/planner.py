@@ -1,8 +1,8 @@
 """What to study next: card states + interviews + settings + now → the ordered queue.
 
 The one place that decides the order of a review session (session.py only shows what this
-returns). Pure: no clock, no store, no terminal; the one outside computation, "what state would a
-Good answer now give", is passed in as `predict`.
+returns). Pure: no clock, no store, no terminal; "what stability would a Good answer now give" is passed
+in as `predict` (`good_answer` gives fsrs's, by readiness.stability_after_good).
 
 A session's queue, in order:
 
@@ -42,8 +42,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from interview_srs.schedule.readiness import recall_at
-from interview_srs.schedule.scheduler import LEARN_AHEAD, LEARNING, NEW, RELEARNING, REVIEW, CardState, StudyDay
+from interview_srs.schedule.readiness import recall_ms, stability_after_good
+from interview_srs.schedule.scheduler import LEARN_AHEAD, LEARNING, NEW, RELEARNING, REVIEW, CardState, StudyDay, to_ms
 from interview_srs.store.queries import PlanCard
 
 LEARNING_REASON = "learning"
@@ -133,7 +133,7 @@ def plan(
     now: datetime,
     day: StudyDay,
     introduced_today: frozenset[str] = frozenset(),
-    predict: Callable[[PlanCard, datetime], CardState] | None = None,
+    predict: Callable[[PlanCard, datetime], float] | None = None,
     ahead: bool = False,
     early_today: frozenset[str] = frozenset(),
     introduced_per_deck: Mapping[str, int] | None = None,
@@ -141,8 +141,8 @@ def plan(
     """The queue of planned cards for a session starting at `now` (learning cards apart: see
     `choose`). `introduced_today` holds the cards first answered this study day (any deck),
     `early_today` those answered before their due date this study day (so a second session the
-    same day does not bring forward a second share); `predict(card, at)` is the state a Good
-    answer at `at` would give (None: assume it helps); `introduced_per_deck` counts today's first
+    same day does not bring forward a second share); `predict(card, at)` is the stability a Good
+    answer at `at` would give (`good_answer`; None: assume it helps); `introduced_per_deck` counts today's first
     answers per deck, against `rules.deck_new_of`."""
     day_start, day_end = day.bounds(now)
     owner = assign(cards, interviews, now)
@@ -151,17 +151,21 @@ def plan(
 
     params: dict[str, Sequence[float] | None] = {}  # per deck, looked up once
 
-    def recall(card: PlanCard, when: datetime) -> float:
+    def recall(card: PlanCard, at_ms: int) -> float:
+        """recall_at from the card's raw values: this runs for every card of an interview."""
+        if card.kind == NEW or card.stability is None or card.last_review_ms is None:
+            return 0.0
         if card.deck not in params:
             params[card.deck] = rules.params_of(card.deck)
-        return recall_at(card.state, when, params[card.deck])
+        return recall_ms(card.stability, card.last_review_ms, at_ms, params[card.deck])
 
-    due = [c for c in cards if c.state.state == REVIEW and c.state.due < day_end]
-    due.sort(key=lambda c: (recall(c, now), c.state.due, c.id))
+    now_ms, day_end_ms = to_ms(now), to_ms(day_end)
+    due = [c for c in cards if c.kind == REVIEW and c.due_ms < day_end_ms]
+    due.sort(key=lambda c: (recall(c, now_ms), c.due_ms, c.id))
     for card in due:
         entries.append(Entry(card.id, DUE, card.state, _name(owner.get(card.id))))
         taken.add(card.id)
-    busy = taken | {c.id for c in cards if c.state.state in (LEARNING, RELEARNING)}
+    busy = taken | {c.id for c in cards if c.kind in (LEARNING, RELEARNING)}
 
     introductions: list[Entry] = []
     for interview in upcoming(interviews, now):
@@ -183,7 +187,7 @@ def plan(
     for card in cards:
         if allowance <= 0:
             break
-        if card.state.state != NEW or card.id in taken:
+        if card.kind != NEW or card.id in taken:
             continue
         own = rules.deck_new_of(card.deck)
         if own is not None:
@@ -196,8 +200,8 @@ def plan(
         allowance -= 1
 
     if ahead:
-        rest = [c for c in cards if c.state.state == REVIEW and c.id not in taken]
-        rest.sort(key=lambda c: (recall(c, owner[c.id].at if c.id in owner else now), c.id))
+        rest = [c for c in cards if c.kind == REVIEW and c.id not in taken]
+        rest.sort(key=lambda c: (recall(c, to_ms(owner[c.id].at) if c.id in owner else now_ms), c.id))
         entries += [Entry(c.id, AHEAD, c.state, _name(owner.get(c.id))) for c in rest]
     if focused(interviews, now, rules):
         return _focus(entries, upcoming(interviews, now), rules)
@@ -222,9 +226,10 @@ def _final_pass(mine, interview, rules, now, day_start, busy, recall) -> tuple[l
     opens = final_pass_start(interview, rules)
     if opens is None or now < opens:
         return [], set()
-    seen = sorted((c for c in mine if c.state.state != NEW), key=lambda c: (recall(c, interview.at), c.id))
-    pending = [c for c in seen if c.state.last_review < opens]
-    done_today = sum(1 for c in seen if c.state.last_review >= max(opens, day_start))
+    at_ms, opens_ms, today_ms = to_ms(interview.at), to_ms(opens), to_ms(max(opens, day_start))
+    seen = sorted((c for c in mine if c.kind != NEW), key=lambda c: (recall(c, at_ms), c.id))
+    pending = [c for c in seen if c.last_review_ms < opens_ms]
+    done_today = sum(1 for c in seen if c.last_review_ms >= today_ms)
     quota = _share(len(pending) + done_today, days_left(interview.at, now)) - done_today
     quota -= sum(1 for c in pending if c.id in busy)
     chosen = [c for c in pending if c.id not in busy][: max(0, quota)]
@@ -236,7 +241,8 @@ def _bring_forward(mine, interview, rules, now, busy, recall, predict, done_toda
     `done_today` answered early already), weakest first, skipping those a Good answer now would
     not lift to the target (unless today is the last day)."""
     days = days_left(interview.at, now)
-    recalls = ((recall(c, interview.at), c) for c in mine if c.state.state != NEW and c.id not in busy)
+    at_ms = to_ms(interview.at)
+    recalls = ((recall(c, at_ms), c) for c in mine if c.kind != NEW and c.id not in busy)
     below = [c for _r, c in sorted(
         ((r, c) for r, c in recalls if r < rules.target_of(c.deck)), key=lambda pair: (pair[0], pair[1].id)
     )]
@@ -245,8 +251,8 @@ def _bring_forward(mine, interview, rules, now, busy, recall, predict, done_toda
     for card in below:
         if len(chosen) >= quota:
             break
-        if days > 1 and predict is not None and recall_at(
-            predict(card, now), interview.at, rules.params_of(card.deck)
+        if days > 1 and predict is not None and recall_ms(
+            predict(card, now), to_ms(now), at_ms, rules.params_of(card.deck)
         ) < rules.target_of(card.deck):
             continue
         chosen.append(Entry(card.id, BRING_FORWARD, card.state, interview.name))
@@ -255,11 +261,20 @@ def _bring_forward(mine, interview, rules, now, busy, recall, predict, done_toda
 
 def _introductions(mine, interview, now, introduced_today) -> list[Entry]:
     """Never-seen cards: all by INTRODUCE_BY_DAYS days before, today's even share, file order."""
-    fresh = [c for c in mine if c.state.state == NEW]
+    fresh = [c for c in mine if c.kind == NEW]
     started = sum(1 for c in mine if c.id in introduced_today)
     deadline_days = days_left(interview.at - timedelta(days=INTRODUCE_BY_DAYS), now)
     quota = _share(len(fresh) + started, deadline_days) - started
     return [Entry(c.id, INTRODUCE, c.state, interview.name) for c in fresh[: max(0, quota)]]
+
+
+def good_answer(params_of: Callable[[str], Sequence[float] | None]) -> Callable[[PlanCard, datetime], float]:
+    """`predict` for `plan`: the stability fsrs gives a review card answered Good at `at`, with
+    its deck's parameters."""
+    def predict(card: PlanCard, at: datetime) -> float:
+        return stability_after_good(card.stability, card.difficulty, card.last_review_ms, to_ms(at), params_of(card.deck))
+
+    return predict
 
 
 def choose(
@@ -327,6 +342,7 @@ __all__ = [
     "days_left",
     "final_pass_start",
     "focused",
+    "good_answer",
     "plan",
     "upcoming",
 ]

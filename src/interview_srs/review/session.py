@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from interview_srs.bank.sources import CardSources
 from interview_srs.base.sanitize import printable
 from interview_srs.review import planner
-from interview_srs.review.openers import filled_for_interview
+from interview_srs.review.openers import InterviewCompanies
 from interview_srs.review.session_edit import edit_card, write_own_answer
 from interview_srs.review.session_screen import Revealed, card_screen, countdown_line, leech_lapses, timer_line
 from interview_srs.review.summary import Left, Summary, summarize
@@ -97,6 +97,7 @@ class Session:
         self.undo_stack: list[tuple[str, object]] = []
         self.shown: set[str] = set()
         self.interviews = interviews
+        self.companies = InterviewCompanies(store, interviews)
         at = clock()
         self.day_start, self.day_end = study_day.bounds(at)
         self.pending = self._plan(at)
@@ -104,7 +105,7 @@ class Session:
         # the nearest focused interview's cards: their learning steps come before other cards
         self.urgent = frozenset(e.card_id for e in self.pending if focus and e.interview == focus[0].name)
         self.current: planner.Entry | None = None
-        from interview_srs.review.interviews import Countdown
+        from interview_srs.review.countdown import Countdown
 
         config = schedulers.config
         self.header = Countdown(store, interviews, study_day.zone, lambda deck: config.for_deck(deck).parameters,
@@ -144,7 +145,7 @@ class Session:
             at,
             self.study_day,
             queries.introduced_since(self.store, since),
-            lambda card, when: self.schedulers.answer(card.id, card.deck, card.state, 3, when),
+            planner.good_answer(rules.params_of),
             ahead=self.limits.ahead and not tomorrow,
             early_today=queries.answered_early_since(self.store, since) if coming else frozenset(),
             introduced_per_deck=queries.introduced_per_deck(self.store, since) if self.limits.deck_new else None,
@@ -243,7 +244,7 @@ class Session:
         the terminal and redraws it when the terminal is resized.
         Returns QUIT, a message to show with the next card, or None.
         """
-        card = filled_for_interview(lookups.card(self.store, card_id), self.store, self.interviews, self.clock())
+        card = self.companies.fill(lookups.card(self.store, card_id), self.clock())
         self.shown.add(card_id)
         counts = self.counts()
         banner = self.countdown()
@@ -351,7 +352,8 @@ class Session:
                 if not self._still_there(card.id):
                     self.current = None
                     return problem
-                card = filled_for_interview(lookups.card(self.store, card.id), self.store, self.interviews, self.clock())
+                self.companies = InterviewCompanies(self.store, self.interviews)  # the file may name another
+                card = self.companies.fill(lookups.card(self.store, card.id), self.clock())
                 message = problem or ""
                 draw()
 

@@ -94,6 +94,11 @@ def sync_cards(store: Store, sources: CardSources, at: datetime) -> sync.SyncRep
     return sync.apply_sync(store, plan, files, {key: file.digest for key, file in read.items()}, parsed, at)
 
 
+def plain_word(pattern: str) -> bool:
+    """A --deck pattern that is a word (no `::`, no glob characters): it matches companies too."""
+    return "::" not in pattern and not any(char in pattern for char in "*?[")
+
+
 def decks_matching(decks: list[str], pattern: str, companies: dict[str, str] | None = None) -> tuple[str, ...]:
     """The decks `pattern` names, by the one rule every `--deck` follows (case-insensitive):
 
@@ -104,7 +109,7 @@ def decks_matching(decks: list[str], pattern: str, companies: dict[str, str] | N
       `srs interview add 快手` does.
     """
     folded = pattern.casefold()
-    word = "::" not in pattern and not any(char in pattern for char in "*?[")
+    word = plain_word(pattern)
     companies = companies or {}
     chosen = []
     for deck in decks:
@@ -132,4 +137,4 @@ def card_filter(store: Store, deck: str | None, tag: str | None) -> CardFilter:
     return CardFilter(decks=decks, tag=tag)
 
 
-__all__ = ["Home", "card_filter", "card_sources", "decks_matching", "open_home", "sync_cards"]
+__all__ = ["Home", "card_filter", "card_sources", "decks_matching", "open_home", "plain_word", "sync_cards"]

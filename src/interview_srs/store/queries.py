@@ -5,21 +5,52 @@ open Store (see store/__init__.py for the tables)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
 
 from interview_srs.schedule.scheduler import CardState, to_ms
 from interview_srs.store.connection import Store
-from interview_srs.store.rows import STATE_COLUMNS, CardFilter, card_state
+from interview_srs.store.rows import STATE_COLUMNS, CardFilter, card_state, state_values
 
 
-class PlanCard(NamedTuple):
-    """A card the session may show: not suspended, not buried, present; in file order. A plain
-    tuple: a session start makes one per due card, and a frozen dataclass costs several times
-    as much to build."""
+class PlanCard:
+    """A card the planner weighs: id, deck and schedule; not suspended, not buried, present.
 
-    id: str
-    deck: str
-    state: CardState
+    Read from the store, it keeps the schedule's raw values: the planner asks for the kind of
+    state, the stability and the times in milliseconds, and the CardState (with its datetimes)
+    is made once, when something asks for `state`. An interview's plan weighs every card of its
+    decks but puts a few hundred in the queue, and making a CardState for each of 10,000 cards
+    was most of such a session's start. Treat it as immutable, like a CardState."""
+
+    __slots__ = ("id", "deck", "kind", "stability", "difficulty", "due_ms", "last_review_ms", "_values", "_state")
+
+    def __init__(self, id: str, deck: str, state: CardState):
+        self.id, self.deck, self._state = id, deck, state
+        self._values = state_values(state)
+        self.kind, _step, self.stability, self.difficulty, self.due_ms, self.last_review_ms = self._values
+
+    @classmethod
+    def stored(cls, id: str, deck: str, values: tuple) -> PlanCard:
+        """From the six values of STATE_COLUMNS, as the store keeps them."""
+        card = cls.__new__(cls)
+        card.id, card.deck, card._values, card._state = id, deck, values, None
+        card.kind, _step, card.stability, card.difficulty, card.due_ms, card.last_review_ms = values
+        return card
+
+    @property
+    def state(self) -> CardState:
+        if self._state is None:
+            self._state = card_state(self._values)
+        return self._state
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PlanCard):
+            return NotImplemented
+        return (self.id, self.deck, self._values) == (other.id, other.deck, other._values)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.deck, self._values))
+
+    def __repr__(self) -> str:
+        return f"PlanCard({self.id!r}, {self.deck!r}, {self.state!r})"
 
 
 def plan_cards(
@@ -34,29 +65,23 @@ def plan_cards(
     where, params = filt.available(at)
     scope = sorted(interview_decks)
     in_scope = f"deck IN ({', '.join('?' * len(scope))})" if scope else "0"
-    columns = f"id, deck, {STATE_COLUMNS}, file, line"
-    # Review cards due today, then the interview decks' cards: two queries, each walking its
-    # own index (one query with an OR would walk every present card).
-    due = "state = 2" if ahead else "state = 2 AND due_ms < ?"
+    columns = f"id, deck, {STATE_COLUMNS}"
+    due, due_params = ("state = 2", []) if ahead else ("state = 2 AND due_ms < ?", [to_ms(day_end)])
+    # Three parts, each walking its own index (one query with an OR would walk every present
+    # card), sorted into file order by SQLite: review cards due today; the interview decks' other
+    # cards; the first `new_limit` new cards of each other deck, enough for the day whatever each
+    # deck's own new_per_day lets through.
     rows = store.conn.execute(
-        f"SELECT {columns} FROM cards WHERE {where} AND {due}", params + ([] if ahead else [to_ms(day_end)])
-    ).fetchall()
-    if scope:
-        taken = {row[0] for row in rows}
-        rows += [
-            row for row in store.conn.execute(f"SELECT {columns} FROM cards WHERE {where} AND {in_scope}", params + scope)
-            if row[0] not in taken
-        ]
-    # The first `new_limit` new cards of each deck: enough for the day whatever each deck's own
-    # new_per_day lets through.
-    rows += store.conn.execute(
         f"SELECT {columns} FROM ("
+        f"SELECT {columns}, file, line FROM cards WHERE {where} AND {due} "
+        f"UNION ALL SELECT {columns}, file, line FROM cards WHERE {where} AND {in_scope} AND NOT ({due}) "
+        f"UNION ALL SELECT {columns}, file, line FROM ("
         f"SELECT *, row_number() OVER (PARTITION BY +deck ORDER BY file, line, id) AS place "  # `+`: by cards_queue
-        f"FROM cards WHERE {where} AND state = 0 AND NOT {in_scope}) WHERE place <= ?",
-        params + scope + [new_limit],
-    ).fetchall()
-    rows.sort(key=lambda row: (row[8], row[9], row[0]))
-    return [PlanCard(row[0], row[1], card_state(row[2:8])) for row in rows]
+        f"FROM cards WHERE {where} AND state = 0 AND NOT {in_scope}) WHERE place <= ?"
+        f") ORDER BY file, line, id",
+        params + due_params + params + scope + due_params + params + scope + [new_limit],
+    )
+    return [PlanCard.stored(row[0], row[1], row[2:]) for row in rows]
 
 
 def introduced_per_deck(store: Store, since: datetime) -> dict[str, int]:
@@ -114,7 +139,7 @@ def studied_cards(store: Store, filt: CardFilter = CardFilter()) -> list[PlanCar
     readiness), in file order."""
     where, params = filt.sql()
     return [
-        PlanCard(row[0], row[1], card_state(row[2:]))
+        PlanCard.stored(row[0], row[1], row[2:])
         for row in store.conn.execute(
             f"SELECT id, deck, {STATE_COLUMNS} FROM cards WHERE {where} AND suspended = 0 "
             "ORDER BY file, line, id",
@@ -188,7 +213,7 @@ def states_at(store: Store, filt: CardFilter, at: datetime) -> list[PlanCard]:
     first answer at or after `at` (a past interview's readiness, whatever was studied after it)."""
     where, params = filt.sql()
     return [
-        PlanCard(row[0], row[1], card_state(row[2:8] if row[8] is None else row[8:]))
+        PlanCard.stored(row[0], row[1], row[2:8] if row[8] is None else row[8:])
         for row in store.conn.execute(
             f"SELECT cards.id, deck, {STATE_COLUMNS}, b.state_before, b.step_before, b.stability_before, "
             "b.difficulty_before, b.due_before_ms, b.last_review_before_ms FROM cards LEFT JOIN review_log b "

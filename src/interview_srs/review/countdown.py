@@ -1,0 +1,75 @@
+"""The review header's countdown: the nearest upcoming interview (or the session's own), the
+calendar days until it and how ready its cards are, kept up to date answer by answer.
+
+Apart from review/interviews.py (adding, listing and forecasting interviews), so that a session
+imports only this."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+
+from interview_srs.review import planner
+from interview_srs.schedule.readiness import recall_at, recall_ms
+from interview_srs.schedule.scheduler import NEW, local_time, to_ms
+from interview_srs.store import lookups
+from interview_srs.store.connection import Store
+from interview_srs.store.queries import PlanCard, recall_rows
+
+
+class Countdown:
+    """The review header: the nearest upcoming interview (or the one the session is for), the
+    calendar days until it and its readiness, kept for the whole session. Its cards' predicted
+    recalls are read once (from the cards the session's plan loaded, which hold every available
+    card of an upcoming interview, plus the buried ones) and then updated card by card (`refresh`
+    after each answer, suspend or undo): reloading every card of the interview for each card
+    shown made a large bank wait after every answer."""
+
+    def __init__(self, store: Store, interviews: tuple[planner.Interview, ...], zone: tzinfo | None,
+                 params_of=lambda deck: None, only: str | None = None, cards: Sequence[PlanCard] = ()):
+        self.store, self.interviews, self.zone, self.params_of, self.only = store, interviews, zone, params_of, only
+        self.cards = cards
+        self.interview: planner.Interview | None = None
+        self.recalls: dict[str, float] = {}
+        self.total = 0.0
+
+    def _load(self, now: datetime) -> None:
+        ahead = [i for i in planner.upcoming(self.interviews, now) if self.only in (None, i.name)]
+        self.interview = ahead[0] if ahead else None
+        self.recalls = {}
+        if self.interview is not None:
+            at_ms, params, decks = to_ms(self.interview.at), {}, self.interview.decks
+            # the session's cards (raw values: no CardState made for each), then the buried ones
+            # they lack; without them, every card is read here
+            rows = [(c.id, c.deck, None if c.kind == NEW else c.stability, c.last_review_ms) for c in self.cards]
+            rows += recall_rows(self.store, tuple(sorted(decks)), to_ms(now) if self.cards else None)
+            for card_id, deck, stability, last_ms in rows:
+                if deck in decks:
+                    if deck not in params:
+                        params[deck] = self.params_of(deck)
+                    self.recalls[card_id] = 0.0 if stability is None else recall_ms(stability, last_ms, at_ms, params[deck])
+            self.cards = ()  # used once: a later interview is read from the store
+        self.total = sum(self.recalls.values())
+
+    def refresh(self, card_id: str) -> None:
+        """Read one card again (answered, buried, suspended or any of these undone)."""
+        if self.interview is None:
+            return
+        card = lookups.card(self.store, card_id)
+        self.total -= self.recalls.pop(card_id, 0.0)
+        if card.present and not card.suspended and card.deck in self.interview.decks:
+            self.recalls[card_id] = recall_at(card.schedule, self.interview.at, self.params_of(card.deck))
+            self.total += self.recalls[card_id]
+
+    def at(self, now: datetime) -> tuple[str, int, float] | None:
+        """(name, calendar days until it in the user's zone, mean predicted recall at it), or None
+        without an upcoming interview."""
+        if self.interview is None or self.interview.at <= now:
+            self._load(now)
+        if self.interview is None:
+            return None
+        days = (local_time(self.interview.at, self.zone).date() - local_time(now, self.zone).date()).days
+        return self.interview.name, days, self.total / len(self.recalls) if self.recalls else 0.0
+
+
+__all__ = ["Countdown"]
