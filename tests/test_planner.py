@@ -392,3 +392,87 @@ def test_within_focus_days_the_queue_goes_interview_by_interview_then_the_rest(s
                      final_pass_days=rules.final_pass_days, focus_days=0), NOW, DAY, ahead=ahead)
     dropped = {e.card_id for e in unfocused} - {e.card_id for e in entries}
     assert all(e.reason == planner.NEW_REASON and e.interview is None for e in unfocused if e.card_id in dropped)
+
+
+# -- what the store loads for a plan ----------------------------------------------------------------
+
+
+def _store_with(folder, cards: list[PlanCard]):
+    """A real store holding `cards` (present, in list order), for plan_cards' SQL."""
+    from interview_srs.store.connection import Store
+    from interview_srs.store.rows import state_values
+
+    store = Store.open(folder / "store.sqlite3")
+    with store.write() as conn:
+        conn.executemany(
+            "INSERT INTO cards (id, deck, company, role, tags, question, back, file, line, column, added_ms, "
+            "state, step, stability, difficulty, due_ms, last_review_ms) "
+            "VALUES (?, ?, '', '', '[]', 'q', '{}', 'cards.yaml', ?, 1, 0, ?, ?, ?, ?, ?, ?)",
+            [(c.id, c.deck, line, *state_values(c.state)) for line, c in enumerate(cards, 1)],
+        )
+    return store
+
+
+@settings(max_examples=120, deadline=None)
+@given(situations(), st.data())
+def test_the_cards_left_in_the_store_never_change_the_plan(situation, data):
+    """planner.interview_cards lets the store leave out the review cards an interview's plan has
+    no use for: the plan made from what it loads is the plan made from every card of the
+    interviews' decks, whatever the cards, interviews, targets, parameters and today's answers."""
+    import tempfile
+    from pathlib import Path
+
+    from interview_srs.store.queries import InterviewCards, plan_cards
+    from interview_srs.store.rows import CardFilter
+
+    cards, interviews, rules, _ahead = situation
+    targets = {deck: data.draw(st.sampled_from([0.5, 0.8, 0.95, 0.99])) for deck in DECKS}
+    decays = {deck: data.draw(st.sampled_from([None, 0.1, 0.5, 0.8])) for deck in DECKS}
+
+    def params_of(deck):
+        if decays[deck] is None:
+            return None
+        params = list(DEFAULT_PARAMETERS)
+        params[20] = decays[deck]
+        return tuple(params)
+
+    rules = Rules(new_per_day=rules.new_per_day, final_pass_days=rules.final_pass_days,
+                  target_of=targets.__getitem__, params_of=params_of)
+    day_start, day_end = DAY.bounds(NOW)
+    today = [c.id for c in cards if c.state.state != NEW and c.state.last_review >= day_start]
+    introduced = frozenset(data.draw(st.sets(st.sampled_from(today))) if today else ())
+    early = frozenset(data.draw(st.sets(st.sampled_from(today))) if today else ()) - introduced
+    coming = planner.upcoming(interviews, NOW)
+    every_deck = tuple(sorted(frozenset().union(*(i.decks for i in coming))))
+    with tempfile.TemporaryDirectory() as folder:
+        store = _store_with(Path(folder), cards)
+        try:
+            def load(parts):
+                return plan_cards(store, CardFilter(), NOW, day_end, interviews=parts, since=day_start,
+                                  new_limit=rules.new_per_day)
+
+            everything = load([InterviewCards(every_deck, 0)] if every_deck else [])
+            lean = load(planner.interview_cards(interviews, rules, NOW))
+        finally:
+            store.close()
+    assert {c.id for c in lean} <= {c.id for c in everything}
+    predict = planner.good_answer(params_of)
+    assert plan(lean, interviews, rules, NOW, DAY, introduced, predict, early_today=early) == plan(
+        everything, interviews, rules, NOW, DAY, introduced, predict, early_today=early)
+
+
+def test_a_review_card_above_target_at_its_interview_stays_in_the_store(tmp_path):
+    interview = Interview("快手", NOW + timedelta(days=5), frozenset({KS}))
+    cards = [reviewed("strong", 300, 3, 200), reviewed("weak", 3, 3, 2), reviewed("due", 30, 30, -1),
+             PlanCard("today", KS, CardState(REVIEW, None, 300, 5.0, NOW + timedelta(days=200), NOW)), *new_cards(2)]
+    store = _store_with(tmp_path, cards)
+    try:
+        from interview_srs.store.queries import plan_cards
+        from interview_srs.store.rows import CardFilter
+
+        day_start, day_end = DAY.bounds(NOW)
+        loaded = plan_cards(store, CardFilter(), NOW, day_end, interviews=planner.interview_cards((interview,), Rules(), NOW),
+                            since=day_start)
+    finally:
+        store.close()
+    assert [c.id for c in loaded] == ["weak", "due", "today", "k00", "k01"]  # "strong" is not needed

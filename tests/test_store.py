@@ -146,7 +146,8 @@ def test_migration_5_indexes_an_older_store_and_the_reads_use_its_indexes(tmp_pa
         (per_day,) = _plans_of(store, lambda: queries.review_counts(store, filt, starts))
         assert "COVERING INDEX cards_present_deck" in per_day and "COVERING INDEX review_log_card_time" in per_day
         (plan,) = _plans_of(store, lambda: queries.plan_cards(
-            store, filt, T0, starts[1], interview_decks=frozenset({"面试::快手"}), new_limit=5))
+            store, filt, T0, starts[1], new_limit=5,
+            interviews=[queries.InterviewCards(("面试::快手",), 0, 1.5), queries.InterviewCards(("面试::蚂蚁",), 0)]))
         assert "cards_queue (present=? AND state=? AND due_ms<?)" in plan  # due today
         assert "cards_present_deck (present=? AND deck=?)" in plan  # the interview's decks
         assert "cards_queue (present=? AND state=?)" in plan  # the first new cards of each deck

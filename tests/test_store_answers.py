@@ -169,7 +169,8 @@ def test_the_planner_queries_know_todays_introductions_and_early_answers(store, 
 
 
 def test_plan_cards_leave_out_suspended_and_buried_cards_readiness_keeps_buried(store, cards_dir):
-    from interview_srs.store.queries import plan_cards, studied_cards
+    from interview_srs.schedule.scheduler import to_ms
+    from interview_srs.store.queries import InterviewCards, plan_cards, studied_cards
 
     sync(store, cards_dir)
     answers.suspend(store, "ant-mob1-3")
@@ -182,5 +183,5 @@ def test_plan_cards_leave_out_suspended_and_buried_cards_readiness_keeps_buried(
         "ant-biggest-challenge", "xhs-abusive-user",
     ]
     scoped = plan_cards(store, CardFilter(), end, end, new_limit=0,
-                        interview_decks=frozenset({"面试::小红书::客服"}))
+                        interviews=[InterviewCards(("面试::小红书::客服",), to_ms(end + timedelta(days=3)))])
     assert [c.id for c in scoped] == ["xhs-abusive-user"]

@@ -6,29 +6,26 @@ imports only this."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from interview_srs.review import planner
 from interview_srs.schedule.readiness import recall_at, recall_ms
-from interview_srs.schedule.scheduler import NEW, local_time, to_ms
+from interview_srs.schedule.scheduler import local_time, to_ms
 from interview_srs.store import lookups
 from interview_srs.store.connection import Store
-from interview_srs.store.queries import PlanCard, recall_rows
+from interview_srs.store.queries import recall_rows
 
 
 class Countdown:
     """The review header: the nearest upcoming interview (or the one the session is for), the
     calendar days until it and its readiness, kept for the whole session. Its cards' predicted
-    recalls are read once (from the cards the session's plan loaded, which hold every available
-    card of an upcoming interview, plus the buried ones) and then updated card by card (`refresh`
-    after each answer, suspend or undo): reloading every card of the interview for each card
-    shown made a large bank wait after every answer."""
+    recalls are read once, as plain numbers (no CardState for each), and then updated card by
+    card (`refresh` after each answer, suspend or undo): reloading every card of the interview
+    for each card shown made a large bank wait after every answer."""
 
     def __init__(self, store: Store, interviews: tuple[planner.Interview, ...], zone: tzinfo | None,
-                 params_of=lambda deck: None, only: str | None = None, cards: Sequence[PlanCard] = ()):
+                 params_of=lambda deck: None, only: str | None = None):
         self.store, self.interviews, self.zone, self.params_of, self.only = store, interviews, zone, params_of, only
-        self.cards = cards
         self.interview: planner.Interview | None = None
         self.recalls: dict[str, float] = {}
         self.total = 0.0
@@ -38,17 +35,11 @@ class Countdown:
         self.interview = ahead[0] if ahead else None
         self.recalls = {}
         if self.interview is not None:
-            at_ms, params, decks = to_ms(self.interview.at), {}, self.interview.decks
-            # the session's cards (raw values: no CardState made for each), then the buried ones
-            # they lack; without them, every card is read here
-            rows = [(c.id, c.deck, None if c.kind == NEW else c.stability, c.last_review_ms) for c in self.cards]
-            rows += recall_rows(self.store, tuple(sorted(decks)), to_ms(now) if self.cards else None)
-            for card_id, deck, stability, last_ms in rows:
-                if deck in decks:
-                    if deck not in params:
-                        params[deck] = self.params_of(deck)
-                    self.recalls[card_id] = 0.0 if stability is None else recall_ms(stability, last_ms, at_ms, params[deck])
-            self.cards = ()  # used once: a later interview is read from the store
+            at_ms, params = to_ms(self.interview.at), {}
+            for card_id, deck, stability, last_ms in recall_rows(self.store, tuple(sorted(self.interview.decks))):
+                if deck not in params:
+                    params[deck] = self.params_of(deck)
+                self.recalls[card_id] = 0.0 if stability is None else recall_ms(stability, last_ms, at_ms, params[deck])
         self.total = sum(self.recalls.values())
 
     def refresh(self, card_id: str) -> None:

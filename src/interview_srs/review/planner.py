@@ -42,9 +42,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from interview_srs.schedule.readiness import recall_ms, stability_after_good
+from interview_srs.schedule.readiness import below_after, recall_ms, stability_after_good
 from interview_srs.schedule.scheduler import LEARN_AHEAD, LEARNING, NEW, RELEARNING, REVIEW, CardState, StudyDay, to_ms
-from interview_srs.store.queries import PlanCard
+from interview_srs.store.queries import InterviewCards, PlanCard
 
 LEARNING_REASON = "learning"
 DUE = "due"
@@ -124,6 +124,31 @@ def final_pass_start(interview: Interview, rules: Rules) -> datetime | None:
     if rules.final_pass_days <= 0:
         return None
     return interview.at - timedelta(days=rules.final_pass_days)
+
+
+def interview_cards(interviews: Sequence[Interview], rules: Rules, now: datetime) -> list[InterviewCards]:
+    """Which cards of the upcoming interviews' decks a plan at `now` can use, for the store to
+    load no others (store.queries.InterviewCards): a review card answered before today and whose
+    recall at its interview is at or above the target is neither brought forward, introduced,
+    nor counted in today's shares; only inside the final-pass window does every card count.
+    A deck belongs to the earliest interview covering it, as in `assign`; decks of one
+    interview sharing a target and parameters are read together."""
+    claimed: set[str] = set()
+    result = []
+    for interview in upcoming(interviews, now):
+        decks = sorted(interview.decks - claimed)
+        claimed |= interview.decks
+        opens = final_pass_start(interview, rules)
+        if not decks:
+            continue
+        if opens is not None and now >= opens:
+            result.append(InterviewCards(tuple(decks), to_ms(interview.at)))
+            continue
+        groups: dict[float, list[str]] = {}
+        for deck in decks:
+            groups.setdefault(below_after(rules.target_of(deck), rules.params_of(deck)), []).append(deck)
+        result += [InterviewCards(tuple(group), to_ms(interview.at), ratio) for ratio, group in groups.items()]
+    return result
 
 
 def plan(
@@ -343,6 +368,7 @@ __all__ = [
     "final_pass_start",
     "focused",
     "good_answer",
+    "interview_cards",
     "plan",
     "upcoming",
 ]

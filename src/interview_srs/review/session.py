@@ -109,7 +109,7 @@ class Session:
 
         config = schedulers.config
         self.header = Countdown(store, interviews, study_day.zone, lambda deck: config.for_deck(deck).parameters,
-                                limits.interview, self._cards if filt.tag is None and (filt.decks is None or limits.interview) else ())
+                                limits.interview)
 
     # -- the queue -------------------------------------------------------------------------------
 
@@ -133,11 +133,9 @@ class Session:
         day_start, day_end = self.study_day.bounds(at)
         since = day_end if tomorrow else day_start  # tomorrow: no answers yet that day
         cards = queries.plan_cards(
-            self.store, self.filt, at, day_end,
-            interview_decks=frozenset().union(*(i.decks for i in coming)),
+            self.store, self.filt, at, day_end, interviews=planner.interview_cards(coming, rules, at), since=since,
             new_limit=rules.new_per_day, ahead=self.limits.ahead and not tomorrow,
         )
-        self._cards = cards  # every available card of the interviews' decks: the countdown's start
         return planner.plan(
             cards,
             self.interviews,

@@ -59,6 +59,15 @@ def recall_ms(stability: float, last_review_ms: int, at_ms: int, params: Sequenc
     return (1 + factor * elapsed / stability) ** -decay
 
 
+def below_after(target: float, params: Sequence[float] | None = None) -> float:
+    """The elapsed days per day of stability past which predicted recall is below `target`: the
+    forgetting curve falls steadily, so `recall_at < target` exactly when the time since the last
+    review exceeds this many times the stability. The store can then leave out, by a plain
+    comparison, the cards an interview's plan has no use for."""
+    decay = decay_of(params)
+    return (target ** (1 / -decay) - 1) / (0.9 ** (1 / -decay) - 1)
+
+
 def stability_after_good(
     stability: float, difficulty: float, last_review_ms: int, at_ms: int, params: Sequence[float] | None = None,
 ) -> float:
@@ -135,6 +144,6 @@ def deck_readiness(
 
 
 __all__ = [
-    "DEFAULT_DECAY", "DEFAULT_PARAMETERS", "STABILITY_MIN", "Readiness", "decay_of", "deck_readiness", "readiness",
+    "DEFAULT_DECAY", "DEFAULT_PARAMETERS", "STABILITY_MIN", "Readiness", "below_after", "decay_of", "deck_readiness", "readiness",
     "recall_at", "recall_ms", "stability_after_good",
 ]

@@ -4,8 +4,11 @@ open Store (see store/__init__.py for the tables)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
+from interview_srs.schedule.readiness import DAY_MS
 from interview_srs.schedule.scheduler import CardState, to_ms
 from interview_srs.store.connection import Store
 from interview_srs.store.rows import STATE_COLUMNS, CardFilter, card_state, state_values
@@ -53,33 +56,57 @@ class PlanCard:
         return f"PlanCard({self.id!r}, {self.deck!r}, {self.state!r})"
 
 
+class InterviewCards(NamedTuple):
+    """Which cards of an upcoming interview's decks its plan can use (planner.interview_cards):
+    with `below_after` None, every one; else those not in the review state, those answered at
+    or after `since_ms` (they count towards today's shares), and those whose predicted recall
+    at `at_ms` may be below target: readiness.below_after's ratio of elapsed time to stability.
+    The rest are left in the store: a session start over 10,000 interview cards loads a tenth."""
+
+    decks: tuple[str, ...]
+    at_ms: int
+    below_after: float | None = None
+
+
 def plan_cards(
     store: Store, filt: CardFilter, at: datetime, day_end: datetime, *,
-    interview_decks: frozenset[str] = frozenset(), new_limit: int = 0, ahead: bool = False,
+    interviews: Sequence[InterviewCards] = (), since: datetime | None = None, new_limit: int = 0,
+    ahead: bool = False,
 ) -> list[PlanCard]:
     """The cards the planner needs, in file order (the order new cards are introduced in): among
-    present cards matching `filt`, neither suspended nor buried at `at`, every card of the
-    interview decks, review cards due before `day_end` (every review card when `ahead`), and the
-    first `new_limit` new cards of each other deck. Loading only these keeps a 10,000-card store's
-    session start fast."""
+    present cards matching `filt`, neither suspended nor buried at `at`, review cards due before
+    `day_end` (every review card when `ahead`), the cards of the interviews' decks that their
+    plans can use (see InterviewCards; `since`: the start of the study day the plan is for), and
+    the first `new_limit` new cards of each other deck."""
     where, params = filt.available(at)
-    scope = sorted(interview_decks)
-    in_scope = f"deck IN ({', '.join('?' * len(scope))})" if scope else "0"
     columns = f"id, deck, {STATE_COLUMNS}"
     due, due_params = ("state = 2", []) if ahead else ("state = 2 AND due_ms < ?", [to_ms(day_end)])
-    # Three parts, each walking its own index (one query with an OR would walk every present
-    # card), sorted into file order by SQLite: review cards due today; the interview decks' other
-    # cards; the first `new_limit` new cards of each other deck, enough for the day whatever each
-    # deck's own new_per_day lets through.
+    scope = sorted(deck for part in interviews for deck in part.decks)
+    in_scope = f"deck IN ({', '.join('?' * len(scope))})" if scope else "0"
+    # Parts each walking their own index (one query with an OR would walk every present card),
+    # sorted into file order by SQLite: review cards due today, each interview's other usable
+    # cards, and the first `new_limit` new cards of each other deck (enough for the day
+    # whatever each deck's own new_per_day lets through).
+    parts = [f"SELECT {columns}, file, line FROM cards WHERE {where} AND {due}"]
+    values = params + due_params
+    for part in interviews:
+        usable, usable_params = "", []
+        if part.below_after is not None:
+            usable = (" AND (state != 2 OR stability IS NULL OR last_review_ms IS NULL OR last_review_ms >= ? "
+                      "OR ? - last_review_ms >= ? * stability)")
+            # a hair under the exact ratio: rounding must not leave out a card just below target
+            usable_params = [to_ms(since or at), part.at_ms, part.below_after * DAY_MS * (1 - 1e-9)]
+        parts.append(f"SELECT {columns}, file, line FROM cards WHERE {where} "
+                     f"AND deck IN ({', '.join('?' * len(part.decks))}) AND NOT ({due}){usable}")
+        values += params + list(part.decks) + due_params + usable_params
+    parts.append(
+        f"SELECT {columns}, file, line FROM (SELECT *, row_number() OVER (PARTITION BY +deck "  # `+`: by cards_queue
+        f"ORDER BY file, line, id) AS place FROM cards WHERE {where} AND state = 0 AND NOT {in_scope}) "
+        "WHERE place <= ?"
+    )
+    values += params + scope + [new_limit]
     rows = store.conn.execute(
-        f"SELECT {columns} FROM ("
-        f"SELECT {columns}, file, line FROM cards WHERE {where} AND {due} "
-        f"UNION ALL SELECT {columns}, file, line FROM cards WHERE {where} AND {in_scope} AND NOT ({due}) "
-        f"UNION ALL SELECT {columns}, file, line FROM ("
-        f"SELECT *, row_number() OVER (PARTITION BY +deck ORDER BY file, line, id) AS place "  # `+`: by cards_queue
-        f"FROM cards WHERE {where} AND state = 0 AND NOT {in_scope}) WHERE place <= ?"
-        f") ORDER BY file, line, id",
-        params + due_params + params + scope + due_params + params + scope + [new_limit],
+        f"SELECT {columns} FROM ({' UNION ALL '.join(parts)}) ORDER BY file, line, id", values
     )
     return [PlanCard.stored(row[0], row[1], row[2:]) for row in rows]
 
@@ -225,22 +252,18 @@ def states_at(store: Store, filt: CardFilter, at: datetime) -> list[PlanCard]:
     ]
 
 
-def recall_rows(
-    store: Store, decks: tuple[str, ...], buried_after: int | None = None,
-) -> list[tuple[str, str, float | None, int | None]]:
-    """(id, deck, stability, last review ms) of the present, unsuspended cards of `decks`, the
-    stability None for new cards: what predicted recall needs, without building whole states
-    (the review header sums it over every card of an interview). With `buried_after` (ms),
-    only the cards buried past then."""
-    buried = "" if buried_after is None else " AND buried_until_ms > ?"
+def recall_rows(store: Store, decks: tuple[str, ...]) -> list[tuple[str, str, float | None, int | None]]:
+    """(id, deck, stability, last review ms) of the present, unsuspended cards of `decks` (buried
+    ones too), the stability None for new cards: what predicted recall needs, without building
+    whole states (the review header sums it over every card of an interview)."""
     return store.conn.execute(
         f"SELECT id, deck, CASE WHEN state = 0 THEN NULL ELSE stability END, last_review_ms FROM cards "
-        f"WHERE present = 1 AND suspended = 0 AND deck IN ({', '.join('?' * len(decks))}){buried}",
-        [*decks] + ([] if buried_after is None else [buried_after]),
+        f"WHERE present = 1 AND suspended = 0 AND deck IN ({', '.join('?' * len(decks))})",
+        decks,
     ).fetchall()
 
 
 __all__ = [
-    "answer_times", "answered_early_since", "introduced_since", "learning_cards", "plan_cards", "rating_counts",
+    "InterviewCards", "PlanCard", "answer_times", "answered_early_since", "introduced_since", "learning_cards", "plan_cards", "rating_counts",
     "recall_rows", "review_counts", "star_cards", "stat_cards", "states_at", "studied_cards",
 ]
