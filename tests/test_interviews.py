@@ -316,7 +316,7 @@ def test_the_default_decks_match_the_company_too(cards_dir, home):
 
 
 def test_a_word_given_as_deck_keeps_matching_by_company_and_a_glob_by_path(cards_dir, home):
-    from interview_srs.review.interviews import load_interviews
+    from interview_srs.review.upcoming import load_interviews
 
     write_file(cards_dir / "bd.yaml", "deck: 面试::大厂::运营\ncompany: 字节跳动\ncards:\n"
                "  - id: bd-1\n    question: 为什么选字节？\n    outline: [a, b, c]\n")

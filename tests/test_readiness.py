@@ -122,3 +122,36 @@ def test_recall_on_store_values_follows_the_curve():
         at = T0 + timedelta(days=days, hours=hours)
         expected = forgetting_curve(days + hours / 24, 12.5, scheduler.parameters[20])
         assert recall_ms(12.5, to_ms(T0), to_ms(at), scheduler.parameters) == pytest.approx(expected, rel=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["a", "b"]), st.one_of(st.none(), st.floats(0.01, 5000)),
+                       st.integers(0, 10**11)), max_size=30),
+    st.integers(0, 10**11), st.sampled_from([0.1, 0.1542, 0.5]),
+)
+def test_recalls_of_many_cards_are_each_card_s_recall(cards, at_ms, decay_b):
+    params = list(DEFAULT_PARAMETERS)
+    params[20] = decay_b
+    params_of = {"a": None, "b": params}.__getitem__
+    rows = [(f"c{i}", deck, stability, last) for i, (deck, stability, last) in enumerate(cards)]
+    expected = {card_id: 0.0 if s is None else recall_ms(s, last, at_ms, params_of(deck)) for card_id, deck, s, last in rows}
+    got = ours.recalls_ms(rows, at_ms, params_of)
+    assert got.keys() == expected.keys()
+    assert all(got[k] == pytest.approx(expected[k], rel=1e-12, abs=1e-15) for k in got)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(0.5, 0.99), st.sampled_from([None, 0.1, 0.3, 0.8]), st.floats(0.01, 5000), st.floats(0, 20_000))
+def test_below_after_is_where_recall_crosses_the_target(target, decay, stability, days):
+    params = None
+    if decay is not None:
+        params = list(DEFAULT_PARAMETERS)
+        params[20] = decay
+    ratio = ours.below_after(target, params)
+    elapsed_ms = round(days * 86_400_000)
+    recall = recall_ms(stability, 0, elapsed_ms, params)
+    if elapsed_ms / 86_400_000 > ratio * stability * (1 + 1e-9):
+        assert recall < target
+    elif elapsed_ms / 86_400_000 < ratio * stability * (1 - 1e-9):
+        assert recall >= target

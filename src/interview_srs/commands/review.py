@@ -56,7 +56,7 @@ def review(
         with reading(home.store.path):
             interviews = ()
             if interview is not None or any_stored(home.store):  # start-up time: see interviews.any_stored
-                from interview_srs.review.interviews import interview_filter, load_interviews
+                from interview_srs.review.upcoming import interview_filter, load_interviews
 
                 interviews = load_interviews(home.store)
             if interview is None:

@@ -78,7 +78,7 @@ def sheet_command(cards_dir: Path | None, store_path: Path | None, *, interview:
         moment, title = at, deck or ""
         company = interview_company(home.store, decks if decks is not None else lookups.decks(home.store))
         if interview is not None:
-            from interview_srs.review.interviews import load_interviews
+            from interview_srs.review.upcoming import load_interviews
 
             try:
                 chosen = set(interview_filter(home.store, interview).decks)

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
-from interview_srs.base.problems import InputError
 from interview_srs.review import planner
+from interview_srs.review.upcoming import InterviewError, load_interviews
 from interview_srs.review.openers import OPENER_DECK, filled, interview_company
 from interview_srs.schedule.config import Config
 from interview_srs.schedule.readiness import Readiness, readiness, recall_at
@@ -30,7 +30,7 @@ from interview_srs.schedule.scheduler import NEW, StudyDay, local_time
 from interview_srs.store import interviews as rows
 from interview_srs.store import lookups
 from interview_srs.store.connection import Store
-from interview_srs.store.home import decks_matching, plain_word
+from interview_srs.store.home import decks_matching
 from interview_srs.store.rows import CardFilter
 from interview_srs.terminal.render import clean
 
@@ -41,39 +41,8 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 
 
-class InterviewError(InputError):
-    """Bad input for an interview (a date, a time, a name, decks that match nothing)."""
-
-
 class DateOutOfRange(InterviewError):
     """A well-formed date and time that is past year 9999 (or before year 1) in UTC."""
-
-
-def load_interviews(store: Store) -> tuple[planner.Interview, ...]:
-    """Every stored interview with its deck globs resolved against the decks present now."""
-    stored = rows.all_rows(store)
-    decks = lookups.decks(store) if stored else []
-    # companies are read (every present card) only for a plain word: a stored glob needs none
-    words = any(plain_word(pattern) for row in stored for pattern in row.decks)
-    companies = dict(rows.deck_companies(store)) if words else {}
-    return tuple(
-        planner.Interview(
-            row.name, row.at,
-            frozenset(d for pattern in row.decks for d in decks_matching(decks, pattern, companies)),
-        )
-        for row in stored
-    )
-
-
-def interview_filter(interviews: tuple[planner.Interview, ...], name: str, tag: str | None,
-                     now: datetime) -> CardFilter:
-    """The cards of the upcoming interview `name` (`srs review --interview`)."""
-    ahead = planner.upcoming(interviews, now)
-    found = next((i for i in ahead if i.name == name), None)
-    if found is None:
-        known = ", ".join(clean(i.name) for i in ahead) or "none"
-        raise InterviewError(f"no upcoming interview named '{clean(name)}' (upcoming: {known})")
-    return CardFilter(decks=tuple(sorted(found.decks)), tag=tag)
 
 
 def parse_moment(day: str, clock: str, zone: tzinfo | None) -> datetime:
@@ -242,11 +211,8 @@ def _forecast(store, config, cards, interviews, now, day) -> forecast.Forecast:
 
 __all__ = [
     "DateOutOfRange",
-    "InterviewError",
     "InterviewReport",
     "add_interview",
-    "interview_filter",
-    "load_interviews",
     "parse_moment",
     "reports",
 ]

@@ -141,7 +141,7 @@ def choose(candidates: Sequence[Candidate], count: int, rng: random.Random) -> l
 
 def interview_filter(store: Store, name: str) -> CardFilter:
     """The cards of an interview added with `srs interview add` (its deck globs resolved now)."""
-    from interview_srs.review.interviews import load_interviews
+    from interview_srs.review.upcoming import load_interviews
     from interview_srs.terminal.render import clean
 
     found = {interview.name: interview for interview in load_interviews(store)}

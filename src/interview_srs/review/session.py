@@ -105,7 +105,7 @@ class Session:
         # the nearest focused interview's cards: their learning steps come before other cards
         self.urgent = frozenset(e.card_id for e in self.pending if focus and e.interview == focus[0].name)
         self.current: planner.Entry | None = None
-        from interview_srs.review.countdown import Countdown
+        from interview_srs.review.upcoming import Countdown
 
         config = schedulers.config
         self.header = Countdown(store, interviews, study_day.zone, lambda deck: config.for_deck(deck).parameters,

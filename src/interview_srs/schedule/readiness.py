@@ -19,7 +19,7 @@ Pure: no clock, no store, no fsrs import (its parameters are passed in).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,6 +57,24 @@ def recall_ms(stability: float, last_review_ms: int, at_ms: int, params: Sequenc
     factor = 0.9 ** (1 / -decay) - 1
     elapsed = max(0, at_ms - last_review_ms) / DAY_MS
     return (1 + factor * elapsed / stability) ** -decay
+
+
+def recalls_ms(
+    rows: Iterable[tuple[str, str, float | None, int | None]], at_ms: int,
+    params_of: Callable[[str], Sequence[float] | None] = lambda deck: None,
+) -> dict[str, float]:
+    """`recall_ms` of many cards: (id, deck, stability, last review ms) rows, the stability None
+    for a new card (recall 0) → recall per id. The curve of each deck is worked out once: this
+    runs over every card of an interview when a session starts."""
+    curves: dict[str, tuple[float, float]] = {}
+    result = {}
+    for card_id, deck, stability, last_ms in rows:
+        curve = curves.get(deck)
+        if curve is None:
+            decay = decay_of(params_of(deck))
+            curve = curves[deck] = ((0.9 ** (1 / -decay) - 1) / DAY_MS, -decay)
+        result[card_id] = 0.0 if stability is None else (1 + curve[0] * max(0, at_ms - last_ms) / stability) ** curve[1]
+    return result
 
 
 def below_after(target: float, params: Sequence[float] | None = None) -> float:
@@ -145,5 +163,5 @@ def deck_readiness(
 
 __all__ = [
     "DEFAULT_DECAY", "DEFAULT_PARAMETERS", "STABILITY_MIN", "Readiness", "below_after", "decay_of", "deck_readiness", "readiness",
-    "recall_at", "recall_ms", "stability_after_good",
+    "recall_at", "recall_ms", "recalls_ms", "stability_after_good",
 ]

@@ -1,5 +1,7 @@
-"""The review header's countdown: the nearest upcoming interview (or the session's own), the
-calendar days until it and how ready its cards are, kept up to date answer by answer.
+"""The stored interviews as a review session sees them: loaded with their deck globs resolved,
+the `--interview` filter, and the header's countdown (the nearest upcoming interview, or the
+session's own, the calendar days until it and how ready its cards are, kept up to date answer
+by answer).
 
 Apart from review/interviews.py (adding, listing and forecasting interviews), so that a session
 imports only this."""
@@ -8,12 +10,48 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from interview_srs.base.problems import InputError
 from interview_srs.review import planner
-from interview_srs.schedule.readiness import recall_at, recall_ms
+from interview_srs.schedule.readiness import recall_at, recalls_ms
 from interview_srs.schedule.scheduler import local_time, to_ms
+from interview_srs.store import interviews as rows
 from interview_srs.store import lookups
 from interview_srs.store.connection import Store
+from interview_srs.store.home import decks_matching, plain_word
 from interview_srs.store.queries import recall_rows
+from interview_srs.store.rows import CardFilter
+from interview_srs.terminal.render import clean
+
+
+class InterviewError(InputError):
+    """Bad input for an interview (a date, a time, a name, decks that match nothing)."""
+
+
+def load_interviews(store: Store) -> tuple[planner.Interview, ...]:
+    """Every stored interview with its deck globs resolved against the decks present now."""
+    stored = rows.all_rows(store)
+    decks = lookups.decks(store) if stored else []
+    # companies are read (every present card) only for a plain word: a stored glob needs none
+    words = any(plain_word(pattern) for row in stored for pattern in row.decks)
+    companies = dict(rows.deck_companies(store)) if words else {}
+    return tuple(
+        planner.Interview(
+            row.name, row.at,
+            frozenset(d for pattern in row.decks for d in decks_matching(decks, pattern, companies)),
+        )
+        for row in stored
+    )
+
+
+def interview_filter(interviews: tuple[planner.Interview, ...], name: str, tag: str | None,
+                     now: datetime) -> CardFilter:
+    """The cards of the upcoming interview `name` (`srs review --interview`)."""
+    ahead = planner.upcoming(interviews, now)
+    found = next((i for i in ahead if i.name == name), None)
+    if found is None:
+        known = ", ".join(clean(i.name) for i in ahead) or "none"
+        raise InterviewError(f"no upcoming interview named '{clean(name)}' (upcoming: {known})")
+    return CardFilter(decks=tuple(sorted(found.decks)), tag=tag)
 
 
 class Countdown:
@@ -35,11 +73,8 @@ class Countdown:
         self.interview = ahead[0] if ahead else None
         self.recalls = {}
         if self.interview is not None:
-            at_ms, params = to_ms(self.interview.at), {}
-            for card_id, deck, stability, last_ms in recall_rows(self.store, tuple(sorted(self.interview.decks))):
-                if deck not in params:
-                    params[deck] = self.params_of(deck)
-                self.recalls[card_id] = 0.0 if stability is None else recall_ms(stability, last_ms, at_ms, params[deck])
+            rows = recall_rows(self.store, tuple(sorted(self.interview.decks)))
+            self.recalls = recalls_ms(rows, to_ms(self.interview.at), self.params_of)
         self.total = sum(self.recalls.values())
 
     def refresh(self, card_id: str) -> None:
@@ -63,4 +98,4 @@ class Countdown:
         return self.interview.name, days, self.total / len(self.recalls) if self.recalls else 0.0
 
 
-__all__ = ["Countdown"]
+__all__ = ["Countdown", "InterviewError", "interview_filter", "load_interviews"]
