@@ -31,10 +31,9 @@ def round_part(card_id: str) -> str | None:
 def interview_company(store: Store, decks: Iterable[str]) -> str:
     """The company of an interview: the one company its decks name ("" when they name none or
     several, and each card then names its own deck's company)."""
-    from interview_srs.store.interviews import deck_companies
+    from interview_srs.store.interviews import companies_of
 
-    chosen = set(decks)
-    companies = {company for deck, company in deck_companies(store) if deck in chosen and company}
+    companies = companies_of(store, decks)
     return companies.pop() if len(companies) == 1 else ""
 
 

@@ -73,8 +73,9 @@ class Countdown:
         self.interview = ahead[0] if ahead else None
         self.recalls = {}
         if self.interview is not None:
-            rows = recall_rows(self.store, tuple(sorted(self.interview.decks)))
-            self.recalls = recalls_ms(rows, to_ms(self.interview.at), self.params_of)
+            at_ms = to_ms(self.interview.at)
+            for deck in sorted(self.interview.decks):
+                self.recalls.update(recalls_ms(recall_rows(self.store, deck), at_ms, self.params_of(deck)))
         self.total = sum(self.recalls.values())
 
     def refresh(self, card_id: str) -> None:

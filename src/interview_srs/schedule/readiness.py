@@ -19,7 +19,7 @@ Pure: no clock, no store, no fsrs import (its parameters are passed in).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -60,21 +60,17 @@ def recall_ms(stability: float, last_review_ms: int, at_ms: int, params: Sequenc
 
 
 def recalls_ms(
-    rows: Iterable[tuple[str, str, float | None, int | None]], at_ms: int,
-    params_of: Callable[[str], Sequence[float] | None] = lambda deck: None,
+    rows: Iterable[tuple[str, float | None, int | None]], at_ms: int, params: Sequence[float] | None = None,
 ) -> dict[str, float]:
-    """`recall_ms` of many cards: (id, deck, stability, last review ms) rows, the stability None
-    for a new card (recall 0) → recall per id. The curve of each deck is worked out once: this
-    runs over every card of an interview when a session starts."""
-    curves: dict[str, tuple[float, float]] = {}
-    result = {}
-    for card_id, deck, stability, last_ms in rows:
-        curve = curves.get(deck)
-        if curve is None:
-            decay = decay_of(params_of(deck))
-            curve = curves[deck] = ((0.9 ** (1 / -decay) - 1) / DAY_MS, -decay)
-        result[card_id] = 0.0 if stability is None else (1 + curve[0] * max(0, at_ms - last_ms) / stability) ** curve[1]
-    return result
+    """`recall_ms` of many cards sharing parameters: (id, stability, last review ms) rows, the
+    stability None for a new card (recall 0) → recall per id. The curve is worked out once:
+    this runs over every card of an interview when a session starts."""
+    decay = decay_of(params)
+    per_ms, exponent = (0.9 ** (1 / -decay) - 1) / DAY_MS, -decay
+    return {
+        card_id: 0.0 if stability is None else (1 + per_ms * max(0, at_ms - last_ms) / stability) ** exponent
+        for card_id, stability, last_ms in rows
+    }
 
 
 def below_after(target: float, params: Sequence[float] | None = None) -> float:

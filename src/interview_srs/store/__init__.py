@@ -121,6 +121,10 @@ common reads need no table rows: `cards_present_deck` (present, deck, id) gives 
 `review_log_lapses` (card_id, state_before, rating) WHERE state_before = 2 AND rating = 1, a
 partial index of the forgotten answers, counts lapses and finds the leeches without walking the whole log; and
 `review_log_card_time` (card_id, reviewed_ms, state_before, rating) counts each card's answers
-of the last 30 days for `srs stats`. A migration that rebuilds review_log or cards must create
-them again.
+of the last 30 days for `srs stats`. Migration 6 widens the first into `cards_deck` (present,
+deck, suspended, buried_until_ms, state, due_ms, stability, last_review_ms, company, id): an
+interview's review session filters every card of its decks (which it may leave out, the
+predicted recall of each for the header, the company the decks name) from the index alone, and
+reads table rows only for the cards it keeps. A migration that rebuilds review_log or cards must
+create them again.
 """

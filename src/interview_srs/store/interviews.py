@@ -7,6 +7,7 @@ values; which cards an interview covers is decided later, from its deck globs (i
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -65,4 +66,15 @@ def deck_companies(store: Store) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-__all__ = ["InterviewRow", "add", "all_rows", "any_stored", "deck_companies", "remove"]
+def companies_of(store: Store, decks: Iterable[str]) -> set[str]:
+    """The companies the present cards of `decks` name (the empty name left out)."""
+    chosen = sorted(decks)
+    return {
+        row[0] for row in store.conn.execute(
+            f"SELECT DISTINCT company FROM cards WHERE present = 1 AND deck IN ({', '.join('?' * len(chosen))})",
+            chosen,
+        ) if row[0]
+    }
+
+
+__all__ = ["InterviewRow", "add", "all_rows", "any_stored", "companies_of", "deck_companies", "remove"]

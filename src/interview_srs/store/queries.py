@@ -252,14 +252,14 @@ def states_at(store: Store, filt: CardFilter, at: datetime) -> list[PlanCard]:
     ]
 
 
-def recall_rows(store: Store, decks: tuple[str, ...]) -> list[tuple[str, str, float | None, int | None]]:
-    """(id, deck, stability, last review ms) of the present, unsuspended cards of `decks` (buried
-    ones too), the stability None for new cards: what predicted recall needs, without building
-    whole states (the review header sums it over every card of an interview)."""
+def recall_rows(store: Store, deck: str) -> list[tuple[str, float | None, int | None]]:
+    """(id, stability, last review ms) of the present, unsuspended cards of `deck` (buried ones
+    too), the stability None for new cards: what predicted recall needs, and no more (the review
+    header sums it over every card of an interview, deck by deck, from the index cards_deck)."""
     return store.conn.execute(
-        f"SELECT id, deck, CASE WHEN state = 0 THEN NULL ELSE stability END, last_review_ms FROM cards "
-        f"WHERE present = 1 AND suspended = 0 AND deck IN ({', '.join('?' * len(decks))})",
-        decks,
+        "SELECT id, CASE WHEN state = 0 THEN NULL ELSE stability END, last_review_ms FROM cards "
+        "WHERE present = 1 AND suspended = 0 AND deck = ?",
+        (deck,),
     ).fetchall()
 
 

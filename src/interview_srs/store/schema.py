@@ -161,4 +161,14 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX review_log_card_time ON review_log (card_id, reviewed_ms, state_before, rating);
         """,
     ),
+    (
+        6,
+        "index: a deck's cards with what plans, the review header and company lookups filter and read",
+        """
+        DROP INDEX cards_present_deck;
+        CREATE INDEX cards_deck ON cards (
+            present, deck, suspended, buried_until_ms, state, due_ms, stability, last_review_ms, company, id
+        );
+        """,
+    ),
 )
