@@ -5,7 +5,9 @@ The store is bench_review.py's (10,000 cards in 20 files, 200,000 answers over t
 about a tenth of the cards due). Each round runs, interleaved:
 
 * the floor: `python -c pass`, and a ten-line script that opens the same store with sqlite3 and
-  prints the first due card (what no review tool can beat);
+  prints the first due card (what no review tool can beat); and the stack, `python -c "import
+  click, sqlite3, pathlib, dataclasses, json"`: what the project's fixed choices cost before any
+  of its own code runs;
 * `srs review` until the first card's keys line is on screen (also with an interview on every
   deck, in a copy of the store), `srs stats`, `srs stats --json` and `srs --help`, for this checkout and for each `--compare SRC` folder (another checkout's
   src/, each with its own copy of the store, built by the last checkout named and migrated by
@@ -47,6 +49,10 @@ sys.path.insert(0, str(SRC))
 import bench_review  # noqa: E402  (same folder: the store's cards and answers, its clock)
 
 READY = bench_review.READY.encode()
+# What the fixed stack costs before a line of interview-srs runs: click (the CLI), sqlite3, and
+# what every module of ours uses (pathlib, frozen dataclasses, json).
+STACK = "import click, sqlite3, pathlib, dataclasses, json"
+STACK_LABEL = "the stack alone (imports)"
 PHASES = ("interpreter", "imports", "store", "SQL", "planning", "rendering", "other")
 FLOOR = '''import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1])
@@ -151,7 +157,7 @@ def measure_bank(runs: int, compare: list[Path], keep: Path | None) -> None:
                             "14:00", "--deck", "面试::*", "--cards", str(cards)], env=interview_envs[name],
                            stdout=subprocess.DEVNULL, check=True)
     py = sys.executable
-    results: dict[str, list[float]] = {"python -c pass": [], "floor script": []}
+    results: dict[str, list[float]] = {"python -c pass": [], "floor script": [], STACK_LABEL: []}
     breakdown: dict[str, dict[str, list[float]]] = {name: {p: [] for p in PHASES} for name in trees}
     for name, env in envs.items():  # warm-up: migrations, bytecode caches
         first_card([py, "-m", "interview_srs", "review", "--cards", str(cards)], env)
@@ -161,6 +167,7 @@ def measure_bank(runs: int, compare: list[Path], keep: Path | None) -> None:
     for _ in range(runs):
         results["python -c pass"].append(finished([py, "-c", "pass"], base_env))
         results["floor script"].append(finished([py, str(floor_script), str(store), str(due_before)], base_env))
+        results[STACK_LABEL].append(finished([py, "-c", STACK], base_env))
         for name, env in envs.items():
             srs = [py, "-m", "interview_srs"]
             timings = {
@@ -183,6 +190,10 @@ def measure_bank(runs: int, compare: list[Path], keep: Path | None) -> None:
           ", ".join(f"{n} = {s}" for n, s in trees.items()))
     for figure, values in results.items():
         print(f"{figure:34} {ms(values):8.1f} {ms(values) / floor:8.2f}")
+    for name in trees:
+        alone = ms(results[f"srs review → first card [{name}]"])
+        print(f"first card with an interview on every deck ÷ without [{name}]: "
+              f"{ms(results[f'  with an interview on every deck [{name}]']) / alone:.2f}")
     print("\nfirst card, by phase (median of each phase, ms):")
     print(f"{'phase':12}" + "".join(f"{name:>12}" for name in trees))
     for phase in PHASES:

@@ -469,3 +469,80 @@ def test_the_list_fits_the_terminal_width_and_names_the_weakest_cards_by_questio
     assert "srs review --interview 快手" in result.output  # the advice, wrapped, stays
     if columns == 80:  # without COLUMNS, on no terminal: 80 columns
         assert invoke(cards_dir, home, "interview", "list", lang=lang).output == result.output
+
+
+# -- the review header's countdown -------------------------------------------------------------------
+
+
+def _countdown_store(tmp_path: Path, cards_dir: Path):
+    """A store with 20 快手 cards answered at different times and ratings, one suspended, one buried."""
+    from store_helpers import T0, answer, sync
+
+    ks_cards(cards_dir, 20)
+    store = Store.open(tmp_path / "countdown.sqlite3")
+    sync(store, cards_dir)
+    for i in range(16):
+        answer(store, f"ks-{i:03d}", 1 + i % 4, T0 + timedelta(days=i % 5, hours=i))
+        if i % 3 == 0:
+            answer(store, f"ks-{i:03d}", 3, T0 + timedelta(days=6 + i % 4))
+    answers.suspend(store, "ks-001")
+    answers.bury(store, "ks-002", T0 + timedelta(days=40))
+    return store, T0 + timedelta(days=12)
+
+
+def _header(store: Store, now: datetime, decay: float | None = None):
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    from interview_srs.review.planner import Interview
+    from interview_srs.review.upcoming import Countdown
+
+    params = None
+    if decay is not None:
+        params = list(DEFAULT_PARAMETERS)
+        params[20] = decay
+    interview = Interview("快手", now + timedelta(days=4), frozenset({"面试::快手::营销服务", "面试::蚂蚁集团::用户运营"}))
+    return Countdown(store, (interview,), timezone.utc, lambda deck: params)
+
+
+@pytest.mark.parametrize("decay", [None, 0.5])
+def test_the_countdown_s_readiness_is_the_mean_of_every_card_s_recall_with_or_without_sqlite_math(
+        tmp_path, cards_dir, monkeypatch, decay):
+    """SQLite sums the recalls when it has pow(); without it Python does: the same figure, the
+    mean over every present, unsuspended card of the decks (buried ones too, new ones at 0)."""
+    from interview_srs.review import upcoming
+    from interview_srs.schedule.readiness import recall_at
+
+    store, now = _countdown_store(tmp_path, cards_dir)
+    try:
+        header = _header(store, now, decay)
+        name, days, mean = header.at(now)
+        at = header.interview.at
+        cards = [lookups.card(store, row[0]) for row in store.conn.execute("SELECT id FROM cards")]
+        counted = [c for c in cards if c.present and not c.suspended and c.deck in header.interview.decks]
+        expected = sum(recall_at(c.schedule, at, header.params_of(c.deck)) for c in counted) / len(counted)
+        assert (name, days) == ("快手", 4) and len(counted) == 20 + 2 - 1
+        assert mean == pytest.approx(expected, rel=1e-12)
+        monkeypatch.setattr(upcoming, "recall_total", lambda *args: None)
+        assert _header(store, now, decay).at(now)[2] == pytest.approx(expected, rel=1e-12)
+    finally:
+        store.close()
+
+
+def test_the_countdown_after_answers_suspends_and_undos_is_what_a_fresh_read_gives(tmp_path, cards_dir):
+    from store_helpers import answer
+
+    store, now = _countdown_store(tmp_path, cards_dir)
+    try:
+        header = _header(store, now)
+        header.at(now)
+        for step, card_id in enumerate(["ks-003", "ks-017", "ks-003", "ant-mob1-3"]):
+            answer(store, card_id, 1 + step % 4, now + timedelta(minutes=step))
+            header.refresh(card_id)
+            assert header.at(now)[2] == pytest.approx(_header(store, now).at(now)[2], rel=1e-12)
+        answers.suspend(store, "ks-004")
+        header.refresh("ks-004")
+        answers.suspend(store, "ks-001", False)
+        header.refresh("ks-001")
+        assert header.at(now)[2] == pytest.approx(_header(store, now).at(now)[2], rel=1e-12)
+    finally:
+        store.close()

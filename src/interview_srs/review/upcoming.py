@@ -18,7 +18,7 @@ from interview_srs.store import interviews as rows
 from interview_srs.store import lookups
 from interview_srs.store.connection import Store
 from interview_srs.store.home import decks_matching, plain_word
-from interview_srs.store.queries import recall_rows
+from interview_srs.store.queries import recall_rows, recall_total
 from interview_srs.store.rows import CardFilter
 from interview_srs.terminal.render import clean
 
@@ -56,37 +56,53 @@ def interview_filter(interviews: tuple[planner.Interview, ...], name: str, tag: 
 
 class Countdown:
     """The review header: the nearest upcoming interview (or the one the session is for), the
-    calendar days until it and its readiness, kept for the whole session. Its cards' predicted
-    recalls are read once, as plain numbers (no CardState for each), and then updated card by
-    card (`refresh` after each answer, suspend or undo): reloading every card of the interview
-    for each card shown made a large bank wait after every answer."""
+    calendar days until it and its readiness, kept for the whole session. The readiness is
+    summed by SQLite when the session starts (store/queries.recall_total); at the first change
+    (`refresh` after an answer, suspend or undo) each card's recall is read, once, as plain
+    numbers, and from then on the sum is updated card by card: reloading every card of the
+    interview for each card shown made a large bank wait after every answer."""
 
     def __init__(self, store: Store, interviews: tuple[planner.Interview, ...], zone: tzinfo | None,
                  params_of=lambda deck: None, only: str | None = None):
         self.store, self.interviews, self.zone, self.params_of, self.only = store, interviews, zone, params_of, only
         self.interview: planner.Interview | None = None
-        self.recalls: dict[str, float] = {}
-        self.total = 0.0
+        self.recalls: dict[str, float] | None = {}  # per card; None while only SQLite's sum is known
+        self.total, self.count = 0.0, 0
 
     def _load(self, now: datetime) -> None:
         ahead = [i for i in planner.upcoming(self.interviews, now) if self.only in (None, i.name)]
         self.interview = ahead[0] if ahead else None
+        self.recalls, self.total, self.count = {}, 0.0, 0
+        if self.interview is None:
+            return
+        at_ms = to_ms(self.interview.at)
+        sums = [recall_total(self.store, deck, at_ms, self.params_of(deck)) for deck in sorted(self.interview.decks)]
+        if None in sums:  # an SQLite without math functions: Python sums the rows
+            self._read_each()
+        else:
+            self.recalls = None
+            self.count, self.total = sum(count for count, _total in sums), sum(total for _count, total in sums)
+
+    def _read_each(self) -> None:
+        at_ms = to_ms(self.interview.at)
         self.recalls = {}
-        if self.interview is not None:
-            at_ms = to_ms(self.interview.at)
-            for deck in sorted(self.interview.decks):
-                self.recalls.update(recalls_ms(recall_rows(self.store, deck), at_ms, self.params_of(deck)))
-        self.total = sum(self.recalls.values())
+        for deck in sorted(self.interview.decks):
+            self.recalls.update(recalls_ms(recall_rows(self.store, deck), at_ms, self.params_of(deck)))
+        self.total, self.count = sum(self.recalls.values()), len(self.recalls)
 
     def refresh(self, card_id: str) -> None:
         """Read one card again (answered, buried, suspended or any of these undone)."""
         if self.interview is None:
+            return
+        if self.recalls is None:  # the first change: every card as the store has it now, this one included
+            self._read_each()
             return
         card = lookups.card(self.store, card_id)
         self.total -= self.recalls.pop(card_id, 0.0)
         if card.present and not card.suspended and card.deck in self.interview.decks:
             self.recalls[card_id] = recall_at(card.schedule, self.interview.at, self.params_of(card.deck))
             self.total += self.recalls[card_id]
+        self.count = len(self.recalls)
 
     def at(self, now: datetime) -> tuple[str, int, float] | None:
         """(name, calendar days until it in the user's zone, mean predicted recall at it), or None
@@ -96,7 +112,7 @@ class Countdown:
         if self.interview is None:
             return None
         days = (local_time(self.interview.at, self.zone).date() - local_time(now, self.zone).date()).days
-        return self.interview.name, days, self.total / len(self.recalls) if self.recalls else 0.0
+        return self.interview.name, days, self.total / self.count if self.count else 0.0
 
 
 __all__ = ["Countdown", "InterviewError", "interview_filter", "load_interviews"]

@@ -59,14 +59,20 @@ def recall_ms(stability: float, last_review_ms: int, at_ms: int, params: Sequenc
     return (1 + factor * elapsed / stability) ** -decay
 
 
+def curve_ms(params: Sequence[float] | None = None) -> tuple[float, float]:
+    """The forgetting curve as `(1 + per_ms · elapsed_ms / stability) ** exponent`: (per_ms,
+    exponent), for loops over many cards and for SQLite to sum it (store/queries.recall_total)."""
+    decay = decay_of(params)
+    return (0.9 ** (1 / -decay) - 1) / DAY_MS, -decay
+
+
 def recalls_ms(
     rows: Iterable[tuple[str, float | None, int | None]], at_ms: int, params: Sequence[float] | None = None,
 ) -> dict[str, float]:
     """`recall_ms` of many cards sharing parameters: (id, stability, last review ms) rows, the
     stability None for a new card (recall 0) → recall per id. The curve is worked out once:
     this runs over every card of an interview when a session starts."""
-    decay = decay_of(params)
-    per_ms, exponent = (0.9 ** (1 / -decay) - 1) / DAY_MS, -decay
+    per_ms, exponent = curve_ms(params)
     return {
         card_id: 0.0 if stability is None else (1 + per_ms * max(0, at_ms - last_ms) / stability) ** exponent
         for card_id, stability, last_ms in rows
@@ -158,6 +164,6 @@ def deck_readiness(
 
 
 __all__ = [
-    "DEFAULT_DECAY", "DEFAULT_PARAMETERS", "STABILITY_MIN", "Readiness", "below_after", "decay_of", "deck_readiness", "readiness",
+    "DEFAULT_DECAY", "DEFAULT_PARAMETERS", "STABILITY_MIN", "Readiness", "below_after", "curve_ms", "decay_of", "deck_readiness", "readiness",
     "recall_at", "recall_ms", "recalls_ms", "stability_after_good",
 ]
