@@ -217,8 +217,10 @@ def large_bank(runs: int) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_review import NOW as BANK_NOW, fill_store, time_to_first_card, write_cards
 
+    from interview_srs.bank.sources import CardSources
     from interview_srs.commands.interviews import add_command
     from interview_srs.store.connection import Store
+    from interview_srs.store.home import sync_cards
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -226,7 +228,7 @@ def large_bank(runs: int) -> None:
         home.mkdir()
         write_cards(cards)
         with Store.open(home / "store.sqlite3") as store:
-            store.sync(cards, BANK_NOW)
+            sync_cards(store, CardSources((cards,), "given"), BANK_NOW)
             fill_store(store)
         shutil.copytree(home, folder / "home-interview")
         envs = {
