@@ -59,6 +59,9 @@ INTRODUCE_BY_DAYS = 2  # every card of an interview is introduced by two days be
 
 @dataclass(frozen=True)
 class Interview:
+    """An upcoming or past interview as the planner weighs it: its decks already resolved from
+    the stored globs, so a plan never matches patterns."""
+
     name: str
     at: datetime
     decks: frozenset[str]  # the deck names it covers (its globs resolved)

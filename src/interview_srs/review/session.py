@@ -53,6 +53,8 @@ UNDONE = "undone"  # the reason shown for a card whose answer was taken back
 
 @dataclass(frozen=True)
 class Limits:
+    """What bounds a session: new-card limits (command line over config), cards, --ahead, --interview."""
+
     new_per_day: int = 20
     cards: int | None = None  # at most this many different cards in the session
     deck_new: Callable[[str], int] | None = None  # a deck's own new-card limit (config), if any

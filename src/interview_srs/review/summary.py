@@ -31,6 +31,9 @@ class Left:
 
 @dataclass(frozen=True)
 class Summary:
+    """What a review session came to: its answers, what could not be saved, and what is left
+    today and tomorrow, for commands/review.py to word."""
+
     answers: tuple[Answer, ...] = ()
     unsaved: tuple[str, ...] = ()  # cards whose rating could not be stored (busy store)
     seconds: float = 0.0

@@ -23,6 +23,9 @@ from interview_srs.store.rows import CardFilter
 
 @dataclass(frozen=True)
 class Home:
+    """An opened store with what every command reads beside it: the config, its path, where the
+    cards come from and the study day (its rollover and time zone)."""
+
     store: Store
     config: Config
     config_path: Path

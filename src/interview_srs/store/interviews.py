@@ -18,6 +18,8 @@ from interview_srs.store.health import StoreError
 
 @dataclass(frozen=True)
 class InterviewRow:
+    """An interview as stored: its deck globs unresolved, so a deck added later joins it."""
+
     name: str
     at: datetime  # UTC
     decks: tuple[str, ...]  # deck globs

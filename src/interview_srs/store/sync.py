@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # the card values are needed only when a file changed, not at
 
 @dataclass(frozen=True)
 class SyncReport:
+    """What a sync did, card by card: callers print it (`srs check`) or ignore it (review)."""
+
     files_read: int = 0
     files_parsed: int = 0
     added: tuple[str, ...] = ()
