@@ -48,7 +48,8 @@ sys.path.insert(0, str(SRC))
 
 import bench_review  # noqa: E402  (same folder: the store's cards and answers, its clock)
 
-READY = bench_review.READY.encode()
+# the first card's keys line: now, and in versions from before interview mode
+READY = (bench_review.READY.encode(), b"Space/Enter show answer")
 # What the fixed stack costs before a line of interview-srs runs: click (the CLI), sqlite3, and
 # what every module of ours uses (pathlib, frozen dataclasses, json).
 STACK = "import click, sqlite3, pathlib, dataclasses, json"
@@ -70,24 +71,31 @@ print(row[0])
 BUILD = """import sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from interview_srs.bank.sources import CardSources
-from interview_srs.store.connection import Store
-from interview_srs.store.home import sync_cards
+try:
+    from interview_srs.bank.sources import CardSources
+    from interview_srs.store.connection import Store
+    from interview_srs.store.home import sync_cards
+    sync = lambda store, cards, at: sync_cards(store, CardSources((cards,), "given"), at)
+except ImportError:  # a checkout from before the packages by concern
+    from interview_srs.store import Store
+    sync = lambda store, cards, at: store.sync(cards, at)
 sys.path.insert(0, sys.argv[2])
 import bench_review
 folder = Path(sys.argv[3])
 bench_review.write_cards(folder / "cards")
 (folder / "home").mkdir()
 with Store.open(folder / "home" / "store.sqlite3") as store:
-    sync_cards(store, CardSources((folder / "cards",), "given"), bench_review.NOW)
+    sync(store, folder / "cards", bench_review.NOW)
     bench_review.fill_store(store)
 """
 
 
 def build_store(folder: Path, src: Path) -> None:
-    """bench_review's store, built by the checkout whose src/ is `src` (imported before
-    bench_review, which then uses it): an older version cannot open a newer one's store."""
-    subprocess.run([sys.executable, "-c", BUILD, str(src), str(HERE), str(folder)], check=True)
+    """bench_review's store, built by the checkout whose src/ is `src` with that checkout's own
+    benchmarks/bench_review.py (the same cards and answers): an older version cannot open a
+    newer one's store."""
+    own = src.parent / "benchmarks"
+    subprocess.run([sys.executable, "-c", BUILD, str(src), str(own if own.is_dir() else HERE), str(folder)], check=True)
 
 
 def first_card(command: list[str], env: dict, cwd: Path | None = None) -> float:
@@ -96,7 +104,7 @@ def first_card(command: list[str], env: dict, cwd: Path | None = None) -> float:
     proc = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     seen = b""
-    while READY not in seen:
+    while not any(marker in seen for marker in READY):
         chunk = proc.stdout.read1(65536)
         if not chunk:
             raise SystemExit(f"{command} ended before showing a card: " + proc.stderr.read().decode())
@@ -153,15 +161,20 @@ def measure_bank(runs: int, compare: list[Path], keep: Path | None) -> None:
         interview_envs[name] = {**env, "SRS_HOME": str(home)}
         if not home.exists():
             shutil.copytree(env["SRS_HOME"], home)
-            subprocess.run([sys.executable, "-m", "interview_srs", "interview", "add", "全部", day, "--time",
-                            "14:00", "--deck", "面试::*", "--cards", str(cards)], env=interview_envs[name],
-                           stdout=subprocess.DEVNULL, check=True)
+            added = subprocess.run([sys.executable, "-m", "interview_srs", "interview", "add", "全部", day, "--time",
+                                    "14:00", "--deck", "面试::*", "--cards", str(cards)], env=interview_envs[name],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if added.returncode != 0:  # a version from before interview mode
+                shutil.rmtree(home)
+        if not home.exists():
+            interview_envs[name] = None
     py = sys.executable
     results: dict[str, list[float]] = {"python -c pass": [], "floor script": [], STACK_LABEL: []}
     breakdown: dict[str, dict[str, list[float]]] = {name: {p: [] for p in PHASES} for name in trees}
     for name, env in envs.items():  # warm-up: migrations, bytecode caches
         first_card([py, "-m", "interview_srs", "review", "--cards", str(cards)], env)
-        first_card([py, "-m", "interview_srs", "review", "--cards", str(cards)], interview_envs[name])
+        if interview_envs[name]:
+            first_card([py, "-m", "interview_srs", "review", "--cards", str(cards)], interview_envs[name])
         finished([py, "-m", "interview_srs", "stats", "--cards", str(cards)], env)
     print(f"load average before: {load()}; cpus {os.cpu_count()}; python {sys.version.split()[0]}; {runs} rounds")
     for _ in range(runs):
@@ -173,13 +186,16 @@ def measure_bank(runs: int, compare: list[Path], keep: Path | None) -> None:
             timings = {
                 "srs review → first card": first_card(srs + ["review", "--cards", str(cards)], env),
                 "  with an interview on every deck": first_card(srs + ["review", "--cards", str(cards)],
-                                                                interview_envs[name]),
+                                                                interview_envs[name]) if interview_envs[name] else None,
                 "srs stats": finished(srs + ["stats", "--cards", str(cards)], env),
                 "srs stats --json": finished(srs + ["stats", "--json", "--cards", str(cards)], env),
                 "srs --help": finished(srs + ["--help"], env),
             }
             for figure, value in timings.items():
-                results.setdefault(f"{figure} [{name}]", []).append(value)
+                if value is not None:
+                    results.setdefault(f"{figure} [{name}]", []).append(value)
+            if not (trees[name] / "interview_srs" / "terminal" / "screen.py").exists():
+                continue  # startup_phases.py times the modules of the packages by concern
             split = phases([py, str(HERE / "startup_phases.py"), "review", "--cards", str(cards)], env,
                            folder / f"phases-{name}.json")
             for phase, value in split.items():
@@ -190,16 +206,17 @@ def measure_bank(runs: int, compare: list[Path], keep: Path | None) -> None:
           ", ".join(f"{n} = {s}" for n, s in trees.items()))
     for figure, values in results.items():
         print(f"{figure:34} {ms(values):8.1f} {ms(values) / floor:8.2f}")
-    for name in trees:
+    for name in (name for name in trees if interview_envs[name]):
         alone = ms(results[f"srs review → first card [{name}]"])
         print(f"first card with an interview on every deck ÷ without [{name}]: "
               f"{ms(results[f'  with an interview on every deck [{name}]']) / alone:.2f}")
+    split = [name for name in trees if breakdown[name]["imports"]]
     print("\nfirst card, by phase (median of each phase, ms):")
-    print(f"{'phase':12}" + "".join(f"{name:>12}" for name in trees))
+    print(f"{'phase':12}" + "".join(f"{name:>12}" for name in split))
     for phase in PHASES:
-        print(f"{phase:12}" + "".join(f"{ms(breakdown[name][phase]):12.1f}" for name in trees))
+        print(f"{phase:12}" + "".join(f"{ms(breakdown[name][phase]):12.1f}" for name in split))
     print(f"{'(sum)':12}" + "".join(
-        f"{sum(ms(breakdown[name][p]) for p in PHASES):12.1f}" for name in trees))
+        f"{sum(ms(breakdown[name][p]) for p in PHASES):12.1f}" for name in split))
     if keep is None:
         shutil.rmtree(folder)
 
