@@ -37,7 +37,7 @@ Guarantees
   SQLite errors or undecodable values become `StoreDamaged` (one line: the file and what to do);
   a write lock held elsewhere beyond the busy timeout becomes `StoreBusy` (see health.py).
 
-Tables (schema version 5)
+Tables (schema version 6)
 -------------------------
 Times are INTEGER milliseconds since the Unix epoch, UTC. States: 0 new (never answered),
 1 learning, 2 review, 3 relearning (fsrs's numbering, plus 0).
