@@ -218,26 +218,55 @@ class Schedulers:
         self, card_id: str, deck: str, before: CardState, rating: int, at: datetime
     ) -> CardState:
         """The state after rating the card at `at` (fuzzed as the config says)."""
-        import fsrs
-
         scheduler = self.for_deck(deck)
-        after, _log = scheduler.review_card(to_fsrs(before, at), fsrs.Rating(rating), at)
-        result = from_fsrs(after)
-        if self.config.fuzz and result.state == REVIEW:
-            interval = fuzzed_interval(
-                result.due - at, scheduler.maximum_interval, _seed(card_id, before)
-            )
-            result = CardState(
-                result.state, result.step, result.stability, result.difficulty,
-                at + interval, result.last_review,
-            )
-        return result
+        last_ms = to_ms(before.last_review) if before.last_review else 0
+        return from_fsrs(_review(scheduler, self.config.fuzz, card_id, to_fsrs(before, at), last_ms, rating, at))
 
     def preview(
         self, card_id: str, deck: str, before: CardState, at: datetime
     ) -> dict[int, timedelta]:
         """For each rating 1–4, the interval that answer would give."""
         return {r: self.answer(card_id, deck, before, r, at).due - at for r in RATINGS}
+
+
+class Replay:
+    """One card answered again and again in time order, as when its history is replayed (a
+    first `srs sync-anki` replays hundreds of thousands of answers): its fsrs.Card is carried from
+    one answer to the next rather than converted to and from a CardState each time, and its state
+    is kept as `values`, the CardState fields with the times in milliseconds (what the store
+    writes). Every state is exactly the one `Schedulers.answer` gives."""
+
+    def __init__(self, schedulers: Schedulers, card_id: str, deck: str, state: CardState):
+        self._scheduler = schedulers.for_deck(deck)
+        self._fuzz = schedulers.config.fuzz
+        self._card_id = card_id
+        self._card = None if state.state == NEW else to_fsrs(state, _EPOCH)
+        self.values: tuple = (
+            state.state, state.step, state.stability, state.difficulty,
+            to_ms(state.due) if state.due is not None else None,
+            to_ms(state.last_review) if state.last_review is not None else None,
+        )
+
+    def answer(self, rating: int, at_ms: int) -> tuple:
+        """Rate the card at `at_ms`; returns (and keeps) the new `values`."""
+        at = from_ms(at_ms)
+        card = self._card if self._card is not None else to_fsrs(CardState(), at)
+        card = self._card = _review(self._scheduler, self._fuzz, self._card_id, card, self.values[5] or 0, rating, at)
+        self.values = (int(card.state), card.step, card.stability, card.difficulty, to_ms(card.due), at_ms)
+        return self.values
+
+
+def _review(
+    scheduler: fsrs.Scheduler, fuzz: bool, card_id: str, card: fsrs.Card, last_ms: int, rating: int, at: datetime
+) -> fsrs.Card:
+    """fsrs's answer, with our fuzz (when `fuzz`) on a review interval, seeded by the card and
+    the time of its previous review (`last_ms`, 0 for none)."""
+    import fsrs
+
+    after, _log = scheduler.review_card(card, fsrs.Rating(rating), at)
+    if fuzz and after.state == fsrs.State.Review:
+        after.due = at + fuzzed_interval(after.due - at, scheduler.maximum_interval, _seed(card_id, last_ms))
+    return after
 
 
 def fuzzed_interval(interval: timedelta, maximum: int, seed: bytes) -> timedelta:
@@ -259,11 +288,10 @@ def fuzzed_interval(interval: timedelta, maximum: int, seed: bytes) -> timedelta
     return timedelta(days=min(round(draw * (high - low + 1) + low), maximum))
 
 
-def _seed(card_id: str, before: CardState) -> bytes:
+def _seed(card_id: str, last_ms: int) -> bytes:
     import hashlib  # only fuzz needs it: not imported for a session's first card
 
-    last = to_ms(before.last_review) if before.last_review else 0
-    return hashlib.sha256(f"{card_id}\0{last}".encode()).digest()
+    return hashlib.sha256(f"{card_id}\0{last_ms}".encode()).digest()
 
 
 def format_interval(interval: timedelta) -> str:
@@ -304,6 +332,7 @@ __all__ = [
     "STATE_NAMES",
     "CardState",
     "ClockError",
+    "Replay",
     "Schedulers",
     "StudyDay",
     "format_interval",
