@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import fsrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ from interview_srs.bank.sources import CardSources
 from interview_srs.store.answers import record_answer
 from interview_srs.store.connection import Store
 from interview_srs.store.home import sync_cards
+from interview_srs.store import anki_history
 from interview_srs.store.anki_history import import_answers, replay
 from interview_srs.store.rows import card_state, state_values
 
@@ -159,13 +161,15 @@ def test_a_replay_gives_exactly_the_states_of_answering_one_by_one(config, card,
     assert [replaying.answer(rating, at_ms) for rating, at_ms in answers[start:]] == expected[start:]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(config=st.sampled_from(CONFIGS), histories=st.lists(history_strategy, min_size=3, max_size=3),
-       first_batch=st.lists(st.booleans(), min_size=180, max_size=180))
-def test_imported_histories_are_stored_exactly_as_answered_one_by_one(tmp_path_factory, cards_dir, config, histories,
-                                                                      first_batch):
+       first_batch=st.lists(st.booleans(), min_size=180, max_size=180), bulk=st.integers(0, 200))
+def test_imported_histories_are_stored_exactly_as_answered_one_by_one(tmp_path_factory, monkeypatch, cards_dir, config,
+                                                                      histories, first_batch, bulk):
     """Learning, relearning, lapses, per-deck settings, fuzz on and off; imported in two syncs,
-    the second both continuing cards and merging answers older than logged ones."""
+    the second both continuing cards and merging answers older than logged ones; with the
+    indexes rebuilt after a bulk insert or not."""
+    monkeypatch.setattr(anki_history, "BULK_ROWS", bulk)
     schedulers = Schedulers(config)
     by_time = {}  # one answer per time: a revlog id is unique across cards
     for (card_id, deck), history in zip(CARDS, histories):
@@ -192,3 +196,42 @@ def test_imported_histories_are_stored_exactly_as_answered_one_by_one(tmp_path_f
             replay(conn, card_id, schedulers)
     assert states(imported) == expected
     imported.close()
+
+
+def review_log_indexes(store: Store) -> list:
+    return store.conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE tbl_name = 'review_log' ORDER BY name"
+    ).fetchall()
+
+
+def test_a_bulk_import_rebuilds_the_same_indexes_in_its_transaction(tmp_path, cards_dir, monkeypatch):
+    monkeypatch.setattr(anki_history, "BULK_ROWS", 50)
+    schedulers = Schedulers(Config())
+    answers = [(to_ms(START) + minute * 60_000, CARDS[minute % 3][0], 1 + minute % 4, 1000) for minute in range(120)]
+    store = fresh_store(tmp_path, cards_dir, "bulk")
+    indexes = review_log_indexes(store)
+    assert len(indexes) >= 6  # the table, the UNIQUE constraint's index and five of our own
+
+    class Failing(Replay):
+        def answer(self, rating, at_ms):
+            if at_ms >= answers[100][0]:
+                raise RuntimeError("killed mid-import")
+            return super().answer(rating, at_ms)
+
+    monkeypatch.setattr(anki_history, "Replay", Failing)
+    with pytest.raises(RuntimeError):
+        import_answers(store, answers, schedulers)
+    assert store.conn.execute("SELECT count(*) FROM review_log").fetchone() == (0,)
+    assert review_log_indexes(store) == indexes
+    monkeypatch.setattr(anki_history, "Replay", Replay)
+
+    import_answers(store, answers, schedulers)
+    assert store.conn.execute("SELECT count(*) FROM review_log").fetchone() == (120,)
+    assert review_log_indexes(store) == indexes
+    assert store.integrity_check() == "ok"
+    plan = store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM review_log WHERE card_id = ? AND state_before = 2 AND rating = 1",
+        (CARDS[0][0],),
+    ).fetchall()
+    assert "review_log_lapses" in str(plan)
+    store.close()

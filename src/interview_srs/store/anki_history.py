@@ -21,18 +21,26 @@ the store's schedulers, starting from the after-state of the row before the firs
 (`state_before` … `last_review_before_ms`) and the after-state columns (`state_after` …
 `due_after_ms`), and the card's own state columns; rating, time, duration, source, session and
 ids are never changed. New rows are inserted with their computed states, one batch per card.
+
+A large import (a first sync brings in every answer ever given in Anki) into a log no larger than
+it drops the log's own indexes before inserting and creates them again, from the SQL they were
+created with, before the transaction ends: building an index from sorted rows is much faster than
+updating three indexes keyed by card at random places for every row. It is the same single
+transaction: a crash or an error leaves the log and its indexes as they were.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from interview_srs.schedule.scheduler import CardState, Replay, Schedulers, from_ms
 # (revlog id = answer time in ms, card id, rating 1–4, duration in ms)
 NewAnswer = tuple[int, str, int, int | None]
 MAX_BUMP_MS = 1_000
+BULK_ROWS = 10_000  # an import of this many rows or more, into a log no larger, rebuilds its indexes
 
 _INSERT = (
     "INSERT INTO review_log (card_id, rating, reviewed_ms, duration_ms, source, session, state_before, "
@@ -128,11 +136,29 @@ def _insert_after_history(conn: sqlite3.Connection, new: list[NewAnswer], schedu
             after = replaying.answer(rating, revlog_id)
             yield (card_id, rating, revlog_id, duration, *before, *after[:5], revlog_id)
 
-    conn.executemany(_INSERT, streamed_rows())
+    with _indexes_built_after(conn, len(new)):
+        conn.executemany(_INSERT, streamed_rows())
     conn.executemany(_UPDATE_CARD, [(*replaying.values, card_id) for card_id, replaying in replays.items()])
     for card_id in sorted(merged):
         _replay_with(conn, card_id, decks[card_id], merged[card_id], schedulers)
     return set(first_new)
+
+
+@contextmanager
+def _indexes_built_after(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
+    """Around inserting `rows` rows into review_log: when they are many and at least as many as
+    the log holds, its indexes (not the UNIQUE constraint's, which grows at its end) are dropped
+    first and created again after, within the caller's transaction."""
+    indexes = []
+    if rows >= BULK_ROWS and rows >= conn.execute("SELECT count(*) FROM review_log").fetchone()[0]:
+        indexes = conn.execute(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'review_log' AND sql IS NOT NULL"
+        ).fetchall()
+    for name, _sql in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        conn.execute(sql)
 
 
 def replay(conn: sqlite3.Connection, card_id: str, schedulers: Schedulers) -> None:
@@ -235,6 +261,7 @@ def record_claims(store, claims: dict[int, int], duplicates: Iterable[int], sche
 
 
 __all__ = [
+    "BULK_ROWS",
     "MAX_BUMP_MS",
     "ImportResult",
     "NewAnswer",
