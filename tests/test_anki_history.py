@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import random
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import fsrs
 import pytest
+from fsrs.scheduler import FUZZ_RANGES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -129,8 +131,31 @@ def answered_one_by_one(schedulers: Schedulers, card_id: str, deck: str, before:
     if schedulers.config.fuzz and result.state == REVIEW:
         last = to_ms(before.last_review) if before.last_review else 0
         seed = hashlib.sha256(f"{card_id}\0{last}".encode()).digest()
-        result = replace(result, due=at + fuzzed_interval(result.due - at, scheduler.maximum_interval, seed))
+        result = replace(result, due=at + fuzzed_one_by_one(result.due - at, scheduler.maximum_interval, seed))
     return result
+
+
+def fuzzed_one_by_one(interval: timedelta, maximum: int, seed: bytes) -> timedelta:
+    """The reference fuzz: fsrs's ranges worked out for every interval."""
+    days = interval.days
+    if days < 2.5:
+        return interval
+    delta = 1.0
+    for fuzz_range in FUZZ_RANGES:
+        delta += fuzz_range["factor"] * max(min(float(days), fuzz_range["end"]) - fuzz_range["start"], 0.0)
+    low = max(2, round(days - delta))
+    high = min(round(days + delta), maximum)
+    low = min(low, high)
+    draw = random.Random(seed).random()
+    return timedelta(days=min(round(draw * (high - low + 1) + low), maximum))
+
+
+def test_fuzz_is_the_reference_fuzz_for_every_interval():
+    for maximum, longest in ((3, 50), (20, 200), (36500, 36600)):
+        for days in range(0, longest):
+            interval = timedelta(days=days, minutes=days % 7)
+            seed = days.to_bytes(4, "big")
+            assert fuzzed_interval(interval, maximum, seed) == fuzzed_one_by_one(interval, maximum, seed)
 
 
 def timed(history: list[tuple[int, int]], start_ms: int) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -273,19 +274,25 @@ def fuzzed_interval(interval: timedelta, maximum: int, seed: bytes) -> timedelta
     """fsrs's fuzz (same ranges, same rounding), drawn from a generator seeded by `seed`."""
     import random
 
-    from fsrs.scheduler import FUZZ_RANGES
-
     days = interval.days
     if days < 2.5:
         return interval
+    low, high = _fuzz_range(days, maximum)
+    draw = random.Random(seed).random()
+    return timedelta(days=min(round(draw * (high - low + 1) + low), maximum))
+
+
+@functools.cache  # a replayed history fuzzes hundreds of thousands of intervals of a few thousand lengths
+def _fuzz_range(days: int, maximum: int) -> tuple[int, int]:
+    """The lowest and highest fuzzed interval for one of `days` days."""
+    from fsrs.scheduler import FUZZ_RANGES
+
     delta = 1.0
     for fuzz_range in FUZZ_RANGES:
         delta += fuzz_range["factor"] * max(min(float(days), fuzz_range["end"]) - fuzz_range["start"], 0.0)
     low = max(2, round(days - delta))
     high = min(round(days + delta), maximum)
-    low = min(low, high)
-    draw = random.Random(seed).random()
-    return timedelta(days=min(round(draw * (high - low + 1) + low), maximum))
+    return min(low, high), high
 
 
 def _seed(card_id: str, last_ms: int) -> bytes:
