@@ -9,6 +9,8 @@
   turned off inside fsrs: when fuzzing is on we apply the same fuzz ranges ourselves, seeded by
   the card and its last review, so the interval shown on a rating button before answering is
   exactly the one the answer gives (as in Anki).
+* `Replay` answers one card through its history in time order (store/anki_history.py replays
+  imported answers with it), carrying one fsrs.Card along; its states are those of `answer`.
 * `format_interval` writes intervals like Anki ("<10m", "1d", "3.2mo").
 """
 
