@@ -160,7 +160,7 @@ def sync_from_anki(path: Path, home, *, now, use_anki_params: bool = False) -> S
             {"parameters": list(clamp(params.parameters)), "desired_retention": params.desired_retention},
         )
         config = load_config(home.config_path)
-    result = import_answers(home.store, data.answers, Schedulers(config).answer)
+    result = import_answers(home.store, data.answers, Schedulers(config))
     return SyncResult(Path(path), data, result.added, result.known, len(result.cards), params, used)
 
 

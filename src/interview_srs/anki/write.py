@@ -94,7 +94,7 @@ def write_to_anki(path: Path, home) -> WriteResult:
             except sqlite3.DatabaseError as exc:
                 raise AnkiSyncError(f"{source}: damaged collection ({exc})") from None
         if plan.claims or plan.duplicates:
-            record_claims(home.store, plan.claims, plan.duplicates, Schedulers(home.config).answer)
+            record_claims(home.store, plan.claims, plan.duplicates, Schedulers(home.config))
         if not plan.pending:
             return WriteResult(0, plan.already, 0, None)
         backup = source.with_name(f"{source.name}.srs-backup-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}")

@@ -9,11 +9,14 @@
   turned off inside fsrs: when fuzzing is on we apply the same fuzz ranges ourselves, seeded by
   the card and its last review, so the interval shown on a rating button before answering is
   exactly the one the answer gives (as in Anki).
+* `Replay` answers one card through its history in time order (store/anki_history.py replays
+  imported answers with it), carrying one fsrs.Card along; its states are those of `answer`.
 * `format_interval` writes intervals like Anki ("<10m", "1d", "3.2mo").
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -218,20 +221,9 @@ class Schedulers:
         self, card_id: str, deck: str, before: CardState, rating: int, at: datetime
     ) -> CardState:
         """The state after rating the card at `at` (fuzzed as the config says)."""
-        import fsrs
-
         scheduler = self.for_deck(deck)
-        after, _log = scheduler.review_card(to_fsrs(before, at), fsrs.Rating(rating), at)
-        result = from_fsrs(after)
-        if self.config.fuzz and result.state == REVIEW:
-            interval = fuzzed_interval(
-                result.due - at, scheduler.maximum_interval, _seed(card_id, before)
-            )
-            result = CardState(
-                result.state, result.step, result.stability, result.difficulty,
-                at + interval, result.last_review,
-            )
-        return result
+        last_ms = to_ms(before.last_review) if before.last_review else 0
+        return from_fsrs(_review(scheduler, self.config.fuzz, card_id, to_fsrs(before, at), last_ms, rating, at))
 
     def preview(
         self, card_id: str, deck: str, before: CardState, at: datetime
@@ -240,30 +232,75 @@ class Schedulers:
         return {r: self.answer(card_id, deck, before, r, at).due - at for r in RATINGS}
 
 
+class Replay:
+    """One card answered again and again in time order, as when its history is replayed (a
+    first `srs sync-anki` replays hundreds of thousands of answers): its fsrs.Card is carried from
+    one answer to the next rather than converted to and from a CardState each time, and its state
+    is kept as `values`, the CardState fields with the times in milliseconds (what the store
+    writes). Every state is exactly the one `Schedulers.answer` gives."""
+
+    def __init__(self, schedulers: Schedulers, card_id: str, deck: str, state: CardState):
+        self._scheduler = schedulers.for_deck(deck)
+        self._fuzz = schedulers.config.fuzz
+        self._card_id = card_id
+        self._card = None if state.state == NEW else to_fsrs(state, _EPOCH)
+        self.values: tuple = (
+            state.state, state.step, state.stability, state.difficulty,
+            to_ms(state.due) if state.due is not None else None,
+            to_ms(state.last_review) if state.last_review is not None else None,
+        )
+
+    def answer(self, rating: int, at_ms: int) -> tuple:
+        """Rate the card at `at_ms`; returns (and keeps) the new `values`."""
+        at = from_ms(at_ms)
+        card = self._card if self._card is not None else to_fsrs(CardState(), at)
+        card = self._card = _review(self._scheduler, self._fuzz, self._card_id, card, self.values[5] or 0, rating, at)
+        self.values = (int(card.state), card.step, card.stability, card.difficulty, to_ms(card.due), at_ms)
+        return self.values
+
+
+def _review(
+    scheduler: fsrs.Scheduler, fuzz: bool, card_id: str, card: fsrs.Card, last_ms: int, rating: int, at: datetime
+) -> fsrs.Card:
+    """fsrs's answer, with our fuzz (when `fuzz`) on a review interval, seeded by the card and
+    the time of its previous review (`last_ms`, 0 for none)."""
+    import fsrs
+
+    after, _log = scheduler.review_card(card, fsrs.Rating(rating), at)
+    if fuzz and after.state == fsrs.State.Review:
+        after.due = at + fuzzed_interval(after.due - at, scheduler.maximum_interval, _seed(card_id, last_ms))
+    return after
+
+
 def fuzzed_interval(interval: timedelta, maximum: int, seed: bytes) -> timedelta:
     """fsrs's fuzz (same ranges, same rounding), drawn from a generator seeded by `seed`."""
     import random
 
-    from fsrs.scheduler import FUZZ_RANGES
-
     days = interval.days
     if days < 2.5:
         return interval
+    low, high = _fuzz_range(days, maximum)
+    draw = random.Random(seed).random()
+    return timedelta(days=min(round(draw * (high - low + 1) + low), maximum))
+
+
+@functools.cache  # a replayed history fuzzes hundreds of thousands of intervals of a few thousand lengths
+def _fuzz_range(days: int, maximum: int) -> tuple[int, int]:
+    """The lowest and highest fuzzed interval for one of `days` days."""
+    from fsrs.scheduler import FUZZ_RANGES
+
     delta = 1.0
     for fuzz_range in FUZZ_RANGES:
         delta += fuzz_range["factor"] * max(min(float(days), fuzz_range["end"]) - fuzz_range["start"], 0.0)
     low = max(2, round(days - delta))
     high = min(round(days + delta), maximum)
-    low = min(low, high)
-    draw = random.Random(seed).random()
-    return timedelta(days=min(round(draw * (high - low + 1) + low), maximum))
+    return min(low, high), high
 
 
-def _seed(card_id: str, before: CardState) -> bytes:
+def _seed(card_id: str, last_ms: int) -> bytes:
     import hashlib  # only fuzz needs it: not imported for a session's first card
 
-    last = to_ms(before.last_review) if before.last_review else 0
-    return hashlib.sha256(f"{card_id}\0{last}".encode()).digest()
+    return hashlib.sha256(f"{card_id}\0{last_ms}".encode()).digest()
 
 
 def format_interval(interval: timedelta) -> str:
@@ -304,6 +341,7 @@ __all__ = [
     "STATE_NAMES",
     "CardState",
     "ClockError",
+    "Replay",
     "Schedulers",
     "StudyDay",
     "format_interval",

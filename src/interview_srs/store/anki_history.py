@@ -21,23 +21,26 @@ the store's schedulers, starting from the after-state of the row before the firs
 (`state_before` … `last_review_before_ms`) and the after-state columns (`state_after` …
 `due_after_ms`), and the card's own state columns; rating, time, duration, source, session and
 ids are never changed. New rows are inserted with their computed states, one batch per card.
+
+A large import (a first sync brings in every answer ever given in Anki) into a log no larger than
+it drops the log's own indexes before inserting and creates them again, from the SQL they were
+created with, before the transaction ends: building an index from sorted rows is much faster than
+updating three indexes keyed by card at random places for every row. It is the same single
+transaction: a crash or an error leaves the log and its indexes as they were.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 
-from interview_srs.schedule.scheduler import CardState, from_ms
-from interview_srs.store.rows import state_values
-
-# (card id, deck, before, rating, at) -> after
-Schedule = Callable[[str, str, CardState, int, datetime], CardState]
+from interview_srs.schedule.scheduler import CardState, Replay, Schedulers, from_ms
 # (revlog id = answer time in ms, card id, rating 1–4, duration in ms)
 NewAnswer = tuple[int, str, int, int | None]
 MAX_BUMP_MS = 1_000
+BULK_ROWS = 10_000  # an import of this many rows or more, into a log no larger, rebuilds its indexes
 
 _INSERT = (
     "INSERT INTO review_log (card_id, rating, reviewed_ms, duration_ms, source, session, state_before, "
@@ -68,7 +71,7 @@ def is_own_claim(revlog_id: int, claim_card: str, claim_ms: int, card_id: str) -
     return claim_card == card_id and 0 <= revlog_id - claim_ms < MAX_BUMP_MS
 
 
-def import_answers(store, answers: Iterable[NewAnswer], schedule: Schedule) -> ImportResult:
+def import_answers(store, answers: Iterable[NewAnswer], schedulers: Schedulers) -> ImportResult:
     """Insert the answers the store does not have yet and replay the cards they belong to, in
     one transaction."""
     with store.write() as conn:
@@ -93,11 +96,11 @@ def import_answers(store, answers: Iterable[NewAnswer], schedule: Schedule) -> I
             imported.add(revlog_id)
             new.append(answer)
         new.sort()
-        cards = _insert_after_history(conn, new, schedule)
+        cards = _insert_after_history(conn, new, schedulers)
     return ImportResult(len(new), known, tuple(sorted(cards)))
 
 
-def _insert_after_history(conn: sqlite3.Connection, new: list[NewAnswer], schedule: Schedule) -> set[str]:
+def _insert_after_history(conn: sqlite3.Connection, new: list[NewAnswer], schedulers: Schedulers) -> set[str]:
     """Insert `new` (in time order) with their states and replay what they change; returns the
     cards replayed.
 
@@ -109,48 +112,64 @@ def _insert_after_history(conn: sqlite3.Connection, new: list[NewAnswer], schedu
     first_new: dict[str, int] = {}
     for revlog_id, card_id, _rating, _duration in new:
         first_new.setdefault(card_id, revlog_id)
-    states, merged = {}, {}
+    replays: dict[str, Replay] = {}
+    merged: dict[str, list[NewAnswer]] = {}
     for card_id, first in first_new.items():
         last = conn.execute(
             "SELECT id, reviewed_ms FROM review_log WHERE card_id = ? ORDER BY reviewed_ms DESC, id DESC LIMIT 1",
             (card_id,),
         ).fetchone()
-        if last is None:
-            states[card_id] = CardState()
-        elif first >= last[1]:
-            states[card_id] = _state_after(conn, last[0])
+        if last is None or first >= last[1]:
+            state = CardState() if last is None else _state_after(conn, last[0])
+            replays[card_id] = Replay(schedulers, card_id, decks[card_id], state)
         else:
             merged[card_id] = []
 
     def streamed_rows():
         for answer in new:
             revlog_id, card_id, rating, duration = answer
-            if card_id in merged:
+            replaying = replays.get(card_id)
+            if replaying is None:
                 merged[card_id].append(answer)
                 continue
-            before, before_values = states[card_id]
-            after = schedule(card_id, decks[card_id], before, rating, from_ms(revlog_id))
-            after_values = state_values(after)
-            states[card_id] = after, after_values
-            yield (card_id, rating, revlog_id, duration, *before_values, *after_values[:5], revlog_id)
+            before = replaying.values
+            after = replaying.answer(rating, revlog_id)
+            yield (card_id, rating, revlog_id, duration, *before, *after[:5], revlog_id)
 
-    states = {card_id: (state, state_values(state)) for card_id, state in states.items()}
-    conn.executemany(_INSERT, streamed_rows())
-    conn.executemany(_UPDATE_CARD, [(*values, card_id) for card_id, (_state, values) in states.items()])
+    with _indexes_built_after(conn, len(new)):
+        conn.executemany(_INSERT, streamed_rows())
+    conn.executemany(_UPDATE_CARD, [(*replaying.values, card_id) for card_id, replaying in replays.items()])
     for card_id in sorted(merged):
-        _replay_with(conn, card_id, decks[card_id], merged[card_id], schedule)
+        _replay_with(conn, card_id, decks[card_id], merged[card_id], schedulers)
     return set(first_new)
 
 
-def replay(conn: sqlite3.Connection, card_id: str, schedule: Schedule) -> CardState:
+@contextmanager
+def _indexes_built_after(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
+    """Around inserting `rows` rows into review_log: when they are many and at least as many as
+    the log holds, its indexes (not the UNIQUE constraint's, which grows at its end) are dropped
+    first and created again after, within the caller's transaction."""
+    indexes = []
+    if rows >= BULK_ROWS and rows >= conn.execute("SELECT count(*) FROM review_log").fetchone()[0]:
+        indexes = conn.execute(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'review_log' AND sql IS NOT NULL"
+        ).fetchall()
+    for name, _sql in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        conn.execute(sql)
+
+
+def replay(conn: sqlite3.Connection, card_id: str, schedulers: Schedulers) -> None:
     """Recompute every log row's states and the card's state from its history in time order."""
     (deck,) = conn.execute("SELECT deck FROM cards WHERE id = ?", (card_id,)).fetchone()
-    return _replay_with(conn, card_id, deck, [], schedule, whole=True)
+    _replay_with(conn, card_id, deck, [], schedulers, whole=True)
 
 
 def _replay_with(
-    conn: sqlite3.Connection, card_id: str, deck: str, new: list[NewAnswer], schedule: Schedule, whole: bool = False
-) -> CardState:
+    conn: sqlite3.Connection, card_id: str, deck: str, new: list[NewAnswer], schedulers: Schedulers, whole: bool = False
+) -> None:
     """Insert `new` answers of one card and recompute its log from the first of them on (from
     its first row when `whole`)."""
     existing = conn.execute(
@@ -162,20 +181,18 @@ def _replay_with(
              for seq, (revlog_id, _card, rating, duration) in enumerate(sorted(new, key=lambda a: a[0]))]
     rows = sorted(existing + added) if existing and added else existing or added
     start = 0 if whole else next(i for i, row in enumerate(rows) if row[1] == 1)
-    state = CardState() if start == 0 else _state_after(conn, rows[start - 1][2])
+    replaying = Replay(schedulers, card_id, deck, CardState() if start == 0 else _state_after(conn, rows[start - 1][2]))
     updates, inserts = [], []
     for reviewed_ms, is_new, log_id, rating, duration, revlog_id in rows[start:]:
-        after = schedule(card_id, deck, state, rating, from_ms(reviewed_ms))
-        values = (*state_values(state), *state_values(after)[:5])
+        before = replaying.values
+        values = (*before, *replaying.answer(rating, reviewed_ms)[:5])
         if is_new:
             inserts.append((card_id, rating, reviewed_ms, duration, *values, revlog_id))
         else:
             updates.append((*values, log_id))
-        state = after
     conn.executemany(_UPDATE, updates)
     conn.executemany(_INSERT, inserts)
-    conn.execute(_UPDATE_CARD, (*state_values(state), card_id))
-    return state
+    conn.execute(_UPDATE_CARD, (*replaying.values, card_id))
 
 
 def _state_after(conn: sqlite3.Connection, log_id: int) -> CardState:
@@ -226,7 +243,7 @@ def claimed_ids(conn: sqlite3.Connection, low: int, high: int) -> dict[int, tupl
     )}
 
 
-def record_claims(store, claims: dict[int, int], duplicates: Iterable[int], schedule: Schedule) -> None:
+def record_claims(store, claims: dict[int, int], duplicates: Iterable[int], schedulers: Schedulers) -> None:
     """In one transaction: give each log row (log id -> revlog id) its claim, and delete the
     `duplicates` (log ids of 'anki' rows that were an own answer imported back by an older
     version), replaying their cards."""
@@ -240,10 +257,11 @@ def record_claims(store, claims: dict[int, int], duplicates: Iterable[int], sche
         conn.executemany("UPDATE review_log SET anki_revlog_id = ? WHERE id = ?",
                          [(revlog_id, log_id) for log_id, revlog_id in claims.items()])
         for card_id in cards:
-            replay(conn, card_id, schedule)
+            replay(conn, card_id, schedulers)
 
 
 __all__ = [
+    "BULK_ROWS",
     "MAX_BUMP_MS",
     "ImportResult",
     "NewAnswer",
