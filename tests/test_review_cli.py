@@ -221,10 +221,11 @@ def test_stats_text_and_json(cards_dir, home):
     assert data["cards"][2]["state"] == "learning" and data["cards"][2]["step"] == 0
     assert sum(d["due"] for d in data["forecast"]) == 2
     assert data["reviews_per_day"][-1] == {"date": "2025-03-01", "reviews": 2}
-    assert data["answer_times"]["decks"] == [
-        {"deck": "面试::蚂蚁集团::用户运营", "mean_seconds": 0.0, "answers": 2}
-    ]
-    assert [c["id"] for c in data["answer_times"]["slowest"]] == ["ant-biggest-challenge", "ant-mob1-3"]
+    [timed] = data["answer_times"]["decks"]  # answered at once by the test: well under a second each
+    assert timed["deck"] == "面试::蚂蚁集团::用户运营" and timed["answers"] == 2 and 0 <= timed["mean_seconds"] < 1
+    # both answered cards; their order follows the milliseconds each answer really took (ordering
+    # against the targets with fixed durations: tests/test_stats.py)
+    assert sorted(c["id"] for c in data["answer_times"]["slowest"]) == ["ant-biggest-challenge", "ant-mob1-3"]
     assert lines[-5:-3] == ["Average answer time (last 30 days)", "  面试::蚂蚁集团::用户运营  0:00  (2)"]
     deck_only = json.loads(stats(cards_dir, home, "--json", "--deck", "面试::小红书").output)
     assert [d["deck"] for d in deck_only["decks"]] == ["面试::小红书::客服"]
