@@ -16,7 +16,7 @@ from interview_srs.store.rows import STATE_COLUMNS, CardFilter, card_state, stat
 
 
 class PlanCard:
-    """A card the planner weighs: id, deck and schedule; not suspended, not buried, present.
+    """A card as the planner and the readiness figures weigh it: id, deck and schedule.
 
     Read from the store, it keeps the schedule's raw values: the planner asks for the kind of
     state, the stability and the times in milliseconds, and the CardState (with its datetimes)
@@ -59,10 +59,11 @@ class PlanCard:
 
 class InterviewCards(NamedTuple):
     """Which cards of an upcoming interview's decks its plan can use (planner.interview_cards):
-    with `below_after` None, every one; else those not in the review state, those answered at
-    or after `since_ms` (they count towards today's shares), and those whose predicted recall
-    at `at_ms` may be below target: readiness.below_after's ratio of elapsed time to stability.
-    The rest are left in the store: a session start over 10,000 interview cards loads a tenth."""
+    with `below_after` None, every one; else those not in the review state, those answered since
+    the plan's study day began (`plan_cards`' `since`: they count towards today's shares), and
+    those whose predicted recall at `at_ms` may be below target (readiness.below_after: a ratio
+    of elapsed time to stability). The rest stay in the store: an interview 5 days away on every
+    deck of a 10,000-card bank loads under a fifth of its cards."""
 
     decks: tuple[str, ...]
     at_ms: int
