@@ -30,8 +30,14 @@ def state(store: Store, card_id: str) -> CardState:
 
 
 def decks(store: Store) -> list[str]:
-    """The decks of the present cards, by name."""
-    return [r[0] for r in store.conn.execute("SELECT DISTINCT deck FROM cards WHERE present = 1 ORDER BY deck")]
+    """The decks of the present cards, by name: one index seek per deck (from each deck to the
+    next name in the index cards_deck), not a walk over every card as DISTINCT would make."""
+    return [r[0] for r in store.conn.execute(
+        "WITH RECURSIVE names(deck) AS (SELECT min(deck) FROM cards WHERE present = 1 "
+        "UNION ALL SELECT (SELECT min(deck) FROM cards WHERE present = 1 AND deck > names.deck) "
+        "FROM names WHERE names.deck IS NOT NULL) "
+        "SELECT deck FROM names WHERE deck IS NOT NULL"
+    )]
 
 
 def due_count(store: Store, filt: CardFilter, before: datetime) -> int:
