@@ -1,7 +1,7 @@
 """Parsing again only the cards of a file that changed.
 
 A curator edits one card of a file with hundreds and rebuilds. Composing the whole file's YAML
-again is then most of the rebuild (about 60 ms for 500 cards), although one card changed. In
+again is then most of the rebuild (benchmarks/bench_build.py), although one card changed. In
 the usual layout, a header of file keys ending with a bare `cards:` line and then one list item
 per card, each card is a run of lines that starts with `- ` at the list's indentation. Such a
 run means the same thing parsed alone as in its file: a line at that indentation ends any block

@@ -85,7 +85,7 @@ def parse_files(
     """
     workers = min(len(paths), os.cpu_count() or 1)
     if workers > 1 and sum(map(_size, paths)) > PARALLEL_BYTES:
-        # imported here: multiprocessing costs ~20 ms to import, and a rebuild seldom needs it
+        # imported here: multiprocessing is slow to import, and a rebuild seldom needs it
         from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 
         try:

@@ -122,7 +122,7 @@ def bundled(kind: str) -> Path | None:
     The package data lies beside this module, in this package's folder (`interview_srs/bank/`), and
     is found there rather than through importlib.resources: the
     store remembers card files by real path (a zipped package could not be synced anyway), and
-    importing importlib.resources costs `srs review` ~10 ms of start-up for the same answer.
+    importing importlib.resources would add to `srs review`'s start-up for the same answer.
     """
     shipped = Path(__file__).resolve().parent / kind
     if shipped.is_dir():

@@ -1,7 +1,7 @@
 """Problems found in card files, and the error that carries them.
 
-Kept apart from cards.py so that code which only reports problems (the CLI) need not import
-the YAML parser.
+Kept apart from the bank's parser so that code which only reports problems (the commands) need
+not import the YAML parser.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@
   intact store aside would lose the user's history): a full disk, a read-only file or folder,
   a file that cannot be opened (its -wal or -shm is a folder), an I/O error. Errors this program
   raises itself (a character the output cannot encode, a date out of range) pass through.
-* The check is `PRAGMA quick_check`, which reads the whole file: 0.37 s on the benchmark store
-  (10,000 cards, 200,000 reviews, 39 MB). A review session starts it in a background thread,
+* The check is `PRAGMA quick_check`, which reads the whole file (a large share of a session's
+  start on a large store). A review session starts it in a background thread,
   on its own read-only connection, once its first card is on screen (Store.check_in_background):
   started as the store opened, it competed with the session's start for the processor, and
   started then, it is done before the first answer (seconds later) in all but a quick rating,

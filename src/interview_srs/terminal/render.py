@@ -4,7 +4,8 @@
   sequences from card text before it is printed.
 * `cell_width` counts East Asian wide characters as two cells and combining marks as none, so
   Chinese text wraps at the right column. It uses `unicodedata` (already in memory) instead of
-  wcwidth, which costs ~60 ms to import; tests compare the two on the card texts.
+  wcwidth, whose import alone would outweigh the rest of a session's start (benchmarks/
+  bench_startup.py); tests compare the two on the card texts.
 * A general card's `{公司}` names the card's company (bank/placeholders.py) unless the caller
   filled it with an interview's company first.
 * Wrapping breaks between words, and between any two CJK characters, but never puts closing
