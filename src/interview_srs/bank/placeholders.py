@@ -25,4 +25,15 @@ def fill_all(value, company: str | None):
     return value
 
 
-__all__ = ["COMPANY", "DEFAULT_COMPANY", "fill", "fill_all"]
+def mentions(value) -> bool:
+    """Whether `{公司}` is anywhere in the strings of plain data (a question, a stored back)."""
+    if isinstance(value, str):
+        return COMPANY in value
+    if isinstance(value, dict):
+        return any(mentions(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(mentions(item) for item in value)
+    return False
+
+
+__all__ = ["COMPANY", "DEFAULT_COMPANY", "fill", "fill_all", "mentions"]

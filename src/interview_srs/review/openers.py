@@ -9,7 +9,7 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 
-from interview_srs.bank.placeholders import fill, fill_all
+from interview_srs.bank.placeholders import fill, fill_all, mentions
 from interview_srs.review.planner import Interview, upcoming
 from interview_srs.store.connection import Store
 from interview_srs.store.rows import StoredCard
@@ -47,8 +47,8 @@ def filled(card: StoredCard, company: str = "") -> StoredCard:
 class InterviewCompanies:
     """`{公司}` filled for the review screen: with the company of the upcoming interview covering
     the card (else the card's own company, else 贵公司). Each interview's company is read once
-    (reading it walks every card of its decks), not for every card shown; a session makes a new
-    one after the user edits a card file."""
+    (reading it walks every card of its decks), when a card first names it, not for every card
+    shown; a session makes a new one after the user edits a card file."""
 
     def __init__(self, store: Store, interviews: Iterable[Interview]):
         self.store, self.interviews = store, tuple(interviews)
@@ -56,7 +56,7 @@ class InterviewCompanies:
 
     def fill(self, card: StoredCard, now: datetime) -> StoredCard:
         covering = next((i for i in upcoming(self.interviews, now) if card.deck in i.decks), None)
-        if covering is None:
+        if covering is None or not (mentions(card.question) or mentions(card.back)):
             return filled(card)
         if covering.decks not in self._known:
             self._known[covering.decks] = interview_company(self.store, covering.decks)
