@@ -164,51 +164,11 @@ def sync_from_anki(path: Path, home, *, now, use_anki_params: bool = False) -> S
     return SyncResult(Path(path), data, result.added, result.known, len(result.cards), params, used)
 
 
-def format_sync(result: SyncResult, use_anki_params: bool) -> list[str]:
-    data = result.data
-    lines = [
-        f"{result.path}: Anki collection (schema {data.schema}), {data.notes} interview-srs notes, "
-        f"{len(data.answers)} answers.",
-        f"Added {result.added} answers from Anki ({result.known} already in the store); "
-        f"replayed {result.replayed} cards.",
-    ]
-    if data.future:
-        lines.append(
-            f"Skipped {data.future} answers dated more than a day in the future (a device with a wrong clock?); "
-            "they would keep their cards out of review until then."
-        )
-    if not data.fsrs_enabled:
-        lines.append("FSRS is off in this collection: Anki schedules these cards with SM-2, so its due dates differ from ours.")
-    if data.unreadable:
-        lines.append(
-            f"Could not decode {' and '.join(data.unreadable)} of this collection (damaged?): "
-            "no FSRS settings were taken from them."
-        )
-    if data.skipped:
-        parts = ", ".join(f"{count} {SKIP_REASONS[reason]}" for reason, count in sorted(data.skipped.items()))
-        lines.append(f"Skipped {sum(data.skipped.values())} revlog entries that are not answers: {parts}.")
-    if result.params is not None:
-        if result.params_used:
-            lines.append(
-                f'Now using the FSRS parameters and desired retention {result.params.desired_retention} '
-                f'of Anki\'s preset "{result.params.preset}" (written to config.toml).'
-            )
-        elif not use_anki_params:
-            lines.append(
-                f'Anki\'s preset "{result.params.preset}" has its own FSRS parameters (desired retention '
-                f"{result.params.desired_retention}); add --use-anki-params to use them here."
-            )
-    elif use_anki_params:
-        lines.append("No FSRS parameters to take: FSRS is off or has no parameters in Anki, or they are already in use.")
-    return lines
-
-
 __all__ = [
     "Answer",
     "CollectionData",
     "SKIP_REASONS",
     "SyncResult",
-    "format_sync",
     "guid_map",
     "our_cards",
     "read_collection",

@@ -205,20 +205,4 @@ def _first_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else exc.__class__.__name__
 
 
-def format_write(result: WriteResult) -> list[str]:
-    if result.written == 0 and result.already == 0:
-        return ["Anki already has every terminal answer; nothing written."]
-    lines = []
-    if result.written:
-        lines.append(f"Wrote {result.written} terminal answers to Anki (backup: {result.backup}).")
-    if result.already:
-        lines.append(f"{result.already} answers were already in Anki (an earlier run); recorded as sent.")
-    if result.out_of_order:
-        lines.append(
-            f"{result.out_of_order} answers are older than the card's last review in Anki and were "
-            "applied after it."
-        )
-    return lines
-
-
-__all__ = ["INSTALL_HINT", "WritePlan", "WriteResult", "commit", "format_write", "plan_writes", "write_to_anki"]
+__all__ = ["INSTALL_HINT", "WritePlan", "WriteResult", "commit", "plan_writes", "write_to_anki"]

@@ -146,28 +146,6 @@ def fit(
     )
 
 
-def too_few_message(counted: int) -> str:
-    return (
-        f"Only {counted} reviews were given on a later day than the card's previous review; fitting "
-        f"FSRS needs {MIN_REVIEWS}. Review {MIN_REVIEWS - counted} more (in the terminal, in Anki or in "
-        "mock interviews), then run srs optimize again. Nothing was changed."
-    )
-
-
-def format_fit(result: Fit, desired_retention: float) -> list[str]:
-    lines = [
-        f"Fitted FSRS-6 to {result.reviews} reviews of {result.cards} cards "
-        f"({result.counted} on a later day than the card's previous review).",
-        f"{'':5}{'old':>9}{'new':>9}",
-    ]
-    lines += [f"w{i:<4}{old:>9.4f}{new:>9.4f}" for i, (old, new) in enumerate(zip(result.old, result.new))]
-    lines.append(f"log-loss     {result.old_scores.log_loss:.4f} -> {result.new_scores.log_loss:.4f}")
-    lines.append(f"RMSE (bins)  {result.old_scores.rmse:.2%} -> {result.new_scores.rmse:.2%}")
-    if result.retention is not None:
-        lines.append(f"Recommended desired retention: {result.retention:.2f} (now {desired_retention:.2f}).")
-    return lines
-
-
 __all__ = [
     "EPOCHS",
     "MIN_REVIEWS",
@@ -176,10 +154,8 @@ __all__ = [
     "Scores",
     "counted_reviews",
     "fit",
-    "format_fit",
     "load_history",
     "recommended_retention",
     "scores",
-    "too_few_message",
     "training_items",
 ]
