@@ -1,4 +1,5 @@
-"""`srs decks`, and which Anki package to import: a new user's first question after installing.
+"""`srs decks`' packages, and which decks each one holds: a new user's first question after
+installing is which file to import (commands/decks.py words the advice).
 
 The wheel ships the decks built from the bundled bank (see sources.py); `srs decks` copies them
 to a folder of the user's choice. Which file holds what is read from the packages themselves
@@ -18,26 +19,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from interview_srs.base.sanitize import printable
-
 EVERYTHING = "interview-srs-all.apkg"  # build.COMBINED_STEM's package (tested)
-# Said once after the files to import: importing over the first published decks (note type v1,
-# no 追问 field) updates nothing with Anki's default options (docs/anki-decks.md), and a card
-# that left the bank stays in a collection, tagged, until the user deletes it.
-UPGRADE_NOTES = (
-    "Over decks without 追问: once, tick Merge note types, set Update notes: Always.",
-    "Retired cards left the bank: tag:retired in Anki's browser finds all to delete.",
-)
-
-
 class DecksError(Exception):
     """The decks cannot be written; the message is for the user."""
 
 
 @dataclass(frozen=True)
 class Package:
+    """An .apkg file and the Anki decks inside it (without Anki's "Default")."""
+
     path: Path
-    decks: tuple[str, ...]  # the Anki decks inside (without Anki's "Default")
+    decks: tuple[str, ...]
 
 
 def package_decks(path: Path) -> tuple[str, ...]:
@@ -65,25 +57,6 @@ def packages(folder: Path, names: list[str] | None = None,
         if path.is_file()
     ]
     return sorted(found, key=lambda p: (p.path.name != EVERYTHING, p.path.name))
-
-
-def import_lines(folder: Path, names: list[str] | None = None,
-                 known: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
-    """What to import into Anki: the all-in-one package, then one per company/source, then
-    UPGRADE_NOTES."""
-    found = packages(folder, names, known)
-    if not found:
-        return []
-    lines = ["Import into Anki (File > Import, or open the file):"]
-    everything = [p for p in found if p.path.name == EVERYTHING]
-    if everything:
-        lines.append(f"  every question:  {everything[0].path}")
-    rest = [p for p in found if p.path.name != EVERYTHING]
-    if rest:
-        lines.append("  or one deck at a time:" if everything else "  one deck at a time:")
-        width = max(len(str(p.path)) for p in rest)
-        lines += [f"    {str(p.path):<{width}}  {printable(', '.join(p.decks))}" for p in rest]
-    return [*lines, *UPGRADE_NOTES]
 
 
 def write_bundled(out_dir: Path, bundled_decks: Path) -> list[str]:
@@ -118,9 +91,19 @@ def _new_file(folder: Path, prefix: str) -> tuple[int, str]:
             continue
 
 
-def get_decks(out_dir: Path, cards_dir: Path | None = None, cwd: Path | None = None) -> str:
+@dataclass(frozen=True)
+class WrittenDecks:
+    """What `srs decks` wrote: the packages' names in `out_dir`, and the card folder they were
+    built from (None: the bundled packages were copied)."""
+
+    out_dir: Path
+    names: tuple[str, ...]
+    built_from: Path | None = None
+
+
+def get_decks(out_dir: Path, cards_dir: Path | None = None, cwd: Path | None = None) -> WrittenDecks:
     """`srs decks`: the bundled packages copied to `out_dir` — or, with --cards or in a checkout,
-    freshly built from those cards — and which file to import."""
+    freshly built from those cards."""
     from interview_srs.bank import sources
 
     cwd = Path.cwd() if cwd is None else cwd
@@ -130,15 +113,11 @@ def get_decks(out_dir: Path, cards_dir: Path | None = None, cwd: Path | None = N
 
         folder = Path(cards_dir) if cards_dir is not None else cwd / "cards"
         state_from = cwd / "decks" if checkout else None
-        names = _build_fresh(build, folder, out_dir, state_from)
-        head = f"Built {len(names)} Anki packages from {folder} into {out_dir}."
-    else:
-        bundled = sources.bundled("decks")
-        if bundled is None:
-            raise DecksError("this installation has no bundled decks; pass --cards DIR to build them")
-        names = write_bundled(out_dir, bundled)
-        head = f"Wrote {len(names)} Anki packages to {out_dir}."
-    return "\n".join([head, *import_lines(out_dir, names)])
+        return WrittenDecks(out_dir, tuple(_build_fresh(build, folder, out_dir, state_from)), folder)
+    bundled = sources.bundled("decks")
+    if bundled is None:
+        raise DecksError("this installation has no bundled decks; pass --cards DIR to build them")
+    return WrittenDecks(out_dir, tuple(write_bundled(out_dir, bundled)))
 
 
 def _build_fresh(build, cards_dir: Path, out_dir: Path, state_from: Path | None) -> list[str]:
@@ -152,7 +131,4 @@ def _build_fresh(build, cards_dir: Path, out_dir: Path, state_from: Path | None)
     return sorted(build.read_state(out_dir).outputs)
 
 
-__all__ = [
-    "DecksError", "EVERYTHING", "Package", "UPGRADE_NOTES", "get_decks", "import_lines", "package_decks", "packages",
-    "write_bundled",
-]
+__all__ = ["DecksError", "EVERYTHING", "Package", "WrittenDecks", "get_decks", "package_decks", "packages", "write_bundled"]

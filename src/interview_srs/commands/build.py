@@ -35,7 +35,7 @@ def run_build(cards_dir: Path | None, out_dir: Path, verify: bool, answers_dir: 
         fail_with_problems(error)
     except builder.BuildError as error:
         raise UserError(error) from None
-    from interview_srs.anki.decks import import_lines
+    from interview_srs.commands.decks import import_lines
 
     echo(format_build_report(report, out_dir))
     known = {name: (deck,) for name, deck in report.packages.items() if deck}
