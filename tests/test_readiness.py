@@ -156,3 +156,18 @@ def test_below_after_is_where_recall_crosses_the_target(target, decay, stability
         assert recall < target
     elif elapsed_ms / 86_400_000 < ratio * stability * (1 - 1e-9):
         assert recall >= target
+
+
+@pytest.mark.parametrize("stability", [0.0, -3.0, float("nan")])
+def test_an_impossible_stability_is_an_error_not_a_figure(stability):
+    """FSRS never stores such a stability; only a damaged or hand-edited store holds one, and
+    the ValueError becomes the store's one-line damage message (store/health.reading)."""
+    state = CardState(REVIEW, None, stability, 5.0, T0, T0)
+    with pytest.raises(ValueError, match="stability"):
+        recall_at(state, T0 + timedelta(days=1))
+    with pytest.raises(ValueError, match="stability"):
+        recall_ms(stability, 0, 86_400_000)
+    with pytest.raises(ValueError, match="stability"):
+        ours.recalls_ms([("c", stability, 0)], 86_400_000)
+    with pytest.raises(ValueError, match="stability"):
+        stability_after_good(stability, 5.0, 0, 86_400_000 * 3)

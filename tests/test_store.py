@@ -237,8 +237,10 @@ def test_a_zeroed_header_is_refused(tmp_path):
         "UPDATE cards SET tags = '[1, 2'",
         "UPDATE cards SET state = 7",
         "UPDATE cards SET due_ms = 9223372036854775807, state = 2, stability = 1, difficulty = 5, last_review_ms = 0",
+        "UPDATE cards SET stability = 0 WHERE stability IS NOT NULL",  # every recall divides by it
+        "UPDATE cards SET stability = -3 WHERE stability IS NOT NULL",
     ],
-    ids=["invalid-utf8", "cut-character", "json", "tags", "state", "time"],
+    ids=["invalid-utf8", "cut-character", "json", "tags", "state", "time", "zero-stability", "negative-stability"],
 )
 def test_damaged_values_are_refused_in_one_line(tmp_path, damage):
     path, cards = _filled_store(tmp_path)

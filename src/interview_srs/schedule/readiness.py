@@ -48,7 +48,7 @@ def recall_at(state: CardState, when: datetime, params: Sequence[float] | None =
         return 0.0
     decay = decay_of(params)
     elapsed = max(0.0, (when - state.last_review).total_seconds()) / 86_400
-    return (1 + (0.9 ** (1 / -decay) - 1) * elapsed / state.stability) ** -decay
+    return (1 + (0.9 ** (1 / -decay) - 1) * elapsed / _positive(state.stability)) ** -decay
 
 
 def recall_ms(stability: float, last_review_ms: int, at_ms: int, params: Sequence[float] | None = None) -> float:
@@ -56,7 +56,16 @@ def recall_ms(stability: float, last_review_ms: int, at_ms: int, params: Sequenc
     decay = decay_of(params)
     factor = 0.9 ** (1 / -decay) - 1
     elapsed = max(0, at_ms - last_review_ms) / DAY_MS
-    return (1 + factor * elapsed / stability) ** -decay
+    return (1 + factor * elapsed / _positive(stability)) ** -decay
+
+
+def _positive(stability: float) -> float:
+    """A stability the curve can take: FSRS never stores one at or below 0 (or NaN), and the
+    curve would divide by it or return a complex number. The ValueError reads as a damaged
+    store (store/health.reading) rather than a wrong figure or a crash far from the cause."""
+    if not stability > 0:
+        raise ValueError(f"a card's stability is {stability}, not a positive number")
+    return stability
 
 
 def curve_ms(params: Sequence[float] | None = None) -> tuple[float, float]:
@@ -74,7 +83,7 @@ def recalls_ms(
     this runs over every card of an interview when a session starts."""
     per_ms, exponent = curve_ms(params)
     return {
-        card_id: 0.0 if stability is None else (1 + per_ms * max(0, at_ms - last_ms) / stability) ** exponent
+        card_id: 0.0 if stability is None else (1 + per_ms * max(0, at_ms - last_ms) / _positive(stability)) ** exponent
         for card_id, stability, last_ms in rows
     }
 
@@ -98,6 +107,7 @@ def stability_after_good(
     the card and writes a log each time, and its import alone was a tenth of the start-up. A
     property test compares the two on random cards and parameters."""
     w = DEFAULT_PARAMETERS if params is None else params
+    stability = _positive(stability)
     days = (at_ms - last_review_ms) // DAY_MS  # timedelta.days: floored, negative before the last review
     if days < 1:
         increase = (math.e ** (w[17] * (3 - 3 + w[18]))) * (stability ** -w[19])

@@ -134,7 +134,7 @@ def reading(path: Path) -> Iterator[None]:
         raise unusable(path, exc) from None
     except UnicodeEncodeError:
         raise  # output, not the store
-    except (ValueError, KeyError, TypeError, OverflowError) as exc:  # JSON, states, times
+    except (ValueError, KeyError, TypeError, ArithmeticError) as exc:  # JSON, states, times, a stability of 0
         if type(exc).__module__ not in ("builtins", "json.decoder"):
             raise  # this program's own errors (bad input, config, clock) say what they mean
         raise StoreDamaged(path, f"a stored value cannot be read: {_first_line(exc)}") from None
