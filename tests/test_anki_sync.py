@@ -414,10 +414,13 @@ LAPSE_PLAN = {  # a lapse two days ago (relearning), a card left in learning sin
 }
 
 
+LEARNING_QUEUES = {1, 3}  # intraday, or interday when the step ends past Anki's 4:00 rollover (run near 4:00)
+
+
 @pytest.mark.parametrize(
     "plan, queues",
-    [(PLAN, {"ant-biggest-challenge": 2, "ant-mob1-3": 2, "xhs-abusive-user": 2}),
-     (LAPSE_PLAN, {"ant-biggest-challenge": 1, "ant-mob1-3": 0, "xhs-abusive-user": 1})],
+    [(PLAN, {"ant-biggest-challenge": {2}, "ant-mob1-3": {2}, "xhs-abusive-user": {2}}),
+     (LAPSE_PLAN, {"ant-biggest-challenge": LEARNING_QUEUES, "ant-mob1-3": {0}, "xhs-abusive-user": LEARNING_QUEUES})],
     ids=["reviews", "lapse-and-learning"],
 )
 def test_write_gives_anki_the_terminal_answers_with_the_state_anki_computes(plan, queues, cards_dir, tmp_path, home):
@@ -465,7 +468,7 @@ def test_write_gives_anki_the_terminal_answers_with_the_state_anki_computes(plan
     target_cards, reference_cards = card_rows(target), card_rows(reference)
     for card_id in target_ids:
         assert target_cards[target_ids[card_id]] == reference_cards[reference_ids[card_id]], card_id
-        assert target_cards[target_ids[card_id]][1] == queues[card_id]
+        assert target_cards[target_ids[card_id]][1] in queues[card_id]
 
     again = sync(str(target), "--write", home=home, cards_dir=cards_dir)
     assert again.exit_code == 0, again.output
