@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from interview_srs.schedule.config import Config, DeckSettings
 from interview_srs.schedule.scheduler import (
+    LEARNING,
+    RELEARNING,
     REVIEW,
     CardState,
     ClockError,
@@ -149,3 +151,21 @@ def test_the_time_zone_comes_from_the_config_else_srs_now_else_the_system():
     # 10:00 in Beijing is 02:00 UTC: on a UTC machine that used to be the day before
     day = StudyDay(4, local_zone(Config(), {"SRS_NOW": "2025-03-01T10:00:00+08:00"}))
     assert day.date_of(now({"SRS_NOW": "2025-03-01T10:00:00+08:00"})) == date(2025, 3, 1)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        CardState(LEARNING, None, 2.0, 5.0, T0, T0),  # fsrs asserts a learning card's step
+        CardState(RELEARNING, -1, 2.0, 5.0, T0, T0),  # a negative step indexes from the end
+        CardState(REVIEW, None, None, 5.0, T0, T0),
+        CardState(REVIEW, None, 0.0, 5.0, T0, T0),
+        CardState(REVIEW, None, -3.0, 5.0, T0, T0),  # fsrs would compute a complex stability
+        CardState(REVIEW, None, float("inf"), 5.0, T0, T0),
+        CardState(REVIEW, None, 2.0, float("nan"), T0, T0),
+    ],
+)
+def test_a_state_fsrs_cannot_answer_is_refused_as_a_value_error(state):
+    """Only damage or a hand edit stores such a state; the ValueError reads as a damaged store."""
+    with pytest.raises(ValueError):
+        Schedulers(Config(fuzz=False)).answer("c", "d", state, 3, T0 + timedelta(days=1))

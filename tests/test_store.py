@@ -383,3 +383,53 @@ def test_the_decks_are_those_of_the_present_cards_in_order(cards):
         expected = [r[0] for r in store.conn.execute("SELECT DISTINCT deck FROM cards WHERE present = 1 ORDER BY deck")]
         assert lookups.decks(store) == expected
         assert set(expected) == {deck for deck, present in cards if present}
+
+
+_STATE_VALUES = st.fixed_dictionaries({
+    "state": st.integers(-1, 5),  # NOT NULL holds even with check constraints ignored
+    "step": st.one_of(st.none(), st.integers(-2, 50)),
+    "stability": st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -1.0, 1e-300])),
+    "difficulty": st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)),
+    "due_ms": st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.integers(1_740_000_000_000, 1_742_000_000_000)),
+    "last_review_ms": st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.integers(1_740_000_000_000, 1_742_000_000_000)),
+})
+
+
+@pytest.mark.slow("each example runs srs review, srs stats and srs stats --json on a copy of a filled store")
+@settings(max_examples=60, deadline=None)
+@given(values=_STATE_VALUES, interview=st.booleans())
+def test_any_schedule_values_in_the_store_are_shown_or_refused_in_one_line(tmp_path_factory, values, interview):
+    """Whatever a hand edit or damage leaves in a card's schedule columns (states out of range,
+    NULLs, NaN, infinities, zero or negative stabilities, times past year 9999), review and stats
+    either work or stop with the one-line damage message: never a traceback."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("values")
+    source, cards = _filled_once(tmp_path_factory)
+    path = folder / "store.sqlite3"
+    shutil.copyfile(source, path)
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA ignore_check_constraints = ON")
+    with connection:
+        if interview:
+            connection.execute("INSERT INTO interviews (name, at_ms, decks, added_ms) VALUES ('面试', ?, '[\"面试::*\"]', 0)",
+                               (1_741_500_000_000,))
+        connection.execute(
+            "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due_ms = ?, last_review_ms = ? "
+            "WHERE id = (SELECT id FROM cards WHERE state = 2 ORDER BY id LIMIT 1)",
+            (values["state"], values["step"], values["stability"], values["difficulty"], values["due_ms"],
+             values["last_review_ms"]),
+        )
+    connection.close()
+    for args, keys in ((("review",), " \n3\nq\n"), (("stats",), ""), (("stats", "--json"), "")):
+        _assert_refused_or_fine(_run_cli(*args, "--cards", str(cards), home=folder, keys=keys), path)
+
+
+_FILLED: dict[str, tuple[Path, Path]] = {}
+
+
+def _filled_once(factory) -> tuple[Path, Path]:
+    """One filled store for every example of a property test (filling takes a while)."""
+    if "store" not in _FILLED:
+        _FILLED["store"] = _filled_store(factory.mktemp("filled"))
+    return _FILLED["store"]

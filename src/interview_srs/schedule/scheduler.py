@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -168,11 +169,23 @@ class CardState:
 
 
 def to_fsrs(state: CardState, at: datetime) -> fsrs.Card:
-    """The fsrs.Card for a stored state; a new card becomes fsrs's fresh Learning card due `at`."""
+    """The fsrs.Card for a stored state; a new card becomes fsrs's fresh Learning card due `at`.
+
+    A state fsrs would stop on with an AssertionError or an IndexError (a (re)learning card
+    without its step, a review card without its memory) is refused with a ValueError: only
+    damage or a hand edit stores one, and store/health.reading words that as damage."""
     import fsrs
 
     if state.state == NEW:
         return fsrs.Card(card_id=0, state=fsrs.State.Learning, step=0, due=at)
+    if state.state in (LEARNING, RELEARNING) and (state.step is None or state.step < 0):
+        raise ValueError(f"a card in state {state.state} has step {state.step}")
+    if state.state in (REVIEW, RELEARNING) and (state.stability is None or state.difficulty is None):
+        raise ValueError(f"a card in state {state.state} lacks its stability or difficulty")
+    if state.stability is not None and not (state.stability > 0 and math.isfinite(state.stability)):
+        raise ValueError(f"a card's stability is {state.stability}, not a positive number")
+    if state.difficulty is not None and not math.isfinite(state.difficulty):
+        raise ValueError(f"a card's difficulty is {state.difficulty}")
     return fsrs.Card(
         card_id=0,
         state=fsrs.State(state.state),
