@@ -546,3 +546,21 @@ def test_the_countdown_after_answers_suspends_and_undos_is_what_a_fresh_read_giv
         assert header.at(now)[2] == pytest.approx(_header(store, now).at(now)[2], rel=1e-12)
     finally:
         store.close()
+
+
+def test_an_interview_past_the_forecast_horizon_is_listed_at_once_without_a_plan(cards_dir, home):
+    """An interview years away (`srs interview add … 2099-…`) used to make `srs interview list`
+    simulate a session a day until then, for minutes; past FORECAST_DAYS it gets no plan."""
+    from interview_srs.review.forecast import FORECAST_DAYS
+
+    ks_cards(cards_dir, 5)
+    assert invoke(cards_dir, home, "interview", "add", "快手", "2099-01-20").exit_code == 0
+    assert invoke(cards_dir, home, "interview", "add", "近", "2026-11-30", "--deck", "面试::快手*").exit_code == 0
+    listed = invoke(cards_dir, home, "interview", "list")
+    assert listed.exit_code == 0, listed.output
+    near, far = listed.output.split("快手: 2099-01-20")
+    assert "answers per session until then" in near and "forecast from" not in near
+    assert f"forecast from {FORECAST_DAYS} days before the interview" in far and "until then" not in far
+    data = {d["name"]: d for d in json.loads(invoke(cards_dir, home, "interview", "list", "--json").output)}
+    assert data["快手"]["plan"] == [] and data["快手"]["expected_readiness"] is None
+    assert data["近"]["plan"] and data["近"]["expected_readiness"] is not None  # a near one is forecast as before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -433,3 +434,34 @@ def _filled_once(factory) -> tuple[Path, Path]:
     if "store" not in _FILLED:
         _FILLED["store"] = _filled_store(factory.mktemp("filled"))
     return _FILLED["store"]
+
+
+@pytest.mark.slow("each example runs review, stats, interview list (text and JSON) and sheet on a copy of a filled store")
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(st.tuples(
+        st.text(max_size=8),
+        st.one_of(st.integers(-(2**63), 2**63 - 1), st.sampled_from([0, 1_741_500_000_000, 253_402_300_799_999])),
+        st.one_of(st.sampled_from(['["面试::*"]', "[]", "{}", '"x"', "[1, 2]", '["["]', "[null]", "not json"]),
+                  st.lists(st.text(max_size=6), max_size=3).map(json.dumps)),
+    ), min_size=1, max_size=3, unique_by=lambda row: row[0]),
+)
+def test_any_interview_rows_in_the_store_are_shown_or_refused_in_one_line(tmp_path_factory, rows):
+    """Interviews with times past year 9999 or before 1970, deck lists that are not lists or not
+    JSON, names with control characters: every command reading them works or stops with the
+    one-line damage message."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("interviews")
+    source, cards = _filled_once(tmp_path_factory)
+    path = folder / "store.sqlite3"
+    shutil.copyfile(source, path)
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.executemany("INSERT INTO interviews (name, at_ms, decks, added_ms) VALUES (?, ?, ?, 0)", rows)
+    connection.close()
+    for args, keys in ((("review",), " \n3\nq\n"), (("stats",), ""), (("interview", "list"), ""),
+                       (("interview", "list", "--json"), "")):
+        _assert_refused_or_fine(_run_cli(*args, "--cards", str(cards), home=folder, keys=keys), path)
+    # the sheet of the first one: its own one-line errors too (no such upcoming interview)
+    _one_line_or_fine(_run_cli("sheet", "--interview", rows[0][0], "--cards", str(cards), home=folder))

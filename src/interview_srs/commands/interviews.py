@@ -7,6 +7,7 @@ from datetime import timedelta, tzinfo
 from pathlib import Path
 
 from interview_srs.base.sanitize import json_safe
+from interview_srs.review.forecast import FORECAST_DAYS
 from interview_srs.review.interviews import InterviewReport
 from interview_srs.terminal.render import REPORT_WIDTH, cell_width, clean, fit_lines, fit_parts, shorten
 from interview_srs.terminal.texts import Texts
@@ -18,14 +19,16 @@ def add_command(cards_dir: Path, store_path: Path | None, name: str, day: str, c
     from interview_srs.review.interviews import add_interview, skipped_by_the_clock
     from interview_srs.schedule.scheduler import now
     from interview_srs.store import lookups
+    from interview_srs.store.health import reading
     from interview_srs.store.home import decks_matching, open_home
     from interview_srs.terminal.texts import texts_for
 
     at = now(environ)
     home = open_home(store_path, cards_dir, at, environ)
     try:
-        row = add_interview(home.store, name, day, clock, patterns, home.zone, at, openers)
-        decks = sorted({d for p in row.decks for d in decks_matching(lookups.decks(home.store), p)})
+        with reading(home.store.path):
+            row = add_interview(home.store, name, day, clock, patterns, home.zone, at, openers)
+            decks = sorted({d for p in row.decks for d in decks_matching(lookups.decks(home.store), p)})
     finally:
         home.store.close()
     texts = texts_for(environ)
@@ -43,30 +46,35 @@ def list_command(cards_dir: Path, store_path: Path | None, as_json: bool,
     from interview_srs.commands.output import report_width
     from interview_srs.review.interviews import reports
     from interview_srs.schedule.scheduler import now
+    from interview_srs.store.health import reading
     from interview_srs.store.home import open_home
     from interview_srs.terminal.texts import texts_for
 
     at = now(environ)
     home = open_home(store_path, cards_dir, at, environ)
     try:
-        found = reports(home.store, home.config, at, home.study_day)
+        # rendering too: a stored time can be readable yet out of range in the user's zone
+        with reading(home.store.path):
+            found = reports(home.store, home.config, at, home.study_day)
+            if as_json:
+                return json.dumps([report_json(r, home.zone) for r in found], ensure_ascii=False, indent=2)
+            return render_list(found, home.zone, texts_for(environ), home.config.daily_minutes, report_width(environ))
     finally:
         home.store.close()
-    if as_json:
-        return json.dumps([report_json(r, home.zone) for r in found], ensure_ascii=False, indent=2)
-    return render_list(found, home.zone, texts_for(environ), home.config.daily_minutes, report_width(environ))
 
 
 def remove_command(cards_dir: Path, store_path: Path | None, name: str,
                    environ: dict | None = None) -> str:
     from interview_srs.schedule.scheduler import now
     from interview_srs.store import interviews as rows
+    from interview_srs.store.health import reading
     from interview_srs.store.home import open_home
     from interview_srs.terminal.texts import texts_for
 
     home = open_home(store_path, cards_dir, now(environ), environ)
     try:
-        rows.remove(home.store, name)
+        with reading(home.store.path):
+            rows.remove(home.store, name)
     finally:
         home.store.close()
     return texts_for(environ).interview_removed.format(name=clean(name))
@@ -124,6 +132,8 @@ def render_list(found: list[InterviewReport], zone: tzinfo | None, texts: Texts,
                 for d in report.plan
             ]
             lines += _listed(texts.interview_plan, "days", days, " · ", width)
+        elif left > timedelta(days=FORECAST_DAYS):
+            lines.append(texts.interview_far.format(days=FORECAST_DAYS))
         if report.outlook is not None and report.outlook.readiness is not None:
             lines.append(texts.interview_outlook.format(
                 readiness=_percent(report.outlook.readiness), below=round(report.outlook.below_target)))

@@ -75,12 +75,14 @@ def _set_suspended(home: Home, card_ids: tuple[str, ...], deck: str | None, susp
 @contextmanager
 def _opened(cards_dir: Path | None, store_path: Path | None) -> Iterator[tuple[Home, datetime]]:
     from interview_srs.schedule.scheduler import now
+    from interview_srs.store.health import reading
     from interview_srs.store.home import open_home
 
     at = now()
     home = open_home(store_path, cards_dir, at)
     try:
-        yield home, at
+        with reading(home.store.path):
+            yield home, at
     finally:
         home.store.close()
 

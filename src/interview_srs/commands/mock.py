@@ -46,6 +46,7 @@ def mock(
     from interview_srs.review.mock_questions import candidates, choose, general_openers, interview_filter
     from interview_srs.review.openers import OPENER_DECK, interview_company
     from interview_srs.schedule.scheduler import Schedulers, now
+    from interview_srs.store.health import reading
     from interview_srs.store.home import card_filter, open_home
     from interview_srs.terminal.screen import Terminal
     from interview_srs.terminal.texts import texts_for
@@ -56,39 +57,40 @@ def mock(
     clock = lambda: now(environ)  # noqa: E731 - re-read for every answer
     home = open_home(store_path, cards_dir, clock(), environ)
     try:
-        if interview is not None:
-            filt = interview_filter(home.store, interview)
-            scope = f"interview:{interview}"
-        else:
-            filt = card_filter(home.store, deck, None)
-            scope = f"deck:{deck}" if deck else "all"
-        seed = seed if seed is not None else _seed(environ)
-        rng = random.Random(seed)
-        params_of = lambda deck: home.config.for_deck(deck).parameters  # noqa: E731
-        found = candidates(home.store, filt, clock(), params_of)
-        general = general_openers(home.store, found, clock(), rng, params_of) if found else []
-        chosen = choose(found + general, questions, rng)
-        if not chosen:
-            raise MockError("no interview questions in the chosen decks")
-        texts = texts_for(environ)
-        from_general = any(c in general for c in chosen)
-        note = texts.mock_general_openers.format(deck=OPENER_DECK) if from_general else ""
-        company = interview_company(home.store, filt.decks if filt.decks is not None else lookups.decks(home.store))
-        idf = None
-        if typed:
-            from interview_srs.review import coverage
+        with reading(home.store.path):
+            if interview is not None:
+                filt = interview_filter(home.store, interview)
+                scope = f"interview:{interview}"
+            else:
+                filt = card_filter(home.store, deck, None)
+                scope = f"deck:{deck}" if deck else "all"
+            seed = seed if seed is not None else _seed(environ)
+            rng = random.Random(seed)
+            params_of = lambda deck: home.config.for_deck(deck).parameters  # noqa: E731
+            found = candidates(home.store, filt, clock(), params_of)
+            general = general_openers(home.store, found, clock(), rng, params_of) if found else []
+            chosen = choose(found + general, questions, rng)
+            if not chosen:
+                raise MockError("no interview questions in the chosen decks")
+            texts = texts_for(environ)
+            from_general = any(c in general for c in chosen)
+            note = texts.mock_general_openers.format(deck=OPENER_DECK) if from_general else ""
+            company = interview_company(home.store, filt.decks if filt.decks is not None else lookups.decks(home.store))
+            idf = None
+            if typed:
+                from interview_srs.review import coverage
 
-            idf = coverage.Idf(doc for card in _all_cards(home.store) for doc in coverage.documents(card.back, card.question))
-        terminal = Terminal(stdin or sys.stdin, stdout or sys.stdout)
-        done = MockInterview(
-            home.store, Schedulers(home.config), texts, terminal, clock,
-            Personal(answers_dir or home.store.path.parent), chosen,
-            Settings(seconds, typed, scope, company, note), rng, idf, environ,
-        ).run()
-        terminal.line()
-        for line in report_lines(done.report, done.results, texts, terminal.width()):
-            terminal.line(line)
-        return done.report
+                idf = coverage.Idf(doc for card in _all_cards(home.store) for doc in coverage.documents(card.back, card.question))
+            terminal = Terminal(stdin or sys.stdin, stdout or sys.stdout)
+            done = MockInterview(
+                home.store, Schedulers(home.config), texts, terminal, clock,
+                Personal(answers_dir or home.store.path.parent), chosen,
+                Settings(seconds, typed, scope, company, note), rng, idf, environ,
+            ).run()
+            terminal.line()
+            for line in report_lines(done.report, done.results, texts, terminal.width()):
+                terminal.line(line)
+            return done.report
     finally:
         home.store.close()
 

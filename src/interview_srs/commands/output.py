@@ -80,13 +80,15 @@ def library_errors(action):
 def with_home(cards_dir, store_path, use):
     """Open the store (synced with the cards), call `use(home, now)`, close it; errors as usual."""
     from interview_srs.schedule.scheduler import now
+    from interview_srs.store.health import reading
     from interview_srs.store.home import open_home
 
     def action():
         at = now()
         home = open_home(store_path, cards_dir, at)
         try:
-            return use(home, at)
+            with reading(home.store.path):
+                return use(home, at)
         finally:
             home.store.close()
 

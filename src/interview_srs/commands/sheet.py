@@ -66,6 +66,7 @@ def sheet_command(cards_dir: Path | None, store_path: Path | None, *, interview:
     from interview_srs.review.sheet import build_sheet
     from interview_srs.schedule.scheduler import now
     from interview_srs.store.rows import CardFilter
+    from interview_srs.store.health import reading
     from interview_srs.store.home import card_filter, open_home
     from interview_srs.terminal.texts import texts_for
 
@@ -74,24 +75,25 @@ def sheet_command(cards_dir: Path | None, store_path: Path | None, *, interview:
     at = now(environ)
     home = open_home(store_path, cards_dir, at, environ)
     try:
-        decks = card_filter(home.store, deck, None).decks if deck is not None else None
-        moment, title = at, deck or ""
-        company = interview_company(home.store, decks if decks is not None else lookups.decks(home.store))
-        if interview is not None:
-            from interview_srs.review.upcoming import load_interviews
+        with reading(home.store.path):
+            decks = card_filter(home.store, deck, None).decks if deck is not None else None
+            moment, title = at, deck or ""
+            company = interview_company(home.store, decks if decks is not None else lookups.decks(home.store))
+            if interview is not None:
+                from interview_srs.review.upcoming import load_interviews
 
-            try:
-                chosen = set(interview_filter(home.store, interview).decks)
-            except MockError as error:
-                raise SheetError(str(error)) from None
-            company = interview_company(home.store, chosen)  # the interview's, whatever --deck narrows
-            decks = tuple(sorted(chosen if decks is None else chosen & set(decks)))
-            moment = next(i.at for i in load_interviews(home.store) if i.name == interview)
-            title = interview
-        filt = CardFilter(decks=decks)
-        sheet = build_sheet(home.store, filt, Personal(answers_dir or home.store.path.parent), title, moment,
-                            company, lambda name: home.config.for_deck(name).parameters)
-        zone = home.zone
+                try:
+                    chosen = set(interview_filter(home.store, interview).decks)
+                except MockError as error:
+                    raise SheetError(str(error)) from None
+                company = interview_company(home.store, chosen)  # the interview's, whatever --deck narrows
+                decks = tuple(sorted(chosen if decks is None else chosen & set(decks)))
+                moment = next(i.at for i in load_interviews(home.store) if i.name == interview)
+                title = interview
+            filt = CardFilter(decks=decks)
+            sheet = build_sheet(home.store, filt, Personal(answers_dir or home.store.path.parent), title, moment,
+                                company, lambda name: home.config.for_deck(name).parameters)
+            zone = home.zone
     finally:
         home.store.close()
     texts = texts_for(environ)

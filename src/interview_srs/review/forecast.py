@@ -29,6 +29,10 @@ from interview_srs.schedule.scheduler import LEARN_AHEAD, LEARNING, NEW, RELEARN
 from interview_srs.store.queries import PlanCard
 
 RUNS = 5
+# Interviews further away get no forecast (no plan, no outlook; their readiness now is still
+# reported): a session simulated per day up to an interview years away would keep `srs interview
+# list` busy for minutes, and what a forecast says months ahead is little more than a guess.
+FORECAST_DAYS = 60
 # Rating shares until the user has MIN_ANSWERS answers of each kind: Again/Hard/Good/Easy on new
 # and learning cards, Hard/Good/Easy on review cards remembered.
 DEFAULT_LEARNING = (0.1, 0.15, 0.65, 0.1)
@@ -88,7 +92,9 @@ class Forecast:
     outlooks: tuple[Outlook, ...]
 
     def until(self, interview: planner.Interview) -> tuple[Day, ...]:
-        """The sessions before `interview`."""
+        """The sessions before `interview`; none for one past FORECAST_DAYS (not forecast)."""
+        if self.outlook(interview.name) is None:
+            return ()
         return tuple(d for d in self.days if d.at < interview.at)
 
     def outlook(self, name: str) -> Outlook | None:
@@ -109,21 +115,23 @@ def forecast(
     day: StudyDay, answer: Callable[[PlanCard, int, datetime], CardState], seconds_of: Callable[[str], int],
     outcomes: Outcomes = Outcomes(), today: Today = Today(), runs: int = RUNS,
 ) -> Forecast:
-    """Sessions from `now`, one a day, until the last upcoming interview; averaged over `runs`."""
+    """Sessions from `now`, one a day, until the last upcoming interview within FORECAST_DAYS;
+    averaged over `runs`. The sessions plan for every upcoming interview, further ones too."""
     coming = planner.upcoming(interviews, now)
-    if not coming:
+    near = [i for i in coming if i.at <= now + timedelta(days=FORECAST_DAYS)]
+    if not near:
         return Forecast((), ())
     times = []
-    while now + timedelta(days=len(times)) < coming[-1].at:
+    while now + timedelta(days=len(times)) < near[-1].at:
         times.append(now + timedelta(days=len(times)))
     totals = [[0.0, 0.0, {}] for _ in times]
-    recalls: dict[str, list[tuple[float, int]]] = {i.name: [] for i in coming}
+    recalls: dict[str, list[tuple[float, int]]] = {i.name: [] for i in near}
     for run in range(runs):
         rng = random.Random(run)
         states = {c.id: c.state for c in cards}
-        done_at = {i.name: None for i in coming}
+        done_at = {i.name: None for i in near}
         for index, at in enumerate(times):
-            for interview in coming:
+            for interview in near:
                 if done_at[interview.name] is None and interview.at <= at:
                     done_at[interview.name] = dict(states)
             first = index == 0
@@ -135,7 +143,7 @@ def forecast(
             totals[index][1] += seconds
             for name, count in mine.items():
                 totals[index][2][name] = totals[index][2].get(name, 0) + count
-        for interview in coming:
+        for interview in near:
             final = done_at[interview.name] or states
             values = [
                 (recall_at(final[c.id], interview.at, rules.params_of(c.deck)), rules.target_of(c.deck))

@@ -48,11 +48,20 @@ def remove(store: Store, name: str) -> None:
 def all_rows(store: Store) -> list[InterviewRow]:
     """Every stored interview, earliest first."""
     return [
-        InterviewRow(name, from_ms(at_ms), tuple(json.loads(decks)))
+        InterviewRow(name, from_ms(at_ms), _patterns(decks))
         for name, at_ms, decks in store.conn.execute(
             "SELECT name, at_ms, decks FROM interviews ORDER BY at_ms, name"
         )
     ]
+
+
+def _patterns(text: str) -> tuple[str, ...]:
+    """The stored JSON list of deck globs; anything else is a damaged row (a ValueError, which
+    store/health.reading words as damage)."""
+    patterns = json.loads(text)
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise ValueError(f"an interview's decks are not a list of deck patterns: {text[:40]}")
+    return tuple(patterns)
 
 
 def any_stored(store: Store) -> bool:

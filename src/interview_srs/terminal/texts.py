@@ -136,6 +136,7 @@ class Texts:
     interview_plan: str  # {days}: the sessions until the interview
     interview_plan_day: str  # {date} {answers} {minutes}
     interview_outlook: str  # {readiness} {below}
+    interview_far: str  # {days}: an interview past the forecast's horizon
     interview_heavy: str  # {name} {when} {answers} {minutes} {sessions} {limit}
     interview_sessions: tuple[str, str, str]  # today / today and tomorrow / {count} sessions
     interview_when: tuple[str, str, str]  # today {time} / tomorrow {time} / {date} {time}
@@ -281,6 +282,7 @@ EN = Texts(
     interview_plan="  answers per session until then: {days}",
     interview_plan_day="{date} {answers} (~{minutes} min)",
     interview_outlook="  with this plan: readiness {readiness} at the interview · below target: {below}",
+    interview_far="  answers per session: forecast from {days} days before the interview",
     interview_heavy="  {name} {when}: about {answers} answers, ~{minutes} min {sessions} (more than daily_minutes = {limit} a day).",
     interview_sessions=("today", "today and tomorrow", "in {count} sessions"),
     interview_when=("today {time}", "tomorrow {time}", "on {date} {time}"),
@@ -411,6 +413,7 @@ ZH = Texts(
     interview_plan="  此前每次复习的答题量：{days}",
     interview_plan_day="{date} {answers} 次（约 {minutes} 分钟）",
     interview_outlook="  照此计划：面试时准备度 {readiness} · 低于目标：{below}",
+    interview_far="  每次复习的答题量：面试前 {days} 天起给出预估",
     interview_heavy="  {name} {when}：约 {answers} 次作答，{sessions}约 {minutes} 分钟（超过每天 daily_minutes = {limit} 分钟）。",
     interview_sessions=("今天", "今天和明天", "{count} 次复习"),
     interview_when=("今天 {time}", "明天 {time}", "{date} {time}"),
