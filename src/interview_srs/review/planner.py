@@ -269,7 +269,7 @@ def _bring_forward(mine, interview, rules, now, busy, recall, predict, done_toda
     `done_today` answered early already), weakest first, skipping those a Good answer now would
     not lift to the target (unless today is the last day)."""
     days = days_left(interview.at, now)
-    at_ms = to_ms(interview.at)
+    now_ms, at_ms = to_ms(now), to_ms(interview.at)
     recalls = ((recall(c, at_ms), c) for c in mine if c.kind != NEW and c.id not in busy)
     below = [c for _r, c in sorted(
         ((r, c) for r, c in recalls if r < rules.target_of(c.deck)), key=lambda pair: (pair[0], pair[1].id)
@@ -280,7 +280,7 @@ def _bring_forward(mine, interview, rules, now, busy, recall, predict, done_toda
         if len(chosen) >= quota:
             break
         if days > 1 and predict is not None and recall_ms(
-            predict(card, now), to_ms(now), at_ms, rules.params_of(card.deck)
+            predict(card, now), now_ms, at_ms, rules.params_of(card.deck)
         ) < rules.target_of(card.deck):
             continue
         chosen.append(Entry(card.id, BRING_FORWARD, card.state, interview.name))

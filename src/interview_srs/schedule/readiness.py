@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from interview_srs.schedule.scheduler import NEW, CardState
+from interview_srs.schedule.scheduler import NEW, CardState, checked_stability
 
 DAY_MS = 86_400_000
 # fsrs.scheduler.DEFAULT_PARAMETERS (fsrs 6.2 on; a test checks they agree), written out so that
@@ -41,38 +41,27 @@ def decay_of(params: Sequence[float] | None) -> float:
     return DEFAULT_DECAY if params is None else params[20]
 
 
-def recall_at(state: CardState, when: datetime, params: Sequence[float] | None = None) -> float:
-    """FSRS's predicted probability of recalling a card in `state` at `when` (0 for new cards),
-    with the elapsed time in fractional days (see the module's docstring)."""
-    if state.state == NEW or state.stability is None or state.last_review is None:
-        return 0.0
-    decay = decay_of(params)
-    elapsed = max(0.0, (when - state.last_review).total_seconds()) / 86_400
-    return (1 + (0.9 ** (1 / -decay) - 1) * elapsed / _positive(state.stability)) ** -decay
-
-
-def recall_ms(stability: float, last_review_ms: int, at_ms: int, params: Sequence[float] | None = None) -> float:
-    """`recall_at` on the store's raw values (milliseconds), for loops over many cards."""
-    decay = decay_of(params)
-    factor = 0.9 ** (1 / -decay) - 1
-    elapsed = max(0, at_ms - last_review_ms) / DAY_MS
-    return (1 + factor * elapsed / _positive(stability)) ** -decay
-
-
-def _positive(stability: float) -> float:
-    """A stability the curve can take: FSRS never stores one at or below 0 (or NaN), and the
-    curve would divide by it or return a complex number. The ValueError reads as a damaged
-    store (store/health.reading) rather than a wrong figure or a crash far from the cause."""
-    if not stability > 0:
-        raise ValueError(f"a card's stability is {stability}, not a positive number")
-    return stability
-
-
 def curve_ms(params: Sequence[float] | None = None) -> tuple[float, float]:
     """The forgetting curve as `(1 + per_ms · elapsed_ms / stability) ** exponent`: (per_ms,
     exponent), for loops over many cards and for SQLite to sum it (store/queries.recall_total)."""
     decay = decay_of(params)
     return (0.9 ** (1 / -decay) - 1) / DAY_MS, -decay
+
+
+def recall_at(state: CardState, when: datetime, params: Sequence[float] | None = None) -> float:
+    """FSRS's predicted probability of recalling a card in `state` at `when` (0 for new cards),
+    with the elapsed time in fractional days (see the module's docstring)."""
+    if state.state == NEW or state.stability is None or state.last_review is None:
+        return 0.0
+    per_ms, exponent = curve_ms(params)
+    elapsed_ms = max(0.0, (when - state.last_review).total_seconds() * 1000)
+    return (1 + per_ms * elapsed_ms / checked_stability(state.stability)) ** exponent
+
+
+def recall_ms(stability: float, last_review_ms: int, at_ms: int, params: Sequence[float] | None = None) -> float:
+    """`recall_at` on the store's raw values (milliseconds), for loops over many cards."""
+    per_ms, exponent = curve_ms(params)
+    return (1 + per_ms * max(0, at_ms - last_review_ms) / checked_stability(stability)) ** exponent
 
 
 def recalls_ms(
@@ -83,7 +72,7 @@ def recalls_ms(
     this runs over every card of an interview when a session starts."""
     per_ms, exponent = curve_ms(params)
     return {
-        card_id: 0.0 if stability is None else (1 + per_ms * max(0, at_ms - last_ms) / _positive(stability)) ** exponent
+        card_id: 0.0 if stability is None else (1 + per_ms * max(0, at_ms - last_ms) / checked_stability(stability)) ** exponent
         for card_id, stability, last_ms in rows
     }
 
@@ -93,8 +82,8 @@ def below_after(target: float, params: Sequence[float] | None = None) -> float:
     forgetting curve falls steadily, so `recall_at < target` exactly when the time since the last
     review exceeds this many times the stability. The store can then leave out, by a plain
     comparison, the cards an interview's plan has no use for."""
-    decay = decay_of(params)
-    return (target ** (1 / -decay) - 1) / (0.9 ** (1 / -decay) - 1)
+    per_ms, exponent = curve_ms(params)
+    return (target ** (1 / exponent) - 1) / (per_ms * DAY_MS)
 
 
 def stability_after_good(
@@ -107,7 +96,7 @@ def stability_after_good(
     the card and writes a log each time, and its import alone was a tenth of the start-up. A
     property test compares the two on random cards and parameters."""
     w = DEFAULT_PARAMETERS if params is None else params
-    stability = _positive(stability)
+    stability = checked_stability(stability)
     days = (at_ms - last_review_ms) // DAY_MS  # timedelta.days: floored, negative before the last review
     if days < 1:
         increase = (math.e ** (w[17] * (3 - 3 + w[18]))) * (stability ** -w[19])

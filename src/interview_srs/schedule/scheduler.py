@@ -182,8 +182,8 @@ def to_fsrs(state: CardState, at: datetime) -> fsrs.Card:
         raise ValueError(f"a card in state {state.state} has step {state.step}")
     if state.state in (REVIEW, RELEARNING) and (state.stability is None or state.difficulty is None):
         raise ValueError(f"a card in state {state.state} lacks its stability or difficulty")
-    if state.stability is not None and not (state.stability > 0 and math.isfinite(state.stability)):
-        raise ValueError(f"a card's stability is {state.stability}, not a positive number")
+    if state.stability is not None:
+        checked_stability(state.stability)
     if state.difficulty is not None and not math.isfinite(state.difficulty):
         raise ValueError(f"a card's difficulty is {state.difficulty}")
     return fsrs.Card(
@@ -195,6 +195,15 @@ def to_fsrs(state: CardState, at: datetime) -> fsrs.Card:
         due=state.due,
         last_review=state.last_review,
     )
+
+
+def checked_stability(stability: float) -> float:
+    """`stability` if FSRS could have stored it (positive and finite); else a ValueError. Only
+    damage or a hand edit stores another, which the forgetting curve would divide by or turn
+    into a complex number; store/health.reading words the ValueError as a damaged store."""
+    if not (stability > 0 and math.isfinite(stability)):
+        raise ValueError(f"a card's stability is {stability}, not a positive number")
+    return stability
 
 
 def from_fsrs(card: fsrs.Card) -> CardState:
@@ -357,6 +366,7 @@ __all__ = [
     "Replay",
     "Schedulers",
     "StudyDay",
+    "checked_stability",
     "format_interval",
     "from_fsrs",
     "from_ms",
