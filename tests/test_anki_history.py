@@ -31,7 +31,7 @@ from interview_srs.store.connection import Store
 from interview_srs.store.home import sync_cards
 from interview_srs.store import anki_history
 from interview_srs.store.anki_history import import_answers, replay
-from interview_srs.store.rows import card_state, state_values
+from interview_srs.schedule.scheduler import card_state, state_values
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 SCHEDULERS = Schedulers(Config())  # fuzz on: the replay must reproduce it too

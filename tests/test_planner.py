@@ -400,7 +400,7 @@ def test_within_focus_days_the_queue_goes_interview_by_interview_then_the_rest(s
 def _store_with(folder, cards: list[PlanCard]):
     """A real store holding `cards` (present, in list order), for plan_cards' SQL."""
     from interview_srs.store.connection import Store
-    from interview_srs.store.rows import state_values
+    from interview_srs.schedule.scheduler import state_values
 
     store = Store.open(folder / "store.sqlite3")
     with store.write() as conn:

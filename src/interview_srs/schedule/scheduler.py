@@ -168,6 +168,33 @@ class CardState:
         )
 
 
+def card_state(row) -> CardState:
+    """A CardState from its six stored values (store/rows.STATE_COLUMNS, or the same six of a
+    review_log row): the times in milliseconds."""
+    state, step, stability, difficulty, due, last = row
+    return CardState(
+        state=state,
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=from_ms(due) if due is not None else None,
+        last_review=from_ms(last) if last is not None else None,
+    )
+
+
+def state_values(state: CardState) -> tuple:
+    """The six values the store keeps for `state` (store/rows.STATE_COLUMNS), times in
+    milliseconds: what `card_state` reads back."""
+    return (
+        state.state,
+        state.step,
+        state.stability,
+        state.difficulty,
+        to_ms(state.due) if state.due is not None else None,
+        to_ms(state.last_review) if state.last_review is not None else None,
+    )
+
+
 def to_fsrs(state: CardState, at: datetime) -> fsrs.Card:
     """The fsrs.Card for a stored state; a new card becomes fsrs's fresh Learning card due `at`.
 
@@ -266,11 +293,7 @@ class Replay:
         self._fuzz = schedulers.config.fuzz
         self._card_id = card_id
         self._card = None if state.state == NEW else to_fsrs(state, _EPOCH)
-        self.values: tuple = (
-            state.state, state.step, state.stability, state.difficulty,
-            to_ms(state.due) if state.due is not None else None,
-            to_ms(state.last_review) if state.last_review is not None else None,
-        )
+        self.values: tuple = state_values(state)
 
     def answer(self, rating: int, at_ms: int) -> tuple:
         """Rate the card at `at_ms`; returns (and keeps) the new `values`."""
@@ -366,6 +389,7 @@ __all__ = [
     "Replay",
     "Schedulers",
     "StudyDay",
+    "card_state",
     "checked_stability",
     "format_interval",
     "from_fsrs",
@@ -373,6 +397,7 @@ __all__ = [
     "fuzzed_interval",
     "local_zone",
     "now",
+    "state_values",
     "to_fsrs",
     "to_ms",
 ]

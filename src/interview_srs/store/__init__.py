@@ -9,7 +9,8 @@ Import from the module that does the work; this package itself holds only this d
 
 * connection.py — `Store`: opening (creating, migrating, WAL), closing, `Store.write` (the one
   write transaction); `default_store_path`. schema.py holds the migrations.
-* rows.py — the values: `StoredCard`, `CardFilter`, a schedule to and from its columns.
+* rows.py — the values: `StoredCard`, `CardFilter`, the state columns (a schedule to and from
+  them: schedule/scheduler.state_values and card_state).
 * sync.py — the card files into the `cards` table (the files are parsed by the bank loader:
   home.py's `sync_cards` drives a sync). home.py also opens the store with its config.
 * answers.py — `record_answer`, `undo`, `bury`, `suspend`, and the log read back as `Answer`s.

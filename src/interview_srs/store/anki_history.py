@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from interview_srs.schedule.scheduler import CardState, Replay, Schedulers, from_ms
+from interview_srs.schedule.scheduler import CardState, Replay, Schedulers, card_state
 # (revlog id = answer time in ms, card id, rating 1–4, duration in ms)
 NewAnswer = tuple[int, str, int, int | None]
 MAX_BUMP_MS = 1_000
@@ -197,12 +197,11 @@ def _replay_with(
 
 def _state_after(conn: sqlite3.Connection, log_id: int) -> CardState:
     """The card's state after the log row `log_id`, as stored."""
-    state, step, stability, difficulty, due_ms, reviewed_ms = conn.execute(
+    return card_state(conn.execute(
         "SELECT state_after, step_after, stability_after, difficulty_after, due_after_ms, reviewed_ms "
         "FROM review_log WHERE id = ?",
         (log_id,),
-    ).fetchone()
-    return CardState(state, step, stability, difficulty, from_ms(due_ms), from_ms(reviewed_ms))
+    ).fetchone())
 
 
 # -- the write direction: claims of terminal answers -----------------------------------------------

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from interview_srs.schedule.scheduler import CardState, from_ms, to_ms
+from interview_srs.schedule.scheduler import CardState, card_state, from_ms, state_values, to_ms
 from interview_srs.store.connection import Store
 from interview_srs.store.health import StoreError
-from interview_srs.store.rows import STATE_COLUMNS, card_state, state_values
+from interview_srs.store.rows import STATE_COLUMNS
 
 SOURCES = ("terminal", "anki", "mock")
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from interview_srs.schedule.scheduler import CardState, from_ms, to_ms
+from interview_srs.schedule.scheduler import CardState, card_state, from_ms, to_ms
 from interview_srs.store.connection import Store
 from interview_srs.store.health import StoreError
-from interview_srs.store.rows import CARD_COLUMNS, STATE_COLUMNS, CardFilter, StoredCard, card_state, stored_card
+from interview_srs.store.rows import CARD_COLUMNS, STATE_COLUMNS, CardFilter, StoredCard, stored_card
 
 
 def card(store: Store, card_id: str) -> StoredCard:

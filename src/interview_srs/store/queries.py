@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import NamedTuple
 
 from interview_srs.schedule.readiness import DAY_MS, curve_ms
-from interview_srs.schedule.scheduler import CardState, to_ms
+from interview_srs.schedule.scheduler import CardState, card_state, state_values, to_ms
 from interview_srs.store.connection import Store
-from interview_srs.store.rows import STATE_COLUMNS, CardFilter, card_state, state_values
+from interview_srs.store.rows import STATE_COLUMNS, CardFilter
 
 
 class PlanCard:

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from interview_srs.schedule.scheduler import CardState, from_ms, to_ms
+from interview_srs.schedule.scheduler import CardState, card_state, from_ms, to_ms
 
 STATE_COLUMNS = "state, step, stability, difficulty, due_ms, last_review_ms"
 CARD_COLUMNS = (
@@ -86,29 +86,4 @@ def stored_card(row) -> StoredCard:
     )
 
 
-def card_state(row) -> CardState:
-    """A CardState from the six values of STATE_COLUMNS (or the same six of a review_log row)."""
-    state, step, stability, difficulty, due, last = row
-    return CardState(
-        state=state,
-        step=step,
-        stability=stability,
-        difficulty=difficulty,
-        due=from_ms(due) if due is not None else None,
-        last_review=from_ms(last) if last is not None else None,
-    )
-
-
-def state_values(state: CardState) -> tuple:
-    """The six values of STATE_COLUMNS for `state`, as the store writes them."""
-    return (
-        state.state,
-        state.step,
-        state.stability,
-        state.difficulty,
-        to_ms(state.due) if state.due is not None else None,
-        to_ms(state.last_review) if state.last_review is not None else None,
-    )
-
-
-__all__ = ["CARD_COLUMNS", "STATE_COLUMNS", "CardFilter", "StoredCard", "card_state", "state_values", "stored_card"]
+__all__ = ["CARD_COLUMNS", "STATE_COLUMNS", "CardFilter", "StoredCard", "stored_card"]
