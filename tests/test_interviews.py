@@ -564,3 +564,21 @@ def test_an_interview_past_the_forecast_horizon_is_listed_at_once_without_a_plan
     data = {d["name"]: d for d in json.loads(invoke(cards_dir, home, "interview", "list", "--json").output)}
     assert data["快手"]["plan"] == [] and data["快手"]["expected_readiness"] is None
     assert data["近"]["plan"] and data["近"]["expected_readiness"] is not None  # a near one is forecast as before
+
+
+@pytest.mark.parametrize("sqlite_math", [True, False])
+def test_the_countdown_refuses_an_impossible_stability_whoever_sums(tmp_path, cards_dir, monkeypatch, sqlite_math):
+    """SQLite's sum and Python's refuse the same stored values (scheduler.checked_stability):
+    a damaged store is reported, not averaged into a wrong readiness."""
+    from interview_srs.review import upcoming
+
+    store, now = _countdown_store(tmp_path, cards_dir)
+    try:
+        with store.write() as conn:
+            conn.execute("UPDATE cards SET stability = 0 WHERE id = 'ks-005'")
+        if not sqlite_math:
+            monkeypatch.setattr(upcoming, "recall_total", lambda *args: None)
+        with pytest.raises(ValueError, match="stability"):
+            _header(store, now).at(now)
+    finally:
+        store.close()

@@ -75,13 +75,12 @@ class Countdown:
         self.recalls, self.total, self.count = {}, 0.0, 0
         if self.interview is None:
             return
-        at_ms = to_ms(self.interview.at)
-        sums = [recall_total(self.store, deck, at_ms, self.params_of(deck)) for deck in sorted(self.interview.decks)]
-        if None in sums:  # an SQLite without math functions: Python sums the rows
+        summed = recall_total(self.store, sorted(self.interview.decks), to_ms(self.interview.at), self.params_of)
+        if summed is None:  # an SQLite without math functions: Python sums the rows
             self._read_each()
         else:
             self.recalls = None
-            self.count, self.total = sum(count for count, _total in sums), sum(total for _count, total in sums)
+            self.count, self.total = summed
 
     def _read_each(self) -> None:
         at_ms = to_ms(self.interview.at)

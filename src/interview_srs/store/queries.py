@@ -5,12 +5,12 @@ open Store (see store/__init__.py for the tables)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
 from interview_srs.schedule.readiness import DAY_MS, curve_ms
-from interview_srs.schedule.scheduler import CardState, card_state, state_values, to_ms
+from interview_srs.schedule.scheduler import CardState, card_state, checked_stability, state_values, to_ms
 from interview_srs.store.connection import Store
 from interview_srs.store.rows import STATE_COLUMNS, CardFilter
 
@@ -254,22 +254,31 @@ def states_at(store: Store, filt: CardFilter, at: datetime) -> list[PlanCard]:
     ]
 
 
-def recall_total(store: Store, deck: str, at_ms: int, params) -> tuple[int, float] | None:
-    """How many present, unsuspended cards `deck` has (buried ones too) and their predicted
-    recall at `at_ms` summed by SQLite, from the index cards_deck alone: the review header needs
-    only the mean, and 10,000 rows into Python cost more than the rest of a session's start.
-    None when this SQLite was built without its math functions (pow): then read `recall_rows`."""
+def recall_total(store: Store, decks: Iterable[str], at_ms: int, params_of) -> tuple[int, float] | None:
+    """How many present, unsuspended cards `decks` have (buried ones too) and their predicted
+    recall at `at_ms` (each deck's parameters from `params_of`) summed by SQLite, from the index
+    cards_deck alone: the review header needs only the mean, and 10,000 rows into Python cost
+    more than the rest of a session's start. A stability the curve cannot take is refused as in
+    Python (scheduler.checked_stability). None when this SQLite was built without its math
+    functions (pow): then read `recall_rows`."""
     try:
         store.conn.execute("SELECT pow(2, 0.5)").fetchone()
     except sqlite3.OperationalError:
         return None
-    per_ms, exponent = curve_ms(params)
-    count, total = store.conn.execute(
-        "SELECT count(*), total(CASE WHEN state = 0 THEN 0.0 "
-        "ELSE pow(1 + ? * max(0, ? - last_review_ms) / stability, ?) END) "
-        "FROM cards WHERE present = 1 AND suspended = 0 AND deck = ?",
-        (per_ms, at_ms, exponent, deck),
-    ).fetchone()
+    count, total = 0, 0.0
+    for deck in decks:
+        per_ms, exponent = curve_ms(params_of(deck))
+        cards, summed, lowest, highest = store.conn.execute(
+            "SELECT count(*), total(CASE WHEN state = 0 THEN 0.0 "
+            "ELSE pow(1 + ? * max(0, ? - last_review_ms) / stability, ?) END), "
+            "min(CASE WHEN state != 0 THEN stability END), max(CASE WHEN state != 0 THEN stability END) "
+            "FROM cards WHERE present = 1 AND suspended = 0 AND deck = ?",
+            (per_ms, at_ms, exponent, deck),
+        ).fetchone()
+        for stability in (lowest, highest):
+            if stability is not None:
+                checked_stability(stability)
+        count, total = count + cards, total + summed
     return count, total
 
 
