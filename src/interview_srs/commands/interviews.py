@@ -132,7 +132,7 @@ def render_list(found: list[InterviewReport], zone: tzinfo | None, texts: Texts,
                 for d in report.plan
             ]
             lines += _listed(texts.interview_plan, "days", days, " · ", width)
-        elif left > timedelta(days=FORECAST_DAYS):
+        elif report.outlook is None:  # upcoming, yet not forecast: further off than FORECAST_DAYS
             lines.append(texts.interview_far.format(days=FORECAST_DAYS))
         if report.outlook is not None and report.outlook.readiness is not None:
             lines.append(texts.interview_outlook.format(

@@ -128,7 +128,7 @@ class InterviewReport:
     readiness: Readiness
     recalls: tuple[tuple[str, str, float], ...]  # (card id, deck, predicted recall), weakest first
     plan: tuple[forecast.Day, ...] = ()  # the sessions until it (every deck's answers: the real load)
-    outlook: forecast.Outlook | None = None  # its readiness if that plan is followed
+    outlook: forecast.Outlook | None = None  # its readiness if that plan is followed (None: past, or not forecast yet)
     heavy: tuple[forecast.Day, ...] = ()  # the sessions of the plan over config's daily_minutes
     # card id → its question (`{公司}` named for the interview), so a list of cards can show questions
     questions: dict[str, str] = field(default_factory=dict)
