@@ -77,7 +77,7 @@ class CardView(NamedTuple):
 @dataclass(frozen=True)
 class FileView:
     """What the warnings need of one card file, cached by its bytes; read like a DeckFile by the
-    checks across files (cards.cross_file_problems), so `srs check` reads this small entry for an
+    checks across files (bank/rules.cross_file_problems), so `srs check` reads this small entry for an
     unchanged file instead of every card's text."""
 
     path: Path

@@ -141,9 +141,9 @@ def interview_cards(interviews: Sequence[Interview], rules: Rules, now: datetime
     for interview in upcoming(interviews, now):
         decks = sorted(interview.decks - claimed)
         claimed |= interview.decks
-        opens = final_pass_start(interview, rules)
         if not decks:
             continue
+        opens = final_pass_start(interview, rules)
         if opens is not None and now >= opens:
             result.append(InterviewCards(tuple(decks), to_ms(interview.at)))
             continue
