@@ -17,7 +17,8 @@ def run_optimize(cards_dir: Path | None, store_path: Path | None, yes: bool) -> 
     from interview_srs.review import optimize as optimizer
     from interview_srs.schedule.config import update_config
 
-    home, history = with_home(cards_dir, store_path, lambda home, _at: (home, optimizer.load_history(home.store)))
+    home, history = with_home(cards_dir, store_path, lambda home, _at: (home, optimizer.load_history(home.store)),
+                              store_only=True)
     counted = optimizer.counted_reviews(history)
     if counted < optimizer.MIN_REVIEWS:
         click.echo(_too_few(counted))

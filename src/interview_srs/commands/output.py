@@ -77,8 +77,12 @@ def library_errors(action):
         raise UserError(error) from None
 
 
-def with_home(cards_dir, store_path, use):
-    """Open the store (synced with the cards), call `use(home, now)`, close it; errors as usual."""
+def with_home(cards_dir, store_path, use, store_only: bool = False):
+    """Open the store (synced with the cards), call `use(home, now)`, close it; errors as usual.
+    `store_only`: `use` reads nothing but the store, so a value it cannot read is the store's
+    damage (store/health.reading); not for `srs sync-anki`, whose errors may be the collection's."""
+    from contextlib import nullcontext
+
     from interview_srs.schedule.scheduler import now
     from interview_srs.store.health import reading
     from interview_srs.store.home import open_home
@@ -87,7 +91,7 @@ def with_home(cards_dir, store_path, use):
         at = now()
         home = open_home(store_path, cards_dir, at)
         try:
-            with reading(home.store.path):
+            with reading(home.store.path) if store_only else nullcontext():
                 return use(home, at)
         finally:
             home.store.close()
