@@ -13,7 +13,7 @@ from interview_srs.review import planner
 from interview_srs.schedule.config import Config, DeckSettings
 from interview_srs.review.planner import Entry, Interview, PlanCard, Rules, choose, plan
 from interview_srs.schedule.readiness import DEFAULT_PARAMETERS, recall_at
-from interview_srs.schedule.scheduler import LEARNING, NEW, REVIEW, CardState, Schedulers, StudyDay
+from interview_srs.schedule.scheduler import LEARNING, NEW, REVIEW, CardState, Schedulers, StudyDay, state_values
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # 10:00 in Beijing
@@ -186,7 +186,7 @@ def test_choose_serves_learning_due_now_then_the_plan_then_learning_ahead():
         ("now", CardState(LEARNING, 1, 2.0, 5.0, NOW - timedelta(minutes=1), NOW)),
         ("later", CardState(LEARNING, 1, 2.0, 5.0, NOW + timedelta(hours=1), NOW)),
     ]
-    pending = [Entry("stale", "due", CardState()), Entry("r", "due", CardState())]
+    pending = [Entry("stale", "due", state_values(CardState())), Entry("r", "due", state_values(CardState()))]
     servable = lambda e: e.card_id != "stale"  # noqa: E731
     first, rest = choose(learning, pending, NOW, servable)
     assert (first.card_id, first.reason, rest) == ("now", "learning", pending)
@@ -301,7 +301,7 @@ def test_a_user_who_does_each_day_s_plan_meets_the_interview(count, days, hour, 
         learning = [c for c in cards if c.state.state in (LEARNING, 3)]
         clock = at
         for entry in plan(cards, (interview,), rules, at, DAY, predict=predict) + [
-            Entry(c.id, "learning", c.state) for c in learning
+            Entry(c.id, "learning", c.values) for c in learning
         ]:
             clock += timedelta(minutes=1)  # answering takes time
             state = SCHEDULERS.answer(entry.card_id, KS, states[entry.card_id], rng.choice((1, 2, 3, 3, 4)), clock)
@@ -356,7 +356,7 @@ def test_ahead_serves_the_nearest_interview_s_cards_first():
 
 def test_the_focused_interview_s_learning_steps_come_before_other_decks_cards():
     soon = CardState(LEARNING, 1, 1.0, 5.0, NOW + timedelta(minutes=10), NOW)
-    pending = [Entry("k1", "interview-introduce", CardState(), "快手"), Entry("g1", "due", CardState())]
+    pending = [Entry("k1", "interview-introduce", state_values(CardState()), "快手"), Entry("g1", "due", state_values(CardState()))]
     always = lambda e: True  # noqa: E731
     first, rest = choose([("k0", soon)], pending, NOW, always, urgent=frozenset({"k0", "k1"}))
     assert first.card_id == "k1"

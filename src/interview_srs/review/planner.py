@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from interview_srs.schedule.readiness import below_after, recall_ms, stability_after_good
-from interview_srs.schedule.scheduler import LEARN_AHEAD, LEARNING, NEW, RELEARNING, REVIEW, CardState, StudyDay, to_ms
+from interview_srs.schedule.scheduler import LEARN_AHEAD, LEARNING, NEW, RELEARNING, REVIEW, CardState, StudyDay, card_state, state_values, to_ms
 from interview_srs.store.queries import InterviewCards, PlanCard
 
 LEARNING_REASON = "learning"
@@ -83,12 +83,18 @@ class Rules:
 
 @dataclass(frozen=True)
 class Entry:
-    """One card to show, why, and its state when planned (if it changes, the entry is stale)."""
+    """One card to show, why, and its schedule when planned, as the store's six values of
+    STATE_COLUMNS (if they change, the entry is stale). The CardState is made when asked for:
+    a plan holds every card due today, and the session shows one at a time."""
 
     card_id: str
     reason: str
-    state: CardState
+    planned: tuple
     interview: str | None = None
+
+    @property
+    def state(self) -> CardState:
+        return card_state(self.planned)
 
 
 def upcoming(interviews: Sequence[Interview], now: datetime) -> list[Interview]:
@@ -191,7 +197,7 @@ def plan(
     due = [c for c in cards if c.kind == REVIEW and c.due_ms < day_end_ms]
     due.sort(key=lambda c: (recall(c, now_ms), c.due_ms, c.id))
     for card in due:
-        entries.append(Entry(card.id, DUE, card.state, _name(owner.get(card.id))))
+        entries.append(Entry(card.id, DUE, card.values, _name(owner.get(card.id))))
         taken.add(card.id)
     busy = taken | {c.id for c in cards if c.kind in (LEARNING, RELEARNING)}
 
@@ -223,14 +229,14 @@ def plan(
             if left <= 0:
                 continue
             deck_left[card.deck] = left - 1
-        entries.append(Entry(card.id, NEW_REASON, card.state, _name(owner.get(card.id))))
+        entries.append(Entry(card.id, NEW_REASON, card.values, _name(owner.get(card.id))))
         taken.add(card.id)
         allowance -= 1
 
     if ahead:
         rest = [c for c in cards if c.kind == REVIEW and c.id not in taken]
         rest.sort(key=lambda c: (recall(c, to_ms(owner[c.id].at) if c.id in owner else now_ms), c.id))
-        entries += [Entry(c.id, AHEAD, c.state, _name(owner.get(c.id))) for c in rest]
+        entries += [Entry(c.id, AHEAD, c.values, _name(owner.get(c.id))) for c in rest]
     if focused(interviews, now, rules):
         return _focus(entries, upcoming(interviews, now), rules)
     return entries
@@ -261,7 +267,7 @@ def _final_pass(mine, interview, rules, now, day_start, busy, recall) -> tuple[l
     quota = _share(len(pending) + done_today, days_left(interview.at, now)) - done_today
     quota -= sum(1 for c in pending if c.id in busy)
     chosen = [c for c in pending if c.id not in busy][: max(0, quota)]
-    return [Entry(c.id, FINAL_PASS, c.state, interview.name) for c in chosen], {c.id for c in pending}
+    return [Entry(c.id, FINAL_PASS, c.values, interview.name) for c in chosen], {c.id for c in pending}
 
 
 def _bring_forward(mine, interview, rules, now, busy, recall, predict, done_today) -> list[Entry]:
@@ -283,7 +289,7 @@ def _bring_forward(mine, interview, rules, now, busy, recall, predict, done_toda
             predict(card, now), now_ms, at_ms, rules.params_of(card.deck)
         ) < rules.target_of(card.deck):
             continue
-        chosen.append(Entry(card.id, BRING_FORWARD, card.state, interview.name))
+        chosen.append(Entry(card.id, BRING_FORWARD, card.values, interview.name))
     return chosen
 
 
@@ -293,7 +299,7 @@ def _introductions(mine, interview, now, introduced_today) -> list[Entry]:
     started = sum(1 for c in mine if c.id in introduced_today)
     deadline_days = days_left(interview.at - timedelta(days=INTRODUCE_BY_DAYS), now)
     quota = _share(len(fresh) + started, deadline_days) - started
-    return [Entry(c.id, INTRODUCE, c.state, interview.name) for c in fresh[: max(0, quota)]]
+    return [Entry(c.id, INTRODUCE, c.values, interview.name) for c in fresh[: max(0, quota)]]
 
 
 def good_answer(params_of: Callable[[str], Sequence[float] | None]) -> Callable[[PlanCard, datetime], float]:
@@ -321,23 +327,23 @@ def choose(
     decks' cards.
     """
     soon = [
-        Entry(card_id, LEARNING_REASON, state)
+        (Entry(card_id, LEARNING_REASON, state_values(state)), state.due)
         for card_id, state in sorted(learning, key=lambda item: (item[1].due, item[0]))
         if state.due <= now + LEARN_AHEAD
     ]
-    for entry in soon:
-        if entry.state.due <= now and servable(entry):
+    for entry, due in soon:
+        if due <= now and servable(entry):
             return entry, list(pending)
     rest = list(pending)
     while rest:
         if rest[0].card_id not in urgent:
-            for entry in soon:
+            for entry, _due in soon:
                 if entry.card_id in urgent and servable(entry):
                     return entry, rest
         entry = rest.pop(0)
         if servable(entry):
             return entry, rest
-    for entry in soon:
+    for entry, _due in soon:
         if servable(entry):
             return entry, rest
     return None, rest

@@ -35,7 +35,7 @@ from interview_srs.review.openers import InterviewCompanies
 from interview_srs.review.session_edit import edit_card, write_own_answer
 from interview_srs.review.session_screen import Revealed, card_screen, countdown_line, leech_lapses, timer_line
 from interview_srs.review.summary import Left, Summary, summarize
-from interview_srs.schedule.scheduler import LEARN_AHEAD, NEW, Schedulers, StudyDay, format_interval
+from interview_srs.schedule.scheduler import LEARN_AHEAD, NEW, Schedulers, StudyDay, format_interval, state_values
 from interview_srs.store.answers import Answer
 from interview_srs.store.rows import CardFilter, StoredCard
 from interview_srs.store.connection import Store
@@ -171,7 +171,7 @@ class Session:
             card.present
             and not card.suspended
             and (card.buried_until is None or card.buried_until <= self.clock())
-            and card.schedule == entry.state
+            and state_values(card.schedule) == entry.planned
         )
 
     def next_card(self) -> planner.Entry | None:
@@ -438,7 +438,7 @@ class Session:
         self.undo_stack.pop()
         self.header.refresh(card_id)
         self._put_back()
-        self.current = planner.Entry(card_id, reason, lookups.state(self.store, card_id))
+        self.current = planner.Entry(card_id, reason, state_values(lookups.state(self.store, card_id)))
         return done.format(question=render.shorten(lookups.card(self.store, card_id).question))
 
     def _still_there(self, card_id: str) -> bool:

@@ -24,34 +24,34 @@ class PlanCard:
     decks but puts a few hundred in the queue, and making a CardState for each of 10,000 cards
     was most of such a session's start. Treat it as immutable, like a CardState."""
 
-    __slots__ = ("id", "deck", "kind", "stability", "difficulty", "due_ms", "last_review_ms", "_values", "_state")
+    __slots__ = ("id", "deck", "kind", "stability", "difficulty", "due_ms", "last_review_ms", "values", "_state")
 
     def __init__(self, id: str, deck: str, state: CardState):
         self.id, self.deck, self._state = id, deck, state
-        self._values = state_values(state)
-        self.kind, _step, self.stability, self.difficulty, self.due_ms, self.last_review_ms = self._values
+        self.values = state_values(state)
+        self.kind, _step, self.stability, self.difficulty, self.due_ms, self.last_review_ms = self.values
 
     @classmethod
     def stored(cls, id: str, deck: str, values: tuple) -> PlanCard:
         """From the six values of STATE_COLUMNS, as the store keeps them."""
         card = cls.__new__(cls)
-        card.id, card.deck, card._values, card._state = id, deck, values, None
+        card.id, card.deck, card.values, card._state = id, deck, values, None
         card.kind, _step, card.stability, card.difficulty, card.due_ms, card.last_review_ms = values
         return card
 
     @property
     def state(self) -> CardState:
         if self._state is None:
-            self._state = card_state(self._values)
+            self._state = card_state(self.values)
         return self._state
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PlanCard):
             return NotImplemented
-        return (self.id, self.deck, self._values) == (other.id, other.deck, other._values)
+        return (self.id, self.deck, self.values) == (other.id, other.deck, other.values)
 
     def __hash__(self) -> int:
-        return hash((self.id, self.deck, self._values))
+        return hash((self.id, self.deck, self.values))
 
     def __repr__(self) -> str:
         return f"PlanCard({self.id!r}, {self.deck!r}, {self.state!r})"
