@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from interview_srs.cli import cli
+from interview_srs.base import sanitize
 from interview_srs.base.sanitize import json_safe, one_line, printable
 
 from conftest import write_file
@@ -45,6 +48,14 @@ def test_printable_strips_every_kind_of_sequence(sequence):
 def test_printable_keeps_newlines_and_text_and_one_line_marks_them():
     assert printable("第一行\n第二行\ttab") == "第一行\n第二行    tab"
     assert one_line("a\nb\x1b[31m") == "a⏎b"
+
+
+@given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from(["\n", "\r", "\t", *UNSAFE, "\u2028", "\u061c"])))
+       | st.lists(st.sampled_from(["题", "\n", "a ", *HOSTILE])).map("".join))
+def test_the_shortcut_for_printable_text_gives_what_the_expressions_give(text):
+    """printable() skips its regular expressions when every character but newlines is
+    printable to Python; that must never let through what they would remove."""
+    assert printable(text) == sanitize._stripped(text)
 
 
 def test_a_lone_surrogate_is_shown_as_a_replacement_character_and_escaped_in_json():

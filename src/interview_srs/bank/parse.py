@@ -176,7 +176,7 @@ class FileParser:
         if not value:
             self.report(node, "is empty", card, _item(field_name, item))
             return None
-        bad = NOT_ANKI_TEXT.search(value) if self.suspect else None
+        bad = re.search(NOT_ANKI_TEXT, value) if self.suspect else None
         if bad:
             self.report(
                 node, f"contains {character_name(bad.group())}, which Anki cannot import; remove it",

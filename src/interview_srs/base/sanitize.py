@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-_ESCAPES = re.compile(
+# The patterns are kept as text, compiled by `re` (and cached there) on first use: most text
+# needs none of them, and compiling them all costs a command's start-up a few milliseconds.
+_ESCAPES = (
     r"\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL / ST
     r"|\x1b[P^_X][^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS / PM / APC / SOS ... ST
     r"|\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
@@ -22,26 +24,30 @@ _ESCAPES = re.compile(
 )
 # C0 and C1 controls (tab and newline are handled apart), DEL, and the bidirectional
 # overrides/isolates that can make text display differently from what it is.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]")
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\ud800-\udfff]")
+_CONTROLS = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]"
+_JSON_UNSAFE = "[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\ud800-\udfff]"
 # Characters a text going into an Anki package may not hold (card files and personal answers
 # alike): Anki's importer refuses the field separator U+001F (the whole package fails) and
 # silently drops the other C0 controls and DEL; C1 controls are terminal escapes; a lone
 # surrogate cannot be written as UTF-8.
-NOT_ANKI_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+NOT_ANKI_TEXT = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]"
 # A lone surrogate: no UTF-8 file holds one, but JSON can (a damaged cache or state file), and
 # writing it to the terminal would fail. Shown as U+FFFD, so that something visibly was there.
-_SURROGATES = re.compile("[\ud800-\udfff]")
+_SURROGATES = "[\ud800-\udfff]"
 
 
 def printable(text: object) -> str:
     """`text` with escape sequences and control characters removed; newlines kept, tabs as spaces."""
     text = str(text)
-    if text.isascii() and text.isprintable():
-        return text  # the common case, without the regular expressions
-    text = _ESCAPES.sub("", text)
+    if text.isprintable() or text.replace("\n", "").isprintable():
+        return text  # the common case: every character removed below is unprintable to Python
+    return _stripped(text)
+
+
+def _stripped(text: str) -> str:
+    text = re.sub(_ESCAPES, "", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
+    return re.sub(_SURROGATES, "\ufffd", re.sub(_CONTROLS, "", text))
 
 
 def one_line(text: object) -> str:
@@ -52,7 +58,7 @@ def one_line(text: object) -> str:
 def json_safe(text: str) -> str:
     """JSON text (from json.dumps, which already escapes C0) with C1 and bidi controls, and lone
     surrogates, escaped too."""
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def replace_unencodable(*streams) -> None:

@@ -8,6 +8,7 @@ of a file (/dev/zero) is refused after opening it without blocking, before anyth
 from __future__ import annotations
 
 import codecs
+import re
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,10 +63,10 @@ def read_inside(path: Path) -> str | None:
 def first_refused_character(text: str) -> tuple[int, str] | None:
     """(line, message) for the first character Anki refuses (base.sanitize.NOT_ANKI_TEXT, the
     card files' rule), with how many more there are."""
-    first = NOT_ANKI_TEXT.search(text)
+    first = re.search(NOT_ANKI_TEXT, text)
     if not first:
         return None
-    count = len(NOT_ANKI_TEXT.findall(text))
+    count = len(re.findall(NOT_ANKI_TEXT, text))
     more = f" (and {count - 1} more in this file)" if count > 1 else ""
     return text.count("\n", 0, first.start()) + 1, (
         f"the control character U+{ord(first.group()):04X}{more} cannot go into an Anki package "
