@@ -405,3 +405,37 @@ def test_endless_input_that_is_not_text_ends_the_session_instead_of_filling_memo
         )
     assert done.returncode == 0, done.stderr[-500:]
     assert "Session summary" in done.stdout and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("columns", [None, "", "132", "0", "-5", "wide"])
+@pytest.mark.parametrize("lines", [None, "40", "0", "x"])
+@pytest.mark.parametrize("on_terminal", [False, True])
+def test_terminal_size_is_what_shutil_gives(monkeypatch, columns, lines, on_terminal):
+    """screen.terminal_size stands in for shutil.get_terminal_size((80, 24)); on a real
+    pseudo-terminal of 100 x 30, and on no terminal at all, with every kind of COLUMNS/LINES."""
+    import fcntl
+    import os
+    import pty
+    import shutil
+    import struct
+    import termios
+
+    from interview_srs.terminal.screen import terminal_size
+
+    for name, value in (("COLUMNS", columns), ("LINES", lines)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    leader, follower = pty.openpty()
+    try:
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        stdout = os.fdopen(os.dup(follower), "w") if on_terminal else io.StringIO()
+        monkeypatch.setattr(sys, "__stdout__", stdout)
+        assert terminal_size() == shutil.get_terminal_size((80, 24))
+        if on_terminal and columns is None and lines is None:
+            assert tuple(terminal_size()) == (100, 30)
+        stdout.close()
+    finally:
+        os.close(leader)
+        os.close(follower)

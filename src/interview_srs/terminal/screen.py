@@ -9,7 +9,7 @@ import os
 import re
 import select
 import shlex
-import shutil
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -49,7 +49,7 @@ class Terminal:
         self.drawn_size: tuple[int, int] | None = None
 
     def width(self) -> int:
-        columns = shutil.get_terminal_size((80, 24)).columns if _isatty(self.stdout) else 80
+        columns = terminal_size().columns if _isatty(self.stdout) else 80
         return max(20, min(columns - 1, MAX_WIDTH))
 
     def height(self) -> int | None:
@@ -57,7 +57,7 @@ class Terminal:
         output is not a terminal, which never scrolls."""
         if not (self.interactive and _isatty(self.stdout)):
             return None
-        return max(5, shutil.get_terminal_size((80, 24)).lines - 1)
+        return max(5, terminal_size().lines - 1)
 
     def write(self, text: str = "") -> None:
         if self.dumb:
@@ -69,7 +69,7 @@ class Terminal:
         self.write(text + "\n")
 
     def clear(self) -> None:
-        self.drawn_size = tuple(shutil.get_terminal_size((80, 24)))  # Windows notices resizes by it
+        self.drawn_size = tuple(terminal_size())  # Windows notices resizes by it
         if self.styled:
             self.write("\x1b[H\x1b[2J")
         else:
@@ -235,6 +235,28 @@ def _drain(fd: int) -> None:
             pass
     except BlockingIOError:
         pass
+
+
+def terminal_size() -> os.terminal_size:
+    """What shutil.get_terminal_size((80, 24)) gives (COLUMNS and LINES first, then the size of
+    the terminal on standard output, then 80 x 24), without importing shutil: for its archive
+    functions it loads zlib, bz2 and lzma, which every review's start would wait for."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    try:
+        lines = int(os.environ["LINES"])
+    except (KeyError, ValueError):
+        lines = 0
+    if columns <= 0 or lines <= 0:
+        try:
+            size = os.get_terminal_size(sys.__stdout__.fileno())
+        except (AttributeError, ValueError, OSError):
+            size = os.terminal_size((80, 24))
+        columns = columns if columns > 0 else size.columns or 80
+        lines = lines if lines > 0 else size.lines or 24
+    return os.terminal_size((columns, lines))
 
 
 def _isatty(stream) -> bool:
