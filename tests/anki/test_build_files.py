@@ -9,7 +9,7 @@ import pytest
 from interview_srs.anki.build import files
 from interview_srs.anki.build.shared import build
 from interview_srs.anki.build.state import BuildError
-from interview_srs.bank.card_paths import package_name
+from interview_srs.bank.card_paths import COMBINED_PACKAGE, COMBINED_STEM, package_name
 
 from build_helpers import T0
 
@@ -21,6 +21,10 @@ def test_output_names_cannot_escape_the_output_folder(tmp_path):
     with pytest.raises(BuildError):
         files.safe_output_path(tmp_path, "../outside.apkg")
     assert files.safe_output_path(tmp_path, "ok.apkg") == (tmp_path / "ok.apkg").resolve()
+
+
+def test_the_combined_package_is_named_by_the_same_rule_as_every_other():
+    assert COMBINED_PACKAGE == package_name(COMBINED_STEM)
 
 
 def test_a_card_file_is_hashed_again_whenever_it_may_have_changed(cards_dir, tmp_path, monkeypatch):

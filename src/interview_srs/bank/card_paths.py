@@ -54,6 +54,6 @@ def package_of(path: Path) -> str:
     return package_name(Path(path).stem)
 
 
-COMBINED_PACKAGE = package_name(COMBINED_STEM)
+COMBINED_PACKAGE = COMBINED_STEM + ".apkg"  # what package_name gives it (tested), without a regex at import
 
 __all__ = ["CARD_FILE_SUFFIXES", "COMBINED_PACKAGE", "COMBINED_STEM", "card_files", "package_name", "package_of"]

@@ -56,7 +56,7 @@ TOP_KEYS = DECK_KEYS + (
     "answer_seconds", "deck", "focus_days", "new_outside_focus", "daily_minutes",
 )
 CARD_KINDS = ("outline", "star")
-_STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_STEP = r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$"  # compiled (and cached) by re when a step is read
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_STEP_DAYS = 36500  # the longest maximum_interval
 
@@ -286,7 +286,7 @@ def parse_step(value: object) -> timedelta | None:
     """'1m', '10m', '1h', '1d', '30s' -> timedelta; None when the value is not a step."""
     if not isinstance(value, str):
         return None
-    match = _STEP.match(value)
+    match = re.match(_STEP, value)
     if not match:
         return None
     seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]

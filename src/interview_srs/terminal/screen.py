@@ -161,7 +161,7 @@ def next_key(data: bytes) -> tuple[str, bytes]:
     if first == b"\x04":
         return QUIT, data[1:]
     if first == b"\x1b":
-        sequence = _ESCAPE_SEQUENCE.match(data)
+        sequence = re.match(_ESCAPE_SEQUENCE, data)
         length = sequence.end() if sequence else 1
         return _ESCAPE_KEYS.get(data[:length], "\x1b"), data[length:]
     length = 1 if data[0] < 0xC0 else 2 if data[0] < 0xE0 else 3 if data[0] < 0xF0 else 4  # one UTF-8 character
@@ -169,7 +169,7 @@ def next_key(data: bytes) -> tuple[str, bytes]:
 
 
 ERASE_LINE = "\x1b[K"
-_ESCAPE_SEQUENCE = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|O[@-~])")  # CSI and SS3: arrows, page keys
+_ESCAPE_SEQUENCE = rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|O[@-~])"  # CSI and SS3: arrows, page keys (re compiles on use)
 _ESCAPE_KEYS = {
     b"\x1b[A": pager.UP, b"\x1bOA": pager.UP, b"\x1b[B": pager.DOWN, b"\x1bOB": pager.DOWN,
     b"\x1b[5~": pager.PAGE_UP, b"\x1b[6~": pager.PAGE_DOWN,
