@@ -476,3 +476,14 @@ def test_a_review_card_above_target_at_its_interview_stays_in_the_store(tmp_path
     finally:
         store.close()
     assert [c.id for c in loaded] == ["weak", "due", "today", "k00", "k01"]  # "strong" is not needed
+
+
+@given(st.lists(st.sampled_from(sorted({planner.DUE, planner.FINAL_PASS, planner.BRING_FORWARD, planner.AHEAD,
+                                        planner.INTRODUCE, planner.NEW_REASON, planner.LEARNING_REASON}))),
+       st.integers(0, 50))
+def test_what_is_left_of_a_plan_counts_each_entry_once_by_its_reason(reasons, learning):
+    entries = [Entry(f"c{i}", reason, state_values(CardState())) for i, reason in enumerate(reasons)]
+    left = planner.left(entries, learning)
+    assert left.new == reasons.count(planner.INTRODUCE) + reasons.count(planner.NEW_REASON)
+    assert left.due == len(reasons) - left.new - reasons.count(planner.LEARNING_REASON)
+    assert left.learning == learning

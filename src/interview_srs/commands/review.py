@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from interview_srs.base.sanitize import printable
 from interview_srs.review.session import Session
-from interview_srs.review.summary import Summary
 from interview_srs.schedule.scheduler import format_interval
 from interview_srs.terminal.screen import format_duration
 from interview_srs.terminal.texts import Texts
+
+if TYPE_CHECKING:  # the summary module is imported when a session ends (review/session.py)
+    from interview_srs.review.summary import Summary
 
 
 def review(

@@ -97,6 +97,24 @@ class Entry:
         return card_state(self.planned)
 
 
+@dataclass(frozen=True)
+class Left:
+    """Cards left in a plan: planned reviews (due, interview bring-forward, final pass, ahead),
+    learning cards due before the study day ends, and planned new cards."""
+
+    due: int = 0
+    learning: int = 0
+    new: int = 0
+
+
+def left(entries: Sequence[Entry], learning: int = 0) -> Left:
+    """What is left of a plan's `entries` (interview introductions count as new), with the
+    `learning` cards counted apart: the counts line and the session summary share this."""
+    new = sum(1 for e in entries if e.reason in NEW_REASONS)
+    planned_learning = sum(1 for e in entries if e.reason == LEARNING_REASON)
+    return Left(due=len(entries) - new - planned_learning, learning=learning, new=new)
+
+
 def upcoming(interviews: Sequence[Interview], now: datetime) -> list[Interview]:
     """Interviews still ahead, earliest first."""
     return sorted((i for i in interviews if i.at > now), key=lambda i: (i.at, i.name))
@@ -369,6 +387,7 @@ __all__ = [
     "NEW_REASONS",
     "Entry",
     "Interview",
+    "Left",
     "PlanCard",
     "Rules",
     "assign",
@@ -378,6 +397,7 @@ __all__ = [
     "focused",
     "good_answer",
     "interview_cards",
+    "left",
     "plan",
     "upcoming",
 ]

@@ -34,7 +34,6 @@ from interview_srs.review import planner
 from interview_srs.review.openers import InterviewCompanies
 from interview_srs.review.session_edit import edit_card, write_own_answer
 from interview_srs.review.session_screen import Revealed, card_screen, countdown_line, leech_lapses, timer_line
-from interview_srs.review.summary import Left, Summary, summarize
 from interview_srs.schedule.scheduler import LEARN_AHEAD, NEW, Schedulers, StudyDay, format_interval, state_values
 from interview_srs.store.answers import Answer
 from interview_srs.store.rows import CardFilter, StoredCard
@@ -47,6 +46,7 @@ from interview_srs.terminal.texts import Texts
 
 if TYPE_CHECKING:  # imported by commands/review.py: importing this module needs no personal.py
     from interview_srs.personal.answers import Personal
+    from interview_srs.review.summary import Summary
 
 UNDONE = "undone"  # the reason shown for a card whose answer was taken back
 
@@ -186,18 +186,13 @@ class Session:
             self.pending.insert(0, self.current)
         self.current = None
 
-    def left_today(self) -> Left:
+    def left_today(self) -> planner.Left:
         """What is left of today's plan, for the counts line and the quit summary alike: the
-        planned cards (new ones, interview introductions included, apart) and the learning
-        cards due before the study day ends."""
+        planned cards and the learning cards due before the study day ends."""
         at = self.clock()
         day_end = self.study_day.bounds(at)[1]
         planned = self.pending + ([self.current] if self.current else [])
-        return Left(
-            due=sum(1 for e in planned if e.reason not in planner.NEW_REASONS + (planner.LEARNING_REASON,)),
-            learning=len(queries.learning_cards(self.store, self.filt, at, day_end)),
-            new=sum(1 for e in planned if e.reason in planner.NEW_REASONS),
-        )
+        return planner.left(planned, len(queries.learning_cards(self.store, self.filt, at, day_end)))
 
     def counts(self) -> str:
         left = self.left_today()
@@ -229,12 +224,12 @@ class Session:
         except KeyboardInterrupt:
             self.term.line()
         at = self.clock()
-        tomorrow = self._plan(at + timedelta(days=1), tomorrow=True)
+        from interview_srs.review.summary import summarize  # after the session: start-up time
+
         return summarize(
             self.store, self.filt, self.study_day, at, answers=tuple(self.answers),
             unsaved=tuple(self.unsaved), seconds=time.monotonic() - started, left=self.left_today(),
-            tomorrow=Left(due=sum(1 for e in tomorrow if e.reason not in planner.NEW_REASONS),
-                          new=sum(1 for e in tomorrow if e.reason in planner.NEW_REASONS)),
+            tomorrow=planner.left(self._plan(at + timedelta(days=1), tomorrow=True)),
         )
 
     def show(self, card_id: str, message: str) -> str | None:

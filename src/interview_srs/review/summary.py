@@ -12,22 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
+from interview_srs.review.planner import Left
 from interview_srs.schedule.scheduler import StudyDay
-from interview_srs.store.answers import Answer
 from interview_srs.store.rows import CardFilter
 from interview_srs.store.connection import Store
 
-
-@dataclass(frozen=True)
-class Left:
-    """Cards left in a plan: planned reviews (due, interview bring-forward, final pass, ahead),
-    learning cards due before the study day ends, and planned new cards."""
-
-    due: int = 0
-    learning: int = 0
-    new: int = 0
-
+if TYPE_CHECKING:
+    from interview_srs.store.answers import Answer
 
 @dataclass(frozen=True)
 class Summary:
@@ -69,4 +62,4 @@ def summarize(
     )
 
 
-__all__ = ["Left", "Summary", "summarize"]
+__all__ = ["Summary", "summarize"]
