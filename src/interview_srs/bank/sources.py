@@ -21,9 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interview_srs.bank.card_paths import card_files
-from interview_srs.base.problems import CardsError, Location, Problem
+
+if TYPE_CHECKING:  # imported where a problem is found: a review start needs none
+    from interview_srs.base.problems import CardsError, Problem
 
 PROJECT_NAME = "interview-srs"
 BANK = "bank"
@@ -77,6 +80,8 @@ def stat_card_files(folders: tuple[Path, ...]) -> dict[str, CardFile]:
         try:
             stat = path.stat()
         except OSError as exc:  # removed since listed, or unreadable
+            from interview_srs.base.problems import CardsError  # only when something is wrong: start-up time
+
             raise CardsError([unreadable(path, exc)]) from None
         found[str(path.resolve())] = CardFile(path, stat.st_size, stat.st_mtime_ns)
     return found
@@ -86,6 +91,7 @@ def no_card_files(folder: Path) -> CardsError:
     """Why `folder` gives no card files: it is not a folder (or a link that leads nowhere), or it
     holds none."""
     from interview_srs.bank.model import display_name  # only when something is wrong: start-up time
+    from interview_srs.base.problems import CardsError, Location, Problem
 
     if folder.is_dir():
         message = "no card files (*.yaml) in this folder"
@@ -99,6 +105,7 @@ def no_card_files(folder: Path) -> CardsError:
 def unreadable(path: Path, error: OSError) -> Problem:
     """A card file that cannot be stat'ed or read."""
     from interview_srs.bank.model import display_name  # only when something is wrong: start-up time
+    from interview_srs.base.problems import Location, Problem
 
     return Problem(Location(display_name(path), 1, 1), f"cannot read the file: {error.strerror or error}")
 

@@ -49,7 +49,3 @@ class CardsError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-class InputError(ValueError):
-    """A bad value on the command line (a date, a time, a name): one line for the user."""

@@ -64,7 +64,8 @@ def print_output(output) -> None:
 
 def library_errors(action):
     """Run `action`, turning the library's errors into a message and exit status 1."""
-    from interview_srs.base.problems import CardsError, InputError
+    from interview_srs.base.input_error import InputError
+    from interview_srs.base.problems import CardsError
     from interview_srs.schedule.config import ConfigError
     from interview_srs.schedule.scheduler import ClockError
     from interview_srs.store.health import StoreError

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from interview_srs.store import lookups
-from interview_srs.base.problems import InputError
+from interview_srs.base.input_error import InputError
 from interview_srs.review.sheet import Sheet, SheetCard
 from interview_srs.terminal.texts import Texts
 from interview_srs.schedule.scheduler import local_time

@@ -68,7 +68,7 @@ def report(cards_dir: Path, store_path: Path | None, *, deck: str | None = None,
 
 def parse_at(text: str, zone) -> datetime:
     """`YYYY-MM-DD` (09:00) or `YYYY-MM-DDTHH:MM`, in the user's zone, as UTC."""
-    from interview_srs.base.problems import InputError
+    from interview_srs.base.input_error import InputError
     from interview_srs.review.interviews import DateOutOfRange, parse_moment
 
     day, _sep, clock = text.partition("T")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from interview_srs.base.problems import InputError
+from interview_srs.base.input_error import InputError
 from interview_srs.review import planner
 from interview_srs.schedule.readiness import recall_at, recalls_ms
 from interview_srs.schedule.scheduler import local_time, to_ms
