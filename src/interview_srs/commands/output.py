@@ -63,19 +63,23 @@ def print_output(output) -> None:
 
 
 def library_errors(action):
-    """Run `action`, turning the library's errors into a message and exit status 1."""
-    from interview_srs.base.input_error import InputError
-    from interview_srs.base.problems import CardsError
-    from interview_srs.schedule.config import ConfigError
-    from interview_srs.schedule.scheduler import ClockError
-    from interview_srs.store.health import StoreError
-
+    """Run `action`, turning the library's errors into a message and exit status 1. The error
+    types are imported once one is raised: a review start never creates the card-file problem
+    types just to be ready to catch them."""
     try:
         return action()
-    except CardsError as error:
-        fail_with_problems(error)
-    except (ConfigError, StoreError, ClockError, InputError) as error:
-        raise UserError(error) from None
+    except Exception as error:
+        from interview_srs.base.input_error import InputError
+        from interview_srs.base.problems import CardsError
+        from interview_srs.schedule.config import ConfigError
+        from interview_srs.schedule.scheduler import ClockError
+        from interview_srs.store.health import StoreError
+
+        if isinstance(error, CardsError):
+            fail_with_problems(error)
+        if isinstance(error, (ConfigError, StoreError, ClockError, InputError)):
+            raise UserError(error) from None
+        raise
 
 
 def with_home(cards_dir, store_path, use, store_only: bool = False):
