@@ -102,6 +102,16 @@ def test_after_an_edit_the_warnings_are_those_of_the_edited_bank(bank, old, new)
     assert checked(bank) == wanted
 
 
+def test_retired_cards_are_counted_apart_cold_warm_and_after_an_edit(bank):
+    path = bank / "b.yaml"
+    path.write_text(SECOND + "  - id: b-gone\n    question: 已经不考的题？\n    retired: 已移到准备清单\n", "utf-8")
+    for use_cache in (False, True, True):  # without the cache, then cold, then warm
+        report = check_cards(bank, TODAY, use_cache)
+        assert (report.cards, report.retired) == (4, 1)
+    path.write_text(path.read_text("utf-8").replace("  - id: b-other\n", "  - id: b-other\n    retired: 合并了\n"), "utf-8")
+    assert (check_cards(bank, TODAY).cards, check_cards(bank, TODAY).retired) == (3, 2)
+
+
 def test_files_added_and_removed(bank):
     checked(bank)
     (bank / "c.yaml").write_text(FIRST.replace("面试::甲", "面试::丙").replace("id: a-", "id: c-"), "utf-8")
@@ -180,7 +190,9 @@ def test_the_question_bank_checks_the_same_both_ways(tmp_path, monkeypatch):
     assert checked(Path("cards")) == wanted
     assert checked(Path("cards")) == wanted
     report = check_cards(Path("cards"), TODAY)
-    assert report.cards == sum(len(deck.cards) for deck in load_bank(Path("cards"), use_cache=False).decks)
+    cards = [card for deck in load_bank(Path("cards"), use_cache=False).decks for card in deck.cards]
+    assert report.retired == sum(1 for card in cards if card.retired) > 0
+    assert report.cards == len(cards) - report.retired
 
 
 @pytest.mark.parametrize(
@@ -189,8 +201,11 @@ def test_the_question_bank_checks_the_same_both_ways(tmp_path, monkeypatch):
         lambda entry: entry["questions"].__setitem__(0, "\ud800？"),  # a lone surrogate: cannot be printed
         lambda entry: entry.update(lines_hash="lines:?"),
         lambda entry: entry.update({"for": "0" * 64}),  # an entry made for other bytes
+        lambda entry: entry.pop("retired"),  # stored before retired cards were counted
+        lambda entry: entry.update(retired=len(entry["ids"]) + 1),
+        lambda entry: entry.update(retired="0"),
     ],
-    ids=["lone-surrogate", "odd-lines-hash", "other-bytes"],
+    ids=["lone-surrogate", "odd-lines-hash", "other-bytes", "no-retired-count", "too-many-retired", "retired-text"],
 )
 def test_a_view_that_is_not_exactly_as_stored_is_not_used(bank, tmp_path, damage):
     import hashlib

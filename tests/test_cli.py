@@ -23,6 +23,14 @@ def test_check_reports_counts_on_valid_cards(cards_dir):
     assert result.stdout == "3 cards in 2 decks: ok, 0 warnings.\n"
 
 
+def test_check_counts_retired_cards_apart_and_says_one_without_a_plural(tmp_path):
+    write_file(tmp_path / "one.yaml", "deck: 面试::一\ncards:\n  - id: only\n    question: 唯一的题？\n    outline: [一, 二, 三]\n"
+               "  - id: gone\n    question: 不考了？\n    retired: 合并到 only\n")
+    result = run("check", "--cards", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stdout == "1 card in 1 deck (and 1 retired): ok, 0 warnings.\n"
+
+
 def test_check_lists_every_problem_and_exits_1_without_traceback(cards_dir):
     write_file(cards_dir / "bad.yaml", "deck: 面试::坏\ncards:\n  - id: Bad_Id\n    qustion: 什么？\n")
     result = run("check", "--cards", str(cards_dir))
@@ -51,7 +59,7 @@ def test_check_strict_fails_on_warnings(cards_dir):
     strict = run("check", "--cards", str(cards_dir), "--strict")
     assert plain.exit_code == 0 and strict.exit_code == 1
     assert "warning: card dup-one: question: near-duplicate of card xhs-abusive-user" in strict.stderr
-    assert strict.stdout == "4 cards in 3 decks: ok, 1 warnings.\n"
+    assert strict.stdout == "4 cards in 3 decks: ok, 1 warning.\n"
 
 
 def test_build_prints_a_summary_then_reports_nothing_changed(cards_dir, tmp_path):
@@ -371,7 +379,7 @@ def test_build_and_check_end_without_the_interpreters_teardown_and_lose_nothing(
     )
     strict = probe("check", "--cards", str(cards_dir), "--strict", home=home)
     assert strict.returncode == 1 and "teardown ran" not in strict.stdout
-    assert "near-duplicate" in strict.stderr and strict.stdout == "4 cards in 3 decks: ok, 1 warnings.\n"
+    assert "near-duplicate" in strict.stderr and strict.stdout == "4 cards in 3 decks: ok, 1 warning.\n"
 
 
 def test_other_commands_end_as_usual(home):

@@ -212,7 +212,7 @@ def test_check_gives_a_draft_one_warning_and_no_boilerplate_warnings(user):
     result = CliRunner().invoke(cli, ["check", "--cards", "out"])
     assert result.exit_code == 0, result.output
     warnings = result.stderr.splitlines()
-    assert len(warnings) == 21 and result.stdout == "21 cards in 1 decks: ok, 21 warnings.\n"
+    assert len(warnings) == 21 and result.stdout == "21 cards in 1 deck: ok, 21 warnings.\n"
     assert all(line.endswith(f": draft: {DRAFT_WARNING}") for line in warnings)
     assert DRAFT_WARNING.startswith("fill the skeleton")
 

@@ -24,9 +24,12 @@ from interview_srs.base.problems import CardsError, Location, Problem
 
 @dataclass(frozen=True)
 class CheckReport:
-    cards: int
+    """What `srs check` found in a sound bank: its cards (the retired ones apart), files and warnings."""
+
+    cards: int  # in the bank: reviewed, and built into the decks
     decks: int
     warnings: list[quality.QualityWarning]
+    retired: int  # left the bank, still shipped so a re-import marks them in Anki
 
 
 def check_cards(cards_dir: Path, today: date | None = None, use_cache: bool = True) -> CheckReport:
@@ -65,7 +68,9 @@ def check_cards(cards_dir: Path, today: date | None = None, use_cache: bool = Tr
         return [parsed.get(view.path) or _parse_again(view, read[view.path], folder) for view in views]
 
     warnings = quality.view_warnings(views, decks, today, folder)
-    return CheckReport(cards=sum(len(view.cards) for view in views), decks=len(views), warnings=warnings)
+    retired = sum(view.retired for view in views)
+    return CheckReport(cards=sum(len(view.cards) for view in views) - retired, decks=len(views), warnings=warnings,
+                       retired=retired)
 
 
 def _parse_again(view: quality.FileView, data: bytes, folder: Path | None) -> DeckFile:

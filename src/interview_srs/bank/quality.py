@@ -87,6 +87,7 @@ class FileView:
     cards: tuple[CardView, ...]
     findings: tuple[tuple[int, str, str], ...]  # (card index, field, message): each card on its own
     lines_hash: str  # of the lines boilerplate shows up in: keys the repeated-line findings
+    retired: int  # how many of `cards` left the bank (`retired:`): never reviewed, still shipped
 
 
 def content_warnings(bank: Bank, today: date | None = None, cache_folder: Path | None = None) -> list[QualityWarning]:
@@ -139,12 +140,13 @@ def file_view(deck: DeckFile, folder: Path | None) -> FileView:
             "columns": [card.column for card in cards],
             "findings": [[i, field, message] for i, card in enumerate(deck.cards) for field, message in card_findings(card)],
             "lines_hash": _texts_key("lines", _card_lines(deck.cards)),
+            "retired": sum(1 for card in deck.cards if card.retired),
             "for": deck.digest,
         }
 
     entry = _cached(folder, _view_key(deck.digest) if deck.digest else "", compute, lambda e: _valid_view(e, deck.digest))
     findings = tuple(tuple(row) for row in entry["findings"])
-    return FileView(deck.path, shown, deck.deck, deck.location, cards, findings, entry["lines_hash"])
+    return FileView(deck.path, shown, deck.deck, deck.location, cards, findings, entry["lines_hash"], entry["retired"])
 
 
 def stored_file_view(digest: str, path: Path, shown: str, folder: Path) -> FileView | None:
@@ -155,7 +157,8 @@ def stored_file_view(digest: str, path: Path, shown: str, folder: Path) -> FileV
     line, column = entry["at"]
     cards = tuple(map(CardView, entry["ids"], entry["questions"], entry["as_of"], repeat(shown), entry["lines"], entry["columns"]))
     findings = tuple(tuple(row) for row in entry["findings"])
-    return FileView(path, shown, entry["deck"], Location(shown, line, column), cards, findings, entry["lines_hash"])
+    return FileView(path, shown, entry["deck"], Location(shown, line, column), cards, findings, entry["lines_hash"],
+                    entry["retired"])
 
 
 def _view_key(digest: str) -> str:
@@ -185,6 +188,7 @@ def _valid_view(entry, digest: str) -> bool:
             and all(_AS_OF.match(as_of) for as_of in columns[2])
             and _HASH_KEY.match(entry["lines_hash"]) is not None
             and all(_is_row(row, (int, str, str)) and 0 <= row[0] < count for row in entry["findings"])
+            and type(entry["retired"]) is int and 0 <= entry["retired"] <= count
         )
     except (TypeError, KeyError, ValueError):
         return False

@@ -44,6 +44,17 @@ def run_check(cards_dir: Path | None, strict: bool) -> None:
         fail_with_problems(error, wrote_nothing=False)
     for warning in report.warnings:
         echo(str(warning), err=True)
-    click.echo(f"{report.cards} cards in {report.decks} decks: ok, {len(report.warnings)} warnings.")
+    click.echo(check_line(report))
     if strict and report.warnings:
         sys.exit(1)
+
+
+def check_line(report) -> str:
+    """`167 cards in 8 decks (and 10 retired): ok, 0 warnings.`"""
+    retired = f" (and {report.retired} retired)" if report.retired else ""
+    return (f"{_count(report.cards, 'card')} in {_count(report.decks, 'deck')}{retired}: "
+            f"ok, {_count(len(report.warnings), 'warning')}.")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
