@@ -186,7 +186,8 @@ def _run_cli(*args: str, home: Path, keys: str = "") -> object:
 
     from interview_srs.cli import cli
 
-    env = {"SRS_HOME": str(home), "SRS_NOW": "2025-03-05T10:00:00+00:00", "LANG": "C", "LC_ALL": None}
+    env = {"SRS_HOME": str(home), "SRS_NOW": "2025-03-05T10:00:00+00:00", "LANG": "C", "LC_ALL": None,
+           "SRS_MOCK_SEED": "7"}
     return CliRunner().invoke(cli, list(args), input=keys, env=env)
 
 
@@ -396,13 +397,15 @@ _STATE_VALUES = st.fixed_dictionaries({
 })
 
 
-@pytest.mark.slow("each example runs srs review, srs stats and srs stats --json on a copy of a filled store")
+@pytest.mark.slow("each example runs review, stats, export, optimize, show, mock and suspend on a copy of a filled store")
 @settings(max_examples=60, deadline=None)
 @given(values=_STATE_VALUES, interview=st.booleans())
 def test_any_schedule_values_in_the_store_are_shown_or_refused_in_one_line(tmp_path_factory, values, interview):
     """Whatever a hand edit or damage leaves in a card's schedule columns (states out of range,
-    NULLs, NaN, infinities, zero or negative stabilities, times past year 9999), review and stats
-    either work or stop with the one-line damage message: never a traceback."""
+    NULLs, NaN, infinities, zero or negative stabilities, times past year 9999), every command
+    reading them (review, stats, export in each format, optimize, show, a mock interview asking
+    every card of the card's deck, suspend) either works or stops with the one-line damage
+    message: never a traceback."""
     import shutil
 
     folder = tmp_path_factory.mktemp("values")
@@ -415,15 +418,28 @@ def test_any_schedule_values_in_the_store_are_shown_or_refused_in_one_line(tmp_p
         if interview:
             connection.execute("INSERT INTO interviews (name, at_ms, decks, added_ms) VALUES ('面试', ?, '[\"面试::*\"]', 0)",
                                (1_741_500_000_000,))
+        card_id, deck = connection.execute("SELECT id, deck FROM cards WHERE state = 2 ORDER BY id LIMIT 1").fetchone()
         connection.execute(
             "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due_ms = ?, last_review_ms = ? "
-            "WHERE id = (SELECT id FROM cards WHERE state = 2 ORDER BY id LIMIT 1)",
+            "WHERE id = ?",
             (values["state"], values["step"], values["stability"], values["difficulty"], values["due_ms"],
-             values["last_review_ms"]),
+             values["last_review_ms"], card_id),
         )
+        (in_deck,) = connection.execute("SELECT count(*) FROM cards WHERE deck = ?", (deck,)).fetchone()
     connection.close()
-    for args, keys in ((("review",), " \n3\nq\n"), (("stats",), ""), (("stats", "--json"), "")):
+    for args, keys in ((("review",), " \n3\nq\n"), (("stats",), ""), (("stats", "--json"), ""), *_store_readers(folder),
+                       (("show", card_id), ""), (("mock", "--deck", deck, "--questions", str(in_deck)), " \n3\n" * in_deck),
+                       (("suspend", card_id), ""), (("suspend", "--list"), "")):
         _assert_refused_or_fine(_run_cli(*args, "--cards", str(cards), home=folder, keys=keys), path)
+
+
+def _store_readers(folder: Path) -> tuple:
+    """The commands that read the whole store and write nothing to it: export in each format, to
+    standard output and to a file, and optimize."""
+    return ((("export",), ""), (("export", "--format", "csv"), ""),
+            (("export", "--out", str(folder / "export.json")), ""),
+            (("export", "--format", "csv", "--out", str(folder / "export.csv")), ""),
+            (("optimize",), ""), (("optimize", "--yes"), ""))
 
 
 _FILLED: dict[str, tuple[Path, Path]] = {}
@@ -436,7 +452,7 @@ def _filled_once(factory) -> tuple[Path, Path]:
     return _FILLED["store"]
 
 
-@pytest.mark.slow("each example runs review, stats, interview list (text and JSON) and sheet on a copy of a filled store")
+@pytest.mark.slow("each example runs review, stats, interview list, sheet, export, optimize, mock and show on a copy of a filled store")
 @settings(max_examples=40, deadline=None)
 @given(
     rows=st.lists(st.tuples(
@@ -448,7 +464,7 @@ def _filled_once(factory) -> tuple[Path, Path]:
 )
 def test_any_interview_rows_in_the_store_are_shown_or_refused_in_one_line(tmp_path_factory, rows):
     """Interviews with times past year 9999 or before 1970, deck lists that are not lists or not
-    JSON, names with control characters: every command reading them works or stops with the
+    JSON, names with control characters: every command reading the store works or stops with the
     one-line damage message."""
     import shutil
 
@@ -461,7 +477,11 @@ def test_any_interview_rows_in_the_store_are_shown_or_refused_in_one_line(tmp_pa
         connection.executemany("INSERT INTO interviews (name, at_ms, decks, added_ms) VALUES (?, ?, ?, 0)", rows)
     connection.close()
     for args, keys in ((("review",), " \n3\nq\n"), (("stats",), ""), (("interview", "list"), ""),
-                       (("interview", "list", "--json"), "")):
+                       (("interview", "list", "--json"), ""), *_store_readers(folder), (("mock",), " \n3\n" * 6),
+                       (("show", "ant-activity-insight-action"), ""), (("suspend", "--list"), "")):
         _assert_refused_or_fine(_run_cli(*args, "--cards", str(cards), home=folder, keys=keys), path)
-    # the sheet of the first one: its own one-line errors too (no such upcoming interview)
+    # the sheet and a mock interview of the first one: their own one-line errors too (no such
+    # upcoming interview)
     _one_line_or_fine(_run_cli("sheet", "--interview", rows[0][0], "--cards", str(cards), home=folder))
+    _one_line_or_fine(_run_cli("mock", "--interview", rows[0][0], "--cards", str(cards), home=folder,
+                               keys=" \n3\n" * 6))
