@@ -452,7 +452,7 @@ def _filled_once(factory) -> tuple[Path, Path]:
     return _FILLED["store"]
 
 
-@pytest.mark.slow("each example runs review, stats, interview list, sheet, export, optimize, mock and show on a copy of a filled store")
+@pytest.mark.slow("each example runs review, stats, interview list, sheet, export, optimize, mock, show and sync-anki on a copy of a filled store")
 @settings(max_examples=40, deadline=None)
 @given(
     rows=st.lists(st.tuples(
@@ -485,3 +485,97 @@ def test_any_interview_rows_in_the_store_are_shown_or_refused_in_one_line(tmp_pa
     _one_line_or_fine(_run_cli("sheet", "--interview", rows[0][0], "--cards", str(cards), home=folder))
     _one_line_or_fine(_run_cli("mock", "--interview", rows[0][0], "--cards", str(cards), home=folder,
                                keys=" \n3\n" * 6))
+    # sync-anki reads no interview: it works on them (a copy of a collection of the same cards)
+    collection = folder / "profile" / "collection.anki2"
+    collection.parent.mkdir()
+    shutil.copyfile(_studied_in_anki_once(tmp_path_factory)[1], collection)
+    assert _run_cli("sync-anki", str(collection), "--cards", str(cards), home=folder).exit_code == 0
+
+
+def _studied_in_anki_once(factory) -> tuple[Path, Path, Path]:
+    """A collection of the repository's cards answered in Anki on two days before SRS_NOW, and a
+    store holding terminal answers to the same cards before, between and after those days
+    (neither synced yet): store, collection, cards."""
+    from conftest import REPO
+    from test_anki_sync import DAY_S, make_collection, revlog, shift_back
+
+    if "anki" not in _FILLED:
+        folder = factory.mktemp("anki")
+        collection = make_collection(REPO / "cards", folder, days=(0, 3))
+        last = max(row[2] for row in revlog(collection))
+        # the later day of answers becomes 2025-03-04: SRS_NOW's eve
+        shift_back(collection, int((last / 1000 - datetime(2025, 3, 4, 12, tzinfo=T0.tzinfo).timestamp()) // DAY_S))
+        ids = sorted({row[0] for row in revlog(collection)})
+        path = folder / "home" / "store.sqlite3"
+        with Store.open(path) as store:
+            sync(store, REPO / "cards")
+            for number, card_id in enumerate(ids * 2):
+                answer(store, card_id, 1 + number % 4, T0 + timedelta(days=2 * (number // len(ids)), minutes=number))
+        _FILLED["anki"] = (path, collection, REPO / "cards")
+    return _FILLED["anki"]
+
+
+@pytest.mark.slow("each example syncs a copy of a real Anki collection and writes terminal answers into it through Anki's backend")
+@settings(max_examples=25, deadline=None)
+@given(values=_STATE_VALUES, in_log=st.booleans())
+def test_any_schedule_values_in_the_store_leave_sync_anki_refused_or_each_answer_written_once(
+        tmp_path_factory, values, in_log):
+    """The schedule values of a card answered in the terminal and in Anki, in the store's cards
+    table (or also in its log rows' after-states, which the replay of Anki's answers starts from): sync-anki
+    and sync-anki --write either work, with every terminal answer in the collection exactly once
+    (and a second --write writes nothing), or stop with one line that blames the store's value,
+    never the intact collection, and leave the collection as it was."""
+    import shutil
+
+    from test_anki_write import collection_state
+
+    source, source_collection, cards = _studied_in_anki_once(tmp_path_factory)
+    folder = tmp_path_factory.mktemp("synced")
+    path, collection = folder / "store.sqlite3", folder / "profile" / "collection.anki2"
+    collection.parent.mkdir()
+    shutil.copyfile(source, path)
+    shutil.copyfile(source_collection, collection)
+    state = (values["state"], values["step"], values["stability"], values["difficulty"], values["due_ms"])
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA ignore_check_constraints = ON")
+    with connection:
+        (card_id,) = connection.execute(
+            "SELECT id FROM cards WHERE state = 2 AND last_review_ms IS NOT NULL ORDER BY id LIMIT 1").fetchone()
+        connection.execute("UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due_ms = ?, "
+                           "last_review_ms = ? WHERE id = ?", (*state, values["last_review_ms"], card_id))
+        if in_log:
+            connection.execute(  # its NOT NULL columns keep their value where the new one is NULL
+                "UPDATE review_log SET state_after = ?, step_after = ?, stability_after = coalesce(?, stability_after), "
+                "difficulty_after = coalesce(?, difficulty_after), due_after_ms = coalesce(?, due_after_ms) "
+                "WHERE card_id = ?", (*state, card_id))
+    connection.close()
+    before = collection_state(collection)
+    for args in ((), ("--write",)):
+        result = _run_cli("sync-anki", str(collection), *args, "--cards", str(cards), home=folder)
+        if _assert_refused_or_fine(result, path) == "refused":
+            assert collection_state(collection) == before
+    if result.exit_code == 0:
+        _assert_each_terminal_answer_once(path, collection, before)
+        again = _run_cli("sync-anki", str(collection), "--write", "--cards", str(cards), home=folder)
+        assert again.output.splitlines()[-1] == "Anki already has every terminal answer; nothing written."
+        _assert_each_terminal_answer_once(path, collection, before)
+
+
+def _assert_each_terminal_answer_once(path: Path, collection: Path, before: dict) -> None:
+    """Each terminal answer claims a revlog row of its card with its rating, no two the same; the
+    rows added to the collection are exactly those claims, and no earlier row changed."""
+    from test_anki_sync import cids_by_card
+    from test_anki_write import collection_state
+
+    after = collection_state(collection)
+    cids = cids_by_card(collection)
+    connection = sqlite3.connect(path)
+    own = connection.execute("SELECT card_id, rating, reviewed_ms, anki_revlog_id FROM review_log "
+                             "WHERE source = 'terminal'").fetchall()
+    connection.close()
+    claims = [row[3] for row in own]
+    assert None not in claims and len(set(claims)) == len(own)
+    for card_id, rating, reviewed_ms, claim in own:
+        assert 0 <= claim - reviewed_ms < 1000 and after["revlog"][claim][1:4:2] == (cids[card_id], rating)
+    assert set(after["revlog"]) - set(before["revlog"]) == set(claims)
+    assert {rid: after["revlog"][rid] for rid in before["revlog"]} == before["revlog"]
