@@ -101,6 +101,27 @@ def test_show_an_unknown_id_is_an_error(cards_dir, home):
     assert result.output == "Error: no card with id 'nope' in the store\n"
 
 
+@pytest.mark.parametrize("column", ["due_ms", "stability", "difficulty"])
+def test_show_refuses_an_answered_card_without_its_due_time_or_memory(cards_dir, home, column):
+    """A hand edit or damage that empties one of them: the damage line, not a traceback."""
+    import sqlite3
+
+    (home / "config.toml").write_text("fuzz = false\n", "utf-8")
+    srs(cards_dir, home, "review", keys="\n4\n")  # ant-biggest-challenge: Easy
+    path = home / "store.sqlite3"
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute(f"UPDATE cards SET {column} = NULL WHERE id = 'ant-biggest-challenge'")
+    connection.close()
+    result = srs(cards_dir, home, "show", "ant-biggest-challenge")
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        f"Error: the store {path} is damaged (a stored value cannot be read: card ant-biggest-challenge in "
+        "state 2 lacks its due time, stability or difficulty); nothing was written to it. Restore it from a "
+        f"backup, or move it aside to start fresh (e.g. mv '{path}' '{path}.damaged')\n"
+    )
+
+
 def test_suspend_list_and_unsuspend(cards_dir, home):
     assert srs(cards_dir, home, "suspend", "--list").output == "No suspended cards.\n"
     result = srs(cards_dir, home, "suspend", "ant-mob1-3", "xhs-abusive-user")

@@ -186,7 +186,8 @@ def _run_cli(*args: str, home: Path, keys: str = "") -> object:
 
     from interview_srs.cli import cli
 
-    env = {"SRS_HOME": str(home), "SRS_NOW": "2025-03-05T10:00:00+00:00", "LANG": "C", "LC_ALL": None}
+    env = {"SRS_HOME": str(home), "SRS_NOW": "2025-03-05T10:00:00+00:00", "LANG": "C", "LC_ALL": None,
+           "SRS_MOCK_SEED": "7"}
     return CliRunner().invoke(cli, list(args), input=keys, env=env)
 
 
@@ -396,13 +397,15 @@ _STATE_VALUES = st.fixed_dictionaries({
 })
 
 
-@pytest.mark.slow("each example runs srs review, srs stats and srs stats --json on a copy of a filled store")
+@pytest.mark.slow("each example runs review, stats, export, optimize, show, mock and suspend on a copy of a filled store")
 @settings(max_examples=60, deadline=None)
 @given(values=_STATE_VALUES, interview=st.booleans())
 def test_any_schedule_values_in_the_store_are_shown_or_refused_in_one_line(tmp_path_factory, values, interview):
     """Whatever a hand edit or damage leaves in a card's schedule columns (states out of range,
-    NULLs, NaN, infinities, zero or negative stabilities, times past year 9999), review and stats
-    either work or stop with the one-line damage message: never a traceback."""
+    NULLs, NaN, infinities, zero or negative stabilities, times past year 9999), every command
+    reading them (review, stats, export in each format, optimize, show, a mock interview asking
+    every card of the card's deck, suspend) either works or stops with the one-line damage
+    message: never a traceback."""
     import shutil
 
     folder = tmp_path_factory.mktemp("values")
@@ -415,15 +418,28 @@ def test_any_schedule_values_in_the_store_are_shown_or_refused_in_one_line(tmp_p
         if interview:
             connection.execute("INSERT INTO interviews (name, at_ms, decks, added_ms) VALUES ('面试', ?, '[\"面试::*\"]', 0)",
                                (1_741_500_000_000,))
+        card_id, deck = connection.execute("SELECT id, deck FROM cards WHERE state = 2 ORDER BY id LIMIT 1").fetchone()
         connection.execute(
             "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due_ms = ?, last_review_ms = ? "
-            "WHERE id = (SELECT id FROM cards WHERE state = 2 ORDER BY id LIMIT 1)",
+            "WHERE id = ?",
             (values["state"], values["step"], values["stability"], values["difficulty"], values["due_ms"],
-             values["last_review_ms"]),
+             values["last_review_ms"], card_id),
         )
+        (in_deck,) = connection.execute("SELECT count(*) FROM cards WHERE deck = ?", (deck,)).fetchone()
     connection.close()
-    for args, keys in ((("review",), " \n3\nq\n"), (("stats",), ""), (("stats", "--json"), "")):
+    for args, keys in ((("review",), " \n3\nq\n"), (("stats",), ""), (("stats", "--json"), ""), *_store_readers(folder),
+                       (("show", card_id), ""), (("mock", "--deck", deck, "--questions", str(in_deck)), " \n3\n" * in_deck),
+                       (("suspend", card_id), ""), (("suspend", "--list"), "")):
         _assert_refused_or_fine(_run_cli(*args, "--cards", str(cards), home=folder, keys=keys), path)
+
+
+def _store_readers(folder: Path) -> tuple:
+    """The commands that read the whole store and write nothing to it: export in each format, to
+    standard output and to a file, and optimize."""
+    return ((("export",), ""), (("export", "--format", "csv"), ""),
+            (("export", "--out", str(folder / "export.json")), ""),
+            (("export", "--format", "csv", "--out", str(folder / "export.csv")), ""),
+            (("optimize",), ""), (("optimize", "--yes"), ""))
 
 
 _FILLED: dict[str, tuple[Path, Path]] = {}
@@ -436,7 +452,7 @@ def _filled_once(factory) -> tuple[Path, Path]:
     return _FILLED["store"]
 
 
-@pytest.mark.slow("each example runs review, stats, interview list (text and JSON) and sheet on a copy of a filled store")
+@pytest.mark.slow("each example runs review, stats, interview list, sheet, export, optimize, mock, show and sync-anki on a copy of a filled store")
 @settings(max_examples=40, deadline=None)
 @given(
     rows=st.lists(st.tuples(
@@ -448,7 +464,7 @@ def _filled_once(factory) -> tuple[Path, Path]:
 )
 def test_any_interview_rows_in_the_store_are_shown_or_refused_in_one_line(tmp_path_factory, rows):
     """Interviews with times past year 9999 or before 1970, deck lists that are not lists or not
-    JSON, names with control characters: every command reading them works or stops with the
+    JSON, names with control characters: every command reading the store works or stops with the
     one-line damage message."""
     import shutil
 
@@ -461,7 +477,105 @@ def test_any_interview_rows_in_the_store_are_shown_or_refused_in_one_line(tmp_pa
         connection.executemany("INSERT INTO interviews (name, at_ms, decks, added_ms) VALUES (?, ?, ?, 0)", rows)
     connection.close()
     for args, keys in ((("review",), " \n3\nq\n"), (("stats",), ""), (("interview", "list"), ""),
-                       (("interview", "list", "--json"), "")):
+                       (("interview", "list", "--json"), ""), *_store_readers(folder), (("mock",), " \n3\n" * 6),
+                       (("show", "ant-activity-insight-action"), ""), (("suspend", "--list"), "")):
         _assert_refused_or_fine(_run_cli(*args, "--cards", str(cards), home=folder, keys=keys), path)
-    # the sheet of the first one: its own one-line errors too (no such upcoming interview)
+    # the sheet and a mock interview of the first one: their own one-line errors too (no such
+    # upcoming interview)
     _one_line_or_fine(_run_cli("sheet", "--interview", rows[0][0], "--cards", str(cards), home=folder))
+    _one_line_or_fine(_run_cli("mock", "--interview", rows[0][0], "--cards", str(cards), home=folder,
+                               keys=" \n3\n" * 6))
+    # sync-anki reads no interview: it works on them (a copy of a collection of the same cards)
+    collection = folder / "profile" / "collection.anki2"
+    collection.parent.mkdir()
+    shutil.copyfile(_studied_in_anki_once(tmp_path_factory)[1], collection)
+    assert _run_cli("sync-anki", str(collection), "--cards", str(cards), home=folder).exit_code == 0
+
+
+def _studied_in_anki_once(factory) -> tuple[Path, Path, Path]:
+    """A collection of the repository's cards answered in Anki on two days before SRS_NOW, and a
+    store holding terminal answers to the same cards before, between and after those days
+    (neither synced yet): store, collection, cards."""
+    from conftest import REPO
+    from test_anki_sync import DAY_S, make_collection, revlog, shift_back
+
+    if "anki" not in _FILLED:
+        folder = factory.mktemp("anki")
+        collection = make_collection(REPO / "cards", folder, days=(0, 3))
+        last = max(row[2] for row in revlog(collection))
+        # the later day of answers becomes 2025-03-04: SRS_NOW's eve
+        shift_back(collection, int((last / 1000 - datetime(2025, 3, 4, 12, tzinfo=T0.tzinfo).timestamp()) // DAY_S))
+        ids = sorted({row[0] for row in revlog(collection)})
+        path = folder / "home" / "store.sqlite3"
+        with Store.open(path) as store:
+            sync(store, REPO / "cards")
+            for number, card_id in enumerate(ids * 2):
+                answer(store, card_id, 1 + number % 4, T0 + timedelta(days=2 * (number // len(ids)), minutes=number))
+        _FILLED["anki"] = (path, collection, REPO / "cards")
+    return _FILLED["anki"]
+
+
+@pytest.mark.slow("each example syncs a copy of a real Anki collection and writes terminal answers into it through Anki's backend")
+@settings(max_examples=25, deadline=None)
+@given(values=_STATE_VALUES, in_log=st.booleans())
+def test_any_schedule_values_in_the_store_leave_sync_anki_refused_or_each_answer_written_once(
+        tmp_path_factory, values, in_log):
+    """The schedule values of a card answered in the terminal and in Anki, in the store's cards
+    table (or also in its log rows' after-states, which the replay of Anki's answers starts from): sync-anki
+    and sync-anki --write either work, with every terminal answer in the collection exactly once
+    (and a second --write writes nothing), or stop with one line that blames the store's value,
+    never the intact collection, and leave the collection as it was."""
+    import shutil
+
+    from test_anki_write import collection_state
+
+    source, source_collection, cards = _studied_in_anki_once(tmp_path_factory)
+    folder = tmp_path_factory.mktemp("synced")
+    path, collection = folder / "store.sqlite3", folder / "profile" / "collection.anki2"
+    collection.parent.mkdir()
+    shutil.copyfile(source, path)
+    shutil.copyfile(source_collection, collection)
+    state = (values["state"], values["step"], values["stability"], values["difficulty"], values["due_ms"])
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA ignore_check_constraints = ON")
+    with connection:
+        (card_id,) = connection.execute(
+            "SELECT id FROM cards WHERE state = 2 AND last_review_ms IS NOT NULL ORDER BY id LIMIT 1").fetchone()
+        connection.execute("UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due_ms = ?, "
+                           "last_review_ms = ? WHERE id = ?", (*state, values["last_review_ms"], card_id))
+        if in_log:
+            connection.execute(  # its NOT NULL columns keep their value where the new one is NULL
+                "UPDATE review_log SET state_after = ?, step_after = ?, stability_after = coalesce(?, stability_after), "
+                "difficulty_after = coalesce(?, difficulty_after), due_after_ms = coalesce(?, due_after_ms) "
+                "WHERE card_id = ?", (*state, card_id))
+    connection.close()
+    before = collection_state(collection)
+    for args in ((), ("--write",)):
+        result = _run_cli("sync-anki", str(collection), *args, "--cards", str(cards), home=folder)
+        if _assert_refused_or_fine(result, path) == "refused":
+            assert collection_state(collection) == before
+    if result.exit_code == 0:
+        _assert_each_terminal_answer_once(path, collection, before)
+        again = _run_cli("sync-anki", str(collection), "--write", "--cards", str(cards), home=folder)
+        assert again.output.splitlines()[-1] == "Anki already has every terminal answer; nothing written."
+        _assert_each_terminal_answer_once(path, collection, before)
+
+
+def _assert_each_terminal_answer_once(path: Path, collection: Path, before: dict) -> None:
+    """Each terminal answer claims a revlog row of its card with its rating, no two the same; the
+    rows added to the collection are exactly those claims, and no earlier row changed."""
+    from test_anki_sync import cids_by_card
+    from test_anki_write import collection_state
+
+    after = collection_state(collection)
+    cids = cids_by_card(collection)
+    connection = sqlite3.connect(path)
+    own = connection.execute("SELECT card_id, rating, reviewed_ms, anki_revlog_id FROM review_log "
+                             "WHERE source = 'terminal'").fetchall()
+    connection.close()
+    claims = [row[3] for row in own]
+    assert None not in claims and len(set(claims)) == len(own)
+    for card_id, rating, reviewed_ms, claim in own:
+        assert 0 <= claim - reviewed_ms < 1000 and after["revlog"][claim][1:4:2] == (cids[card_id], rating)
+    assert set(after["revlog"]) - set(before["revlog"]) == set(claims)
+    assert {rid: after["revlog"][rid] for rid in before["revlog"]} == before["revlog"]

@@ -29,11 +29,16 @@ class CardFacts:
 
 
 def card_facts(store: Store, config: Config, card_id: str, at: datetime) -> CardFacts:
-    """Raises StoreError for an unknown id."""
+    """Raises StoreError for an unknown id, and ValueError for a card answered before (not new)
+    that lacks its due time or memory: FSRS stores all three with every answer, so only damage or
+    a hand edit leaves one out (store/health.reading words it as a damaged store)."""
     card = lookups.card(store, card_id)
+    state = card.schedule
+    if state.state != NEW and None in (state.due, state.stability, state.difficulty):
+        raise ValueError(f"card {card_id} in state {state.state} lacks its due time, stability or difficulty")
     lapses = lookups.lapses(store, card_id)
     deck = config.for_deck(card.deck)
-    recall = None if card.schedule.state == NEW else recall_at(card.schedule, at, deck.parameters)
+    recall = None if state.state == NEW else recall_at(state, at, deck.parameters)
     return CardFacts(card, lapses, recall, deck.desired_retention, lapses >= config.leech_threshold,
                      tuple(answers.log(store, card_id)))
 

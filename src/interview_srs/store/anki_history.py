@@ -37,6 +37,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from interview_srs.schedule.scheduler import CardState, Replay, Schedulers, card_state
+from interview_srs.store.health import reading
+
 # (revlog id = answer time in ms, card id, rating 1–4, duration in ms)
 NewAnswer = tuple[int, str, int, int | None]
 MAX_BUMP_MS = 1_000
@@ -73,8 +75,13 @@ def is_own_claim(revlog_id: int, claim_card: str, claim_ms: int, card_id: str) -
 
 def import_answers(store, answers: Iterable[NewAnswer], schedulers: Schedulers) -> ImportResult:
     """Insert the answers the store does not have yet and replay the cards they belong to, in
-    one transaction."""
-    with store.write() as conn:
+    one transaction.
+
+    The answers come checked (anki/sync.py: ratings 1–4, times from 1970 to a day ahead), so a
+    value the replay cannot use is one of the store's log (a state FSRS could not have stored, a
+    time past year 9999): store/health.reading words it as the store's damage, never the
+    collection's, and the transaction leaves the store as it was."""
+    with reading(store.path), store.write() as conn:
         imported = {row[0] for row in conn.execute(
             "SELECT anki_revlog_id FROM review_log WHERE source = 'anki' AND anki_revlog_id IS NOT NULL")}
         claims = {row[0]: row[1:] for row in conn.execute(
@@ -245,8 +252,9 @@ def claimed_ids(conn: sqlite3.Connection, low: int, high: int) -> dict[int, tupl
 def record_claims(store, claims: dict[int, int], duplicates: Iterable[int], schedulers: Schedulers) -> None:
     """In one transaction: give each log row (log id -> revlog id) its claim, and delete the
     `duplicates` (log ids of 'anki' rows that were an own answer imported back by an older
-    version), replaying their cards."""
-    with store.write() as conn:
+    version), replaying their cards (a stored value the replay cannot use is the store's damage,
+    as in import_answers)."""
+    with reading(store.path), store.write() as conn:
         cards = [row[0] for row in conn.execute(
             f"SELECT DISTINCT card_id FROM review_log WHERE id IN ({','.join('?' * len(duplicates))})",
             tuple(duplicates),
