@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import select
-import shlex
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -268,6 +267,8 @@ def _isatty(stream) -> bool:
 
 def editor_command(editor: str, path: str, line: int) -> list[str]:
     """The command that opens `path` at `line` in `editor` ($VISUAL / $EDITOR)."""
+    import shlex  # only when an editor is opened: not on every review's start
+
     words = shlex.split(editor)
     name = Path(words[0]).name if words else ""
     if name in ("code", "code-insiders", "codium", "cursor"):
