@@ -135,6 +135,40 @@ def test_answers_older_than_the_latest_anki_answer_are_written_once(cards_dir, t
         assert_each_answer_once(path, home, before)
 
 
+@pytest.mark.parametrize("fault", ["a rating no button gives", "an answer past year 9999", "a malformed store page"])
+def test_a_fault_in_the_store_is_reported_as_the_stores_and_the_collection_is_left_as_it_was(
+    cards_dir, tmp_path, home, monkeypatch, fault
+):
+    """Only the store is to blame: the message names the store (never 'damaged collection', which
+    would send the user to an intact Anki profile), and nothing reaches the collection."""
+    from interview_srs.store import anki_history
+
+    studied_with_terminal_answers(cards_dir, tmp_path / "anki", home)
+    path = tmp_path / "anki" / "profile" / "collection.anki2"
+    imported = sync(str(path), home=home, cards_dir=cards_dir)  # the Anki answers in first: the fault is in --write
+    assert imported.exit_code == 0, imported.output
+    before = collection_state(path)
+    if fault == "a malformed store page":
+        def damaged(*args):
+            raise sqlite3.DatabaseError("database disk image is malformed")
+
+        monkeypatch.setattr(anki_history, "claimed_ids", damaged)
+    else:
+        value = ("rating", 7) if fault == "a rating no button gives" else ("reviewed_ms", 300_000_000_000_000)
+        conn = sqlite3.connect(home / "store.sqlite3")
+        with conn:
+            conn.execute("PRAGMA ignore_check_constraints = ON")
+            conn.execute(f"UPDATE review_log SET {value[0]} = ? WHERE id = (SELECT max(id) FROM review_log "
+                         "WHERE source = 'terminal')", (value[1],))
+        conn.close()
+    result = sync(str(path), "--write", home=home, cards_dir=cards_dir)
+    assert result.exit_code == 1
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith(f"Error: the store {home / 'store.sqlite3'} is damaged ("), result.output
+    assert "collection" not in last
+    assert collection_state(path) == before
+
+
 def _write_process(path: Path, home: Path, cards_dir: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "interview_srs", "sync-anki", str(path), "--write", "--cards", str(cards_dir)],

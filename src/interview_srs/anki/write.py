@@ -78,6 +78,7 @@ def write_to_anki(path: Path, home) -> WriteResult:
         raise AnkiSyncError(INSTALL_HINT) from None
     from interview_srs.schedule.scheduler import Schedulers
     from interview_srs.store.anki_history import record_claims
+    from interview_srs.store.health import reading
 
     source = collection_file(Path(path))
     if file_magic(source) != SQLITE_MAGIC:
@@ -86,10 +87,12 @@ def write_to_anki(path: Path, home) -> WriteResult:
         scratch = Path(tmp) / COLLECTION_FILE
         copy_locked(source, scratch)  # refused here while Anki has it open
         with closing(open_collection_file(scratch)) as conn:  # closing folds a -wal into the copy
+            with reading(home.store.path):  # the store's errors are the store's, not the collection's
+                guids = guid_map(home.store)
             try:
                 check_collection(conn, source)
-                cids = {card_id: cid for cid, (card_id, _deck) in our_cards(conn, guid_map(home.store)).items()}
-                plan = plan_writes(conn, home.store.conn, cids)
+                cids = {card_id: cid for cid, (card_id, _deck) in our_cards(conn, guids).items()}
+                plan = plan_writes(conn, home.store, cids)
                 originals = _card_rows(conn, sorted({answer.cid for answer in plan.pending}))
             except sqlite3.DatabaseError as exc:
                 raise AnkiSyncError(f"{source}: damaged collection ({exc})") from None
@@ -109,23 +112,29 @@ def write_to_anki(path: Path, home) -> WriteResult:
     return WriteResult(len(plan.pending), plan.already, answered.out_of_order, backup)
 
 
-def plan_writes(conn: sqlite3.Connection, store_conn: sqlite3.Connection, cids: dict[str, int]) -> WritePlan:
-    """Which own answers the collection copy `conn` lacks, and the revlog id each one claims."""
+def plan_writes(conn: sqlite3.Connection, store, cids: dict[str, int]) -> WritePlan:
+    """Which own answers the collection copy `conn` lacks, and the revlog id each one claims.
+    What is read from the `store` is read under store/health.reading: an error there is the
+    store's (StoreError), never taken for the collection's damage."""
     from interview_srs.store.anki_history import MAX_BUMP_MS, claimed_ids, own_answers
+    from interview_srs.store.health import reading
 
     pending, claims, duplicates, already, chosen = [], {}, [], 0, set()
 
     def revlog_row(revlog_id: int):
         return conn.execute("SELECT cid, ease FROM revlog WHERE id = ?", (revlog_id,)).fetchone()
 
-    for answer in own_answers(store_conn, cids):
+    with reading(store.path):
+        answers = own_answers(store.conn, cids)
+    for answer in answers:
         cid = cids[answer.card_id]
         claim = answer.claim
         if claim is not None:
             row = revlog_row(claim)
             if row is not None and row[0] == cid and 0 <= claim - answer.reviewed_ms < MAX_BUMP_MS:
                 continue  # sent
-        holders = claimed_ids(store_conn, answer.reviewed_ms, answer.reviewed_ms + MAX_BUMP_MS)
+        with reading(store.path):
+            holders = claimed_ids(store.conn, answer.reviewed_ms, answer.reviewed_ms + MAX_BUMP_MS)
         row = revlog_row(answer.reviewed_ms)
         holder = holders.get(answer.reviewed_ms)
         if row == (cid, answer.rating) and answer.reviewed_ms not in chosen and (

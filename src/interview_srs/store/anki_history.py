@@ -35,13 +35,15 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
-from interview_srs.schedule.scheduler import CardState, Replay, Schedulers, card_state
+from interview_srs.schedule.scheduler import RATINGS, CardState, Replay, Schedulers, card_state, to_ms
 from interview_srs.store.health import reading
 
 # (revlog id = answer time in ms, card id, rating 1–4, duration in ms)
 NewAnswer = tuple[int, str, int, int | None]
 MAX_BUMP_MS = 1_000
+LAST_MS = to_ms(datetime(9999, 12, 31, tzinfo=timezone.utc))  # the latest time an answer can be read back at
 BULK_ROWS = 10_000  # an import of this many rows or more, into a log no larger, rebuilds its indexes
 
 _INSERT = (
@@ -227,16 +229,27 @@ class OwnAnswer:
 
 
 def own_answers(conn: sqlite3.Connection, card_ids: Iterable[str]) -> list[OwnAnswer]:
-    """The answers given outside Anki to `card_ids`, in time order."""
+    """The answers given outside Anki to `card_ids`, in time order. A row no answer can leave (a
+    rating outside 1-4, a time before 1970 or past year 9999, a negative duration) raises
+    ValueError before anything is written to Anki: only damage or a hand edit puts one there, and
+    store/health.reading words it as the store's damage, not the collection's."""
     wanted = set(card_ids)
-    return [
-        OwnAnswer(*row)
-        for row in conn.execute(
-            "SELECT id, card_id, rating, reviewed_ms, duration_ms, anki_revlog_id FROM review_log "
-            "WHERE source != 'anki' ORDER BY reviewed_ms, id"
-        )
-        if row[1] in wanted
-    ]
+    found = []
+    for row in conn.execute(
+        "SELECT id, card_id, rating, reviewed_ms, duration_ms, anki_revlog_id FROM review_log "
+        "WHERE source != 'anki' ORDER BY reviewed_ms, id"
+    ):
+        if row[1] not in wanted:
+            continue
+        answer = OwnAnswer(*row)
+        if not (answer.rating in RATINGS and type(answer.rating) is int
+                and type(answer.reviewed_ms) is int and 0 <= answer.reviewed_ms <= LAST_MS
+                and (answer.duration_ms is None or (type(answer.duration_ms) is int and answer.duration_ms >= 0))
+                and (answer.claim is None or type(answer.claim) is int)):
+            raise ValueError(f"review_log row {answer.log_id} is no answer: rating {answer.rating!r}, "
+                             f"at {answer.reviewed_ms!r} ms, {answer.duration_ms!r} ms long, claim {answer.claim!r}")
+        found.append(answer)
+    return found
 
 
 def claimed_ids(conn: sqlite3.Connection, low: int, high: int) -> dict[int, tuple[int, str, str, int, int]]:
