@@ -122,14 +122,14 @@ def _plans_of(store: Store, run) -> list[str]:
     return [" | ".join(row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql)) for sql in statements]
 
 
-def test_migrations_5_and_6_index_an_older_store_and_the_reads_use_the_indexes(tmp_path):
+def test_migrations_5_to_7_index_an_older_store_and_the_reads_use_the_indexes(tmp_path):
     from interview_srs.schedule.scheduler import StudyDay
     from interview_srs.store import interviews, lookups, queries
     from interview_srs.store.rows import CardFilter
 
     path = older_store(tmp_path / "store.sqlite3", (1, 2, 3, 4))
     with Store.open(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 6
+        assert store.schema_version() == SCHEMA_VERSION == 7
         assert [(a.card_id, a.rating) for a in answers.log(store)] == [("c1", 3)]
         with store.write() as conn:  # a lapse: Again on a card in the review state
             conn.execute("INSERT INTO review_log (card_id, rating, reviewed_ms, state_before, state_after, "
@@ -149,12 +149,12 @@ def test_migrations_5_and_6_index_an_older_store_and_the_reads_use_the_indexes(t
         assert counted == "SCAN review_log USING COVERING INDEX review_log_lapses"
         assert "cards USING INDEX sqlite_autoindex_cards_1 (id=?)" in cards  # by id, not every card
         (per_day,) = _plans_of(store, lambda: queries.review_counts(store, filt, starts))
-        assert "COVERING INDEX cards_deck" in per_day and "COVERING INDEX review_log_card_time" in per_day
+        assert "SEARCH cards USING COVERING INDEX" in per_day and "COVERING INDEX review_log_card_time" in per_day
         (plan,) = _plans_of(store, lambda: queries.plan_cards(
             store, filt, T0, starts[1], new_limit=5,
             interviews=[queries.InterviewCards(("面试::快手",), 0, 1.5), queries.InterviewCards(("面试::蚂蚁",), 0)]))
-        assert "cards_queue (present=? AND state=? AND due_ms<?)" in plan  # due today
-        assert "cards_deck (present=? AND deck=? AND suspended=?)" in plan  # the interview's decks
+        assert "COVERING INDEX cards_queue (present=? AND state=? AND due_ms<?)" in plan  # due today, no row read
+        assert "COVERING INDEX cards_deck (present=? AND deck=? AND suspended=?)" in plan  # the interview's decks
         assert "cards_queue (present=? AND state=?)" in plan  # the first new cards of each deck
         assert "SCAN cards" not in plan
         (recalls,) = _plans_of(store, lambda: queries.recall_rows(store, "面试::快手"))
@@ -162,7 +162,7 @@ def test_migrations_5_and_6_index_an_older_store_and_the_reads_use_the_indexes(t
         (companies,) = _plans_of(store, lambda: interviews.companies_of(store, ("面试::快手",)))
         assert "COVERING INDEX cards_deck (present=? AND deck=?)" in companies
     with Store.open(path) as again:  # applied once
-        assert again.conn.execute("SELECT count(*) FROM schema_migrations WHERE version >= 5").fetchone()[0] == 2
+        assert again.conn.execute("SELECT count(*) FROM schema_migrations WHERE version >= 5").fetchone()[0] == 3
 
 
 # --------------------------------------------------------------------------- damaged stores

@@ -38,7 +38,7 @@ Guarantees
   SQLite errors or undecodable values become `StoreDamaged` (one line: the file and what to do);
   a write lock held elsewhere beyond the busy timeout becomes `StoreBusy` (see health.py).
 
-Tables (schema version 6)
+Tables (schema version 7)
 -------------------------
 Times are INTEGER milliseconds since the Unix epoch, UTC. States: 0 new (never answered),
 1 learning, 2 review, 3 relearning (fsrs's numbering, plus 0).
@@ -126,6 +126,10 @@ of the last 30 days for `srs stats`. Migration 6 widens the first into `cards_de
 deck, suspended, buried_until_ms, state, due_ms, stability, last_review_ms, company, id): an
 interview's review session filters every card of its decks (which it may leave out, the
 predicted recall of each for the header, the company the decks name) from the index alone, and
-reads table rows only for the cards it keeps. A migration that rebuilds review_log or cards must
-create them again.
+reads table rows only for the cards it keeps. Migration 7 widens `cards_queue` likewise (present,
+state, due_ms, suspended, buried_until_ms, id, deck, step, stability, difficulty, last_review_ms,
+file, line) and adds step, difficulty, file and line to the end of `cards_deck`: a review
+session's plan reads the cards due today, and an interview's cards, from the indexes alone,
+where fetching each row would read its whole question and back. A migration that rebuilds
+review_log or cards must create them again.
 """

@@ -171,4 +171,20 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        7,
+        "indexes: the cards due, and a deck's cards, with everything a plan reads of them",
+        """
+        DROP INDEX cards_queue;
+        CREATE INDEX cards_queue ON cards (
+            present, state, due_ms, suspended, buried_until_ms, id, deck, step, stability, difficulty, last_review_ms,
+            file, line
+        );
+        DROP INDEX cards_deck;
+        CREATE INDEX cards_deck ON cards (
+            present, deck, suspended, buried_until_ms, state, due_ms, stability, last_review_ms, company, id,
+            step, difficulty, file, line
+        );
+        """,
+    ),
 )
