@@ -231,8 +231,9 @@ def large_bank(runs: int) -> None:
             sync_cards(store, CardSources((cards,), "given"), BANK_NOW)
             fill_store(store)
         shutil.copytree(home, folder / "home-interview")
+        as_installed = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
         envs = {
-            label: {**os.environ, "SRS_HOME": str(folder / name), "SRS_NOW": BANK_NOW.isoformat(),
+            label: {**as_installed, "SRS_HOME": str(folder / name), "SRS_NOW": BANK_NOW.isoformat(),
                     "LANG": "en_US.UTF-8", "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src"),
                     "PYTHONPYCACHEPREFIX": str(folder / "pycache")}
             for label, name in (("no interview", "home"), ("an interview on every deck", "home-interview"))
