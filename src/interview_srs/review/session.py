@@ -171,7 +171,7 @@ class Session:
             card.present
             and not card.suspended
             and (card.buried_until is None or card.buried_until <= self.clock())
-            and card.schedule == entry.state  # as CardStates: how a value is stored (1 or 1.0) is no change
+            and card.schedule == entry.state  # as CardStates: a stored 1.5 ms reads back as whole ms
         )
 
     def next_card(self) -> planner.Entry | None:
