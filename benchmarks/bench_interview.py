@@ -286,7 +286,7 @@ def main() -> None:
         large_bank(args.runs)
         return
     print(f"{CARDS} cards, interview in {DAYS} days at 14:00, one session a day, medians over {args.seeds} seeds")
-    print(f"| way | answers | lowest recall (worst seed) | mean recall | cards not answered in the last 2 days | s/run |")
+    print("| way | answers | lowest recall (worst seed) | mean recall | cards not answered in the last 2 days | s/run |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for way in ("plain FSRS", "interview mode", "no final pass", "daily cramming"):
         runs, seconds = [], []
