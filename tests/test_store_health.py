@@ -148,7 +148,8 @@ def test_a_file_size_limit_is_not_damage(home, cards_dir):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (1_000, 1_000))
 
-    env = {**os.environ, "SRS_HOME": str(home), "PYTHONPATH": str(REPO / "src")}
+    # no bytecode written under the limit: a .pyc cut short in src/ would break every later import
+    env = {**os.environ, "SRS_HOME": str(home), "PYTHONPATH": str(REPO / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
     for command in ("stats", "review"):
         result = subprocess.run([sys.executable, "-m", "interview_srs", command, "--cards", str(cards_dir)],
                                 input=" \n3\nq\n", capture_output=True, text=True, env=env, preexec_fn=small_disk)
