@@ -32,14 +32,19 @@ def installed(tmp_path_factory) -> Path:
     wheels = work / "wheels"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
     # The project's wheel, plus its dependencies' wheels (from pip's cache or local wheels).
-    subprocess.run([*pip, "wheel", "-q", "-w", wheels, source], check=True, capture_output=True, env=clean_env)
+    # --use-pep517: jieba ships only a setup.py, which an older pip (Debian's 23.0) would run
+    # directly and fail on without the `wheel` package; an isolated build fetches what it needs.
+    built = subprocess.run([*pip, "wheel", "--use-pep517", "-q", "-w", wheels, source], capture_output=True,
+                           text=True, env=clean_env)
+    assert built.returncode == 0, built.stderr[-3000:]
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
     python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
-    subprocess.run(
+    placed = subprocess.run(
         [*pip, "--python", python, "install", "-q", "--no-index", "--find-links", wheels, "interview-srs"],
-        check=True, capture_output=True, env=clean_env,
+        capture_output=True, text=True, env=clean_env,
     )
+    assert placed.returncode == 0, placed.stderr[-3000:]
     return python.parent
 
 
