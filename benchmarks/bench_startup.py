@@ -17,7 +17,9 @@ about a tenth of the cards due). Each round runs, interleaved:
   time to the first card (starting the process and the interpreter, reading the pipe).
 
 Medians over the rounds, with each figure's ratio to the floor script measured in the same
-run. The machine's load average is printed before and after: these figures are only
+run. `--instructions` also counts, under valgrind (callgrind), the instructions each first card
+takes (to_first_card.py stops the count there), the floor and the stack: the same on every run
+whatever else the machine is doing, so two versions compare exactly where the times are noisy. The machine's load average is printed before and after: these figures are only
 comparable between runs on a quiet machine; within one run the interleaving keeps them fair.
 
 `--installed SRS` instead measures an installed `srs` (e.g. from the wheel, in its own venv)
@@ -25,7 +27,7 @@ on its bundled bank, run from an empty folder after a fortnight of daily session
 through that `srs`): the first card and `srs --help`. Give it twice to compare two installs.
 
 Run: `PYTHONPATH=src python benchmarks/bench_startup.py [--runs N] [--compare OTHER/src]
-[--keep DIR]` or `python benchmarks/bench_startup.py --installed VENV/bin/srs [--installed …]`.
+[--keep DIR] [--instructions]` or `python benchmarks/bench_startup.py --installed VENV/bin/srs [--installed …]`.
 """
 
 from __future__ import annotations
@@ -134,7 +136,7 @@ def ms(values: list[float]) -> float:
     return statistics.median(values) * 1000
 
 
-def measure_bank(runs: int, compare: list[Path], keep: Path | None) -> None:
+def measure_bank(runs: int, compare: list[Path], keep: Path | None, instructions: bool = False) -> None:
     folder = keep or Path(tempfile.mkdtemp(prefix="bench-startup-"))
     trees = {"this": SRC, **{f"compare{i + 1}": Path(src).resolve() for i, src in enumerate(compare)}}
     if not (folder / "home" / "store.sqlite3").exists():
@@ -217,8 +219,39 @@ def measure_bank(runs: int, compare: list[Path], keep: Path | None) -> None:
         print(f"{phase:12}" + "".join(f"{ms(breakdown[name][phase]):12.1f}" for name in split))
     print(f"{'(sum)':12}" + "".join(
         f"{sum(ms(breakdown[name][p]) for p in PHASES):12.1f}" for name in split))
+    if instructions:
+        count_instructions(trees, envs, interview_envs, [py, str(floor_script), str(store), str(due_before)],
+                           base_env, cards)
     if keep is None:
         shutil.rmtree(folder)
+
+
+def count_instructions(trees: dict, envs: dict, interview_envs: dict, floor: list[str], base_env: dict,
+                       cards: Path) -> None:
+    """Instructions (valgrind --tool=callgrind) of the floor, the stack and each first card."""
+    if shutil.which("valgrind") is None:
+        print("\n--instructions: valgrind is not installed")
+        return
+
+    def count(command: list[str], env: dict) -> int:
+        done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+                              env={**env, "PYTHONHASHSEED": "0"}, input=b"q\n", capture_output=True)
+        return int(done.stderr.decode().rsplit("Collected : ", 1)[1].split()[0])
+
+    py = sys.executable
+    review = [py, str(HERE / "to_first_card.py"), "review", "--cards", str(cards)]
+    counts = {"python -c pass": count([py, "-c", "pass"], base_env), "floor script": count(floor, base_env),
+              STACK_LABEL: count([py, "-c", STACK], base_env)}
+    for name in trees:
+        counts[f"srs review → first card [{name}]"] = count(review, envs[name])
+        if interview_envs[name]:
+            counts[f"  with an interview on every deck [{name}]"] = count(review, interview_envs[name])
+    print(f"\n{'instructions (millions)':34} {'M':>8} {'× floor':>8}")
+    for figure, value in counts.items():
+        print(f"{figure:34} {value / 1e6:8.1f} {value / counts['floor script']:8.2f}")
+    for name in (name for name in trees if interview_envs[name]):
+        print(f"first card with an interview on every deck ÷ without [{name}], in instructions: "
+              f"{counts[f'  with an interview on every deck [{name}]'] / counts[f'srs review → first card [{name}]']:.2f}")
 
 
 def fortnight(srs: Path, env: dict, cwd: Path) -> None:
@@ -273,11 +306,13 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build the store here once and reuse it")
     parser.add_argument("--installed", action="append", type=Path, default=[], metavar="SRS",
                         help="an installed srs executable: the bundled bank after a fortnight")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each first card's instructions under valgrind (exact where times are noisy)")
     args = parser.parse_args()
     if args.installed:
         measure_installed(args.runs, args.installed)
     else:
-        measure_bank(args.runs, args.compare, args.keep)
+        measure_bank(args.runs, args.compare, args.keep, args.instructions)
 
 
 if __name__ == "__main__":
