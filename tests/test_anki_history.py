@@ -267,11 +267,11 @@ def test_a_bulk_import_rebuilds_the_same_indexes_in_its_transaction(tmp_path, ca
     "UPDATE review_log SET state_after = 1, step_after = -2",
     "UPDATE review_log SET reviewed_ms = 9223372036854775807",  # the replay answers it again
 ])
-def test_a_log_value_the_replay_cannot_use_is_the_stores_damage_and_nothing_is_written(tmp_path, cards_dir, damage):
+def test_a_log_value_the_replay_cannot_use_is_the_stores_and_nothing_is_written(tmp_path, cards_dir, damage):
     """The answers come from Anki; the state they are replayed on comes from the store: a value
-    no answer could have stored there stops the import as the store's damage, in one line, not a
-    traceback (nor a message blaming the collection)."""
-    from interview_srs.store.health import StoreDamaged
+    no answer could have stored there stops the import as the store's unreadable value, in one
+    line, not a traceback (nor a message blaming the collection)."""
+    from interview_srs.store.health import StoreUnreadable
 
     store = fresh_store(tmp_path, cards_dir, "damaged")
     card_id = CARDS[0][0]
@@ -280,7 +280,7 @@ def test_a_log_value_the_replay_cannot_use_is_the_stores_damage_and_nothing_is_w
     with store.conn:
         store.conn.execute(damage)
     before = states(store)
-    with pytest.raises(StoreDamaged, match="a stored value cannot be read"):
+    with pytest.raises(StoreUnreadable, match="cannot read a value in the store"):
         import_answers(store, [(to_ms(START) + 3_600_000, card_id, 3, 1000)], SCHEDULERS)
     assert states(store) == before
     store.close()

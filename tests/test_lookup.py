@@ -103,7 +103,7 @@ def test_show_an_unknown_id_is_an_error(cards_dir, home):
 
 @pytest.mark.parametrize("column", ["due_ms", "stability", "difficulty"])
 def test_show_refuses_an_answered_card_without_its_due_time_or_memory(cards_dir, home, column):
-    """A hand edit or damage that empties one of them: the damage line, not a traceback."""
+    """A hand edit or damage that empties one of them: the unreadable-value line, not a traceback."""
     import sqlite3
 
     (home / "config.toml").write_text("fuzz = false\n", "utf-8")
@@ -116,9 +116,9 @@ def test_show_refuses_an_answered_card_without_its_due_time_or_memory(cards_dir,
     result = srs(cards_dir, home, "show", "ant-biggest-challenge")
     assert result.exit_code == 1, result.output
     assert result.output == (
-        f"Error: the store {path} is damaged (a stored value cannot be read: card ant-biggest-challenge in "
-        "state 2 lacks its due time, stability or difficulty); nothing was written to it. Restore it from a "
-        f"backup, or move it aside to start fresh (e.g. mv '{path}' '{path}.damaged')\n"
+        f"Error: cannot read a value in the store {path} (ValueError: card ant-biggest-challenge in state 2 "
+        "lacks its due time, stability or difficulty); nothing was written to it and the rest of your history "
+        "is kept. If you edited the store by hand, undo that edit; otherwise please report this message\n"
     )
 
 

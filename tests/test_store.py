@@ -191,15 +191,23 @@ def _run_cli(*args: str, home: Path, keys: str = "") -> object:
     return CliRunner().invoke(cli, list(args), input=keys, env=env)
 
 
-def _assert_refused_or_fine(result, path: Path) -> str:
-    """Either the command worked, or it stopped with one line naming the store and what to do."""
+def _assert_refused_or_fine(result, path: Path, kind: str | None = None) -> str:
+    """Either the command worked, or it stopped with one line naming the store: damage (restore a
+    backup, or move it aside), or a value it cannot read, which never advises moving the store
+    aside (the rest of the history is sound). `kind`, "damaged" or "unreadable", says which."""
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     if result.exit_code == 0:
         return "fine"
     assert result.exit_code == 1
-    lines = result.output.strip().splitlines()
-    assert lines[-1].startswith(f"Error: the store {path} is damaged (")
-    assert lines[-1].endswith(f"move it aside to start fresh (e.g. mv '{path}' '{path}.damaged')")
+    last = result.output.strip().splitlines()[-1]
+    if last.startswith(f"Error: the store {path} is damaged ("):
+        assert last.endswith(f"move it aside to start fresh (e.g. mv '{path}' '{path}.damaged')")
+        found = "damaged"
+    else:
+        assert last.startswith(f"Error: cannot read a value in the store {path} ("), last
+        assert last.endswith("otherwise please report this message") and "move it aside" not in last
+        found = "unreadable"
+    assert kind in (None, found), last
     return "refused"
 
 
@@ -244,7 +252,7 @@ def test_a_zeroed_header_is_refused(tmp_path):
     ],
     ids=["invalid-utf8", "cut-character", "json", "tags", "state", "time", "zero-stability", "negative-stability"],
 )
-def test_damaged_values_are_refused_in_one_line(tmp_path, damage):
+def test_unreadable_values_are_refused_in_one_line_that_keeps_the_store(tmp_path, damage):
     path, cards = _filled_store(tmp_path)
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA ignore_check_constraints = ON")
@@ -252,11 +260,11 @@ def test_damaged_values_are_refused_in_one_line(tmp_path, damage):
         connection.execute(damage)
     connection.close()
     review = _run_cli("review", "--cards", str(cards), home=path.parent, keys=" \n3\nq\n")
-    outcome = _assert_refused_or_fine(review, path)
+    outcome = _assert_refused_or_fine(review, path, "unreadable")
     # A state or due time out of range just keeps the card out of today's queue.
     assert outcome == "refused" or "state" in damage, review.output[-300:]
     for args in (("stats",), ("stats", "--json")):  # stats reads fewer columns: refused, or right
-        _assert_refused_or_fine(_run_cli(*args, "--cards", str(cards), home=path.parent), path)
+        _assert_refused_or_fine(_run_cli(*args, "--cards", str(cards), home=path.parent), path, "unreadable")
 
 
 def _one_line_or_fine(result) -> str:
@@ -333,7 +341,7 @@ def test_a_review_shows_its_first_card_but_never_writes_a_store_the_check_finds_
     damaged = _zero_page_of(path, "mock_runs_started")  # an index no review reads
     result = _run_cli("review", "--cards", str(cards), home=path.parent, keys=" \n3\nq\n")
     assert "Space show answer" in result.output  # the first card was shown...
-    assert _assert_refused_or_fine(result, path) == "refused"  # ...its rating refused
+    assert _assert_refused_or_fine(result, path, "damaged") == "refused"  # ...its rating refused
     assert "integrity check" in result.output
     assert path.read_bytes() == damaged
     with Store.open(path) as store:  # the same at the store's level, with the check started early

@@ -19,7 +19,7 @@ from interview_srs.cli import cli
 from interview_srs.bank.sources import CardSources
 from interview_srs.store.connection import Store
 from interview_srs.store.home import sync_cards
-from interview_srs.store.health import IntegrityCheck, StoreDamaged, StoreError, reading
+from interview_srs.store.health import IntegrityCheck, StoreDamaged, StoreError, StoreUnreadable, reading
 
 MOVE_ASIDE = "move it aside"
 
@@ -49,12 +49,30 @@ def test_sqlite_errors_other_than_corruption_say_what_they_are(tmp_path, sqlite_
 
 @pytest.mark.parametrize(
     "sqlite_message",
-    ["database disk image is malformed", "file is not a database", "malformed database schema (cards)",
-     "Could not decode to UTF-8 column 'question' with text 'x'"],
+    ["database disk image is malformed", "file is not a database", "malformed database schema (cards)"],
 )
 def test_corruption_is_damage(tmp_path, sqlite_message):
     error = _raised(tmp_path / "store.sqlite3", sqlite3.DatabaseError(sqlite_message))
     assert isinstance(error, StoreDamaged) and MOVE_ASIDE in str(error)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [sqlite3.OperationalError("Could not decode to UTF-8 column 'question' with text 'x'"),
+     ValueError("math domain error"), KeyError("review"), TypeError("unsupported operand"),
+     ZeroDivisionError("float division by zero"), OverflowError("date value out of range")],
+    ids=["not-utf-8", "value", "key", "type", "zero-stability", "past-9999"],
+)
+def test_a_value_that_cannot_be_read_never_sends_the_user_to_move_the_store_aside(tmp_path, error):
+    """A sound file with one unreadable value (a hand edit, or a bug of this program: the same
+    error reads the same) keeps the rest of the history: the message says so and never calls the
+    store damaged."""
+    path = tmp_path / "store.sqlite3"
+    raised = _raised(path, error)
+    assert isinstance(raised, StoreUnreadable) and not isinstance(raised, StoreDamaged)
+    text = str(raised)
+    assert text.startswith(f"cannot read a value in the store {path} (") and "nothing was written" in text
+    assert MOVE_ASIDE not in text and "damaged" not in text and "start fresh" not in text
 
 
 def test_a_character_the_output_cannot_encode_is_not_damage(tmp_path):

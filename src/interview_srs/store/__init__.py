@@ -35,7 +35,8 @@ Guarantees
   newer version is refused. Two processes creating a new store at once both succeed (the switch
   to WAL is retried: it ignores the busy timeout).
 * A damaged file is never written: the first write of a run waits for `PRAGMA quick_check`, and
-  SQLite errors or undecodable values become `StoreDamaged` (one line: the file and what to do);
+  SQLite's corruption errors become `StoreDamaged` (one line: the file and what to do); a value
+  that cannot be read becomes `StoreUnreadable`, which never advises moving the store aside;
   a write lock held elsewhere beyond the busy timeout becomes `StoreBusy` (see health.py).
 
 Tables (schema version 7)

@@ -1,11 +1,15 @@
 """A damaged, busy or unusable store: how it is recognised and what the user is told.
 
 * Damage: SQLite reports a damaged file as corrupt ("database disk image is malformed") or not a
-  database ("file is not a database"), text that is not UTF-8 cannot be decoded, and JSON or
-  state columns with flipped bytes fail to decode. Every one of these becomes a `StoreDamaged`
-  naming the file and what to do (restore a backup, or move the file aside to start fresh).
-  Nothing is written after damage is seen: `Store.write` waits for an integrity check before
-  the first write of a run.
+  database ("file is not a database"), or the integrity check fails. Each becomes a
+  `StoreDamaged` naming the file and what to do (restore a backup, or move the file aside to
+  start fresh). Nothing is written after damage is seen: `Store.write` waits for an integrity
+  check before the first write of a run.
+* A value that cannot be read (text that is not UTF-8, JSON or a state that does not decode, a
+  stability of 0, a time past year 9999) is not damage: the file is sound and the rest of the
+  history with it. It becomes a `StoreUnreadable`, which says nothing was written and asks for
+  the hand edit to be undone or the message reported (the same error from a bug of this
+  program reads the same), and never advises moving the store aside.
 * Anything else SQLite refuses says what it is and never calls the store damaged (moving an
   intact store aside would lose the user's history): a full disk, a read-only file or folder,
   a file that cannot be opened (its -wal or -shm is a folder), an I/O error. Errors this program
@@ -48,6 +52,20 @@ class StoreDamaged(StoreError):
         )
 
 
+class StoreUnreadable(StoreError):
+    """A value in a sound store cannot be read; the message never advises discarding the store."""
+
+    def __init__(self, path: Path, detail: str):
+        self.path = path
+        detail = " ".join(detail.split())
+        detail = detail if len(detail) <= 160 else detail[:160] + "…"
+        super().__init__(
+            f"cannot read a value in the store {path} ({detail}); nothing was written to it and the rest of "
+            "your history is kept. If you edited the store by hand, undo that edit; otherwise please report "
+            "this message"
+        )
+
+
 class StoreBusy(StoreError):
     """Another process holds the store's write lock; trying again later may work."""
 
@@ -76,13 +94,12 @@ def _sqlite_code(error: sqlite3.Error) -> int | None:
 
 
 def is_damage(error: sqlite3.Error) -> bool:
-    """SQLite found the file itself corrupt (or its text cannot be decoded)."""
+    """SQLite found the file itself corrupt."""
     text = str(error)
     return (
         _sqlite_code(error) in _DAMAGE
         or any(words in text for words in _DAMAGE.values())
         or "malformed database schema" in text
-        or "Could not decode to UTF-8" in text
     )
 
 
@@ -121,7 +138,8 @@ def is_busy(error: sqlite3.Error) -> bool:
 
 @contextmanager
 def reading(path: Path) -> Iterator[None]:
-    """Turn SQLite's errors and the columns' decoding errors into StoreDamaged, StoreBusy or StoreError."""
+    """Turn SQLite's errors into StoreDamaged, StoreBusy or StoreError, and the columns' decoding
+    errors into StoreUnreadable."""
     try:
         yield
     except StoreError:
@@ -131,13 +149,15 @@ def reading(path: Path) -> Iterator[None]:
             raise StoreBusy(path) from None
         if is_damage(exc):
             raise StoreDamaged(path, _first_line(exc)) from None
+        if "Could not decode to UTF-8" in str(exc):
+            raise StoreUnreadable(path, _first_line(exc)) from None
         raise unusable(path, exc) from None
     except UnicodeEncodeError:
         raise  # output, not the store
     except (ValueError, KeyError, TypeError, ArithmeticError) as exc:  # JSON, states, times, a stability of 0
         if type(exc).__module__ not in ("builtins", "json.decoder"):
             raise  # this program's own errors (bad input, config, clock) say what they mean
-        raise StoreDamaged(path, f"a stored value cannot be read: {_first_line(exc)}") from None
+        raise StoreUnreadable(path, f"{type(exc).__name__}: {_first_line(exc)}") from None
 
 
 class IntegrityCheck:
@@ -191,4 +211,4 @@ def _first_line(error: Exception) -> str:
     return text[0][:200] if text else error.__class__.__name__
 
 
-__all__ = ["IntegrityCheck", "StoreBusy", "StoreDamaged", "StoreError", "is_busy", "is_damage", "reading", "unusable"]
+__all__ = ["IntegrityCheck", "StoreBusy", "StoreDamaged", "StoreError", "StoreUnreadable", "is_busy", "is_damage", "reading", "unusable"]
