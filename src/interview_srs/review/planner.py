@@ -42,7 +42,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from interview_srs.schedule.readiness import below_after, recall_ms, stability_after_good
+from interview_srs.schedule.readiness import below_after, curve_ms, recall_ms, recall_on, stability_after_good
 from interview_srs.schedule.scheduler import LEARN_AHEAD, LEARNING, NEW, RELEARNING, REVIEW, CardState, StudyDay, card_state, state_values, to_ms
 from interview_srs.store.queries import InterviewCards, PlanCard
 
@@ -201,15 +201,16 @@ def plan(
     taken: set[str] = set()
     entries: list[Entry] = []
 
-    params: dict[str, Sequence[float] | None] = {}  # per deck, looked up once
+    curves: dict[str, tuple[float, float]] = {}  # per deck, worked out once
 
     def recall(card: PlanCard, at_ms: int) -> float:
         """recall_at from the card's raw values: this runs for every card of an interview."""
         if card.kind == NEW or card.stability is None or card.last_review_ms is None:
             return 0.0
-        if card.deck not in params:
-            params[card.deck] = rules.params_of(card.deck)
-        return recall_ms(card.stability, card.last_review_ms, at_ms, params[card.deck])
+        curve = curves.get(card.deck)
+        if curve is None:
+            curve = curves[card.deck] = curve_ms(rules.params_of(card.deck))
+        return recall_on(curve, card.stability, card.last_review_ms, at_ms)
 
     now_ms, day_end_ms = to_ms(now), to_ms(day_end)
     due = [c for c in cards if c.kind == REVIEW and c.due_ms < day_end_ms]

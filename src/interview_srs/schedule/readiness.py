@@ -59,8 +59,13 @@ def recall_at(state: CardState, when: datetime, params: Sequence[float] | None =
 
 
 def recall_ms(stability: float, last_review_ms: int, at_ms: int, params: Sequence[float] | None = None) -> float:
-    """`recall_at` on the store's raw values (milliseconds), for loops over many cards."""
-    per_ms, exponent = curve_ms(params)
+    """`recall_at` on the store's raw values (milliseconds)."""
+    return recall_on(curve_ms(params), stability, last_review_ms, at_ms)
+
+
+def recall_on(curve: tuple[float, float], stability: float, last_review_ms: int, at_ms: int) -> float:
+    """`recall_ms` on a curve worked out once (`curve_ms`), for loops over many cards."""
+    per_ms, exponent = curve
     return (1 + per_ms * max(0, at_ms - last_review_ms) / checked_stability(stability)) ** exponent
 
 
@@ -164,5 +169,5 @@ def deck_readiness(
 
 __all__ = [
     "DEFAULT_DECAY", "DEFAULT_PARAMETERS", "STABILITY_MIN", "Readiness", "below_after", "curve_ms", "decay_of", "deck_readiness", "readiness",
-    "recall_at", "recall_ms", "recalls_ms", "stability_after_good",
+    "recall_at", "recall_ms", "recall_on", "recalls_ms", "stability_after_good",
 ]
