@@ -349,7 +349,8 @@ class ScriptedTerminal:
 
 def busy_session(tmp_path: Path, keys: list[str], interactive: bool):
     from interview_srs.schedule.scheduler import StudyDay, now
-    from interview_srs.review.session import Limits, Session
+    from interview_srs.review.session import Session
+    from interview_srs.review.session_queue import Limits
     from interview_srs.terminal.texts import texts_for
 
     cards = many_cards(tmp_path / "cards", 3)

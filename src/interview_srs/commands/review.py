@@ -38,7 +38,7 @@ def review(
     Raises ConfigError, StoreError, ClockError, InterviewError or cards.CardsError before the
     session starts.
     """
-    from interview_srs.review.session import Limits
+    from interview_srs.review.session_queue import Limits
     from interview_srs.schedule.scheduler import Schedulers, now
     from interview_srs.store.health import StoreError
     from interview_srs.store.health import reading

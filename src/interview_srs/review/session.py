@@ -3,8 +3,7 @@
 Order of cards: planner.py decides (learning cards due now, review cards due today, an upcoming
 interview's final pass, bring-forward and introductions, new cards up to the daily limit, cards
 ahead of time with `--ahead`, then learning cards due within the next 20 minutes, so learning
-steps play out within the session). The plan is made once, when the session starts; an entry
-whose card has changed since (answered in another session, say) is skipped.
+steps play out within the session); session_queue.py keeps the session's place in that plan.
 
 Input: on a terminal, single key presses (no Enter needed) and a running timer on the question
 (termios and select on Unix, msvcrt on Windows: winkeys.py). A card taller than the terminal is
@@ -24,7 +23,6 @@ import os
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -33,13 +31,14 @@ from interview_srs.base.sanitize import printable
 from interview_srs.review import planner
 from interview_srs.review.openers import InterviewCompanies
 from interview_srs.review.session_edit import edit_card, write_own_answer
+from interview_srs.review.session_queue import Limits, Queue
 from interview_srs.review.session_screen import Revealed, card_screen, countdown_line, leech_lapses, timer_line
-from interview_srs.schedule.scheduler import LEARN_AHEAD, NEW, Schedulers, StudyDay, format_interval, state_values
+from interview_srs.schedule.scheduler import NEW, Schedulers, StudyDay, format_interval, state_values
 from interview_srs.store.answers import Answer
 from interview_srs.store.rows import CardFilter, StoredCard
 from interview_srs.store.connection import Store
 from interview_srs.store.health import StoreBusy, StoreError
-from interview_srs.store import answers, lookups, queries
+from interview_srs.store import answers, lookups
 from interview_srs.terminal import pager, render
 from interview_srs.terminal.screen import QUIT, Terminal, retry_while_busy
 from interview_srs.terminal.texts import Texts
@@ -49,19 +48,6 @@ if TYPE_CHECKING:  # imported by commands/review.py: importing this module needs
     from interview_srs.review.summary import Summary
 
 UNDONE = "undone"  # the reason shown for a card whose answer was taken back
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What bounds a session: new-card limits (command line over config), cards, --ahead, --interview."""
-
-    new_per_day: int = 20
-    cards: int | None = None  # at most this many different cards in the session
-    deck_new: Callable[[str], int] | None = None  # a deck's own new-card limit (config), if any
-    new_usually: int | None = None  # the daily limit without --new (for tomorrow's figure)
-    leech_threshold: int = 8  # lapses from which the screen suggests reworking your answer
-    ahead: bool = False  # --ahead: cards not due yet once the rest is done
-    interview: str | None = None  # --interview: the session is for this interview (its decks only)
 
 
 class Session:
@@ -97,105 +83,17 @@ class Session:
         self.answers: list[Answer] = []
         self.unsaved: list[str] = []  # cards whose rating could not be stored (busy store)
         self.undo_stack: list[tuple[str, object]] = []
-        self.shown: set[str] = set()
         self.interviews = interviews
         self.companies = InterviewCompanies(store, interviews)
-        at = clock()
-        self.day_start, self.day_end = study_day.bounds(at)
-        self.pending = self._plan(at)
-        focus = planner.focused(interviews, at, self._rules())
-        # the nearest focused interview's cards: their learning steps come before other cards
-        self.urgent = frozenset(e.card_id for e in self.pending if focus and e.interview == focus[0].name)
-        self.current: planner.Entry | None = None
+        self.queue = Queue(store, schedulers.config, clock, study_day, filt, limits, interviews)
         from interview_srs.review.upcoming import Countdown
 
         config = schedulers.config
         self.header = Countdown(store, interviews, study_day.zone, lambda deck: config.for_deck(deck).parameters,
                                 limits.interview)
 
-    # -- the queue -------------------------------------------------------------------------------
-
-    def _rules(self, new_per_day: int | None = None) -> planner.Rules:
-        config = self.schedulers.config
-        return planner.Rules(
-            new_per_day=self.limits.new_per_day if new_per_day is None else new_per_day,
-            final_pass_days=config.final_pass_days,
-            target_of=lambda deck: config.for_deck(deck).interview_target,
-            deck_new_of=self.limits.deck_new or (lambda deck: None),
-            params_of=lambda deck: config.for_deck(deck).parameters,
-            focus_days=config.focus_days,
-            new_outside_focus=config.new_outside_focus,
-        )
-
-    def _plan(self, at: datetime, tomorrow: bool = False) -> list[planner.Entry]:
-        """The plan for a session at `at`; `tomorrow`: the one tomorrow's session would start
-        with if nothing more were done today (nothing introduced yet that day, the usual limit)."""
-        rules = self._rules(self._usual_new() if tomorrow else None)
-        coming = planner.upcoming(self.interviews, at)
-        day_start, day_end = self.study_day.bounds(at)
-        since = day_end if tomorrow else day_start  # tomorrow: no answers yet that day
-        cards = queries.plan_cards(
-            self.store, self.filt, at, day_end, interviews=planner.interview_cards(coming, rules, at), since=since,
-            new_limit=rules.new_per_day, ahead=self.limits.ahead and not tomorrow,
-        )
-        return planner.plan(
-            cards,
-            self.interviews,
-            rules,
-            at,
-            self.study_day,
-            queries.introduced_since(self.store, since),
-            planner.good_answer(rules.params_of),
-            ahead=self.limits.ahead and not tomorrow,
-            early_today=queries.answered_early_since(self.store, since) if coming else frozenset(),
-            introduced_per_deck=queries.introduced_per_deck(self.store, since) if self.limits.deck_new else None,
-        )
-
-    def _usual_new(self) -> int:
-        return self.limits.new_per_day if self.limits.new_usually is None else self.limits.new_usually
-
-    def _allowed(self, card_id: str) -> bool:
-        return (
-            self.limits.cards is None
-            or card_id in self.shown
-            or len(self.shown) < self.limits.cards
-        )
-
-    def _servable(self, entry: planner.Entry) -> bool:
-        """The card can be shown for this entry: still there, not suspended or buried, and
-        unchanged since the entry was made."""
-        if not self._allowed(entry.card_id):
-            return False
-        card = lookups.card(self.store, entry.card_id)
-        return (
-            card.present
-            and not card.suspended
-            and (card.buried_until is None or card.buried_until <= self.clock())
-            and card.schedule == entry.state  # as CardStates: a stored 1.5 ms reads back as whole ms
-        )
-
-    def next_card(self) -> planner.Entry | None:
-        at = self.clock()
-        learning = queries.learning_cards(self.store, self.filt, at, at + LEARN_AHEAD)
-        entry, self.pending = planner.choose(learning, self.pending, at, self._servable, self.urgent)
-        return entry
-
-    def _put_back(self) -> None:
-        """The card on screen was not answered: it goes back to the front of the queue."""
-        if self.current is not None and self.current.reason != planner.LEARNING_REASON:
-            self.pending.insert(0, self.current)
-        self.current = None
-
-    def left_today(self) -> planner.Left:
-        """What is left of today's plan, for the counts line and the quit summary alike: the
-        planned cards and the learning cards due before the study day ends."""
-        at = self.clock()
-        day_end = self.study_day.bounds(at)[1]
-        planned = self.pending + ([self.current] if self.current else [])
-        return planner.left(planned, len(queries.learning_cards(self.store, self.filt, at, day_end)))
-
     def counts(self) -> str:
-        left = self.left_today()
+        left = self.queue.left_today()
         return self.texts.counts.format(due=left.due, learning=left.learning, new=left.new)
 
     # -- the loop --------------------------------------------------------------------------------
@@ -207,15 +105,15 @@ class Session:
         try:
             with self.term.keys():
                 while True:
-                    if self.current is None:
-                        self.current = self.next_card()
-                    if self.current is None:
+                    if self.queue.current is None:
+                        self.queue.current = self.queue.next_card()
+                    if self.queue.current is None:
                         self.term.clear()
                         if message:
                             self.term.line(printable(message))
                         self.term.line(self.texts.finished if self.answers else self.texts.no_cards)
                         break
-                    outcome = self.show(self.current.card_id, message)
+                    outcome = self.show(self.queue.current.card_id, message)
                     message = ""
                     if outcome == QUIT:
                         break
@@ -228,8 +126,8 @@ class Session:
 
         return summarize(
             self.store, self.filt, self.study_day, at, answers=tuple(self.answers),
-            unsaved=tuple(self.unsaved), seconds=time.monotonic() - started, left=self.left_today(),
-            tomorrow=planner.left(self._plan(at + timedelta(days=1), tomorrow=True)),
+            unsaved=tuple(self.unsaved), seconds=time.monotonic() - started, left=self.queue.left_today(),
+            tomorrow=planner.left(self.queue.plan(at + timedelta(days=1), tomorrow=True)),
         )
 
     def show(self, card_id: str, message: str) -> str | None:
@@ -240,7 +138,7 @@ class Session:
         Returns QUIT, a message to show with the next card, or None.
         """
         card = self.companies.fill(lookups.card(self.store, card_id), self.clock())
-        self.shown.add(card_id)
+        self.queue.shown.add(card_id)
         counts = self.counts()
         banner = self.countdown()
         target = self.schedulers.config.target_seconds("star" if card.back.get("star") else "outline")
@@ -283,7 +181,7 @@ class Session:
         while True:
             key = self._wait_key(question_started, revealed, target)
             if key == QUIT:
-                self._put_back()
+                self.queue.put_back()
                 return QUIT
             if key == pager.RESIZE:
                 draw()
@@ -320,8 +218,8 @@ class Session:
                 except StoreBusy:
                     show_hint(self.texts.store_busy_later)
                     continue
-                self.undo_stack.append(("bury", (card.id, previous, self.current)))
-                self.current = None
+                self.undo_stack.append(("bury", (card.id, previous, self.queue.current)))
+                self.queue.current = None
                 return self.texts.buried.format(question=render.shorten(card.question))
             elif key == "!":
                 try:
@@ -330,8 +228,8 @@ class Session:
                     show_hint(self.texts.store_busy_later)
                     continue
                 self.header.refresh(card.id)
-                self.undo_stack.append(("suspend", (card.id, None, self.current)))
-                self.current = None
+                self.undo_stack.append(("suspend", (card.id, None, self.queue.current)))
+                self.queue.current = None
                 return self.texts.suspended.format(question=render.shorten(card.question), card=card.id)
             elif key == "w":
                 message = (write_own_answer(card, self.personal, self.term, self.texts, self.environ)
@@ -345,7 +243,7 @@ class Session:
             elif key == "e":
                 problem = edit_card(card, self.term, self.texts, self.environ, self.store, self.sources, self.clock)
                 if not self._still_there(card.id):
-                    self.current = None
+                    self.queue.current = None
                     return problem
                 self.companies = InterviewCompanies(self.store, self.interviews)  # the file may name another
                 card = self.companies.fill(lookups.card(self.store, card.id), self.clock())
@@ -395,12 +293,12 @@ class Session:
         )
         if answer is None:
             self.unsaved.append(card.id)
-            self._put_back()
+            self.queue.put_back()
             return QUIT
         self.answers.append(answer)
         self.header.refresh(card.id)
         self.undo_stack.append(("answer", answer))
-        self.current = None
+        self.queue.current = None
         return self.texts.answered_elsewhere if answer.conflict else None
 
     def undo(self) -> str | None:
@@ -432,12 +330,12 @@ class Session:
             reason = current.reason if current else UNDONE
         self.undo_stack.pop()
         self.header.refresh(card_id)
-        self._put_back()
-        self.current = planner.Entry(card_id, reason, state_values(lookups.state(self.store, card_id)))
+        self.queue.put_back()
+        self.queue.current = planner.Entry(card_id, reason, state_values(lookups.state(self.store, card_id)))
         return done.format(question=render.shorten(lookups.card(self.store, card_id).question))
 
     def _still_there(self, card_id: str) -> bool:
         return lookups.card(self.store, card_id).present
 
 
-__all__ = ["UNDONE", "Limits", "Session"]
+__all__ = ["UNDONE", "Session"]

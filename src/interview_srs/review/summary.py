@@ -2,9 +2,9 @@
 words it): the answers given, the cards whose rating could not be stored, and what is left
 today and tomorrow.
 
-"Left today" is the session's own plan (session.left_today), the figures the counts line above
-each card shows, so the two always agree: new cards are the planned ones, an interview's
-introductions included (not just what new_per_day allows). "Tomorrow" is the plan tomorrow's
+"Left today" is the session's own plan (session_queue.Queue.left_today), the figures the counts
+line above each card shows, so the two always agree: new cards are the planned ones, an
+interview's introductions included (not just what new_per_day allows). "Tomorrow" is the plan tomorrow's
 session would start with at the same time of day if nothing more were done today.
 """
 
