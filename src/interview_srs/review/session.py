@@ -34,11 +34,10 @@ from interview_srs.review.session_edit import edit_card, write_own_answer
 from interview_srs.review.session_queue import Limits, Queue
 from interview_srs.review.session_screen import Revealed, card_screen, countdown_line, leech_lapses, timer_line
 from interview_srs.schedule.scheduler import NEW, Schedulers, StudyDay, format_interval, state_values
-from interview_srs.store.answers import Answer
 from interview_srs.store.rows import CardFilter, StoredCard
 from interview_srs.store.connection import Store
 from interview_srs.store.health import StoreBusy, StoreError
-from interview_srs.store import answers, lookups
+from interview_srs.store import lookups
 from interview_srs.terminal import pager, render
 from interview_srs.terminal.screen import QUIT, Terminal, retry_while_busy
 from interview_srs.terminal.texts import Texts
@@ -46,6 +45,7 @@ from interview_srs.terminal.texts import Texts
 if TYPE_CHECKING:  # imported by commands/review.py: importing this module needs no personal.py
     from interview_srs.personal.answers import Personal
     from interview_srs.review.summary import Summary
+    from interview_srs.store.answers import Answer
 
 UNDONE = "undone"  # the reason shown for a card whose answer was taken back
 
@@ -177,6 +177,7 @@ class Session:
 
         draw()
         self.store.check_in_background()  # once a card is on screen; the first write waits for it
+        from interview_srs.store import answers  # likewise: the first card is drawn without it
         message = ""  # shown once, not again when the answer is revealed
         while True:
             key = self._wait_key(question_started, revealed, target)
@@ -274,6 +275,8 @@ class Session:
     def answer(self, card: StoredCard, rating: int, started: float) -> str | None:
         """Store the rating; while the store is busy, say so and keep retrying until it is
         stored or the user gives up (QUIT, after saying the answer was not saved)."""
+        from interview_srs.store import answers  # imported once a card is on screen (see show)
+
         at = self.clock()
         duration = int((time.monotonic() - started) * 1000)
         answer = retry_while_busy(
@@ -304,6 +307,8 @@ class Session:
     def undo(self) -> str | None:
         """Undo the last answer, bury or suspend; the card comes back on screen, and the message
         says which was undone. None: nothing to undo."""
+        from interview_srs.store import answers  # imported once a card is on screen (see show)
+
         if not self.undo_stack:
             return None
         kind, value = self.undo_stack[-1]  # popped once undone: a busy store keeps it for later
