@@ -161,7 +161,7 @@ def test_below_after_is_where_recall_crosses_the_target(target, decay, stability
 @pytest.mark.parametrize("stability", [0.0, -3.0, float("nan")])
 def test_an_impossible_stability_is_an_error_not_a_figure(stability):
     """FSRS never stores such a stability; only a damaged or hand-edited store holds one, and
-    the ValueError becomes the store's one-line damage message (store/health.reading)."""
+    the ValueError becomes the store's one-line unreadable-value message (store/health.reading)."""
     state = CardState(REVIEW, None, stability, 5.0, T0, T0)
     with pytest.raises(ValueError, match="stability"):
         recall_at(state, T0 + timedelta(days=1))

@@ -412,7 +412,7 @@ def test_any_schedule_values_in_the_store_are_shown_or_refused_in_one_line(tmp_p
     """Whatever a hand edit or damage leaves in a card's schedule columns (states out of range,
     NULLs, NaN, infinities, zero or negative stabilities, times past year 9999), every command
     reading them (review, stats, export in each format, optimize, show, a mock interview asking
-    every card of the card's deck, suspend) either works or stops with the one-line damage
+    every card of the card's deck, suspend) either works or stops with the store's one-line
     message: never a traceback."""
     import shutil
 
@@ -473,7 +473,7 @@ def _filled_once(factory) -> tuple[Path, Path]:
 def test_any_interview_rows_in_the_store_are_shown_or_refused_in_one_line(tmp_path_factory, rows):
     """Interviews with times past year 9999 or before 1970, deck lists that are not lists or not
     JSON, names with control characters: every command reading the store works or stops with the
-    one-line damage message."""
+    store's one-line message."""
     import shutil
 
     folder = tmp_path_factory.mktemp("interviews")

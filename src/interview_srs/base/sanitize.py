@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 # The patterns are kept as text, compiled by `re` (and cached there) on first use: most text
-# needs none of them, and compiling them all costs a command's start-up a few milliseconds.
+# needs none of them, and compiling them all at import would delay every command's start.
 _ESCAPES = (
     r"\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL / ST
     r"|\x1b[P^_X][^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS / PM / APC / SOS ... ST

@@ -85,7 +85,7 @@ def library_errors(action):
 def with_home(cards_dir, store_path, use, store_only: bool = False):
     """Open the store (synced with the cards), call `use(home, now)`, close it; errors as usual.
     `store_only`: `use` reads nothing but the store, so a value it cannot read is the store's
-    damage (store/health.reading); not for `srs sync-anki`, whose errors may be the collection's."""
+    (store/health.reading); not for `srs sync-anki`, whose errors may be the collection's."""
     from contextlib import nullcontext
 
     from interview_srs.schedule.scheduler import now

@@ -31,7 +31,7 @@ class CardFacts:
 def card_facts(store: Store, config: Config, card_id: str, at: datetime) -> CardFacts:
     """Raises StoreError for an unknown id, and ValueError for a card answered before (not new)
     that lacks its due time or memory: FSRS stores all three with every answer, so only damage or
-    a hand edit leaves one out (store/health.reading words it as a damaged store)."""
+    a hand edit leaves one out (store/health.reading words it as a value it cannot read)."""
     card = lookups.card(store, card_id)
     state = card.schedule
     if state.state != NEW and None in (state.due, state.stability, state.difficulty):

@@ -75,9 +75,9 @@ def recalls_ms(
     """`recall_ms` of many cards sharing parameters: (id, stability, last review ms) rows, the
     stability None for a new card (recall 0) → recall per id. The curve is worked out once:
     this runs over every card of an interview when a session starts."""
-    per_ms, exponent = curve_ms(params)
+    curve = curve_ms(params)
     return {
-        card_id: 0.0 if stability is None else (1 + per_ms * max(0, at_ms - last_ms) / checked_stability(stability)) ** exponent
+        card_id: 0.0 if stability is None else recall_on(curve, stability, last_ms, at_ms)
         for card_id, stability, last_ms in rows
     }
 

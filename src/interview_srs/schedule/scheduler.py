@@ -200,7 +200,7 @@ def to_fsrs(state: CardState, at: datetime) -> fsrs.Card:
 
     A state fsrs would stop on with an AssertionError or an IndexError (a (re)learning card
     without its step, a review card without its memory) is refused with a ValueError: only
-    damage or a hand edit stores one, and store/health.reading words that as damage."""
+    damage or a hand edit stores one, and store/health.reading words that as a value it cannot read."""
     import fsrs
 
     if state.state == NEW:
@@ -227,7 +227,7 @@ def to_fsrs(state: CardState, at: datetime) -> fsrs.Card:
 def checked_stability(stability: float) -> float:
     """`stability` if FSRS could have stored it (positive and finite); else a ValueError. Only
     damage or a hand edit stores another, which the forgetting curve would divide by or turn
-    into a complex number; store/health.reading words the ValueError as a damaged store."""
+    into a complex number; store/health.reading words the ValueError as a value it cannot read."""
     if not (stability > 0 and math.isfinite(stability)):
         raise ValueError(f"a card's stability is {stability}, not a positive number")
     return stability

@@ -81,8 +81,8 @@ def import_answers(store, answers: Iterable[NewAnswer], schedulers: Schedulers) 
 
     The answers come checked (anki/sync.py: ratings 1–4, times from 1970 to a day ahead), so a
     value the replay cannot use is one of the store's log (a state FSRS could not have stored, a
-    time past year 9999): store/health.reading words it as the store's damage, never the
-    collection's, and the transaction leaves the store as it was."""
+    time past year 9999): store/health.reading words it as a value of the store it cannot read,
+    never as the collection's fault, and the transaction leaves the store as it was."""
     with reading(store.path), store.write() as conn:
         imported = {row[0] for row in conn.execute(
             "SELECT anki_revlog_id FROM review_log WHERE source = 'anki' AND anki_revlog_id IS NOT NULL")}
@@ -232,7 +232,7 @@ def own_answers(conn: sqlite3.Connection, card_ids: Iterable[str]) -> list[OwnAn
     """The answers given outside Anki to `card_ids`, in time order. A row no answer can leave (a
     rating outside 1-4, a time before 1970 or past year 9999, a negative duration) raises
     ValueError before anything is written to Anki: only damage or a hand edit puts one there, and
-    store/health.reading words it as the store's damage, not the collection's."""
+    store/health.reading words it as a value of the store it cannot read, not the collection's."""
     wanted = set(card_ids)
     found = []
     for row in conn.execute(
@@ -265,8 +265,8 @@ def claimed_ids(conn: sqlite3.Connection, low: int, high: int) -> dict[int, tupl
 def record_claims(store, claims: dict[int, int], duplicates: Iterable[int], schedulers: Schedulers) -> None:
     """In one transaction: give each log row (log id -> revlog id) its claim, and delete the
     `duplicates` (log ids of 'anki' rows that were an own answer imported back by an older
-    version), replaying their cards (a stored value the replay cannot use is the store's damage,
-    as in import_answers)."""
+    version), replaying their cards (a stored value the replay cannot use is the store's, as in
+    import_answers)."""
     with reading(store.path), store.write() as conn:
         cards = [row[0] for row in conn.execute(
             f"SELECT DISTINCT card_id FROM review_log WHERE id IN ({','.join('?' * len(duplicates))})",

@@ -57,7 +57,7 @@ def all_rows(store: Store) -> list[InterviewRow]:
 
 def _patterns(text: str) -> tuple[str, ...]:
     """The stored JSON list of deck globs; anything else is a damaged row (a ValueError, which
-    store/health.reading words as damage)."""
+    store/health.reading words as a value it cannot read)."""
     patterns = json.loads(text)
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise ValueError(f"an interview's decks are not a list of deck patterns: {text[:40]}")
